@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp_http.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+	const char *s;
+	uint32_t len;
+} methods[] = {
+	{"GET ", 4},     {"POST ", 5},   {"HEAD ", 5},    {"PUT ", 4},     {"DELETE ", 7},
+	{"OPTIONS ", 8}, {"PATCH ", 6},  {"CONNECT ", 8}, {"TRACE ", 6},
+};
+
+static bool
+starts_with_method(const uint8_t *p, uint32_t len)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (len >= methods[i].len && memcmp(p, methods[i].s, methods[i].len) == 0)
+			return true;
+	return false;
+}
+
+/* Next line [*start, *end) ending in CRLF (or a bare LF, RFC 9112 2.2);
+ * returns false when no line end is within the data. */
+static bool
+next_line(const uint8_t *p, uint32_t len, uint32_t *pos, uint32_t *start, uint32_t *end)
+{
+	const uint8_t *nl = memchr(p + *pos, '\n', len - *pos);
+
+	if (nl == NULL)
+		return false;
+	*start = *pos;
+	*end = (uint32_t)(nl - p);
+	*pos = *end + 1;
+	if (*end > *start && p[*end - 1] == '\r')
+		(*end)--;
+	return true;
+}
+
+static bool
+is_ows(uint8_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* RFC 9110 7.2: Host = uri-host [ ":" port ]. */
+static enum dp_name_rc
+parse_host_value(const uint8_t *v, uint32_t vlen, struct dp_name *name)
+{
+	uint32_t hlen = vlen;
+
+	while (vlen > 0 && is_ows(*v)) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && is_ows(v[vlen - 1]))
+		vlen--;
+	if (vlen == 0)
+		return DP_NAME_NONE;
+	if (v[0] == '[')
+		return DP_NAME_NONE; /* IP-literal: no name to match */
+	for (hlen = 0; hlen < vlen && v[hlen] != ':'; hlen++)
+		;
+	for (uint32_t i = hlen + 1; i < vlen; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return DP_NAME_MALFORMED;
+	return dp_name_set(name, v, hlen) == 0 ? DP_NAME_FOUND : DP_NAME_MALFORMED;
+}
+
+enum dp_name_rc
+dp_http_host(const uint8_t *p, uint32_t len, struct dp_name *name)
+{
+	enum dp_name_rc rc = DP_NAME_NONE;
+	uint32_t pos = 0, s, e;
+	bool seen = false;
+
+	name->len = 0;
+	name->s[0] = '\0';
+	if (!starts_with_method(p, len))
+		return DP_NAME_NOT_PROTO;
+	if (len > DP_HTTP_MAX_HEAD)
+		len = DP_HTTP_MAX_HEAD;
+	if (!next_line(p, len, &pos, &s, &e))
+		return DP_NAME_TRUNCATED;
+	if (e - s < 9 || memcmp(p + e - 9, " HTTP/1.", 8) != 0 || p[e - 1] < '0' ||
+	    p[e - 1] > '9')
+		return DP_NAME_MALFORMED;
+
+	while (next_line(p, len, &pos, &s, &e)) {
+		if (e == s)
+			return seen ? rc : DP_NAME_NONE; /* end of the head */
+		if (e - s >= 5 && strncasecmp((const char *)p + s, "host:", 5) == 0) {
+			if (seen)
+				return DP_NAME_MALFORMED;
+			seen = true;
+			rc = parse_host_value(p + s + 5, e - s - 5, name);
+			if (rc == DP_NAME_MALFORMED)
+				return rc;
+		}
+	}
+	/* The head goes on in a later segment. */
+	return seen ? rc : DP_NAME_TRUNCATED;
+}

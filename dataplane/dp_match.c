@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp_match.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_types.h"
+
+struct dp_match {
+	hs_database_t *db;
+	hs_scratch_t *proto;
+	unsigned n;
+	unsigned *vendor_of; /* pattern id -> vendor */
+};
+
+/* Regex for a suffix: start of name or a dot, the escaped suffix, the end.
+ * dp_name guarantees names hold no newline, so '$' is the true end. */
+static char *
+suffix_regex(const char *suffix)
+{
+	size_t n = strlen(suffix);
+	char *r = malloc(n * 2 + 16), *w;
+
+	if (r == NULL)
+		return NULL;
+	w = r + sprintf(r, "(?:^|\\.)");
+	for (size_t i = 0; i < n; i++) {
+		if (!((suffix[i] >= 'a' && suffix[i] <= 'z') || (suffix[i] >= 'A' && suffix[i] <= 'Z') ||
+		      (suffix[i] >= '0' && suffix[i] <= '9')))
+			*w++ = '\\';
+		*w++ = suffix[i];
+	}
+	strcpy(w, "$");
+	return r;
+}
+
+int
+dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_match **out,
+		 char *err_msg, size_t err_len, int *err_index)
+{
+	hs_compile_error_t *cerr = NULL;
+	struct dp_match *m;
+	char **exprs = NULL;
+	unsigned *flags = NULL, *ids = NULL, i;
+	int rc = -ENOMEM;
+
+	*err_index = -1;
+	if (err_len > 0)
+		err_msg[0] = '\0';
+	if (n == 0) {
+		snprintf(err_msg, err_len, "no patterns");
+		return -EINVAL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return -ENOMEM;
+	m->n = n;
+	m->vendor_of = calloc(n, sizeof(*m->vendor_of));
+	exprs = calloc(n, sizeof(*exprs));
+	flags = calloc(n, sizeof(*flags));
+	ids = calloc(n, sizeof(*ids));
+	if (m->vendor_of == NULL || exprs == NULL || flags == NULL || ids == NULL)
+		goto err_free;
+	for (i = 0; i < n; i++) {
+		if (pats[i].vendor >= DP_MAX_VENDORS) {
+			rc = -EINVAL;
+			*err_index = (int)i;
+			snprintf(err_msg, err_len, "vendor index %u over %u", pats[i].vendor,
+				 DP_MAX_VENDORS);
+			goto err_free;
+		}
+		exprs[i] = pats[i].kind == DP_MATCH_DOMAIN ? suffix_regex(pats[i].expr)
+							   : strdup(pats[i].expr);
+		if (exprs[i] == NULL)
+			goto err_free;
+		flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+		ids[i] = i;
+		m->vendor_of[i] = pats[i].vendor;
+	}
+	if (hs_compile_multi((const char *const *)exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &m->db,
+			     &cerr) != HS_SUCCESS) {
+		rc = -EINVAL;
+		*err_index = cerr->expression;
+		snprintf(err_msg, err_len, "%s", cerr->message);
+		hs_free_compile_error(cerr);
+		goto err_free;
+	}
+	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
+		goto err_free;
+	rc = 0;
+	*out = m;
+	goto out_tmp;
+
+err_free:
+	dp_match_free(m);
+out_tmp:
+	for (i = 0; exprs != NULL && i < n; i++)
+		free(exprs[i]);
+	free(exprs);
+	free(flags);
+	free(ids);
+	return rc;
+}
+
+void
+dp_match_free(struct dp_match *m)
+{
+	if (m == NULL)
+		return;
+	if (m->proto != NULL)
+		hs_free_scratch(m->proto);
+	if (m->db != NULL)
+		hs_free_database(m->db);
+	free(m->vendor_of);
+	free(m);
+}
+
+int
+dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out)
+{
+	return hs_clone_scratch(m->proto, out) == HS_SUCCESS ? 0 : -ENOMEM;
+}
+
+struct match_ctx {
+	const struct dp_match *m;
+	uint64_t vendors;
+};
+
+static int
+on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *arg)
+{
+	struct match_ctx *ctx = arg;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	ctx->vendors |= UINT64_C(1) << ctx->m->vendor_of[id];
+	return 0;
+}
+
+int
+dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name, size_t len,
+	      uint64_t *vendors)
+{
+	struct match_ctx ctx = {m, 0};
+
+	if (hs_scan(m->db, name, (unsigned)len, 0, scratch, on_match, &ctx) != HS_SUCCESS) {
+		*vendors = 0;
+		return -EIO;
+	}
+	*vendors = ctx.vendors;
+	return 0;
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp_parse.h"
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define ETH_HLEN 14
+#define VLAN_HLEN 4
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88a8
+#define ETHERTYPE_QINQ_OLD 0x9100
+
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static enum dp_parse_rc
+parse_l4(const uint8_t *l4, uint32_t len, struct dp_pkt *pkt)
+{
+	if (pkt->proto == IPPROTO_TCP) {
+		uint32_t hlen;
+
+		if (len < 20)
+			return DP_PARSE_ERR_L4;
+		hlen = (uint32_t)(l4[12] >> 4) * 4;
+		if (hlen < 20 || hlen > len)
+			return DP_PARSE_ERR_L4;
+		pkt->sport = rd16(l4);
+		pkt->dport = rd16(l4 + 2);
+		pkt->tcp_flags = l4[13];
+		pkt->payload = l4 + hlen;
+		pkt->payload_len = len - hlen;
+		return DP_PARSE_OK;
+	}
+	if (pkt->proto == IPPROTO_UDP) {
+		uint32_t ulen;
+
+		if (len < 8)
+			return DP_PARSE_ERR_L4;
+		ulen = rd16(l4 + 4);
+		/* RFC 768: the length covers header and data.  A first fragment
+		 * carries less than ulen; only then may ulen exceed what we have. */
+		if (ulen < 8)
+			return DP_PARSE_ERR_L4;
+		pkt->sport = rd16(l4);
+		pkt->dport = rd16(l4 + 2);
+		pkt->payload = l4 + 8;
+		pkt->payload_len = (ulen <= len ? ulen : len) - 8;
+		return DP_PARSE_OK;
+	}
+	return DP_PARSE_OTHER_L4;
+}
+
+static enum dp_parse_rc
+parse_ipv4(const uint8_t *ip, uint32_t len, struct dp_pkt *pkt)
+{
+	uint32_t ihl, tot;
+	uint16_t frag;
+
+	if (len < 20 || (ip[0] >> 4) != 4)
+		return DP_PARSE_ERR_L3;
+	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+	tot = rd16(ip + 2);
+	/* Options are skipped by IHL; total length bounds the datagram, so
+	 * Ethernet padding after it is ignored, and a capture cut short of it
+	 * is malformed for our purposes. */
+	if (ihl < 20 || tot < ihl || tot > len)
+		return DP_PARSE_ERR_L3;
+	pkt->family = 4;
+	pkt->saddr = ip + 12;
+	pkt->daddr = ip + 16;
+	pkt->proto = ip[9];
+	frag = rd16(ip + 6);
+	if (frag & 0x1fff)
+		return DP_PARSE_FRAGMENT;
+	return parse_l4(ip + ihl, tot - ihl, pkt);
+}
+
+static bool
+ipv6_is_exthdr(uint8_t nh)
+{
+	switch (nh) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_AH:
+	case 135: /* Mobility, RFC 6275 */
+	case 139: /* HIP, RFC 7401 */
+	case 140: /* Shim6, RFC 5533 */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum dp_parse_rc
+parse_ipv6(const uint8_t *ip, uint32_t len, struct dp_pkt *pkt)
+{
+	uint32_t plen, off = 40;
+	uint8_t nh;
+	int i;
+
+	if (len < 40 || (ip[0] >> 4) != 6)
+		return DP_PARSE_ERR_L3;
+	plen = rd16(ip + 4);
+	/* plen 0 means a Jumbo Payload option (RFC 2675), never on a tap MTU. */
+	if (plen == 0 || 40 + plen > len)
+		return DP_PARSE_ERR_L3;
+	len = 40 + plen;
+	pkt->family = 6;
+	pkt->saddr = ip + 8;
+	pkt->daddr = ip + 24;
+	nh = ip[6];
+
+	/* RFC 8200 section 4: walk the chain; every extension header but the
+	 * Fragment header carries its length in 8-octet units (AH in 4). */
+	for (i = 0; ipv6_is_exthdr(nh); i++) {
+		uint32_t hl;
+
+		if (i == DP_PARSE_MAX_EXTHDR || off + 8 > len)
+			return DP_PARSE_ERR_L3;
+		if (nh == IPPROTO_FRAGMENT) {
+			if (rd16(ip + off + 2) & 0xfff8) {
+				pkt->proto = ip[off];
+				return DP_PARSE_FRAGMENT;
+			}
+			hl = 8;
+		} else if (nh == IPPROTO_AH) {
+			hl = ((uint32_t)ip[off + 1] + 2) * 4;
+		} else {
+			hl = ((uint32_t)ip[off + 1] + 1) * 8;
+		}
+		if (off + hl > len)
+			return DP_PARSE_ERR_L3;
+		nh = ip[off];
+		off += hl;
+	}
+	pkt->proto = nh;
+	return parse_l4(ip + off, len - off, pkt);
+}
+
+enum dp_parse_rc
+dp_parse_frame(const uint8_t *frame, uint32_t len, struct dp_pkt *pkt)
+{
+	uint32_t off = ETH_HLEN;
+	uint16_t type;
+
+	memset(pkt, 0, sizeof(*pkt));
+	if (len < ETH_HLEN)
+		return DP_PARSE_ERR_L2;
+	type = rd16(frame + 12);
+	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+		if (pkt->vlans == DP_PARSE_MAX_VLAN || off + VLAN_HLEN > len)
+			return DP_PARSE_ERR_L2;
+		type = rd16(frame + off + 2);
+		off += VLAN_HLEN;
+		pkt->vlans++;
+	}
+	if (type == ETHERTYPE_IPV4)
+		return parse_ipv4(frame + off, len - off, pkt);
+	if (type == ETHERTYPE_IPV6)
+		return parse_ipv6(frame + off, len - off, pkt);
+	return DP_PARSE_NOT_IP;
+}

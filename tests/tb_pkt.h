@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tb_pkt.h - hand-built packets for tests and the traffic generator.
+ *
+ * Written from the RFCs independently of dataplane/: tests compare what the
+ * dataplane extracts with what these builders put in.  Builders return the
+ * number of bytes written, or 0 when cap is too small.
+ */
+#ifndef TB_PKT_H
+#define TB_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tb_spec {
+	int nvlan;              /* 0, 1 or 2 (QinQ: outer 0x88a8) */
+	uint16_t vlan[2];
+	int family;             /* 4 or 6 */
+	uint8_t src[16], dst[16];
+	uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP / other */
+	uint16_t sport, dport;
+	uint8_t tcp_flags;      /* 0 means ACK|PSH */
+	uint32_t seq;
+	uint8_t ipv4_opt_words; /* IPv4 options, 4-byte words (NOPs) */
+	int ipv6_ext;           /* number of Hop-by-Hop + Destination options headers */
+	uint16_t frag_offset;   /* in 8-byte units; >0 makes a later fragment */
+	bool more_frags;
+	const uint8_t *payload;
+	uint32_t plen;
+};
+
+uint32_t tb_frame(const struct tb_spec *s, uint8_t *out, uint32_t cap);
+
+/* TLS 1.3-style ClientHello record; sni NULL for none; pad adds a padding
+ * extension of that many bytes (to make large ClientHellos). */
+uint32_t tb_tls_client_hello(uint8_t *out, uint32_t cap, const char *sni, bool ech, uint32_t pad);
+uint32_t tb_http_get(uint8_t *out, uint32_t cap, const char *host, const char *path);
+uint32_t tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_t qtype);
+
+/* Parse "192.0.2.1" or "2001:db8::1" into spec addresses; returns family. */
+int tb_addr(const char *text, uint8_t out[16]);
+
+#endif
