@@ -12,6 +12,7 @@ static const char *const outcome_names[DP_OUT_COUNT] = {
 	[DP_OUT_OTHER_NAME] = "other_name",
 	[DP_OUT_NO_NAME] = "no_name",
 	[DP_OUT_APP_MALFORMED] = "app_malformed",
+	[DP_OUT_APP_TRUNCATED] = "app_truncated",
 	[DP_OUT_OTHER_L4] = "other_l4",
 	[DP_OUT_FRAGMENT] = "fragment",
 	[DP_OUT_NOT_IP] = "not_ip",
@@ -22,7 +23,6 @@ static const char *const drop_names[DP_DROP_COUNT] = {
 	[DP_DROP_L3_MALFORMED] = "l3_malformed",
 	[DP_DROP_L4_MALFORMED] = "l4_malformed",
 	[DP_DROP_SCAN_ERROR] = "scan_error",
-	[DP_DROP_TOO_LONG] = "too_long",
 };
 
 static const char *const layer_names[DP_LAYER_COUNT] = {

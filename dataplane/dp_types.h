@@ -28,6 +28,7 @@ enum dp_outcome {
 	DP_OUT_OTHER_NAME,   /* carried a name (SNI, Host, query) of no vendor */
 	DP_OUT_NO_NAME,      /* valid IP/TCP/UDP, nothing to identify */
 	DP_OUT_APP_MALFORMED, /* looked like TLS/HTTP/DNS but did not parse */
+	DP_OUT_APP_TRUNCATED, /* a ClientHello or request head cut by the segment end */
 	DP_OUT_OTHER_L4,     /* IP but neither TCP nor UDP */
 	DP_OUT_FRAGMENT,     /* IP fragment after the first: no ports */
 	DP_OUT_NOT_IP,       /* ARP, LLDP, ... */
@@ -40,7 +41,6 @@ enum dp_drop {
 	DP_DROP_L3_MALFORMED,     /* bad IPv4/IPv6 header or extension chain */
 	DP_DROP_L4_MALFORMED,     /* bad TCP or UDP header */
 	DP_DROP_SCAN_ERROR,       /* Hyperscan returned an error */
-	DP_DROP_TOO_LONG,         /* multi-segment frame larger than the copy buffer */
 	DP_DROP_COUNT
 };
 

@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "dp_types.h"
+
+struct cfg_ctx {
+	const char *path;
+	yaml_document_t *doc;
+	char *err;
+	size_t err_len;
+};
+
+static int
+cfg_err(struct cfg_ctx *x, const yaml_node_t *n, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int o;
+
+	o = snprintf(x->err, x->err_len, "%s:%zu: %s: ", x->path,
+		     n ? n->start_mark.line + 1 : (size_t)1, field);
+	if (o < 0 || (size_t)o >= x->err_len)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(x->err + o, x->err_len - (size_t)o, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int
+line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static yaml_node_t *
+node(struct cfg_ctx *x, int id)
+{
+	return yaml_document_get_node(x->doc, id);
+}
+
+static int
+want_type(struct cfg_ctx *x, yaml_node_t *n, yaml_node_type_t t, const char *field)
+{
+	static const char *const names[] = {"nothing", "a scalar", "a list", "a mapping"};
+
+	if (n->type == t)
+		return 0;
+	return cfg_err(x, n, field, "expected %s", names[t]);
+}
+
+/* Every key of map must be in allowed (NULL terminated). */
+static int
+check_keys(struct cfg_ctx *x, yaml_node_t *map, const char *field, const char *const *allowed)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(x, p->key);
+		bool ok = false;
+
+		if (k->type != YAML_SCALAR_NODE)
+			return cfg_err(x, k, field, "keys must be plain words");
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp((const char *)k->data.scalar.value, *a) == 0;
+		if (!ok)
+			return cfg_err(x, k, field, "unknown field '%s'", k->data.scalar.value);
+	}
+	return 0;
+}
+
+static yaml_node_t *
+map_get(struct cfg_ctx *x, yaml_node_t *map, const char *key)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node(x, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+			return node(x, p->value);
+	}
+	return NULL;
+}
+
+static int
+get_str(struct cfg_ctx *x, yaml_node_t *n, const char *field, char *out, size_t cap)
+{
+	int rc = want_type(x, n, YAML_SCALAR_NODE, field);
+
+	if (rc)
+		return rc;
+	if (n->data.scalar.length == 0)
+		return cfg_err(x, n, field, "must not be empty");
+	if (n->data.scalar.length >= cap)
+		return cfg_err(x, n, field, "longer than %zu characters", cap - 1);
+	memcpy(out, n->data.scalar.value, n->data.scalar.length + 1);
+	return 0;
+}
+
+static int
+get_uint(struct cfg_ctx *x, yaml_node_t *n, const char *field, unsigned long min,
+	 unsigned long max, unsigned long *out)
+{
+	const char *s;
+	char *end;
+	int rc = want_type(x, n, YAML_SCALAR_NODE, field);
+
+	if (rc)
+		return rc;
+	s = (const char *)n->data.scalar.value;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno)
+		return cfg_err(x, n, field, "'%s' is not a whole number", s);
+	if (*out < min || *out > max)
+		return cfg_err(x, n, field, "%lu is out of range [%lu, %lu]", *out, min, max);
+	return 0;
+}
+
+static int
+fieldf(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Copy a list of strings; *out is malloc'd, each string strdup'd. */
+static int
+get_str_list(struct cfg_ctx *x, yaml_node_t *n, const char *field, char ***out, int **lines,
+	     unsigned *count)
+{
+	unsigned i = 0, len;
+	int rc = want_type(x, n, YAML_SEQUENCE_NODE, field);
+
+	if (rc)
+		return rc;
+	len = (unsigned)(n->data.sequence.items.top - n->data.sequence.items.start);
+	*out = calloc(len + 1, sizeof(char *));
+	if (lines)
+		*lines = calloc(len + 1, sizeof(int));
+	if (*out == NULL || (lines && *lines == NULL))
+		return -ENOMEM;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		yaml_node_t *v = node(x, *it);
+		char f[128];
+
+		fieldf(f, sizeof(f), "%s[%u]", field, i);
+		rc = want_type(x, v, YAML_SCALAR_NODE, f);
+		if (rc)
+			return rc;
+		if (v->data.scalar.length == 0)
+			return cfg_err(x, v, f, "must not be empty");
+		(*out)[i] = strdup((const char *)v->data.scalar.value);
+		if ((*out)[i] == NULL)
+			return -ENOMEM;
+		if (lines)
+			(*lines)[i] = line_of(v);
+		*count = i + 1;
+	}
+	return 0;
+}
+
+static int
+get_port_list(struct cfg_ctx *x, yaml_node_t *n, const char *field, uint16_t *out,
+	      unsigned *count)
+{
+	unsigned i = 0;
+	int rc = want_type(x, n, YAML_SEQUENCE_NODE, field);
+
+	if (rc)
+		return rc;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		unsigned long v;
+		char f[128];
+
+		fieldf(f, sizeof(f), "%s[%u]", field, i);
+		if (i == CTL_MAX_L4_PORTS)
+			return cfg_err(x, node(x, *it), f, "more than %d ports", CTL_MAX_L4_PORTS);
+		rc = get_uint(x, node(x, *it), f, 1, 65535, &v);
+		if (rc)
+			return rc;
+		out[i] = (uint16_t)v;
+	}
+	*count = i;
+	return 0;
+}
+
+/* A DNS suffix as written by operators: letters, digits, '-', '.', at least
+ * two labels, no empty label; matched on label boundaries by dp_match. */
+static bool
+valid_domain(const char *d)
+{
+	size_t n = strlen(d);
+	bool dot = false;
+
+	if (n == 0 || n > 253 || d[0] == '.' || d[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = d[i];
+
+		if (c == '.') {
+			if (d[i + 1] == '.')
+				return false;
+			dot = true;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+			return false;
+		}
+	}
+	return dot;
+}
+
+static int
+parse_vendor(struct cfg_ctx *x, yaml_node_t *n, unsigned idx, struct ctl_vendor *v)
+{
+	static const char *const keys[] = {"name", "domains", "regexes", "server_prefixes", NULL};
+	char f[128];
+	yaml_node_t *c;
+	int rc;
+
+	fieldf(f, sizeof(f), "vendors[%u]", idx);
+	if ((rc = want_type(x, n, YAML_MAPPING_NODE, f)) || (rc = check_keys(x, n, f, keys)))
+		return rc;
+	v->line = line_of(n);
+	c = map_get(x, n, "name");
+	fieldf(f, sizeof(f), "vendors[%u].name", idx);
+	if (c == NULL)
+		return cfg_err(x, n, f, "missing");
+	if ((rc = get_str(x, c, f, v->name, sizeof(v->name))))
+		return rc;
+	for (const char *s = v->name; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return cfg_err(x, c, f, "'%s': use lower-case letters, digits, '-' and '_'",
+				       v->name);
+	if ((c = map_get(x, n, "domains")) != NULL) {
+		fieldf(f, sizeof(f), "vendors[%u].domains", idx);
+		if ((rc = get_str_list(x, c, f, &v->domains, NULL, &v->n_domains)))
+			return rc;
+		for (unsigned i = 0; i < v->n_domains; i++)
+			if (!valid_domain(v->domains[i])) {
+				fieldf(f, sizeof(f), "vendors[%u].domains[%u]", idx, i);
+				return cfg_err(x, node(x, c->data.sequence.items.start[i]), f,
+					       "'%s' is not a domain name of two or more labels",
+					       v->domains[i]);
+			}
+	}
+	if ((c = map_get(x, n, "regexes")) != NULL) {
+		fieldf(f, sizeof(f), "vendors[%u].regexes", idx);
+		if ((rc = get_str_list(x, c, f, &v->regexes, &v->regex_lines, &v->n_regexes)))
+			return rc;
+	}
+	if ((c = map_get(x, n, "server_prefixes")) != NULL) {
+		char **texts = NULL;
+		unsigned nt = 0;
+
+		fieldf(f, sizeof(f), "vendors[%u].server_prefixes", idx);
+		rc = get_str_list(x, c, f, &texts, NULL, &nt);
+		if (rc == 0 && nt > 0) {
+			v->servers = calloc(nt, sizeof(*v->servers));
+			rc = v->servers ? 0 : -ENOMEM;
+		}
+		for (unsigned i = 0; rc == 0 && i < nt; i++) {
+			const char *why;
+
+			if (dp_prefix_parse(texts[i], &v->servers[i], &why)) {
+				fieldf(f, sizeof(f), "vendors[%u].server_prefixes[%u]", idx, i);
+				rc = cfg_err(x, node(x, c->data.sequence.items.start[i]), f,
+					     "'%s': %s", texts[i], why);
+			}
+			v->n_servers = i + 1;
+		}
+		for (unsigned i = 0; texts && texts[i]; i++)
+			free(texts[i]);
+		free(texts);
+		if (rc)
+			return rc;
+	}
+	if (v->n_domains == 0 && v->n_regexes == 0 && v->n_servers == 0)
+		return cfg_err(x, n, f, "vendor '%s' has no domains, regexes or server_prefixes",
+			       v->name);
+	return 0;
+}
+
+static int
+parse_ports(struct cfg_ctx *x, yaml_node_t *n, struct ctl_config *c)
+{
+	static const char *const keys[] = {"name", "args", "rx_queues", NULL};
+	unsigned i = 0;
+	int rc = want_type(x, n, YAML_SEQUENCE_NODE, "dpdk.ports");
+
+	if (rc)
+		return rc;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		yaml_node_t *p = node(x, *it), *v;
+		struct ctl_port *port = &c->ports[i];
+		unsigned long q = 1;
+		char f[128];
+
+		fieldf(f, sizeof(f), "dpdk.ports[%u]", i);
+		if (i == CTL_MAX_PORTS)
+			return cfg_err(x, p, f, "more than %d ports", CTL_MAX_PORTS);
+		if ((rc = want_type(x, p, YAML_MAPPING_NODE, f)) || (rc = check_keys(x, p, f, keys)))
+			return rc;
+		port->line = line_of(p);
+		fieldf(f, sizeof(f), "dpdk.ports[%u].name", i);
+		if ((v = map_get(x, p, "name")) == NULL)
+			return cfg_err(x, p, f, "missing");
+		if ((rc = get_str(x, v, f, port->name, sizeof(port->name))))
+			return rc;
+		if ((v = map_get(x, p, "args")) != NULL) {
+			fieldf(f, sizeof(f), "dpdk.ports[%u].args", i);
+			if ((rc = get_str(x, v, f, port->args, sizeof(port->args))))
+				return rc;
+		}
+		if ((v = map_get(x, p, "rx_queues")) != NULL) {
+			fieldf(f, sizeof(f), "dpdk.ports[%u].rx_queues", i);
+			if ((rc = get_uint(x, v, f, 1, CTL_MAX_WORKERS, &q)))
+				return rc;
+		}
+		port->rx_queues = (uint16_t)q;
+		c->n_ports = i + 1;
+	}
+	return 0;
+}
+
+static int
+parse_dpdk(struct cfg_ctx *x, yaml_node_t *n, struct ctl_config *c)
+{
+	static const char *const keys[] = {"eal_args", "ports", "main_core", "workers",
+					   "mbufs", "rx_descriptors", NULL};
+	yaml_node_t *v;
+	unsigned long u;
+	unsigned queues = 0;
+	int rc;
+
+	if ((rc = want_type(x, n, YAML_MAPPING_NODE, "dpdk")) ||
+	    (rc = check_keys(x, n, "dpdk", keys)))
+		return rc;
+	if ((v = map_get(x, n, "eal_args")) != NULL) {
+		char **args = NULL;
+		unsigned na = 0;
+
+		rc = get_str_list(x, v, "dpdk.eal_args", &args, NULL, &na);
+		if (rc == 0 && na > CTL_MAX_EAL_ARGS)
+			rc = cfg_err(x, v, "dpdk.eal_args", "more than %d arguments",
+				     CTL_MAX_EAL_ARGS);
+		for (unsigned i = 0; args && args[i]; i++) {
+			if (rc == 0 && (strcmp(args[i], "-l") == 0 || strcmp(args[i], "-c") == 0 ||
+					strcmp(args[i], "--lcores") == 0 ||
+					strcmp(args[i], "--main-lcore") == 0))
+				rc = cfg_err(x, v, "dpdk.eal_args",
+					     "'%s': cores come from dpdk.main_core and dpdk.workers",
+					     args[i]);
+			if (rc == 0)
+				c->eal_args[c->n_eal_args++] = args[i];
+			else
+				free(args[i]);
+		}
+		free(args);
+		if (rc)
+			return rc;
+	}
+	if ((v = map_get(x, n, "ports")) == NULL)
+		return cfg_err(x, n, "dpdk.ports", "missing");
+	if ((rc = parse_ports(x, v, c)))
+		return rc;
+	if ((v = map_get(x, n, "main_core")) != NULL) {
+		if ((rc = get_uint(x, v, "dpdk.main_core", 0, 1023, &u)))
+			return rc;
+		c->main_core = (unsigned)u;
+	}
+	if ((v = map_get(x, n, "workers")) == NULL)
+		return cfg_err(x, n, "dpdk.workers", "missing");
+	if ((rc = want_type(x, v, YAML_SEQUENCE_NODE, "dpdk.workers")))
+		return rc;
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		char f[64];
+
+		fieldf(f, sizeof(f), "dpdk.workers[%u]", c->n_workers);
+		if (c->n_workers == CTL_MAX_WORKERS)
+			return cfg_err(x, node(x, *it), f, "more than %d workers", CTL_MAX_WORKERS);
+		if ((rc = get_uint(x, node(x, *it), f, 0, 1023, &u)))
+			return rc;
+		if (u == c->main_core)
+			return cfg_err(x, node(x, *it), f, "core %lu is the main core", u);
+		for (unsigned j = 0; j < c->n_workers; j++)
+			if (c->workers[j] == u)
+				return cfg_err(x, node(x, *it), f, "core %lu listed twice", u);
+		c->workers[c->n_workers++] = (unsigned)u;
+	}
+	for (unsigned i = 0; i < c->n_ports; i++)
+		queues += c->ports[i].rx_queues;
+	if (queues != c->n_workers)
+		return cfg_err(x, v, "dpdk.workers",
+			       "%u workers for %u RX queues: give one worker core per queue",
+			       c->n_workers, queues);
+	if ((v = map_get(x, n, "mbufs")) != NULL) {
+		if ((rc = get_uint(x, v, "dpdk.mbufs", 1023, 1u << 24, &u)))
+			return rc;
+		c->mbufs = (unsigned)u;
+	}
+	if ((v = map_get(x, n, "rx_descriptors")) != NULL) {
+		if ((rc = get_uint(x, v, "dpdk.rx_descriptors", 64, 16384, &u)))
+			return rc;
+		c->rx_desc = (uint16_t)u;
+	}
+	return 0;
+}
+
+static int
+parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
+{
+	static const char *const keys[] = {"dpdk", "metrics", "organisations", "prefilter",
+					   "clients", "vendors", NULL};
+	yaml_node_t *n, *v;
+	unsigned long u;
+	int rc;
+
+	if ((rc = want_type(x, root, YAML_MAPPING_NODE, "(top level)")) ||
+	    (rc = check_keys(x, root, "(top level)", keys)))
+		return rc;
+	if ((n = map_get(x, root, "dpdk")) == NULL)
+		return cfg_err(x, root, "dpdk", "missing");
+	if ((rc = parse_dpdk(x, n, c)))
+		return rc;
+
+	if ((n = map_get(x, root, "metrics")) != NULL) {
+		static const char *const mkeys[] = {"listen", "port", NULL};
+
+		if ((rc = want_type(x, n, YAML_MAPPING_NODE, "metrics")) ||
+		    (rc = check_keys(x, n, "metrics", mkeys)))
+			return rc;
+		if ((v = map_get(x, n, "listen")) &&
+		    (rc = get_str(x, v, "metrics.listen", c->listen_addr, sizeof(c->listen_addr))))
+			return rc;
+		if ((v = map_get(x, n, "port")) != NULL) {
+			if ((rc = get_uint(x, v, "metrics.port", 0, 65535, &u)))
+				return rc;
+			c->listen_port = (uint16_t)u;
+		}
+	}
+
+	if ((n = map_get(x, root, "organisations")) == NULL)
+		return cfg_err(x, root, "organisations", "missing");
+	{
+		char rel[PATH_MAX], dir[PATH_MAX];
+
+		if ((rc = get_str(x, n, "organisations", rel, sizeof(rel))))
+			return rc;
+		snprintf(dir, sizeof(dir), "%s", x->path);
+		if (rel[0] == '/')
+			snprintf(c->orgs_path, sizeof(c->orgs_path), "%s", rel);
+		else if ((size_t)snprintf(c->orgs_path, sizeof(c->orgs_path), "%s/%s", dirname(dir),
+					  rel) >= sizeof(c->orgs_path))
+			return cfg_err(x, n, "organisations", "path too long");
+	}
+
+	if ((n = map_get(x, root, "prefilter")) != NULL) {
+		static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
+
+		if ((rc = want_type(x, n, YAML_MAPPING_NODE, "prefilter")) ||
+		    (rc = check_keys(x, n, "prefilter", pkeys)))
+			return rc;
+		if ((v = map_get(x, n, "tcp_ports")) &&
+		    (rc = get_port_list(x, v, "prefilter.tcp_ports", c->tcp_ports, &c->n_tcp_ports)))
+			return rc;
+		if ((v = map_get(x, n, "udp_ports")) &&
+		    (rc = get_port_list(x, v, "prefilter.udp_ports", c->udp_ports, &c->n_udp_ports)))
+			return rc;
+	}
+
+	if ((n = map_get(x, root, "clients")) != NULL) {
+		static const char *const ckeys[] = {"capacity", NULL};
+
+		if ((rc = want_type(x, n, YAML_MAPPING_NODE, "clients")) ||
+		    (rc = check_keys(x, n, "clients", ckeys)))
+			return rc;
+		if ((v = map_get(x, n, "capacity")) != NULL) {
+			if ((rc = get_uint(x, v, "clients.capacity", 1024, 1u << 30, &u)))
+				return rc;
+			c->client_capacity = (unsigned)u;
+		}
+	}
+
+	if ((n = map_get(x, root, "vendors")) == NULL)
+		return cfg_err(x, root, "vendors", "missing");
+	if ((rc = want_type(x, n, YAML_SEQUENCE_NODE, "vendors")))
+		return rc;
+	c->n_vendors = (unsigned)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (c->n_vendors == 0 || c->n_vendors > DP_MAX_VENDORS)
+		return cfg_err(x, n, "vendors", "give between 1 and %d vendors", DP_MAX_VENDORS);
+	c->vendors = calloc(c->n_vendors, sizeof(*c->vendors));
+	if (c->vendors == NULL)
+		return -ENOMEM;
+	for (unsigned i = 0; i < c->n_vendors; i++) {
+		yaml_node_t *vn = node(x, n->data.sequence.items.start[i]);
+
+		if ((rc = parse_vendor(x, vn, i, &c->vendors[i])))
+			return rc;
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(c->vendors[j].name, c->vendors[i].name) == 0) {
+				char f[64];
+
+				fieldf(f, sizeof(f), "vendors[%u].name", i);
+				return cfg_err(x, vn, f, "'%s' is defined twice", c->vendors[i].name);
+			}
+	}
+	return 0;
+}
+
+static void
+set_defaults(struct ctl_config *c)
+{
+	c->main_core = 0;
+	c->mbufs = 16383;
+	c->rx_desc = 1024;
+	snprintf(c->listen_addr, sizeof(c->listen_addr), "127.0.0.1");
+	c->listen_port = 9531;
+	c->client_capacity = 1u << 20;
+	c->tcp_ports[c->n_tcp_ports++] = 80;
+	c->tcp_ports[c->n_tcp_ports++] = 443;
+	c->udp_ports[c->n_udp_ports++] = 53;
+	c->udp_ports[c->n_udp_ports++] = 443;
+}
+
+int
+ctl_config_load(const char *path, struct ctl_config **out, char *err, size_t err_len)
+{
+	struct cfg_ctx x = {path, NULL, err, err_len};
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct ctl_config *c;
+	yaml_node_t *root;
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = -errno;
+		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+		return rc;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	set_defaults(c);
+	if (!yaml_parser_initialize(&parser)) {
+		rc = -ENOMEM;
+		goto err_free;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, err_len, "%s:%zu: (syntax): %s %s", path,
+			 parser.problem_mark.line + 1, parser.problem ? parser.problem : "bad YAML",
+			 parser.context ? parser.context : "");
+		rc = -EINVAL;
+		goto err_parser;
+	}
+	x.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		snprintf(err, err_len, "%s:1: (top level): the file is empty", path);
+		rc = -EINVAL;
+	} else {
+		rc = parse_root(&x, root, c);
+	}
+	yaml_document_delete(&doc);
+	if (rc)
+		goto err_parser;
+	yaml_parser_delete(&parser);
+	fclose(f);
+	*out = c;
+	return 0;
+
+err_parser:
+	yaml_parser_delete(&parser);
+err_free:
+	fclose(f);
+	ctl_config_free(c);
+	return rc;
+}
+
+static void
+free_strs(char **v, unsigned n)
+{
+	for (unsigned i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+ctl_config_free(struct ctl_config *c)
+{
+	if (c == NULL)
+		return;
+	for (unsigned i = 0; i < c->n_eal_args; i++)
+		free(c->eal_args[i]);
+	for (unsigned i = 0; c->vendors && i < c->n_vendors; i++) {
+		struct ctl_vendor *v = &c->vendors[i];
+
+		free_strs(v->domains, v->n_domains);
+		free_strs(v->regexes, v->n_regexes);
+		free(v->regex_lines);
+		free(v->servers);
+	}
+	free(c->vendors);
+	free(c);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_config.h - the YAML configuration (see config/tapcensus.yaml).
+ *
+ * ctl_config_load() reads the file with libyaml and checks every field.  On
+ * error it returns -EINVAL (bad content), -ENOENT/-EACCES (unreadable file)
+ * or -ENOMEM, and writes "FILE:LINE: FIELD: reason" into err.  Unknown keys
+ * are errors, so a misspelt field is never silently ignored.  Relative paths
+ * (organisations) are resolved against the configuration file's directory.
+ * The returned config is owned by the caller: ctl_config_free().
+ */
+#ifndef CTL_CONFIG_H
+#define CTL_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp_prefix.h"
+
+#define CTL_MAX_PORTS 16
+#define CTL_MAX_WORKERS 64
+#define CTL_MAX_EAL_ARGS 64
+#define CTL_MAX_L4_PORTS 64
+#define CTL_NAME_LEN 64
+
+struct ctl_vendor {
+	char name[CTL_NAME_LEN];
+	char **domains;
+	unsigned n_domains;
+	char **regexes;
+	int *regex_lines; /* line of each regex, for Hyperscan's errors */
+	unsigned n_regexes;
+	struct dp_prefix *servers;
+	unsigned n_servers;
+	int line;
+};
+
+struct ctl_port {
+	char name[CTL_NAME_LEN]; /* DPDK device name, e.g. net_pcap0 */
+	char args[1024];         /* devargs after the name */
+	uint16_t rx_queues;
+	int line;
+};
+
+struct ctl_config {
+	char path[PATH_MAX];
+	char *eal_args[CTL_MAX_EAL_ARGS];
+	unsigned n_eal_args;
+	struct ctl_port ports[CTL_MAX_PORTS];
+	unsigned n_ports;
+	unsigned main_core;
+	unsigned workers[CTL_MAX_WORKERS];
+	unsigned n_workers;
+	unsigned mbufs;         /* mbufs in the pool shared by all queues */
+	uint16_t rx_desc;
+	char listen_addr[64];
+	uint16_t listen_port;
+	char orgs_path[PATH_MAX];
+	unsigned client_capacity; /* distinct (org, vendor, client) kept */
+	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
+	unsigned n_tcp_ports;
+	uint16_t udp_ports[CTL_MAX_L4_PORTS];
+	unsigned n_udp_ports;
+	struct ctl_vendor *vendors;
+	unsigned n_vendors;
+};
+
+int ctl_config_load(const char *path, struct ctl_config **out, char *err, size_t err_len);
+void ctl_config_free(struct ctl_config *c);
+
+#endif

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tapcensus: recognise traffic to designated vendors on a tap and count it
+ * per client organisation.  This file is the process: configuration, EAL,
+ * ports, workers, and the control loop on the main lcore.
+ *
+ * Exit status: 0 success, 1 runtime failure, 2 bad command line or
+ * configuration (the message names the file, line and field).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "ctl_clients.h"
+#include "ctl_config.h"
+#include "ctl_http.h"
+#include "ctl_metrics.h"
+#include "ctl_orgs.h"
+#include "ctl_stats.h"
+#include "ctl_summary.h"
+#include "ctl_tables.h"
+#include "dp_port.h"
+#include "dp_worker.h"
+
+#define EXIT_CONFIG 2
+#define RENDER_INTERVAL_NS 1000000000ull
+#define STALL_NS 3000000000ull
+
+static volatile bool stop_flag;
+static volatile uint64_t coarse_clock;
+
+struct opts {
+	const char *config;
+	const char *pcap;
+	const char *metrics_out;
+	bool infinite;
+	bool serve;
+	bool no_summary;
+	double duration;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tapcensus -c CONFIG [options]\n"
+		"  -c, --config FILE       YAML configuration (required)\n"
+		"  -r, --pcap FILE         offline: replay FILE through net_pcap instead of the\n"
+		"                          configured ports, to its end, then print the summary\n"
+		"  -o, --metrics-out FILE  write the final exposition to FILE\n"
+		"      --serve             offline: serve /metrics while replaying too\n"
+		"      --infinite          offline: replay the file in a loop (benchmarks)\n"
+		"  -d, --duration SEC      stop after SEC seconds, print per-worker rates\n"
+		"      --no-summary        do not print the summary table\n");
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"pcap", required_argument, NULL, 'r'},
+		{"metrics-out", required_argument, NULL, 'o'},
+		{"duration", required_argument, NULL, 'd'},
+		{"serve", no_argument, NULL, 's'},
+		{"infinite", no_argument, NULL, 'i'},
+		{"no-summary", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "c:r:o:d:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'r': o->pcap = optarg; break;
+		case 'o': o->metrics_out = optarg; break;
+		case 'd':
+			o->duration = strtod(optarg, NULL);
+			if (o->duration <= 0) {
+				fprintf(stderr, "tapcensus: --duration: '%s' is not a positive number\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 's': o->serve = true; break;
+		case 'i': o->infinite = true; break;
+		case 'n': o->no_summary = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (o->config == NULL || optind != argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (o->infinite && o->pcap == NULL) {
+		fprintf(stderr, "tapcensus: --infinite needs --pcap\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Packets in a pcap file: net_pcap gives no end-of-file signal, so offline
+ * mode stops once the workers have seen this many. */
+static long long
+pcap_count(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	long long n = 0;
+	pcap_t *p = pcap_open_offline(path, errbuf);
+
+	if (p == NULL) {
+		fprintf(stderr, "tapcensus: %s: %s\n", path, errbuf);
+		return -1;
+	}
+	while (pcap_next_ex(p, &h, &d) == 1)
+		n++;
+	pcap_close(p);
+	return n;
+}
+
+/* EAL argv: program, the configured arguments, cores, and one device
+ * argument per port (--vdev for virtual devices, -a for PCI). */
+static int
+build_eal_argv(const struct ctl_config *cfg, char **argv, int max, char *store, size_t store_len)
+{
+	int n = 0;
+	size_t used = 0;
+
+#define PUSH(...)                                                                                  \
+	do {                                                                                       \
+		int w_ = snprintf(store + used, store_len - used, __VA_ARGS__);                    \
+		if (n >= max - 1 || w_ < 0 || (size_t)w_ >= store_len - used)                      \
+			return -E2BIG;                                                             \
+		argv[n++] = store + used;                                                          \
+		used += (size_t)w_ + 1;                                                            \
+	} while (0)
+
+	PUSH("tapcensus");
+	for (unsigned i = 0; i < cfg->n_eal_args; i++)
+		PUSH("%s", cfg->eal_args[i]);
+	{
+		char cores[512];
+		size_t o = (size_t)snprintf(cores, sizeof(cores), "%u", cfg->main_core);
+
+		for (unsigned i = 0; i < cfg->n_workers && o < sizeof(cores); i++)
+			o += (size_t)snprintf(cores + o, sizeof(cores) - o, ",%u", cfg->workers[i]);
+		PUSH("-l");
+		PUSH("%s", cores);
+		PUSH("--main-lcore");
+		PUSH("%u", cfg->main_core);
+	}
+	for (unsigned p = 0; p < cfg->n_ports; p++) {
+		const struct ctl_port *port = &cfg->ports[p];
+		bool vdev = strncmp(port->name, "net_", 4) == 0;
+
+		PUSH(vdev ? "--vdev" : "-a");
+		if (port->args[0])
+			PUSH("%s,%s", port->name, port->args);
+		else
+			PUSH("%s", port->name);
+	}
+	argv[n] = NULL;
+	return n;
+#undef PUSH
+}
+
+/* Offline mode: one net_pcap port replaces the configured ports, one worker. */
+static int
+apply_offline(struct ctl_config *cfg, const struct opts *o)
+{
+	struct ctl_port *p = &cfg->ports[0];
+
+	if (strchr(o->pcap, ',') != NULL) {
+		fprintf(stderr, "tapcensus: --pcap: a path with a comma cannot be given to net_pcap\n");
+		return -EINVAL;
+	}
+	memset(cfg->ports, 0, sizeof(cfg->ports));
+	snprintf(p->name, sizeof(p->name), "net_pcap_offline0");
+	snprintf(p->args, sizeof(p->args), "rx_pcap=%s%s", o->pcap,
+		 o->infinite ? ",infinite_rx=1" : "");
+	p->rx_queues = 1;
+	cfg->n_ports = 1;
+	cfg->n_workers = 1;
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = true;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct app {
+	struct opts opt;
+	struct ctl_config *cfg;
+	struct ctl_orgs *orgs;
+	struct ctl_tables tables;
+	struct ctl_clients *clients;
+	struct ctl_snapshot snap;
+	struct ctl_http *http;
+	struct rte_mempool *pool;
+	struct dp_worker *workers[CTL_MAX_WORKERS];
+	uint16_t port_ids[CTL_MAX_PORTS];
+	unsigned n_workers;
+};
+
+static void
+render_and_publish(struct app *a)
+{
+	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ctl_snapshot_collect(&a->snap, a->workers, a->port_ids);
+	if (a->http == NULL)
+		return;
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return;
+	ctl_metrics_render(f, &v);
+	fclose(f);
+	ctl_http_publish(a->http, buf, len);
+}
+
+static void
+drain_all(struct app *a)
+{
+	for (unsigned w = 0; w < a->n_workers; w++)
+		ctl_clients_drain(a->clients, a->workers[w]->events, 1u << 16);
+}
+
+static uint64_t
+workers_rx(struct app *a)
+{
+	uint64_t n = 0;
+
+	for (unsigned w = 0; w < a->n_workers; w++)
+		n += DP_CTR_READ(a->workers[w]->st.rx_pkts);
+	return n;
+}
+
+/* The control loop: drain client events, keep the coarse clock, render
+ * once a second; offline, stop when the file is consumed. */
+static void
+control_loop(struct app *a, long long expected)
+{
+	uint64_t start = now_ns(), last_render = start, last_progress = start, last_rx = 0;
+
+	while (!stop_flag) {
+		uint64_t t = now_ns();
+
+		coarse_clock = (uint64_t)time(NULL);
+		drain_all(a);
+		if (t - last_render >= RENDER_INTERVAL_NS) {
+			render_and_publish(a);
+			last_render = t;
+		}
+		if (a->opt.duration > 0 && (double)(t - start) / 1e9 >= a->opt.duration)
+			break;
+		if (expected >= 0) {
+			uint64_t rx = workers_rx(a), errs = 0;
+			struct rte_eth_stats st;
+
+			if (rte_eth_stats_get(a->port_ids[0], &st) == 0)
+				errs = st.ierrors;
+			if (rx + errs >= (uint64_t)expected)
+				break;
+			if (rx != last_rx) {
+				last_rx = rx;
+				last_progress = t;
+			} else if (t - last_progress > STALL_NS) {
+				fprintf(stderr,
+					"tapcensus: warning: %" PRIu64 " of %lld packets read, no progress "
+					"for 3 s; stopping\n",
+					rx + errs, expected);
+				break;
+			}
+		}
+		usleep(200);
+	}
+}
+
+static int
+write_metrics_file(struct app *a)
+{
+	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients};
+	char tmp[PATH_MAX];
+	FILE *f;
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", a->opt.metrics_out);
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		fprintf(stderr, "tapcensus: %s: %s\n", tmp, strerror(errno));
+		return -errno;
+	}
+	rc = ctl_metrics_render(f, &v);
+	if (fclose(f) != 0 || rc != 0 || rename(tmp, a->opt.metrics_out) != 0) {
+		fprintf(stderr, "tapcensus: cannot write %s\n", a->opt.metrics_out);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void
+print_rates(struct app *a, double secs)
+{
+	for (unsigned w = 0; w < a->n_workers; w++) {
+		const struct dp_wstats *s = &a->snap.worker[w];
+
+		printf("worker %u: %" PRIu64 " packets in %.2f s = %.3f Mpps, %.1f cycles/packet "
+		       "outside rx_burst (TSC %.2f GHz)\n",
+		       w, s->rx_pkts, secs, (double)s->rx_pkts / secs / 1e6,
+		       s->busy_pkts ? (double)s->busy_cycles / (double)s->busy_pkts : 0.0,
+		       (double)rte_get_tsc_hz() / 1e9);
+	}
+}
+
+static int
+setup_ports_and_workers(struct app *a, char *err, size_t err_len)
+{
+	unsigned w = 0;
+	int rc;
+
+	a->pool = rte_pktmbuf_pool_create("mbufs", a->cfg->mbufs, 256, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (a->pool == NULL) {
+		snprintf(err, err_len, "mbuf pool of %u: %s", a->cfg->mbufs, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	for (unsigned p = 0; p < a->cfg->n_ports; p++) {
+		const struct ctl_port *cp = &a->cfg->ports[p];
+
+		if (rte_eth_dev_get_port_by_name(cp->name, &a->port_ids[p]) != 0) {
+			snprintf(err, err_len, "%s:%d: dpdk.ports[%u].name: no DPDK port '%s'",
+				 a->cfg->path, cp->line, p, cp->name);
+			return -ENODEV;
+		}
+		snprintf(a->snap.ports[p].name, sizeof(a->snap.ports[p].name), "%s", cp->name);
+		rc = dp_port_setup(a->port_ids[p], cp->rx_queues, a->cfg->rx_desc, a->pool, err,
+				   err_len);
+		if (rc)
+			return rc;
+		for (uint16_t q = 0; q < cp->rx_queues; q++, w++) {
+			struct dp_worker *wk;
+
+			wk = dp_worker_create(w, a->orgs->n_orgs, a->cfg->n_vendors, a->tables.orgs,
+					      a->tables.match, (int)rte_socket_id());
+			if (wk == NULL) {
+				snprintf(err, err_len, "worker %u: %s", w, rte_strerror(rte_errno));
+				return -rte_errno;
+			}
+			wk->port = a->port_ids[p];
+			wk->queue = q;
+			wk->clock = &coarse_clock;
+			wk->stop = &stop_flag;
+			wk->lossless = a->opt.pcap != NULL;
+			a->workers[w] = wk;
+			a->snap.worker_port[w] = (uint16_t)p;
+			a->snap.worker_queue[w] = q;
+			a->n_workers = w + 1;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal_argv[CTL_MAX_EAL_ARGS + 2 * CTL_MAX_PORTS + 8];
+	char eal_store[16384], err[PATH_MAX * 2];
+	struct app a;
+	long long expected = -1;
+	uint64_t t_start;
+	int rc, n, status = 1;
+
+	memset(&a, 0, sizeof(a));
+	if (parse_opts(argc, argv, &a.opt))
+		return EXIT_CONFIG;
+	rc = ctl_config_load(a.opt.config, &a.cfg, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "tapcensus: %s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (a.opt.pcap != NULL) {
+		if (apply_offline(a.cfg, &a.opt))
+			goto out_config;
+		if (!a.opt.infinite && (expected = pcap_count(a.opt.pcap)) < 0)
+			goto out_config;
+	}
+	n = build_eal_argv(a.cfg, eal_argv, (int)(sizeof(eal_argv) / sizeof(eal_argv[0])),
+			   eal_store, sizeof(eal_store));
+	if (n < 0) {
+		fprintf(stderr, "tapcensus: %s: dpdk: EAL arguments too long\n", a.cfg->path);
+		goto out_config;
+	}
+	if (rte_eal_init(n, eal_argv) < 0) {
+		fprintf(stderr, "tapcensus: EAL init failed: %s (check dpdk.eal_args in %s)\n",
+			rte_strerror(rte_errno), a.cfg->path);
+		goto out_config;
+	}
+	rc = ctl_orgs_load(a.cfg->orgs_path, &a.orgs, err, sizeof(err));
+	if (rc == 0)
+		rc = ctl_tables_build(a.cfg, a.orgs, (int)rte_socket_id(), &a.tables, err,
+				      sizeof(err));
+	if (rc) {
+		fprintf(stderr, "tapcensus: %s\n", err);
+		status = EXIT_CONFIG;
+		goto out_eal;
+	}
+	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs, a.cfg->n_vendors);
+	if (a.clients == NULL ||
+	    ctl_snapshot_init(&a.snap, a.cfg->n_workers, a.cfg->n_ports, a.orgs->n_orgs,
+			      a.cfg->n_vendors)) {
+		fprintf(stderr, "tapcensus: out of memory for the client table (clients.capacity "
+				"%u)\n",
+			a.cfg->client_capacity);
+		goto out_tables;
+	}
+	rc = setup_ports_and_workers(&a, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "tapcensus: %s\n", err);
+		goto out_workers;
+	}
+	if (a.opt.pcap == NULL || a.opt.serve) {
+		a.http = ctl_http_start(a.cfg->listen_addr, a.cfg->listen_port, err, sizeof(err));
+		if (a.http == NULL) {
+			fprintf(stderr, "tapcensus: %s:%s\n", a.cfg->path, err);
+			goto out_workers;
+		}
+		fprintf(stderr, "tapcensus: metrics on http://%s:%u/metrics\n", a.cfg->listen_addr,
+			ctl_http_port(a.http));
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	coarse_clock = (uint64_t)time(NULL);
+
+	t_start = now_ns();
+	for (unsigned w = 0; w < a.n_workers; w++) {
+		rc = rte_eal_remote_launch(dp_worker_loop, a.workers[w], a.cfg->workers[w]);
+		if (rc) {
+			fprintf(stderr, "tapcensus: cannot launch worker on lcore %u: %s\n",
+				a.cfg->workers[w], strerror(-rc));
+			stop_flag = true;
+			break;
+		}
+	}
+	if (!stop_flag)
+		control_loop(&a, expected);
+	stop_flag = true;
+	rte_eal_mp_wait_lcore();
+	drain_all(&a);
+	render_and_publish(&a);
+	status = 0;
+	if (a.opt.duration > 0)
+		print_rates(&a, (double)(now_ns() - t_start) / 1e9);
+	if (a.opt.metrics_out && write_metrics_file(&a))
+		status = 1;
+	if (!a.opt.no_summary) {
+		struct ctl_view v = {a.cfg, a.orgs, &a.snap, a.clients};
+
+		ctl_summary_print(stdout, &v);
+	}
+	ctl_http_stop(a.http);
+	for (unsigned p = 0; p < a.cfg->n_ports; p++) {
+		rte_eth_dev_stop(a.port_ids[p]);
+		rte_eth_dev_close(a.port_ids[p]);
+	}
+out_workers:
+	for (unsigned w = 0; w < a.n_workers; w++)
+		dp_worker_free(a.workers[w]);
+	ctl_snapshot_fini(&a.snap);
+	ctl_clients_free(a.clients);
+	rte_mempool_free(a.pool);
+out_tables:
+	ctl_tables_free(&a.tables);
+	ctl_orgs_free(a.orgs);
+out_eal:
+	rte_eal_cleanup();
+out_config:
+	ctl_config_free(a.cfg);
+	return status;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_metrics.h"
+
+#include <errno.h>
+#include <inttypes.h>
+
+#include "dp_types.h"
+
+void
+ctl_metrics_label_value(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+org_labels(FILE *f, const struct ctl_org *o, const char *vendor)
+{
+	fputs("{org=", f);
+	ctl_metrics_label_value(f, o->id);
+	fputs(",org_name=", f);
+	ctl_metrics_label_value(f, o->name);
+	fprintf(f, ",country=\"%s\",sector=", o->country);
+	ctl_metrics_label_value(f, o->sector);
+	fprintf(f, ",government=\"%s\",vendor=", o->government ? "true" : "false");
+	ctl_metrics_label_value(f, vendor);
+}
+
+static int
+org_active(const struct ctl_view *v, uint32_t org, unsigned vendor)
+{
+	for (unsigned s = 0; s < DP_SIG_COUNT; s++)
+		if (ctl_snapshot_ctr(v->snap, org, vendor, s)->sessions)
+			return 1;
+	return 0;
+}
+
+static void
+render_orgs(FILE *f, const struct ctl_view *v)
+{
+	const struct ctl_snapshot *s = v->snap;
+
+	family(f, "tapcensus_org_sessions_total", "counter",
+	       "Sessions from an organisation's clients to a vendor, by the signal that "
+	       "recognised them.");
+	for (uint32_t o = 0; o < s->n_orgs; o++)
+		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+			if (!org_active(v, o, vd))
+				continue;
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+				fputs("tapcensus_org_sessions_total", f);
+				org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
+				fprintf(f, ",signal=\"%s\"} %" PRIu64 "\n", dp_signal_name(sig),
+					ctl_snapshot_ctr(s, o, vd, sig)->sessions);
+			}
+		}
+	family(f, "tapcensus_org_unique_clients", "gauge",
+	       "Distinct client addresses of an organisation seen reaching a vendor since start.");
+	for (uint32_t o = 0; o < s->n_orgs; o++)
+		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+			if (!org_active(v, o, vd))
+				continue;
+			fputs("tapcensus_org_unique_clients", f);
+			org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
+			fprintf(f, "} %" PRIu64 "\n", ctl_clients_count(v->clients, o, vd));
+		}
+	family(f, "tapcensus_org_last_seen_timestamp_seconds", "gauge",
+	       "Unix time of the latest session from an organisation to a vendor.");
+	for (uint32_t o = 0; o < s->n_orgs; o++)
+		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+			uint64_t last = 0;
+
+			if (!org_active(v, o, vd))
+				continue;
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+				if (ctl_snapshot_ctr(s, o, vd, sig)->last_seen > last)
+					last = ctl_snapshot_ctr(s, o, vd, sig)->last_seen;
+			fputs("tapcensus_org_last_seen_timestamp_seconds", f);
+			org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
+			fprintf(f, "} %" PRIu64 "\n", last);
+		}
+}
+
+static void
+render_ports(FILE *f, const struct ctl_view *v)
+{
+	const struct ctl_snapshot *s = v->snap;
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} port_fams[] = {
+		{"tapcensus_port_rx_packets_total", "Packets the NIC received (ethdev ipackets).",
+		 offsetof(struct ctl_port_stats, ipackets)},
+		{"tapcensus_port_rx_bytes_total", "Bytes the NIC received (ethdev ibytes).",
+		 offsetof(struct ctl_port_stats, ibytes)},
+		{"tapcensus_port_rx_missed_total",
+		 "Packets the NIC dropped for want of RX descriptors (ethdev imissed).",
+		 offsetof(struct ctl_port_stats, imissed)},
+		{"tapcensus_port_rx_errors_total", "Erroneous packets the NIC dropped (ethdev ierrors).",
+		 offsetof(struct ctl_port_stats, ierrors)},
+		{"tapcensus_port_rx_nombuf_total",
+		 "Receive attempts that found no free mbuf (ethdev rx_nombuf).",
+		 offsetof(struct ctl_port_stats, rx_nombuf)},
+	};
+
+	for (size_t k = 0; k < sizeof(port_fams) / sizeof(port_fams[0]); k++) {
+		family(f, port_fams[k].name, "counter", port_fams[k].help);
+		for (unsigned p = 0; p < s->n_ports; p++) {
+			const uint64_t *val =
+				(const uint64_t *)((const char *)&s->ports[p] + port_fams[k].off);
+
+			fprintf(f, "%s{port=", port_fams[k].name);
+			ctl_metrics_label_value(f, s->ports[p].name);
+			fprintf(f, "} %" PRIu64 "\n", *val);
+		}
+	}
+	family(f, "tapcensus_queue_rx_packets_total", "counter",
+	       "Packets a worker received from its RX queue.");
+	for (unsigned w = 0; w < s->n_workers; w++) {
+		fputs("tapcensus_queue_rx_packets_total{port=", f);
+		ctl_metrics_label_value(f, s->ports[s->worker_port[w]].name);
+		fprintf(f, ",queue=\"%u\"} %" PRIu64 "\n", s->worker_queue[w], s->worker[w].rx_pkts);
+	}
+	family(f, "tapcensus_queue_rx_bytes_total", "counter",
+	       "Bytes a worker received from its RX queue.");
+	for (unsigned w = 0; w < s->n_workers; w++) {
+		fputs("tapcensus_queue_rx_bytes_total{port=", f);
+		ctl_metrics_label_value(f, s->ports[s->worker_port[w]].name);
+		fprintf(f, ",queue=\"%u\"} %" PRIu64 "\n", s->worker_queue[w], s->worker[w].rx_bytes);
+	}
+}
+
+static void
+render_dataplane(FILE *f, const struct ctl_view *v)
+{
+	const struct dp_wstats *t = &v->snap->total;
+
+	family(f, "tapcensus_packets_received_total", "counter",
+	       "Packets the workers received; equals processed plus dropped.");
+	fprintf(f, "tapcensus_packets_received_total %" PRIu64 "\n", t->rx_pkts);
+	family(f, "tapcensus_packets_processed_total", "counter",
+	       "Packets the workers processed, by outcome.");
+	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
+		fprintf(f, "tapcensus_packets_processed_total{outcome=\"%s\"} %" PRIu64 "\n",
+			dp_outcome_name(o), t->outcome[o]);
+	family(f, "tapcensus_packets_dropped_total", "counter",
+	       "Packets the workers could not process, by reason.");
+	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
+		fprintf(f, "tapcensus_packets_dropped_total{reason=\"%s\"} %" PRIu64 "\n",
+			dp_drop_name(d), t->drop[d]);
+	family(f, "tapcensus_parse_errors_total", "counter", "Malformed headers or messages, by layer.");
+	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
+		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
+			dp_layer_name(l), t->parse_err[l]);
+	family(f, "tapcensus_tls_ech_client_hellos_total", "counter",
+	       "TLS ClientHellos carrying an encrypted_client_hello extension.");
+	fprintf(f, "tapcensus_tls_ech_client_hellos_total %" PRIu64 "\n", t->tls_ech);
+	family(f, "tapcensus_client_events_lost_total", "counter",
+	       "Client sightings a worker could not hand to the control plane (ring full); "
+	       "unique-client figures are lower bounds when this is not zero.");
+	fprintf(f, "tapcensus_client_events_lost_total %" PRIu64 "\n", t->client_events_lost);
+	family(f, "tapcensus_client_table_full_total", "counter",
+	       "New clients not recorded because the unique-client table was full.");
+	fprintf(f, "tapcensus_client_table_full_total %" PRIu64 "\n",
+		ctl_clients_full(v->clients));
+	family(f, "tapcensus_client_table_entries", "gauge",
+	       "Entries in the unique-client table (capacity in tapcensus_client_table_capacity).");
+	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
+	family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
+	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
+	family(f, "tapcensus_organisations_configured", "gauge",
+	       "Organisations in the organisation table (without the unattributed row).");
+	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);
+	family(f, "tapcensus_worker_busy_cycles_total", "counter",
+	       "TSC cycles a worker spent processing packets, outside rx_burst.");
+	for (unsigned w = 0; w < v->snap->n_workers; w++)
+		fprintf(f, "tapcensus_worker_busy_cycles_total{worker=\"%u\"} %" PRIu64 "\n", w,
+			v->snap->worker[w].busy_cycles);
+}
+
+int
+ctl_metrics_render(FILE *f, const struct ctl_view *v)
+{
+	render_orgs(f, v);
+	render_dataplane(f, v);
+	render_ports(f, v);
+	return ferror(f) ? -EIO : 0;
+}

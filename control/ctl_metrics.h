@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_metrics.h - the Prometheus text exposition (format 0.0.4).
+ *
+ * Aggregates only: per organisation and vendor, never a client address.
+ * Per-organisation series are emitted for every (organisation, vendor) with
+ * at least one session, all signals included (zeros too) so that rate() sees
+ * each series from its first scrape.  Every family has HELP and TYPE, counter
+ * names end in _total, units are base units (seconds, bytes).
+ */
+#ifndef CTL_METRICS_H
+#define CTL_METRICS_H
+
+#include <stdio.h>
+
+#include "ctl_clients.h"
+#include "ctl_config.h"
+#include "ctl_orgs.h"
+#include "ctl_stats.h"
+
+struct ctl_view {
+	const struct ctl_config *cfg;
+	const struct ctl_orgs *orgs;
+	const struct ctl_snapshot *snap;
+	const struct ctl_clients *clients;
+};
+
+/* 0, or -EIO when writing to f failed. */
+int ctl_metrics_render(FILE *f, const struct ctl_view *v);
+
+/* Writes s as a label value: backslash, double quote and newline escaped. */
+void ctl_metrics_label_value(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_orgs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rte_hash.h>
+#include <rte_jhash.h>
+
+#define NFIELDS 6
+#define LINE_MAX_LEN 4096
+
+static const char *const field_names[NFIELDS] = {"prefix", "org_id", "name",
+						 "country", "sector", "government"};
+
+/* Split one RFC 4180 record in place; returns the field count or -1. */
+static int
+split_csv(char *line, char **fields, int max)
+{
+	int n = 0;
+	char *r = line, *w;
+
+	while (n < max) {
+		fields[n++] = w = r;
+		if (*r == '"') {
+			r++;
+			for (;;) {
+				if (*r == '\0')
+					return -1; /* unterminated quote */
+				if (*r == '"' && r[1] == '"') {
+					*w++ = '"';
+					r += 2;
+				} else if (*r == '"') {
+					r++;
+					break;
+				} else {
+					*w++ = *r++;
+				}
+			}
+			if (*r != ',' && *r != '\0')
+				return -1;
+		} else {
+			while (*r != ',' && *r != '\0')
+				*w++ = *r++;
+		}
+		if (*r == '\0') {
+			*w = '\0';
+			return n;
+		}
+		*w = '\0';
+		r++;
+	}
+	return n + 1; /* more fields than max */
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
+
+	for (int i = 0; i < 3; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int
+valid_id(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+struct load {
+	const char *path;
+	char *err;
+	size_t err_len;
+	struct ctl_orgs *o;
+	unsigned cap_orgs, cap_prefixes;
+	struct rte_hash *ids; /* org id -> index */
+	struct rte_hash *pfx; /* prefix -> row index */
+};
+
+static int
+lerr(struct load *l, int line, int field, const char *fmt, const char *a)
+{
+	int o = snprintf(l->err, l->err_len, "%s:%d: %s: ", l->path, line,
+			 field >= 0 ? field_names[field] : "(record)");
+
+	if (o >= 0 && (size_t)o < l->err_len)
+		snprintf(l->err + o, l->err_len - (size_t)o, fmt, a);
+	return -EINVAL;
+}
+
+static int
+grow(void **p, unsigned *cap, unsigned need, size_t elem)
+{
+	void *n;
+	unsigned c = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	n = realloc(*p, (size_t)c * elem);
+	if (n == NULL)
+		return -ENOMEM;
+	*p = n;
+	*cap = c;
+	return 0;
+}
+
+static int
+add_row(struct load *l, int line, char **f)
+{
+	struct ctl_orgs *o = l->o;
+	struct ctl_org org = {0};
+	struct ctl_org_prefix *cp;
+	char key[CTL_ORG_ID_LEN] = {0};
+	void *found;
+	const char *why;
+	uint32_t idx;
+	int rc;
+
+	for (int i = 0; i < NFIELDS; i++)
+		f[i] = trim(f[i]);
+	if ((rc = grow((void **)&o->prefixes, &l->cap_prefixes, o->n_prefixes + 1,
+		       sizeof(*o->prefixes))))
+		return rc;
+	cp = &o->prefixes[o->n_prefixes];
+	memset(cp, 0, sizeof(*cp));
+	cp->line = line;
+	if (dp_prefix_parse(f[0], &cp->p, &why))
+		return lerr(l, line, 0, why, NULL);
+	if (!valid_id(f[1]) || strlen(f[1]) >= CTL_ORG_ID_LEN)
+		return lerr(l, line, 1, "'%s': use 1-63 letters, digits, '-', '_' or '.'", f[1]);
+	if (strcmp(f[1], "unattributed") == 0 || strcmp(f[1], "other") == 0)
+		return lerr(l, line, 1, "'%s' is reserved", f[1]);
+	if (f[2][0] == '\0' || strlen(f[2]) >= CTL_ORG_NAME_LEN)
+		return lerr(l, line, 2, "must be 1-127 characters%s", "");
+	if (strlen(f[3]) != 2 || f[3][0] < 'A' || f[3][0] > 'Z' || f[3][1] < 'A' || f[3][1] > 'Z')
+		return lerr(l, line, 3, "'%s' is not an ISO 3166-1 alpha-2 code (two capitals)", f[3]);
+	if (!valid_id(f[4]) || strlen(f[4]) >= CTL_ORG_SECTOR_LEN)
+		return lerr(l, line, 4, "'%s': use 1-47 letters, digits, '-', '_' or '.'", f[4]);
+	if (parse_bool(f[5], &org.government))
+		return lerr(l, line, 5, "'%s' is not true/false/yes/no/1/0", f[5]);
+	snprintf(org.id, sizeof(org.id), "%s", f[1]);
+	snprintf(org.name, sizeof(org.name), "%s", f[2]);
+	memcpy(org.country, f[3], 3);
+	snprintf(org.sector, sizeof(org.sector), "%s", f[4]);
+
+	if (rte_hash_lookup_data(l->pfx, &cp->p, &found) >= 0) {
+		char other[32];
+
+		snprintf(other, sizeof(other), "%d", o->prefixes[(uintptr_t)found].line);
+		return lerr(l, line, 0, "the same prefix is on line %s", other);
+	}
+	memcpy(key, org.id, strlen(org.id));
+	if (rte_hash_lookup_data(l->ids, key, &found) >= 0) {
+		const struct ctl_org *prev = &o->orgs[(uintptr_t)found];
+
+		idx = (uint32_t)(uintptr_t)found;
+		if (strcmp(prev->name, org.name) || strcmp(prev->country, org.country) ||
+		    strcmp(prev->sector, org.sector) || prev->government != org.government)
+			return lerr(l, line, 1,
+				    "'%s' appears earlier with another name, country, sector or "
+				    "government flag",
+				    org.id);
+	} else {
+		if (o->n_orgs == CTL_ORGS_MAX)
+			return lerr(l, line, 1, "more than %s organisations", "1048576");
+		if ((rc = grow((void **)&o->orgs, &l->cap_orgs, o->n_orgs + 1, sizeof(*o->orgs))))
+			return rc;
+		idx = o->n_orgs++;
+		o->orgs[idx] = org;
+		if (rte_hash_add_key_data(l->ids, key, (void *)(uintptr_t)idx) < 0)
+			return -ENOMEM;
+	}
+	cp->org = idx;
+	if (rte_hash_add_key_data(l->pfx, &cp->p, (void *)(uintptr_t)o->n_prefixes) < 0)
+		return -ENOMEM;
+	o->n_prefixes++;
+	return 0;
+}
+
+static struct rte_hash *
+make_hash(const char *name, uint32_t key_len, uint32_t entries)
+{
+	char n[64];
+	static unsigned seq;
+	struct rte_hash_parameters p = {
+		.name = n,
+		.entries = entries,
+		.key_len = key_len,
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+	};
+
+	snprintf(n, sizeof(n), "%s%u", name, __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	return rte_hash_create(&p);
+}
+
+int
+ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len)
+{
+	struct load l = {path, err, err_len, NULL, 0, 0, NULL, NULL};
+	char line[LINE_MAX_LEN + 2];
+	int lineno = 0, rc = -ENOMEM;
+	bool first = true;
+	uint32_t entries;
+	FILE *f;
+
+	*out = NULL;
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = -errno;
+		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+		return rc;
+	}
+	/* Size the look-up tables by the file: one entry a line at most. */
+	while (fgets(line, sizeof(line), f) != NULL)
+		lineno++;
+	rewind(f);
+	entries = (uint32_t)lineno + lineno / 4 + 1024;
+	lineno = 0;
+	l.o = calloc(1, sizeof(*l.o));
+	l.ids = make_hash("orgids", CTL_ORG_ID_LEN, entries);
+	l.pfx = make_hash("orgpfx", sizeof(struct dp_prefix), entries);
+	if (l.o == NULL || l.ids == NULL || l.pfx == NULL ||
+	    grow((void **)&l.o->orgs, &l.cap_orgs, 1, sizeof(*l.o->orgs)))
+		goto err_free;
+	memset(&l.o->orgs[0], 0, sizeof(l.o->orgs[0]));
+	snprintf(l.o->orgs[0].id, CTL_ORG_ID_LEN, "unattributed");
+	snprintf(l.o->orgs[0].name, CTL_ORG_NAME_LEN, "Unattributed clients");
+	snprintf(l.o->orgs[0].country, 3, "ZZ");
+	snprintf(l.o->orgs[0].sector, CTL_ORG_SECTOR_LEN, "unknown");
+	l.o->n_orgs = 1;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *fields[NFIELDS + 1], *s;
+		int n;
+
+		lineno++;
+		if (strlen(line) > LINE_MAX_LEN) {
+			rc = lerr(&l, lineno, -1, "line longer than %s bytes", "4096");
+			goto err_free;
+		}
+		s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (first && strncasecmp(s, "prefix,", 7) == 0) {
+			first = false;
+			continue; /* header */
+		}
+		first = false;
+		n = split_csv(s, fields, NFIELDS);
+		if (n != NFIELDS) {
+			rc = lerr(&l, lineno, -1,
+				  n < 0 ? "unbalanced quotes%s"
+					: "expected 6 fields: prefix,org_id,name,country,sector,"
+					  "government%s",
+				  "");
+			goto err_free;
+		}
+		if ((rc = add_row(&l, lineno, fields)))
+			goto err_free;
+	}
+	if (ferror(f)) {
+		rc = -EIO;
+		snprintf(err, err_len, "%s: read error", path);
+		goto err_free;
+	}
+	rc = 0;
+	*out = l.o;
+	l.o = NULL;
+err_free:
+	ctl_orgs_free(l.o);
+	rte_hash_free(l.ids);
+	rte_hash_free(l.pfx);
+	fclose(f);
+	return rc;
+}
+
+void
+ctl_orgs_free(struct ctl_orgs *o)
+{
+	if (o == NULL)
+		return;
+	free(o->orgs);
+	free(o->prefixes);
+	free(o);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_orgs.h - the organisation table: a CSV of
+ *     prefix,org_id,name,country,sector,government
+ * (RFC 4180 quoting; '#' comment lines; an optional header line).
+ *
+ * Organisation index 0 is always the "unattributed" row for clients in no
+ * prefix (DP_ORG_UNATTRIBUTED); configured organisations follow in order of
+ * first appearance.  An organisation may own many prefixes, but every row of
+ * it must repeat the same name, country, sector and government flag.
+ *
+ * ctl_orgs_load() returns 0, -ENOENT/-EACCES (unreadable), -ENOMEM, or
+ * -EINVAL with "FILE:LINE: FIELD: reason" in err.
+ */
+#ifndef CTL_ORGS_H
+#define CTL_ORGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp_prefix.h"
+
+#define CTL_ORG_ID_LEN 64
+#define CTL_ORG_NAME_LEN 128
+#define CTL_ORG_SECTOR_LEN 48
+#define CTL_ORGS_MAX (1u << 20)
+
+struct ctl_org {
+	char id[CTL_ORG_ID_LEN];
+	char name[CTL_ORG_NAME_LEN];
+	char country[3];
+	char sector[CTL_ORG_SECTOR_LEN];
+	bool government;
+};
+
+struct ctl_org_prefix {
+	struct dp_prefix p;
+	uint32_t org;
+	int line;
+};
+
+struct ctl_orgs {
+	struct ctl_org *orgs;
+	unsigned n_orgs; /* including index 0, unattributed */
+	struct ctl_org_prefix *prefixes;
+	unsigned n_prefixes;
+};
+
+int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len);
+void ctl_orgs_free(struct ctl_orgs *o);
+
+#endif

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_stats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+int
+ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, unsigned n_orgs,
+		  unsigned n_vendors)
+{
+	memset(s, 0, sizeof(*s));
+	s->n_workers = n_workers;
+	s->n_ports = n_ports;
+	s->n_orgs = n_orgs;
+	s->n_vendors = n_vendors;
+	s->worker = calloc(n_workers, sizeof(*s->worker));
+	s->worker_port = calloc(n_workers, sizeof(*s->worker_port));
+	s->worker_queue = calloc(n_workers, sizeof(*s->worker_queue));
+	s->ports = calloc(n_ports ? n_ports : 1, sizeof(*s->ports));
+	s->ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->ctr));
+	if (!s->worker || !s->worker_port || !s->worker_queue || !s->ports || !s->ctr) {
+		ctl_snapshot_fini(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+ctl_snapshot_fini(struct ctl_snapshot *s)
+{
+	free(s->worker);
+	free(s->worker_port);
+	free(s->worker_queue);
+	free(s->ports);
+	free(s->ctr);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+wstats_read(struct dp_wstats *dst, const struct dp_wstats *src)
+{
+	const uint64_t *from = (const uint64_t *)src;
+	uint64_t *to = (uint64_t *)dst;
+
+	/* dp_wstats is all uint64_t counters (padding included, read as 0). */
+	for (size_t i = 0; i < sizeof(*src) / sizeof(uint64_t); i++)
+		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
+}
+
+void
+ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
+		     const uint16_t *port_ids)
+{
+	size_t nctr = (size_t)s->n_orgs * s->n_vendors * DP_SIG_COUNT;
+	uint64_t *tot = (uint64_t *)&s->total;
+
+	memset(&s->total, 0, sizeof(s->total));
+	memset(s->ctr, 0, nctr * sizeof(*s->ctr));
+	for (unsigned w = 0; w < s->n_workers; w++) {
+		const uint64_t *ws = (const uint64_t *)&s->worker[w];
+
+		wstats_read(&s->worker[w], &workers[w]->st);
+		for (size_t i = 0; i < sizeof(s->total) / sizeof(uint64_t); i++)
+			tot[i] += ws[i];
+		for (size_t i = 0; i < nctr; i++) {
+			const struct dp_org_ctr *c = &workers[w]->ctr[i];
+			uint64_t seen = DP_CTR_READ(c->last_seen);
+
+			s->ctr[i].sessions += DP_CTR_READ(c->sessions);
+			if (seen > s->ctr[i].last_seen)
+				s->ctr[i].last_seen = seen;
+		}
+	}
+	for (unsigned p = 0; p < s->n_ports; p++) {
+		struct rte_eth_stats st;
+
+		if (rte_eth_stats_get(port_ids[p], &st) != 0)
+			continue;
+		s->ports[p].ipackets = st.ipackets;
+		s->ports[p].ibytes = st.ibytes;
+		s->ports[p].imissed = st.imissed;
+		s->ports[p].ierrors = st.ierrors;
+		s->ports[p].rx_nombuf = st.rx_nombuf;
+	}
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_stats.h - a consistent-enough copy of every worker's counters, summed
+ * off the hot path by the control thread, plus each port's ethdev stats.
+ *
+ * Sessions are summed over workers; last-seen takes the latest.  The copy is
+ * what the exposition and the summary are rendered from, so a scrape never
+ * touches worker memory.
+ */
+#ifndef CTL_STATS_H
+#define CTL_STATS_H
+
+#include <stdint.h>
+
+#include "ctl_config.h"
+#include "dp_worker.h"
+
+struct ctl_port_stats {
+	char name[CTL_NAME_LEN];
+	uint64_t ipackets, ibytes, imissed, ierrors, rx_nombuf;
+};
+
+struct ctl_snapshot {
+	unsigned n_workers, n_ports, n_orgs, n_vendors;
+	struct dp_wstats total;
+	struct dp_wstats *worker;   /* [n_workers] */
+	uint16_t *worker_port;      /* index into ports[] */
+	uint16_t *worker_queue;
+	struct ctl_port_stats *ports;
+	struct dp_org_ctr *ctr;     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */
+};
+
+/* 0 or -ENOMEM. */
+int ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports,
+		      unsigned n_orgs, unsigned n_vendors);
+void ctl_snapshot_fini(struct ctl_snapshot *s);
+
+/* port_ids[i] is the ethdev id of ports[i]; worker w reads port_index[w]. */
+void ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
+			  const uint16_t *port_ids);
+
+static inline const struct dp_org_ctr *
+ctl_snapshot_ctr(const struct ctl_snapshot *s, uint32_t org, unsigned vendor, unsigned sig)
+{
+	return &s->ctr[((size_t)org * s->n_vendors + vendor) * DP_SIG_COUNT + sig];
+}
+
+#endif

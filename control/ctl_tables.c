@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_tables.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+
+static int
+build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size_t err_len)
+{
+	struct dp_match_pattern *pats;
+	unsigned n = 0, total = 0;
+	char msg[256];
+	int idx, rc;
+
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		total += cfg->vendors[v].n_domains + cfg->vendors[v].n_regexes;
+	if (total == 0) {
+		/* Vendors known only by server prefixes: nothing to match by name,
+		 * but the database must exist; a pattern no name can match. */
+		static const struct dp_match_pattern never = {"\\A\\z.", DP_MATCH_REGEX, 0};
+
+		rc = dp_match_compile(&never, 1, out, msg, sizeof(msg), &idx);
+		if (rc)
+			snprintf(err, err_len, "%s: vendors: cannot build an empty database: %s",
+				 cfg->path, msg);
+		return rc;
+	}
+	pats = calloc(total, sizeof(*pats));
+	if (pats == NULL)
+		return -ENOMEM;
+	for (unsigned v = 0; v < cfg->n_vendors; v++) {
+		const struct ctl_vendor *cv = &cfg->vendors[v];
+
+		for (unsigned i = 0; i < cv->n_domains; i++)
+			pats[n++] = (struct dp_match_pattern){cv->domains[i], DP_MATCH_DOMAIN, v};
+		for (unsigned i = 0; i < cv->n_regexes; i++)
+			pats[n++] = (struct dp_match_pattern){cv->regexes[i], DP_MATCH_REGEX, v};
+	}
+	rc = dp_match_compile(pats, n, out, msg, sizeof(msg), &idx);
+	if (rc == -EINVAL && idx >= 0) {
+		/* Map the pattern index back to the vendor and its YAML line. */
+		unsigned k = (unsigned)idx;
+
+		for (unsigned v = 0; v < cfg->n_vendors; v++) {
+			const struct ctl_vendor *cv = &cfg->vendors[v];
+
+			if (k < cv->n_domains) {
+				snprintf(err, err_len, "%s:%d: vendors[%u].domains[%u]: %s", cfg->path,
+					 cv->line, v, k, msg);
+				break;
+			}
+			k -= cv->n_domains;
+			if (k < cv->n_regexes) {
+				snprintf(err, err_len, "%s:%d: vendors[%u].regexes[%u]: Hyperscan: %s",
+					 cfg->path, cv->regex_lines[k], v, k, msg);
+				break;
+			}
+			k -= cv->n_regexes;
+		}
+	} else if (rc) {
+		snprintf(err, err_len, "%s: vendors: Hyperscan: %s", cfg->path, msg);
+	}
+	free(pats);
+	return rc;
+}
+
+int
+ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,
+		 struct ctl_tables *out, char *err, size_t err_len)
+{
+	struct dp_orgs_size sz = {0};
+	static unsigned seq;
+	char name[32];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < orgs->n_prefixes; i++)
+		dp_orgs_size_add(&sz, &orgs->prefixes[i].p);
+	snprintf(name, sizeof(name), "orgs%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	out->orgs = dp_orgs_create(name, &sz, socket);
+	if (out->orgs == NULL) {
+		rc = -rte_errno;
+		snprintf(err, err_len, "organisation table: cannot allocate LPM tables: %s",
+			 rte_strerror(rte_errno));
+		goto err_free;
+	}
+	for (unsigned i = 0; i < orgs->n_prefixes; i++) {
+		const struct ctl_org_prefix *p = &orgs->prefixes[i];
+
+		rc = dp_orgs_add(out->orgs, &p->p, p->org);
+		if (rc) {
+			snprintf(err, err_len, "%s:%d: prefix: the LPM table refused it: %s",
+				 cfg->orgs_path, p->line, strerror(-rc));
+			goto err_free;
+		}
+	}
+	rc = build_match(cfg, &out->match, err, err_len);
+	if (rc)
+		goto err_free;
+	return 0;
+
+err_free:
+	ctl_tables_free(out);
+	return rc;
+}
+
+void
+ctl_tables_free(struct ctl_tables *t)
+{
+	dp_orgs_free(t->orgs);
+	dp_match_free(t->match);
+	t->orgs = NULL;
+	t->match = NULL;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_tables.h - the read-only tables workers use, built from configuration:
+ * the organisation LPM tables and the vendor Hyperscan database.
+ *
+ * ctl_tables_build() returns 0, or a negative errno with "FILE:LINE: FIELD:
+ * reason" in err (a regex Hyperscan refuses is reported at its line in the
+ * YAML file; a prefix LPM refuses at its line in the CSV).
+ */
+#ifndef CTL_TABLES_H
+#define CTL_TABLES_H
+
+#include <stddef.h>
+
+#include "ctl_config.h"
+#include "ctl_orgs.h"
+#include "dp_match.h"
+#include "dp_orgs.h"
+
+struct ctl_tables {
+	struct dp_orgs *orgs;
+	struct dp_match *match;
+};
+
+int ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,
+		     struct ctl_tables *out, char *err, size_t err_len);
+void ctl_tables_free(struct ctl_tables *t);
+
+#endif

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# tapcensus setup: install what is missing, build, and run.
+#   ./setup.sh demo    build, generate the sample traffic, replay it, print the table
+#   ./setup.sh test    build (with ASan/UBSan) and run every test
+#   ./setup.sh bench   build (release) and print the benchmark figures
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PKGS=(build-essential meson ninja-build pkg-config clang llvm libdpdk-dev dpdk-dev
+      libhyperscan-dev libbpf-dev libxdp-dev bpftool libcmocka-dev libpcap-dev
+      libmicrohttpd-dev libyaml-dev libssl-dev prometheus linux-libc-dev iproute2)
+
+install_deps() {
+    local missing=()
+    for p in "${PKGS[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -q
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() { # DIR [meson options]
+    local dir=$1; shift
+    [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" > /dev/null
+    ninja -C "$dir"
+}
+
+case ${1:-} in
+demo)
+    install_deps
+    build build
+    mkdir -p build/demo
+    build/tests/tc_gen build/demo/sample.pcap build/demo/truth.tsv
+    build/control/tapcensus -c config/tapcensus.yaml --pcap build/demo/sample.pcap \
+        -o build/demo/metrics.prom
+    echo "setup: exposition written to build/demo/metrics.prom"
+    ;;
+test)
+    install_deps
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+    set +e
+    ASAN_OPTIONS=detect_leaks=0 meson test -C build-asan --print-errorlogs --num-processes 2 \
+        | tee build-asan/test-output.txt
+    rc=${PIPESTATUS[0]}
+    set -e
+    ok=$(awk '/^Ok:/{print $2}' build-asan/test-output.txt)
+    bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/{s+=$2} END{print s+0}' build-asan/test-output.txt)
+    echo "tests: ${ok:-0} passed, ${bad:-0} failed"
+    exit "$rc"
+    ;;
+bench)
+    install_deps
+    build build-release --buildtype=release
+    tests/bench.sh build-release
+    ;;
+*)
+    echo "usage: $0 demo|test|bench" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# End to end: generate a pcap with ground truth, replay it through tapcensus
+# (DPDK net_pcap, --no-huge), and compare every figure of the exposition with
+# the generator's truth; then lint the exposition with promtool.
+#   e2e_check.sh TAPCENSUS TC_GEN CONFIG_DIR WORKDIR [generator options...]
+set -euo pipefail
+tapcensus=$1 gen=$2 confdir=$3 work=$(realpath -m "$4")
+shift 4
+mkdir -p "$work"
+"$gen" "$work/in.pcap" "$work/truth.tsv" "$@"
+"$gen" --orgs "$work/orgs.csv"
+sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
+    -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"e2e$$\"|" \
+    "$confdir/tapcensus.yaml" > "$work/tapcensus.yaml"
+t0=$(date +%s)
+timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" --pcap "$work/in.pcap" \
+    -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
+t1=$(date +%s)
+
+fail=0
+# value METRIC_PREFIX: the sample value of the unique line starting with it.
+value() {
+    local n
+    n=$(grep -v '^#' "$work/metrics.prom" | grep -cF -- "$1" || true)
+    if [ "$n" != 1 ]; then echo "MISSING($n)"; return; fi
+    grep -v '^#' "$work/metrics.prom" | grep -F -- "$1" | awk '{print $NF}'
+}
+expect() { # what got want
+    if [ "$2" != "$3" ]; then echo "FAIL $1: got $2, want $3"; fail=1; fi
+}
+declare -A label_of=()
+while IFS=, read -r _ id _; do label_of[$id]=1; done < <(grep -v '^#' "$work/orgs.csv" | tail -n +2)
+
+while read -r kind a b c d; do
+    case $kind in
+    packets) expect received "$(value 'tapcensus_packets_received_total ')" "$a" ;;
+    outcome) expect "outcome $a" "$(value "tapcensus_packets_processed_total{outcome=\"$a\"}")" "$b" ;;
+    drop) expect "drop $a" "$(value "tapcensus_packets_dropped_total{reason=\"$a\"}")" "$b" ;;
+    parse_error) expect "parse_error $a" "$(value "tapcensus_parse_errors_total{layer=\"$a\"}")" "$b" ;;
+    ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;
+    sessions)
+        got=$(grep -F "tapcensus_org_sessions_total{org=\"$a\"," "$work/metrics.prom" \
+              | grep -F "vendor=\"$b\",signal=\"$c\"}" | awk '{print $NF}')
+        expect "sessions $a $b $c" "${got:-MISSING}" "$d" ;;
+    clients)
+        got=$(grep -F "tapcensus_org_unique_clients{org=\"$a\"," "$work/metrics.prom" \
+              | grep -F "vendor=\"$b\"}" | awk '{print $NF}')
+        expect "clients $a $b" "${got:-MISSING}" "$c"
+        seen=$(grep -F "tapcensus_org_last_seen_timestamp_seconds{org=\"$a\"," "$work/metrics.prom" \
+              | grep -F "vendor=\"$b\"}" | awk '{print $NF}')
+        if [ -z "$seen" ] || [ "$seen" -lt "$t0" ] || [ "$seen" -gt "$t1" ]; then
+            echo "FAIL last_seen $a: $seen not within [$t0, $t1]"; fail=1
+        fi ;;
+    esac
+done < "$work/truth.tsv"
+
+# No organisation may appear that the truth does not name.
+want_orgs=$(awk '$1=="clients"{print $2}' "$work/truth.tsv" | sort)
+got_orgs=$(grep -o '^tapcensus_org_unique_clients{org="[^"]*"' "$work/metrics.prom" \
+           | sed 's/.*org="//; s/"$//' | sort)
+expect "organisations exported" "$(echo $got_orgs)" "$(echo $want_orgs)"
+
+# received = processed + dropped, from the exposition alone.
+sum=$(awk '/^tapcensus_packets_(processed|dropped)_total/{s+=$NF} END{print s}' "$work/metrics.prom")
+expect "received = processed + dropped" "$(value 'tapcensus_packets_received_total ')" "$sum"
+# The port saw what the workers received.
+expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" \
+       "$(value 'tapcensus_packets_received_total ')"
+
+# No client address of the generator's prefixes leaves the box.
+if grep -qE '192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|2001:db8' "$work/metrics.prom" "$work/summary.txt"; then
+    echo "FAIL a client address appears in the output"; fail=1
+fi
+
+if command -v promtool > /dev/null; then
+    if ! out=$(promtool check metrics < "$work/metrics.prom" 2>&1); then
+        echo "FAIL promtool: $out"; fail=1
+    elif [ -n "$out" ]; then
+        echo "FAIL promtool warnings: $out"; fail=1
+    fi
+else
+    echo "FAIL promtool not installed (package prometheus)"; fail=1
+fi
+if [ $fail = 0 ]; then
+    echo "e2e: every figure equals the ground truth ($(head -1 "$work/truth.tsv"))"
+fi
+exit $fail

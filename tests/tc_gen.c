@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tc_gen - writes a pcap of tap traffic and its ground truth.
+ *
+ *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N]
+ *   tc_gen --orgs ORGS.csv
+ *
+ * Every packet is built by tb_pkt from the generator's own organisations,
+ * clients and names, and its expected outcome is recorded as it is written:
+ * the ground truth never comes from the code under test.  Addresses are from
+ * the documentation ranges only (RFC 5737, RFC 3849).
+ *
+ * TRUTH.tsv lines:
+ *   packets <n>
+ *   outcome <name> <n>          for every dataplane outcome
+ *   drop <reason> <n>           for every drop reason
+ *   parse_error <layer> <n>
+ *   sessions <org> <vendor> <signal> <n>
+ *   clients <org> <vendor> <n>
+ */
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tb_pkt.h"
+
+#define VENDOR "kaspersky"
+
+struct org {
+	const char *id, *name, *country, *sector, *gov;
+	const char *v4, *v6; /* prefixes; NULL for none */
+};
+
+/* The sample organisation table (config/orgs.csv is this, written out). */
+static const struct org orgs[] = {
+	{"us-treasury", "Department of the Treasury (sample)", "US", "government", "true",
+	 "192.0.2.0/26", "2001:db8:100::/48"},
+	{"acme-bank", "Acme Bank", "US", "finance", "false", "192.0.2.64/26", NULL},
+	{"northwind-health", "Northwind \"General\" Hospital", "GB", "health", "false",
+	 "192.0.2.128/25", "2001:db8:200::/48"},
+	{"example-univ", "Example University", "DE", "education", "false", "198.51.100.0/24",
+	 NULL},
+	{"sampleton-council", "City Council of Sampleton", "FR", "government", "yes",
+	 "203.0.113.0/25", NULL},
+	{"telco-isp", "Telco ISP, Inc.", "NL", "telecom", "false", NULL, "2001:db8:300::/40"},
+	/* Clients in no prefix: 203.0.113.128/26 and 2001:db8:f000::/36. */
+	{"unattributed", NULL, NULL, NULL, NULL, "203.0.113.128/26", "2001:db8:f000::/36"},
+};
+#define N_ORGS (sizeof(orgs) / sizeof(orgs[0]))
+
+static const char *const vendor_names[] = {
+	"dnl-01.geo.kaspersky.com", "dnl-17.geo.kaspersky.com", "ksn-a-stat.kaspersky-labs.com",
+	"kaspersky.com", "UPD.Kaspersky.RU", "activation-v2.kaspersky.com",
+	"click.kaspersky.com.", "s.kaspersky-labs.com",
+};
+static const char *const other_names[] = {
+	"notkaspersky.com", "kaspersky.com.evil.example", "kaspersky.community",
+	"www.example.org", "cdn.example.net", "kaspersky-lab.example", "xkaspersky.ru",
+	"update.example.com",
+};
+
+enum sig { S_TLS, S_HTTP, S_DNS, S_N };
+static const char *const sig_names[S_N] = {"tls-sni", "http-host", "dns"};
+
+/* Outcome and drop names as the dataplane exports them. */
+enum out { O_VENDOR, O_OTHER, O_NONAME, O_APPBAD, O_APPCUT, O_OTHERL4, O_FRAG, O_NOTIP, O_N };
+static const char *const out_names[O_N] = {"vendor", "other_name", "no_name", "app_malformed",
+					   "app_truncated", "other_l4", "fragment", "not_ip"};
+enum drop { D_L2, D_L3, D_L4, D_SCAN, D_N };
+static const char *const drop_names[D_N] = {"l2_malformed", "l3_malformed", "l4_malformed",
+					    "scan_error"};
+enum layer { L_L2, L_L3, L_L4, L_TLS, L_HTTP, L_DNS, L_N };
+static const char *const layer_names[L_N] = {"l2", "l3", "l4", "tls", "http", "dns"};
+
+#define CLIENTS_PER_ORG 24
+
+static struct {
+	pcap_dumper_t *dump;
+	uint64_t ts_us;
+	uint64_t packets;
+	uint64_t outcome[O_N], drop[D_N], perr[L_N];
+	uint64_t sessions[N_ORGS][S_N];
+	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG];
+	uint64_t ech;
+	uint64_t rng;
+} g;
+
+static uint32_t
+rnd(void)
+{
+	/* xorshift64*: deterministic for a seed, independent of libc. */
+	g.rng ^= g.rng >> 12;
+	g.rng ^= g.rng << 25;
+	g.rng ^= g.rng >> 27;
+	return (uint32_t)((g.rng * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
+static void
+emit(const uint8_t *frame, uint32_t len)
+{
+	struct pcap_pkthdr h;
+
+	g.ts_us += 50 + rnd() % 500;
+	h.ts.tv_sec = (time_t)(1793491200 + g.ts_us / 1000000); /* 2026-11-01 */
+	h.ts.tv_usec = (suseconds_t)(g.ts_us % 1000000);
+	h.caplen = h.len = len;
+	pcap_dump((u_char *)g.dump, &h, frame);
+	g.packets++;
+}
+
+static void
+emit_raw(const struct tb_spec *s)
+{
+	uint8_t frame[9300];
+	uint32_t len = tb_frame(s, frame, sizeof(frame));
+
+	if (len == 0) {
+		fprintf(stderr, "tc_gen: frame too large\n");
+		exit(1);
+	}
+	emit(frame, len);
+}
+
+static void
+emit_spec(const struct tb_spec *s, enum out o)
+{
+	emit_raw(s);
+	g.outcome[o]++;
+}
+
+/* Address number k inside a prefix "a/len" (k small, host part). */
+static int
+addr_in(const char *prefix, uint32_t k, uint8_t out[16])
+{
+	char buf[64];
+	int fam;
+
+	snprintf(buf, sizeof(buf), "%s", prefix);
+	*strchr(buf, '/') = '\0';
+	fam = tb_addr(buf, out);
+	k += 1; /* skip the network address */
+	if (fam == 4) {
+		out[3] = (uint8_t)(out[3] + k);
+	} else {
+		out[14] = (uint8_t)(k >> 8);
+		out[15] = (uint8_t)k;
+	}
+	return fam;
+}
+
+struct flow {
+	struct tb_spec c2s, s2c;
+};
+
+static void
+flow_init(struct flow *f, int org, int client, uint8_t proto, uint16_t dport, int nvlan)
+{
+	const struct org *o = &orgs[org];
+	int use6 = o->v6 && (!o->v4 || (client & 1));
+	const char *pfx = use6 ? o->v6 : o->v4;
+
+	memset(f, 0, sizeof(*f));
+	f->c2s.family = addr_in(pfx, (uint32_t)client, f->c2s.src);
+	/* Servers: 203.0.113.200-.249 and 2001:db8:5e::/64, in no prefix. */
+	if (f->c2s.family == 4)
+		addr_in("203.0.113.199/32", rnd() % 50, f->c2s.dst);
+	else
+		addr_in("2001:db8:5e::/64", rnd() % 50, f->c2s.dst);
+	f->c2s.proto = proto;
+	f->c2s.sport = (uint16_t)(20000 + rnd() % 40000);
+	f->c2s.dport = dport;
+	f->c2s.nvlan = nvlan;
+	f->c2s.vlan[0] = 100;
+	f->c2s.vlan[1] = 200;
+	f->s2c = f->c2s;
+	memcpy(f->s2c.src, f->c2s.dst, 16);
+	memcpy(f->s2c.dst, f->c2s.src, 16);
+	f->s2c.sport = dport;
+	f->s2c.dport = f->c2s.sport;
+}
+
+static void
+set_payload(struct tb_spec *s, const uint8_t *p, uint32_t len)
+{
+	s->payload = p;
+	s->plen = len;
+	s->tcp_flags = s->proto == IPPROTO_TCP ? 0x18 : 0;
+}
+
+static void
+bulk(struct tb_spec *s, unsigned n, uint8_t first)
+{
+	static uint8_t pl[1460];
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t len = 200 + rnd() % 1261;
+
+		for (uint32_t k = 0; k < len; k += 4)
+			memcpy(pl + k, &(uint32_t){rnd()}, len - k < 4 ? len - k : 4);
+		pl[0] = first; /* 0x17 TLS application data, '<' an HTTP body */
+		set_payload(s, pl, len);
+		emit_spec(s, O_NONAME);
+		s->seq += len;
+	}
+}
+
+static void
+tcp_flag_pkt(struct tb_spec *s, uint8_t flags)
+{
+	s->tcp_flags = flags;
+	s->plen = 0;
+	emit_spec(s, O_NONAME);
+}
+
+static const char *
+pick_name(int vendor)
+{
+	return vendor ? vendor_names[rnd() % (sizeof(vendor_names) / sizeof(vendor_names[0]))]
+		      : other_names[rnd() % (sizeof(other_names) / sizeof(other_names[0]))];
+}
+
+/* The packet that names the server: counted as a session when it is a vendor's. */
+static void
+emit_named(const struct tb_spec *s, int org, int client, enum sig sig, int vendor)
+{
+	emit_raw(s);
+	g.outcome[vendor ? O_VENDOR : O_OTHER]++;
+	if (!vendor)
+		return;
+	g.sessions[org][sig]++;
+	g.vendor_client[org][client] = 1;
+}
+
+static void
+session(int org, int client, enum sig s, int vendor, unsigned nbulk)
+{
+	int nvlan = rnd() % 4 == 0 ? (int)(1 + rnd() % 2) : 0;
+	const char *name = pick_name(vendor);
+	uint8_t pl[2048], resp[64];
+	struct flow f;
+	uint32_t len;
+
+	if (s == S_DNS) {
+		flow_init(&f, org, client, IPPROTO_UDP, 53, nvlan);
+		len = tb_dns_query(pl, sizeof(pl), (uint16_t)rnd(), name, 1);
+		set_payload(&f.c2s, pl, len);
+		emit_named(&f.c2s, org, client, S_DNS, vendor);
+		pl[2] = 0x81; /* the answer: QR set, to the client's port */
+		pl[3] = 0x80;
+		set_payload(&f.s2c, pl, len);
+		emit_spec(&f.s2c, O_NONAME);
+		return;
+	}
+	flow_init(&f, org, client, IPPROTO_TCP, s == S_TLS ? 443 : 80, nvlan);
+	tcp_flag_pkt(&f.c2s, 0x02);
+	tcp_flag_pkt(&f.s2c, 0x12);
+	tcp_flag_pkt(&f.c2s, 0x10);
+	if (s == S_TLS) {
+		bool ech = rnd() % 8 == 0;
+
+		len = tb_tls_client_hello(pl, sizeof(pl), name, ech, rnd() % 300);
+		set_payload(&f.c2s, pl, len);
+		emit_named(&f.c2s, org, client, S_TLS, vendor);
+		g.ech += ech;
+		/* ServerHello: a handshake record, but not a ClientHello. */
+		memcpy(resp, (const uint8_t[]){22, 3, 3, 0, 40, 2, 0, 0, 36}, 9);
+		memset(resp + 9, 0x33, 36);
+		set_payload(&f.s2c, resp, 45);
+		emit_spec(&f.s2c, O_NONAME);
+		bulk(&f.s2c, nbulk, 0x17);
+	} else {
+		static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
+
+		len = tb_http_get(pl, sizeof(pl), name, "/bases/av/kdb/i386/kdb.xml");
+		set_payload(&f.c2s, pl, len);
+		emit_named(&f.c2s, org, client, S_HTTP, vendor);
+		set_payload(&f.s2c, (const uint8_t *)ok, sizeof(ok) - 1);
+		emit_spec(&f.s2c, O_NONAME);
+		bulk(&f.s2c, nbulk, '<');
+	}
+	tcp_flag_pkt(&f.c2s, 0x11);
+	tcp_flag_pkt(&f.s2c, 0x11);
+}
+
+/* One of each packet the dataplane must survive and count but not attribute. */
+static void
+oddities(void)
+{
+	uint8_t frame[256], pl[1024];
+	struct flow f;
+	uint32_t len;
+
+	/* ARP request: not IP. */
+	memset(frame, 0, 42);
+	memset(frame, 0xff, 6);
+	frame[12] = 0x08;
+	frame[13] = 0x06;
+	emit(frame, 42);
+	g.outcome[O_NOTIP]++;
+
+	/* ICMP echo: IP, neither TCP nor UDP. */
+	flow_init(&f, 0, 0, IPPROTO_ICMP, 0, 0);
+	set_payload(&f.c2s, (const uint8_t *)"\x08\0\0\0\0\0\0\0", 8);
+	emit_spec(&f.c2s, O_OTHERL4);
+
+	/* A later IPv4 fragment. */
+	flow_init(&f, 1, 2, IPPROTO_UDP, 53, 0);
+	f.c2s.frag_offset = 185;
+	set_payload(&f.c2s, pl, 100);
+	memset(pl, 0x41, 100);
+	emit_spec(&f.c2s, O_FRAG);
+
+	/* A 10-byte runt. */
+	emit(frame, 10);
+	g.drop[D_L2]++;
+	g.perr[L_L2]++;
+
+	/* IPv4 header length 4 words. */
+	flow_init(&f, 3, 1, IPPROTO_TCP, 443, 0);
+	set_payload(&f.c2s, pl, 20);
+	len = tb_frame(&f.c2s, frame, sizeof(frame));
+	frame[14] = 0x44;
+	emit(frame, len);
+	g.drop[D_L3]++;
+	g.perr[L_L3]++;
+
+	/* IPv6 cut inside its payload (a snap length too short). */
+	flow_init(&f, 0, 1, IPPROTO_UDP, 53, 0);
+	set_payload(&f.c2s, pl, 60);
+	len = tb_frame(&f.c2s, frame, sizeof(frame));
+	emit(frame, len - 30);
+	g.drop[D_L3]++;
+	g.perr[L_L3]++;
+
+	/* TCP data offset pointing past the segment. */
+	flow_init(&f, 2, 2, IPPROTO_TCP, 80, 1); /* an even client: IPv4 */
+	set_payload(&f.c2s, pl, 8);
+	len = tb_frame(&f.c2s, frame, sizeof(frame));
+	frame[14 + 4 + 20 + 12] = 0xf0;
+	emit(frame, len);
+	g.drop[D_L4]++;
+	g.perr[L_L4]++;
+
+	/* A vendor ClientHello whose session id length is 40: malformed. */
+	flow_init(&f, 4, 4, IPPROTO_TCP, 443, 0);
+	len = tb_tls_client_hello(pl, sizeof(pl), "dnl-01.geo.kaspersky.com", false, 0);
+	pl[5 + 4 + 2 + 32] = 40;
+	set_payload(&f.c2s, pl, len);
+	emit_spec(&f.c2s, O_APPBAD);
+	g.perr[L_TLS]++;
+
+	/* A vendor ClientHello cut before its server_name (continues in a
+	 * segment this issue's parser does not reassemble). */
+	len = tb_tls_client_hello(pl, sizeof(pl), "dnl-02.geo.kaspersky.com", false, 0);
+	set_payload(&f.c2s, pl, 80);
+	emit_spec(&f.c2s, O_APPCUT);
+
+	/* Two Host fields. */
+	flow_init(&f, 5, 5, IPPROTO_TCP, 80, 2);
+	len = (uint32_t)snprintf((char *)pl, sizeof(pl),
+				 "GET / HTTP/1.1\r\nHost: kaspersky.com\r\nHost: kaspersky.ru\r\n\r\n");
+	set_payload(&f.c2s, pl, len);
+	emit_spec(&f.c2s, O_APPBAD);
+	g.perr[L_HTTP]++;
+
+	/* A DNS query whose question is a compression pointer. */
+	flow_init(&f, 6, 6, IPPROTO_UDP, 53, 0);
+	memcpy(pl, (const uint8_t[]){0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1}, 18);
+	set_payload(&f.c2s, pl, 18);
+	emit_spec(&f.c2s, O_APPBAD);
+	g.perr[L_DNS]++;
+}
+
+static int
+write_orgs(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		perror(path);
+		return 1;
+	}
+	fprintf(f, "# Sample organisation table for tapcensus (documentation addresses only).\n"
+		   "# Written by tests/tc_gen --orgs; the tests check this file against it.\n"
+		   "prefix,org_id,name,country,sector,government\n");
+	for (size_t i = 0; i < N_ORGS; i++) {
+		const struct org *o = &orgs[i];
+		const char *pf[2] = {o->v4, o->v6};
+
+		if (o->name == NULL)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			if (pf[k] == NULL)
+				continue;
+			fprintf(f, "%s,%s,\"", pf[k], o->id);
+			for (const char *c = o->name; *c; c++)
+				fputs(*c == '"' ? "\"\"" : (char[]){*c, 0}, f);
+			fprintf(f, "\",%s,%s,%s\n", o->country, o->sector, o->gov);
+		}
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned long sessions = 400, bulk_per = 3, seed = 1;
+	const char *pcap_path, *truth_path;
+	pcap_t *dead;
+	FILE *t;
+
+	if (argc == 3 && strcmp(argv[1], "--orgs") == 0)
+		return write_orgs(argv[2]);
+	if (argc < 3) {
+		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
+				"[--bulk N]\n       tc_gen --orgs ORGS.csv\n");
+		return 2;
+	}
+	pcap_path = argv[1];
+	truth_path = argv[2];
+	for (int i = 3; i + 1 < argc; i += 2) {
+		unsigned long v = strtoul(argv[i + 1], NULL, 10);
+
+		if (strcmp(argv[i], "--seed") == 0)
+			seed = v;
+		else if (strcmp(argv[i], "--sessions") == 0)
+			sessions = v;
+		else if (strcmp(argv[i], "--bulk") == 0)
+			bulk_per = v;
+		else {
+			fprintf(stderr, "tc_gen: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	g.rng = 0x9e3779b97f4a7c15ull ^ seed;
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	g.dump = pcap_dump_open(dead, pcap_path);
+	if (g.dump == NULL) {
+		fprintf(stderr, "tc_gen: %s: %s\n", pcap_path, pcap_geterr(dead));
+		return 1;
+	}
+	oddities();
+	for (unsigned long i = 0; i < sessions; i++) {
+		int org = (int)(rnd() % N_ORGS);
+		int client = (int)(rnd() % CLIENTS_PER_ORG);
+		enum sig s = (enum sig)(rnd() % S_N);
+		int vendor = rnd() % 3 != 0;
+
+		session(org, client, s, vendor, bulk_per ? rnd() % (2 * bulk_per + 1) : 0);
+	}
+	oddities();
+	pcap_dump_close(g.dump);
+	pcap_close(dead);
+
+	t = fopen(truth_path, "w");
+	if (t == NULL) {
+		perror(truth_path);
+		return 1;
+	}
+	fprintf(t, "packets %llu\n", (unsigned long long)g.packets);
+	for (int o = 0; o < O_N; o++)
+		fprintf(t, "outcome %s %llu\n", out_names[o], (unsigned long long)g.outcome[o]);
+	for (int d = 0; d < D_N; d++)
+		fprintf(t, "drop %s %llu\n", drop_names[d], (unsigned long long)g.drop[d]);
+	for (int l = 0; l < L_N; l++)
+		fprintf(t, "parse_error %s %llu\n", layer_names[l], (unsigned long long)g.perr[l]);
+	fprintf(t, "ech %llu\n", (unsigned long long)g.ech);
+	for (size_t o = 0; o < N_ORGS; o++) {
+		unsigned clients = 0;
+		uint64_t any = 0;
+
+		for (int c = 0; c < CLIENTS_PER_ORG; c++)
+			clients += g.vendor_client[o][c];
+		for (int s = 0; s < S_N; s++)
+			any += g.sessions[o][s];
+		if (!any)
+			continue;
+		for (int s = 0; s < S_N; s++)
+			fprintf(t, "sessions %s %s %s %llu\n", orgs[o].id, VENDOR, sig_names[s],
+				(unsigned long long)g.sessions[o][s]);
+		fprintf(t, "clients %s %s %u\n", orgs[o].id, VENDOR, clients);
+	}
+	return fclose(t) ? 1 : 0;
+}
