@@ -570,9 +570,9 @@ ctl_config_load(const char *path, struct ctl_config **out, char *err, size_t err
 	}
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, err_len, "%s:%zu: (syntax): %s %s", path,
+		snprintf(err, err_len, "%s:%zu: (syntax): %s%s%s", path,
 			 parser.problem_mark.line + 1, parser.problem ? parser.problem : "bad YAML",
-			 parser.context ? parser.context : "");
+			 parser.context ? " " : "", parser.context ? parser.context : "");
 		rc = -EINVAL;
 		goto err_parser;
 	}

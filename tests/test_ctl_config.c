@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Configuration errors must name the file, the line and the field. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctl_config.h"
+#include "tb_eal.h"
+
+#define GOOD_DPDK                                                                                  \
+	"dpdk:\n"                                                                                  \
+	"  eal_args: [\"--no-huge\"]\n"                                                            \
+	"  ports:\n"                                                                               \
+	"    - name: net_null0\n"                                                                  \
+	"      rx_queues: 1\n"                                                                     \
+	"  workers: [1]\n"
+#define GOOD_REST                                                                                  \
+	"organisations: orgs.csv\n"                                                                \
+	"vendors:\n"                                                                               \
+	"  - name: kaspersky\n"                                                                    \
+	"    domains: [kaspersky.com]\n"
+
+struct row {
+	const char *what;
+	const char *yaml;
+	const char *want; /* expected message after "PATH:" */
+};
+
+static const struct row rows[] = {
+	{"unknown top-level key", GOOD_DPDK GOOD_REST "colour: blue\n",
+	 "11: (top level): unknown field 'colour'"},
+	{"missing vendors", GOOD_DPDK "organisations: orgs.csv\n", "1: vendors: missing"},
+	{"bad domain", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    domains: [com]\n",
+	 "10: vendors[0].domains[0]: 'com' is not a domain name of two or more labels"},
+	{"bad server prefix",
+	 GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    server_prefixes:\n"
+		   "      - 192.0.2.1/24\n",
+	 "11: vendors[0].server_prefixes[0]: '192.0.2.1/24': host bits set beyond the prefix "
+	 "length"},
+	{"worker count", "dpdk:\n  ports:\n    - name: net_null0\n      rx_queues: 2\n  workers: [1]\n" GOOD_REST,
+	 "5: dpdk.workers: 1 workers for 2 RX queues: give one worker core per queue"},
+	{"worker is main core", "dpdk:\n  ports:\n    - name: net_null0\n  workers: [0]\n" GOOD_REST,
+	 "4: dpdk.workers[0]: core 0 is the main core"},
+	{"port not a number", GOOD_DPDK "metrics:\n  port: http\n" GOOD_REST,
+	 "8: metrics.port: 'http' is not a whole number"},
+	{"port out of range", GOOD_DPDK "metrics:\n  port: 70000\n" GOOD_REST,
+	 "8: metrics.port: 70000 is out of range [0, 65535]"},
+	{"cores in eal args", "dpdk:\n  eal_args: [\"-l\", \"0-1\"]\n  ports:\n    - name: n\n  workers: [1]\n" GOOD_REST,
+	 "2: dpdk.eal_args: '-l': cores come from dpdk.main_core and dpdk.workers"},
+	{"vendor twice", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    domains: [a.com]\n"
+			 "  - name: k\n    domains: [b.com]\n",
+	 "11: vendors[1].name: 'k' is defined twice"},
+	{"vendor name case", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: Kaspersky\n    domains: [a.com]\n",
+	 "9: vendors[0].name: 'Kaspersky': use lower-case letters, digits, '-' and '_'"},
+	{"misspelt vendor field", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    domain: [a.com]\n",
+	 "10: vendors[0]: unknown field 'domain'"},
+	{"yaml syntax", GOOD_DPDK "vendors: [\n", "8: (syntax): did not find expected node content while parsing a flow node"},
+	{"list expected", GOOD_DPDK "organisations: o.csv\nvendors: kaspersky\n", "8: vendors: expected a list"},
+};
+
+static void
+test_ctl_config_load_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *path = tb_write_file(0, "bad.yaml", rows[i].yaml);
+		struct ctl_config *c = (void *)1;
+		char err[512], want[600];
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		assert_int_equal(ctl_config_load(path, &c, err, sizeof(err)), -EINVAL);
+		assert_null(c);
+		snprintf(want, sizeof(want), "%s:%s", path, rows[i].want);
+		assert_string_equal(err, want);
+	}
+}
+
+static void
+test_ctl_config_load_good(void **state)
+{
+	const char *path = tb_write_file(0, "good.yaml",
+					 GOOD_DPDK "prefilter:\n  tcp_ports: [443, 8443]\n" GOOD_REST
+						   "    regexes: ['^ksn-']\n"
+						   "    server_prefixes: [\"2001:db8:5e::/64\"]\n");
+	struct ctl_config *c;
+	char err[512], dir[256];
+
+	(void)state;
+	assert_int_equal(ctl_config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c->n_ports, 1);
+	assert_string_equal(c->ports[0].name, "net_null0");
+	assert_int_equal(c->n_workers, 1);
+	assert_int_equal(c->workers[0], 1);
+	assert_int_equal(c->n_eal_args, 1);
+	assert_string_equal(c->eal_args[0], "--no-huge");
+	assert_string_equal(c->listen_addr, "127.0.0.1");
+	assert_int_equal(c->n_tcp_ports, 2);
+	assert_int_equal(c->tcp_ports[1], 8443);
+	assert_int_equal(c->n_vendors, 1);
+	assert_int_equal(c->vendors[0].n_domains, 1);
+	assert_int_equal(c->vendors[0].n_regexes, 1);
+	assert_int_equal(c->vendors[0].regex_lines[0], 13);
+	assert_int_equal(c->vendors[0].n_servers, 1);
+	assert_int_equal(c->vendors[0].servers[0].family, 6);
+	assert_int_equal(c->vendors[0].servers[0].len, 64);
+	/* The organisations path is relative to the configuration file. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	strcat(dir, "/orgs.csv");
+	assert_string_equal(c->orgs_path, dir);
+	ctl_config_free(c);
+}
+
+static void
+test_ctl_config_load_missing_file(void **state)
+{
+	struct ctl_config *c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ctl_config_load("/nonexistent/tc.yaml", &c, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent/tc.yaml: cannot open: No such file or directory");
+}
+
+/* The shipped sample must load. */
+static void
+test_ctl_config_load_sample(void **state)
+{
+	struct ctl_config *c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ctl_config_load(SOURCE_ROOT "/config/tapcensus.yaml", &c, err, sizeof(err)),
+			 0);
+	assert_string_equal(c->vendors[0].name, "kaspersky");
+	assert_int_equal(c->vendors[0].n_domains, 3);
+	ctl_config_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctl_config_load_errors),
+		cmocka_unit_test(test_ctl_config_load_good),
+		cmocka_unit_test(test_ctl_config_load_missing_file),
+		cmocka_unit_test(test_ctl_config_load_sample),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

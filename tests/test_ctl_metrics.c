@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Exposition from a hand-filled snapshot, the unique-client set, and the
+ * /metrics endpoint served over a real socket on loopback. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ctl_clients.h"
+#include "ctl_config.h"
+#include "ctl_http.h"
+#include "ctl_metrics.h"
+#include "ctl_orgs.h"
+#include "ctl_stats.h"
+#include "tb_eal.h"
+
+static struct ctl_config *cfg;
+static struct ctl_orgs *orgs;
+
+static int
+setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	tb_write_file(1, "orgs.csv",
+		      "192.0.2.0/24,gov-a,\"Agency \"\"A\"\"\\x\",US,government,true\n"
+		      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
+	if (ctl_config_load(tb_write_file(2, "tc.yaml",
+					  "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
+					  "organisations: orgs.csv\nvendors:\n"
+					  "  - name: kaspersky\n    domains: [kaspersky.com]\n"
+					  "  - name: other\n    domains: [example.net]\n"),
+			    &cfg, err, sizeof(err)) ||
+	    ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static struct dp_client_event
+ev(uint32_t org, uint8_t vendor, const char *addr)
+{
+	struct dp_client_event e = {.org = org, .vendor = vendor};
+
+	e.family = inet_pton(AF_INET, addr, e.addr) == 1 ? 4 : 6;
+	if (e.family == 6)
+		inet_pton(AF_INET6, addr, e.addr);
+	return e;
+}
+
+static void
+test_ctl_clients_add_dedup(void **state)
+{
+	struct ctl_clients *c = ctl_clients_create(1024, orgs->n_orgs, 2);
+	struct dp_client_event e;
+
+	(void)state;
+	e = ev(1, 0, "192.0.2.1");
+	assert_int_equal(ctl_clients_add(c, &e), 1);
+	assert_int_equal(ctl_clients_add(c, &e), 0); /* same client, any signal */
+	e = ev(1, 1, "192.0.2.1");
+	assert_int_equal(ctl_clients_add(c, &e), 1); /* another vendor */
+	e = ev(1, 0, "2001:db8::1");
+	assert_int_equal(ctl_clients_add(c, &e), 1);
+	e = ev(9, 0, "192.0.2.1");
+	assert_int_equal(ctl_clients_add(c, &e), -EINVAL);
+	assert_int_equal(ctl_clients_count(c, 1, 0), 2);
+	assert_int_equal(ctl_clients_count(c, 1, 1), 1);
+	assert_int_equal(ctl_clients_entries(c), 3);
+	ctl_clients_free(c);
+
+	/* Full: counted, not stored. */
+	c = ctl_clients_create(1024, orgs->n_orgs, 2);
+	for (unsigned i = 0; i < 1030; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "2001:db8::%x", i + 1);
+		e = ev(2, 0, a);
+		ctl_clients_add(c, &e);
+	}
+	assert_int_equal(ctl_clients_count(c, 2, 0), 1024);
+	assert_int_equal(ctl_clients_full(c), 6);
+	ctl_clients_free(c);
+}
+
+static char *
+render(struct ctl_snapshot *s, struct ctl_clients *c, size_t *len)
+{
+	struct ctl_view v = {cfg, orgs, s, c};
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	assert_int_equal(ctl_metrics_render(f, &v), 0);
+	fclose(f);
+	return buf;
+}
+
+static void
+fill(struct ctl_snapshot *s, struct ctl_clients **c)
+{
+	struct dp_client_event e;
+
+	assert_int_equal(ctl_snapshot_init(s, 1, 1, orgs->n_orgs, 2), 0);
+	snprintf(s->ports[0].name, sizeof(s->ports[0].name), "net_pcap0");
+	s->ports[0].ipackets = 100;
+	s->ports[0].imissed = 3;
+	s->worker[0].rx_pkts = 100;
+	s->total.rx_pkts = 100;
+	s->total.outcome[DP_OUT_VENDOR] = 7;
+	s->total.outcome[DP_OUT_NO_NAME] = 90;
+	s->total.drop[DP_DROP_L3_MALFORMED] = 3;
+	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_TLS_SNI))->sessions = 5;
+	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_TLS_SNI))->last_seen = 1795000000;
+	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->sessions = 2;
+	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->last_seen = 1795000100;
+	*c = ctl_clients_create(1024, orgs->n_orgs, 2);
+	e = ev(1, 0, "192.0.2.7");
+	ctl_clients_add(*c, &e);
+	e = ev(1, 0, "192.0.2.8");
+	ctl_clients_add(*c, &e);
+}
+
+static void
+test_ctl_metrics_render_exact_lines(void **state)
+{
+	static const char *const want[] = {
+		"# TYPE tapcensus_org_sessions_total counter\n",
+		"tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+		"signal=\"tls-sni\"} 5\n",
+		"tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+		"signal=\"http-host\"} 0\n",
+		"tapcensus_org_unique_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\"} 2\n",
+		"tapcensus_org_last_seen_timestamp_seconds{org=\"gov-a\",org_name=\"Agency "
+		"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
+		"vendor=\"kaspersky\"} 1795000100\n",
+		"tapcensus_packets_received_total 100\n",
+		"tapcensus_packets_processed_total{outcome=\"vendor\"} 7\n",
+		"tapcensus_packets_dropped_total{reason=\"l3_malformed\"} 3\n",
+		"tapcensus_port_rx_missed_total{port=\"net_pcap0\"} 3\n",
+		"tapcensus_queue_rx_packets_total{port=\"net_pcap0\",queue=\"0\"} 100\n",
+		"tapcensus_organisations_configured 2\n",
+	};
+	struct ctl_snapshot s;
+	struct ctl_clients *c;
+	size_t len;
+	char *buf;
+
+	(void)state;
+	fill(&s, &c);
+	buf = render(&s, c, &len);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		print_message("line %zu\n", i);
+		assert_non_null(strstr(buf, want[i]));
+	}
+	/* Inactive organisations and vendors have no series. */
+	assert_null(strstr(buf, "bank-b"));
+	assert_null(strstr(buf, "vendor=\"other\""));
+	/* No client address leaves the box. */
+	assert_null(strstr(buf, "192.0.2."));
+	free(buf);
+	ctl_clients_free(c);
+	ctl_snapshot_fini(&s);
+}
+
+/* One HTTP/1.0 request on loopback; returns the whole response. */
+static char *
+http_get(uint16_t port, const char *req)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	struct timeval tv = {5, 0};
+	size_t cap = 1 << 20, len = 0;
+	char *buf = calloc(1, cap);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ssize_t n;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	return buf;
+}
+
+static void
+test_ctl_http_serves_published(void **state)
+{
+	struct ctl_snapshot s;
+	struct ctl_clients *c;
+	struct ctl_http *h;
+	char err[256], *body, *resp;
+	size_t len;
+
+	(void)state;
+	h = ctl_http_start("127.0.0.1", 0, err, sizeof(err));
+	assert_non_null(h);
+	assert_true(ctl_http_port(h) > 0);
+	fill(&s, &c);
+	body = render(&s, c, &len);
+	ctl_http_publish(h, strdup(body), len);
+
+	resp = http_get(ctl_http_port(h), "GET /metrics HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 200 OK\r\n", 17);
+	assert_non_null(strstr(resp, "Content-Type: text/plain; version=0.0.4"));
+	assert_non_null(strstr(resp, "\r\n\r\n"));
+	assert_string_equal(strstr(resp, "\r\n\r\n") + 4, body);
+	free(resp);
+	resp = http_get(ctl_http_port(h), "GET /secret HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 404", 12);
+	free(resp);
+	resp = http_get(ctl_http_port(h), "DELETE /metrics HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 405", 12);
+	free(resp);
+
+	assert_null(ctl_http_start("not-an-address", 0, err, sizeof(err)));
+	assert_string_equal(err, "metrics.listen: 'not-an-address' is not an IPv4 or IPv6 address");
+	ctl_http_stop(h);
+	free(body);
+	ctl_clients_free(c);
+	ctl_snapshot_fini(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctl_clients_add_dedup),
+		cmocka_unit_test(test_ctl_metrics_render_exact_lines),
+		cmocka_unit_test(test_ctl_http_serves_published),
+	};
+	if (tb_eal_init())
+		return 1;
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
