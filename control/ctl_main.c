@@ -334,6 +334,23 @@ write_metrics_file(struct app *a)
 	return 0;
 }
 
+/* A field of /proc/self/status in KiB (VmRSS, VmHWM), or 0. */
+static unsigned long
+proc_status_kib(const char *field)
+{
+	char line[256];
+	unsigned long v = 0;
+	size_t n = strlen(field);
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, field, n) == 0 && line[n] == ':')
+			v = strtoul(line + n + 1, NULL, 10);
+	if (f != NULL)
+		fclose(f);
+	return v;
+}
+
 static void
 print_rates(struct app *a, double secs)
 {
@@ -346,6 +363,8 @@ print_rates(struct app *a, double secs)
 		       s->busy_pkts ? (double)s->busy_cycles / (double)s->busy_pkts : 0.0,
 		       (double)rte_get_tsc_hz() / 1e9);
 	}
+	printf("memory: resident %lu MiB, peak %lu MiB (includes the -m EAL memory touched)\n",
+	       proc_status_kib("VmRSS") / 1024, proc_status_kib("VmHWM") / 1024);
 }
 
 static int
