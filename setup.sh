@@ -7,12 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PKGS=(build-essential meson ninja-build pkg-config clang llvm libdpdk-dev dpdk-dev
+PKGS=(build-essential meson ninja-build pkg-config clang llvm libdpdk-dev
       libhyperscan-dev libbpf-dev libxdp-dev bpftool libcmocka-dev libpcap-dev
       libmicrohttpd-dev libyaml-dev libssl-dev prometheus linux-libc-dev iproute2)
 
-install_deps() {
+install_deps() { # [extra packages]
     local missing=()
+    PKGS+=("$@")
     for p in "${PKGS[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
             || missing+=("$p")
@@ -55,7 +56,7 @@ test)
     exit "$rc"
     ;;
 bench)
-    install_deps
+    install_deps dpdk-dev   # dpdk-testpmd, the I/O ceiling (about 1.4 GB of packages)
     build build-release --buildtype=release
     tests/bench.sh build-release
     ;;

@@ -261,6 +261,25 @@ drain_all(struct app *a)
 		ctl_clients_drain(a->clients, a->workers[w]->events, 1u << 16);
 }
 
+/* Keep draining while workers finish their last burst: a lossless worker
+ * may be waiting for room in its ring. */
+static void
+wait_workers(struct app *a)
+{
+	for (;;) {
+		unsigned running = 0;
+
+		for (unsigned w = 0; w < a->n_workers; w++)
+			running += rte_eal_get_lcore_state(a->cfg->workers[w]) == RUNNING;
+		drain_all(a);
+		if (running == 0)
+			break;
+		usleep(100);
+	}
+	rte_eal_mp_wait_lcore();
+	drain_all(a);
+}
+
 static uint64_t
 workers_rx(struct app *a)
 {
@@ -499,8 +518,7 @@ main(int argc, char **argv)
 	if (!stop_flag)
 		control_loop(&a, expected);
 	stop_flag = true;
-	rte_eal_mp_wait_lcore();
-	drain_all(&a);
+	wait_workers(&a);
 	render_and_publish(&a);
 	status = 0;
 	if (a.opt.duration > 0)

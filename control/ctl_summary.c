@@ -46,7 +46,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 		}
 	qsort(rows, n, sizeof(*rows), by_clients);
 
-	fprintf(f, "%-16s %-28s %-2s %-12s %-5s %-12s %8s", "ORG", "NAME", "CC", "SECTOR", "GOV",
+	fprintf(f, "%-20s %-28s %-2s %-12s %-5s %-12s %8s", "ORG", "NAME", "CC", "SECTOR", "GOV",
 		"VENDOR", "CLIENTS");
 	for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 		fprintf(f, " %10s", dp_signal_name(sig));
@@ -54,7 +54,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 	for (size_t i = 0; i < n; i++) {
 		const struct ctl_org *o = &v->orgs->orgs[rows[i].org];
 
-		fprintf(f, "%-16.16s %-28.28s %-2s %-12.12s %-5s %-12.12s %8" PRIu64, o->id, o->name,
+		fprintf(f, "%-20.20s %-28.28s %-2s %-12.12s %-5s %-12.12s %8" PRIu64, o->id, o->name,
 			o->country, o->sector, o->government ? "yes" : "no",
 			v->cfg->vendors[rows[i].vendor].name, rows[i].clients);
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)

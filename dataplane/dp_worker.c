@@ -72,8 +72,10 @@ report_client(struct dp_worker *w, const struct dp_pkt *p, uint32_t org, unsigne
 	struct dp_client_event ev = {.org = org, .vendor = (uint8_t)vendor, .family = p->family};
 
 	memcpy(ev.addr, p->saddr, p->family == 4 ? 4 : 16);
+	/* Offline, the control thread drains until every worker has returned,
+	 * so waiting here always ends. */
 	while (rte_ring_enqueue_elem(w->events, &ev, sizeof(ev)) != 0) {
-		if (!w->lossless || *w->stop) {
+		if (!w->lossless) {
 			DP_CTR_ADD(w->st.client_events_lost, 1);
 			return;
 		}

@@ -12,7 +12,8 @@
  *    a dp_client_event on the worker's single-producer/single-consumer ring;
  *    the control plane dedups them into exact unique-client sets.  When the
  *    ring is full the event is counted in st.client_events_lost, unless the
- *    worker is lossless (offline replay), where it waits for room instead.
+ *    worker is lossless (offline replay), where it waits for room instead:
+ *    the control plane must then drain the rings until the worker returns.
  *
  * Counter layout: ctr[(org * n_vendors + vendor) * DP_SIG_COUNT + signal].
  */

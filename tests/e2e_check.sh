@@ -68,6 +68,19 @@ expect "received = processed + dropped" "$(value 'tapcensus_packets_received_tot
 expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" \
        "$(value 'tapcensus_packets_received_total ')"
 
+# The summary table: one row per organisation, clients then sessions by signal.
+while read -r _ org _ n; do
+    row=$(awk -v o="$org" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o {print $(NF-3), $(NF-2), $(NF-1), $NF}'           "$work/summary.txt")
+    want="$n"
+    for s in tls-sni http-host dns; do
+        want="$want $(awk -v o="$org" -v s="$s" '$1=="sessions" && $2==o && $4==s {print $5}' "$work/truth.tsv")"
+    done
+    expect "summary row $org" "${row:-MISSING}" "$want"
+done < <(awk '$1=="clients"' "$work/truth.tsv")
+drops=$(awk '$1=="drop"{s+=$3} END{print s}' "$work/truth.tsv")
+pk=$(awk '$1=="packets"{print $2}' "$work/truth.tsv")
+expect "summary identity" "$(grep '^packets:' "$work/summary.txt")"        "packets: received $pk = processed $((pk - drops)) + dropped $drops"
+
 # No client address of the generator's prefixes leaves the box.
 if grep -qE '192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|2001:db8' "$work/metrics.prom" "$work/summary.txt"; then
     echo "FAIL a client address appears in the output"; fail=1
