@@ -90,6 +90,22 @@ map_get(struct cfg_ctx *x, yaml_node_t *map, const char *key)
 	return NULL;
 }
 
+/* An optional mapping under key: *out is NULL when absent; its keys must be
+ * among allowed. */
+static int
+section(struct cfg_ctx *x, yaml_node_t *parent, const char *key, const char *const *allowed,
+	yaml_node_t **out)
+{
+	int rc;
+
+	*out = map_get(x, parent, key);
+	if (*out == NULL)
+		return 0;
+	if ((rc = want_type(x, *out, YAML_MAPPING_NODE, key)))
+		return rc;
+	return check_keys(x, *out, key, allowed);
+}
+
 static int
 get_str(struct cfg_ctx *x, yaml_node_t *n, const char *field, char *out, size_t cap)
 {
@@ -428,6 +444,9 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 {
 	static const char *const keys[] = {"dpdk", "metrics", "organisations", "prefilter",
 					   "clients", "vendors", NULL};
+	static const char *const mkeys[] = {"listen", "port", NULL};
+	static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
+	static const char *const ckeys[] = {"capacity", NULL};
 	yaml_node_t *n, *v;
 	unsigned long u;
 	int rc;
@@ -440,12 +459,9 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 	if ((rc = parse_dpdk(x, n, c)))
 		return rc;
 
-	if ((n = map_get(x, root, "metrics")) != NULL) {
-		static const char *const mkeys[] = {"listen", "port", NULL};
-
-		if ((rc = want_type(x, n, YAML_MAPPING_NODE, "metrics")) ||
-		    (rc = check_keys(x, n, "metrics", mkeys)))
-			return rc;
+	if ((rc = section(x, root, "metrics", mkeys, &n)))
+		return rc;
+	if (n != NULL) {
 		if ((v = map_get(x, n, "listen")) &&
 		    (rc = get_str(x, v, "metrics.listen", c->listen_addr, sizeof(c->listen_addr))))
 			return rc;
@@ -471,12 +487,9 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 			return cfg_err(x, n, "organisations", "path too long");
 	}
 
-	if ((n = map_get(x, root, "prefilter")) != NULL) {
-		static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
-
-		if ((rc = want_type(x, n, YAML_MAPPING_NODE, "prefilter")) ||
-		    (rc = check_keys(x, n, "prefilter", pkeys)))
-			return rc;
+	if ((rc = section(x, root, "prefilter", pkeys, &n)))
+		return rc;
+	if (n != NULL) {
 		if ((v = map_get(x, n, "tcp_ports")) &&
 		    (rc = get_port_list(x, v, "prefilter.tcp_ports", c->tcp_ports, &c->n_tcp_ports)))
 			return rc;
@@ -485,12 +498,9 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 			return rc;
 	}
 
-	if ((n = map_get(x, root, "clients")) != NULL) {
-		static const char *const ckeys[] = {"capacity", NULL};
-
-		if ((rc = want_type(x, n, YAML_MAPPING_NODE, "clients")) ||
-		    (rc = check_keys(x, n, "clients", ckeys)))
-			return rc;
+	if ((rc = section(x, root, "clients", ckeys, &n)))
+		return rc;
+	if (n != NULL) {
 		if ((v = map_get(x, n, "capacity")) != NULL) {
 			if ((rc = get_uint(x, v, "clients.capacity", 1024, 1u << 30, &u)))
 				return rc;

@@ -118,6 +118,15 @@ render_ports(FILE *f, const struct ctl_view *v)
 		 "Receive attempts that found no free mbuf (ethdev rx_nombuf).",
 		 offsetof(struct ctl_port_stats, rx_nombuf)},
 	};
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} queue_fams[] = {
+		{"tapcensus_queue_rx_packets_total", "Packets a worker received from its RX queue.",
+		 offsetof(struct dp_wstats, rx_pkts)},
+		{"tapcensus_queue_rx_bytes_total", "Bytes a worker received from its RX queue.",
+		 offsetof(struct dp_wstats, rx_bytes)},
+	};
 
 	for (size_t k = 0; k < sizeof(port_fams) / sizeof(port_fams[0]); k++) {
 		family(f, port_fams[k].name, "counter", port_fams[k].help);
@@ -130,19 +139,16 @@ render_ports(FILE *f, const struct ctl_view *v)
 			fprintf(f, "} %" PRIu64 "\n", *val);
 		}
 	}
-	family(f, "tapcensus_queue_rx_packets_total", "counter",
-	       "Packets a worker received from its RX queue.");
-	for (unsigned w = 0; w < s->n_workers; w++) {
-		fputs("tapcensus_queue_rx_packets_total{port=", f);
-		ctl_metrics_label_value(f, s->ports[s->worker_port[w]].name);
-		fprintf(f, ",queue=\"%u\"} %" PRIu64 "\n", s->worker_queue[w], s->worker[w].rx_pkts);
-	}
-	family(f, "tapcensus_queue_rx_bytes_total", "counter",
-	       "Bytes a worker received from its RX queue.");
-	for (unsigned w = 0; w < s->n_workers; w++) {
-		fputs("tapcensus_queue_rx_bytes_total{port=", f);
-		ctl_metrics_label_value(f, s->ports[s->worker_port[w]].name);
-		fprintf(f, ",queue=\"%u\"} %" PRIu64 "\n", s->worker_queue[w], s->worker[w].rx_bytes);
+	for (size_t k = 0; k < sizeof(queue_fams) / sizeof(queue_fams[0]); k++) {
+		family(f, queue_fams[k].name, "counter", queue_fams[k].help);
+		for (unsigned w = 0; w < s->n_workers; w++) {
+			const uint64_t *val =
+				(const uint64_t *)((const char *)&s->worker[w] + queue_fams[k].off);
+
+			fprintf(f, "%s{port=", queue_fams[k].name);
+			ctl_metrics_label_value(f, s->ports[s->worker_port[w]].name);
+			fprintf(f, ",queue=\"%u\"} %" PRIu64 "\n", s->worker_queue[w], *val);
+		}
 	}
 }
 

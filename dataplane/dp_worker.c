@@ -150,35 +150,38 @@ classify_payload(struct dp_worker *w, const struct dp_pkt *p)
 	return DP_OUT_VENDOR;
 }
 
+/* Parse results that end processing, and the outcome each counts as. */
+static const uint8_t parse_outcome[] = {
+	[DP_PARSE_NOT_IP] = DP_OUT_NOT_IP,
+	[DP_PARSE_OTHER_L4] = DP_OUT_OTHER_L4,
+	[DP_PARSE_FRAGMENT] = DP_OUT_FRAGMENT,
+};
+
+/* Malformed L2, L3, L4 map in order onto the layers and the drop reasons. */
+_Static_assert(DP_PARSE_ERR_L3 == DP_PARSE_ERR_L2 + 1 && DP_PARSE_ERR_L4 == DP_PARSE_ERR_L2 + 2,
+	       "parse errors in layer order");
+_Static_assert(DP_LAYER_L3 == DP_LAYER_L2 + 1 && DP_LAYER_L4 == DP_LAYER_L2 + 2,
+	       "layers in order");
+_Static_assert(DP_DROP_L3_MALFORMED == DP_DROP_L2_MALFORMED + 1 &&
+		       DP_DROP_L4_MALFORMED == DP_DROP_L2_MALFORMED + 2,
+	       "drops in layer order");
+
 void
 dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len)
 {
 	struct dp_pkt p;
+	enum dp_parse_rc rc = dp_parse_frame(frame, len, &p);
 	unsigned r;
 
-	switch (dp_parse_frame(frame, len, &p)) {
-	case DP_PARSE_OK:
-		break;
-	case DP_PARSE_NOT_IP:
-		DP_CTR_ADD(w->st.outcome[DP_OUT_NOT_IP], 1);
+	if (unlikely(rc >= DP_PARSE_ERR_L2)) {
+		unsigned k = rc - DP_PARSE_ERR_L2;
+
+		DP_CTR_ADD(w->st.parse_err[DP_LAYER_L2 + k], 1);
+		DP_CTR_ADD(w->st.drop[DP_DROP_L2_MALFORMED + k], 1);
 		return;
-	case DP_PARSE_OTHER_L4:
-		DP_CTR_ADD(w->st.outcome[DP_OUT_OTHER_L4], 1);
-		return;
-	case DP_PARSE_FRAGMENT:
-		DP_CTR_ADD(w->st.outcome[DP_OUT_FRAGMENT], 1);
-		return;
-	case DP_PARSE_ERR_L2:
-		DP_CTR_ADD(w->st.parse_err[DP_LAYER_L2], 1);
-		DP_CTR_ADD(w->st.drop[DP_DROP_L2_MALFORMED], 1);
-		return;
-	case DP_PARSE_ERR_L3:
-		DP_CTR_ADD(w->st.parse_err[DP_LAYER_L3], 1);
-		DP_CTR_ADD(w->st.drop[DP_DROP_L3_MALFORMED], 1);
-		return;
-	case DP_PARSE_ERR_L4:
-		DP_CTR_ADD(w->st.parse_err[DP_LAYER_L4], 1);
-		DP_CTR_ADD(w->st.drop[DP_DROP_L4_MALFORMED], 1);
+	}
+	if (rc != DP_PARSE_OK) {
+		DP_CTR_ADD(w->st.outcome[parse_outcome[rc]], 1);
 		return;
 	}
 	if (p.payload_len == 0) {
