@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dp_parse.h - Ethernet / 802.1Q / QinQ / IPv4 / IPv6 / TCP / UDP parsing.
+ * dp_parse.h - what a tap delivers, down to TCP and UDP: Ethernet, 802.1Q and
+ * QinQ tags, MPLS label stacks (RFC 3032, with an Ethernet pseudowire's
+ * control word, RFC 4385), IPv4 with options, IPv6 with extension headers,
+ * GRE (RFC 2784/2890) carrying IP, Ethernet or ERSPAN types II and III, and
+ * VXLAN (RFC 7348, UDP port 4789).
  *
  * dp_parse_frame() reads a contiguous frame and fills a struct dp_pkt whose
  * pointers all point into that frame: the frame must outlive the dp_pkt.
- * It never reads outside [frame, frame + len) and never loops more than
- * DP_PARSE_MAX_VLAN + DP_PARSE_MAX_EXTHDR times, whatever the input.
+ * Tunnels are followed to the innermost packet: its addresses, ports and
+ * payload are what dp_pkt holds (the client is the inner sender).  Parsing
+ * never reads outside [frame, frame + len) and every loop is bounded
+ * (DP_PARSE_MAX_VLAN tags, DP_PARSE_MAX_MPLS labels, DP_PARSE_MAX_EXTHDR
+ * extension headers per IPv6 header, DP_PARSE_MAX_ENCAP nested tunnels).
  *
  * Return value (enum dp_parse_rc):
  *   DP_PARSE_OK        TCP or UDP: addresses, ports and payload are set.
- *   DP_PARSE_NOT_IP    not IPv4/IPv6 after the VLAN tags; nothing else set.
- *   DP_PARSE_OTHER_L4  IP whose transport is not TCP/UDP; addresses set.
+ *   DP_PARSE_NOT_IP    not IPv4/IPv6 after the tags and tunnels.
+ *   DP_PARSE_OTHER_L4  IP whose transport is not TCP/UDP (nor a tunnel).
  *   DP_PARSE_FRAGMENT  IP fragment with non-zero offset; addresses set.
- *   DP_PARSE_ERR_L2/L3/L4  malformed at that layer (includes truncation).
+ *   DP_PARSE_ERR_L2    short or over-tagged Ethernet, bad MPLS stack,
+ *                      tunnels nested too deep.
+ *   DP_PARSE_ERR_L3    bad IPv4/IPv6 header or extension chain, bad GRE or
+ *                      ERSPAN header.
+ *   DP_PARSE_ERR_L4    bad TCP, UDP or VXLAN header.
  * The payload of a first fragment is the bytes of that fragment only.
  */
 #ifndef DP_PARSE_H
@@ -21,7 +32,10 @@
 #include <stdint.h>
 
 #define DP_PARSE_MAX_VLAN 4
+#define DP_PARSE_MAX_MPLS 8
 #define DP_PARSE_MAX_EXTHDR 8
+#define DP_PARSE_MAX_ENCAP 3
+#define DP_VXLAN_PORT 4789
 
 enum dp_parse_rc {
 	DP_PARSE_OK = 0,
@@ -43,7 +57,8 @@ struct dp_pkt {
 	uint8_t family;         /* 4 or 6 */
 	uint8_t proto;          /* IPPROTO_* of the transport */
 	uint8_t tcp_flags;
-	uint8_t vlans;          /* number of 802.1Q/802.1ad tags seen */
+	uint8_t vlans;          /* 802.1Q/802.1ad tags seen, all layers */
+	uint8_t encap;          /* tunnels followed (MPLS, GRE, ERSPAN, VXLAN) */
 };
 
 enum dp_parse_rc dp_parse_frame(const uint8_t *frame, uint32_t len, struct dp_pkt *pkt);

@@ -20,6 +20,10 @@ const volatile __u8 redirect_xsk = 0;
 
 #define VLAN_MAX 2
 #define V6_EXT_MAX 3
+#define IPPROTO_GRE_ 47
+#define VXLAN_PORT 4789
+#define ETH_P_MPLS_UC_ 0x8847
+#define ETH_P_MPLS_MC_ 0x8848
 
 struct cursor {
 	void *pos;
@@ -88,6 +92,8 @@ l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto)
 	__u16 *ports, sport, dport;
 	__u32 idx;
 
+	if (proto == IPPROTO_GRE_)
+		return verdict(ctx, PF_PASS_TUNNEL);
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return verdict(ctx, PF_DROP_OTHER_L4);
 	ports = take(c, 4);
@@ -97,6 +103,8 @@ l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto)
 	dport = bpf_ntohs(ports[1]);
 	if (sport == 53 || dport == 53)
 		return verdict(ctx, PF_PASS_DNS);
+	if (proto == IPPROTO_UDP && dport == VXLAN_PORT)
+		return verdict(ctx, PF_PASS_TUNNEL);
 	idx = proto == IPPROTO_TCP ? PF_PORT_TCP : PF_PORT_UDP;
 	if (port_wanted(idx, dport) || port_wanted(idx, sport))
 		return verdict(ctx, PF_PASS_PORT);
@@ -179,6 +187,8 @@ tc_prefilter(struct xdp_md *ctx)
 		return ipv4_verdict(ctx, &c);
 	if (proto == bpf_htons(ETH_P_IPV6))
 		return ipv6_verdict(ctx, &c);
+	if (proto == bpf_htons(ETH_P_MPLS_UC_) || proto == bpf_htons(ETH_P_MPLS_MC_))
+		return verdict(ctx, PF_PASS_TUNNEL);
 	return verdict(ctx, PF_DROP_NOT_IP);
 }
 

@@ -16,7 +16,8 @@ struct pf_loader {
 
 static const char *const reason_names[PF_REASON_COUNT] = {
 	[PF_PASS_DNS] = "pass_dns",           [PF_PASS_PORT] = "pass_port",
-	[PF_PASS_SERVER] = "pass_server",     [PF_DROP_PORT] = "drop_port",
+	[PF_PASS_SERVER] = "pass_server",     [PF_PASS_TUNNEL] = "pass_tunnel",
+	[PF_DROP_PORT] = "drop_port",
 	[PF_DROP_OTHER_L4] = "drop_other_l4", [PF_DROP_FRAGMENT] = "drop_fragment",
 	[PF_DROP_NOT_IP] = "drop_not_ip",     [PF_DROP_MALFORMED] = "drop_malformed",
 };

@@ -16,6 +16,7 @@ enum pf_reason {
 	PF_PASS_DNS = 0,     /* UDP or TCP from or to port 53 */
 	PF_PASS_PORT,        /* TCP or UDP from or to a configured port */
 	PF_PASS_SERVER,      /* from or to a vendor server prefix */
+	PF_PASS_TUNNEL,      /* MPLS, GRE/ERSPAN or VXLAN: the dataplane looks inside */
 	PF_DROP_PORT,        /* TCP or UDP of no interest */
 	PF_DROP_OTHER_L4,    /* IP, neither TCP nor UDP, no server */
 	PF_DROP_FRAGMENT,    /* later IP fragment, no server */

@@ -255,3 +255,135 @@ tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_
 	w16(out + o + 2, 1);
 	return o + 4;
 }
+
+/* Outer Ethernet + IPv4 header for a tunnel; returns the IPv4 header offset. */
+static uint32_t
+outer_ipv4(uint8_t *out, uint8_t proto, uint32_t l4len)
+{
+	static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a};
+	uint8_t *ip = out + 14;
+
+	memcpy(out, macs, 12);
+	w16(out + 12, 0x0800);
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	w16(ip + 2, 20 + l4len);
+	ip[8] = 64;
+	ip[9] = proto;
+	tb_addr("203.0.113.250", ip + 12);
+	tb_addr("203.0.113.251", ip + 16);
+	w16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	return 14;
+}
+
+/* Offset of the IP header in a frame from tb_frame (after any VLAN tags). */
+static uint32_t
+ip_offset(const uint8_t *f)
+{
+	uint32_t off = 12;
+
+	while ((f[off] == 0x81 && f[off + 1] == 0x00) || (f[off] == 0x88 && f[off + 1] == 0xa8))
+		off += 4;
+	return off + 2;
+}
+
+uint32_t
+tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *out, uint32_t cap)
+{
+	uint32_t ipo = ip_offset(inner), iplen = inner_len - ipo, hdr, body;
+	const uint8_t *payload = inner;
+	uint8_t h[64];
+
+	memset(h, 0, sizeof(h));
+	switch (kind) {
+	case TB_ENC_NONE:
+		if (inner_len > cap)
+			return 0;
+		memcpy(out, inner, inner_len);
+		return inner_len;
+	case TB_ENC_MPLS:
+	case TB_ENC_MPLS_PW: {
+		static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a};
+		uint32_t o = 14;
+
+		if (kind == TB_ENC_MPLS) {
+			w24(h, 1000 << 4);      /* label 1000, TC 0, S 0 */
+			h[3] = 64;              /* TTL */
+			w24(h + 4, 2000 << 4 | 1); /* label 2000, bottom of stack */
+			h[7] = 64;
+			hdr = 8;
+			payload = inner + ipo;
+			body = iplen;
+		} else {
+			w24(h, 3000 << 4 | 1);
+			h[3] = 64;
+			hdr = 8; /* the label and a zero control word */
+			body = inner_len;
+		}
+		if (o + hdr + body > cap)
+			return 0;
+		memcpy(out, macs, 12);
+		w16(out + 12, 0x8847);
+		memcpy(out + o, h, hdr);
+		memcpy(out + o + hdr, payload, body);
+		return o + hdr + body;
+	}
+	case TB_ENC_GRE_IP:
+		w16(h, 0x2000); /* K */
+		w16(h + 2, inner[ipo - 2] << 8 | inner[ipo - 1]);
+		w16(h + 4, 0);
+		w16(h + 6, 42); /* key */
+		hdr = 8;
+		payload = inner + ipo;
+		body = iplen;
+		break;
+	case TB_ENC_GRE_TEB:
+		w16(h + 2, 0x6558);
+		hdr = 4;
+		body = inner_len;
+		break;
+	case TB_ENC_ERSPAN2:
+		w16(h, 0x1000); /* S: ERSPAN II rides a sequenced GRE */
+		w16(h + 2, 0x88be);
+		w16(h + 6, 7);
+		w16(h + 8, 1 << 12 | 100); /* Ver 1, VLAN 100 */
+		w16(h + 10, 5);            /* session 5 */
+		hdr = 16;
+		body = inner_len;
+		break;
+	case TB_ENC_ERSPAN3:
+		w16(h, 0x1000);
+		w16(h + 2, 0x22eb);
+		w16(h + 6, 9);
+		w16(h + 8, 2 << 12 | 100); /* Ver 2 */
+		w16(h + 10, 5);
+		h[8 + 11] = 0x01;          /* O: platform-specific subheader follows */
+		hdr = 8 + 12 + 8;
+		body = inner_len;
+		break;
+	case TB_ENC_VXLAN: {
+		uint32_t o;
+
+		if (14 + 20 + 8 + 8 + inner_len > cap)
+			return 0;
+		o = outer_ipv4(out, 17, 8 + 8 + inner_len) + 20;
+		w16(out + o, 49152);
+		w16(out + o + 2, 4789);
+		w16(out + o + 4, 16 + inner_len);
+		w16(out + o + 6, 0);
+		memset(out + o + 8, 0, 8);
+		out[o + 8] = 0x08;  /* I: the VNI is valid */
+		w24(out + o + 12, 5001);
+		memcpy(out + o + 16, inner, inner_len);
+		return o + 16 + inner_len;
+	}
+	default:
+		return 0;
+	}
+	if (14 + 20 + hdr + body > cap)
+		return 0;
+	outer_ipv4(out, 47, hdr + body);
+	memcpy(out + 34, h, hdr);
+	memcpy(out + 34 + hdr, payload, body);
+	return 34 + hdr + body;
+}

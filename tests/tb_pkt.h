@@ -37,6 +37,25 @@ uint32_t tb_tls_client_hello(uint8_t *out, uint32_t cap, const char *sni, bool e
 uint32_t tb_http_get(uint8_t *out, uint32_t cap, const char *host, const char *path);
 uint32_t tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_t qtype);
 
+/* Tap encapsulations around a frame made by tb_frame (RFC 3032 MPLS, RFC
+ * 4385 pseudowire control word, RFC 2784/2890 GRE, ERSPAN II/III per
+ * draft-foschiano-erspan, RFC 7348 VXLAN).  The outer addresses are
+ * 203.0.113.250 -> 203.0.113.251, in no organisation of the sample table. */
+enum tb_encap {
+	TB_ENC_NONE = 0,
+	TB_ENC_MPLS,     /* two labels, then the inner IP packet */
+	TB_ENC_MPLS_PW,  /* one label, control word, the inner frame */
+	TB_ENC_GRE_IP,   /* GRE with a key, the inner IP packet */
+	TB_ENC_GRE_TEB,  /* GRE, the inner frame */
+	TB_ENC_ERSPAN2,
+	TB_ENC_ERSPAN3,  /* with the optional platform-specific subheader */
+	TB_ENC_VXLAN,
+	TB_ENC_COUNT
+};
+
+uint32_t tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *out,
+		  uint32_t cap);
+
 /* Parse "192.0.2.1" or "2001:db8::1" into spec addresses; returns family. */
 int tb_addr(const char *text, uint8_t out[16]);
 

@@ -2,7 +2,10 @@
 /*
  * tc_gen - writes a pcap of tap traffic and its ground truth.
  *
- *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N]
+ *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N] [--encap PCT]
+ *
+ * --encap: the share of sessions sent inside a tunnel (MPLS, GRE, ERSPAN II
+ * or III, VXLAN; default 20%).
  *   tc_gen --orgs ORGS.csv
  *
  * Every packet is built by tb_pkt from the generator's own organisations,
@@ -85,6 +88,8 @@ static struct {
 	uint64_t sessions[N_ORGS][S_N];
 	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG];
 	uint64_t ech;
+	enum tb_encap encap; /* of the session being written */
+	unsigned encap_pct;
 	uint64_t rng;
 } g;
 
@@ -114,9 +119,12 @@ emit(const uint8_t *frame, uint32_t len)
 static void
 emit_raw(const struct tb_spec *s)
 {
-	uint8_t frame[9300];
-	uint32_t len = tb_frame(s, frame, sizeof(frame));
+	uint8_t inner[9300], frame[9400];
+	uint32_t len = tb_frame(s, inner, sizeof(inner));
 
+	/* The session's tunnel, if any: the dataplane must see through it. */
+	if (len != 0)
+		len = tb_encap(g.encap, inner, len, frame, sizeof(frame));
 	if (len == 0) {
 		fprintf(stderr, "tc_gen: frame too large\n");
 		exit(1);
@@ -235,9 +243,8 @@ emit_named(const struct tb_spec *s, int org, int client, enum sig sig, int vendo
 }
 
 static void
-session(int org, int client, enum sig s, int vendor, unsigned nbulk)
+session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nvlan)
 {
-	int nvlan = rnd() % 4 == 0 ? (int)(1 + rnd() % 2) : 0;
 	const char *name = pick_name(vendor);
 	uint8_t pl[2048], resp[64];
 	struct flow f;
@@ -283,6 +290,17 @@ session(int org, int client, enum sig s, int vendor, unsigned nbulk)
 	}
 	tcp_flag_pkt(&f.c2s, 0x11);
 	tcp_flag_pkt(&f.s2c, 0x11);
+}
+
+static void
+session(int org, int client, enum sig s, int vendor, unsigned nbulk)
+{
+	int nvlan = rnd() % 4 == 0 ? (int)(1 + rnd() % 2) : 0;
+
+	g.encap = rnd() % 100 < g.encap_pct ? (enum tb_encap)(1 + rnd() % (TB_ENC_COUNT - 1))
+					    : TB_ENC_NONE;
+	session_body(org, client, s, vendor, nbulk, nvlan);
+	g.encap = TB_ENC_NONE;
 }
 
 /* One of each packet the dataplane must survive and count but not attribute. */
@@ -407,7 +425,7 @@ write_orgs(const char *path)
 int
 main(int argc, char **argv)
 {
-	unsigned long sessions = 400, bulk_per = 3, seed = 1;
+	unsigned long sessions = 400, bulk_per = 3, seed = 1, encap_pct = 20;
 	const char *pcap_path, *truth_path;
 	pcap_t *dead;
 	FILE *t;
@@ -416,7 +434,7 @@ main(int argc, char **argv)
 		return write_orgs(argv[2]);
 	if (argc < 3) {
 		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
-				"[--bulk N]\n       tc_gen --orgs ORGS.csv\n");
+				"[--bulk N] [--encap PCT]\n       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
 	pcap_path = argv[1];
@@ -430,12 +448,15 @@ main(int argc, char **argv)
 			sessions = v;
 		else if (strcmp(argv[i], "--bulk") == 0)
 			bulk_per = v;
+		else if (strcmp(argv[i], "--encap") == 0 && v <= 100)
+			encap_pct = v;
 		else {
 			fprintf(stderr, "tc_gen: unknown option %s\n", argv[i]);
 			return 2;
 		}
 	}
 	g.rng = 0x9e3779b97f4a7c15ull ^ seed;
+	g.encap_pct = (unsigned)encap_pct;
 	dead = pcap_open_dead(DLT_EN10MB, 65535);
 	g.dump = pcap_dump_open(dead, pcap_path);
 	if (g.dump == NULL) {

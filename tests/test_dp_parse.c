@@ -157,6 +157,109 @@ test_dp_parse_frame_long_ext_chain(void **state)
 	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_OK);
 }
 
+/* Every tunnel a tap delivers: the inner client's fields come out. */
+static void
+test_dp_parse_frame_encapsulations(void **state)
+{
+	static const char *const names[TB_ENC_COUNT] = {"none", "mpls", "mpls pw", "gre ip",
+							 "gre teb", "erspan2", "erspan3", "vxlan"};
+	uint8_t inner[512], frame[1024], pl[24];
+	struct tb_spec s = {0};
+	struct dp_pkt p;
+
+	(void)state;
+	memset(pl, 0x5a, sizeof(pl));
+	for (int fam = 4; fam <= 6; fam += 2) {
+		s.family = tb_addr(fam == 4 ? "192.0.2.77" : "2001:db8:1::77", s.src);
+		tb_addr(fam == 4 ? "198.51.100.1" : "2001:db8:2::1", s.dst);
+		s.proto = IPPROTO_TCP;
+		s.sport = 51000;
+		s.dport = 443;
+		s.nvlan = 1;
+		s.vlan[0] = 12;
+		s.payload = pl;
+		s.plen = sizeof(pl);
+		uint32_t ilen = tb_frame(&s, inner, sizeof(inner));
+
+		for (int k = 0; k < TB_ENC_COUNT; k++) {
+			uint32_t len = tb_encap((enum tb_encap)k, inner, ilen, frame, sizeof(frame));
+
+			print_message("IPv%d in %s\n", fam, names[k]);
+			assert_true(len > 0);
+			assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_OK);
+			assert_int_equal(p.family, fam);
+			assert_memory_equal(p.saddr, s.src, fam == 4 ? 4 : 16);
+			assert_memory_equal(p.daddr, s.dst, fam == 4 ? 4 : 16);
+			assert_int_equal(p.sport, 51000);
+			assert_int_equal(p.dport, 443);
+			assert_int_equal(p.payload_len, sizeof(pl));
+			assert_memory_equal(p.payload, pl, sizeof(pl));
+			assert_int_equal(p.encap, k == TB_ENC_NONE ? 0 : 1);
+			/* Cut anywhere inside the tunnel headers: an error, never a read
+			 * past the end (ASan). */
+			for (uint32_t cut = 0; cut < len - ilen + 14; cut++) {
+				enum dp_parse_rc rc = dp_parse_frame(frame, cut, &p);
+
+				assert_true(rc >= DP_PARSE_NOT_IP);
+			}
+		}
+	}
+}
+
+/* Tunnels in tunnels: DP_PARSE_MAX_ENCAP levels parse, one more does not. */
+static void
+test_dp_parse_frame_encap_depth(void **state)
+{
+	uint8_t a[2048], b[2048];
+	struct tb_spec s = {0};
+	struct dp_pkt p;
+	uint32_t len;
+
+	(void)state;
+	s.family = tb_addr("192.0.2.5", s.src);
+	tb_addr("198.51.100.1", s.dst);
+	s.proto = IPPROTO_UDP;
+	s.dport = 53;
+	len = tb_frame(&s, a, sizeof(a));
+	for (int d = 1; d <= DP_PARSE_MAX_ENCAP + 1; d++) {
+		len = tb_encap(d & 1 ? TB_ENC_VXLAN : TB_ENC_ERSPAN2, a, len, b, sizeof(b));
+		memcpy(a, b, len);
+		assert_int_equal(dp_parse_frame(a, len, &p),
+				 d <= DP_PARSE_MAX_ENCAP ? DP_PARSE_OK : DP_PARSE_ERR_L2);
+	}
+}
+
+/* Header fields a builder gets right, patched wrong. */
+static void
+test_dp_parse_frame_bad_tunnels(void **state)
+{
+	uint8_t inner[256], frame[512];
+	struct tb_spec s = {0};
+	struct dp_pkt p;
+	uint32_t ilen, len;
+
+	(void)state;
+	s.family = tb_addr("192.0.2.5", s.src);
+	tb_addr("198.51.100.1", s.dst);
+	s.proto = IPPROTO_TCP;
+	ilen = tb_frame(&s, inner, sizeof(inner));
+
+	len = tb_encap(TB_ENC_VXLAN, inner, ilen, frame, sizeof(frame));
+	frame[14 + 20 + 8] = 0; /* VXLAN without the I flag */
+	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L4);
+	len = tb_encap(TB_ENC_ERSPAN2, inner, ilen, frame, sizeof(frame));
+	frame[34 + 8] = 0x30; /* version 3 under the type II ethertype */
+	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L3);
+	len = tb_encap(TB_ENC_GRE_TEB, inner, ilen, frame, sizeof(frame));
+	frame[35] = 0x01; /* GRE version 1 */
+	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_OTHER_L4);
+	len = tb_encap(TB_ENC_MPLS, inner, ilen, frame, sizeof(frame));
+	/* Clear every bottom-of-stack bit: the stack runs off the frame. */
+	for (uint32_t o = 14; o + 4 <= len; o += 4)
+		frame[o + 2] &= 0xfe;
+	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L2);
+}
+
 int
 main(void)
 {
@@ -164,6 +267,9 @@ main(void)
 		cmocka_unit_test(test_dp_parse_frame_table),
 		cmocka_unit_test(test_dp_parse_frame_corrupt),
 		cmocka_unit_test(test_dp_parse_frame_long_ext_chain),
+		cmocka_unit_test(test_dp_parse_frame_encapsulations),
+		cmocka_unit_test(test_dp_parse_frame_encap_depth),
+		cmocka_unit_test(test_dp_parse_frame_bad_tunnels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,8 @@ static const struct row rows[] = {
 	{"udp 443 is not tcp 8443", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40000, 8443, 1, 0, 0, 0, PF_DROP_PORT},
 	{"to server v4", "192.0.2.1", "198.51.100.7", IPPROTO_TCP, 40000, 8080, 0, 0, 0, 0, PF_PASS_SERVER},
 	{"from server v6", "2001:db8:5e::9", "2001:db8::1", IPPROTO_UDP, 9999, 40000, 1, 0, 0, 0, PF_PASS_SERVER},
+	{"gre", "192.0.2.1", "203.0.113.9", 47, 0, 0, 0, 0, 0, 0, PF_PASS_TUNNEL},
+	{"vxlan", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 49152, 4789, 1, 0, 0, 0, PF_PASS_TUNNEL},
 	{"icmp", "192.0.2.1", "203.0.113.9", IPPROTO_ICMP, 0, 0, 0, 0, 0, 0, PF_DROP_OTHER_L4},
 	{"later fragment", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, PF_DROP_FRAGMENT},
 	{"fragment of server", "198.51.100.7", "192.0.2.1", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, PF_PASS_SERVER},
@@ -144,6 +146,24 @@ test_pf_verdict_not_ip(void **state)
 	assert_int_equal(ret, XDP_DROP);
 }
 
+/* An MPLS frame passes as a tunnel without looking inside. */
+static void
+test_pf_verdict_mpls(void **state)
+{
+	uint8_t inner[128], frame[256];
+	struct tb_spec s = {0};
+	uint32_t len, ret;
+
+	(void)state;
+	s.family = tb_addr("192.0.2.1", s.src);
+	tb_addr("203.0.113.9", s.dst);
+	s.proto = IPPROTO_TCP;
+	s.dport = 22;
+	len = tb_encap(TB_ENC_MPLS, inner, tb_frame(&s, inner, sizeof(inner)), frame, sizeof(frame));
+	assert_int_equal(run(frame, len, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+}
+
 /* Removing a server prefix takes effect at once. */
 static void
 test_pf_server_del(void **state)
@@ -176,6 +196,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_verdict_table),
 		cmocka_unit_test(test_pf_verdict_not_ip),
+		cmocka_unit_test(test_pf_verdict_mpls),
 		cmocka_unit_test(test_pf_server_del),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
