@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # tapcensus setup: install what is missing, build, and run.
 #   ./setup.sh demo    build, generate the sample traffic, replay it, print the table
-#   ./setup.sh test    build (with ASan/UBSan) and run every test
+#   ./setup.sh test    build (clang, ASan/UBSan, libFuzzer) and run every test
 #   ./setup.sh bench   build (release) and print the benchmark figures
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PKGS=(build-essential meson ninja-build pkg-config clang llvm libdpdk-dev
+PKGS=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev libdpdk-dev
       libhyperscan-dev libbpf-dev libxdp-dev bpftool libcmocka-dev libpcap-dev
       libmicrohttpd-dev libyaml-dev libssl-dev prometheus linux-libc-dev iproute2)
 
@@ -44,14 +44,15 @@ demo)
     ;;
 test)
     install_deps
-    build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+    # clang, so that the libFuzzer targets build and run with the rest.
+    CC=clang build build-test -Db_sanitize=address,undefined -Db_lundef=false
     set +e
-    ASAN_OPTIONS=detect_leaks=0 meson test -C build-asan --print-errorlogs --num-processes 2 \
-        | tee build-asan/test-output.txt
+    ASAN_OPTIONS=detect_leaks=0 meson test -C build-test --print-errorlogs --num-processes 2 \
+        | tee build-test/test-output.txt
     rc=${PIPESTATUS[0]}
     set -e
-    ok=$(awk '/^Ok:/{print $2}' build-asan/test-output.txt)
-    bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/{s+=$2} END{print s+0}' build-asan/test-output.txt)
+    ok=$(awk '/^Ok:/{print $2}' build-test/test-output.txt)
+    bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/{s+=$2} END{print s+0}' build-test/test-output.txt)
     echo "tests: ${ok:-0} passed, ${bad:-0} failed"
     exit "$rc"
     ;;

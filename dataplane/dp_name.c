@@ -29,6 +29,8 @@ dp_name_set(struct dp_name *n, const uint8_t *raw, size_t len)
 		n->s[i] = c;
 		prev = c;
 	}
+	if (prev == '.')
+		goto bad; /* "a..": an empty label before the root */
 	n->s[len] = '\0';
 	n->len = (uint16_t)len;
 	return 0;
