@@ -18,18 +18,7 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 
 	for (unsigned v = 0; v < cfg->n_vendors; v++)
 		total += cfg->vendors[v].n_domains + cfg->vendors[v].n_regexes;
-	if (total == 0) {
-		/* Vendors known only by server prefixes: nothing to match by name,
-		 * but the database must exist; a pattern no name can match. */
-		static const struct dp_match_pattern never = {"\\A\\z.", DP_MATCH_REGEX, 0};
-
-		rc = dp_match_compile(&never, 1, out, msg, sizeof(msg), &idx);
-		if (rc)
-			snprintf(err, err_len, "%s: vendors: cannot build an empty database: %s",
-				 cfg->path, msg);
-		return rc;
-	}
-	pats = calloc(total, sizeof(*pats));
+	pats = calloc(total ? total : 1, sizeof(*pats));
 	if (pats == NULL)
 		return -ENOMEM;
 	for (unsigned v = 0; v < cfg->n_vendors; v++) {

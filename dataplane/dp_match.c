@@ -49,14 +49,14 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 	*err_index = -1;
 	if (err_len > 0)
 		err_msg[0] = '\0';
-	if (n == 0) {
-		snprintf(err_msg, err_len, "no patterns");
-		return -EINVAL;
-	}
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return -ENOMEM;
 	m->n = n;
+	if (n == 0) {
+		*out = m; /* no database: nothing matches */
+		return 0;
+	}
 	m->vendor_of = calloc(n, sizeof(*m->vendor_of));
 	exprs = calloc(n, sizeof(*exprs));
 	flags = calloc(n, sizeof(*flags));
@@ -120,6 +120,10 @@ dp_match_free(struct dp_match *m)
 int
 dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out)
 {
+	if (m->db == NULL) {
+		*out = NULL;
+		return 0;
+	}
 	return hs_clone_scratch(m->proto, out) == HS_SUCCESS ? 0 : -ENOMEM;
 }
 
@@ -146,6 +150,10 @@ dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name,
 {
 	struct match_ctx ctx = {m, 0};
 
+	if (m->db == NULL) {
+		*vendors = 0;
+		return 0;
+	}
 	if (hs_scan(m->db, name, (unsigned)len, 0, scratch, on_match, &ctx) != HS_SUCCESS) {
 		*vendors = 0;
 		return -EIO;

@@ -8,7 +8,9 @@
  * between threads.  A domain suffix matches on a label boundary: "example.com"
  * matches "example.com" and "a.example.com", never "notexample.com" nor
  * "example.com.evil.test".  Regexes are the vendor's own, matched caseless
- * against the whole extracted name.
+ * against the whole extracted name.  With no patterns at all (vendors known
+ * only by server prefixes) there is no database: nothing matches, and the
+ * scratch a worker clones is NULL.
  *
  * Errors: negative errno.  dp_match_compile() gives -EINVAL for a pattern
  * Hyperscan refuses (its message and the pattern's index in *err_msg and

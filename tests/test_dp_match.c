@@ -78,12 +78,32 @@ test_dp_match_compile_bad_regex(void **state)
 	assert_null(m);
 }
 
+/* Vendors known only by server prefixes: no patterns, nothing matches. */
+static void
+test_dp_match_compile_empty(void **state)
+{
+	struct dp_match *m;
+	hs_scratch_t *s = (void *)1;
+	uint64_t v = 99;
+	char err[64];
+	int idx;
+
+	(void)state;
+	assert_int_equal(dp_match_compile(NULL, 0, &m, err, sizeof(err), &idx), 0);
+	assert_int_equal(dp_match_scratch_clone(m, &s), 0);
+	assert_null(s);
+	assert_int_equal(dp_match_name(m, s, "kaspersky.com", 13, &v), 0);
+	assert_int_equal(v, 0);
+	dp_match_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_match_name_label_boundary),
 		cmocka_unit_test(test_dp_match_compile_bad_regex),
+		cmocka_unit_test(test_dp_match_compile_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
