@@ -273,11 +273,10 @@ wait_workers(struct app *a)
 			running += rte_eal_get_lcore_state(a->cfg->workers[w]) == RUNNING;
 		drain_all(a);
 		if (running == 0)
-			break;
+			break; /* drained after every worker had returned */
 		usleep(100);
 	}
 	rte_eal_mp_wait_lcore();
-	drain_all(a);
 }
 
 static uint64_t

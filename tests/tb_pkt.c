@@ -137,7 +137,6 @@ tb_frame(const struct tb_spec *s, uint8_t *out, uint32_t cap)
 
 		sum = csum_add(sum, s->src, alen);
 		sum = csum_add(sum, s->dst, alen);
-		w16(ph, 0);
 		sum = csum_add(sum, ph, 4);
 		sum += l4len;
 		sum = csum_add(sum, out + l4, l4len);
