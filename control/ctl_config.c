@@ -439,11 +439,68 @@ parse_dpdk(struct cfg_ctx *x, yaml_node_t *n, struct ctl_config *c)
 	return 0;
 }
 
+/* An optional unsigned field of a section, within [min, max]. */
+static int
+opt_uint(struct cfg_ctx *x, yaml_node_t *sec, const char *key, const char *field,
+	 unsigned long min, unsigned long max, uint32_t *out)
+{
+	yaml_node_t *v = sec ? map_get(x, sec, key) : NULL;
+	unsigned long u;
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	if ((rc = get_uint(x, v, field, min, max, &u)))
+		return rc;
+	*out = (uint32_t)u;
+	return 0;
+}
+
+/* flows: and learned: - the worker's tables (sizes per worker). */
+static int
+parse_flows(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
+{
+	static const char *const fkeys[] = {"capacity", "idle_timeout", "hard_timeout",
+					    "reassembly_bytes", "reassembly_buffers", NULL};
+	static const char *const lkeys[] = {"capacity", "max_ttl", NULL};
+	struct dp_worker_cfg *w = &c->worker;
+	yaml_node_t *n;
+	int rc;
+
+	if ((rc = section(x, root, "flows", fkeys, &n)) ||
+	    (rc = opt_uint(x, n, "capacity", "flows.capacity", DP_FLOW_MIN_CAPACITY,
+			   DP_FLOW_MAX_CAPACITY, &w->flow.capacity)) ||
+	    (rc = opt_uint(x, n, "idle_timeout", "flows.idle_timeout", 1, 86400,
+			   &w->flow.idle_timeout)) ||
+	    (rc = opt_uint(x, n, "hard_timeout", "flows.hard_timeout", 1, 7 * 86400,
+			   &w->flow.hard_timeout)) ||
+	    (rc = opt_uint(x, n, "reassembly_bytes", "flows.reassembly_bytes", 512, 1u << 20,
+			   &w->reasm_bytes)) ||
+	    (rc = opt_uint(x, n, "reassembly_buffers", "flows.reassembly_buffers", 1, 1u << 22,
+			   &w->reasm_buffers)))
+		return rc;
+	if (w->flow.hard_timeout < w->flow.idle_timeout)
+		return cfg_err(x, map_get(x, n, "hard_timeout") ? map_get(x, n, "hard_timeout") : n,
+			       "flows.hard_timeout", "shorter than flows.idle_timeout (%u s)",
+			       w->flow.idle_timeout);
+	if ((rc = section(x, root, "learned", lkeys, &n)) ||
+	    (rc = opt_uint(x, n, "capacity", "learned.capacity", DP_LEARNED_PROBE, 1u << 26,
+			   &w->learned_capacity)) ||
+	    (rc = opt_uint(x, n, "max_ttl", "learned.max_ttl", 1, 7 * 86400,
+			   &w->learned_max_ttl)))
+		return rc;
+	if (!rte_is_power_of_2(w->learned_capacity))
+		return cfg_err(x, map_get(x, n, "capacity"), "learned.capacity",
+			       "%u is not a power of two", w->learned_capacity);
+	return 0;
+}
+
 static int
 parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 {
-	static const char *const keys[] = {"dpdk", "metrics", "organisations", "prefilter",
-					   "clients", "vendors", NULL};
+	static const char *const keys[] = {"dpdk",    "metrics", "organisations", "prefilter",
+					   "clients", "flows",   "learned",       "vendors",
+					   NULL};
 	static const char *const mkeys[] = {"listen", "port", NULL};
 	static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
 	static const char *const ckeys[] = {"capacity", NULL};
@@ -508,6 +565,9 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 		}
 	}
 
+	if ((rc = parse_flows(x, root, c)))
+		return rc;
+
 	if ((n = map_get(x, root, "vendors")) == NULL)
 		return cfg_err(x, root, "vendors", "missing");
 	if ((rc = want_type(x, n, YAML_SEQUENCE_NODE, "vendors")))
@@ -543,6 +603,13 @@ set_defaults(struct ctl_config *c)
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "127.0.0.1");
 	c->listen_port = 9531;
 	c->client_capacity = 1u << 20;
+	c->worker.flow.capacity = 1u << 18;
+	c->worker.flow.idle_timeout = 120;
+	c->worker.flow.hard_timeout = 3600;
+	c->worker.reasm_bytes = 16384;
+	c->worker.reasm_buffers = 4096;
+	c->worker.learned_capacity = 1u << 16;
+	c->worker.learned_max_ttl = 86400;
 	c->tcp_ports[c->n_tcp_ports++] = 80;
 	c->tcp_ports[c->n_tcp_ports++] = 443;
 	c->udp_ports[c->n_udp_ports++] = 53;

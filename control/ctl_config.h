@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "dp_prefix.h"
+#include "dp_worker.h"
 
 #define CTL_MAX_PORTS 16
 #define CTL_MAX_WORKERS 64
@@ -58,6 +59,7 @@ struct ctl_config {
 	uint16_t listen_port;
 	char orgs_path[PATH_MAX];
 	unsigned client_capacity; /* distinct (org, vendor, client) kept */
+	struct dp_worker_cfg worker; /* flows: and learned: */
 	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_tcp_ports;
 	uint16_t udp_ports[CTL_MAX_L4_PORTS];

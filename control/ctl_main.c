@@ -231,6 +231,8 @@ struct app {
 	struct ctl_http *http;
 	struct rte_mempool *pool;
 	struct dp_worker *workers[CTL_MAX_WORKERS];
+	struct dp_learned learned; /* every worker's learned addresses, merged */
+	uint64_t learn_forward_lost;
 	uint16_t port_ids[CTL_MAX_PORTS];
 	unsigned n_workers;
 };
@@ -254,11 +256,32 @@ render_and_publish(struct app *a)
 	ctl_http_publish(a->http, buf, len);
 }
 
+/* What one worker learned goes to every other worker.  Never waits: a
+ * worker may itself be waiting for room in its event ring. */
+static void
+forward_learned(struct app *a, unsigned from)
+{
+	struct dp_learn_event ev;
+
+	for (unsigned k = 0; k < DP_LEARN_RING; k++) {
+		if (rte_ring_dequeue_elem(a->workers[from]->learn_out, &ev, sizeof(ev)) != 0)
+			break;
+		dp_learned_add(&a->learned, ev.family, ev.addr, ev.vendors, ev.expires,
+			       a->workers[from]->now);
+		for (unsigned w = 0; w < a->n_workers; w++)
+			if (w != from &&
+			    rte_ring_enqueue_elem(a->workers[w]->learn_in, &ev, sizeof(ev)) != 0)
+				a->learn_forward_lost++;
+	}
+}
+
 static void
 drain_all(struct app *a)
 {
-	for (unsigned w = 0; w < a->n_workers; w++)
+	for (unsigned w = 0; w < a->n_workers; w++) {
 		ctl_clients_drain(a->clients, a->workers[w]->events, 1u << 16);
+		forward_learned(a, w);
+	}
 }
 
 /* Keep draining while workers finish their last burst: a lossless worker
@@ -389,7 +412,9 @@ static int
 setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 {
 	unsigned w = 0;
-	int rc;
+	uint64_t ts_flag = 0;
+	int rc, ts_off = -1;
+	bool stamped;
 
 	a->pool = rte_pktmbuf_pool_create("mbufs", a->cfg->mbufs, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
@@ -406,18 +431,33 @@ setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 			return -ENODEV;
 		}
 		snprintf(a->snap.ports[p].name, sizeof(a->snap.ports[p].name), "%s", cp->name);
-		rc = dp_port_setup(a->port_ids[p], cp->rx_queues, a->cfg->rx_desc, a->pool, err,
-				   err_len);
+		rc = dp_port_setup(a->port_ids[p], cp->rx_queues, a->cfg->rx_desc, a->pool,
+				   &stamped, err, err_len);
 		if (rc)
 			return rc;
+		/* The driver registered the timestamp field when it started;
+		 * registering again returns the same offset and flag. */
+		if (stamped && rte_mbuf_dyn_rx_timestamp_register(&ts_off, &ts_flag) != 0)
+			stamped = false;
 		for (uint16_t q = 0; q < cp->rx_queues; q++, w++) {
 			struct dp_worker *wk;
 
 			wk = dp_worker_create(w, a->orgs->n_orgs, a->cfg->n_vendors, a->tables.orgs,
-					      a->tables.match, (int)rte_socket_id());
+					      a->tables.match, &a->cfg->worker, (int)rte_socket_id());
 			if (wk == NULL) {
-				snprintf(err, err_len, "worker %u: %s", w, rte_strerror(rte_errno));
+				snprintf(err, err_len,
+					 "worker %u: %s (flows.capacity %u, reassembly %u x %u bytes, "
+					 "learned.capacity %u: does dpdk.eal_args -m give enough?)",
+					 w, rte_strerror(rte_errno), a->cfg->worker.flow.capacity,
+					 a->cfg->worker.reasm_buffers, a->cfg->worker.reasm_bytes,
+					 a->cfg->worker.learned_capacity);
 				return -rte_errno;
+			}
+			wk->servers = a->tables.servers;
+			wk->server_vendors = a->tables.server_vendors;
+			if (stamped) {
+				wk->ts_off = ts_off;
+				wk->ts_flag = ts_flag;
 			}
 			wk->port = a->port_ids[p];
 			wk->queue = q;
@@ -486,6 +526,12 @@ main(int argc, char **argv)
 			a.cfg->client_capacity);
 		goto out_tables;
 	}
+	if (dp_learned_init(&a.learned, a.cfg->worker.learned_capacity, (int)rte_socket_id())) {
+		fprintf(stderr, "tapcensus: out of memory for the learned table (learned.capacity "
+				"%u)\n",
+			a.cfg->worker.learned_capacity);
+		goto out_tables;
+	}
 	rc = setup_ports_and_workers(&a, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tapcensus: %s\n", err);
@@ -538,6 +584,7 @@ out_workers:
 	for (unsigned w = 0; w < a.n_workers; w++)
 		dp_worker_free(a.workers[w]);
 	ctl_snapshot_fini(&a.snap);
+	dp_learned_fini(&a.learned);
 	ctl_clients_free(a.clients);
 	rte_mempool_free(a.pool);
 out_tables:

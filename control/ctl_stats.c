@@ -70,6 +70,10 @@ ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 			uint64_t seen = DP_CTR_READ(c->last_seen);
 
 			s->ctr[i].sessions += DP_CTR_READ(c->sessions);
+			for (int d = 0; d < 2; d++) {
+				s->ctr[i].pkts[d] += DP_CTR_READ(c->pkts[d]);
+				s->ctr[i].bytes[d] += DP_CTR_READ(c->bytes[d]);
+			}
 			if (seen > s->ctr[i].last_seen)
 				s->ctr[i].last_seen = seen;
 		}

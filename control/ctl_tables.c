@@ -57,6 +57,61 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 	return rc;
 }
 
+/* Each distinct configured prefix gets an index; a prefix listed by
+ * several vendors serves all of them. */
+static int
+build_servers(const struct ctl_config *cfg, int socket, struct ctl_tables *out, char *err,
+	      size_t err_len)
+{
+	struct dp_orgs_size sz = {0};
+	const struct dp_prefix **uniq;
+	unsigned total = 0, n = 0;
+	static unsigned seq;
+	char name[32];
+	int rc = 0;
+
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		total += cfg->vendors[v].n_servers;
+	uniq = calloc(total + 1, sizeof(*uniq));
+	out->server_vendors = calloc(total + 1, sizeof(*out->server_vendors));
+	if (uniq == NULL || out->server_vendors == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		for (unsigned i = 0; i < cfg->vendors[v].n_servers; i++) {
+			const struct dp_prefix *p = &cfg->vendors[v].servers[i];
+			unsigned k;
+
+			for (k = 1; k <= n; k++)
+				if (memcmp(uniq[k], p, sizeof(*p)) == 0)
+					break;
+			if (k > n) {
+				uniq[++n] = p;
+				dp_orgs_size_add(&sz, p);
+			}
+			out->server_vendors[k] |= 1ull << v;
+		}
+	snprintf(name, sizeof(name), "srv%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	out->servers = dp_orgs_create(name, &sz, socket);
+	if (out->servers == NULL) {
+		rc = -rte_errno;
+		snprintf(err, err_len, "%s: vendors: server_prefixes: cannot allocate LPM tables: %s",
+			 cfg->path, rte_strerror(rte_errno));
+		goto out;
+	}
+	for (unsigned k = 1; k <= n && rc == 0; k++) {
+		rc = dp_orgs_add(out->servers, uniq[k], k);
+		if (rc)
+			snprintf(err, err_len, "%s: vendors: server_prefixes: the LPM table refused "
+					       "a prefix: %s",
+				 cfg->path, strerror(-rc));
+	}
+out:
+	free(uniq);
+	return rc;
+}
+
 int
 ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,
 		 struct ctl_tables *out, char *err, size_t err_len)
@@ -88,6 +143,8 @@ ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int 
 		}
 	}
 	rc = build_match(cfg, &out->match, err, err_len);
+	if (rc == 0)
+		rc = build_servers(cfg, socket, out, err, err_len);
 	if (rc)
 		goto err_free;
 	return 0;
@@ -102,6 +159,7 @@ ctl_tables_free(struct ctl_tables *t)
 {
 	dp_orgs_free(t->orgs);
 	dp_match_free(t->match);
-	t->orgs = NULL;
-	t->match = NULL;
+	dp_orgs_free(t->servers);
+	free(t->server_vendors);
+	memset(t, 0, sizeof(*t));
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ctl_tables.h - the read-only tables workers use, built from configuration:
- * the organisation LPM tables and the vendor Hyperscan database.
+ * the organisation LPM tables, the vendor Hyperscan database, and the
+ * configured vendor server prefixes (an LPM whose next hop indexes
+ * server_vendors, the set of vendors behind that prefix).
  *
  * ctl_tables_build() returns 0, or a negative errno with "FILE:LINE: FIELD:
  * reason" in err (a regex Hyperscan refuses is reported at its line in the
@@ -20,6 +22,8 @@
 struct ctl_tables {
 	struct dp_orgs *orgs;
 	struct dp_match *match;
+	struct dp_orgs *servers;
+	uint64_t *server_vendors; /* [0] unused: next hop 0 is "no prefix" */
 };
 
 int ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,

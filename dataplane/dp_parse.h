@@ -52,6 +52,7 @@ struct dp_pkt {
 	const uint8_t *daddr;
 	const uint8_t *payload; /* L4 payload */
 	uint32_t payload_len;
+	uint32_t seq;           /* TCP sequence number, host order */
 	uint16_t sport;         /* host order */
 	uint16_t dport;
 	uint8_t family;         /* 4 or 6 */

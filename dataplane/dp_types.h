@@ -16,19 +16,30 @@
 
 /* How a vendor was recognised. */
 enum dp_signal {
-	DP_SIG_TLS_SNI = 0,
-	DP_SIG_HTTP_HOST,
-	DP_SIG_DNS,
+	DP_SIG_TLS_SNI = 0, /* server_name of a TLS ClientHello over TCP */
+	DP_SIG_QUIC_SNI,    /* server_name of a ClientHello in QUIC Initial packets */
+	DP_SIG_HTTP_HOST,   /* Host of an HTTP/1.x request */
+	DP_SIG_DNS,         /* the question of a DNS query */
+	DP_SIG_SERVER_IP,   /* a flow to a configured server prefix */
+	DP_SIG_LEARNED_IP,  /* a flow to an address a vendor name resolved to */
+	DP_SIG_PAYLOAD,     /* a raw payload signature in a flow's first bytes */
 	DP_SIG_COUNT
 };
 
-/* What happened to a packet that was processed. */
+/* What happened to a packet that was processed.  A flow's outcome is
+ * decided once, by one packet (vendor, other_name, app_malformed,
+ * app_truncated, or no_name for a first payload with nothing to identify);
+ * its later packets are matched or bypassed.  Packets of a flow before the
+ * decision are no_name (no payload, or the server's) or partial. */
 enum dp_outcome {
-	DP_OUT_VENDOR = 0,   /* carried a name that matched a vendor */
-	DP_OUT_OTHER_NAME,   /* carried a name (SNI, Host, query) of no vendor */
+	DP_OUT_VENDOR = 0,   /* decided its flow: a vendor's (name, address, signature) */
+	DP_OUT_OTHER_NAME,   /* decided its flow: a name (SNI, Host, query) of no vendor */
 	DP_OUT_NO_NAME,      /* valid IP/TCP/UDP, nothing to identify */
-	DP_OUT_APP_MALFORMED, /* looked like TLS/HTTP/DNS but did not parse */
-	DP_OUT_APP_TRUNCATED, /* a ClientHello or request head cut by the segment end */
+	DP_OUT_APP_MALFORMED, /* looked like TLS/QUIC/HTTP/DNS but did not parse */
+	DP_OUT_APP_TRUNCATED, /* a ClientHello or request head longer than reassembly keeps */
+	DP_OUT_PARTIAL,      /* held for reassembly: the name is not complete yet */
+	DP_OUT_MATCHED,      /* a later packet of a vendor's flow: counted, not inspected */
+	DP_OUT_BYPASSED,     /* a later packet of a decided non-vendor flow */
 	DP_OUT_OTHER_L4,     /* IP but neither TCP nor UDP */
 	DP_OUT_FRAGMENT,     /* IP fragment after the first: no ports */
 	DP_OUT_NOT_IP,       /* ARP, LLDP, ... */
@@ -50,6 +61,7 @@ enum dp_layer {
 	DP_LAYER_L3,
 	DP_LAYER_L4,
 	DP_LAYER_TLS,
+	DP_LAYER_QUIC,
 	DP_LAYER_HTTP,
 	DP_LAYER_DNS,
 	DP_LAYER_COUNT

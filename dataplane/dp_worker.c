@@ -10,37 +10,76 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
 #include "dp_dns.h"
+#include "dp_dnsans.h"
 #include "dp_http.h"
 #include "dp_parse.h"
 #include "dp_tls.h"
 
 #define PREFETCH_AHEAD 3
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define HTTPS_PORT 443
+/* Flow-table entries looked at for timeouts per burst, and per idle poll. */
+#define SWEEP_BUSY 32
+#define SWEEP_IDLE 1024
+#define LEARN_APPLY_BUDGET 64
+
+static void
+release_flow(void *ctx, struct dp_flow *f)
+{
+	struct dp_worker *w = ctx;
+
+	if (f->reasm != 0)
+		dp_reasm_free(&w->reasm, f->reasm - 1);
+	f->reasm = 0;
+}
 
 struct dp_worker *
 dp_worker_create(unsigned id, unsigned n_orgs, unsigned n_vendors, const struct dp_orgs *orgs,
-		 const struct dp_match *match, int socket)
+		 const struct dp_match *match, const struct dp_worker_cfg *cfg, int socket)
 {
 	size_t nctr = (size_t)n_orgs * n_vendors * DP_SIG_COUNT;
 	struct dp_worker *w;
 	char name[RTE_RING_NAMESIZE];
+	int rc;
 
 	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		goto err_nomem;
+	w->ts_off = -1;
 	w->ctr = rte_zmalloc_socket("dp_ctr", nctr * sizeof(*w->ctr), RTE_CACHE_LINE_SIZE, socket);
 	if (w->ctr == NULL)
 		goto err_nomem;
 	snprintf(name, sizeof(name), "dp_events%u", id);
 	w->events = rte_ring_create_elem(name, sizeof(struct dp_client_event), DP_EVENT_RING,
 					 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (w->events == NULL)
+	snprintf(name, sizeof(name), "dp_learn_out%u", id);
+	w->learn_out = rte_ring_create_elem(name, sizeof(struct dp_learn_event), DP_LEARN_RING,
+					    socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "dp_learn_in%u", id);
+	w->learn_in = rte_ring_create_elem(name, sizeof(struct dp_learn_event), DP_LEARN_RING,
+					   socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->events == NULL || w->learn_out == NULL || w->learn_in == NULL)
 		goto err_free;
+	snprintf(name, sizeof(name), "dp_flows%u", id);
+	rc = dp_flow_table_init(&w->flows, name, &cfg->flow, &w->st.flow, release_flow, w, socket);
+	if (rc == 0)
+		rc = dp_reasm_pool_init(&w->reasm, cfg->reasm_buffers, cfg->reasm_bytes, socket);
+	if (rc == 0)
+		rc = dp_learned_init(&w->learned, cfg->learned_capacity, socket);
+	if (rc != 0) {
+		rte_errno = -rc;
+		goto err_free;
+	}
 	if (dp_match_scratch_clone(match, &w->scratch))
 		goto err_nomem;
+	w->learned_max_ttl = cfg->learned_max_ttl;
 	w->orgs = orgs;
 	w->match = match;
 	w->n_orgs = n_orgs;
@@ -61,17 +100,26 @@ dp_worker_free(struct dp_worker *w)
 		return;
 	if (w->scratch != NULL)
 		hs_free_scratch(w->scratch);
+	if (w->flows.h != NULL)
+		dp_flow_table_fini(&w->flows);
+	dp_reasm_pool_fini(&w->reasm);
+	dp_learned_fini(&w->learned);
 	rte_ring_free(w->events);
+	rte_ring_free(w->learn_out);
+	rte_ring_free(w->learn_in);
 	rte_free(w->ctr);
 	rte_free(w);
 }
 
-static void
-report_client(struct dp_worker *w, const struct dp_pkt *p, uint32_t org, unsigned vendor)
-{
-	struct dp_client_event ev = {.org = org, .vendor = (uint8_t)vendor, .family = p->family};
+/* ---- Counting a vendor's flow ---- */
 
-	memcpy(ev.addr, p->saddr, p->family == 4 ? 4 : 16);
+static void
+report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
+{
+	struct dp_client_event ev = {.org = f->org, .vendor = (uint8_t)vendor,
+				     .family = f->key.family};
+
+	memcpy(ev.addr, dp_flow_client(f), 16);
 	/* Offline, the control thread drains until every worker has returned,
 	 * so waiting here always ends. */
 	while (rte_ring_enqueue_elem(w->events, &ev, sizeof(ev)) != 0) {
@@ -84,53 +132,152 @@ report_client(struct dp_worker *w, const struct dp_pkt *p, uint32_t org, unsigne
 }
 
 static void
-count_vendors(struct dp_worker *w, const struct dp_pkt *p, uint64_t vendors, enum dp_signal sig)
+touch(struct dp_org_ctr *c, uint64_t now)
 {
-	uint32_t org = dp_orgs_lookup(w->orgs, p->family, p->saddr);
+	if (c->last_seen < now)
+		__atomic_store_n(&c->last_seen, now, __ATOMIC_RELAXED);
+}
+
+/* The flow is a vendor's: one session, and its traffic so far. */
+static void
+decide_vendor(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
+{
 	uint64_t now = *w->clock;
 
+	f->state = DP_FLOW_VENDOR;
+	f->vendors = vendors;
+	f->sig = (uint8_t)sig;
 	while (vendors) {
 		unsigned v = (unsigned)__builtin_ctzll(vendors);
-		struct dp_org_ctr *c = dp_worker_ctr(w, org, v, sig);
+		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, sig);
 
 		vendors &= vendors - 1;
 		DP_CTR_ADD(c->sessions, 1);
-		if (c->last_seen < now)
-			__atomic_store_n(&c->last_seen, now, __ATOMIC_RELAXED);
-		report_client(w, p, org, v);
+		for (int d = 0; d < 2; d++) {
+			DP_CTR_ADD(c->pkts[d], f->pkts[d]);
+			DP_CTR_ADD(c->bytes[d], f->bytes[d]);
+		}
+		touch(c, now);
+		report_client(w, f, v);
 	}
 }
 
-/* The application stage: which extractor applies, and what it found.
- * Returns an enum dp_outcome, or DP_OUT_COUNT + an enum dp_drop. */
-static unsigned
-classify_payload(struct dp_worker *w, const struct dp_pkt *p)
+static void
+count_matched(struct dp_worker *w, const struct dp_flow *f, enum dp_dir dir, uint32_t len)
 {
-	struct dp_name name;
-	enum dp_name_rc rc = DP_NAME_NOT_PROTO;
-	enum dp_signal sig = DP_SIG_TLS_SNI;
-	enum dp_layer layer = DP_LAYER_TLS;
-	uint64_t vendors;
-	bool ech = false;
+	uint64_t vendors = f->vendors, now = *w->clock;
 
-	if (p->proto == IPPROTO_TCP) {
-		uint8_t c = p->payload[0];
+	while (vendors) {
+		unsigned v = (unsigned)__builtin_ctzll(vendors);
+		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, f->sig);
 
-		if (c == 0x16) {
-			rc = dp_tls_sni(p->payload, p->payload_len, &name, &ech);
-			if (ech)
-				DP_CTR_ADD(w->st.tls_ech, 1);
-		} else if (c >= 'A' && c <= 'Z') {
-			rc = dp_http_host(p->payload, p->payload_len, &name);
-			sig = DP_SIG_HTTP_HOST;
-			layer = DP_LAYER_HTTP;
-		}
-	} else if (p->dport == DP_DNS_PORT) {
-		rc = dp_dns_qname(p->payload, p->payload_len, &name);
-		sig = DP_SIG_DNS;
-		layer = DP_LAYER_DNS;
+		vendors &= vendors - 1;
+		DP_CTR_ADD(c->pkts[dir], 1);
+		DP_CTR_ADD(c->bytes[dir], len);
+		touch(c, now);
 	}
+}
 
+/* ---- Learning server addresses ---- */
+
+static void
+learn(struct dp_worker *w, const struct dp_dns_addr *a, uint64_t vendors)
+{
+	uint32_t ttl = a->ttl < w->learned_max_ttl ? a->ttl : w->learned_max_ttl;
+	struct dp_learn_event ev = {.vendors = vendors, .expires = w->now + ttl,
+				    .family = a->family};
+
+	if (ttl == 0)
+		return; /* RFC 1035 3.2.1: not to be cached */
+	memcpy(ev.addr, a->addr, 16);
+	dp_learned_add(&w->learned, ev.family, ev.addr, vendors, ev.expires, w->now);
+	DP_CTR_ADD(w->st.learned, 1);
+	while (rte_ring_enqueue_elem(w->learn_out, &ev, sizeof(ev)) != 0) {
+		if (!w->lossless) {
+			DP_CTR_ADD(w->st.learn_events_lost, 1);
+			return;
+		}
+		rte_pause();
+	}
+}
+
+/* A response in a vendor's DNS flow: its addresses serve those vendors. */
+static void
+learn_from_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *msg, uint32_t len)
+{
+	struct dp_dns_addr a[DP_DNS_MAX_ADDRS];
+	struct dp_name qname;
+	unsigned n;
+
+	if (dp_dns_answers(msg, len, &qname, a, &n) != DP_NAME_FOUND) {
+		DP_CTR_ADD(w->st.parse_err[DP_LAYER_DNS], 1);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		learn(w, &a[i], f->vendors);
+}
+
+unsigned
+dp_worker_learn_apply(struct dp_worker *w, unsigned budget)
+{
+	struct dp_learn_event ev;
+	unsigned n = 0;
+
+	while (n < budget && rte_ring_dequeue_elem(w->learn_in, &ev, sizeof(ev)) == 0) {
+		dp_learned_add(&w->learned, ev.family, ev.addr, ev.vendors, ev.expires, w->now);
+		n++;
+	}
+	return n;
+}
+
+/* ---- Inspecting an undecided flow ---- */
+
+/* Which extractor a client's first bytes call for. */
+static enum dp_name_rc
+extract_tcp(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uint32_t len,
+	    struct dp_name *name, enum dp_signal *sig, enum dp_layer *layer)
+{
+	bool ech = false;
+	enum dp_name_rc rc;
+	uint32_t mlen;
+
+	if (f->key.pa == DP_DNS_PORT || f->key.pb == DP_DNS_PORT) {
+		/* RFC 1035 4.2.2: a two-octet length, then the message. */
+		*sig = DP_SIG_DNS;
+		*layer = DP_LAYER_DNS;
+		if (len < 2)
+			return DP_NAME_TRUNCATED;
+		mlen = (uint32_t)p[0] << 8 | p[1];
+		if (len - 2 < mlen)
+			return DP_NAME_TRUNCATED;
+		return dp_dns_qname(p + 2, mlen, name);
+	}
+	if (p[0] == 0x16) {
+		*sig = DP_SIG_TLS_SNI;
+		*layer = DP_LAYER_TLS;
+		rc = dp_tls_sni(p, len, name, &ech);
+		if (ech && rc != DP_NAME_TRUNCATED)
+			DP_CTR_ADD(w->st.tls_ech, 1);
+		return rc;
+	}
+	if (p[0] >= 'A' && p[0] <= 'Z') {
+		*sig = DP_SIG_HTTP_HOST;
+		*layer = DP_LAYER_HTTP;
+		return dp_http_host(p, len, name);
+	}
+	return DP_NAME_NOT_PROTO;
+}
+
+/* An extractor's verdict decides the flow; returns the packet's outcome,
+ * or DP_OUT_COUNT + a drop reason. */
+static unsigned
+decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct dp_name *name,
+       enum dp_signal sig, enum dp_layer layer)
+{
+	uint64_t vendors;
+
+	f->state = DP_FLOW_OTHER;
+	release_flow(w, f);
 	switch (rc) {
 	case DP_NAME_FOUND:
 		break;
@@ -142,12 +289,187 @@ classify_payload(struct dp_worker *w, const struct dp_pkt *p)
 	default:
 		return DP_OUT_NO_NAME;
 	}
-	if (dp_match_name(w->match, w->scratch, name.s, name.len, &vendors) != 0)
+	if (dp_match_name(w->match, w->scratch, name->s, name->len, &vendors) != 0)
 		return DP_OUT_COUNT + DP_DROP_SCAN_ERROR;
 	if (vendors == 0)
 		return DP_OUT_OTHER_NAME;
-	count_vendors(w, p, vendors, sig);
+	decide_vendor(w, f, vendors, sig);
 	return DP_OUT_VENDOR;
+}
+
+/* TCP, client to server, with payload: reassemble the first bytes
+ * (RFC 9293 3.4: sequence numbers wrap, so offsets are taken mod 2^32). */
+static unsigned
+inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool stateful)
+{
+	enum dp_signal sig = DP_SIG_TLS_SNI;
+	enum dp_layer layer = DP_LAYER_TLS;
+	const uint8_t *data = p->payload;
+	uint32_t len = p->payload_len, off;
+	struct dp_name name;
+	enum dp_name_rc rc;
+	int contig, idx;
+
+	/* Picked up mid-stream (no SYN seen): this segment starts the stream. */
+	if (!f->c_base_known) {
+		f->c_base = p->seq;
+		f->c_base_known = 1;
+	}
+	off = p->seq - f->c_base;
+	if (off >= (1u << 31)) {
+		/* Starts before the stream's first byte: keep what follows it. */
+		uint32_t skip = -off;
+
+		if (skip >= len)
+			return f->reasm ? DP_OUT_PARTIAL : DP_OUT_NO_NAME;
+		data += skip;
+		len -= skip;
+		off = 0;
+	}
+	if (f->reasm == 0 && off == 0) {
+		/* The common case: the whole head in one segment, no copy. */
+		rc = extract_tcp(w, f, data, len, &name, &sig, &layer);
+		if (rc != DP_NAME_TRUNCATED || !stateful || len >= w->reasm.size)
+			return decide(w, f, rc, &name, sig, layer);
+	}
+	if (f->reasm == 0) {
+		idx = stateful ? dp_reasm_alloc(&w->reasm) : -ENOBUFS;
+		if (idx < 0) {
+			if (stateful)
+				DP_CTR_ADD(w->st.reasm_no_buffer, 1);
+			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
+		}
+		f->reasm = (uint32_t)idx + 1;
+	}
+	contig = dp_reasm_add(&w->reasm, f->reasm - 1, off, data, len);
+	if (contig < 0)
+		return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
+	if (contig == 0)
+		return DP_OUT_PARTIAL;
+	rc = extract_tcp(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig, &name,
+			 &sig, &layer);
+	if (rc == DP_NAME_TRUNCATED && (uint32_t)contig < w->reasm.size)
+		return DP_OUT_PARTIAL;
+	return decide(w, f, rc, &name, sig, layer);
+}
+
+/* A packet of a flow still open: what it tells, and whether that decides
+ * the flow. */
+static unsigned
+inspect(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir,
+	bool stateful)
+{
+	struct dp_name name;
+	enum dp_name_rc rc;
+
+	if (p->proto == IPPROTO_TCP) {
+		if (dir == DP_DIR_C2S && (p->tcp_flags & TCP_SYN)) {
+			f->c_base = p->seq + 1; /* the SYN takes one sequence number */
+			f->c_base_known = 1;
+		}
+		if (dir == DP_DIR_S2C || p->payload_len == 0)
+			return DP_OUT_NO_NAME;
+		return inspect_tcp(w, f, p, stateful);
+	}
+	if (dir == DP_DIR_S2C)
+		return DP_OUT_NO_NAME;
+	if (p->dport == DP_DNS_PORT) {
+		rc = dp_dns_qname(p->payload, p->payload_len, &name);
+		return decide(w, f, rc, &name, DP_SIG_DNS, DP_LAYER_DNS);
+	}
+	return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_DNS, DP_LAYER_DNS);
+}
+
+/* A new flow to a configured server prefix or a learned address is a
+ * vendor's from its first packet, whatever it carries (ECH, no SNI). */
+static bool
+decide_by_server(struct dp_worker *w, struct dp_flow *f)
+{
+	const uint8_t *srv = dp_flow_server(f);
+	uint64_t vendors = 0;
+
+	if (w->servers != NULL) {
+		uint32_t i = dp_orgs_lookup(w->servers, f->key.family, srv);
+
+		vendors = i ? w->server_vendors[i] : 0;
+	}
+	if (vendors != 0) {
+		decide_vendor(w, f, vendors, DP_SIG_SERVER_IP);
+		return true;
+	}
+	vendors = dp_learned_lookup(&w->learned, f->key.family, srv, w->now);
+	if (vendors != 0) {
+		decide_vendor(w, f, vendors, DP_SIG_LEARNED_IP);
+		return true;
+	}
+	return false;
+}
+
+/* RST ends a flow at once; FIN ends it once both sides have sent one. */
+static void
+track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir)
+{
+	if (p->proto != IPPROTO_TCP)
+		return;
+	if (p->tcp_flags & TCP_FIN)
+		f->fin |= (uint8_t)(1u << dir);
+	if ((p->tcp_flags & TCP_RST) || f->fin == 3)
+		dp_flow_end(&w->flows, f);
+}
+
+static unsigned
+handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
+{
+	/* Bare ACKs and FINs of flows we do not hold start nothing. */
+	bool create = p->proto == IPPROTO_UDP || p->payload_len > 0 || (p->tcp_flags & TCP_SYN);
+	struct dp_flow tmp, *f;
+	bool created, stateful = true;
+	enum dp_dir dir;
+	unsigned r;
+
+	f = dp_flow_get(&w->flows, p, w->now, create, &created, &dir);
+	if (f == NULL) {
+		if (!create)
+			return DP_OUT_NO_NAME;
+		/* Table full (counted): this packet alone, as its own flow. */
+		bool src_is_a;
+
+		memset(&tmp, 0, sizeof(tmp));
+		dp_flow_key_make(p, &tmp.key, &src_is_a);
+		tmp.client_is_a = src_is_a;
+		tmp.state = DP_FLOW_OPEN;
+		f = &tmp;
+		dir = DP_DIR_C2S;
+		created = true;
+		stateful = false;
+	}
+	f->pkts[dir]++;
+	f->bytes[dir] += wire_len;
+	if (created) {
+		f->org = dp_orgs_lookup(w->orgs, f->key.family, dp_flow_client(f));
+		if (decide_by_server(w, f)) {
+			r = DP_OUT_VENDOR;
+			goto end;
+		}
+	}
+	switch (f->state) {
+	case DP_FLOW_VENDOR:
+		count_matched(w, f, dir, wire_len);
+		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS && p->proto == IPPROTO_UDP)
+			learn_from_answer(w, f, p->payload, p->payload_len);
+		r = DP_OUT_MATCHED;
+		break;
+	case DP_FLOW_OTHER:
+		r = DP_OUT_BYPASSED;
+		break;
+	default:
+		r = inspect(w, f, p, dir, stateful);
+		break;
+	}
+end:
+	if (stateful)
+		track_end(w, f, p, dir);
+	return r;
 }
 
 /* Parse results that end processing, and the outcome each counts as. */
@@ -166,13 +488,15 @@ _Static_assert(DP_DROP_L3_MALFORMED == DP_DROP_L2_MALFORMED + 1 &&
 		       DP_DROP_L4_MALFORMED == DP_DROP_L2_MALFORMED + 2,
 	       "drops in layer order");
 
-void
-dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len)
+/* len bytes of the frame are at hand; wire is its length as received. */
+static void
+worker_frame(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t wire, uint32_t now)
 {
 	struct dp_pkt p;
 	enum dp_parse_rc rc = dp_parse_frame(frame, len, &p);
 	unsigned r;
 
+	w->now = now;
 	if (unlikely(rc >= DP_PARSE_ERR_L2)) {
 		unsigned k = rc - DP_PARSE_ERR_L2;
 
@@ -184,31 +508,43 @@ dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len)
 		DP_CTR_ADD(w->st.outcome[parse_outcome[rc]], 1);
 		return;
 	}
-	if (p.payload_len == 0) {
-		DP_CTR_ADD(w->st.outcome[DP_OUT_NO_NAME], 1);
-		return;
-	}
-	/* classify_payload folds the one drop it can cause past the outcomes. */
-	r = classify_payload(w, &p);
+	/* handle_flow folds the one drop it can cause past the outcomes. */
+	r = handle_flow(w, &p, wire);
 	if (r < DP_OUT_COUNT)
 		DP_CTR_ADD(w->st.outcome[r], 1);
 	else
 		DP_CTR_ADD(w->st.drop[r - DP_OUT_COUNT], 1);
 }
 
+void
+dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t now)
+{
+	worker_frame(w, frame, len, len, now);
+}
+
+static inline uint32_t
+packet_time(const struct dp_worker *w, const struct rte_mbuf *m)
+{
+	/* net_pcap stamps nanoseconds since the epoch from the capture. */
+	if (w->ts_off >= 0 && (m->ol_flags & w->ts_flag))
+		return (uint32_t)(*RTE_MBUF_DYNFIELD(m, w->ts_off, rte_mbuf_timestamp_t *) /
+				  1000000000u);
+	return (uint32_t)*w->clock;
+}
+
 static inline void
 handle_mbuf(struct dp_worker *w, struct rte_mbuf *m)
 {
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
+	uint32_t len = rte_pktmbuf_data_len(m), wire = rte_pktmbuf_pkt_len(m);
 
 	/* A jumbo frame chained over several mbufs: headers and the first
 	 * bytes of payload are all any extractor reads, so copy at most that. */
 	if (unlikely(m->nb_segs > 1)) {
-		len = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)DP_LINBUF);
+		len = RTE_MIN(wire, (uint32_t)DP_LINBUF);
 		data = rte_pktmbuf_read(m, 0, len, w->linbuf);
 	}
-	dp_worker_packet(w, data, len);
+	worker_frame(w, data, len, wire, packet_time(w, m));
 }
 
 int
@@ -217,13 +553,20 @@ dp_worker_loop(void *arg)
 	struct dp_worker *w = arg;
 	struct rte_mbuf *b[DP_BURST];
 
+	if (w->ts_off < 0)
+		w->now = (uint32_t)*w->clock;
 	while (!*w->stop) {
 		uint16_t n = rte_eth_rx_burst(w->port, w->queue, b, DP_BURST);
 		uint64_t t0, bytes = 0;
 		uint16_t i;
 
-		if (n == 0)
+		dp_worker_learn_apply(w, LEARN_APPLY_BUDGET);
+		if (n == 0) {
+			if (w->ts_off < 0)
+				w->now = (uint32_t)*w->clock;
+			dp_flow_sweep(&w->flows, w->now, SWEEP_IDLE);
 			continue;
+		}
 		t0 = rte_rdtsc();
 		/* Received first, so a scrape never sees more outcomes than
 		 * packets received. */
@@ -237,6 +580,7 @@ dp_worker_loop(void *arg)
 			handle_mbuf(w, b[i]);
 		}
 		rte_pktmbuf_free_bulk(b, n);
+		dp_flow_sweep(&w->flows, w->now, SWEEP_BUSY);
 		DP_CTR_ADD(w->st.rx_bytes, bytes);
 		DP_CTR_ADD(w->st.busy_pkts, n);
 		DP_CTR_ADD(w->st.busy_cycles, rte_rdtsc() - t0);

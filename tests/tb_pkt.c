@@ -151,6 +151,13 @@ tb_frame(const struct tb_spec *s, uint8_t *out, uint32_t cap)
 uint32_t
 tb_tls_client_hello(uint8_t *out, uint32_t cap, const char *sni, bool ech, uint32_t pad)
 {
+	return tb_tls_client_hello_ks(out, cap, sni, ech, pad, 0);
+}
+
+uint32_t
+tb_tls_client_hello_ks(uint8_t *out, uint32_t cap, const char *sni, bool ech, uint32_t pad,
+		       uint32_t key_share)
+{
 	uint8_t b[16384];
 	uint32_t o = 0, ext_start, hs_start;
 	static const uint16_t suites[] = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f};
@@ -177,6 +184,20 @@ tb_tls_client_hello(uint8_t *out, uint32_t cap, const char *sni, bool ech, uint3
 	b[o++] = 0;
 	o += 2; /* extensions length */
 	ext_start = o;
+	if (key_share) {
+		/* RFC 8446 4.2.8, one share of X25519MLKEM768 (0x11ec), before
+		 * the server_name as browsers that shuffle extensions may send it. */
+		if (o + 10 + key_share > sizeof(b) - 1024)
+			return 0;
+		w16(b + o, 51);
+		w16(b + o + 2, key_share + 6);
+		w16(b + o + 4, key_share + 4);
+		w16(b + o + 6, 0x11ec);
+		w16(b + o + 8, key_share);
+		for (uint32_t i = 0; i < key_share; i++)
+			b[o + 10 + i] = (uint8_t)(i * 31 + 7);
+		o += 10 + key_share;
+	}
 	if (sni != NULL) {
 		uint32_t n = (uint32_t)strlen(sni);
 
@@ -226,18 +247,12 @@ tb_http_get(uint8_t *out, uint32_t cap, const char *host, const char *path)
 	return n < 0 || (uint32_t)n >= cap ? 0 : (uint32_t)n;
 }
 
-uint32_t
-tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_t qtype)
+/* A name in uncompressed wire form at out; returns its length. */
+static uint32_t
+wire_name(uint8_t *out, const char *p)
 {
-	uint32_t o = 12;
-	const char *p = qname;
+	uint32_t o = 0;
 
-	if (cap < 12 + strlen(qname) + 6)
-		return 0;
-	memset(out, 0, 12);
-	w16(out, id);
-	w16(out + 2, 0x0100); /* RD */
-	w16(out + 4, 1);
 	while (*p) {
 		const char *dot = strchr(p, '.');
 		uint32_t l = dot ? (uint32_t)(dot - p) : (uint32_t)strlen(p);
@@ -250,6 +265,21 @@ tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_
 			p++;
 	}
 	out[o++] = 0;
+	return o;
+}
+
+uint32_t
+tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_t qtype)
+{
+	uint32_t o = 12;
+
+	if (cap < 12 + strlen(qname) + 6)
+		return 0;
+	memset(out, 0, 12);
+	w16(out, id);
+	w16(out + 2, 0x0100); /* RD */
+	w16(out + 4, 1);
+	o += wire_name(out + o, qname);
 	w16(out + o, qtype);
 	w16(out + o + 2, 1);
 	return o + 4;
@@ -385,4 +415,43 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 	memcpy(out + 34, h, hdr);
 	memcpy(out + 34 + hdr, payload, body);
 	return 34 + hdr + body;
+}
+
+uint32_t
+tb_dns_response(uint8_t *out, uint32_t cap, uint16_t id, const char *qname,
+		const struct tb_rr *rr, unsigned n)
+{
+	uint8_t b[4096];
+	uint32_t o = tb_dns_query(b, sizeof(b), id, qname, 1);
+
+	if (o == 0)
+		return 0;
+	w16(b + 2, 0x8180); /* QR, RD, RA, RCODE 0 */
+	w16(b + 6, (uint16_t)n);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t rdl;
+
+		if (o + 300 + 16 > sizeof(b))
+			return 0;
+		if (rr[i].owner == NULL) {
+			b[o++] = 0xc0; /* RFC 1035 4.1.4: a pointer to the question */
+			b[o++] = 12;
+		} else {
+			o += wire_name(b + o, rr[i].owner);
+		}
+		w16(b + o, rr[i].type);
+		w16(b + o + 2, 1);
+		w16(b + o + 4, (uint16_t)(rr[i].ttl >> 16));
+		w16(b + o + 6, (uint16_t)rr[i].ttl);
+		if (rr[i].type == 5)
+			rdl = wire_name(b + o + 10, rr[i].data);
+		else
+			rdl = tb_addr(rr[i].data, b + o + 10) == 4 ? 4 : 16;
+		w16(b + o + 8, (uint16_t)rdl);
+		o += 10 + rdl;
+	}
+	if (o > cap)
+		return 0;
+	memcpy(out, b, o);
+	return o;
 }

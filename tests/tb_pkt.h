@@ -34,8 +34,26 @@ uint32_t tb_frame(const struct tb_spec *s, uint8_t *out, uint32_t cap);
 /* TLS 1.3-style ClientHello record; sni NULL for none; pad adds a padding
  * extension of that many bytes (to make large ClientHellos). */
 uint32_t tb_tls_client_hello(uint8_t *out, uint32_t cap, const char *sni, bool ech, uint32_t pad);
+/* The same with a key_share extension of key_share bytes of key before
+ * the server_name (a post-quantum browser ClientHello: 1216). */
+uint32_t tb_tls_client_hello_ks(uint8_t *out, uint32_t cap, const char *sni, bool ech, uint32_t pad,
+				uint32_t key_share);
 uint32_t tb_http_get(uint8_t *out, uint32_t cap, const char *host, const char *path);
 uint32_t tb_dns_query(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, uint16_t qtype);
+
+/* A resource record of a response: owner NULL means "the question name,
+ * by a compression pointer"; data is an address (A 1, AAAA 28) or a name
+ * (CNAME 5). */
+struct tb_rr {
+	const char *owner;
+	uint16_t type;
+	uint32_t ttl;
+	const char *data;
+};
+
+/* A response to an A query for qname carrying the records rr[0..n). */
+uint32_t tb_dns_response(uint8_t *out, uint32_t cap, uint16_t id, const char *qname,
+			 const struct tb_rr *rr, unsigned n);
 
 /* Tap encapsulations around a frame made by tb_frame (RFC 3032 MPLS, RFC
  * 4385 pseudowire control word, RFC 2784/2890 GRE, ERSPAN II/III per

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The worker's per-packet stage on hand-built frames: outcome, counters per
- * (org, vendor, signal), client events; and survival of mutated frames. */
+ * (org, vendor, signal), client events; flows (one session each, traffic
+ * both ways, timeouts, eviction), TCP reassembly, learned and configured
+ * server addresses; and survival of mutated frames. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -14,12 +16,17 @@
 
 #include <cmocka.h>
 
+#include <rte_hash.h>
+
 #include "dp_worker.h"
 #include "tb_eal.h"
 #include "tb_pkt.h"
 
-static struct dp_orgs *orgs;
+static struct dp_orgs *orgs, *servers;
 static struct dp_match *match;
+/* Server prefix 1 (203.0.113.96/28) serves vendor 1. */
+static const uint64_t server_vendors[] = {0, 1u << 1};
+#define T0 1793491200u
 static volatile uint64_t clock_s = 1795000000;
 static volatile bool stop;
 
@@ -47,21 +54,45 @@ setup(void **state)
 	if (orgs == NULL || dp_orgs_add(orgs, &p[0], 1) || dp_orgs_add(orgs, &p[1], 1) ||
 	    dp_orgs_add(orgs, &p[2], 2))
 		return -1;
+	memset(&sz, 0, sizeof(sz));
+	dp_prefix_parse("203.0.113.96/28", &p[0], &why);
+	dp_orgs_size_add(&sz, &p[0]);
+	servers = dp_orgs_create("wsrv", &sz, 0);
+	if (servers == NULL || dp_orgs_add(servers, &p[0], 1))
+		return -1;
 	return dp_match_compile(pats, 2, &match, err, sizeof(err), &idx);
+}
+
+static const struct dp_worker_cfg wcfg = {
+	.flow = {.capacity = 1024, .idle_timeout = 60, .hard_timeout = 600},
+	.reasm_bytes = 4096,
+	.reasm_buffers = 2,
+	.learned_capacity = 1024,
+	.learned_max_ttl = 3600,
+};
+
+static struct dp_worker *
+new_worker_cfg(unsigned id, const struct dp_worker_cfg *cfg)
+{
+	struct dp_worker *w = dp_worker_create(id, 3, 2, orgs, match, cfg, 0);
+
+	assert_non_null(w);
+	w->clock = &clock_s;
+	w->stop = &stop;
+	w->servers = servers;
+	w->server_vendors = server_vendors;
+	return w;
 }
 
 static struct dp_worker *
 new_worker(unsigned id)
 {
-	struct dp_worker *w = dp_worker_create(id, 3, 2, orgs, match, 0);
-
-	assert_non_null(w);
-	w->clock = &clock_s;
-	w->stop = &stop;
-	return w;
+	return new_worker_cfg(id, &wcfg);
 }
 
 enum kind { K_TLS, K_HTTP, K_DNS };
+
+static uint16_t next_sport = 40000;
 
 static uint32_t
 build(uint8_t *frame, uint32_t cap, const char *src, enum kind k, const char *name, int nvlan)
@@ -71,7 +102,7 @@ build(uint8_t *frame, uint32_t cap, const char *src, enum kind k, const char *na
 
 	s.family = tb_addr(src, s.src);
 	tb_addr(s.family == 4 ? "203.0.113.9" : "2001:db8:5e::1", s.dst);
-	s.sport = 43210;
+	s.sport = next_sport++; /* a flow of its own */
 	s.nvlan = nvlan;
 	s.vlan[0] = 7;
 	s.vlan[1] = 8;
@@ -128,7 +159,7 @@ test_dp_worker_packet_table(void **state)
 		uint64_t before = w->st.outcome[r->out];
 
 		print_message("row %zu: %s %s\n", i, r->src, r->name);
-		dp_worker_packet(w, frame, len);
+		dp_worker_packet(w, frame, len, T0);
 		assert_int_equal(w->st.outcome[r->out], before + 1);
 		if (r->vendor >= 0) {
 			sessions[r->org][r->vendor][r->sig]++;
@@ -163,14 +194,25 @@ test_dp_worker_packet_table(void **state)
 static void
 test_dp_worker_packet_ring_full(void **state)
 {
-	struct dp_worker *w = new_worker(1);
+	struct dp_worker_cfg big = wcfg;
+	struct dp_worker *w;
 	uint8_t frame[4096];
-	uint32_t len = build(frame, sizeof(frame), "192.0.2.9", K_DNS, "kaspersky.com", 0);
-	unsigned cap = rte_ring_get_capacity(w->events);
+	uint32_t len;
+	unsigned cap;
 
 	(void)state;
-	for (unsigned i = 0; i < cap + 5; i++)
-		dp_worker_packet(w, frame, len);
+	big.flow.capacity = 1u << 17;
+	w = new_worker_cfg(1, &big);
+	cap = rte_ring_get_capacity(w->events);
+	for (unsigned i = 0; i < cap + 5; i++) {
+		/* A new flow each time: the same query from successive ports
+		 * of two clients. */
+		if (i % 60000 == 0)
+			next_sport = 1024;
+		len = build(frame, sizeof(frame), i < 60000 ? "192.0.2.9" : "192.0.2.10", K_DNS,
+			    "kaspersky.com", 0);
+		dp_worker_packet(w, frame, len, T0);
+	}
 	assert_int_equal(rte_ring_count(w->events), cap);
 	assert_int_equal(w->st.client_events_lost, 5);
 	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, cap + 5);
@@ -207,7 +249,7 @@ test_dp_worker_packet_mutations(void **state)
 				/* Exact-size heap copy so ASan sees any overread. */
 				copy = malloc(cut ? cut : 1);
 				memcpy(copy, frame, cut);
-				dp_worker_packet(w, copy, cut);
+				dp_worker_packet(w, copy, cut, T0);
 				free(copy);
 				fed++;
 			}
@@ -220,7 +262,7 @@ test_dp_worker_packet_mutations(void **state)
 					rng = rng * 6364136223846793005ull + 1442695040888963407ull;
 					copy[(rng >> 33) % len] ^= (uint8_t)(1u << ((rng >> 29) & 7));
 				}
-				dp_worker_packet(w, copy, len);
+				dp_worker_packet(w, copy, len, T0);
 				free(copy);
 				fed++;
 			}
@@ -232,6 +274,349 @@ test_dp_worker_packet_mutations(void **state)
 	dp_worker_free(w);
 }
 
+/* ---- Flows ---- */
+
+/* The one outcome a packet gets: which counter moved. */
+static int
+feed(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t now)
+{
+	struct dp_wstats before = w->st;
+
+	dp_worker_packet(w, frame, len, now);
+	for (int o = 0; o < DP_OUT_COUNT; o++)
+		if (w->st.outcome[o] != before.outcome[o])
+			return o;
+	return -1;
+}
+
+/* Both ends of a conversation, with the traffic the test expects counted. */
+struct conv {
+	struct dp_worker *w;
+	struct tb_spec side[2]; /* [DP_DIR_C2S], [DP_DIR_S2C] */
+	uint32_t isn[2];
+	uint64_t pkts[2], bytes[2];
+	uint32_t now;
+};
+
+static void
+conv_init(struct conv *c, struct dp_worker *w, const char *client, const char *server,
+	  uint8_t proto, uint16_t dport)
+{
+	memset(c, 0, sizeof(*c));
+	c->w = w;
+	c->now = T0;
+	c->side[0].family = tb_addr(client, c->side[0].src);
+	tb_addr(server, c->side[0].dst);
+	c->side[0].proto = proto;
+	c->side[0].sport = next_sport++;
+	c->side[0].dport = dport;
+	c->side[1] = c->side[0];
+	memcpy(c->side[1].src, c->side[0].dst, 16);
+	memcpy(c->side[1].dst, c->side[0].src, 16);
+	c->side[1].sport = dport;
+	c->side[1].dport = c->side[0].sport;
+	c->isn[0] = 0xfffffe00u; /* the client's stream wraps past 2^32 */
+	c->isn[1] = 5000;
+}
+
+/* Sends len bytes of pl at stream offset off (TCP) from one side. */
+static int
+conv_send(struct conv *c, int dir, uint8_t flags, const uint8_t *pl, uint32_t len, uint32_t off)
+{
+	struct tb_spec *s = &c->side[dir];
+	uint8_t frame[4096];
+	uint32_t n;
+
+	s->tcp_flags = flags;
+	s->seq = c->isn[dir] + 1 + off;
+	if (flags & 0x02)
+		s->seq = c->isn[dir];
+	s->payload = pl;
+	s->plen = len;
+	n = tb_frame(s, frame, sizeof(frame));
+	assert_true(n > 0);
+	c->pkts[dir]++;
+	c->bytes[dir] += n;
+	return feed(c->w, frame, n, c->now);
+}
+
+static void
+assert_traffic(struct dp_worker *w, const struct conv *c, uint32_t org, unsigned vendor,
+	       enum dp_signal sig, uint64_t sessions)
+{
+	const struct dp_org_ctr *k = dp_worker_ctr(w, org, vendor, sig);
+
+	assert_int_equal(k->sessions, sessions);
+	for (int d = 0; d < 2; d++) {
+		assert_int_equal(k->pkts[d], c->pkts[d]);
+		assert_int_equal(k->bytes[d], c->bytes[d]);
+	}
+}
+
+/* A post-quantum-sized ClientHello in three segments, the last first, the
+ * first twice (the copy garbled: the first copy is kept), then the rest of
+ * the connection: one session, every packet and byte of both directions. */
+static void
+test_dp_worker_flow_split_client_hello(void **state)
+{
+	struct dp_worker *w = new_worker(3);
+	uint8_t ch[4096], junk[600], data[1000];
+	uint32_t len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 500,
+					      1216);
+	struct conv c;
+
+	(void)state;
+	assert_true(len > 1800);
+	memset(junk, 0xff, sizeof(junk));
+	memset(data, 0x17, sizeof(data));
+	conv_init(&c, w, "192.0.2.20", "203.0.113.9", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(conv_send(&c, 0, 0x10, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch + 1200, len - 1200, 1200), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, 600, 0), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&c, 0, 0x18, junk, 600, 0), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch + 600, 600, 600), DP_OUT_VENDOR);
+	assert_int_equal(w->reasm.n_free, w->reasm.n_bufs); /* given back on deciding */
+	assert_int_equal(conv_send(&c, 1, 0x18, data, sizeof(data), 0), DP_OUT_MATCHED);
+	assert_int_equal(conv_send(&c, 1, 0x18, data, sizeof(data), 1000), DP_OUT_MATCHED);
+	assert_int_equal(conv_send(&c, 0, 0x11, NULL, 0, len), DP_OUT_MATCHED);
+	assert_int_equal(conv_send(&c, 1, 0x11, NULL, 0, 2000), DP_OUT_MATCHED);
+	assert_traffic(w, &c, 1, 0, DP_SIG_TLS_SNI, 1);
+	assert_int_equal(w->st.flow.created, 1);
+	assert_int_equal(w->st.flow.ended, 1);
+	/* The last ACK finds no flow and starts none. */
+	assert_int_equal(conv_send(&c, 0, 0x10, NULL, 0, len + 1), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.flow.created, 1);
+	assert_int_equal(rte_ring_count(w->events), 1);
+	dp_worker_free(w);
+}
+
+/* Picked up mid-connection (no SYN): an HTTP request head in two segments;
+ * a DNS query over TCP in two; a non-vendor flow is bypassed after. */
+static void
+test_dp_worker_flow_split_http_and_dns_tcp(void **state)
+{
+	struct dp_worker *w = new_worker(4);
+	uint8_t req[512], q[300], body[100];
+	uint32_t len = tb_http_get(req, sizeof(req), "upd.kaspersky.ru.", "/index.xml");
+	struct conv c, d, e;
+	uint32_t cut;
+
+	(void)state;
+	memset(body, '<', sizeof(body));
+	conv_init(&c, w, "198.51.100.7", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(conv_send(&c, 0, 0x18, req, 20, 0), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&c, 0, 0x18, req + 20, len - 20, 20), DP_OUT_OTHER_NAME);
+	assert_int_equal(conv_send(&c, 1, 0x18, body, sizeof(body), 0), DP_OUT_BYPASSED);
+
+	len = tb_http_get(req, sizeof(req), "upd.kaspersky.com", "/index.xml");
+	cut = (uint32_t)(strstr((char *)req, "kaspersky") - (char *)req); /* inside the Host */
+	conv_init(&d, w, "198.51.100.7", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(conv_send(&d, 0, 0x18, req, cut, 0), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&d, 0, 0x18, req + cut, len - cut, cut), DP_OUT_VENDOR);
+	assert_int_equal(conv_send(&d, 1, 0x18, body, sizeof(body), 0), DP_OUT_MATCHED);
+	assert_traffic(w, &d, 2, 0, DP_SIG_HTTP_HOST, 1);
+
+	/* RFC 1035 4.2.2: two octets of length, then the query. */
+	len = tb_dns_query(q + 2, sizeof(q) - 2, 7, "ksn.kaspersky.com", 1);
+	q[0] = (uint8_t)(len >> 8);
+	q[1] = (uint8_t)len;
+	conv_init(&e, w, "2001:db8:1::9", "2001:db8:5e::53", IPPROTO_TCP, 53);
+	assert_int_equal(conv_send(&e, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(conv_send(&e, 0, 0x18, q, 1, 0), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&e, 0, 0x18, q + 1, len + 1, 1), DP_OUT_VENDOR);
+	assert_traffic(w, &e, 1, 0, DP_SIG_DNS, 1);
+	dp_worker_free(w);
+}
+
+/* A head longer than reassembly keeps is app_truncated; with every buffer
+ * lent, a flow that needs one is app_truncated and counted. */
+static void
+test_dp_worker_flow_reassembly_limits(void **state)
+{
+	struct dp_worker *w = new_worker(5);
+	uint8_t ch[8192];
+	uint32_t len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 0,
+					      5000);
+	struct conv c[3], big;
+
+	(void)state;
+	/* The name comes after a key share, past 4096 bytes: never seen. */
+	conv_init(&big, w, "192.0.2.21", "203.0.113.9", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&big, 0, 0x18, ch, 1400, 0), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&big, 0, 0x18, ch + 1400, 1400, 1400), DP_OUT_PARTIAL);
+	assert_int_equal(conv_send(&big, 0, 0x18, ch + 2800, 1400, 2800), DP_OUT_APP_TRUNCATED);
+	assert_int_equal(conv_send(&big, 0, 0x18, ch + 4200, len - 4200, 4200), DP_OUT_BYPASSED);
+	assert_int_equal(w->st.outcome[DP_OUT_VENDOR], 0);
+
+	len = tb_tls_client_hello(ch, sizeof(ch), "kaspersky.com", false, 100);
+	for (int i = 0; i < 3; i++) {
+		conv_init(&c[i], w, "192.0.2.22", "203.0.113.9", IPPROTO_TCP, 443);
+		assert_int_equal(conv_send(&c[i], 0, 0x18, ch, 50, 0),
+				 i < 2 ? DP_OUT_PARTIAL : DP_OUT_APP_TRUNCATED);
+	}
+	assert_int_equal(w->st.reasm_no_buffer, 1);
+	assert_int_equal(w->reasm.n_free, 0);
+	assert_int_equal(conv_send(&c[1], 0, 0x18, ch + 50, len - 50, 50), DP_OUT_VENDOR);
+	assert_int_equal(w->reasm.n_free, 1);
+	dp_worker_free(w);
+}
+
+/* Idle and hard timeouts end a flow; the next packet starts a new one. */
+static void
+test_dp_worker_flow_timeouts(void **state)
+{
+	struct dp_worker *w = new_worker(6);
+	uint8_t pl[512];
+	uint32_t len = tb_dns_query(pl, sizeof(pl), 1, "kaspersky.com", 1);
+	struct conv c;
+
+	(void)state;
+	conv_init(&c, w, "192.0.2.23", "203.0.113.53", IPPROTO_UDP, 53);
+	assert_int_equal(conv_send(&c, 0, 0, pl, len, 0), DP_OUT_VENDOR);
+	c.now += 59;
+	assert_int_equal(conv_send(&c, 0, 0, pl, len, 0), DP_OUT_MATCHED);
+	c.now += 60; /* idle_timeout */
+	assert_int_equal(conv_send(&c, 0, 0, pl, len, 0), DP_OUT_VENDOR);
+	assert_int_equal(w->st.flow.idle, 1);
+	for (int i = 0; i < 11; i++) {
+		c.now += 50; /* never idle */
+		assert_int_equal(conv_send(&c, 0, 0, pl, len, 0), DP_OUT_MATCHED);
+	}
+	c.now += 50; /* 600 s after the flow began: hard_timeout */
+	assert_int_equal(conv_send(&c, 0, 0, pl, len, 0), DP_OUT_VENDOR);
+	assert_int_equal(w->st.flow.hard, 1);
+	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, 3);
+	/* The sweep expires what no packet revisits. */
+	assert_int_equal(dp_flow_sweep(&w->flows, c.now + 60, w->flows.n_slots), 1);
+	assert_int_equal(w->st.flow.idle, 2);
+	assert_int_equal(w->st.flow.created, 3);
+	dp_worker_free(w);
+}
+
+/* A full table evicts undecided and bypassed flows, never a vendor's; with
+ * nothing to evict the packet is inspected alone and counted as full. */
+static void
+test_dp_worker_flow_table_full(void **state)
+{
+	struct dp_worker_cfg small = wcfg;
+	struct dp_worker *w;
+	uint8_t pl[512];
+	uint32_t lv = tb_dns_query(pl, sizeof(pl), 1, "kaspersky.com", 1);
+	struct conv c;
+	unsigned cap;
+
+	(void)state;
+	small.flow.capacity = 64;
+	w = new_worker_cfg(7, &small);
+	cap = w->flows.n_slots;
+	assert_true(cap >= 64);
+	for (unsigned i = 0; i < 200; i++) {
+		conv_init(&c, w, "192.0.2.24", "203.0.113.53", IPPROTO_UDP, 53);
+		assert_int_equal(conv_send(&c, 0, 0, pl, lv, 0), DP_OUT_VENDOR);
+	}
+	assert_int_equal(w->st.flow.created + w->st.flow.full, 200);
+	assert_int_equal(w->st.flow.evicted, 0);
+	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, 200);
+	print_message("capacity 64: %" PRIu64 " flows held, %" PRIu64 " full\n",
+		      w->st.flow.created, w->st.flow.full);
+	dp_worker_free(w);
+
+	w = new_worker_cfg(8, &small);
+	lv = tb_dns_query(pl, sizeof(pl), 1, "www.example.org", 1);
+	for (unsigned i = 0; i < 200; i++) {
+		conv_init(&c, w, "192.0.2.24", "203.0.113.53", IPPROTO_UDP, 53);
+		assert_int_equal(conv_send(&c, 0, 0, pl, lv, 0), DP_OUT_OTHER_NAME);
+	}
+	assert_int_equal(w->st.flow.created, 200);
+	assert_int_equal(w->st.flow.full, 0);
+	assert_int_equal(w->st.flow.created - w->st.flow.evicted, rte_hash_count(w->flows.h));
+	dp_worker_free(w);
+}
+
+/* A vendor's DNS answer teaches its addresses (CNAME chain followed, a
+ * record off the chain ignored); a later flow to one, even an ECH
+ * ClientHello with no usable name, is the vendor's until the TTL runs out. */
+static void
+test_dp_worker_learned_ip(void **state)
+{
+	static const struct tb_rr rr[] = {
+		{NULL, 5, 600, "cdn.kaspersky.example"},
+		{"cdn.kaspersky.example", 1, 300, "203.0.113.77"},
+		{"cdn.kaspersky.example", 28, 100, "2001:db8:5f::4"},
+		{"unrelated.example", 1, 300, "203.0.113.78"},
+	};
+	struct dp_worker *w = new_worker(9);
+	uint8_t q[512], ans[1024], ch[1024];
+	uint32_t lq = tb_dns_query(q, sizeof(q), 9, "dnl-07.geo.kaspersky.com", 1);
+	uint32_t la = tb_dns_response(ans, sizeof(ans), 9, "dnl-07.geo.kaspersky.com", rr, 4);
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), NULL, true, 0);
+	struct dp_learn_event ev;
+	struct conv d, c;
+
+	(void)state;
+	conv_init(&d, w, "192.0.2.30", "203.0.113.53", IPPROTO_UDP, 53);
+	assert_int_equal(conv_send(&d, 0, 0, q, lq, 0), DP_OUT_VENDOR);
+	assert_int_equal(conv_send(&d, 1, 0, ans, la, 0), DP_OUT_MATCHED);
+	assert_int_equal(w->st.learned, 2);
+	assert_int_equal(rte_ring_count(w->learn_out), 2);
+	assert_int_equal(rte_ring_dequeue_elem(w->learn_out, &ev, sizeof(ev)), 0);
+	assert_int_equal(ev.expires, T0 + 300);
+	assert_int_equal(ev.vendors, 1);
+
+	conv_init(&c, w, "198.51.100.8", "203.0.113.77", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_VENDOR);
+	assert_int_equal(conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_MATCHED);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_MATCHED);
+	assert_traffic(w, &c, 2, 0, DP_SIG_LEARNED_IP, 1);
+
+	conv_init(&c, w, "2001:db8:1::8", "2001:db8:5f::4", IPPROTO_TCP, 443);
+	c.now = T0 + 99;
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_traffic(w, &c, 1, 0, DP_SIG_LEARNED_IP, 1);
+	conv_init(&c, w, "2001:db8:1::8", "2001:db8:5f::4", IPPROTO_TCP, 443);
+	c.now = T0 + 100; /* the AAAA's TTL has run out */
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_NO_NAME);
+	conv_init(&c, w, "198.51.100.8", "203.0.113.78", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_NO_NAME);
+	assert_int_equal(dp_worker_ctr(w, 2, 0, DP_SIG_LEARNED_IP)->sessions, 1);
+	/* Only inspected ClientHellos are seen: the two undecided ones. */
+	assert_int_equal(w->st.tls_ech, 2);
+
+	/* What another worker learned arrives through learn_in. */
+	ev.expires = T0 + 1000;
+	tb_addr("203.0.113.79", ev.addr);
+	ev.family = 4;
+	ev.vendors = 2;
+	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
+	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	conv_init(&c, w, "198.51.100.8", "203.0.113.79", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions, 1);
+	dp_worker_free(w);
+}
+
+/* A configured server prefix decides the flow at its first packet, before
+ * any name: signal server-ip, the prefix's vendor. */
+static void
+test_dp_worker_server_ip(void **state)
+{
+	struct dp_worker *w = new_worker(10);
+	uint8_t ch[1024];
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), "www.example.org", false, 0);
+	struct conv c;
+
+	(void)state;
+	conv_init(&c, w, "192.0.2.40", "203.0.113.100", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_int_equal(conv_send(&c, 1, 0x18, ch, 100, 0), DP_OUT_MATCHED);
+	assert_traffic(w, &c, 1, 1, DP_SIG_SERVER_IP, 1);
+	conv_init(&c, w, "192.0.2.40", "203.0.113.112", IPPROTO_TCP, 443);
+	assert_int_equal(conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_OTHER_NAME);
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -239,6 +624,13 @@ main(void)
 		cmocka_unit_test(test_dp_worker_packet_table),
 		cmocka_unit_test(test_dp_worker_packet_ring_full),
 		cmocka_unit_test(test_dp_worker_packet_mutations),
+		cmocka_unit_test(test_dp_worker_flow_split_client_hello),
+		cmocka_unit_test(test_dp_worker_flow_split_http_and_dns_tcp),
+		cmocka_unit_test(test_dp_worker_flow_reassembly_limits),
+		cmocka_unit_test(test_dp_worker_flow_timeouts),
+		cmocka_unit_test(test_dp_worker_flow_table_full),
+		cmocka_unit_test(test_dp_worker_learned_ip),
+		cmocka_unit_test(test_dp_worker_server_ip),
 	};
 	if (tb_eal_init())
 		return 1;

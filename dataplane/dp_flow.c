@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp_flow.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+
+/* How far a full table looks for a victim before giving up on a packet. */
+#define EVICT_BUDGET 64
+
+int
+dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_flow_cfg *cfg,
+		   struct dp_flow_stats *st, void (*release)(void *, struct dp_flow *), void *ctx,
+		   int socket)
+{
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = cfg->capacity,
+		.key_len = sizeof(struct dp_flow_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+	};
+	int32_t max_id;
+
+	memset(t, 0, sizeof(*t));
+	if (cfg->capacity < DP_FLOW_MIN_CAPACITY || cfg->capacity > DP_FLOW_MAX_CAPACITY ||
+	    cfg->idle_timeout == 0 || cfg->hard_timeout < cfg->idle_timeout)
+		return -EINVAL;
+	t->h = rte_hash_create(&hp);
+	if (t->h == NULL)
+		return -ENOMEM;
+	max_id = rte_hash_max_key_id(t->h);
+	if (max_id < 0)
+		goto err_hash;
+	t->n_slots = (uint32_t)max_id + 1;
+	t->flows = rte_zmalloc_socket("dp_flows", (size_t)t->n_slots * sizeof(*t->flows),
+				      RTE_CACHE_LINE_SIZE, socket);
+	if (t->flows == NULL)
+		goto err_hash;
+	t->idle = cfg->idle_timeout;
+	t->hard = cfg->hard_timeout;
+	t->st = st;
+	t->release = release;
+	t->ctx = ctx;
+	return 0;
+
+err_hash:
+	rte_hash_free(t->h);
+	t->h = NULL;
+	return -ENOMEM;
+}
+
+void
+dp_flow_table_fini(struct dp_flow_table *t)
+{
+	if (t->flows != NULL)
+		for (uint32_t i = 0; i < t->n_slots; i++)
+			if (t->flows[i].state != DP_FLOW_FREE)
+				t->release(t->ctx, &t->flows[i]);
+	rte_free(t->flows);
+	rte_hash_free(t->h);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_is_a)
+{
+	unsigned alen = p->family == 4 ? 4 : 16;
+	int c = memcmp(p->saddr, p->daddr, alen);
+
+	memset(k, 0, sizeof(*k));
+	*src_is_a = c < 0 || (c == 0 && p->sport <= p->dport);
+	memcpy(k->a, *src_is_a ? p->saddr : p->daddr, alen);
+	memcpy(k->b, *src_is_a ? p->daddr : p->saddr, alen);
+	k->pa = *src_is_a ? p->sport : p->dport;
+	k->pb = *src_is_a ? p->dport : p->sport;
+	k->family = p->family;
+	k->proto = p->proto;
+}
+
+static void
+remove_slot(struct dp_flow_table *t, struct dp_flow *f, uint64_t *counter)
+{
+	t->release(t->ctx, f);
+	rte_hash_del_key(t->h, &f->key);
+	f->state = DP_FLOW_FREE;
+	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+}
+
+/* Which timeout, if any, the flow is past: its counter, or NULL. */
+static uint64_t *
+expired(struct dp_flow_table *t, const struct dp_flow *f, uint32_t now)
+{
+	if (now - f->last_seen >= t->idle && now >= f->last_seen)
+		return &t->st->idle;
+	if (now - f->first_seen >= t->hard && now >= f->first_seen)
+		return &t->st->hard;
+	return NULL;
+}
+
+unsigned
+dp_flow_sweep(struct dp_flow_table *t, uint32_t now, unsigned budget)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < budget; i++) {
+		struct dp_flow *f = &t->flows[t->sweep_at];
+		uint64_t *why;
+
+		t->sweep_at = t->sweep_at + 1 == t->n_slots ? 0 : t->sweep_at + 1;
+		if (f->state == DP_FLOW_FREE || (why = expired(t, f, now)) == NULL)
+			continue;
+		remove_slot(t, f, why);
+		n++;
+	}
+	return n;
+}
+
+/* A full table: expire what has timed out among the next entries, else
+ * evict the least recently seen of them that is not a vendor's flow (a
+ * vendor flow's packets and bytes are what operators read). */
+static bool
+make_room(struct dp_flow_table *t, uint32_t now)
+{
+	struct dp_flow *victim = NULL;
+
+	if (dp_flow_sweep(t, now, EVICT_BUDGET) > 0)
+		return true;
+	for (unsigned i = 0; i < EVICT_BUDGET; i++) {
+		struct dp_flow *f = &t->flows[(t->sweep_at + i) % t->n_slots];
+
+		if (f->state == DP_FLOW_FREE || f->state == DP_FLOW_VENDOR)
+			continue;
+		if (victim == NULL || f->last_seen < victim->last_seen)
+			victim = f;
+	}
+	if (victim == NULL)
+		return false;
+	remove_slot(t, victim, &t->st->evicted);
+	return true;
+}
+
+static bool
+client_is_src(const struct dp_pkt *p)
+{
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_SYN))
+		return !(p->tcp_flags & TCP_ACK);
+	return p->sport >= p->dport;
+}
+
+struct dp_flow *
+dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool create,
+	    bool *created, enum dp_dir *dir)
+{
+	struct dp_flow_key k;
+	struct dp_flow *f;
+	bool src_is_a;
+	hash_sig_t sig;
+	int32_t pos;
+
+	*created = false;
+	dp_flow_key_make(p, &k, &src_is_a);
+	sig = rte_hash_hash(t->h, &k);
+	pos = rte_hash_lookup_with_hash(t->h, &k, sig);
+	if (pos >= 0) {
+		uint64_t *why;
+
+		f = &t->flows[pos];
+		why = expired(t, f, now);
+		if (why == NULL)
+			goto found;
+		/* Timed out but not swept yet: it ends here, a new one begins. */
+		remove_slot(t, f, why);
+	}
+	if (!create)
+		return NULL;
+	pos = rte_hash_add_key_with_hash(t->h, &k, sig);
+	if (pos == -ENOSPC && make_room(t, now))
+		pos = rte_hash_add_key_with_hash(t->h, &k, sig);
+	if (pos < 0) {
+		__atomic_store_n(&t->st->full, t->st->full + 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	f = &t->flows[pos];
+	memset(f, 0, sizeof(*f));
+	f->key = k;
+	f->state = DP_FLOW_OPEN;
+	f->first_seen = now;
+	f->client_is_a = client_is_src(p) == src_is_a;
+	*created = true;
+	__atomic_store_n(&t->st->created, t->st->created + 1, __ATOMIC_RELAXED);
+found:
+	f->last_seen = now;
+	*dir = (src_is_a == (bool)f->client_is_a) ? DP_DIR_C2S : DP_DIR_S2C;
+	return f;
+}
+
+void
+dp_flow_end(struct dp_flow_table *t, struct dp_flow *f)
+{
+	remove_slot(t, f, &t->st->ended);
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_flow.h - one worker's flow table: TCP and UDP flows by their 5-tuple,
+ * both directions in one entry, with idle and hard timeouts and a fixed
+ * capacity.
+ *
+ * Ownership and threads: a table belongs to one worker, which alone reads
+ * and writes it; nothing in it is shared.  The control plane reads only
+ * the counters in struct dp_flow_stats (relaxed loads).
+ *
+ * Invariants:
+ *  - A key is canonical (the lower address/port pair first), so both
+ *    directions of a flow find the same entry; dp_flow.client_is_a says
+ *    which side is the client.
+ *  - Every entry leaves the table exactly once and is counted once: ended
+ *    (RST, or FIN from both sides), expired idle, expired hard, or evicted
+ *    to make room.  created - (ended + idle + hard + evicted) == active.
+ *  - Before an entry is reused, the table calls release() on it, so the
+ *    owner frees what the flow holds (reassembly buffer, stream state).
+ *
+ * Memory: capacity entries of sizeof(struct dp_flow) plus rte_hash's key
+ * store and buckets, all allocated at init; nothing is allocated later.
+ *
+ * Errors: dp_flow_table_init returns 0, -EINVAL (capacity or timeouts out
+ * of range) or -ENOMEM.  dp_flow_get returns NULL when the table is full
+ * and nothing could be evicted (counted in stats.full).
+ */
+#ifndef DP_FLOW_H
+#define DP_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp_parse.h"
+
+#define DP_FLOW_MIN_CAPACITY 64
+#define DP_FLOW_MAX_CAPACITY (64u << 20)
+
+/* Direction of a packet within its flow. */
+enum dp_dir { DP_DIR_C2S = 0, DP_DIR_S2C = 1 };
+
+/* What a flow is to us; decided once. */
+enum dp_flow_state {
+	DP_FLOW_FREE = 0,
+	DP_FLOW_OPEN,   /* still inspected */
+	DP_FLOW_VENDOR, /* a vendor's: packets and bytes counted, no inspection */
+	DP_FLOW_OTHER,  /* not a vendor's: bypassed */
+};
+
+struct dp_flow_key {
+	uint8_t a[16], b[16]; /* addresses, IPv4 in the first 4 bytes */
+	uint16_t pa, pb;      /* ports, host order */
+	uint8_t family, proto;
+	uint16_t zero; /* always 0: keys are hashed and compared as bytes */
+};
+
+struct dp_flow {
+	struct dp_flow_key key;
+	uint32_t first_seen, last_seen; /* seconds, the worker's clock */
+	uint32_t org;                   /* the client's organisation */
+	uint32_t reasm;                 /* reassembly buffer + 1; 0 for none */
+	uint64_t vendors;               /* when DP_FLOW_VENDOR */
+	uint64_t pkts[2], bytes[2];     /* by enum dp_dir, since creation */
+	uint32_t c_base;  /* client stream: sequence number of offset 0 */
+	uint8_t state;    /* enum dp_flow_state */
+	uint8_t sig;      /* enum dp_signal that decided a vendor flow */
+	uint8_t client_is_a;
+	uint8_t c_base_known;
+	uint8_t fin;      /* bit per enum dp_dir: FIN seen */
+};
+
+struct dp_flow_stats {
+	uint64_t created;
+	uint64_t ended;   /* RST, or FIN both ways */
+	uint64_t idle;    /* expired: no packet for idle_timeout */
+	uint64_t hard;    /* expired: older than hard_timeout */
+	uint64_t evicted; /* removed early to make room for a new flow */
+	uint64_t full;    /* a packet that found no flow and no room */
+};
+
+struct dp_flow_cfg {
+	uint32_t capacity;
+	uint32_t idle_timeout; /* seconds */
+	uint32_t hard_timeout; /* seconds */
+};
+
+struct rte_hash;
+
+struct dp_flow_table {
+	struct rte_hash *h;
+	struct dp_flow *flows; /* indexed by rte_hash key position */
+	uint32_t n_slots;
+	uint32_t sweep_at;
+	uint32_t idle, hard;
+	struct dp_flow_stats *st;
+	void (*release)(void *ctx, struct dp_flow *f);
+	void *ctx;
+};
+
+int dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_flow_cfg *cfg,
+		       struct dp_flow_stats *st, void (*release)(void *, struct dp_flow *),
+		       void *ctx, int socket);
+void dp_flow_table_fini(struct dp_flow_table *t);
+
+/* The key of a parsed packet, and whether its sender is side a. */
+void dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_is_a);
+
+/* The packet's flow, or a new one when create is true (*created set).
+ * A new flow's client is the SYN's sender, the SYN-ACK's receiver, or else
+ * the side with the higher port (servers listen on the low ones). */
+struct dp_flow *dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now,
+			    bool create, bool *created, enum dp_dir *dir);
+
+/* The flow ended (RST, FINs): released and removed now. */
+void dp_flow_end(struct dp_flow_table *t, struct dp_flow *f);
+
+/* Looks at up to budget entries from where the last call stopped and
+ * expires those past a timeout at now.  Returns the number expired. */
+unsigned dp_flow_sweep(struct dp_flow_table *t, uint32_t now, unsigned budget);
+
+/* The client's and the server's address of a flow. */
+static inline const uint8_t *
+dp_flow_client(const struct dp_flow *f)
+{
+	return f->client_is_a ? f->key.a : f->key.b;
+}
+
+static inline const uint8_t *
+dp_flow_server(const struct dp_flow *f)
+{
+	return f->client_is_a ? f->key.b : f->key.a;
+}
+
+#endif
