@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 
 #include "dp_types.h"
 
@@ -51,6 +52,51 @@ org_active(const struct ctl_view *v, uint32_t org, unsigned vendor)
 	return 0;
 }
 
+/* Packets and bytes of vendor flows, by signal and direction. */
+static void
+render_org_traffic(FILE *f, const struct ctl_view *v)
+{
+	static const char *const dirs[2] = {"client_to_server", "server_to_client"};
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} fams[] = {
+		{"tapcensus_org_flow_packets_total",
+		 "Packets of an organisation's flows to a vendor, from each flow's first packet to "
+		 "its end, by the signal that recognised the flow and direction.",
+		 offsetof(struct dp_org_ctr, pkts)},
+		{"tapcensus_org_flow_bytes_total",
+		 "Frame bytes of an organisation's flows to a vendor, as the tap delivered them.",
+		 offsetof(struct dp_org_ctr, bytes)},
+	};
+	const struct ctl_snapshot *s = v->snap;
+
+	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]); k++) {
+		family(f, fams[k].name, "counter", fams[k].help);
+		for (uint32_t o = 0; o < s->n_orgs; o++)
+			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+				if (!org_active(v, o, vd))
+					continue;
+				for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+					const uint64_t *val =
+						(const uint64_t *)((const char *)ctl_snapshot_ctr(
+									   s, o, vd, sig) +
+								   fams[k].off);
+
+					for (int d = 0; d < 2; d++) {
+						fputs(fams[k].name, f);
+						org_labels(f, &v->orgs->orgs[o],
+							   v->cfg->vendors[vd].name);
+						fprintf(f,
+							",signal=\"%s\",direction=\"%s\"} %" PRIu64
+							"\n",
+							dp_signal_name(sig), dirs[d], val[d]);
+					}
+				}
+			}
+	}
+}
+
 static void
 render_orgs(FILE *f, const struct ctl_view *v)
 {
@@ -70,6 +116,7 @@ render_orgs(FILE *f, const struct ctl_view *v)
 					ctl_snapshot_ctr(s, o, vd, sig)->sessions);
 			}
 		}
+	render_org_traffic(f, v);
 	family(f, "tapcensus_org_unique_clients", "gauge",
 	       "Distinct client addresses of an organisation seen reaching a vendor since start.");
 	for (uint32_t o = 0; o < s->n_orgs; o++)
@@ -153,6 +200,40 @@ render_ports(FILE *f, const struct ctl_view *v)
 }
 
 static void
+render_flows(FILE *f, const struct dp_wstats *t)
+{
+	const struct dp_flow_stats *fl = &t->flow;
+
+	family(f, "tapcensus_flows_created_total", "counter",
+	       "Flows the workers' flow tables opened.");
+	fprintf(f, "tapcensus_flows_created_total %" PRIu64 "\n", fl->created);
+	family(f, "tapcensus_flows_removed_total", "counter",
+	       "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
+	       "hard_timeout, or evicted to make room.");
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"ended\"} %" PRIu64 "\n", fl->ended);
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"idle_timeout\"} %" PRIu64 "\n", fl->idle);
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"hard_timeout\"} %" PRIu64 "\n", fl->hard);
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"evicted\"} %" PRIu64 "\n", fl->evicted);
+	family(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.");
+	fprintf(f, "tapcensus_flows_active %" PRIu64 "\n",
+		fl->created - fl->ended - fl->idle - fl->hard - fl->evicted);
+	family(f, "tapcensus_flow_table_full_total", "counter",
+	       "Packets that found no room in a full flow table (nothing evictable) and were "
+	       "inspected alone.");
+	fprintf(f, "tapcensus_flow_table_full_total %" PRIu64 "\n", fl->full);
+	family(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
+	       "Flows that needed a reassembly buffer when none was free (decided as "
+	       "app_truncated).");
+	fprintf(f, "tapcensus_reassembly_buffers_exhausted_total %" PRIu64 "\n", t->reasm_no_buffer);
+	family(f, "tapcensus_learned_addresses_total", "counter",
+	       "Vendor server addresses learned from DNS answers (with a TTL above zero).");
+	fprintf(f, "tapcensus_learned_addresses_total %" PRIu64 "\n", t->learned);
+	family(f, "tapcensus_learn_events_lost_total", "counter",
+	       "Learned addresses a worker could not hand to the control plane (ring full).");
+	fprintf(f, "tapcensus_learn_events_lost_total %" PRIu64 "\n", t->learn_events_lost);
+}
+
+static void
 render_dataplane(FILE *f, const struct ctl_view *v)
 {
 	const struct dp_wstats *t = &v->snap->total;
@@ -190,6 +271,7 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
 	family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
+	render_flows(f, t);
 	family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);

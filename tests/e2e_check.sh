@@ -32,8 +32,14 @@ expect() { # what got want
 declare -A label_of=()
 while IFS=, read -r _ id _; do label_of[$id]=1; done < <(grep -v '^#' "$work/orgs.csv" | tail -n +2)
 
-while read -r kind a b c d; do
+while read -r kind a b c d e; do
     case $kind in
+    flows_created) expect flows_created "$(value 'tapcensus_flows_created_total ')" "$a" ;;
+    flows_ended) expect flows_ended "$(value 'tapcensus_flows_removed_total{reason="ended"}')" "$a" ;;
+    flow_packets|flow_bytes)
+        got=$(grep -F "tapcensus_org_${kind}_total{org=\"$a\"," "$work/metrics.prom" \
+              | grep -F "vendor=\"$b\",signal=\"$c\",direction=\"$d\"}" | awk '{print $NF}')
+        expect "$kind $a $b $c $d" "${got:-MISSING}" "$e" ;;
     packets) expect received "$(value 'tapcensus_packets_received_total ')" "$a" ;;
     outcome) expect "outcome $a" "$(value "tapcensus_packets_processed_total{outcome=\"$a\"}")" "$b" ;;
     drop) expect "drop $a" "$(value "tapcensus_packets_dropped_total{reason=\"$a\"}")" "$b" ;;
@@ -70,9 +76,10 @@ expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" \
 
 # The summary table: one row per organisation, clients then sessions by signal.
 while read -r _ org _ n; do
-    row=$(awk -v o="$org" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o {print $(NF-3), $(NF-2), $(NF-1), $NF}'           "$work/summary.txt")
+    row=$(awk -v o="$org" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o {r=$(NF-7); for (i = NF-6; i <= NF; i++) r = r " " $i; print r}' \
+          "$work/summary.txt")
     want="$n"
-    for s in tls-sni http-host dns; do
+    for s in tls-sni quic-sni http-host dns server-ip learned-ip payload; do
         want="$want $(awk -v o="$org" -v s="$s" '$1=="sessions" && $2==o && $4==s {print $5}' "$work/truth.tsv")"
     done
     expect "summary row $org" "${row:-MISSING}" "$want"
