@@ -34,26 +34,14 @@ parse_server_name(struct dp_cur *ext, struct dp_name *name)
 	return list.st == DP_CUR_OK ? DP_NAME_NONE : cur_rc(&list);
 }
 
-enum dp_name_rc
-dp_tls_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech)
+/* rec: at a handshake message known to be a ClientHello. */
+static enum dp_name_rc
+parse_hello(struct dp_cur rec, struct dp_name *name, bool *ech)
 {
-	struct dp_cur rec, hs, exts;
+	struct dp_cur hs, exts;
 	enum dp_name_rc rc = DP_NAME_NONE;
-	uint32_t reclen, v;
+	uint32_t v;
 
-	*ech = false;
-	name->len = 0;
-	name->s[0] = '\0';
-	if (len < 6 || p[0] != TLS_CT_HANDSHAKE || p[1] != 3 || p[2] > 4 ||
-	    p[5] != TLS_HS_CLIENT_HELLO)
-		return DP_NAME_NOT_PROTO;
-	reclen = (uint32_t)p[3] << 8 | p[4];
-	if (reclen < 4 || reclen > TLS_MAX_RECORD)
-		return DP_NAME_MALFORMED;
-	/* The handshake length bounds the ClientHello.  A ClientHello may span
-	 * several records (RFC 8446 5.1): only the first record's bytes are
-	 * read, so one continued in a second record reads as truncated. */
-	rec = dp_cur_make(p + 5, UINT32_MAX, len - 5 < reclen ? len - 5 : reclen);
 	dp_cur_take(&rec, 1);
 	hs = dp_cur_sub(&rec, dp_cur_uint(&rec, 3));
 
@@ -100,4 +88,38 @@ dp_tls_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech)
 	if (rc == DP_NAME_TRUNCATED)
 		return rc;
 	return exts.st == DP_CUR_OK ? DP_NAME_NONE : cur_rc(&exts);
+}
+
+enum dp_name_rc
+dp_tls_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech)
+{
+	uint32_t reclen;
+
+	*ech = false;
+	name->len = 0;
+	name->s[0] = '\0';
+	if (len < 6 || p[0] != TLS_CT_HANDSHAKE || p[1] != 3 || p[2] > 4 ||
+	    p[5] != TLS_HS_CLIENT_HELLO)
+		return DP_NAME_NOT_PROTO;
+	reclen = (uint32_t)p[3] << 8 | p[4];
+	if (reclen < 4 || reclen > TLS_MAX_RECORD)
+		return DP_NAME_MALFORMED;
+	/* The handshake length bounds the ClientHello.  A ClientHello may span
+	 * several records (RFC 8446 5.1): only the first record's bytes are
+	 * read, so one continued in a second record reads as truncated. */
+	return parse_hello(dp_cur_make(p + 5, UINT32_MAX, len - 5 < reclen ? len - 5 : reclen), name,
+			   ech);
+}
+
+enum dp_name_rc
+dp_tls_hello_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech)
+{
+	*ech = false;
+	name->len = 0;
+	name->s[0] = '\0';
+	if (len == 0)
+		return DP_NAME_TRUNCATED;
+	if (p[0] != TLS_HS_CLIENT_HELLO)
+		return DP_NAME_NOT_PROTO;
+	return parse_hello(dp_cur_make(p, UINT32_MAX, len), name, ech);
 }

@@ -22,4 +22,8 @@
 
 enum dp_name_rc dp_tls_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech);
 
+/* The same for a bare handshake message (QUIC carries the ClientHello in
+ * CRYPTO frames, without TLS records, RFC 9001 4). */
+enum dp_name_rc dp_tls_hello_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech);
+
 #endif

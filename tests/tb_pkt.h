@@ -74,6 +74,25 @@ enum tb_encap {
 uint32_t tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *out,
 		  uint32_t cap);
 
+/* QUIC (tb_quic.c, sealed through OpenSSL's EVP_KDF and EVP_CIPHER). */
+struct tb_crypto_frag {
+	uint64_t off;
+	const uint8_t *data;
+	uint32_t len;
+};
+
+/* The client's Initial keys (RFC 9001 5.2; version 1 or 0x6b3343cf). */
+int tb_quic_keys(uint32_t version, const uint8_t *dcid, uint32_t dcid_len, uint8_t key[16],
+		 uint8_t iv[12], uint8_t hp[16]);
+
+/* A protected client Initial with an 8-byte DCID, packet number pn, one
+ * CRYPTO frame per frag (in the order given), padded to size bytes. */
+uint32_t tb_quic_initial(uint8_t *out, uint32_t cap, uint32_t version, const uint8_t dcid[8],
+			 uint32_t pn, const struct tb_crypto_frag *frag, unsigned n, uint32_t size);
+
+/* A ClientHello handshake message (no record header), as QUIC sends it. */
+uint32_t tb_tls_hello_message(uint8_t *out, uint32_t cap, const char *sni, uint32_t key_share);
+
 /* Parse "192.0.2.1" or "2001:db8::1" into spec addresses; returns family. */
 int tb_addr(const char *text, uint8_t out[16]);
 
