@@ -225,6 +225,13 @@ render_flows(FILE *f, const struct dp_wstats *t)
 	       "Flows that needed a reassembly buffer when none was free (decided as "
 	       "app_truncated).");
 	fprintf(f, "tapcensus_reassembly_buffers_exhausted_total %" PRIu64 "\n", t->reasm_no_buffer);
+	family(f, "tapcensus_quic_version_packets_total", "counter",
+	       "QUIC long-header packets not read for their version: a client's unknown version, "
+	       "or a server's Version Negotiation.");
+	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"unknown_version\"} %" PRIu64 "\n",
+		t->quic_unknown_version);
+	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
+		t->quic_version_neg);
 	family(f, "tapcensus_learned_addresses_total", "counter",
 	       "Vendor server addresses learned from DNS answers (with a TTL above zero).");
 	fprintf(f, "tapcensus_learned_addresses_total %" PRIu64 "\n", t->learned);

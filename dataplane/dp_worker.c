@@ -79,6 +79,9 @@ dp_worker_create(unsigned id, unsigned n_orgs, unsigned n_vendors, const struct 
 	}
 	if (dp_match_scratch_clone(match, &w->scratch))
 		goto err_nomem;
+	w->quic = dp_quic_create();
+	if (w->quic == NULL)
+		goto err_nomem;
 	w->learned_max_ttl = cfg->learned_max_ttl;
 	w->orgs = orgs;
 	w->match = match;
@@ -100,6 +103,7 @@ dp_worker_free(struct dp_worker *w)
 		return;
 	if (w->scratch != NULL)
 		hs_free_scratch(w->scratch);
+	dp_quic_free(w->quic);
 	if (w->flows.h != NULL)
 		dp_flow_table_fini(&w->flows);
 	dp_reasm_pool_fini(&w->reasm);
@@ -297,39 +301,40 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 	return DP_OUT_VENDOR;
 }
 
-/* TCP, client to server, with payload: reassemble the first bytes
- * (RFC 9293 3.4: sequence numbers wrap, so offsets are taken mod 2^32). */
-static unsigned
-inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool stateful)
+typedef enum dp_name_rc (*extract_fn)(struct dp_worker *w, const struct dp_flow *f,
+				     const uint8_t *p, uint32_t len, struct dp_name *name,
+				     enum dp_signal *sig, enum dp_layer *layer);
+
+/* RFC 9001 4: the ClientHello, as a bare handshake message. */
+static enum dp_name_rc
+extract_quic(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uint32_t len,
+	     struct dp_name *name, enum dp_signal *sig, enum dp_layer *layer)
 {
-	enum dp_signal sig = DP_SIG_TLS_SNI;
-	enum dp_layer layer = DP_LAYER_TLS;
-	const uint8_t *data = p->payload;
-	uint32_t len = p->payload_len, off;
+	bool ech = false;
+	enum dp_name_rc rc = dp_tls_hello_sni(p, len, name, &ech);
+
+	(void)f;
+	*sig = DP_SIG_QUIC_SNI;
+	*layer = DP_LAYER_QUIC;
+	if (ech && rc != DP_NAME_TRUNCATED)
+		DP_CTR_ADD(w->st.tls_ech, 1);
+	return rc;
+}
+
+/* Pieces of the client's first bytes at stream offsets: extract straight
+ * from a lone first piece, else through the flow's reassembly buffer. */
+static unsigned
+reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *pc, unsigned n,
+	   extract_fn ex, enum dp_signal sig, enum dp_layer layer, bool stateful)
+{
 	struct dp_name name;
 	enum dp_name_rc rc;
-	int contig, idx;
+	int contig = 0, idx;
 
-	/* Picked up mid-stream (no SYN seen): this segment starts the stream. */
-	if (!f->c_base_known) {
-		f->c_base = p->seq;
-		f->c_base_known = 1;
-	}
-	off = p->seq - f->c_base;
-	if (off >= (1u << 31)) {
-		/* Starts before the stream's first byte: keep what follows it. */
-		uint32_t skip = -off;
-
-		if (skip >= len)
-			return f->reasm ? DP_OUT_PARTIAL : DP_OUT_NO_NAME;
-		data += skip;
-		len -= skip;
-		off = 0;
-	}
-	if (f->reasm == 0 && off == 0) {
-		/* The common case: the whole head in one segment, no copy. */
-		rc = extract_tcp(w, f, data, len, &name, &sig, &layer);
-		if (rc != DP_NAME_TRUNCATED || !stateful || len >= w->reasm.size)
+	if (f->reasm == 0 && n == 1 && pc[0].off == 0) {
+		/* The common case: the whole head in one piece, no copy. */
+		rc = ex(w, f, pc[0].data, pc[0].len, &name, &sig, &layer);
+		if (rc != DP_NAME_TRUNCATED || !stateful || pc[0].len >= w->reasm.size)
 			return decide(w, f, rc, &name, sig, layer);
 	}
 	if (f->reasm == 0) {
@@ -341,16 +346,79 @@ inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool
 		}
 		f->reasm = (uint32_t)idx + 1;
 	}
-	contig = dp_reasm_add(&w->reasm, f->reasm - 1, off, data, len);
-	if (contig < 0)
-		return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
+	for (unsigned i = 0; i < n; i++) {
+		contig = dp_reasm_add(&w->reasm, f->reasm - 1, pc[i].off, pc[i].data, pc[i].len);
+		if (contig < 0)
+			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
+	}
 	if (contig == 0)
 		return DP_OUT_PARTIAL;
-	rc = extract_tcp(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig, &name,
-			 &sig, &layer);
+	rc = ex(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig, &name, &sig,
+		&layer);
 	if (rc == DP_NAME_TRUNCATED && (uint32_t)contig < w->reasm.size)
 		return DP_OUT_PARTIAL;
 	return decide(w, f, rc, &name, sig, layer);
+}
+
+/* TCP, client to server, with payload: its place in the client's stream
+ * (RFC 9293 3.4: sequence numbers wrap, so offsets are taken mod 2^32). */
+static unsigned
+inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool stateful)
+{
+	struct dp_quic_crypto pc = {0, p->payload, p->payload_len};
+	uint32_t off;
+
+	/* Picked up mid-stream (no SYN seen): this segment starts the stream. */
+	if (!f->c_base_known) {
+		f->c_base = p->seq;
+		f->c_base_known = 1;
+	}
+	off = p->seq - f->c_base;
+	if (off >= (1u << 31)) {
+		/* Starts before the stream's first byte: keep what follows it. */
+		uint32_t skip = -off;
+
+		if (skip >= pc.len)
+			return f->reasm ? DP_OUT_PARTIAL : DP_OUT_NO_NAME;
+		pc.data += skip;
+		pc.len -= skip;
+		off = 0;
+	}
+	pc.off = off;
+	return reassemble(w, f, &pc, 1, extract_tcp, DP_SIG_TLS_SNI, DP_LAYER_TLS, stateful);
+}
+
+/* UDP to port 443: a client Initial's CRYPTO frames.  Other QUIC packets
+ * (0-RTT, Handshake, short headers) wait while a ClientHello is being
+ * reassembled; a flow that starts with them has nothing to identify. */
+static unsigned
+inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool stateful)
+{
+	struct dp_quic_crypto fr[DP_QUIC_MAX_FRAMES];
+	unsigned n;
+
+	if (p->payload_len > sizeof(w->qplain))
+		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+	switch (dp_quic_open(w->quic, p->payload, p->payload_len, w->qplain, fr,
+			     DP_QUIC_MAX_FRAMES, &n)) {
+	case DP_QUIC_OK:
+		break;
+	case DP_QUIC_NOT_INITIAL:
+		if (f->reasm != 0)
+			return DP_OUT_NO_NAME;
+		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+	case DP_QUIC_VERSION_NEG:
+	case DP_QUIC_VERSION_UNKNOWN:
+		DP_CTR_ADD(w->st.quic_unknown_version, 1);
+		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+	case DP_QUIC_TRUNCATED:
+		return decide(w, f, DP_NAME_TRUNCATED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+	default:
+		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+	}
+	if (n == 0)
+		return DP_OUT_NO_NAME; /* ACK or PING only: the hello is still to come */
+	return reassemble(w, f, fr, n, extract_quic, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, stateful);
 }
 
 /* A packet of a flow still open: what it tells, and whether that decides
@@ -377,6 +445,8 @@ inspect(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_
 		rc = dp_dns_qname(p->payload, p->payload_len, &name);
 		return decide(w, f, rc, &name, DP_SIG_DNS, DP_LAYER_DNS);
 	}
+	if (p->dport == HTTPS_PORT)
+		return inspect_quic(w, f, p, stateful);
 	return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_DNS, DP_LAYER_DNS);
 }
 
@@ -452,6 +522,11 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 			goto end;
 		}
 	}
+	/* RFC 9000 17.2.1: a server refusing the client's version. */
+	if (dir == DP_DIR_S2C && p->proto == IPPROTO_UDP && p->sport == HTTPS_PORT &&
+	    p->payload_len >= 5 && (p->payload[0] & 0x80) && p->payload[1] == 0 &&
+	    p->payload[2] == 0 && p->payload[3] == 0 && p->payload[4] == 0)
+		DP_CTR_ADD(w->st.quic_version_neg, 1);
 	switch (f->state) {
 	case DP_FLOW_VENDOR:
 		count_matched(w, f, dir, wire_len);

@@ -41,6 +41,7 @@
 #include "dp_learned.h"
 #include "dp_match.h"
 #include "dp_orgs.h"
+#include "dp_quic.h"
 #include "dp_reasm.h"
 #include "dp_types.h"
 
@@ -64,6 +65,8 @@ struct dp_wstats {
 	uint64_t reasm_no_buffer;    /* a flow needed a reassembly buffer, none was free */
 	uint64_t learned;            /* addresses learned from DNS answers here */
 	uint64_t learn_events_lost;  /* learn_out full */
+	uint64_t quic_version_neg;   /* Version Negotiation packets from servers */
+	uint64_t quic_unknown_version; /* client long headers of versions not read */
 	uint64_t client_events_lost; /* ring full, live mode only */
 	uint64_t busy_cycles;        /* TSC cycles spent outside rx_burst */
 	uint64_t busy_pkts;          /* packets those cycles covered */
@@ -126,7 +129,9 @@ struct dp_worker {
 	unsigned n_orgs, n_vendors;
 	uint16_t port, queue;
 	bool lossless;
+	struct dp_quic *quic;
 	uint8_t linbuf[DP_LINBUF] __rte_cache_aligned;
+	uint8_t qplain[DP_LINBUF]; /* a decrypted QUIC Initial */
 };
 
 /* Allocates the worker, its counters, rings, flow table, reassembly pool,

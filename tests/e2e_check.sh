@@ -35,6 +35,8 @@ while IFS=, read -r _ id _; do label_of[$id]=1; done < <(grep -v '^#' "$work/org
 while read -r kind a b c d e; do
     case $kind in
     flows_created) expect flows_created "$(value 'tapcensus_flows_created_total ')" "$a" ;;
+    quic_unknown_version) expect "$kind" "$(value 'tapcensus_quic_version_packets_total{kind="unknown_version"}')" "$a" ;;
+    quic_version_negotiation) expect "$kind" "$(value 'tapcensus_quic_version_packets_total{kind="version_negotiation"}')" "$a" ;;
     flows_ended) expect flows_ended "$(value 'tapcensus_flows_removed_total{reason="ended"}')" "$a" ;;
     flow_packets|flow_bytes)
         got=$(grep -F "tapcensus_org_${kind}_total{org=\"$a\"," "$work/metrics.prom" \

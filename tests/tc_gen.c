@@ -26,6 +26,7 @@
  *   parse_error <layer> <n>
  *   flows_created <n>           flows the dataplane must open
  *   flows_ended <n>             flows ended by FIN from both sides
+ *   quic_unknown_version <n>, quic_version_negotiation <n>
  *   sessions <org> <vendor> <signal> <n>
  *   flow_packets <org> <vendor> <signal> <direction> <n>
  *   flow_bytes <org> <vendor> <signal> <direction> <n>
@@ -114,6 +115,7 @@ static struct {
 	uint64_t sessions[N_ORGS][S_N];
 	uint64_t fpkts[N_ORGS][S_N][2], fbytes[N_ORGS][S_N][2];
 	uint64_t flows_created, flows_ended;
+	uint64_t quic_vn, quic_unknown;
 	uint16_t next_sport;
 	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG];
 	uint64_t ech;
@@ -430,6 +432,64 @@ dns_session(int org, int client, int vendor, int nvlan)
 	teardown(&tls, lc, bulk(&tls, 1 + rnd() % 3, 0x17, 0));
 }
 
+/* QUIC: the ClientHello in one Initial, or over two (either order), as
+ * version 1 or 2; then server packets and client short headers.  One in
+ * twenty tries a version no one reads and gets Version Negotiation. */
+static void
+quic_session(int org, int client, int vendor, unsigned nbulk, int nvlan)
+{
+	const char *name = pick_name(vendor);
+	enum out o = vendor ? O_VENDOR : O_OTHER;
+	uint8_t hello[4096], pkt[1500], dcid[8];
+	struct gflow gf;
+	uint32_t version = rnd() % 4 == 0 ? 0x6b3343cfu : 1u, hl, len;
+	bool pq = rnd() % 2;
+
+	gflow_init(&gf, org, client, IPPROTO_UDP, 443, nvlan);
+	for (int i = 0; i < 8; i++)
+		dcid[i] = (uint8_t)rnd();
+	if (rnd() % 20 == 0) {
+		memset(pkt, 0, 1200);
+		memcpy(pkt, (const uint8_t[]){0xc0, 0xff, 0, 0, 29, 8}, 6);
+		fsend(&gf, 0, 0, pkt, 1200, 0, O_NONAME, 0);
+		g.quic_unknown++;
+		memcpy(pkt, (const uint8_t[]){0x80, 0, 0, 0, 0, 0, 8}, 7);
+		memcpy(pkt + 7, dcid, 8);
+		memcpy(pkt + 15, (const uint8_t[]){0, 0, 0, 1, 0x6b, 0x33, 0x43, 0xcf}, 8);
+		fsend(&gf, 1, 0, pkt, 23, 0, O_NONAME, 0);
+		g.quic_vn++;
+		return;
+	}
+	hl = tb_tls_hello_message(hello, sizeof(hello), name, pq ? 1216 : 0);
+	if (!pq) {
+		struct tb_crypto_frag one[] = {{0, hello, hl}};
+
+		len = tb_quic_initial(pkt, sizeof(pkt), version, dcid, 0, one, 1, 1200);
+		fsend(&gf, 0, 0, pkt, len, 0, o, S_QUIC);
+	} else {
+		uint32_t cut = 900 + rnd() % 200;
+		struct tb_crypto_frag a[] = {{0, hello, cut}}, b[] = {{cut, hello + cut, hl - cut}};
+		bool reverse = rnd() % 2;
+
+		len = tb_quic_initial(pkt, sizeof(pkt), version, dcid, reverse, reverse ? b : a, 1,
+				      1200);
+		fsend(&gf, 0, 0, pkt, len, 0, O_PARTIAL, S_QUIC);
+		len = tb_quic_initial(pkt, sizeof(pkt), version, dcid, !reverse, reverse ? a : b, 1,
+				      1200);
+		fsend(&gf, 0, 0, pkt, len, 0, o, S_QUIC);
+	}
+	for (unsigned i = 0; i < nbulk + 1; i++) {
+		uint32_t l = 100 + rnd() % 1100;
+
+		for (uint32_t k = 0; k < l; k++)
+			pkt[k] = (uint8_t)rnd();
+		pkt[0] = i == 0 ? 0xc0 : 0x40; /* the server's Initial, then short headers */
+		fsend(&gf, 1, 0, pkt, l, 0, O_NONAME, 0);
+	}
+	pkt[0] = 0x41;
+	fsend(&gf, 0, 0, pkt, 60, 0, O_NONAME, 0);
+}
+
 static void
 session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nvlan)
 {
@@ -441,6 +501,10 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 
 	if (s == S_DNS) {
 		dns_session(org, client, vendor, nvlan);
+		return;
+	}
+	if (s == S_QUIC) {
+		quic_session(org, client, vendor, nbulk, nvlan);
 		return;
 	}
 	gflow_init(&gf, org, client, IPPROTO_TCP, s == S_TLS ? 443 : 80, nvlan);
@@ -666,7 +730,8 @@ main(int argc, char **argv)
 	for (unsigned long i = 0; i < sessions; i++) {
 		int org = (int)(rnd() % N_ORGS);
 		int client = (int)(rnd() % CLIENTS_PER_ORG);
-		static const enum sig kinds[] = {S_TLS, S_HTTP, S_DNS, S_TLS, S_HTTP, S_DNS, S_SERVER};
+		static const enum sig kinds[] = {S_TLS, S_HTTP, S_DNS, S_TLS, S_HTTP,
+						 S_DNS, S_QUIC, S_QUIC, S_SERVER};
 		enum sig s = kinds[rnd() % (sizeof(kinds) / sizeof(kinds[0]))];
 		int vendor = rnd() % 3 != 0;
 
@@ -691,6 +756,8 @@ main(int argc, char **argv)
 	fprintf(t, "ech %llu\n", (unsigned long long)g.ech);
 	fprintf(t, "flows_created %llu\n", (unsigned long long)g.flows_created);
 	fprintf(t, "flows_ended %llu\n", (unsigned long long)g.flows_ended);
+	fprintf(t, "quic_unknown_version %llu\n", (unsigned long long)g.quic_unknown);
+	fprintf(t, "quic_version_negotiation %llu\n", (unsigned long long)g.quic_vn);
 	for (size_t o = 0; o < N_ORGS; o++) {
 		unsigned clients = 0;
 		uint64_t any = 0;

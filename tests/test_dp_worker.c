@@ -617,6 +617,46 @@ test_dp_worker_server_ip(void **state)
 	dp_worker_free(w);
 }
 
+/* QUIC: a ClientHello over two Initials (the second half first), v1 and
+ * v2; then the server's packets are matched.  An unknown version and a
+ * server's Version Negotiation are counted. */
+static void
+test_dp_worker_quic(void **state)
+{
+	static const uint8_t dcid[8] = {9, 8, 7, 6, 5, 4, 3, 2};
+	static const uint32_t versions[] = {DP_QUIC_V1, DP_QUIC_V2};
+	struct dp_worker *w = new_worker(11);
+	uint8_t hello[4096], pkt[1500], resp[300];
+	uint32_t hl = tb_tls_hello_message(hello, sizeof(hello), "dnl-09.geo.kaspersky.com", 1216);
+	struct conv c;
+
+	(void)state;
+	memset(resp, 0x42, sizeof(resp));
+	for (size_t v = 0; v < 2; v++) {
+		struct tb_crypto_frag a[] = {{1000, hello + 1000, hl - 1000}};
+		struct tb_crypto_frag b[] = {{0, hello, 1000}};
+		uint32_t len;
+
+		conv_init(&c, w, v ? "2001:db8:1::30" : "198.51.100.50", v ? "2001:db8:5e::443" :
+			  "203.0.113.9", IPPROTO_UDP, 443);
+		len = tb_quic_initial(pkt, sizeof(pkt), versions[v], dcid, 1, a, 1, 1200);
+		assert_int_equal(conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_PARTIAL);
+		len = tb_quic_initial(pkt, sizeof(pkt), versions[v], dcid, 0, b, 1, 1200);
+		assert_int_equal(conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_VENDOR);
+		assert_int_equal(conv_send(&c, 1, 0, resp, sizeof(resp), 0), DP_OUT_MATCHED);
+		assert_traffic(w, &c, v ? 1 : 2, 0, DP_SIG_QUIC_SNI, 1);
+	}
+
+	conv_init(&c, w, "192.0.2.51", "203.0.113.9", IPPROTO_UDP, 443);
+	memcpy(pkt, (const uint8_t[]){0xc0, 0xff, 0, 0, 29, 8}, 6); /* draft-29 */
+	assert_int_equal(conv_send(&c, 0, 0, pkt, 1200, 0), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.quic_unknown_version, 1);
+	memcpy(pkt, (const uint8_t[]){0x80, 0, 0, 0, 0, 8}, 6);
+	assert_int_equal(conv_send(&c, 1, 0, pkt, 40, 0), DP_OUT_BYPASSED);
+	assert_int_equal(w->st.quic_version_neg, 1);
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -631,6 +671,7 @@ main(void)
 		cmocka_unit_test(test_dp_worker_flow_table_full),
 		cmocka_unit_test(test_dp_worker_learned_ip),
 		cmocka_unit_test(test_dp_worker_server_ip),
+		cmocka_unit_test(test_dp_worker_quic),
 	};
 	if (tb_eal_init())
 		return 1;
