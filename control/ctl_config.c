@@ -243,7 +243,8 @@ valid_domain(const char *d)
 static int
 parse_vendor(struct cfg_ctx *x, yaml_node_t *n, unsigned idx, struct ctl_vendor *v)
 {
-	static const char *const keys[] = {"name", "domains", "regexes", "server_prefixes", NULL};
+	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
+					   "server_prefixes", NULL};
 	char f[128];
 	yaml_node_t *c;
 	int rc;
@@ -273,6 +274,11 @@ parse_vendor(struct cfg_ctx *x, yaml_node_t *n, unsigned idx, struct ctl_vendor 
 					       "'%s' is not a domain name of two or more labels",
 					       v->domains[i]);
 			}
+	}
+	if ((c = map_get(x, n, "payload_signatures")) != NULL) {
+		fieldf(f, sizeof(f), "vendors[%u].payload_signatures", idx);
+		if ((rc = get_str_list(x, c, f, &v->payloads, &v->payload_lines, &v->n_payloads)))
+			return rc;
 	}
 	if ((c = map_get(x, n, "regexes")) != NULL) {
 		fieldf(f, sizeof(f), "vendors[%u].regexes", idx);
@@ -305,8 +311,10 @@ parse_vendor(struct cfg_ctx *x, yaml_node_t *n, unsigned idx, struct ctl_vendor 
 		if (rc)
 			return rc;
 	}
-	if (v->n_domains == 0 && v->n_regexes == 0 && v->n_servers == 0)
-		return cfg_err(x, n, f, "vendor '%s' has no domains, regexes or server_prefixes",
+	if (v->n_domains == 0 && v->n_regexes == 0 && v->n_servers == 0 && v->n_payloads == 0)
+		return cfg_err(x, n, f,
+			       "vendor '%s' has no domains, regexes, payload_signatures or "
+			       "server_prefixes",
 			       v->name);
 	return 0;
 }
@@ -460,8 +468,9 @@ opt_uint(struct cfg_ctx *x, yaml_node_t *sec, const char *key, const char *field
 static int
 parse_flows(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 {
-	static const char *const fkeys[] = {"capacity", "idle_timeout", "hard_timeout",
-					    "reassembly_bytes", "reassembly_buffers", NULL};
+	static const char *const fkeys[] = {"capacity",         "idle_timeout",
+					    "hard_timeout",     "reassembly_bytes",
+					    "reassembly_buffers", "stream_bytes", NULL};
 	static const char *const lkeys[] = {"capacity", "max_ttl", NULL};
 	struct dp_worker_cfg *w = &c->worker;
 	yaml_node_t *n;
@@ -477,7 +486,9 @@ parse_flows(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 	    (rc = opt_uint(x, n, "reassembly_bytes", "flows.reassembly_bytes", 512, 1u << 20,
 			   &w->reasm_bytes)) ||
 	    (rc = opt_uint(x, n, "reassembly_buffers", "flows.reassembly_buffers", 1, 1u << 22,
-			   &w->reasm_buffers)))
+			   &w->reasm_buffers)) ||
+	    (rc = opt_uint(x, n, "stream_bytes", "flows.stream_bytes", 1, 1u << 20,
+			   &w->stream_bytes)))
 		return rc;
 	if (w->flow.hard_timeout < w->flow.idle_timeout)
 		return cfg_err(x, map_get(x, n, "hard_timeout") ? map_get(x, n, "hard_timeout") : n,
@@ -608,6 +619,7 @@ set_defaults(struct ctl_config *c)
 	c->worker.flow.hard_timeout = 3600;
 	c->worker.reasm_bytes = 16384;
 	c->worker.reasm_buffers = 4096;
+	c->worker.stream_bytes = 4096;
 	c->worker.learned_capacity = 1u << 16;
 	c->worker.learned_max_ttl = 86400;
 	c->tcp_ports[c->n_tcp_ports++] = 80;
@@ -698,6 +710,8 @@ ctl_config_free(struct ctl_config *c)
 		free_strs(v->domains, v->n_domains);
 		free_strs(v->regexes, v->n_regexes);
 		free(v->regex_lines);
+		free_strs(v->payloads, v->n_payloads);
+		free(v->payload_lines);
 		free(v->servers);
 	}
 	free(c->vendors);

@@ -32,6 +32,9 @@ struct ctl_vendor {
 	char **regexes;
 	int *regex_lines; /* line of each regex, for Hyperscan's errors */
 	unsigned n_regexes;
+	char **payloads; /* raw payload signatures (Hyperscan stream mode) */
+	int *payload_lines;
+	unsigned n_payloads;
 	struct dp_prefix *servers;
 	unsigned n_servers;
 	int line;

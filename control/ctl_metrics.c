@@ -232,6 +232,9 @@ render_flows(FILE *f, const struct dp_wstats *t)
 		t->quic_unknown_version);
 	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
 		t->quic_version_neg);
+	family(f, "tapcensus_payload_stream_errors_total", "counter",
+	       "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).");
+	fprintf(f, "tapcensus_payload_stream_errors_total %" PRIu64 "\n", t->stream_failed);
 	family(f, "tapcensus_learned_addresses_total", "counter",
 	       "Vendor server addresses learned from DNS answers (with a TTL above zero).");
 	fprintf(f, "tapcensus_learned_addresses_total %" PRIu64 "\n", t->learned);

@@ -17,7 +17,8 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 	int idx, rc;
 
 	for (unsigned v = 0; v < cfg->n_vendors; v++)
-		total += cfg->vendors[v].n_domains + cfg->vendors[v].n_regexes;
+		total += cfg->vendors[v].n_domains + cfg->vendors[v].n_regexes +
+			 cfg->vendors[v].n_payloads;
 	pats = calloc(total ? total : 1, sizeof(*pats));
 	if (pats == NULL)
 		return -ENOMEM;
@@ -28,6 +29,8 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 			pats[n++] = (struct dp_match_pattern){cv->domains[i], DP_MATCH_DOMAIN, v};
 		for (unsigned i = 0; i < cv->n_regexes; i++)
 			pats[n++] = (struct dp_match_pattern){cv->regexes[i], DP_MATCH_REGEX, v};
+		for (unsigned i = 0; i < cv->n_payloads; i++)
+			pats[n++] = (struct dp_match_pattern){cv->payloads[i], DP_MATCH_PAYLOAD, v};
 	}
 	rc = dp_match_compile(pats, n, out, msg, sizeof(msg), &idx);
 	if (rc == -EINVAL && idx >= 0) {
@@ -49,6 +52,13 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 				break;
 			}
 			k -= cv->n_regexes;
+			if (k < cv->n_payloads) {
+				snprintf(err, err_len,
+					 "%s:%d: vendors[%u].payload_signatures[%u]: Hyperscan: %s",
+					 cfg->path, cv->payload_lines[k], v, k, msg);
+				break;
+			}
+			k -= cv->n_payloads;
 		}
 	} else if (rc) {
 		snprintf(err, err_len, "%s: vendors: Hyperscan: %s", cfg->path, msg);

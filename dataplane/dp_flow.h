@@ -61,6 +61,8 @@ struct dp_flow {
 	uint32_t reasm;                 /* reassembly buffer + 1; 0 for none */
 	uint64_t vendors;               /* when DP_FLOW_VENDOR */
 	uint64_t pkts[2], bytes[2];     /* by enum dp_dir, since creation */
+	void *hs[2];          /* Hyperscan stream per enum dp_dir, while scanning */
+	uint32_t scanned[2];  /* payload bytes fed to them */
 	uint32_t c_base;  /* client stream: sequence number of offset 0 */
 	uint8_t state;    /* enum dp_flow_state */
 	uint8_t sig;      /* enum dp_signal that decided a vendor flow */

@@ -9,7 +9,8 @@
 #include "dp_types.h"
 
 struct dp_match {
-	hs_database_t *db;
+	hs_database_t *db;  /* names, block mode */
+	hs_database_t *sdb; /* payload signatures, stream mode */
 	hs_scratch_t *proto;
 	unsigned n;
 	unsigned *vendor_of; /* pattern id -> vendor */
@@ -71,24 +72,38 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 				 DP_MAX_VENDORS);
 			goto err_free;
 		}
-		exprs[i] = pats[i].kind == DP_MATCH_DOMAIN ? suffix_regex(pats[i].expr)
-							   : strdup(pats[i].expr);
-		if (exprs[i] == NULL)
+	}
+	/* Names first, payload signatures after: two databases. */
+	for (unsigned j = 0, k = 0; j < 2; j++) {
+		unsigned first = k;
+		hs_database_t **db = j == 0 ? &m->db : &m->sdb;
+
+		for (i = 0; i < n; i++) {
+			if ((pats[i].kind == DP_MATCH_PAYLOAD) != (j == 1))
+				continue;
+			exprs[k] = pats[i].kind == DP_MATCH_DOMAIN ? suffix_regex(pats[i].expr)
+								   : strdup(pats[i].expr);
+			if (exprs[k] == NULL)
+				goto err_free;
+			flags[k] = j == 0 ? HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH : HS_FLAG_SINGLEMATCH;
+			ids[k] = i;
+			m->vendor_of[i] = pats[i].vendor;
+			k++;
+		}
+		if (k == first)
+			continue;
+		if (hs_compile_multi((const char *const *)exprs + first, flags + first, ids + first,
+				     k - first, j == 0 ? HS_MODE_BLOCK : HS_MODE_STREAM, NULL, db,
+				     &cerr) != HS_SUCCESS) {
+			rc = -EINVAL;
+			*err_index = cerr->expression >= 0 ? (int)ids[first + cerr->expression] : -1;
+			snprintf(err_msg, err_len, "%s", cerr->message);
+			hs_free_compile_error(cerr);
 			goto err_free;
-		flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
-		ids[i] = i;
-		m->vendor_of[i] = pats[i].vendor;
+		}
+		if (hs_alloc_scratch(*db, &m->proto) != HS_SUCCESS)
+			goto err_free;
 	}
-	if (hs_compile_multi((const char *const *)exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &m->db,
-			     &cerr) != HS_SUCCESS) {
-		rc = -EINVAL;
-		*err_index = cerr->expression;
-		snprintf(err_msg, err_len, "%s", cerr->message);
-		hs_free_compile_error(cerr);
-		goto err_free;
-	}
-	if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS)
-		goto err_free;
 	rc = 0;
 	*out = m;
 	goto out_tmp;
@@ -113,6 +128,8 @@ dp_match_free(struct dp_match *m)
 		hs_free_scratch(m->proto);
 	if (m->db != NULL)
 		hs_free_database(m->db);
+	if (m->sdb != NULL)
+		hs_free_database(m->sdb);
 	free(m->vendor_of);
 	free(m);
 }
@@ -120,7 +137,7 @@ dp_match_free(struct dp_match *m)
 int
 dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out)
 {
-	if (m->db == NULL) {
+	if (m->proto == NULL) {
 		*out = NULL;
 		return 0;
 	}
@@ -160,4 +177,38 @@ dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name,
 	}
 	*vendors = ctx.vendors;
 	return 0;
+}
+
+int
+dp_match_has_payload(const struct dp_match *m)
+{
+	return m->sdb != NULL;
+}
+
+hs_stream_t *
+dp_match_stream_open(const struct dp_match *m)
+{
+	hs_stream_t *s = NULL;
+
+	if (m->sdb == NULL || hs_open_stream(m->sdb, 0, &s) != HS_SUCCESS)
+		return NULL;
+	return s;
+}
+
+int
+dp_match_stream_scan(const struct dp_match *m, hs_stream_t *s, hs_scratch_t *scratch,
+		     const uint8_t *d, uint32_t len, uint64_t *vendors)
+{
+	struct match_ctx ctx = {m, 0};
+
+	if (hs_scan_stream(s, (const char *)d, len, 0, scratch, on_match, &ctx) != HS_SUCCESS)
+		return -EIO;
+	*vendors |= ctx.vendors;
+	return 0;
+}
+
+void
+dp_match_stream_close(hs_stream_t *s, hs_scratch_t *scratch)
+{
+	hs_close_stream(s, scratch, NULL, NULL);
 }

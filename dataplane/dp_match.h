@@ -12,6 +12,12 @@
  * only by server prefixes) there is no database: nothing matches, and the
  * scratch a worker clones is NULL.
  *
+ * Payload signatures (DP_MATCH_PAYLOAD) are the vendor's regexes over raw
+ * payload bytes, compiled into a second database in Hyperscan's stream mode
+ * (HS_FLAG_SINGLEMATCH, as written: no caseless flag added): a worker keeps
+ * one stream per direction of a flow and feeds it the flow's first bytes;
+ * a match may span packets.  The same scratch serves both databases.
+ *
  * Errors: negative errno.  dp_match_compile() gives -EINVAL for a pattern
  * Hyperscan refuses (its message and the pattern's index in *err_msg and
  * *err_index), -ENOMEM otherwise.  dp_match_name() gives -EIO when the scan
@@ -25,7 +31,7 @@
 
 #include <hs/hs.h>
 
-enum dp_match_kind { DP_MATCH_DOMAIN, DP_MATCH_REGEX };
+enum dp_match_kind { DP_MATCH_DOMAIN, DP_MATCH_REGEX, DP_MATCH_PAYLOAD };
 
 struct dp_match_pattern {
 	const char *expr;
@@ -41,6 +47,20 @@ void dp_match_free(struct dp_match *m);
 
 /* The prototype scratch owned by m; clone it for each worker. */
 int dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out);
+
+/* Is there a payload database (any payload signature)? */
+int dp_match_has_payload(const struct dp_match *m);
+
+/* A new stream (NULL with no payload database or no memory). */
+hs_stream_t *dp_match_stream_open(const struct dp_match *m);
+
+/* Scans the next bytes of a stream; ORs matching vendors into *vendors.
+ * -EIO when the scan fails. */
+int dp_match_stream_scan(const struct dp_match *m, hs_stream_t *s, hs_scratch_t *scratch,
+			 const uint8_t *d, uint32_t len, uint64_t *vendors);
+
+/* Frees a stream; matches at its end are not reported. */
+void dp_match_stream_close(hs_stream_t *s, hs_scratch_t *scratch);
 
 /* Sets *vendors to the bitmask of vendors whose patterns match name. */
 int dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name, size_t len,

@@ -31,13 +31,30 @@
 #define LEARN_APPLY_BUDGET 64
 
 static void
+release_reasm(struct dp_worker *w, struct dp_flow *f)
+{
+	if (f->reasm != 0)
+		dp_reasm_free(&w->reasm, f->reasm - 1);
+	f->reasm = 0;
+}
+
+static void
+close_stream(struct dp_worker *w, struct dp_flow *f, int d)
+{
+	if (f->hs[d] != NULL)
+		dp_match_stream_close(f->hs[d], w->scratch);
+	f->hs[d] = NULL;
+	f->scanned[d] = UINT32_MAX; /* never reopened */
+}
+
+static void
 release_flow(void *ctx, struct dp_flow *f)
 {
 	struct dp_worker *w = ctx;
 
-	if (f->reasm != 0)
-		dp_reasm_free(&w->reasm, f->reasm - 1);
-	f->reasm = 0;
+	release_reasm(w, f);
+	close_stream(w, f, 0);
+	close_stream(w, f, 1);
 }
 
 struct dp_worker *
@@ -83,6 +100,7 @@ dp_worker_create(unsigned id, unsigned n_orgs, unsigned n_vendors, const struct 
 	if (w->quic == NULL)
 		goto err_nomem;
 	w->learned_max_ttl = cfg->learned_max_ttl;
+	w->stream_bytes = dp_match_has_payload(match) ? cfg->stream_bytes : 0;
 	w->orgs = orgs;
 	w->match = match;
 	w->n_orgs = n_orgs;
@@ -101,11 +119,12 @@ dp_worker_free(struct dp_worker *w)
 {
 	if (w == NULL)
 		return;
+	/* Flows first: closing their payload streams uses the scratch. */
+	if (w->flows.h != NULL)
+		dp_flow_table_fini(&w->flows);
 	if (w->scratch != NULL)
 		hs_free_scratch(w->scratch);
 	dp_quic_free(w->quic);
-	if (w->flows.h != NULL)
-		dp_flow_table_fini(&w->flows);
 	dp_reasm_pool_fini(&w->reasm);
 	dp_learned_fini(&w->learned);
 	rte_ring_free(w->events);
@@ -148,6 +167,8 @@ decide_vendor(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_
 {
 	uint64_t now = *w->clock;
 
+	close_stream(w, f, 0);
+	close_stream(w, f, 1);
 	f->state = DP_FLOW_VENDOR;
 	f->vendors = vendors;
 	f->sig = (uint8_t)sig;
@@ -281,7 +302,7 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 	uint64_t vendors;
 
 	f->state = DP_FLOW_OTHER;
-	release_flow(w, f);
+	release_reasm(w, f);
 	switch (rc) {
 	case DP_NAME_FOUND:
 		break;
@@ -475,6 +496,29 @@ decide_by_server(struct dp_worker *w, struct dp_flow *f)
 	return false;
 }
 
+/* The direction's next payload bytes through its signature stream;
+ * returns the vendors whose signatures matched. */
+static uint64_t
+scan_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const struct dp_pkt *p)
+{
+	uint32_t n = RTE_MIN(p->payload_len, w->stream_bytes - f->scanned[d]);
+	uint64_t vendors = 0;
+
+	if (f->hs[d] == NULL && (f->hs[d] = dp_match_stream_open(w->match)) == NULL) {
+		f->scanned[d] = UINT32_MAX; /* no memory for the stream */
+		DP_CTR_ADD(w->st.stream_failed, 1);
+		return 0;
+	}
+	if (dp_match_stream_scan(w->match, f->hs[d], w->scratch, p->payload, n, &vendors) != 0) {
+		DP_CTR_ADD(w->st.stream_failed, 1);
+		vendors = 0;
+	}
+	f->scanned[d] += n;
+	if (f->scanned[d] >= w->stream_bytes)
+		close_stream(w, f, d);
+	return vendors;
+}
+
 /* RST ends a flow at once; FIN ends it once both sides have sent one. */
 static void
 track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir)
@@ -540,6 +584,16 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	default:
 		r = inspect(w, f, p, dir, stateful);
 		break;
+	}
+	if (w->stream_bytes != 0 && stateful && f->state != DP_FLOW_VENDOR && p->payload_len > 0 &&
+	    f->scanned[dir] < w->stream_bytes && r < DP_OUT_COUNT) {
+		uint64_t v = scan_payload(w, f, dir, p);
+
+		if (v != 0) {
+			release_flow(w, f);
+			decide_vendor(w, f, v, DP_SIG_PAYLOAD);
+			r = DP_OUT_VENDOR;
+		}
 	}
 end:
 	if (stateful)

@@ -20,6 +20,11 @@
  *    top of each burst.  Each table has one writer.
  *  - Flows: see dp_flow.h.  A packet that finds no room in the flow table
  *    is inspected on its own (no reassembly) and counted in flow.full.
+ *  - Payload signatures: the first stream_bytes of each direction of every
+ *    flow are fed to a Hyperscan stream, opened at the direction's first
+ *    payload and closed when the bound is reached, the flow is a vendor's,
+ *    or it ends.  A match makes the flow a vendor's (signal payload), even
+ *    one whose name said otherwise; a name decides first within a packet.
  *
  * Time: flow timeouts and learned TTLs run on the packets' clock when the
  * port stamps packets (net_pcap replays the capture's timestamps), else on
@@ -66,6 +71,7 @@ struct dp_wstats {
 	uint64_t learned;            /* addresses learned from DNS answers here */
 	uint64_t learn_events_lost;  /* learn_out full */
 	uint64_t quic_version_neg;   /* Version Negotiation packets from servers */
+	uint64_t stream_failed;      /* payload streams that could not open or scan */
 	uint64_t quic_unknown_version; /* client long headers of versions not read */
 	uint64_t client_events_lost; /* ring full, live mode only */
 	uint64_t busy_cycles;        /* TSC cycles spent outside rx_burst */
@@ -94,6 +100,7 @@ struct dp_worker_cfg {
 	struct dp_flow_cfg flow;
 	uint32_t reasm_bytes;   /* kept of the client's first bytes */
 	uint32_t reasm_buffers; /* flows that can wait for the rest at once */
+	uint32_t stream_bytes;  /* of each direction scanned for payload signatures */
 	uint32_t learned_capacity; /* power of two */
 	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */
 };
@@ -122,6 +129,7 @@ struct dp_worker {
 	struct dp_reasm_pool reasm;
 	struct dp_learned learned;
 	uint32_t learned_max_ttl;
+	uint32_t stream_bytes; /* 0: no payload signatures configured */
 	uint32_t now;         /* the flow clock, seconds */
 	int ts_off;           /* mbuf timestamp dynfield, -1 when the port has none */
 	uint64_t ts_flag;

@@ -545,11 +545,22 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
 		char *host;
 
-		len = tb_http_get(pl, sizeof(pl), name, "/bases/av/kdb/i386/kdb.xml");
-		host = strstr((char *)pl, "Host: ");
-		/* Half the request heads are cut inside the Host value. */
-		send_head(&gf, pl, len, rnd() % 2 ? (uint32_t)(host + 8 - (char *)pl) : 0, o,
-			  S_HTTP);
+		if (!vendor && rnd() % 4 == 0) {
+			/* A vendor's update agent behind a neutral host name: the
+			 * payload signature of config/tapcensus.yaml decides. */
+			len = (uint32_t)snprintf((char *)pl, sizeof(pl),
+						 "GET /upd/index.xml HTTP/1.1\r\nHost: %s\r\n"
+						 "User-Agent: Kaspersky Endpoint Security/12.3\r\n"
+						 "\r\n",
+						 name);
+			send_head(&gf, pl, len, 0, O_VENDOR, S_PAYLOAD);
+		} else {
+			len = tb_http_get(pl, sizeof(pl), name, "/bases/av/kdb/i386/kdb.xml");
+			host = strstr((char *)pl, "Host: ");
+			/* Half the request heads are cut inside the Host value. */
+			send_head(&gf, pl, len,
+				  rnd() % 2 ? (uint32_t)(host + 8 - (char *)pl) : 0, o, S_HTTP);
+		}
 		fsend(&gf, 1, 0x18, (const uint8_t *)ok, sizeof(ok) - 1, 0, O_NONAME, 0);
 		s_off = bulk(&gf, nbulk, '<', sizeof(ok) - 1);
 	}

@@ -37,6 +37,7 @@ setup(void **state)
 	static const struct dp_match_pattern pats[] = {
 		{"kaspersky.com", DP_MATCH_DOMAIN, 0},
 		{"example.net", DP_MATCH_DOMAIN, 1},
+		{"User-Agent: [^\\r\\n]*Kaspersky", DP_MATCH_PAYLOAD, 1},
 	};
 	struct dp_orgs_size sz = {0};
 	struct dp_prefix p[3];
@@ -60,13 +61,14 @@ setup(void **state)
 	servers = dp_orgs_create("wsrv", &sz, 0);
 	if (servers == NULL || dp_orgs_add(servers, &p[0], 1))
 		return -1;
-	return dp_match_compile(pats, 2, &match, err, sizeof(err), &idx);
+	return dp_match_compile(pats, 3, &match, err, sizeof(err), &idx);
 }
 
 static const struct dp_worker_cfg wcfg = {
 	.flow = {.capacity = 1024, .idle_timeout = 60, .hard_timeout = 600},
 	.reasm_bytes = 4096,
 	.reasm_buffers = 2,
+	.stream_bytes = 256,
 	.learned_capacity = 1024,
 	.learned_max_ttl = 3600,
 };
@@ -657,6 +659,47 @@ test_dp_worker_quic(void **state)
 	dp_worker_free(w);
 }
 
+/* Payload signatures: a User-Agent in a request whose Host names no
+ * vendor; one split across two segments (stream mode); one past the first
+ * stream_bytes, never seen. */
+static void
+test_dp_worker_payload_signature(void **state)
+{
+	struct dp_worker *w = new_worker(12);
+	char req[600];
+	int len = snprintf(req, sizeof(req),
+			   "GET /x HTTP/1.1\r\nHost: www.example.org\r\nUser-Agent: "
+			   "Mozilla/5.0 Kaspersky/21.3\r\n\r\n");
+	char *ua = strstr(req, "Kasp");
+	struct conv c;
+
+	(void)state;
+	conv_init(&c, w, "192.0.2.60", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 0), DP_OUT_VENDOR);
+	assert_int_equal(conv_send(&c, 1, 0x18, (uint8_t *)req, 10, 0), DP_OUT_MATCHED);
+	assert_traffic(w, &c, 1, 1, DP_SIG_PAYLOAD, 1);
+
+	/* The name decides other_name, the signature completes a packet later. */
+	conv_init(&c, w, "192.0.2.61", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)(ua - req), 0),
+			 DP_OUT_OTHER_NAME);
+	assert_int_equal(conv_send(&c, 0, 0x18, (uint8_t *)ua, (uint32_t)(len - (ua - req)),
+				   (uint32_t)(ua - req)),
+			 DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_PAYLOAD)->sessions, 2);
+
+	/* Past 256 bytes of the client's direction: not scanned. */
+	conv_init(&c, w, "192.0.2.62", "203.0.113.9", IPPROTO_TCP, 80);
+	memset(req, 'x', 300);
+	assert_int_equal(conv_send(&c, 0, 0x18, (uint8_t *)req, 300, 0), DP_OUT_NO_NAME);
+	len = snprintf(req, sizeof(req), "User-Agent: Kaspersky\r\n");
+	assert_int_equal(conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 300),
+			 DP_OUT_BYPASSED);
+	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_PAYLOAD)->sessions, 2);
+	assert_int_equal(w->st.stream_failed, 0);
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -672,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_dp_worker_learned_ip),
 		cmocka_unit_test(test_dp_worker_server_ip),
 		cmocka_unit_test(test_dp_worker_quic),
+		cmocka_unit_test(test_dp_worker_payload_signature),
 	};
 	if (tb_eal_init())
 		return 1;

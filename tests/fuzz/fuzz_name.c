@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* libFuzzer: one extractor (TLS SNI, HTTP Host or DNS qname, chosen at
- * build time by FUZZ_TLS / FUZZ_HTTP / FUZZ_DNS) on arbitrary payloads.
- * Checks the dp_name invariants on every name it returns. */
+/* libFuzzer: one extractor (TLS SNI, HTTP Host, DNS qname, DNS answers or
+ * QUIC Initial, chosen at build time by FUZZ_TLS / FUZZ_HTTP / FUZZ_DNS /
+ * FUZZ_DNSANS / FUZZ_QUIC) on arbitrary payloads.  Checks the dp_name
+ * invariants on every name it returns, and for QUIC that every CRYPTO frame
+ * lies inside the decrypted plaintext (the ClientHello in it is then read
+ * as the dataplane reads it). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dp_dns.h"
+#include "dp_dnsans.h"
 #include "dp_http.h"
+#include "dp_quic.h"
 #include "dp_tls.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,6 +32,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = dp_tls_sni(data, (uint32_t)size, &n, &ech);
 #elif defined(FUZZ_HTTP)
 	rc = dp_http_host(data, (uint32_t)size, &n);
+#elif defined(FUZZ_DNSANS)
+	struct dp_dns_addr a[DP_DNS_MAX_ADDRS];
+	unsigned na;
+
+	rc = dp_dns_answers(data, (uint32_t)size, &n, a, &na);
+	if (na > DP_DNS_MAX_ADDRS)
+		abort();
+	for (unsigned i = 0; i < na; i++)
+		if (a[i].family != 4 && a[i].family != 6)
+			abort();
+#elif defined(FUZZ_QUIC)
+	static struct dp_quic *q;
+	static uint8_t plain[65536];
+	struct dp_quic_crypto fr[DP_QUIC_MAX_FRAMES];
+	unsigned nf;
+	bool ech;
+
+	if (q == NULL && (q = dp_quic_create()) == NULL)
+		abort();
+	if (size > sizeof(plain))
+		return 0;
+	rc = DP_NAME_NONE;
+	if (dp_quic_open(q, data, (uint32_t)size, plain, fr, DP_QUIC_MAX_FRAMES, &nf) == DP_QUIC_OK) {
+		for (unsigned i = 0; i < nf; i++)
+			if (fr[i].data < plain || fr[i].data + fr[i].len > plain + size)
+				abort();
+		if (nf > 0 && fr[0].off == 0)
+			rc = dp_tls_hello_sni(fr[0].data, fr[0].len, &n, &ech);
+	}
 #else
 	rc = dp_dns_qname(data, (uint32_t)size, &n);
 #endif

@@ -2,7 +2,8 @@
 /*
  * fuzz_seed PCAP DIR - seed corpora from a generator pcap: every frame into
  * DIR/l2l4, and the TCP/UDP payloads that begin a ClientHello, an HTTP
- * request or a DNS query into DIR/tls, DIR/http, DIR/dns (at most 200 each).
+ * request, a DNS query, a DNS response or a QUIC packet to port 443 into
+ * DIR/tls, DIR/http, DIR/dns, DIR/dnsans, DIR/quic (at most 200 each).
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -31,8 +32,8 @@ put(const char *dir, const char *kind, unsigned *count, const uint8_t *d, uint32
 int
 main(int argc, char **argv)
 {
-	static const char *const kinds[] = {"l2l4", "tls", "http", "dns"};
-	unsigned counts[4] = {0};
+	static const char *const kinds[] = {"l2l4", "tls", "http", "dns", "dnsans", "quic"};
+	unsigned counts[6] = {0};
 	char errbuf[PCAP_ERRBUF_SIZE], path[4096];
 	struct pcap_pkthdr *h;
 	const u_char *d;
@@ -47,7 +48,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "fuzz_seed: %s\n", errbuf);
 		return 1;
 	}
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 6; k++) {
 		snprintf(path, sizeof(path), "%s/%s", argv[2], kinds[k]);
 		mkdir(argv[2], 0755);
 		mkdir(path, 0755);
@@ -66,11 +67,15 @@ main(int argc, char **argv)
 			k = 2;
 		else if (pk.proto == 17 && pk.dport == 53)
 			k = 3;
+		else if (pk.proto == 17 && pk.sport == 53)
+			k = 4;
+		else if (pk.proto == 17 && pk.dport == 443)
+			k = 5;
 		if (k > 0 && put(argv[2], kinds[k], &counts[k], pk.payload, pk.payload_len))
 			return 1;
 	}
 	pcap_close(p);
-	printf("fuzz_seed: %u frames, %u tls, %u http, %u dns\n", counts[0], counts[1], counts[2],
-	       counts[3]);
+	printf("fuzz_seed: %u frames, %u tls, %u http, %u dns, %u dns answers, %u quic\n",
+	       counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
 	return 0;
 }

@@ -9,12 +9,12 @@ build=$(realpath "$1")
 secs=${2:-20}
 work=$build/fuzzwork
 mkdir -p "$work/crashes"
-if [ ! -d "$work/corpus/l2l4" ]; then
+if [ ! -d "$work/corpus/quic" ]; then
     "$build/tests/tc_gen" "$work/seed.pcap" "$work/seed.truth" --seed 5 --sessions 600 --bulk 1 --encap 40
     "$build/tests/fuzz/fuzz_seed" "$work/seed.pcap" "$work/corpus"
 fi
 fail=0
-for t in l2l4 tls http dns; do
+for t in l2l4 tls http dns dnsans quic; do
     if "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 \
         -artifact_prefix="$work/crashes/$t-" -print_final_stats=1 "$work/corpus/$t" \
         > "$work/$t.log" 2>&1; then
