@@ -3,6 +3,12 @@
  * tc_gen - writes a pcap of tap traffic and its ground truth.
  *
  *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N] [--encap PCT]
+ *          [--kinds LIST]
+ *
+ * --kinds: the session kinds to draw from, comma separated, among tls, http,
+ * dns (queries, answers, flows to learned addresses), quic, server (flows to
+ * configured server prefixes), payload (update agents known by their
+ * User-Agent); default all but payload-only, in the tap mix's proportions.
  *
  * --encap: the share of sessions sent inside a tunnel (MPLS, GRE, ERSPAN II
  * or III, VXLAN; default 20%).
@@ -545,7 +551,8 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
 		char *host;
 
-		if (!vendor && rnd() % 4 == 0) {
+		if (s == S_PAYLOAD || (!vendor && rnd() % 4 == 0)) {
+			name = pick_name(0);
 			/* A vendor's update agent behind a neutral host name: the
 			 * payload signature of config/tapcensus.yaml decides. */
 			len = (uint32_t)snprintf((char *)pl, sizeof(pl),
@@ -699,6 +706,13 @@ int
 main(int argc, char **argv)
 {
 	unsigned long sessions = 400, bulk_per = 3, seed = 1, encap_pct = 20;
+	static const struct {
+		const char *name;
+		enum sig s;
+	} kind_names[] = {{"tls", S_TLS},	  {"http", S_HTTP},	    {"dns", S_DNS},
+			  {"quic", S_QUIC},	  {"server", S_SERVER}, {"payload", S_PAYLOAD}};
+	enum sig kinds[32] = {S_TLS, S_HTTP, S_DNS, S_TLS, S_HTTP, S_DNS, S_QUIC, S_QUIC, S_SERVER};
+	unsigned n_kinds = 9;
 	const char *pcap_path, *truth_path;
 	pcap_t *dead;
 	FILE *t;
@@ -707,7 +721,8 @@ main(int argc, char **argv)
 		return write_orgs(argv[2]);
 	if (argc < 3) {
 		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
-				"[--bulk N] [--encap PCT]\n       tc_gen --orgs ORGS.csv\n");
+				"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
+				"       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
 	pcap_path = argv[1];
@@ -723,6 +738,27 @@ main(int argc, char **argv)
 			bulk_per = v;
 		else if (strcmp(argv[i], "--encap") == 0 && v <= 100)
 			encap_pct = v;
+		else if (strcmp(argv[i], "--kinds") == 0) {
+			char *list = strdup(argv[i + 1]), *save = NULL;
+
+			n_kinds = 0;
+			for (char *k = strtok_r(list, ",", &save); k && n_kinds < 32;
+			     k = strtok_r(NULL, ",", &save)) {
+				size_t j;
+
+				for (j = 0; j < sizeof(kind_names) / sizeof(kind_names[0]); j++)
+					if (strcmp(k, kind_names[j].name) == 0)
+						break;
+				if (j == sizeof(kind_names) / sizeof(kind_names[0])) {
+					fprintf(stderr, "tc_gen: unknown kind %s\n", k);
+					return 2;
+				}
+				kinds[n_kinds++] = kind_names[j].s;
+			}
+			free(list);
+			if (n_kinds == 0)
+				return 2;
+		}
 		else {
 			fprintf(stderr, "tc_gen: unknown option %s\n", argv[i]);
 			return 2;
@@ -741,9 +777,7 @@ main(int argc, char **argv)
 	for (unsigned long i = 0; i < sessions; i++) {
 		int org = (int)(rnd() % N_ORGS);
 		int client = (int)(rnd() % CLIENTS_PER_ORG);
-		static const enum sig kinds[] = {S_TLS, S_HTTP, S_DNS, S_TLS, S_HTTP,
-						 S_DNS, S_QUIC, S_QUIC, S_SERVER};
-		enum sig s = kinds[rnd() % (sizeof(kinds) / sizeof(kinds[0]))];
+		enum sig s = kinds[rnd() % n_kinds];
 		int vendor = rnd() % 3 != 0;
 
 		session(org, client, s, vendor, bulk_per ? rnd() % (2 * bulk_per + 1) : 0);
