@@ -27,6 +27,9 @@ dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_fl
 		.key_len = sizeof(struct dp_flow_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
+		/* Extendable buckets: the table holds capacity keys, however
+		 * they hash (a full cuckoo table otherwise refuses some early). */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	int32_t max_id;
 
