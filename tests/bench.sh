@@ -50,3 +50,6 @@ tc_mpps=$(awk '/^worker 0:/{for(i=1;i<=NF;i++) if ($(i+1)=="Mpps,") print $i}' "
 awk -v tc="$tc_mpps" -v tp="$tp_pps" 'BEGIN{
     printf "testpmd rxonly ceiling (net_pcap copy, same core): %.3f Mpps\n", tp/1e6;
     printf "tapcensus: %.3f Mpps per worker core = %.2f of the ceiling\n", tc, tc*1e6/tp }'
+
+# Memory and per-packet cost with a million concurrent flows in one worker.
+"$build/tests/bench_flows" 1048576
