@@ -231,8 +231,7 @@ struct app {
 	struct ctl_http *http;
 	struct rte_mempool *pool;
 	struct dp_worker *workers[CTL_MAX_WORKERS];
-	struct dp_learned learned; /* every worker's learned addresses, merged */
-	uint64_t learn_forward_lost;
+	uint64_t learn_forward_lost; /* learned addresses a worker's learn_in had no room for */
 	uint16_t port_ids[CTL_MAX_PORTS];
 	unsigned n_workers;
 };
@@ -266,8 +265,6 @@ forward_learned(struct app *a, unsigned from)
 	for (unsigned k = 0; k < DP_LEARN_RING; k++) {
 		if (rte_ring_dequeue_elem(a->workers[from]->learn_out, &ev, sizeof(ev)) != 0)
 			break;
-		dp_learned_add(&a->learned, ev.family, ev.addr, ev.vendors, ev.expires,
-			       a->workers[from]->now);
 		for (unsigned w = 0; w < a->n_workers; w++)
 			if (w != from &&
 			    rte_ring_enqueue_elem(a->workers[w]->learn_in, &ev, sizeof(ev)) != 0)
@@ -526,12 +523,6 @@ main(int argc, char **argv)
 			a.cfg->client_capacity);
 		goto out_tables;
 	}
-	if (dp_learned_init(&a.learned, a.cfg->worker.learned_capacity, (int)rte_socket_id())) {
-		fprintf(stderr, "tapcensus: out of memory for the learned table (learned.capacity "
-				"%u)\n",
-			a.cfg->worker.learned_capacity);
-		goto out_tables;
-	}
 	rc = setup_ports_and_workers(&a, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tapcensus: %s\n", err);
@@ -584,7 +575,6 @@ out_workers:
 	for (unsigned w = 0; w < a.n_workers; w++)
 		dp_worker_free(a.workers[w]);
 	ctl_snapshot_fini(&a.snap);
-	dp_learned_fini(&a.learned);
 	ctl_clients_free(a.clients);
 	rte_mempool_free(a.pool);
 out_tables:

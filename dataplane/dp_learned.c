@@ -82,13 +82,3 @@ dp_learned_lookup(const struct dp_learned *t, uint8_t family, const uint8_t *add
 	}
 	return 0;
 }
-
-uint32_t
-dp_learned_count(const struct dp_learned *t, uint32_t now)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i <= t->mask; i++)
-		n += t->e[i].expires > now;
-	return n;
-}

@@ -50,7 +50,4 @@ void dp_learned_add(struct dp_learned *t, uint8_t family, const uint8_t *addr, u
 uint64_t dp_learned_lookup(const struct dp_learned *t, uint8_t family, const uint8_t *addr,
 			   uint32_t now);
 
-/* Entries not expired at now (a walk over the table: control plane only). */
-uint32_t dp_learned_count(const struct dp_learned *t, uint32_t now);
-
 #endif
