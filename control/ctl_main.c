@@ -245,6 +245,7 @@ render_and_publish(struct app *a)
 	FILE *f;
 
 	ctl_snapshot_collect(&a->snap, a->workers, a->port_ids);
+	a->snap.learn_forward_lost = a->learn_forward_lost;
 	if (a->http == NULL)
 		return;
 	f = open_memstream(&buf, &len);

@@ -200,7 +200,7 @@ render_ports(FILE *f, const struct ctl_view *v)
 }
 
 static void
-render_flows(FILE *f, const struct dp_wstats *t)
+render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
 {
 	const struct dp_flow_stats *fl = &t->flow;
 
@@ -238,9 +238,16 @@ render_flows(FILE *f, const struct dp_wstats *t)
 	family(f, "tapcensus_learned_addresses_total", "counter",
 	       "Vendor server addresses learned from DNS answers (with a TTL above zero).");
 	fprintf(f, "tapcensus_learned_addresses_total %" PRIu64 "\n", t->learned);
+	family(f, "tapcensus_learned_table_evicted_total", "counter",
+	       "Unexpired learned addresses a worker replaced because its table had no room.");
+	fprintf(f, "tapcensus_learned_table_evicted_total %" PRIu64 "\n", t->learned_evicted);
 	family(f, "tapcensus_learn_events_lost_total", "counter",
-	       "Learned addresses a worker could not hand to the control plane (ring full).");
-	fprintf(f, "tapcensus_learn_events_lost_total %" PRIu64 "\n", t->learn_events_lost);
+	       "Learned addresses not shared, by stage: a worker's ring to the control plane "
+	       "full (to_control), or another worker's ring full (to_workers).");
+	fprintf(f, "tapcensus_learn_events_lost_total{stage=\"to_control\"} %" PRIu64 "\n",
+		t->learn_events_lost);
+	fprintf(f, "tapcensus_learn_events_lost_total{stage=\"to_workers\"} %" PRIu64 "\n",
+		forward_lost);
 }
 
 static void
@@ -281,7 +288,7 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
 	family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
-	render_flows(f, t);
+	render_flows(f, t, v->snap->learn_forward_lost);
 	family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);

@@ -28,6 +28,7 @@ struct ctl_snapshot {
 	uint16_t *worker_queue;
 	struct ctl_port_stats *ports;
 	struct dp_org_ctr *ctr;     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */
+	uint64_t learn_forward_lost; /* set by the control thread, which counts it */
 };
 
 /* 0 or -ENOMEM. */

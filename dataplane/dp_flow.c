@@ -10,6 +10,8 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+#include "dp_types.h"
+
 #define TCP_SYN 0x02
 #define TCP_ACK 0x10
 
@@ -95,7 +97,7 @@ remove_slot(struct dp_flow_table *t, struct dp_flow *f, uint64_t *counter)
 	t->release(t->ctx, f);
 	rte_hash_del_key(t->h, &f->key);
 	f->state = DP_FLOW_FREE;
-	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+	DP_CTR_ADD(*counter, 1);
 }
 
 /* Which timeout, if any, the flow is past: its counter, or NULL. */
@@ -189,7 +191,7 @@ dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool 
 	if (pos == -ENOSPC && make_room(t, now))
 		pos = rte_hash_add_key_with_hash(t->h, &k, sig);
 	if (pos < 0) {
-		__atomic_store_n(&t->st->full, t->st->full + 1, __ATOMIC_RELAXED);
+		DP_CTR_ADD(t->st->full, 1);
 		return NULL;
 	}
 	f = &t->flows[pos];
@@ -199,7 +201,7 @@ dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool 
 	f->first_seen = now;
 	f->client_is_a = client_is_src(p) == src_is_a;
 	*created = true;
-	__atomic_store_n(&t->st->created, t->st->created + 1, __ATOMIC_RELAXED);
+	DP_CTR_ADD(t->st->created, 1);
 found:
 	f->last_seen = now;
 	*dir = (src_is_a == (bool)f->client_is_a) ? DP_DIR_C2S : DP_DIR_S2C;

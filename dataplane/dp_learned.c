@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "dp_learned.h"
-
 #include <errno.h>
 #include <string.h>
 
@@ -8,8 +7,10 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+#include "dp_types.h"
+
 int
-dp_learned_init(struct dp_learned *t, uint32_t capacity, int socket)
+dp_learned_init(struct dp_learned *t, uint32_t capacity, uint64_t *evicted, int socket)
 {
 	memset(t, 0, sizeof(*t));
 	if (!rte_is_power_of_2(capacity) || capacity < DP_LEARNED_PROBE)
@@ -19,6 +20,7 @@ dp_learned_init(struct dp_learned *t, uint32_t capacity, int socket)
 	if (t->e == NULL)
 		return -ENOMEM;
 	t->mask = capacity - 1;
+	t->evicted = evicted;
 	return 0;
 }
 
@@ -61,7 +63,7 @@ dp_learned_add(struct dp_learned *t, uint8_t family, const uint8_t *addr, uint64
 	}
 	/* Not held: the first free or expired slot, else the one expiring first. */
 	if (victim->expires > now)
-		__atomic_store_n(&t->evicted, t->evicted + 1, __ATOMIC_RELAXED);
+		DP_CTR_ADD(*t->evicted, 1);
 	memset(victim->addr, 0, sizeof(victim->addr));
 	memcpy(victim->addr, addr, family == 4 ? 4 : 16);
 	victim->family = family;

@@ -14,7 +14,8 @@
  *    by the next insert that probes its slot.
  *  - Inserting an address already held merges the vendor sets and keeps
  *    the later expiry.  With no free or expired slot among those probed,
- *    the entry expiring first is replaced (counted in *evicted).
+ *    the entry expiring first is replaced (counted in *evicted, the counter
+ *    given to dp_learned_init).
  *
  * Errors: dp_learned_init returns 0, -EINVAL (capacity not a power of two,
  * or below DP_LEARNED_PROBE) or -ENOMEM.
@@ -36,10 +37,10 @@ struct dp_learned_entry {
 struct dp_learned {
 	struct dp_learned_entry *e;
 	uint32_t mask;
-	uint64_t evicted;
+	uint64_t *evicted; /* the owner's counter */
 };
 
-int dp_learned_init(struct dp_learned *t, uint32_t capacity, int socket);
+int dp_learned_init(struct dp_learned *t, uint32_t capacity, uint64_t *evicted, int socket);
 void dp_learned_fini(struct dp_learned *t);
 
 /* Adds or refreshes addr (4 or 16 bytes by family). */

@@ -67,6 +67,10 @@ enum dp_layer {
 	DP_LAYER_COUNT
 };
 
+/* Bump a counter only this thread writes; readers load it relaxed. */
+#define DP_CTR_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
+#define DP_CTR_READ(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
 /* Sentinel organisation index for clients in no configured prefix. */
 #define DP_ORG_UNATTRIBUTED 0u
 

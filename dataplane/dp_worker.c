@@ -89,7 +89,8 @@ dp_worker_create(unsigned id, unsigned n_orgs, unsigned n_vendors, const struct 
 	if (rc == 0)
 		rc = dp_reasm_pool_init(&w->reasm, cfg->reasm_buffers, cfg->reasm_bytes, socket);
 	if (rc == 0)
-		rc = dp_learned_init(&w->learned, cfg->learned_capacity, socket);
+		rc = dp_learned_init(&w->learned, cfg->learned_capacity, &w->st.learned_evicted,
+				     socket);
 	if (rc != 0) {
 		rte_errno = -rc;
 		goto err_free;

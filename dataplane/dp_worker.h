@@ -55,9 +55,6 @@
 #define DP_EVENT_RING 65536
 #define DP_LEARN_RING 4096
 
-/* Bump a counter only this thread writes; readers load it relaxed. */
-#define DP_CTR_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
-#define DP_CTR_READ(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
 struct dp_wstats {
 	uint64_t rx_pkts;
@@ -69,6 +66,7 @@ struct dp_wstats {
 	struct dp_flow_stats flow;
 	uint64_t reasm_no_buffer;    /* a flow needed a reassembly buffer, none was free */
 	uint64_t learned;            /* addresses learned from DNS answers here */
+	uint64_t learned_evicted;    /* unexpired learned addresses replaced for room */
 	uint64_t learn_events_lost;  /* learn_out full */
 	uint64_t quic_version_neg;   /* Version Negotiation packets from servers */
 	uint64_t stream_failed;      /* payload streams that could not open or scan */

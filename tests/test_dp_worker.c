@@ -549,6 +549,7 @@ test_dp_worker_learned_ip(void **state)
 		{"cdn.kaspersky.example", 28, 100, "2001:db8:5f::4"},
 		{"unrelated.example", 1, 300, "203.0.113.78"},
 	};
+	struct dp_worker_cfg small = wcfg;
 	struct dp_worker *w = new_worker(9);
 	uint8_t q[512], ans[1024], ch[1024];
 	uint32_t lq = tb_dns_query(q, sizeof(q), 9, "dnl-07.geo.kaspersky.com", 1);
@@ -596,6 +597,18 @@ test_dp_worker_learned_ip(void **state)
 	conv_init(&c, w, "198.51.100.8", "203.0.113.79", IPPROTO_TCP, 443);
 	assert_int_equal(conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_VENDOR);
 	assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions, 1);
+	dp_worker_free(w);
+
+	/* A table of 16 (every slot probed) takes 16 addresses; the 17th
+	 * replaces one that has not expired, and that is counted. */
+	small.learned_capacity = 16;
+	w = new_worker_cfg(13, &small);
+	for (int i = 0; i < 17; i++) {
+		ev.addr[3] = (uint8_t)(100 + i);
+		assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
+	}
+	assert_int_equal(dp_worker_learn_apply(w, 32), 17);
+	assert_int_equal(w->st.learned_evicted, 1);
 	dp_worker_free(w);
 }
 
