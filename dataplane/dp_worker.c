@@ -137,6 +137,21 @@ dp_worker_free(struct dp_worker *w)
 
 /* ---- Counting a vendor's flow ---- */
 
+/* Hands an event to the control plane: live, a full ring loses it (counted
+ * in *lost); offline, the control thread drains until every worker has
+ * returned, so waiting for room always ends. */
+static void
+put_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size, uint64_t *lost)
+{
+	while (rte_ring_enqueue_elem(r, ev, size) != 0) {
+		if (!w->lossless) {
+			DP_CTR_ADD(*lost, 1);
+			return;
+		}
+		rte_pause();
+	}
+}
+
 static void
 report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
 {
@@ -144,15 +159,7 @@ report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
 				     .family = f->key.family};
 
 	memcpy(ev.addr, dp_flow_client(f), 16);
-	/* Offline, the control thread drains until every worker has returned,
-	 * so waiting here always ends. */
-	while (rte_ring_enqueue_elem(w->events, &ev, sizeof(ev)) != 0) {
-		if (!w->lossless) {
-			DP_CTR_ADD(w->st.client_events_lost, 1);
-			return;
-		}
-		rte_pause();
-	}
+	put_event(w, w->events, &ev, sizeof(ev), &w->st.client_events_lost);
 }
 
 static void
@@ -218,13 +225,7 @@ learn(struct dp_worker *w, const struct dp_dns_addr *a, uint64_t vendors)
 	memcpy(ev.addr, a->addr, 16);
 	dp_learned_add(&w->learned, ev.family, ev.addr, vendors, ev.expires, w->now);
 	DP_CTR_ADD(w->st.learned, 1);
-	while (rte_ring_enqueue_elem(w->learn_out, &ev, sizeof(ev)) != 0) {
-		if (!w->lossless) {
-			DP_CTR_ADD(w->st.learn_events_lost, 1);
-			return;
-		}
-		rte_pause();
-	}
+	put_event(w, w->learn_out, &ev, sizeof(ev), &w->st.learn_events_lost);
 }
 
 /* A response in a vendor's DNS flow: its addresses serve those vendors. */
