@@ -318,15 +318,24 @@ fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t len,
 	g.outcome[o]++;
 }
 
-/* TCP: SYN from the client, SYN-ACK, ACK; the SYN takes one number. */
+/* TCP: SYN from the client (its outcome syn_out: a flow to a vendor
+ * address is decided by it), SYN-ACK, ACK; the SYN takes one number. */
 static void
-handshake(struct gflow *gf)
+handshake(struct gflow *gf, enum out syn_out, enum sig sig)
 {
-	fsend(gf, 0, 0x02, NULL, 0, 0, O_NONAME, 0);
+	fsend(gf, 0, 0x02, NULL, 0, 0, syn_out, sig);
 	gf->seq[0]++;
 	fsend(gf, 1, 0x12, NULL, 0, 0, O_NONAME, 0);
 	gf->seq[1]++;
 	fsend(gf, 0, 0x10, NULL, 0, 0, O_NONAME, 0);
+}
+
+/* Points the flow at server address k of a prefix of its family. */
+static void
+to_server(struct gflow *gf, const char *v4, const char *v6, uint32_t k)
+{
+	addr_in(gf->f.c2s.family == 4 ? v4 : v6, k, gf->f.c2s.dst);
+	memcpy(gf->f.s2c.src, gf->f.c2s.dst, 16);
 }
 
 /* FIN from both sides (the second ends the flow), then the last ACK,
@@ -422,17 +431,9 @@ dns_session(int org, int client, int vendor, int nvlan)
 	/* The client then connects to the address it learned, with an
 	 * Encrypted Client Hello whose outer name is a provider's. */
 	gflow_init(&tls, org, client, IPPROTO_TCP, 443, nvlan);
-	if (tls.f.c2s.family == 4)
-		addr_in(LEARNED_V4, k, tls.f.c2s.dst);
-	else
-		addr_in(LEARNED_V6, k, tls.f.c2s.dst);
-	memcpy(tls.f.s2c.src, tls.f.c2s.dst, 16);
+	to_server(&tls, LEARNED_V4, LEARNED_V6, k);
 	/* The first packet decides: its server is a learned vendor address. */
-	fsend(&tls, 0, 0x02, NULL, 0, 0, O_VENDOR, S_LEARNED);
-	tls.seq[0]++;
-	fsend(&tls, 1, 0x12, NULL, 0, 0, O_NONAME, 0);
-	tls.seq[1]++;
-	fsend(&tls, 0, 0x10, NULL, 0, 0, O_NONAME, 0);
+	handshake(&tls, O_VENDOR, S_LEARNED);
 	lc = tb_tls_client_hello(ch, sizeof(ch), "ech-public.example.net", true, rnd() % 200);
 	fsend(&tls, 0, 0x18, ch, lc, 0, O_NONAME, 0);
 	teardown(&tls, lc, bulk(&tls, 1 + rnd() % 3, 0x17, 0));
@@ -513,26 +514,17 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		quic_session(org, client, vendor, nbulk, nvlan);
 		return;
 	}
-	gflow_init(&gf, org, client, IPPROTO_TCP, s == S_TLS ? 443 : 80, nvlan);
+	gflow_init(&gf, org, client, IPPROTO_TCP, s == S_TLS || s == S_SERVER ? 443 : 80, nvlan);
 	if (s == S_SERVER) {
 		/* A configured vendor server: decided at the SYN. */
-		if (gf.f.c2s.family == 4)
-			addr_in(CONFIGURED_V4, rnd() % 4, gf.f.c2s.dst);
-		else
-			addr_in(CONFIGURED_V6, rnd() % 4, gf.f.c2s.dst);
-		memcpy(gf.f.s2c.src, gf.f.c2s.dst, 16);
-		gf.f.c2s.dport = 443;
-		gf.f.s2c.sport = 443;
-		fsend(&gf, 0, 0x02, NULL, 0, 0, O_VENDOR, S_SERVER);
-		gf.seq[0]++;
-		fsend(&gf, 1, 0x12, NULL, 0, 0, O_NONAME, 0);
-		gf.seq[1]++;
+		to_server(&gf, CONFIGURED_V4, CONFIGURED_V6, rnd() % 4);
+		handshake(&gf, O_VENDOR, S_SERVER);
 		len = tb_tls_client_hello(pl, sizeof(pl), NULL, false, rnd() % 100);
 		fsend(&gf, 0, 0x18, pl, len, 0, O_NONAME, 0);
 		teardown(&gf, len, bulk(&gf, nbulk, 0x17, 0));
 		return;
 	}
-	handshake(&gf);
+	handshake(&gf, O_NONAME, 0);
 	if (s == S_TLS) {
 		bool ech = rnd() % 8 == 0;
 		/* A third are post-quantum browser ClientHellos (a 1216-byte key
