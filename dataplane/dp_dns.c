@@ -3,20 +3,17 @@
 
 #include <string.h>
 
-#define DNS_HDR_LEN 12
-#define DNS_MAX_WIRE_NAME 255
-#define DNS_MAX_LABEL 63
 
 enum dp_name_rc
 dp_dns_qname(const uint8_t *p, uint32_t len, struct dp_name *name)
 {
-	uint8_t text[DNS_MAX_WIRE_NAME];
-	uint32_t off = DNS_HDR_LEN, tlen = 0;
+	uint8_t text[DP_DNS_MAX_WIRE_NAME];
+	uint32_t off = DP_DNS_HDR_LEN, tlen = 0;
 	uint16_t flags, qdcount;
 
 	name->len = 0;
 	name->s[0] = '\0';
-	if (len < DNS_HDR_LEN)
+	if (len < DP_DNS_HDR_LEN)
 		return DP_NAME_MALFORMED;
 	flags = (uint16_t)(p[2] << 8 | p[3]);
 	if ((flags & 0x8000) || ((flags >> 11) & 0xf) != 0)
@@ -35,9 +32,9 @@ dp_dns_qname(const uint8_t *p, uint32_t len, struct dp_name *name)
 		l = p[off++];
 		if (l == 0)
 			break;
-		if (l > DNS_MAX_LABEL)
+		if (l > DP_DNS_MAX_LABEL)
 			return DP_NAME_MALFORMED; /* pointer (0xc0) or reserved type */
-		if (off - DNS_HDR_LEN + l > DNS_MAX_WIRE_NAME - 1 || off + l > len)
+		if (off - DP_DNS_HDR_LEN + l > DP_DNS_MAX_WIRE_NAME - 1 || off + l > len)
 			return DP_NAME_MALFORMED;
 		if (memchr(p + off, '.', l) != NULL)
 			return DP_NAME_MALFORMED;

@@ -18,6 +18,9 @@
 #include "dp_name.h"
 
 #define DP_DNS_PORT 53
+#define DP_DNS_HDR_LEN 12
+#define DP_DNS_MAX_WIRE_NAME 255 /* RFC 1035 2.3.4, length octets included */
+#define DP_DNS_MAX_LABEL 63
 
 enum dp_name_rc dp_dns_qname(const uint8_t *p, uint32_t len, struct dp_name *name);
 

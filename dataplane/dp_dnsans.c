@@ -4,9 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define DNS_HDR_LEN 12
-#define DNS_MAX_WIRE_NAME 255
-#define DNS_MAX_LABEL 63
+#include "dp_dns.h"
+
 #define TYPE_A 1
 #define TYPE_CNAME 5
 #define TYPE_AAAA 28
@@ -41,7 +40,7 @@ read_name(const uint8_t *p, uint32_t len, uint32_t *off, char *text, uint32_t *t
 			to = (uint32_t)(l & 0x3f) << 8 | p[at + 1];
 			/* Backwards only: before this pointer and before every
 			 * name part read so far, and after the header. */
-			if (to >= limit || to < DNS_HDR_LEN || ++hops > DP_DNS_MAX_POINTERS)
+			if (to >= limit || to < DP_DNS_HDR_LEN || ++hops > DP_DNS_MAX_POINTERS)
 				return DP_NAME_MALFORMED;
 			if (!jumped)
 				*off = at + 2;
@@ -50,10 +49,10 @@ read_name(const uint8_t *p, uint32_t len, uint32_t *off, char *text, uint32_t *t
 			at = to;
 			continue;
 		}
-		if (l > DNS_MAX_LABEL)
+		if (l > DP_DNS_MAX_LABEL)
 			return DP_NAME_MALFORMED; /* 0x40, 0x80: reserved label types */
 		wire += 1u + l;
-		if (wire > DNS_MAX_WIRE_NAME)
+		if (wire > DP_DNS_MAX_WIRE_NAME)
 			return DP_NAME_MALFORMED;
 		if (l == 0)
 			break;
@@ -76,7 +75,7 @@ read_name(const uint8_t *p, uint32_t len, uint32_t *off, char *text, uint32_t *t
 }
 
 static bool
-in_chain(char chain[][DNS_MAX_WIRE_NAME + 1], unsigned n, const char *name)
+in_chain(char chain[][DP_DNS_MAX_WIRE_NAME + 1], unsigned n, const char *name)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (strcmp(chain[i], name) == 0)
@@ -88,16 +87,16 @@ enum dp_name_rc
 dp_dns_answers(const uint8_t *p, uint32_t len, struct dp_name *qname, struct dp_dns_addr *out,
 	       unsigned *n_out)
 {
-	char chain[DP_DNS_MAX_CHAIN][DNS_MAX_WIRE_NAME + 1];
-	char owner[DNS_MAX_WIRE_NAME + 1];
-	uint32_t off = DNS_HDR_LEN, tlen, flags, qd, an;
+	char chain[DP_DNS_MAX_CHAIN][DP_DNS_MAX_WIRE_NAME + 1];
+	char owner[DP_DNS_MAX_WIRE_NAME + 1];
+	uint32_t off = DP_DNS_HDR_LEN, tlen, flags, qd, an;
 	unsigned n_chain = 1;
 	enum dp_name_rc rc;
 
 	*n_out = 0;
 	qname->len = 0;
 	qname->s[0] = '\0';
-	if (len < DNS_HDR_LEN)
+	if (len < DP_DNS_HDR_LEN)
 		return DP_NAME_TRUNCATED;
 	flags = rd16(p + 2);
 	if (!(flags & 0x8000) || ((flags >> 11) & 0xf) != 0 || (flags & 0xf) != 0)
