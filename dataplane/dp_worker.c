@@ -235,9 +235,12 @@ learn_from_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *m
 	struct dp_dns_addr a[DP_DNS_MAX_ADDRS];
 	struct dp_name qname;
 	unsigned n;
+	enum dp_name_rc rc = dp_dns_answers(msg, len, &qname, a, &n);
 
-	if (dp_dns_answers(msg, len, &qname, a, &n) != DP_NAME_FOUND) {
-		DP_CTR_ADD(w->st.parse_err[DP_LAYER_DNS], 1);
+	/* NXDOMAIN and other errors teach nothing but are no parse error. */
+	if (rc != DP_NAME_FOUND) {
+		if (rc == DP_NAME_MALFORMED)
+			DP_CTR_ADD(w->st.parse_err[DP_LAYER_DNS], 1);
 		return;
 	}
 	for (unsigned i = 0; i < n; i++)

@@ -563,6 +563,12 @@ test_dp_worker_learned_ip(void **state)
 	assert_int_equal(conv_send(&d, 0, 0, q, lq, 0), DP_OUT_VENDOR);
 	assert_int_equal(conv_send(&d, 1, 0, ans, la, 0), DP_OUT_MATCHED);
 	assert_int_equal(w->st.learned, 2);
+	/* An NXDOMAIN answer teaches nothing and is no parse error. */
+	ans[3] = 0x83;
+	assert_int_equal(conv_send(&d, 1, 0, ans, la, 0), DP_OUT_MATCHED);
+	assert_int_equal(w->st.learned, 2);
+	assert_int_equal(w->st.parse_err[DP_LAYER_DNS], 0);
+	ans[3] = 0x80;
 	assert_int_equal(rte_ring_count(w->learn_out), 2);
 	assert_int_equal(rte_ring_dequeue_elem(w->learn_out, &ev, sizeof(ev)), 0);
 	assert_int_equal(ev.expires, T0 + 300);
