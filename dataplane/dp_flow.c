@@ -12,9 +12,6 @@
 
 #include "dp_types.h"
 
-#define TCP_SYN 0x02
-#define TCP_ACK 0x10
-
 /* How far a full table looks for a victim before giving up on a packet. */
 #define EVICT_BUDGET 64
 
@@ -156,8 +153,8 @@ make_room(struct dp_flow_table *t, uint32_t now)
 static bool
 client_is_src(const struct dp_pkt *p)
 {
-	if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_SYN))
-		return !(p->tcp_flags & TCP_ACK);
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & DP_TCP_SYN))
+		return !(p->tcp_flags & DP_TCP_ACK);
 	return p->sport >= p->dport;
 }
 

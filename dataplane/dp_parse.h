@@ -37,6 +37,12 @@
 #define DP_PARSE_MAX_ENCAP 3
 #define DP_VXLAN_PORT 4789
 
+/* TCP flags as dp_pkt.tcp_flags holds them (RFC 9293 3.1). */
+#define DP_TCP_FIN 0x01
+#define DP_TCP_SYN 0x02
+#define DP_TCP_RST 0x04
+#define DP_TCP_ACK 0x10
+
 enum dp_parse_rc {
 	DP_PARSE_OK = 0,
 	DP_PARSE_NOT_IP,

@@ -21,9 +21,6 @@
 #include "dp_tls.h"
 
 #define PREFETCH_AHEAD 3
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
 #define HTTPS_PORT 443
 /* Flow-table entries looked at for timeouts per burst, and per idle poll. */
 #define SWEEP_BUSY 32
@@ -457,7 +454,7 @@ inspect(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_
 	enum dp_name_rc rc;
 
 	if (p->proto == IPPROTO_TCP) {
-		if (dir == DP_DIR_C2S && (p->tcp_flags & TCP_SYN)) {
+		if (dir == DP_DIR_C2S && (p->tcp_flags & DP_TCP_SYN)) {
 			f->c_base = p->seq + 1; /* the SYN takes one sequence number */
 			f->c_base_known = 1;
 		}
@@ -530,9 +527,9 @@ track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum d
 {
 	if (p->proto != IPPROTO_TCP)
 		return;
-	if (p->tcp_flags & TCP_FIN)
+	if (p->tcp_flags & DP_TCP_FIN)
 		f->fin |= (uint8_t)(1u << dir);
-	if ((p->tcp_flags & TCP_RST) || f->fin == 3)
+	if ((p->tcp_flags & DP_TCP_RST) || f->fin == 3)
 		dp_flow_end(&w->flows, f);
 }
 
@@ -540,7 +537,7 @@ static unsigned
 handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 {
 	/* Bare ACKs and FINs of flows we do not hold start nothing. */
-	bool create = p->proto == IPPROTO_UDP || p->payload_len > 0 || (p->tcp_flags & TCP_SYN);
+	bool create = p->proto == IPPROTO_UDP || p->payload_len > 0 || (p->tcp_flags & DP_TCP_SYN);
 	struct dp_flow tmp, *f;
 	bool created, stateful = true;
 	enum dp_dir dir;
