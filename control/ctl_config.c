@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_config.h>
 #include <yaml.h>
 
 #include "dp_types.h"
@@ -138,6 +139,34 @@ get_uint(struct cfg_ctx *x, yaml_node_t *n, const char *field, unsigned long min
 		return cfg_err(x, n, field, "'%s' is not a whole number", s);
 	if (*out < min || *out > max)
 		return cfg_err(x, n, field, "%lu is out of range [%lu, %lu]", *out, min, max);
+	return 0;
+}
+
+/* An lcore as "N" (lcore N on CPU N) or DPDK's "N@C" (lcore N on CPU C),
+ * so that more lcores than CPUs can be given where a machine is small. */
+static int
+get_lcore(struct cfg_ctx *x, yaml_node_t *n, const char *field, unsigned *lcore, unsigned *cpu)
+{
+	const char *s;
+	char *end;
+	unsigned long l, c;
+	int rc = want_type(x, n, YAML_SCALAR_NODE, field);
+
+	if (rc)
+		return rc;
+	s = (const char *)n->data.scalar.value;
+	errno = 0;
+	l = strtoul(s, &end, 10);
+	c = l;
+	if (s[0] >= '0' && s[0] <= '9' && *end == '@' && end[1] >= '0' && end[1] <= '9')
+		c = strtoul(end + 1, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno)
+		return cfg_err(x, n, field, "'%s' is neither LCORE nor LCORE@CPU", s);
+	if (l >= RTE_MAX_LCORE || c > 1023)
+		return cfg_err(x, n, field, "'%s': lcore must be below %d, CPU at most 1023", s,
+			       RTE_MAX_LCORE);
+	*lcore = (unsigned)l;
+	*cpu = (unsigned)c;
 	return 0;
 }
 
@@ -404,9 +433,8 @@ parse_dpdk(struct cfg_ctx *x, yaml_node_t *n, struct ctl_config *c)
 	if ((rc = parse_ports(x, v, c)))
 		return rc;
 	if ((v = map_get(x, n, "main_core")) != NULL) {
-		if ((rc = get_uint(x, v, "dpdk.main_core", 0, 1023, &u)))
+		if ((rc = get_lcore(x, v, "dpdk.main_core", &c->main_core, &c->main_cpu)))
 			return rc;
-		c->main_core = (unsigned)u;
 	}
 	if ((v = map_get(x, n, "workers")) == NULL)
 		return cfg_err(x, n, "dpdk.workers", "missing");
@@ -419,14 +447,17 @@ parse_dpdk(struct cfg_ctx *x, yaml_node_t *n, struct ctl_config *c)
 		fieldf(f, sizeof(f), "dpdk.workers[%u]", c->n_workers);
 		if (c->n_workers == CTL_MAX_WORKERS)
 			return cfg_err(x, node(x, *it), f, "more than %d workers", CTL_MAX_WORKERS);
-		if ((rc = get_uint(x, node(x, *it), f, 0, 1023, &u)))
+		unsigned lc, cpu;
+
+		if ((rc = get_lcore(x, node(x, *it), f, &lc, &cpu)))
 			return rc;
-		if (u == c->main_core)
-			return cfg_err(x, node(x, *it), f, "core %lu is the main core", u);
+		if (lc == c->main_core)
+			return cfg_err(x, node(x, *it), f, "lcore %u is the main lcore", lc);
 		for (unsigned j = 0; j < c->n_workers; j++)
-			if (c->workers[j] == u)
-				return cfg_err(x, node(x, *it), f, "core %lu listed twice", u);
-		c->workers[c->n_workers++] = (unsigned)u;
+			if (c->workers[j] == lc)
+				return cfg_err(x, node(x, *it), f, "lcore %u listed twice", lc);
+		c->worker_cpus[c->n_workers] = cpu;
+		c->workers[c->n_workers++] = lc;
 	}
 	for (unsigned i = 0; i < c->n_ports; i++)
 		queues += c->ports[i].rx_queues;
@@ -609,6 +640,7 @@ static void
 set_defaults(struct ctl_config *c)
 {
 	c->main_core = 0;
+	c->main_cpu = 0;
 	c->mbufs = 16383;
 	c->rx_desc = 1024;
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "127.0.0.1");

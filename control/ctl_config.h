@@ -53,8 +53,10 @@ struct ctl_config {
 	unsigned n_eal_args;
 	struct ctl_port ports[CTL_MAX_PORTS];
 	unsigned n_ports;
-	unsigned main_core;
+	unsigned main_core;                /* lcore ids */
 	unsigned workers[CTL_MAX_WORKERS];
+	unsigned main_cpu;                 /* the CPU each lcore runs on */
+	unsigned worker_cpus[CTL_MAX_WORKERS];
 	unsigned n_workers;
 	unsigned mbufs;         /* mbufs in the pool shared by all queues */
 	uint16_t rx_desc;

@@ -47,7 +47,9 @@ static volatile uint64_t coarse_clock;
 
 struct opts {
 	const char *config;
-	const char *pcap;
+	const char *pcap;          /* the first of pcaps[], NULL when live */
+	const char *pcaps[CTL_MAX_WORKERS];
+	unsigned n_pcaps;
 	const char *metrics_out;
 	bool infinite;
 	bool serve;
@@ -62,7 +64,9 @@ usage(FILE *f)
 		"usage: tapcensus -c CONFIG [options]\n"
 		"  -c, --config FILE       YAML configuration (required)\n"
 		"  -r, --pcap FILE         offline: replay FILE through net_pcap instead of the\n"
-		"                          configured ports, to its end, then print the summary\n"
+		"                          configured ports, to its end, then print the summary;\n"
+		"                          given N times, N RX queues, one file each, served by\n"
+		"                          the first N configured workers\n"
 		"  -o, --metrics-out FILE  write the final exposition to FILE\n"
 		"      --serve             offline: serve /metrics while replaying too\n"
 		"      --infinite          offline: replay the file in a loop (benchmarks)\n"
@@ -90,7 +94,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "c:r:o:d:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
-		case 'r': o->pcap = optarg; break;
+		case 'r':
+			if (o->n_pcaps == CTL_MAX_WORKERS) {
+				fprintf(stderr, "tapcensus: --pcap: at most %d files\n",
+					CTL_MAX_WORKERS);
+				return -EINVAL;
+			}
+			o->pcaps[o->n_pcaps++] = optarg;
+			o->pcap = o->pcaps[0];
+			break;
 		case 'o': o->metrics_out = optarg; break;
 		case 'd':
 			o->duration = strtod(optarg, NULL);
@@ -160,12 +172,14 @@ build_eal_argv(const struct ctl_config *cfg, char **argv, int max, char *store, 
 	for (unsigned i = 0; i < cfg->n_eal_args; i++)
 		PUSH("%s", cfg->eal_args[i]);
 	{
-		char cores[512];
-		size_t o = (size_t)snprintf(cores, sizeof(cores), "%u", cfg->main_core);
+		char cores[1024];
+		size_t o = (size_t)snprintf(cores, sizeof(cores), "%u@%u", cfg->main_core,
+					    cfg->main_cpu);
 
 		for (unsigned i = 0; i < cfg->n_workers && o < sizeof(cores); i++)
-			o += (size_t)snprintf(cores + o, sizeof(cores) - o, ",%u", cfg->workers[i]);
-		PUSH("-l");
+			o += (size_t)snprintf(cores + o, sizeof(cores) - o, ",%u@%u",
+					      cfg->workers[i], cfg->worker_cpus[i]);
+		PUSH("--lcores");
 		PUSH("%s", cores);
 		PUSH("--main-lcore");
 		PUSH("%u", cfg->main_core);
@@ -185,23 +199,46 @@ build_eal_argv(const struct ctl_config *cfg, char **argv, int max, char *store, 
 #undef PUSH
 }
 
-/* Offline mode: one net_pcap port replaces the configured ports, one worker. */
+/* Offline mode: one net_pcap port replaces the configured ports, one RX
+ * queue per file, served by the first configured workers. */
 static int
 apply_offline(struct ctl_config *cfg, const struct opts *o)
 {
 	struct ctl_port *p = &cfg->ports[0];
+	size_t used = 0;
 
-	if (strchr(o->pcap, ',') != NULL) {
-		fprintf(stderr, "tapcensus: --pcap: a path with a comma cannot be given to net_pcap\n");
+	if (o->n_pcaps > cfg->n_workers) {
+		fprintf(stderr, "tapcensus: %u --pcap files need %u workers; %s gives %u in "
+			"dpdk.workers\n", o->n_pcaps, o->n_pcaps, cfg->path, cfg->n_workers);
 		return -EINVAL;
 	}
 	memset(cfg->ports, 0, sizeof(cfg->ports));
 	snprintf(p->name, sizeof(p->name), "net_pcap_offline0");
-	snprintf(p->args, sizeof(p->args), "rx_pcap=%s%s", o->pcap,
-		 o->infinite ? ",infinite_rx=1" : "");
-	p->rx_queues = 1;
+	for (unsigned i = 0; i < o->n_pcaps; i++) {
+		int w;
+
+		if (strchr(o->pcaps[i], ',') != NULL) {
+			fprintf(stderr, "tapcensus: --pcap %s: a path with a comma cannot be given "
+				"to net_pcap\n", o->pcaps[i]);
+			return -EINVAL;
+		}
+		w = snprintf(p->args + used, sizeof(p->args) - used, "%srx_pcap=%s",
+			     i ? "," : "", o->pcaps[i]);
+		if (w < 0 || (size_t)w >= sizeof(p->args) - used) {
+			fprintf(stderr, "tapcensus: --pcap: the paths are too long together\n");
+			return -E2BIG;
+		}
+		used += (size_t)w;
+	}
+	if (o->infinite &&
+	    snprintf(p->args + used, sizeof(p->args) - used, ",infinite_rx=1") >=
+		    (int)(sizeof(p->args) - used)) {
+		fprintf(stderr, "tapcensus: --pcap: the paths are too long together\n");
+		return -E2BIG;
+	}
+	p->rx_queues = (uint16_t)o->n_pcaps;
 	cfg->n_ports = 1;
-	cfg->n_workers = 1;
+	cfg->n_workers = o->n_pcaps;
 	return 0;
 }
 
@@ -492,8 +529,13 @@ main(int argc, char **argv)
 	if (a.opt.pcap != NULL) {
 		if (apply_offline(a.cfg, &a.opt))
 			goto out_config;
-		if (!a.opt.infinite && (expected = pcap_count(a.opt.pcap)) < 0)
-			goto out_config;
+		for (unsigned i = 0; !a.opt.infinite && i < a.opt.n_pcaps; i++) {
+			long long k = pcap_count(a.opt.pcaps[i]);
+
+			if (k < 0)
+				goto out_config;
+			expected = (expected < 0 ? 0 : expected) + k;
+		}
 	}
 	n = build_eal_argv(a.cfg, eal_argv, (int)(sizeof(eal_argv) / sizeof(eal_argv[0])),
 			   eal_store, sizeof(eal_store));

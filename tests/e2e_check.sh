@@ -8,13 +8,20 @@ set -euo pipefail
 tapcensus=$1 gen=$2 confdir=$3 work=$(realpath -m "$4")
 shift 4
 mkdir -p "$work"
+rm -f "$work"/in.pcap*
 "$gen" "$work/in.pcap" "$work/truth.tsv" "$@"
+# With --queues, one --pcap per queue file (one RX queue, one worker each).
+pcaps=()
+for q in "$work"/in.pcap.q*; do [ -e "$q" ] && pcaps+=(--pcap "$q"); done
+[ ${#pcaps[@]} -gt 0 ] || pcaps=(--pcap "$work/in.pcap")
 "$gen" --orgs "$work/orgs.csv"
 sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
     -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"e2e$$\"|" \
     "$confdir/tapcensus.yaml" > "$work/tapcensus.yaml"
+# A case may change the configuration further (tapcensus.sed: sed commands).
+if [ -f "$confdir/tapcensus.sed" ]; then sed -i -f "$confdir/tapcensus.sed" "$work/tapcensus.yaml"; fi
 t0=$(date +%s)
-timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" --pcap "$work/in.pcap" \
+timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
     -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
 t1=$(date +%s)
 

@@ -3,7 +3,7 @@
  * tc_gen - writes a pcap of tap traffic and its ground truth.
  *
  *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N] [--encap PCT]
- *          [--kinds LIST]
+ *          [--kinds LIST] [--queues N]
  *
  * --kinds: the session kinds to draw from, comma separated, among tls, http,
  * dns (queries, answers, flows to learned addresses), quic, server (flows to
@@ -12,6 +12,10 @@
  *
  * --encap: the share of sessions sent inside a tunnel (MPLS, GRE, ERSPAN II
  * or III, VXLAN; default 20%).
+ *
+ * --queues N (2..8): also OUT.pcap.q0 .. OUT.pcap.q(N-1), the capture split
+ * as a multi-queue NIC with a symmetric RSS key splits it (both directions
+ * of a flow in one file); the truth is the whole capture's.
  *   tc_gen --orgs ORGS.csv
  *
  * Every packet is built by tb_pkt from the generator's own organisations,
@@ -113,8 +117,16 @@ static const char *const layer_names[L_N] = {"l2", "l3", "l4", "tls", "quic", "h
 
 #define CLIENTS_PER_ORG 24
 
+#define MAX_QUEUES 8
+
 static struct {
 	pcap_dumper_t *dump;
+	/* --queues N: besides the whole capture, one file per RX queue, each
+	 * flow in the queue its addresses and ports hash to, both directions
+	 * alike (what a symmetric RSS key does); packets of no flow in 0. */
+	pcap_dumper_t *qdump[MAX_QUEUES];
+	unsigned n_queues, queue;
+	int pin; /* >= 0: the queue every flow goes to for now */
 	uint64_t ts_us;
 	uint64_t packets;
 	uint64_t outcome[O_N], drop[D_N], perr[L_N];
@@ -150,6 +162,8 @@ emit(const uint8_t *frame, uint32_t len)
 	h.ts.tv_usec = (suseconds_t)(g.ts_us % 1000000);
 	h.caplen = h.len = len;
 	pcap_dump((u_char *)g.dump, &h, frame);
+	if (g.n_queues > 1)
+		pcap_dump((u_char *)g.qdump[g.queue], &h, frame);
 	g.packets++;
 }
 
@@ -273,6 +287,22 @@ gflow_vendor(struct gflow *gf, enum sig sig)
 	}
 }
 
+/* The flow's queue: FNV-1a over the client's and server's addresses and
+ * ports, which the flow holds once whatever the direction. */
+static unsigned
+gflow_queue(const struct gflow *gf)
+{
+	const struct tb_spec *c = &gf->f.c2s;
+	uint32_t h = 2166136261u;
+
+	if (g.pin >= 0)
+		return (unsigned)g.pin;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ c->src[i] ^ ((uint32_t)c->dst[i] << 8)) * 16777619u;
+	h = (h ^ c->sport ^ ((uint32_t)c->dport << 16)) * 16777619u;
+	return g.n_queues > 1 ? h % g.n_queues : 0;
+}
+
 /* Sends one packet of the flow.  While the flow is undecided its outcome
  * is if_open (O_VENDOR and O_OTHER..O_APPCUT decide it); after, matched
  * or bypassed.  TCP: off is the offset in the sender's stream. */
@@ -290,7 +320,9 @@ fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t len,
 		s->tcp_flags = flags;
 		s->seq = gf->seq[dir] + off;
 	}
+	g.queue = gflow_queue(gf);
 	wire = emit_raw(s);
+	g.queue = 0;
 	if (gf->st == GF_NEW && (s->proto == IPPROTO_UDP || len > 0 || (flags & 0x02))) {
 		gf->st = GF_OPEN;
 		g.flows_created++;
@@ -429,14 +461,19 @@ dns_session(int org, int client, int vendor, int nvlan)
 		return;
 
 	/* The client then connects to the address it learned, with an
-	 * Encrypted Client Hello whose outer name is a provider's. */
+	 * Encrypted Client Hello whose outer name is a provider's.  With
+	 * queues, the flow stays in the answer's: a replay has no timing, and
+	 * another worker could read the flow before the control thread has
+	 * passed it the address (on a live tap the answer comes first). */
 	gflow_init(&tls, org, client, IPPROTO_TCP, 443, nvlan);
 	to_server(&tls, LEARNED_V4, LEARNED_V6, k);
+	g.pin = (int)gflow_queue(&gf);
 	/* The first packet decides: its server is a learned vendor address. */
 	handshake(&tls, O_VENDOR, S_LEARNED);
 	lc = tb_tls_client_hello(ch, sizeof(ch), "ech-public.example.net", true, rnd() % 200);
 	fsend(&tls, 0, 0x18, ch, lc, 0, O_NONAME, 0);
 	teardown(&tls, lc, bulk(&tls, 1 + rnd() % 3, 0x17, 0));
+	g.pin = -1;
 }
 
 /* QUIC: the ClientHello in one Initial, or over two (either order), as
@@ -714,6 +751,7 @@ main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
 				"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
+				"              [--queues N]\n"
 				"       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
@@ -728,6 +766,8 @@ main(int argc, char **argv)
 			sessions = v;
 		else if (strcmp(argv[i], "--bulk") == 0)
 			bulk_per = v;
+		else if (strcmp(argv[i], "--queues") == 0 && v >= 1 && v <= MAX_QUEUES)
+			g.n_queues = (unsigned)v;
 		else if (strcmp(argv[i], "--encap") == 0 && v <= 100)
 			encap_pct = v;
 		else if (strcmp(argv[i], "--kinds") == 0) {
@@ -758,12 +798,23 @@ main(int argc, char **argv)
 	}
 	g.rng = 0x9e3779b97f4a7c15ull ^ seed;
 	g.next_sport = 20000;
+	g.pin = -1;
 	g.encap_pct = (unsigned)encap_pct;
 	dead = pcap_open_dead(DLT_EN10MB, 65535);
 	g.dump = pcap_dump_open(dead, pcap_path);
 	if (g.dump == NULL) {
 		fprintf(stderr, "tc_gen: %s: %s\n", pcap_path, pcap_geterr(dead));
 		return 1;
+	}
+	for (unsigned q = 0; g.n_queues > 1 && q < g.n_queues; q++) {
+		char qpath[4096];
+
+		snprintf(qpath, sizeof(qpath), "%s.q%u", pcap_path, q);
+		g.qdump[q] = pcap_dump_open(dead, qpath);
+		if (g.qdump[q] == NULL) {
+			fprintf(stderr, "tc_gen: %s: %s\n", qpath, pcap_geterr(dead));
+			return 1;
+		}
 	}
 	oddities();
 	for (unsigned long i = 0; i < sessions; i++) {
@@ -776,6 +827,8 @@ main(int argc, char **argv)
 	}
 	oddities();
 	pcap_dump_close(g.dump);
+	for (unsigned q = 0; g.n_queues > 1 && q < g.n_queues; q++)
+		pcap_dump_close(g.qdump[q]);
 	pcap_close(dead);
 
 	t = fopen(truth_path, "w");

@@ -46,7 +46,13 @@ static const struct row rows[] = {
 	{"worker count", "dpdk:\n  ports:\n    - name: net_null0\n      rx_queues: 2\n  workers: [1]\n" GOOD_REST,
 	 "5: dpdk.workers: 1 workers for 2 RX queues: give one worker core per queue"},
 	{"worker is main core", "dpdk:\n  ports:\n    - name: net_null0\n  workers: [0]\n" GOOD_REST,
-	 "4: dpdk.workers[0]: core 0 is the main core"},
+	 "4: dpdk.workers[0]: lcore 0 is the main lcore"},
+	{"lcore twice", "dpdk:\n  ports:\n    - name: net_null0\n      rx_queues: 2\n  workers: [1, 1@0]\n" GOOD_REST,
+	 "5: dpdk.workers[1]: lcore 1 listed twice"},
+	{"lcore notation", "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1@]\n" GOOD_REST,
+	 "4: dpdk.workers[0]: '1@' is neither LCORE nor LCORE@CPU"},
+	{"lcore range", "dpdk:\n  ports:\n    - name: net_null0\n  main_core: 0@4096\n  workers: [1]\n" GOOD_REST,
+	 "4: dpdk.main_core: '0@4096': lcore must be below 128, CPU at most 1023"},
 	{"port not a number", GOOD_DPDK "metrics:\n  port: http\n" GOOD_REST,
 	 "8: metrics.port: 'http' is not a whole number"},
 	{"port out of range", GOOD_DPDK "metrics:\n  port: 70000\n" GOOD_REST,
@@ -97,6 +103,8 @@ test_ctl_config_load_good(void **state)
 	assert_string_equal(c->ports[0].name, "net_null0");
 	assert_int_equal(c->n_workers, 1);
 	assert_int_equal(c->workers[0], 1);
+	assert_int_equal(c->worker_cpus[0], 1);
+	assert_int_equal(c->main_cpu, 0);
 	assert_int_equal(c->n_eal_args, 1);
 	assert_string_equal(c->eal_args[0], "--no-huge");
 	assert_string_equal(c->listen_addr, "127.0.0.1");
@@ -114,6 +122,28 @@ test_ctl_config_load_good(void **state)
 	*strrchr(dir, '/') = '\0';
 	strcat(dir, "/orgs.csv");
 	assert_string_equal(c->orgs_path, dir);
+	ctl_config_free(c);
+}
+
+/* Two workers and the main lcore on a two-CPU machine: DPDK's LCORE@CPU. */
+static void
+test_ctl_config_lcore_at_cpu(void **state)
+{
+	const char *path = tb_write_file(0, "lcores.yaml",
+					 "dpdk:\n  ports:\n    - name: net_null0\n      rx_queues: 2\n"
+					 "  main_core: 0@1\n  workers: [1@0, 2@1]\n" GOOD_REST);
+	struct ctl_config *c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ctl_config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c->main_core, 0);
+	assert_int_equal(c->main_cpu, 1);
+	assert_int_equal(c->n_workers, 2);
+	assert_int_equal(c->workers[0], 1);
+	assert_int_equal(c->worker_cpus[0], 0);
+	assert_int_equal(c->workers[1], 2);
+	assert_int_equal(c->worker_cpus[1], 1);
 	ctl_config_free(c);
 }
 
@@ -149,6 +179,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_config_load_errors),
 		cmocka_unit_test(test_ctl_config_load_good),
+		cmocka_unit_test(test_ctl_config_lcore_at_cpu),
 		cmocka_unit_test(test_ctl_config_load_missing_file),
 		cmocka_unit_test(test_ctl_config_load_sample),
 	};
