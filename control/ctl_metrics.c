@@ -225,6 +225,10 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
 	       "Flows that needed a reassembly buffer when none was free (decided as "
 	       "app_truncated).");
 	fprintf(f, "tapcensus_reassembly_buffers_exhausted_total %" PRIu64 "\n", t->reasm_no_buffer);
+	family(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
+	       "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
+	       "than a reassembly buffer, no buffer free, or too many gaps).");
+	fprintf(f, "tapcensus_dns_tcp_answer_streams_unread_total %" PRIu64 "\n", t->dns_tcp_unread);
 	family(f, "tapcensus_quic_version_packets_total", "counter",
 	       "QUIC long-header packets not read for their version: a client's unknown version, "
 	       "or a server's Version Negotiation.");

@@ -51,8 +51,12 @@ struct dp_flow_key {
 	uint8_t a[16], b[16]; /* addresses, IPv4 in the first 4 bytes */
 	uint16_t pa, pb;      /* ports, host order */
 	uint8_t family, proto;
-	uint16_t zero; /* always 0: keys are hashed and compared as bytes */
+	/* Always 0: keys are hashed and compared as bytes, and 48 bytes is a
+	 * length rte_hash compares with vector instructions (40 takes memcmp). */
+	uint8_t zero[10];
 };
+
+_Static_assert(sizeof(struct dp_flow_key) == 48, "rte_hash compares 48-byte keys by vector");
 
 struct dp_flow {
 	struct dp_flow_key key;
@@ -64,10 +68,13 @@ struct dp_flow {
 	void *hs[2];          /* Hyperscan stream per enum dp_dir, while scanning */
 	uint32_t scanned[2];  /* payload bytes fed to them */
 	uint32_t c_base;  /* client stream: sequence number of offset 0 */
+	uint32_t s_base;  /* server stream: the same */
+	uint32_t s_next;  /* DNS over TCP: server stream offset of the next answer */
 	uint8_t state;    /* enum dp_flow_state */
 	uint8_t sig;      /* enum dp_signal that decided a vendor flow */
 	uint8_t client_is_a;
 	uint8_t c_base_known;
+	uint8_t s_base_known;
 	uint8_t fin;      /* bit per enum dp_dir: FIN seen */
 };
 

@@ -101,3 +101,25 @@ dp_reasm_add(struct dp_reasm_pool *p, uint32_t idx, uint64_t off, const uint8_t 
 	b->r[i].hi = hi;
 	return (int)dp_reasm_contig(p, idx);
 }
+
+void
+dp_reasm_shift(struct dp_reasm_pool *p, uint32_t idx, uint32_t n)
+{
+	struct dp_reasm_buf *b = &p->bufs[idx];
+	uint8_t *buf = p->data + (uint64_t)idx * p->size;
+	uint32_t i, k = 0;
+
+	n = RTE_MIN(n, dp_reasm_contig(p, idx));
+	if (n == 0)
+		return;
+	for (i = 0; i < b->n; i++) {
+		if (b->r[i].hi <= n)
+			continue;
+		b->r[k].lo = RTE_MAX(b->r[i].lo, n) - n;
+		b->r[k].hi = b->r[i].hi - n;
+		k++;
+	}
+	b->n = k;
+	if (k > 0)
+		memmove(buf, buf + n, b->r[k - 1].hi);
+}

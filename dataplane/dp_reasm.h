@@ -55,6 +55,11 @@ void dp_reasm_free(struct dp_reasm_pool *p, uint32_t idx);
 int dp_reasm_add(struct dp_reasm_pool *p, uint32_t idx, uint64_t off, const uint8_t *d,
 		 uint32_t len);
 
+/* Drops the first n bytes of the stream, n at most contig: the rest, held
+ * bytes and gaps alike, moves down by n (a reader that consumed a prefix
+ * makes room for what follows).  Work: the bytes held past n. */
+void dp_reasm_shift(struct dp_reasm_pool *p, uint32_t idx, uint32_t n);
+
 static inline const uint8_t *
 dp_reasm_data(const struct dp_reasm_pool *p, uint32_t idx)
 {

@@ -22,7 +22,9 @@
 
 #define PREFETCH_AHEAD 3
 #define HTTPS_PORT 443
-/* Flow-table entries looked at for timeouts per burst, and per idle poll. */
+/* Flow-table entries looked at for timeouts at a time while busy (paced so
+ * that the whole table is looked at once a second: visiting an entry per
+ * packet cost more than all else bypassed packets do), and per idle poll. */
 #define SWEEP_BUSY 32
 #define SWEEP_IDLE 1024
 #define LEARN_APPLY_BUDGET 64
@@ -244,6 +246,87 @@ learn_from_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *m
 		learn(w, &a[i], f->vendors);
 }
 
+/* Whole length-prefixed answers (RFC 1035 4.2.2) at the head of d: learns
+ * from each, returns the bytes they take. */
+static uint32_t
+tcp_answers(struct dp_worker *w, const struct dp_flow *f, const uint8_t *d, uint32_t len)
+{
+	uint32_t at = 0;
+
+	while (len - at >= 2) {
+		uint32_t mlen = (uint32_t)d[at] << 8 | d[at + 1];
+
+		if (len - at - 2 < mlen)
+			break;
+		learn_from_answer(w, f, d + at + 2, mlen);
+		at += 2 + mlen;
+	}
+	return at;
+}
+
+/* The server's stream of a vendor's DNS-over-TCP flow (RFC 7766): answers
+ * one after another, each read once it is whole.  Straight from the segment
+ * when it holds whole answers at the expected offset; else through a
+ * reassembly buffer that always starts at the next unread answer (answers
+ * read are shifted out) and is given back once nothing in it is pending.
+ * An answer longer than a buffer, no buffer free or too many gaps end the
+ * reading: counted in dns_tcp_unread. */
+static void
+follow_dns_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
+{
+	const uint8_t *d = p->payload;
+	uint32_t len = p->payload_len, off, done;
+	int contig, idx;
+
+	if (len == 0 || f->s_next == UINT32_MAX)
+		return;
+	if (!f->s_base_known) {
+		f->s_base = p->seq;
+		f->s_base_known = 1;
+	}
+	off = p->seq - f->s_base;
+	if (off >= (1u << 31))
+		return; /* before the stream's start */
+	if (f->reasm == 0) {
+		if (off == f->s_next) {
+			done = tcp_answers(w, f, d, len);
+			f->s_next += done;
+			if (done == len)
+				return;
+			d += done;
+			len -= done;
+			off += done;
+		}
+		if ((idx = dp_reasm_alloc(&w->reasm)) < 0) {
+			DP_CTR_ADD(w->st.reasm_no_buffer, 1);
+			goto unread;
+		}
+		f->reasm = (uint32_t)idx + 1;
+	}
+	if (off - f->s_next >= (1u << 31)) { /* starts before the next answer */
+		if (f->s_next - off >= len)
+			return;
+		d += f->s_next - off;
+		len -= f->s_next - off;
+		off = f->s_next;
+	}
+	contig = dp_reasm_add(&w->reasm, f->reasm - 1, off - f->s_next, d, len);
+	if (contig < 0)
+		goto unread;
+	done = tcp_answers(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig);
+	f->s_next += done;
+	dp_reasm_shift(&w->reasm, f->reasm - 1, done);
+	if (w->reasm.bufs[f->reasm - 1].n == 0)
+		release_reasm(w, f); /* nothing pending */
+	else if ((uint32_t)contig == w->reasm.size && done == 0)
+		goto unread; /* an answer longer than the buffer */
+	return;
+unread:
+	release_reasm(w, f);
+	f->s_next = UINT32_MAX;
+	DP_CTR_ADD(w->st.dns_tcp_unread, 1);
+}
+
 unsigned
 dp_worker_learn_apply(struct dp_worker *w, unsigned budget)
 {
@@ -457,6 +540,9 @@ inspect(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_
 		if (dir == DP_DIR_C2S && (p->tcp_flags & DP_TCP_SYN)) {
 			f->c_base = p->seq + 1; /* the SYN takes one sequence number */
 			f->c_base_known = 1;
+		} else if (dir == DP_DIR_S2C && (p->tcp_flags & DP_TCP_SYN)) {
+			f->s_base = p->seq + 1;
+			f->s_base_known = 1;
 		}
 		if (dir == DP_DIR_S2C || p->payload_len == 0)
 			return DP_OUT_NO_NAME;
@@ -576,8 +662,12 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	switch (f->state) {
 	case DP_FLOW_VENDOR:
 		count_matched(w, f, dir, wire_len);
-		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS && p->proto == IPPROTO_UDP)
-			learn_from_answer(w, f, p->payload, p->payload_len);
+		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
+			if (p->proto == IPPROTO_UDP)
+				learn_from_answer(w, f, p->payload, p->payload_len);
+			else if (stateful)
+				follow_dns_tcp(w, f, p);
+		}
 		r = DP_OUT_MATCHED;
 		break;
 	case DP_FLOW_OTHER:
@@ -686,6 +776,8 @@ dp_worker_loop(void *arg)
 
 	if (w->ts_off < 0)
 		w->now = (uint32_t)*w->clock;
+	w->sweep_step = RTE_MAX(rte_get_tsc_hz() * SWEEP_BUSY / w->flows.n_slots, (uint64_t)1);
+	w->sweep_tsc = rte_rdtsc();
 	while (!*w->stop) {
 		uint16_t n = rte_eth_rx_burst(w->port, w->queue, b, DP_BURST);
 		uint64_t t0, bytes = 0;
@@ -711,7 +803,12 @@ dp_worker_loop(void *arg)
 			handle_mbuf(w, b[i]);
 		}
 		rte_pktmbuf_free_bulk(b, n);
-		dp_flow_sweep(&w->flows, w->now, SWEEP_BUSY);
+		if (t0 - w->sweep_tsc >= w->sweep_step) {
+			dp_flow_sweep(&w->flows, w->now, SWEEP_BUSY);
+			/* Behind by more than a pass (a long stall): start afresh. */
+			w->sweep_tsc = t0 - w->sweep_tsc > rte_get_tsc_hz() ? t0
+									   : w->sweep_tsc + w->sweep_step;
+		}
 		DP_CTR_ADD(w->st.rx_bytes, bytes);
 		DP_CTR_ADD(w->st.busy_pkts, n);
 		DP_CTR_ADD(w->st.busy_cycles, rte_rdtsc() - t0);

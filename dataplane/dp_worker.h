@@ -65,6 +65,7 @@ struct dp_wstats {
 	uint64_t tls_ech;            /* ClientHellos carrying encrypted_client_hello */
 	struct dp_flow_stats flow;
 	uint64_t reasm_no_buffer;    /* a flow needed a reassembly buffer, none was free */
+	uint64_t dns_tcp_unread;     /* DNS-over-TCP answer streams no longer followed */
 	uint64_t learned;            /* addresses learned from DNS answers here */
 	uint64_t learned_evicted;    /* unexpired learned addresses replaced for room */
 	uint64_t learn_events_lost;  /* learn_out full */
@@ -129,6 +130,8 @@ struct dp_worker {
 	uint32_t learned_max_ttl;
 	uint32_t stream_bytes; /* 0: no payload signatures configured */
 	uint32_t now;         /* the flow clock, seconds */
+	uint64_t sweep_tsc;   /* when the busy sweep last ran */
+	uint64_t sweep_step;  /* TSC cycles per SWEEP_BUSY entries: a whole pass a second */
 	int ts_off;           /* mbuf timestamp dynfield, -1 when the port has none */
 	uint64_t ts_flag;
 	struct dp_org_ctr *ctr;

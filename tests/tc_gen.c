@@ -6,9 +6,10 @@
  *          [--kinds LIST] [--queues N]
  *
  * --kinds: the session kinds to draw from, comma separated, among tls, http,
- * dns (queries, answers, flows to learned addresses), quic, server (flows to
- * configured server prefixes), payload (update agents known by their
- * User-Agent); default all but payload-only, in the tap mix's proportions.
+ * dns (queries and answers over UDP and TCP, flows to learned addresses),
+ * quic, server (flows to configured server prefixes), payload (update agents
+ * known by their User-Agent); default all but payload-only, in the tap mix's
+ * proportions.
  *
  * --encap: the share of sessions sent inside a tunnel (MPLS, GRE, ERSPAN II
  * or III, VXLAN; default 20%).
@@ -111,6 +112,11 @@ static const char *const layer_names[L_N] = {"l2", "l3", "l4", "tls", "quic", "h
  * as config/tapcensus.yaml says). */
 #define LEARNED_V4 "203.0.113.191/30"
 #define LEARNED_V6 "2001:db8:5f::/64"
+/* Answers over TCP teach addresses of their own (203.0.113.250-.253,
+ * 2001:db8:5c::/64), so a flow to one is counted only if those answers
+ * were read. */
+#define LEARNED_TCP_V4 "203.0.113.249/30"
+#define LEARNED_TCP_V6 "2001:db8:5c::/64"
 #define CONFIGURED_V4 "203.0.113.195/30"
 #define CONFIGURED_V6 "2001:db8:5d::/64"
 #define ANSWER_TTL 300
@@ -443,20 +449,48 @@ dns_session(int org, int client, int vendor, int nvlan)
 	uint32_t lq, la, lc;
 	uint16_t id = (uint16_t)rnd();
 	unsigned k = rnd() % 4;
+	bool tcp = rnd() % 4 == 0;
+	const char *l4 = tcp ? LEARNED_TCP_V4 : LEARNED_V4, *l6 = tcp ? LEARNED_TCP_V6 : LEARNED_V6;
 
 	/* Vendor names resolve to the learned range, others elsewhere. */
-	addr_in(vendor ? LEARNED_V4 : "203.0.113.199/32", vendor ? k : 10 + k, addr);
+	addr_in(vendor ? l4 : "203.0.113.199/32", vendor ? k : 10 + k, addr);
 	inet_ntop(AF_INET, addr, v4, sizeof(v4));
-	addr_in(vendor ? LEARNED_V6 : "2001:db8:5e::/64", vendor ? k : 60 + k, addr);
+	addr_in(vendor ? l6 : "2001:db8:5e::/64", vendor ? k : 60 + k, addr);
 	inet_ntop(AF_INET6, addr, v6, sizeof(v6));
 	rr[0] = (struct tb_rr){NULL, 1, ANSWER_TTL, v4};
 	rr[1] = (struct tb_rr){NULL, 28, ANSWER_TTL, v6};
 
-	gflow_init(&gf, org, client, IPPROTO_UDP, 53, nvlan);
-	lq = tb_dns_query(q, sizeof(q), id, name, 1);
-	fsend(&gf, 0, 0, q, lq, 0, vendor ? O_VENDOR : O_OTHER, S_DNS);
-	la = tb_dns_response(a, sizeof(a), id, name, rr, 2);
-	fsend(&gf, 1, 0, a, la, 0, O_NONAME, 0);
+	if (tcp) {
+		/* Over TCP (RFC 7766): each message after a two-octet length;
+		 * the answer in two segments, in order or not.  Addresses are
+		 * learned once the whole answer is there. */
+		uint32_t cut;
+
+		gflow_init(&gf, org, client, IPPROTO_TCP, 53, nvlan);
+		handshake(&gf, O_NONAME, 0);
+		lq = tb_dns_query(q + 2, sizeof(q) - 2, id, name, 1);
+		q[0] = (uint8_t)(lq >> 8);
+		q[1] = (uint8_t)lq;
+		fsend(&gf, 0, 0x18, q, lq + 2, 0, vendor ? O_VENDOR : O_OTHER, S_DNS);
+		la = tb_dns_response(a + 2, sizeof(a) - 2, id, name, rr, 2);
+		a[0] = (uint8_t)(la >> 8);
+		a[1] = (uint8_t)la;
+		cut = 1 + rnd() % (la + 1);
+		if (rnd() % 2) {
+			fsend(&gf, 1, 0x18, a, cut, 0, O_NONAME, 0);
+			fsend(&gf, 1, 0x18, a + cut, la + 2 - cut, cut, O_NONAME, 0);
+		} else {
+			fsend(&gf, 1, 0x18, a + cut, la + 2 - cut, cut, O_NONAME, 0);
+			fsend(&gf, 1, 0x18, a, cut, 0, O_NONAME, 0);
+		}
+		teardown(&gf, lq + 2, la + 2);
+	} else {
+		gflow_init(&gf, org, client, IPPROTO_UDP, 53, nvlan);
+		lq = tb_dns_query(q, sizeof(q), id, name, 1);
+		fsend(&gf, 0, 0, q, lq, 0, vendor ? O_VENDOR : O_OTHER, S_DNS);
+		la = tb_dns_response(a, sizeof(a), id, name, rr, 2);
+		fsend(&gf, 1, 0, a, la, 0, O_NONAME, 0);
+	}
 	if (!vendor || rnd() % 2)
 		return;
 
@@ -466,7 +500,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 	 * another worker could read the flow before the control thread has
 	 * passed it the address (on a live tap the answer comes first). */
 	gflow_init(&tls, org, client, IPPROTO_TCP, 443, nvlan);
-	to_server(&tls, LEARNED_V4, LEARNED_V6, k);
+	to_server(&tls, l4, l6, k);
 	g.pin = (int)gflow_queue(&gf);
 	/* The first packet decides: its server is a learned vendor address. */
 	handshake(&tls, O_VENDOR, S_LEARNED);

@@ -99,12 +99,67 @@ test_dp_reasm_add_too_many_ranges(void **state)
 	dp_reasm_pool_fini(&pool);
 }
 
+/* Shifting out a consumed prefix: what stays is the stream from there on,
+ * gaps and ranges kept at their new offsets.  Pieces as in rows (byte i of
+ * the stream is stream_byte(i)); after add, shift by 'by'. */
+static const struct {
+	const char *what;
+	struct piece p[3];
+	unsigned n, by;
+	unsigned contig, ranges, last_hi; /* after the shift */
+} shifts[] = {
+	{"all consumed", {{0, 40, 0, 40}}, 1, 40, 0, 0, 0},
+	{"part consumed", {{0, 40, 0, 40}}, 1, 15, 25, 1, 25},
+	{"gap kept", {{0, 30, 0, 30}, {50, 10, 0, 30}}, 2, 30, 0, 1, 30},
+	{"gap moves down", {{0, 30, 0, 30}, {50, 10, 0, 30}}, 2, 20, 10, 2, 40},
+	{"more than contig is cut to contig", {{0, 10, 0, 10}, {20, 5, 0, 10}}, 2, 99, 0, 1, 15},
+};
+
+static void
+test_dp_reasm_shift_table(void **state)
+{
+	struct dp_reasm_pool pool;
+
+	(void)state;
+	assert_int_equal(dp_reasm_pool_init(&pool, 1, 100, 0), 0);
+	for (size_t i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+		int idx = dp_reasm_alloc(&pool);
+		uint32_t by;
+
+		print_message("row %zu: %s\n", i, shifts[i].what);
+		assert_true(idx >= 0);
+		for (unsigned k = 0; k < shifts[i].n; k++) {
+			const struct piece *pc = &shifts[i].p[k];
+			uint8_t d[100];
+
+			for (uint32_t b = 0; b < pc->len; b++)
+				d[b] = stream_byte(pc->off + b);
+			assert_int_equal(dp_reasm_add(&pool, (uint32_t)idx, pc->off, d, pc->len),
+					 (int)pc->contig);
+		}
+		by = shifts[i].by < shifts[i].p[0].len ? shifts[i].by : shifts[i].p[0].len;
+		dp_reasm_shift(&pool, (uint32_t)idx, shifts[i].by);
+		assert_int_equal(dp_reasm_contig(&pool, (uint32_t)idx), shifts[i].contig);
+		assert_int_equal(pool.bufs[idx].n, shifts[i].ranges);
+		if (shifts[i].ranges > 0)
+			assert_int_equal(pool.bufs[idx].r[shifts[i].ranges - 1].hi, shifts[i].last_hi);
+		/* Held bytes are the stream's from 'by' on. */
+		for (unsigned r = 0; r < pool.bufs[idx].n; r++)
+			for (uint32_t b = pool.bufs[idx].r[r].lo; b < pool.bufs[idx].r[r].hi; b++)
+				assert_int_equal(dp_reasm_data(&pool, (uint32_t)idx)[b],
+						 stream_byte(b + by));
+		dp_reasm_free(&pool, (uint32_t)idx);
+	}
+	dp_reasm_pool_fini(&pool);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_reasm_add_table),
 		cmocka_unit_test(test_dp_reasm_add_too_many_ranges),
+		cmocka_unit_test(test_dp_reasm_shift_table),
 	};
 	if (tb_eal_init())
 		return 1;

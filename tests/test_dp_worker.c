@@ -618,6 +618,72 @@ test_dp_worker_learned_ip(void **state)
 	dp_worker_free(w);
 }
 
+/* DNS over TCP (RFC 7766): two answers back to back in the server's
+ * stream, cut at the given offsets and sent in the given order (index of
+ * each piece); each answer teaches its two addresses once whole.  Reading
+ * stops, counted, when an answer is longer than a reassembly buffer. */
+static const struct {
+	const char *what;
+	uint32_t reasm_bytes;
+	unsigned n;           /* pieces */
+	uint32_t cut[5];      /* piece i is [cut[i], cut[i+1]) of the stream */
+	unsigned order[4];
+	uint64_t learned, unread;
+} tcp_rows[] = {
+	{"one segment", 4096, 1, {0, ~0u}, {0}, 4, 0},
+	{"length alone, then the rest", 4096, 2, {0, 1, ~0u}, {0, 1}, 4, 0},
+	{"second answer first", 4096, 2, {0, 100, ~0u}, {1, 0}, 4, 0},
+	{"four pieces reversed", 4096, 4, {0, 30, 99, 140, ~0u}, {3, 2, 1, 0}, 4, 0},
+	{"answer longer than the buffer", 64, 3, {0, 40, 80, ~0u}, {0, 1, 2}, 0, 1},
+};
+
+static void
+test_dp_worker_dns_tcp_answers(void **state)
+{
+	static const struct tb_rr rr1[] = {{NULL, 1, 300, "203.0.113.81"},
+					   {NULL, 28, 300, "2001:db8:5f::81"}};
+	static const struct tb_rr rr2[] = {{NULL, 1, 300, "203.0.113.82"},
+					   {NULL, 28, 300, "2001:db8:5f::82"}};
+	uint8_t q[300], st[2048];
+	uint32_t lq = tb_dns_query(q + 2, sizeof(q) - 2, 3, "ksn.kaspersky.com", 1), n1, n2;
+
+	(void)state;
+	q[0] = (uint8_t)(lq >> 8);
+	q[1] = (uint8_t)lq;
+	n1 = tb_dns_response(st + 2, sizeof(st) - 2, 3, "ksn.kaspersky.com", rr1, 2);
+	st[0] = (uint8_t)(n1 >> 8);
+	st[1] = (uint8_t)n1;
+	n2 = tb_dns_response(st + 4 + n1, sizeof(st) - 4 - n1, 4, "ksn.kaspersky.com", rr2, 2);
+	st[2 + n1] = (uint8_t)(n2 >> 8);
+	st[3 + n1] = (uint8_t)n2;
+	for (size_t i = 0; i < sizeof(tcp_rows) / sizeof(tcp_rows[0]); i++) {
+		struct dp_worker_cfg cfg = wcfg;
+		struct dp_worker *w;
+		struct conv c;
+
+		print_message("row %zu: %s\n", i, tcp_rows[i].what);
+		cfg.reasm_bytes = tcp_rows[i].reasm_bytes;
+		w = new_worker_cfg(20 + (unsigned)i, &cfg);
+		conv_init(&c, w, "192.0.2.31", "203.0.113.53", IPPROTO_TCP, 53);
+		assert_int_equal(conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+		assert_int_equal(conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+		assert_int_equal(conv_send(&c, 0, 0x18, q, lq + 2, 0), DP_OUT_VENDOR);
+		for (unsigned k = 0; k < tcp_rows[i].n; k++) {
+			unsigned p = tcp_rows[i].order[k];
+			uint32_t lo = tcp_rows[i].cut[p];
+			uint32_t hi = tcp_rows[i].cut[p + 1] == ~0u ? 4 + n1 + n2 : tcp_rows[i].cut[p + 1];
+
+			assert_int_equal(conv_send(&c, 1, 0x18, st + lo, hi - lo, lo), DP_OUT_MATCHED);
+		}
+		assert_int_equal(w->st.learned, tcp_rows[i].learned);
+		assert_int_equal(w->st.dns_tcp_unread, tcp_rows[i].unread);
+		/* Every buffer given back once nothing is pending. */
+		assert_int_equal(w->reasm.n_free, w->reasm.n_bufs);
+		assert_traffic(w, &c, 1, 0, DP_SIG_DNS, 1);
+		dp_worker_free(w);
+	}
+}
+
 /* A configured server prefix decides the flow at its first packet, before
  * any name: signal server-ip, the prefix's vendor. */
 static void
@@ -732,6 +798,7 @@ main(void)
 		cmocka_unit_test(test_dp_worker_flow_timeouts),
 		cmocka_unit_test(test_dp_worker_flow_table_full),
 		cmocka_unit_test(test_dp_worker_learned_ip),
+		cmocka_unit_test(test_dp_worker_dns_tcp_answers),
 		cmocka_unit_test(test_dp_worker_server_ip),
 		cmocka_unit_test(test_dp_worker_quic),
 		cmocka_unit_test(test_dp_worker_payload_signature),
