@@ -10,15 +10,19 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+const char *const ctl_window_names[CTL_WIN_COUNT] = {"1d", "30d", "all"};
+const uint32_t ctl_window_secs[CTL_WIN_COUNT] = {86400, 30 * 86400, 0};
+
 struct ctl_clients {
 	struct rte_hash *set;
+	uint32_t *seen;   /* by the set's key position */
 	uint64_t *counts; /* [org * n_vendors + vendor] */
-	unsigned n_orgs, n_vendors, capacity;
+	unsigned n_orgs, n_vendors, capacity, v6_prefix;
 	uint64_t entries, full;
 };
 
 struct ctl_clients *
-ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors)
+ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsigned ipv6_prefix)
 {
 	static unsigned seq;
 	char name[RTE_HASH_NAMESIZE];
@@ -31,6 +35,10 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors)
 	};
 	struct ctl_clients *c;
 
+	if (ipv6_prefix < 1 || ipv6_prefix > 128) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	c = rte_zmalloc("ctl_clients", sizeof(*c), 0);
 	if (c == NULL) {
 		rte_errno = ENOMEM;
@@ -39,10 +47,13 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors)
 	c->n_orgs = n_orgs;
 	c->n_vendors = n_vendors;
 	c->capacity = capacity;
+	c->v6_prefix = ipv6_prefix;
 	c->counts = rte_zmalloc("ctl_client_counts",
 				(size_t)n_orgs * n_vendors * sizeof(*c->counts), 0);
+	/* Key positions run below the hash's entry count (plus its spare). */
+	c->seen = rte_zmalloc("ctl_client_seen", ((size_t)capacity + 64) * sizeof(*c->seen), 0);
 	snprintf(name, sizeof(name), "clients%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	c->set = c->counts ? rte_hash_create(&p) : NULL;
+	c->set = c->counts && c->seen ? rte_hash_create(&p) : NULL;
 	if (c->set == NULL) {
 		ctl_clients_free(c);
 		rte_errno = ENOMEM;
@@ -57,39 +68,55 @@ ctl_clients_free(struct ctl_clients *c)
 	if (c == NULL)
 		return;
 	rte_hash_free(c->set);
+	rte_free(c->seen);
 	rte_free(c->counts);
 	rte_free(c);
 }
 
-int
-ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev)
+/* The key a client is counted under: IPv4 whole, IPv6 cut to the prefix. */
+static void
+client_key(const struct ctl_clients *c, const struct dp_client_event *ev, struct dp_client_event *k)
 {
-	struct dp_client_event key = *ev;
-	int rc;
+	*k = *ev;
+	k->pad = 0;
+	if (k->family == 4) {
+		memset(k->addr + 4, 0, 12);
+		return;
+	}
+	for (unsigned b = 0; b < 16; b++) {
+		unsigned keep = c->v6_prefix > b * 8 ? c->v6_prefix - b * 8 : 0;
 
-	if (key.org >= c->n_orgs || key.vendor >= c->n_vendors)
+		if (keep < 8)
+			k->addr[b] &= (uint8_t)(0xff00u >> keep);
+	}
+}
+
+int
+ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+{
+	struct dp_client_event key;
+	int pos;
+
+	if (ev->org >= c->n_orgs || ev->vendor >= c->n_vendors)
 		return -EINVAL;
-	key.pad = 0;
-	if (key.family == 4)
-		memset(key.addr + 4, 0, 12);
-	if (rte_hash_lookup(c->set, &key) >= 0)
+	client_key(c, ev, &key);
+	if ((pos = rte_hash_lookup(c->set, &key)) >= 0) {
+		if (c->seen[pos] < now)
+			c->seen[pos] = now;
 		return 0;
-	if (c->entries >= c->capacity) {
+	}
+	if (c->entries >= c->capacity || (pos = rte_hash_add_key(c->set, &key)) < 0) {
 		c->full++;
 		return -ENOSPC;
 	}
-	rc = rte_hash_add_key(c->set, &key);
-	if (rc < 0) {
-		c->full++;
-		return -ENOSPC;
-	}
+	c->seen[pos] = now;
 	c->entries++;
 	c->counts[(size_t)key.org * c->n_vendors + key.vendor]++;
 	return 1;
 }
 
 unsigned
-ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max)
+ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max, uint32_t now)
 {
 	struct dp_client_event ev[64];
 	unsigned total = 0;
@@ -98,7 +125,7 @@ ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max)
 		unsigned n = rte_ring_dequeue_burst_elem(ring, ev, sizeof(ev[0]), 64, NULL);
 
 		for (unsigned i = 0; i < n; i++)
-			ctl_clients_add(c, &ev[i]);
+			ctl_clients_add(c, &ev[i], now);
 		total += n;
 		if (n < 64)
 			break;
@@ -110,6 +137,42 @@ uint64_t
 ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor)
 {
 	return c->counts[(size_t)org * c->n_vendors + vendor];
+}
+
+void
+ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out)
+{
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+	int32_t pos;
+
+	memset(out, 0, (size_t)c->n_orgs * c->n_vendors * CTL_WIN_COUNT * sizeof(*out));
+	while ((pos = rte_hash_iterate(c->set, &key, &data, &it)) >= 0) {
+		const struct dp_client_event *k = key;
+		uint64_t *o = out + ((size_t)k->org * c->n_vendors + k->vendor) * CTL_WIN_COUNT;
+
+		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
+			/* Seen after now (a clock set back) counts as now. */
+			o[w] += ctl_window_secs[w] == 0 || c->seen[pos] >= now ||
+				now - c->seen[pos] < ctl_window_secs[w];
+	}
+}
+
+int
+ctl_clients_iterate(const struct ctl_clients *c,
+		    int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen), void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+	int32_t pos;
+	int rc;
+
+	while ((pos = rte_hash_iterate(c->set, &key, &data, &it)) >= 0)
+		if ((rc = fn(arg, key, c->seen[pos])) != 0)
+			return rc;
+	return 0;
 }
 
 uint64_t

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ctl_clients.h - exact unique-client sets per (organisation, vendor).
+ * ctl_clients.h - exact unique-client sets per (organisation, vendor), with
+ * the time each client was last seen, for sliding windows.
  *
  * Fed by the control thread alone from the workers' event rings; a client
- * address counts once per (organisation, vendor) whatever signals it shows.
+ * counts once per (organisation, vendor) whatever signals it shows.  IPv6
+ * clients are aggregated to their first ipv6_prefix bits (a /64 is one
+ * household or one host's privacy addresses), IPv4 clients are whole.
  * The set holds at most `capacity` entries: past that, new clients are
  * counted in ctl_clients_full() and the unique figures become lower bounds,
- * which the exported metric makes visible.  Client addresses never leave
- * this module: only counts do.
+ * which the exported metric makes visible.  Entries are never dropped for
+ * age (the "since start" figure needs them); windows are counted from the
+ * last-seen times.  Client addresses never leave this module except into a
+ * snapshot file (ctl_clients_iterate): only counts are exported.
  */
 #ifndef CTL_CLIENTS_H
 #define CTL_CLIENTS_H
@@ -18,19 +23,42 @@
 
 #include "dp_worker.h"
 
+/* The windows counted: 1 day, 30 days, and since the first start. */
+enum ctl_window { CTL_WIN_1D, CTL_WIN_30D, CTL_WIN_ALL, CTL_WIN_COUNT };
+
+extern const char *const ctl_window_names[CTL_WIN_COUNT];
+extern const uint32_t ctl_window_secs[CTL_WIN_COUNT]; /* 0: unbounded */
+
 struct ctl_clients;
 
-/* NULL with rte_errno set on failure. */
-struct ctl_clients *ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors);
+/* NULL with rte_errno set on failure (EINVAL: ipv6_prefix not in 1..128). */
+struct ctl_clients *ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors,
+				       unsigned ipv6_prefix);
 void ctl_clients_free(struct ctl_clients *c);
 
-/* 1 if the client is new, 0 if known, -ENOSPC when the set is full. */
-int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev);
+/* Seen at unix time now: 1 if the client is new, 0 if known (its time
+ * moves forward, never back), -ENOSPC when the set is full, -EINVAL for an
+ * organisation or vendor out of range. */
+int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now);
 
-/* Moves up to max events from ring into the set; returns how many. */
-unsigned ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max);
+/* Moves up to max events from ring into the set, seen at now. */
+unsigned ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max,
+			   uint32_t now);
 
+/* Since start, for one (organisation, vendor). */
 uint64_t ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor);
+
+/* Clients per window at now: out[(org * n_vendors + vendor) * CTL_WIN_COUNT
+ * + window], n_orgs * n_vendors * CTL_WIN_COUNT values.  One pass over the
+ * set. */
+void ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out);
+
+/* Calls fn for every entry (key as stored: IPv6 already cut to the prefix)
+ * until it returns non-zero, which is returned. */
+int ctl_clients_iterate(const struct ctl_clients *c,
+			int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen),
+			void *arg);
+
 uint64_t ctl_clients_entries(const struct ctl_clients *c);
 uint64_t ctl_clients_full(const struct ctl_clients *c);
 unsigned ctl_clients_capacity(const struct ctl_clients *c);

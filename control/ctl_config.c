@@ -542,10 +542,11 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 {
 	static const char *const keys[] = {"dpdk",    "metrics", "organisations", "prefilter",
 					   "clients", "flows",   "learned",       "vendors",
-					   NULL};
+					   "persistence", NULL};
 	static const char *const mkeys[] = {"listen", "port", NULL};
 	static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
-	static const char *const ckeys[] = {"capacity", NULL};
+	static const char *const ckeys[] = {"capacity", "ipv6_prefix", NULL};
+	static const char *const skeys[] = {"dir", "interval", NULL};
 	yaml_node_t *n, *v;
 	unsigned long u;
 	int rc;
@@ -605,6 +606,33 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 				return rc;
 			c->client_capacity = (unsigned)u;
 		}
+		if ((v = map_get(x, n, "ipv6_prefix")) != NULL) {
+			if ((rc = get_uint(x, v, "clients.ipv6_prefix", 1, 128, &u)))
+				return rc;
+			c->client_v6_prefix = (unsigned)u;
+		}
+	}
+
+	if ((rc = section(x, root, "persistence", skeys, &n)))
+		return rc;
+	if (n != NULL) {
+		if ((v = map_get(x, n, "dir")) != NULL) {
+			char rel[PATH_MAX], dir[PATH_MAX];
+
+			if ((rc = get_str(x, v, "persistence.dir", rel, sizeof(rel))))
+				return rc;
+			snprintf(dir, sizeof(dir), "%s", x->path);
+			if (rel[0] == '/')
+				snprintf(c->state_dir, sizeof(c->state_dir), "%s", rel);
+			else if ((size_t)snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s",
+						  dirname(dir), rel) >= sizeof(c->state_dir))
+				return cfg_err(x, v, "persistence.dir", "path too long");
+		}
+		if ((v = map_get(x, n, "interval")) != NULL) {
+			if ((rc = get_uint(x, v, "persistence.interval", 1, 86400, &u)))
+				return rc;
+			c->state_interval = (unsigned)u;
+		}
 	}
 
 	if ((rc = parse_flows(x, root, c)))
@@ -646,6 +674,8 @@ set_defaults(struct ctl_config *c)
 	snprintf(c->listen_addr, sizeof(c->listen_addr), "127.0.0.1");
 	c->listen_port = 9531;
 	c->client_capacity = 1u << 20;
+	c->client_v6_prefix = 64;
+	c->state_interval = 10;
 	c->worker.flow.capacity = 1u << 18;
 	c->worker.flow.idle_timeout = 120;
 	c->worker.flow.hard_timeout = 3600;

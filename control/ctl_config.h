@@ -64,6 +64,9 @@ struct ctl_config {
 	uint16_t listen_port;
 	char orgs_path[PATH_MAX];
 	unsigned client_capacity; /* distinct (org, vendor, client) kept */
+	unsigned client_v6_prefix; /* IPv6 clients counted by this prefix */
+	char state_dir[PATH_MAX];  /* snapshots; empty: none */
+	unsigned state_interval;   /* seconds between snapshots */
 	struct dp_worker_cfg worker; /* flows: and learned: */
 	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_tcp_ports;

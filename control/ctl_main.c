@@ -8,6 +8,7 @@
  * configuration (the message names the file, line and field).
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include <rte_mbuf.h>
 
 #include "ctl_clients.h"
+#include "ctl_persist.h"
 #include "ctl_config.h"
 #include "ctl_http.h"
 #include "ctl_metrics.h"
@@ -53,6 +55,7 @@ struct opts {
 	const char *metrics_out;
 	bool infinite;
 	bool serve;
+	bool linger;
 	bool no_summary;
 	double duration;
 };
@@ -70,6 +73,8 @@ usage(FILE *f)
 		"  -o, --metrics-out FILE  write the final exposition to FILE\n"
 		"      --serve             offline: serve /metrics while replaying too\n"
 		"      --infinite          offline: replay the file in a loop (benchmarks)\n"
+		"      --linger            offline: after the replay, keep serving (and writing\n"
+		"                          the state) until SIGINT or SIGTERM\n"
 		"  -d, --duration SEC      stop after SEC seconds, print per-worker rates\n"
 		"      --no-summary        do not print the summary table\n");
 }
@@ -84,6 +89,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"duration", required_argument, NULL, 'd'},
 		{"serve", no_argument, NULL, 's'},
 		{"infinite", no_argument, NULL, 'i'},
+		{"linger", no_argument, NULL, 'l'},
 		{"no-summary", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -114,6 +120,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 's': o->serve = true; break;
 		case 'i': o->infinite = true; break;
+		case 'l': o->linger = true; break;
 		case 'n': o->no_summary = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
@@ -121,6 +128,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->config == NULL || optind != argc) {
 		usage(stderr);
+		return -EINVAL;
+	}
+	if (o->linger && o->pcap == NULL) {
+		fprintf(stderr, "tapcensus: --linger needs --pcap\n");
 		return -EINVAL;
 	}
 	if (o->infinite && o->pcap == NULL) {
@@ -269,6 +280,9 @@ struct app {
 	struct rte_mempool *pool;
 	struct dp_worker *workers[CTL_MAX_WORKERS];
 	uint64_t learn_forward_lost; /* learned addresses a worker's learn_in had no room for */
+	struct dp_learned learned;   /* every worker's, for the state file */
+	uint64_t learned_evicted;
+	uint64_t last_state;         /* when the state was last written, ns */
 	uint16_t port_ids[CTL_MAX_PORTS];
 	unsigned n_workers;
 };
@@ -276,7 +290,7 @@ struct app {
 static void
 render_and_publish(struct app *a)
 {
-	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients};
+	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -303,6 +317,9 @@ forward_learned(struct app *a, unsigned from)
 	for (unsigned k = 0; k < DP_LEARN_RING; k++) {
 		if (rte_ring_dequeue_elem(a->workers[from]->learn_out, &ev, sizeof(ev)) != 0)
 			break;
+		/* On the worker's clock, which is the capture's offline. */
+		dp_learned_add(&a->learned, ev.family, ev.addr, ev.vendors, ev.expires,
+			       __atomic_load_n(&a->workers[from]->now, __ATOMIC_RELAXED));
 		for (unsigned w = 0; w < a->n_workers; w++)
 			if (w != from &&
 			    rte_ring_enqueue_elem(a->workers[w]->learn_in, &ev, sizeof(ev)) != 0)
@@ -314,7 +331,8 @@ static void
 drain_all(struct app *a)
 {
 	for (unsigned w = 0; w < a->n_workers; w++) {
-		ctl_clients_drain(a->clients, a->workers[w]->events, 1u << 16);
+		ctl_clients_drain(a->clients, a->workers[w]->events, 1u << 16,
+				  (uint32_t)coarse_clock);
 		forward_learned(a, w);
 	}
 }
@@ -347,6 +365,58 @@ workers_rx(struct app *a)
 	return n;
 }
 
+/* Writes the state file from the latest collected counters.  A failure is
+ * told once per run of failures and counted; the previous generations stay. */
+static void
+write_state(struct app *a)
+{
+	struct ctl_persist_src src = {a->cfg, a->orgs, &a->snap, a->clients, &a->learned};
+	char err[PATH_MAX + 128];
+
+	if (a->cfg->state_dir[0] == '\0')
+		return;
+	if (ctl_persist_write(a->cfg->state_dir, &src, coarse_clock, err, sizeof(err)) == 0) {
+		a->snap.state_writes_ok++;
+		a->snap.state_written = coarse_clock;
+	} else {
+		if (a->snap.state_writes_failed++ == 0 || a->snap.state_written != 0)
+			fprintf(stderr, "tapcensus: warning: state not written: %s\n", err);
+		a->snap.state_written = 0;
+	}
+}
+
+/* Restores the state file, then hands the learned addresses to every
+ * worker (before they start).  0, or -EBADMSG when a state exists but no
+ * generation of it is usable: the process must not write over it. */
+static int
+restore_state(struct app *a)
+{
+	struct ctl_persist_info info;
+	uint32_t now = a->opt.pcap ? 0 : (uint32_t)time(NULL); /* offline: capture time unknown yet */
+	int rc;
+
+	if (a->cfg->state_dir[0] == '\0')
+		return 0;
+	if (mkdir(a->cfg->state_dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "tapcensus: %s: persistence.dir: cannot create: %s\n", a->cfg->path,
+			strerror(errno));
+		return -errno;
+	}
+	rc = ctl_persist_restore(a->cfg->state_dir, a->cfg, a->orgs, &a->snap, a->clients,
+				 &a->learned, now, &info);
+	fprintf(stderr, "%s", info.msg);
+	if (rc != 0)
+		return rc;
+	for (uint32_t i = 0; i <= a->learned.mask; i++) {
+		const struct dp_learned_entry *e = &a->learned.e[i];
+
+		for (unsigned w = 0; e->expires != 0 && w < a->n_workers; w++)
+			dp_learned_add(&a->workers[w]->learned, e->family, e->addr, e->vendors,
+				       e->expires, now);
+	}
+	return 0;
+}
+
 /* The control loop: drain client events, keep the coarse clock, render
  * once a second; offline, stop when the file is consumed. */
 static void
@@ -362,6 +432,10 @@ control_loop(struct app *a, long long expected)
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
 			last_render = t;
+			if (t - a->last_state >= (uint64_t)a->cfg->state_interval * 1000000000ull) {
+				write_state(a);
+				a->last_state = t;
+			}
 		}
 		if (a->opt.duration > 0 && (double)(t - start) / 1e9 >= a->opt.duration)
 			break;
@@ -371,8 +445,12 @@ control_loop(struct app *a, long long expected)
 
 			if (rte_eth_stats_get(a->port_ids[0], &st) == 0)
 				errs = st.ierrors;
-			if (rx + errs >= (uint64_t)expected)
-				break;
+			if (rx + errs >= (uint64_t)expected) {
+				if (!a->opt.linger)
+					break;
+				expected = -1; /* replayed: serve until signalled */
+				continue;
+			}
 			if (rx != last_rx) {
 				last_rx = rx;
 				last_progress = t;
@@ -391,7 +469,7 @@ control_loop(struct app *a, long long expected)
 static int
 write_metrics_file(struct app *a)
 {
-	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients};
+	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock};
 	char tmp[PATH_MAX];
 	FILE *f;
 	int rc;
@@ -557,8 +635,11 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out_eal;
 	}
-	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs, a.cfg->n_vendors);
+	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs, a.cfg->n_vendors,
+				       a.cfg->client_v6_prefix);
 	if (a.clients == NULL ||
+	    dp_learned_init(&a.learned, a.cfg->worker.learned_capacity, &a.learned_evicted,
+			    (int)rte_socket_id()) ||
 	    ctl_snapshot_init(&a.snap, a.cfg->n_workers, a.cfg->n_ports, a.orgs->n_orgs,
 			      a.cfg->n_vendors)) {
 		fprintf(stderr, "tapcensus: out of memory for the client table (clients.capacity "
@@ -571,7 +652,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "tapcensus: %s\n", err);
 		goto out_workers;
 	}
-	if (a.opt.pcap == NULL || a.opt.serve) {
+	if (restore_state(&a) != 0) {
+		fprintf(stderr, "tapcensus: %s: no usable state; not starting, so as not to write "
+				"over it\n", a.cfg->state_dir);
+		goto out_workers;
+	}
+	if (a.opt.pcap == NULL || a.opt.serve || a.opt.linger) {
 		a.http = ctl_http_start(a.cfg->listen_addr, a.cfg->listen_port, err, sizeof(err));
 		if (a.http == NULL) {
 			fprintf(stderr, "tapcensus: %s:%s\n", a.cfg->path, err);
@@ -585,6 +671,7 @@ main(int argc, char **argv)
 	coarse_clock = (uint64_t)time(NULL);
 
 	t_start = now_ns();
+	a.last_state = t_start;
 	for (unsigned w = 0; w < a.n_workers; w++) {
 		rc = rte_eal_remote_launch(dp_worker_loop, a.workers[w], a.cfg->workers[w]);
 		if (rc) {
@@ -599,13 +686,14 @@ main(int argc, char **argv)
 	stop_flag = true;
 	wait_workers(&a);
 	render_and_publish(&a);
+	write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
 	status = 0;
 	if (a.opt.duration > 0)
 		print_rates(&a, (double)(now_ns() - t_start) / 1e9);
 	if (a.opt.metrics_out && write_metrics_file(&a))
 		status = 1;
 	if (!a.opt.no_summary) {
-		struct ctl_view v = {a.cfg, a.orgs, &a.snap, a.clients};
+		struct ctl_view v = {a.cfg, a.orgs, &a.snap, a.clients, (uint32_t)coarse_clock};
 
 		ctl_summary_print(stdout, &v);
 	}
@@ -618,6 +706,7 @@ out_workers:
 	for (unsigned w = 0; w < a.n_workers; w++)
 		dp_worker_free(a.workers[w]);
 	ctl_snapshot_fini(&a.snap);
+	dp_learned_fini(&a.learned);
 	ctl_clients_free(a.clients);
 	rte_mempool_free(a.pool);
 out_tables:

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "dp_types.h"
 
@@ -98,7 +101,7 @@ render_org_traffic(FILE *f, const struct ctl_view *v)
 }
 
 static void
-render_orgs(FILE *f, const struct ctl_view *v)
+render_orgs(FILE *f, const struct ctl_view *v, const uint64_t *win)
 {
 	const struct ctl_snapshot *s = v->snap;
 
@@ -118,14 +121,19 @@ render_orgs(FILE *f, const struct ctl_view *v)
 		}
 	render_org_traffic(f, v);
 	family(f, "tapcensus_org_unique_clients", "gauge",
-	       "Distinct client addresses of an organisation seen reaching a vendor since start.");
+	       "Distinct clients of an organisation seen reaching a vendor in the window (1d, 30d) "
+	       "or since the first start (all); IPv6 clients counted by their prefix "
+	       "(clients.ipv6_prefix, default /64).");
 	for (uint32_t o = 0; o < s->n_orgs; o++)
 		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
 			if (!org_active(v, o, vd))
 				continue;
-			fputs("tapcensus_org_unique_clients", f);
-			org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
-			fprintf(f, "} %" PRIu64 "\n", ctl_clients_count(v->clients, o, vd));
+			for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
+				fputs("tapcensus_org_unique_clients", f);
+				org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
+				fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
+					win[((size_t)o * s->n_vendors + vd) * CTL_WIN_COUNT + w]);
+			}
 		}
 	family(f, "tapcensus_org_last_seen_timestamp_seconds", "gauge",
 	       "Unix time of the latest session from an organisation to a vendor.");
@@ -209,14 +217,16 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
 	fprintf(f, "tapcensus_flows_created_total %" PRIu64 "\n", fl->created);
 	family(f, "tapcensus_flows_removed_total", "counter",
 	       "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
-	       "hard_timeout, or evicted to make room.");
+	       "hard_timeout, evicted to make room, or held when the process stopped (restart).");
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"ended\"} %" PRIu64 "\n", fl->ended);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"idle_timeout\"} %" PRIu64 "\n", fl->idle);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"hard_timeout\"} %" PRIu64 "\n", fl->hard);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"evicted\"} %" PRIu64 "\n", fl->evicted);
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"restart\"} %" PRIu64 "\n",
+		fl->restarted);
 	family(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.");
 	fprintf(f, "tapcensus_flows_active %" PRIu64 "\n",
-		fl->created - fl->ended - fl->idle - fl->hard - fl->evicted);
+		fl->created - fl->ended - fl->idle - fl->hard - fl->evicted - fl->restarted);
 	family(f, "tapcensus_flow_table_full_total", "counter",
 	       "Packets that found no room in a full flow table (nothing evictable) and were "
 	       "inspected alone.");
@@ -293,6 +303,17 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
 	render_flows(f, t, v->snap->learn_forward_lost);
+	family(f, "tapcensus_state_writes_total", "counter",
+	       "State-file writes (persistence.dir), by result.");
+	fprintf(f, "tapcensus_state_writes_total{result=\"ok\"} %" PRIu64 "\n",
+		v->snap->state_writes_ok);
+	fprintf(f, "tapcensus_state_writes_total{result=\"failed\"} %" PRIu64 "\n",
+		v->snap->state_writes_failed);
+	family(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
+	       "Unix time of the last good state-file write; 0 when the last write failed or "
+	       "none was made.");
+	fprintf(f, "tapcensus_state_last_write_timestamp_seconds %" PRIu64 "\n",
+		v->snap->state_written);
 	family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);
@@ -303,10 +324,121 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 			v->snap->worker[w].busy_cycles);
 }
 
+/* Groups of organisations (attributed ones: the unattributed row is no
+ * organisation): those active in each window, and their unique clients (a
+ * client belongs to one organisation, so the sum is exact). */
+static const struct {
+	const char *name, *help; /* "%s" takes "organisations_active" or "unique_clients" */
+	const char *label;       /* NULL: government bodies, no label */
+} groups[] = {
+	{"tapcensus_country_%s", "by country (ISO 3166-1 alpha-2)", "country"},
+	{"tapcensus_sector_%s", "by sector", "sector"},
+	{"tapcensus_government_%s", "that are government bodies", NULL},
+};
+
+static const char *
+group_key(size_t g, const struct ctl_org *o)
+{
+	return g == 0 ? o->country : g == 1 ? o->sector : o->government ? "" : NULL;
+}
+
+static size_t sort_group; /* qsort has no context argument */
+static const struct ctl_org *sort_orgs;
+
+static int
+by_group_key(const void *a, const void *b)
+{
+	const char *x = group_key(sort_group, &sort_orgs[*(const uint32_t *)a]);
+	const char *y = group_key(sort_group, &sort_orgs[*(const uint32_t *)b]);
+
+	return strcmp(x, y);
+}
+
+static void
+group_series(FILE *f, const char *name, const char *label, const char *key, const char *vendor,
+	     const uint64_t *sum)
+{
+	for (unsigned k = 0; k < CTL_WIN_COUNT; k++) {
+		fputs(name, f);
+		fputc('{', f);
+		if (label != NULL) {
+			fprintf(f, "%s=", label);
+			ctl_metrics_label_value(f, key);
+			fputc(',', f);
+		}
+		fputs("vendor=", f);
+		ctl_metrics_label_value(f, vendor);
+		fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k], sum[k]);
+	}
+}
+
+/* One pass per group over the organisations sorted by its key. */
+static void
+render_groups(FILE *f, const struct ctl_view *v, const uint64_t *win)
+{
+	const struct ctl_snapshot *s = v->snap;
+	const struct ctl_orgs *orgs = v->orgs;
+	uint32_t *idx = malloc(orgs->n_orgs * sizeof(*idx));
+
+	if (idx == NULL)
+		return;
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		uint32_t n = 0;
+
+		for (uint32_t o = 1; o < orgs->n_orgs; o++)
+			if (group_key(g, &orgs->orgs[o]) != NULL)
+				idx[n++] = o;
+		sort_group = g;
+		sort_orgs = orgs->orgs;
+		qsort(idx, n, sizeof(*idx), by_group_key);
+		for (int what = 0; what < 2; what++) {
+			char name[96];
+
+			snprintf(name, sizeof(name), groups[g].name,
+				 what ? "unique_clients" : "organisations_active");
+			fprintf(f, "# HELP %s %s %s, per vendor and window (1d, 30d, all).\n", name,
+				what ? "Distinct clients of organisations"
+				     : "Organisations with a client seen in the window,",
+				groups[g].help);
+			fprintf(f, "# TYPE %s gauge\n", name);
+			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+				uint64_t sum[CTL_WIN_COUNT] = {0};
+				const char *vendor = v->cfg->vendors[vd].name;
+
+				/* Government bodies: one series, even when there are none. */
+				if (n == 0 && groups[g].label == NULL)
+					group_series(f, name, NULL, "", vendor, sum);
+				for (uint32_t i = 0; i < n; i++) {
+					const char *key = group_key(g, &orgs->orgs[idx[i]]);
+					const uint64_t *w =
+						win + ((size_t)idx[i] * s->n_vendors + vd) * CTL_WIN_COUNT;
+
+					for (unsigned k = 0; k < CTL_WIN_COUNT; k++)
+						sum[k] += what ? w[k] : w[k] > 0;
+					if (i + 1 < n &&
+					    strcmp(key, group_key(g, &orgs->orgs[idx[i + 1]])) == 0)
+						continue;
+					group_series(f, name, groups[g].label, key, vendor, sum);
+					memset(sum, 0, sizeof(sum));
+				}
+			}
+		}
+	}
+	free(idx);
+}
+
 int
 ctl_metrics_render(FILE *f, const struct ctl_view *v)
 {
-	render_orgs(f, v);
+	const struct ctl_snapshot *s = v->snap;
+	uint64_t *win = calloc((size_t)s->n_orgs * s->n_vendors * CTL_WIN_COUNT, sizeof(*win));
+
+	if (win == NULL)
+		return -ENOMEM;
+	ctl_clients_windows(v->clients, v->now, win);
+	render_orgs(f, v, win);
+	render_groups(f, v, win);
+	free(win);
 	render_dataplane(f, v);
 	render_ports(f, v);
 	return ferror(f) ? -EIO : 0;

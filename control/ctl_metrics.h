@@ -23,6 +23,7 @@ struct ctl_view {
 	const struct ctl_orgs *orgs;
 	const struct ctl_snapshot *snap;
 	const struct ctl_clients *clients;
+	uint32_t now; /* unix seconds: the end of the client windows */
 };
 
 /* 0, or -EIO when writing to f failed. */

@@ -21,7 +21,9 @@ ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, 
 	s->worker_queue = calloc(n_workers, sizeof(*s->worker_queue));
 	s->ports = calloc(n_ports ? n_ports : 1, sizeof(*s->ports));
 	s->ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->ctr));
-	if (!s->worker || !s->worker_port || !s->worker_queue || !s->ports || !s->ctr) {
+	s->base_ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->base_ctr));
+	if (!s->worker || !s->worker_port || !s->worker_queue || !s->ports || !s->ctr ||
+	    !s->base_ctr) {
 		ctl_snapshot_fini(s);
 		return -ENOMEM;
 	}
@@ -36,6 +38,7 @@ ctl_snapshot_fini(struct ctl_snapshot *s)
 	free(s->worker_queue);
 	free(s->ports);
 	free(s->ctr);
+	free(s->base_ctr);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -57,8 +60,8 @@ ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 	size_t nctr = (size_t)s->n_orgs * s->n_vendors * DP_SIG_COUNT;
 	uint64_t *tot = (uint64_t *)&s->total;
 
-	memset(&s->total, 0, sizeof(s->total));
-	memset(s->ctr, 0, nctr * sizeof(*s->ctr));
+	s->total = s->base;
+	memcpy(s->ctr, s->base_ctr, nctr * sizeof(*s->ctr));
 	for (unsigned w = 0; w < s->n_workers; w++) {
 		const uint64_t *ws = (const uint64_t *)&s->worker[w];
 

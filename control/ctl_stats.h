@@ -29,6 +29,12 @@ struct ctl_snapshot {
 	struct ctl_port_stats *ports;
 	struct dp_org_ctr *ctr;     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */
 	uint64_t learn_forward_lost; /* set by the control thread, which counts it */
+	/* Restored from the state file: added to total and ctr on collect. */
+	struct dp_wstats base;
+	struct dp_org_ctr *base_ctr;
+	/* The state file, kept by the control thread. */
+	uint64_t state_writes_ok, state_writes_failed;
+	uint64_t state_written; /* unix time of the last good write, 0 after a failure */
 };
 
 /* 0 or -ENOMEM. */

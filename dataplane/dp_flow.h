@@ -85,6 +85,8 @@ struct dp_flow_stats {
 	uint64_t hard;    /* expired: older than hard_timeout */
 	uint64_t evicted; /* removed early to make room for a new flow */
 	uint64_t full;    /* a packet that found no flow and no room */
+	uint64_t restarted; /* held when the process stopped (the control plane
+			     * counts these on restoring its state) */
 };
 
 struct dp_flow_cfg {

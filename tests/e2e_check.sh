@@ -53,15 +53,25 @@ while read -r kind a b c d e; do
     outcome) expect "outcome $a" "$(value "tapcensus_packets_processed_total{outcome=\"$a\"}")" "$b" ;;
     drop) expect "drop $a" "$(value "tapcensus_packets_dropped_total{reason=\"$a\"}")" "$b" ;;
     parse_error) expect "parse_error $a" "$(value "tapcensus_parse_errors_total{layer=\"$a\"}")" "$b" ;;
+    group) # KIND KEY VENDOR ORGS CLIENTS
+        if [ "$a" = government ]; then sel=""; else sel="$a=\"$b\","; fi
+        for w in 1d 30d all; do
+            expect "group $a $b orgs $w" \
+                "$(value "tapcensus_${a}_organisations_active{${sel}vendor=\"$c\",window=\"$w\"}")" "$d"
+            expect "group $a $b clients $w" \
+                "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",window=\"$w\"}")" "$e"
+        done ;;
     ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;
     sessions)
         got=$(grep -F "tapcensus_org_sessions_total{org=\"$a\"," "$work/metrics.prom" \
               | grep -F "vendor=\"$b\",signal=\"$c\"}" | awk '{print $NF}')
         expect "sessions $a $b $c" "${got:-MISSING}" "$d" ;;
     clients)
-        got=$(grep -F "tapcensus_org_unique_clients{org=\"$a\"," "$work/metrics.prom" \
-              | grep -F "vendor=\"$b\"}" | awk '{print $NF}')
-        expect "clients $a $b" "${got:-MISSING}" "$c"
+        for w in 1d 30d all; do # the replay takes seconds: every window holds all
+            got=$(grep -F "tapcensus_org_unique_clients{org=\"$a\"," "$work/metrics.prom" \
+                  | grep -F "vendor=\"$b\",window=\"$w\"}" | awk '{print $NF}')
+            expect "clients $a $b $w" "${got:-MISSING}" "$c"
+        done
         seen=$(grep -F "tapcensus_org_last_seen_timestamp_seconds{org=\"$a\"," "$work/metrics.prom" \
               | grep -F "vendor=\"$b\"}" | awk '{print $NF}')
         if [ -z "$seen" ] || [ "$seen" -lt "$t0" ] || [ "$seen" -gt "$t1" ]; then
@@ -73,7 +83,7 @@ done < "$work/truth.tsv"
 # No organisation may appear that the truth does not name.
 want_orgs=$(awk '$1=="clients"{print $2}' "$work/truth.tsv" | sort)
 got_orgs=$(grep -o '^tapcensus_org_unique_clients{org="[^"]*"' "$work/metrics.prom" \
-           | sed 's/.*org="//; s/"$//' | sort)
+           | sed 's/.*org="//; s/"$//' | sort -u)
 expect "organisations exported" "$(echo $got_orgs)" "$(echo $want_orgs)"
 
 # received = processed + dropped, from the exposition alone.

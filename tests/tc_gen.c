@@ -230,6 +230,12 @@ flow_init(struct flow *f, int org, int client, uint8_t proto, uint16_t dport, in
 
 	memset(f, 0, sizeof(*f));
 	f->c2s.family = addr_in(pfx, (uint32_t)client, f->c2s.src);
+	if (f->c2s.family == 6) {
+		/* Each IPv6 client in a /64 of its own (clients count by /64). */
+		f->c2s.src[7] = (uint8_t)(client + 1);
+		f->c2s.src[14] = 0;
+		f->c2s.src[15] = 1;
+	}
 	/* Servers: 203.0.113.200-.249 and 2001:db8:5e::/64, in no prefix. */
 	if (f->c2s.family == 4)
 		addr_in("203.0.113.199/32", rnd() % 50, f->c2s.dst);
@@ -906,5 +912,39 @@ main(int argc, char **argv)
 		}
 		fprintf(t, "clients %s %s %u\n", orgs[o].id, VENDOR, clients);
 	}
+	/* Groups of attributed organisations: those with a client, and their
+	 * clients; government bodies are flagged true or yes. */
+	for (int kind = 0; kind < 3; kind++)
+		for (size_t o = 0; o < N_ORGS; o++) {
+			const char *key = kind == 0 ? orgs[o].country : kind == 1 ? orgs[o].sector : "-";
+			unsigned n_orgs = 0, n_clients = 0;
+			int first = 1;
+
+			if (orgs[o].country == NULL)
+				continue;
+			for (size_t p = 0; p < N_ORGS; p++) {
+				const char *k2 = kind == 0 ? orgs[p].country
+					       : kind == 1 ? orgs[p].sector : "-";
+				bool gov = orgs[p].gov && (strcmp(orgs[p].gov, "true") == 0 ||
+							   strcmp(orgs[p].gov, "yes") == 0);
+				unsigned c = 0;
+
+				if (orgs[p].country == NULL || strcmp(k2, key) != 0 || (kind == 2 && !gov))
+					continue;
+				if (p < o)
+					first = 0; /* written with an earlier organisation */
+				for (int k = 0; k < CLIENTS_PER_ORG; k++)
+					c += g.vendor_client[p][k];
+				n_orgs += c > 0;
+				n_clients += c;
+			}
+			if (!first && kind != 2)
+				continue;
+			fprintf(t, "group %s %s %s %u %u\n",
+				kind == 0 ? "country" : kind == 1 ? "sector" : "government", key,
+				VENDOR, n_orgs, n_clients);
+			if (kind == 2)
+				break; /* one line for all government bodies */
+		}
 	return fclose(t) ? 1 : 0;
 }

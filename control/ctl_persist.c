@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_persist.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "dp_types.h"
+
+#define MAGIC "TCSTATE"
+#define ORDER 0x01020304u
+#define VERSION 1u
+#define DIGEST 32
+#define NAME_MAX_LEN 255
+
+/* ---- Writing: a growing buffer, hashed and written at once ---- */
+
+struct out {
+	uint8_t *b;
+	size_t len, cap;
+	bool oom;
+};
+
+static void
+put(struct out *o, const void *p, size_t n)
+{
+	if (o->oom)
+		return;
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : 1u << 16;
+		uint8_t *nb;
+
+		while (cap < o->len + n)
+			cap *= 2;
+		if ((nb = realloc(o->b, cap)) == NULL) {
+			o->oom = true;
+			return;
+		}
+		o->b = nb;
+		o->cap = cap;
+	}
+	memcpy(o->b + o->len, p, n);
+	o->len += n;
+}
+
+#define PUT(o, v) put((o), &(v), sizeof(v))
+
+static void
+put_name(struct out *o, const char *s)
+{
+	uint16_t n = (uint16_t)strnlen(s, NAME_MAX_LEN);
+
+	PUT(o, n);
+	put(o, s, n);
+}
+
+static int
+put_client(void *arg, const struct dp_client_event *k, uint32_t seen)
+{
+	struct out *o = arg;
+
+	put(o, k, sizeof(*k));
+	PUT(o, seen);
+	return o->oom ? -ENOMEM : 0;
+}
+
+static int
+sha256(const uint8_t *d, size_t n, uint8_t out[DIGEST])
+{
+	unsigned len = 0;
+
+	return EVP_Digest(d, n, out, &len, EVP_sha256(), NULL) == 1 && len == DIGEST ? 0 : -EIO;
+}
+
+static void
+serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
+{
+	const struct ctl_snapshot *sn = s->snap;
+	uint32_t u32 = ORDER, n = 0;
+	uint64_t u64;
+	const uint64_t *tot = (const uint64_t *)&sn->total;
+	const struct dp_learned *l = s->learned;
+
+	put(o, MAGIC, 8);
+	PUT(o, u32);
+	u32 = VERSION;
+	PUT(o, u32);
+	PUT(o, now);
+	u64 = sn->total.rx_pkts;
+	PUT(o, u64);
+	PUT(o, s->cfg->n_vendors);
+	for (unsigned v = 0; v < s->cfg->n_vendors; v++)
+		put_name(o, s->cfg->vendors[v].name);
+	PUT(o, s->orgs->n_orgs);
+	for (unsigned g = 0; g < s->orgs->n_orgs; g++)
+		put_name(o, s->orgs->orgs[g].id);
+	u32 = DP_SIG_COUNT;
+	PUT(o, u32);
+	for (unsigned g = 0; g < DP_SIG_COUNT; g++)
+		put_name(o, dp_signal_name(g));
+	u32 = sizeof(sn->total) / sizeof(uint64_t);
+	PUT(o, u32);
+	put(o, tot, sizeof(sn->total));
+
+	for (size_t i = 0; i < (size_t)sn->n_orgs * sn->n_vendors * DP_SIG_COUNT; i++)
+		n += sn->ctr[i].sessions != 0 || sn->ctr[i].pkts[0] != 0 || sn->ctr[i].pkts[1] != 0;
+	PUT(o, n);
+	for (uint32_t g = 0; g < sn->n_orgs; g++)
+		for (uint16_t v = 0; v < sn->n_vendors; v++)
+			for (uint16_t sig = 0; sig < DP_SIG_COUNT; sig++) {
+				const struct dp_org_ctr *c = ctl_snapshot_ctr(sn, g, v, sig);
+
+				if (c->sessions == 0 && c->pkts[0] == 0 && c->pkts[1] == 0)
+					continue;
+				PUT(o, g);
+				PUT(o, v);
+				PUT(o, sig);
+				put(o, c, sizeof(*c));
+			}
+
+	u64 = ctl_clients_entries(s->clients);
+	PUT(o, u64);
+	ctl_clients_iterate(s->clients, put_client, o);
+
+	u64 = 0;
+	for (uint32_t i = 0; l && i <= l->mask; i++)
+		u64 += l->e[i].expires != 0;
+	PUT(o, u64);
+	for (uint32_t i = 0; l && i <= l->mask; i++) {
+		const struct dp_learned_entry *e = &l->e[i];
+
+		if (e->expires == 0)
+			continue;
+		PUT(o, e->family);
+		put(o, e->addr, 16);
+		PUT(o, e->vendors);
+		PUT(o, e->expires);
+	}
+}
+
+static int
+write_all(int fd, const uint8_t *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -errno;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+ctl_persist_write(const char *dir, const struct ctl_persist_src *s, uint64_t now, char *err,
+		  size_t err_len)
+{
+	char cur[PATH_MAX], prev[PATH_MAX], tmp[PATH_MAX];
+	uint8_t digest[DIGEST];
+	struct out o = {0};
+	int fd = -1, dfd = -1, rc;
+
+	snprintf(cur, sizeof(cur), "%s/state", dir);
+	snprintf(prev, sizeof(prev), "%s/state.1", dir);
+	snprintf(tmp, sizeof(tmp), "%s/state.tmp", dir);
+	serialise(&o, s, now);
+	if (o.oom || sha256(o.b, o.len, digest) != 0) {
+		rc = -ENOMEM;
+		snprintf(err, err_len, "%s: out of memory serialising the state", tmp);
+		goto out;
+	}
+	put(&o, digest, sizeof(digest));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || (rc = write_all(fd, o.b, o.len)) != 0 || fsync(fd) != 0) {
+		rc = -errno;
+		snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	if ((rename(cur, prev) != 0 && errno != ENOENT) || rename(tmp, cur) != 0) {
+		rc = -errno;
+		snprintf(err, err_len, "%s: cannot rename into place: %s", cur, strerror(errno));
+		goto out;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) != 0) {
+		rc = -errno;
+		snprintf(err, err_len, "%s: cannot sync the directory: %s", dir, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	free(o.b);
+	return rc;
+}
+
+/* ---- Reading: the whole file checked, then parsed with bounds ---- */
+
+struct in {
+	const uint8_t *p, *end;
+	bool short_read;
+};
+
+static void
+get(struct in *i, void *dst, size_t n)
+{
+	if (i->short_read || (size_t)(i->end - i->p) < n) {
+		i->short_read = true;
+		memset(dst, 0, n);
+		return;
+	}
+	memcpy(dst, i->p, n);
+	i->p += n;
+}
+
+#define GET(i, v) get((i), &(v), sizeof(v))
+
+/* A list of names mapped onto current indexes (-1: gone). */
+static int32_t *
+get_names(struct in *in, uint32_t *n, uint32_t max, int32_t (*find)(const void *, const char *),
+	  const void *ctx)
+{
+	int32_t *map;
+
+	GET(in, *n);
+	if (in->short_read || *n > max)
+		return NULL;
+	map = calloc(*n ? *n : 1, sizeof(*map));
+	for (uint32_t k = 0; map && k < *n; k++) {
+		char name[NAME_MAX_LEN + 1];
+		uint16_t len;
+
+		GET(in, len);
+		if (len > NAME_MAX_LEN) {
+			in->short_read = true;
+			break;
+		}
+		get(in, name, len);
+		name[len] = '\0';
+		map[k] = find(ctx, name);
+	}
+	if (map && in->short_read) {
+		free(map);
+		map = NULL;
+	}
+	return map;
+}
+
+static int32_t
+find_vendor(const void *ctx, const char *name)
+{
+	const struct ctl_config *cfg = ctx;
+
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		if (strcmp(cfg->vendors[v].name, name) == 0)
+			return (int32_t)v;
+	return -1;
+}
+
+static int32_t
+find_signal(const void *ctx, const char *name)
+{
+	(void)ctx;
+	for (unsigned s = 0; s < DP_SIG_COUNT; s++)
+		if (strcmp(dp_signal_name(s), name) == 0)
+			return (int32_t)s;
+	return -1;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct ctl_org *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+struct org_index {
+	const struct ctl_orgs *orgs;
+	const struct ctl_org **sorted;
+};
+
+static int32_t
+find_org(const void *ctx, const char *name)
+{
+	const struct org_index *ix = ctx;
+	struct ctl_org key, *kp = &key;
+	const struct ctl_org **hit;
+
+	snprintf(key.id, sizeof(key.id), "%s", name);
+	hit = bsearch(&kp, ix->sorted, ix->orgs->n_orgs, sizeof(*ix->sorted), by_id);
+	return hit ? (int32_t)(*hit - ix->orgs->orgs) : -1;
+}
+
+static void
+msgf(struct ctl_persist_info *info, const char *fmt, ...)
+{
+	size_t used = strlen(info->msg);
+	va_list ap;
+
+	if (used >= sizeof(info->msg) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(info->msg + used, sizeof(info->msg) - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Reads and checks one generation into memory: 0, -ENOENT, or -EBADMSG
+ * with the reason in why. */
+static int
+load_file(const char *path, uint8_t **buf, size_t *len, const char **why)
+{
+	uint8_t digest[DIGEST];
+	struct stat st;
+	size_t got = 0;
+	FILE *f = fopen(path, "rb");
+	uint32_t order, version;
+
+	*buf = NULL;
+	if (f == NULL)
+		return errno == ENOENT ? -ENOENT : -EBADMSG;
+	if (fstat(fileno(f), &st) != 0 || st.st_size < 8 + 8 + 16 + DIGEST) {
+		fclose(f);
+		*why = "truncated (shorter than a header)";
+		return -EBADMSG;
+	}
+	*len = (size_t)st.st_size;
+	if ((*buf = malloc(*len)) != NULL)
+		got = fread(*buf, 1, *len, f);
+	fclose(f);
+	if (*buf == NULL || got != *len) {
+		*why = *buf == NULL ? "out of memory" : "short read";
+		return -EBADMSG;
+	}
+	if (memcmp(*buf, MAGIC, 8) != 0) {
+		*why = "not a tapcensus state file";
+		return -EBADMSG;
+	}
+	memcpy(&order, *buf + 8, 4);
+	memcpy(&version, *buf + 12, 4);
+	if (order != ORDER || version != VERSION) {
+		*why = order != ORDER ? "written on a machine of another byte order"
+				      : "written by another version";
+		return -EBADMSG;
+	}
+	if (sha256(*buf, *len - DIGEST, digest) != 0 ||
+	    memcmp(digest, *buf + *len - DIGEST, DIGEST) != 0) {
+		*why = "checksum mismatch (truncated or corrupt)";
+		return -EBADMSG;
+	}
+	*len -= DIGEST;
+	return 0;
+}
+
+static int
+apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+      struct ctl_snapshot *snap, struct ctl_clients *clients, struct dp_learned *learned,
+      uint32_t now, struct ctl_persist_info *info)
+{
+	struct in in = {buf + 16, buf + len, false};
+	struct org_index ix = {orgs, calloc(orgs->n_orgs, sizeof(*ix.sorted))};
+	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
+	uint32_t nv = 0, no = 0, ns = 0, nt, nc;
+	uint64_t n64, tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
+	int rc = -EBADMSG;
+
+	if (ix.sorted == NULL)
+		return -ENOMEM;
+	for (unsigned g = 0; g < orgs->n_orgs; g++)
+		ix.sorted[g] = &orgs->orgs[g];
+	qsort(ix.sorted, orgs->n_orgs, sizeof(*ix.sorted), by_id);
+	GET(&in, info->written);
+	GET(&in, info->packets);
+	if ((vmap = get_names(&in, &nv, 64, find_vendor, cfg)) == NULL ||
+	    (omap = get_names(&in, &no, CTL_ORGS_MAX, find_org, &ix)) == NULL ||
+	    (smap = get_names(&in, &ns, 64, find_signal, NULL)) == NULL)
+		goto out;
+	GET(&in, nt);
+	if (in.short_read || nt > 4096)
+		goto out;
+	for (uint32_t k = 0; k < nt; k++) {
+		uint64_t v;
+
+		GET(&in, v);
+		if (k < sizeof(tot) / sizeof(tot[0]))
+			tot[k] = v;
+	}
+	if (nt != sizeof(tot) / sizeof(tot[0]))
+		msgf(info, "dataplane totals were written by a build with %u counters, this one "
+			   "has %zu: totals start from zero; organisation counters are kept\n",
+		     nt, sizeof(tot) / sizeof(tot[0]));
+	GET(&in, nc);
+	for (uint32_t k = 0; k < nc && !in.short_read; k++) {
+		uint32_t g;
+		uint16_t v, s;
+		struct dp_org_ctr c;
+		struct dp_org_ctr *b;
+
+		GET(&in, g);
+		GET(&in, v);
+		GET(&in, s);
+		GET(&in, c);
+		if (in.short_read || g >= no || v >= nv || s >= ns)
+			goto out;
+		if (omap[g] < 0 || vmap[v] < 0 || smap[s] < 0) {
+			info->dropped++;
+			continue;
+		}
+		b = &snap->base_ctr[((size_t)omap[g] * snap->n_vendors + (unsigned)vmap[v]) *
+					    DP_SIG_COUNT + (unsigned)smap[s]];
+		b->sessions += c.sessions;
+		for (int d = 0; d < 2; d++) {
+			b->pkts[d] += c.pkts[d];
+			b->bytes[d] += c.bytes[d];
+		}
+		if (c.last_seen > b->last_seen)
+			b->last_seen = c.last_seen;
+		info->counters++;
+	}
+	GET(&in, n64);
+	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
+		struct dp_client_event e;
+		uint32_t seen;
+
+		GET(&in, e);
+		GET(&in, seen);
+		if (in.short_read || e.org >= no || e.vendor >= nv || (e.family != 4 && e.family != 6))
+			goto out;
+		if (omap[e.org] < 0 || vmap[e.vendor] < 0) {
+			info->dropped++;
+			continue;
+		}
+		e.org = (uint32_t)omap[e.org];
+		e.vendor = (uint8_t)vmap[e.vendor];
+		if (ctl_clients_add(clients, &e, seen) >= 0)
+			info->clients++;
+	}
+	GET(&in, n64);
+	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
+		uint8_t fam, addr[16];
+		uint64_t fv, vendors = 0;
+		uint32_t expires;
+
+		GET(&in, fam);
+		get(&in, addr, 16);
+		GET(&in, fv);
+		GET(&in, expires);
+		if (in.short_read)
+			goto out;
+		for (uint32_t v = 0; v < nv && v < 64; v++)
+			if ((fv >> v & 1) && vmap[v] >= 0)
+				vendors |= 1ull << vmap[v];
+		if (vendors == 0 || expires <= now) {
+			info->dropped += vendors == 0;
+			continue;
+		}
+		dp_learned_add(learned, fam, addr, vendors, expires, now);
+		info->learned++;
+	}
+	if (in.short_read || in.p != in.end)
+		goto out;
+	if (nt == sizeof(tot) / sizeof(tot[0])) {
+		memcpy(&snap->base, tot, sizeof(tot));
+		/* Flows held at the stop are gone: they leave the table here. */
+		snap->base.flow.restarted +=
+			snap->base.flow.created - snap->base.flow.ended - snap->base.flow.idle -
+			snap->base.flow.hard - snap->base.flow.evicted - snap->base.flow.restarted;
+	}
+	if (info->dropped)
+		msgf(info, "%" PRIu64 " entries name organisations or vendors no longer "
+			   "configured: not restored\n", info->dropped);
+	rc = 0;
+out:
+	free(ix.sorted);
+	free(vmap);
+	free(omap);
+	free(smap);
+	return rc;
+}
+
+int
+ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+		    struct ctl_snapshot *snap, struct ctl_clients *clients,
+		    struct dp_learned *learned, uint32_t now, struct ctl_persist_info *info)
+{
+	static const char *const names[2] = {"state", "state.1"};
+	int missing = 0;
+
+	memset(info, 0, sizeof(*info));
+	for (int g = 0; g < 2; g++) {
+		char path[PATH_MAX];
+		const char *why = "unreadable";
+		uint8_t *buf;
+		size_t len;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[g]);
+		rc = load_file(path, &buf, &len, &why);
+		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, now,
+					   info)) != 0) {
+			/* Checked, yet not as this build reads it: part of it may be
+			 * applied already, so no fallback; the operator decides. */
+			free(buf);
+			msgf(info, "%s: checksum good but contents inconsistent; move it aside to "
+				   "start\n", path);
+			return -EBADMSG;
+		}
+		free(buf);
+		if (rc == 0) {
+			info->restored = g + 1;
+			msgf(info, "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
+				   " counter sets, %" PRIu64 " clients, %" PRIu64
+				   " learned addresses\n",
+			     path, info->written, info->packets, info->counters, info->clients,
+			     info->learned);
+			return 0;
+		}
+		if (rc == -ENOENT) {
+			missing++;
+			continue;
+		}
+		msgf(info, "%s: %s; %s\n", path, why,
+		     g == 0 ? "trying the previous generation"
+			    : "move the files aside to start from zero");
+	}
+	if (missing == 2) {
+		msgf(info, "%s: no state yet: counting from zero\n", dir);
+		return 0;
+	}
+	return -EBADMSG;
+}
