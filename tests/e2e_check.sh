@@ -20,12 +20,55 @@ sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
     "$confdir/tapcensus.yaml" > "$work/tapcensus.yaml"
 # A case may change the configuration further (tapcensus.sed: sed commands).
 if [ -f "$confdir/tapcensus.sed" ]; then sed -i -f "$confdir/tapcensus.sed" "$work/tapcensus.yaml"; fi
+fail=0
 t0=$(date +%s)
+if [ -e "$work/in.pcap.p0" ]; then
+    # A stop without warning, then a restart: the first part is replayed
+    # with the state written every second; once the state covers it whole
+    # (three writes after its last packet, so both generations do), the
+    # process is killed with SIGKILL, the newest generation is cut short,
+    # and the second part is replayed from the generation before.  The
+    # final figures must equal the truth of the whole capture.
+    n0=$(awk '$1=="part" && $2==0 {print $3}' "$work/truth.tsv")
+    rm -rf "$work/state"
+    sed -i -e "s|^  port:.*|  port: 0|" "$work/tapcensus.yaml"
+    printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state" >> "$work/tapcensus.yaml"
+    "$tapcensus" -c "$work/tapcensus.yaml" --pcap "$work/in.pcap.p0" --linger \
+        > "$work/summary0.txt" 2> "$work/stderr0.txt" &
+    pid=$!
+    metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+    port="" rx="" ok0="" ok=""
+    for _ in $(seq 600); do # 60 s at most
+        sleep 0.1
+        [ -n "$port" ] || port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics|\1|p' \
+                                 "$work/stderr0.txt")
+        [ -n "$port" ] || continue
+        ok=$(metric 'tapcensus_state_writes_total{result="ok"}')
+        if [ -z "$ok0" ]; then
+            rx=$(metric tapcensus_packets_received_total)
+            [ "$rx" = "$n0" ] && ok0=$ok
+        elif [ "${ok:-0}" -ge $(( ok0 + 3 )) ]; then
+            break
+        fi
+    done
+    kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+    if [ -z "$ok0" ] || [ "${ok:-0}" -lt $(( ok0 + 3 )) ]; then
+        echo "FAIL first part: received ${rx:-?} of $n0, state writes ${ok:-?} (from ${ok0:-?})"
+        cat "$work/stderr0.txt"; exit 1
+    fi
+    truncate -s 100 "$work/state/state"
+    pcaps=(--pcap "$work/in.pcap.p1")
+fi
 timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
     -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
 t1=$(date +%s)
+if [ -e "$work/in.pcap.p0" ]; then
+    for want in "state: checksum mismatch (truncated or corrupt); trying the previous generation" \
+                "restored $work/state/state.1"; do
+        grep -qF "$want" "$work/stderr.txt" || { echo "FAIL restart: no '$want' in stderr"; fail=1; }
+    done
+fi
 
-fail=0
 # value METRIC_PREFIX: the sample value of the unique line starting with it.
 value() {
     local n
@@ -89,9 +132,11 @@ expect "organisations exported" "$(echo $got_orgs)" "$(echo $want_orgs)"
 # received = processed + dropped, from the exposition alone.
 sum=$(awk '/^tapcensus_packets_(processed|dropped)_total/{s+=$NF} END{print s}' "$work/metrics.prom")
 expect "received = processed + dropped" "$(value 'tapcensus_packets_received_total ')" "$sum"
-# The port saw what the workers received.
-expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" \
-       "$(value 'tapcensus_packets_received_total ')"
+# The port saw what this process's workers received (port and per-queue
+# counters are the device's, from this start; the totals survive restarts).
+want_rx=$(value 'tapcensus_packets_received_total ')
+if [ -e "$work/in.pcap.p0" ]; then want_rx=$(awk '$1=="part" && $2==1 {print $3}' "$work/truth.tsv"); fi
+expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" "$want_rx"
 
 # The summary table: one row per organisation, clients then sessions by signal.
 while read -r _ org _ n; do

@@ -3,7 +3,7 @@
  * tc_gen - writes a pcap of tap traffic and its ground truth.
  *
  *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N] [--encap PCT]
- *          [--kinds LIST] [--queues N]
+ *          [--kinds LIST] [--queues N] [--parts 2]
  *
  * --kinds: the session kinds to draw from, comma separated, among tls, http,
  * dns (queries and answers over UDP and TCP, flows to learned addresses),
@@ -17,6 +17,10 @@
  * --queues N (2..8): also OUT.pcap.q0 .. OUT.pcap.q(N-1), the capture split
  * as a multi-queue NIC with a symmetric RSS key splits it (both directions
  * of a flow in one file); the truth is the whole capture's.
+ *
+ * --parts 2: also OUT.pcap.p0 and OUT.pcap.p1, the capture cut between two
+ * sessions half way (no flow spans the cut), for a replay stopped and
+ * restarted from its state file; the truth is the whole capture's.
  *   tc_gen --orgs ORGS.csv
  *
  * Every packet is built by tb_pkt from the generator's own organisations,
@@ -132,6 +136,11 @@ static struct {
 	 * alike (what a symmetric RSS key does); packets of no flow in 0. */
 	pcap_dumper_t *qdump[MAX_QUEUES];
 	unsigned n_queues, queue;
+	/* --parts 2: also OUT.pcap.p0 (the first half of the sessions) and
+	 * OUT.pcap.p1 (the rest), cut between sessions: no flow spans the cut. */
+	pcap_dumper_t *pdump[2];
+	unsigned n_parts, part;
+	uint64_t part_packets[2];
 	int pin; /* >= 0: the queue every flow goes to for now */
 	uint64_t ts_us;
 	uint64_t packets;
@@ -170,6 +179,9 @@ emit(const uint8_t *frame, uint32_t len)
 	pcap_dump((u_char *)g.dump, &h, frame);
 	if (g.n_queues > 1)
 		pcap_dump((u_char *)g.qdump[g.queue], &h, frame);
+	if (g.n_parts > 1)
+		pcap_dump((u_char *)g.pdump[g.part], &h, frame);
+	g.part_packets[g.part]++;
 	g.packets++;
 }
 
@@ -791,7 +803,7 @@ main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
 				"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
-				"              [--queues N]\n"
+				"              [--queues N] [--parts 2]\n"
 				"       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
@@ -806,6 +818,8 @@ main(int argc, char **argv)
 			sessions = v;
 		else if (strcmp(argv[i], "--bulk") == 0)
 			bulk_per = v;
+		else if (strcmp(argv[i], "--parts") == 0 && v == 2)
+			g.n_parts = 2;
 		else if (strcmp(argv[i], "--queues") == 0 && v >= 1 && v <= MAX_QUEUES)
 			g.n_queues = (unsigned)v;
 		else if (strcmp(argv[i], "--encap") == 0 && v <= 100)
@@ -856,8 +870,20 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	for (unsigned q = 0; q < g.n_parts; q++) {
+		char ppath[4096];
+
+		snprintf(ppath, sizeof(ppath), "%s.p%u", pcap_path, q);
+		g.pdump[q] = pcap_dump_open(dead, ppath);
+		if (g.pdump[q] == NULL) {
+			fprintf(stderr, "tc_gen: %s: %s\n", ppath, pcap_geterr(dead));
+			return 1;
+		}
+	}
 	oddities();
 	for (unsigned long i = 0; i < sessions; i++) {
+		if (i == sessions / 2)
+			g.part = g.n_parts > 1;
 		int org = (int)(rnd() % N_ORGS);
 		int client = (int)(rnd() % CLIENTS_PER_ORG);
 		enum sig s = kinds[rnd() % n_kinds];
@@ -869,6 +895,8 @@ main(int argc, char **argv)
 	pcap_dump_close(g.dump);
 	for (unsigned q = 0; g.n_queues > 1 && q < g.n_queues; q++)
 		pcap_dump_close(g.qdump[q]);
+	for (unsigned q = 0; q < g.n_parts; q++)
+		pcap_dump_close(g.pdump[q]);
 	pcap_close(dead);
 
 	t = fopen(truth_path, "w");
@@ -877,6 +905,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(t, "packets %llu\n", (unsigned long long)g.packets);
+	for (unsigned q = 0; q < g.n_parts; q++)
+		fprintf(t, "part %u %llu\n", q, (unsigned long long)g.part_packets[q]);
 	for (int o = 0; o < O_N; o++)
 		fprintf(t, "outcome %s %llu\n", out_names[o], (unsigned long long)g.outcome[o]);
 	for (int d = 0; d < D_N; d++)

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_ctl_persist - the state file: a round trip gives back every counter,
+ * client (with its last-seen time) and learned address; a damaged newest
+ * generation falls back to the one before; two damaged ones refuse; names
+ * no longer configured are reported, not restored.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "ctl_persist.h"
+#include "tb_eal.h"
+
+#define T0 1795000000u
+
+static struct ctl_config *cfg;
+static struct ctl_orgs *orgs, *fewer;
+static char dir[256];
+
+static int
+setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	tb_write_file(1, "orgs.csv",
+		      "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+		      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
+	tb_write_file(3, "fewer.csv", "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
+	if (ctl_config_load(tb_write_file(2, "tc.yaml",
+					  "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
+					  "organisations: orgs.csv\nvendors:\n"
+					  "  - name: kaspersky\n    domains: [kaspersky.com]\n"
+					  "  - name: other\n    domains: [example.net]\n"),
+			    &cfg, err, sizeof(err)) ||
+	    ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", cfg->orgs_path);
+	*strrchr(dir, '/') = '\0';
+	{
+		char p[300];
+
+		snprintf(p, sizeof(p), "%s/fewer.csv", dir);
+		if (ctl_orgs_load(p, &fewer, err, sizeof(err)))
+			return -1;
+	}
+	return 0;
+}
+
+static struct dp_client_event
+ev(uint32_t org, uint8_t vendor, const char *addr)
+{
+	struct dp_client_event e = {.org = org, .vendor = vendor};
+
+	e.family = inet_pton(AF_INET, addr, e.addr) == 1 ? 4 : 6;
+	if (e.family == 6)
+		inet_pton(AF_INET6, addr, e.addr);
+	return e;
+}
+
+struct world {
+	struct ctl_snapshot snap;
+	struct ctl_clients *clients;
+	struct dp_learned learned;
+	uint64_t evicted;
+};
+
+static void
+world_init(struct world *w, const struct ctl_orgs *o)
+{
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(ctl_snapshot_init(&w->snap, 1, 1, o->n_orgs, 2), 0);
+	w->clients = ctl_clients_create(1024, o->n_orgs, 2, 64);
+	assert_non_null(w->clients);
+	assert_int_equal(dp_learned_init(&w->learned, 64, &w->evicted, 0), 0);
+}
+
+static void
+world_fini(struct world *w)
+{
+	ctl_clients_free(w->clients);
+	ctl_snapshot_fini(&w->snap);
+	dp_learned_fini(&w->learned);
+}
+
+/* Organisation 1 (gov-a) and 2 (bank-b) with counters, clients seen at
+ * different times, and two learned addresses. */
+static void
+fill(struct world *w)
+{
+	struct dp_client_event e;
+	struct dp_org_ctr *c;
+	uint8_t a[16] = {203, 0, 113, 77};
+
+	w->snap.total.rx_pkts = 1000;
+	w->snap.total.outcome[DP_OUT_MATCHED] = 600;
+	w->snap.total.flow.created = 50;
+	w->snap.total.flow.ended = 40;
+	c = (struct dp_org_ctr *)ctl_snapshot_ctr(&w->snap, 1, 0, DP_SIG_TLS_SNI);
+	*c = (struct dp_org_ctr){5, {100, 90}, {10000, 90000}, T0 + 5};
+	c = (struct dp_org_ctr *)ctl_snapshot_ctr(&w->snap, 2, 1, DP_SIG_QUIC_SNI);
+	*c = (struct dp_org_ctr){2, {20, 30}, {2000, 3000}, T0 + 9};
+	e = ev(1, 0, "192.0.2.7");
+	ctl_clients_add(w->clients, &e, T0 - 2 * 86400);
+	e = ev(1, 0, "2001:db8:1:2::9");
+	ctl_clients_add(w->clients, &e, T0);
+	e = ev(2, 1, "198.51.100.3");
+	ctl_clients_add(w->clients, &e, T0 - 40 * 86400);
+	dp_learned_add(&w->learned, 4, a, 1, T0 + 300, T0);
+	a[3] = 78;
+	dp_learned_add(&w->learned, 4, a, 3, T0 + 100, T0);
+}
+
+static int
+write_gen(struct world *w)
+{
+	struct ctl_persist_src src = {cfg, orgs, &w->snap, w->clients, &w->learned};
+	char err[512];
+	int rc = ctl_persist_write(dir, &src, T0 + 10, err, sizeof(err));
+
+	if (rc)
+		print_error("%s\n", err);
+	return rc;
+}
+
+static void
+clean(void)
+{
+	char p[300];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, (const char *[]){"state", "state.1", "state.tmp"}[i]);
+		unlink(p);
+	}
+}
+
+static void
+test_ctl_persist_round_trip(void **state)
+{
+	struct world a, b;
+	struct ctl_persist_info info;
+	uint64_t win[3 * 2 * CTL_WIN_COUNT];
+	uint8_t addr[16] = {203, 0, 113, 77};
+
+	(void)state;
+	clean();
+	world_init(&a, orgs);
+	world_init(&b, orgs);
+	fill(&a);
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, T0,
+					     &info), 0);
+	assert_int_equal(info.restored, 0); /* nothing yet */
+	assert_int_equal(write_gen(&a), 0);
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, T0,
+					     &info), 0);
+	assert_int_equal(info.restored, 1);
+	assert_int_equal(info.written, T0 + 10);
+	assert_int_equal(info.packets, 1000);
+	assert_int_equal(info.counters, 2);
+	assert_int_equal(info.clients, 3);
+	assert_int_equal(info.learned, 2);
+	assert_int_equal(b.snap.base.rx_pkts, 1000);
+	assert_int_equal(b.snap.base.outcome[DP_OUT_MATCHED], 600);
+	/* The 10 flows held at the stop left with it. */
+	assert_int_equal(b.snap.base.flow.restarted, 10);
+	assert_memory_equal(&b.snap.base_ctr[(1 * 2 + 0) * DP_SIG_COUNT + DP_SIG_TLS_SNI],
+			    ctl_snapshot_ctr(&a.snap, 1, 0, DP_SIG_TLS_SNI), sizeof(struct dp_org_ctr));
+	assert_memory_equal(&b.snap.base_ctr[(2 * 2 + 1) * DP_SIG_COUNT + DP_SIG_QUIC_SNI],
+			    ctl_snapshot_ctr(&a.snap, 2, 1, DP_SIG_QUIC_SNI), sizeof(struct dp_org_ctr));
+	/* Last-seen times came back: the windows are those of before. */
+	ctl_clients_windows(b.clients, T0, win);
+	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
+	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 2);
+	assert_int_equal(win[(2 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_30D], 0);
+	assert_int_equal(win[(2 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_ALL], 1);
+	assert_int_equal(dp_learned_lookup(&b.learned, 4, addr, T0 + 299), 1);
+	addr[3] = 78;
+	assert_int_equal(dp_learned_lookup(&b.learned, 4, addr, T0 + 99), 3);
+	world_fini(&b);
+
+	/* Restored at a time the second address has expired: left out. */
+	world_init(&b, orgs);
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned,
+					     T0 + 100, &info), 0);
+	assert_int_equal(info.learned, 1);
+	world_fini(&b);
+	world_fini(&a);
+}
+
+/* The newest generation damaged in each way; the one before is used. */
+static void
+test_ctl_persist_damaged(void **state)
+{
+	static const struct {
+		const char *what;
+		long cut;     /* truncate to; -1: flip a byte instead */
+		const char *why;
+	} rows[] = {
+		{"empty", 0, "truncated (shorter than a header)"},
+		{"cut after the header", 100, "checksum mismatch (truncated or corrupt)"},
+		{"one bit flipped", -1, "checksum mismatch (truncated or corrupt)"},
+	};
+	char cur[300], prev[300], want[600];
+
+	(void)state;
+	snprintf(cur, sizeof(cur), "%s/state", dir);
+	snprintf(prev, sizeof(prev), "%s/state.1", dir);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct world a, b;
+		struct ctl_persist_info info;
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		clean();
+		world_init(&a, orgs);
+		fill(&a);
+		assert_int_equal(write_gen(&a), 0);
+		a.snap.total.rx_pkts = 2000; /* the newer generation differs */
+		assert_int_equal(write_gen(&a), 0);
+		if (rows[i].cut >= 0) {
+			assert_int_equal(truncate(cur, rows[i].cut), 0);
+		} else {
+			FILE *f = fopen(cur, "r+b");
+			int ch;
+
+			fseek(f, 200, SEEK_SET);
+			ch = fgetc(f);
+			fseek(f, 200, SEEK_SET);
+			fputc(ch ^ 0x10, f);
+			fclose(f);
+		}
+		world_init(&b, orgs);
+		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
+						     &b.learned, T0, &info), 0);
+		assert_int_equal(info.restored, 2);
+		assert_int_equal(b.snap.base.rx_pkts, 1000);
+		snprintf(want, sizeof(want), "%s: %s; trying the previous generation\n", cur,
+			 rows[i].why);
+		assert_memory_equal(info.msg, want, strlen(want));
+		world_fini(&b);
+
+		/* Both damaged: nothing restored, and a refusal. */
+		assert_int_equal(truncate(prev, 10), 0);
+		world_init(&b, orgs);
+		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
+						     &b.learned, T0, &info),
+				 -EBADMSG);
+		assert_int_equal(ctl_clients_entries(b.clients), 0);
+		world_fini(&b);
+		world_fini(&a);
+	}
+}
+
+/* An organisation gone from the table: its entries are counted and
+ * reported; the others map by id onto their new indexes. */
+static void
+test_ctl_persist_org_gone(void **state)
+{
+	struct world a, b;
+	struct ctl_persist_info info;
+
+	(void)state;
+	clean();
+	world_init(&a, orgs);
+	fill(&a);
+	assert_int_equal(write_gen(&a), 0);
+	world_init(&b, fewer);
+	assert_int_equal(ctl_persist_restore(dir, cfg, fewer, &b.snap, b.clients, &b.learned, T0,
+					     &info), 0);
+	assert_int_equal(info.dropped, 3); /* gov-a's counter set and its two clients */
+	assert_int_equal(info.counters, 1);
+	assert_int_equal(info.clients, 1);
+	/* bank-b is organisation 1 now. */
+	assert_int_equal(b.snap.base_ctr[(1 * 2 + 1) * DP_SIG_COUNT + DP_SIG_QUIC_SNI].sessions, 2);
+	assert_int_equal(ctl_clients_count(b.clients, 1, 1), 1);
+	assert_non_null(strstr(info.msg, "3 entries name organisations or vendors no longer "
+					 "configured: not restored"));
+	world_fini(&b);
+	world_fini(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctl_persist_round_trip),
+		cmocka_unit_test(test_ctl_persist_damaged),
+		cmocka_unit_test(test_ctl_persist_org_gone),
+	};
+
+	if (tb_eal_init())
+		return 1;
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
