@@ -57,7 +57,8 @@ put(struct out *o, const void *p, size_t n)
 static void
 put_name(struct out *o, const char *s)
 {
-	uint16_t n = (uint16_t)strnlen(s, NAME_MAX_LEN);
+	size_t len = strlen(s);
+	uint16_t n = (uint16_t)(len > NAME_MAX_LEN ? NAME_MAX_LEN : len);
 
 	PUT(o, n);
 	put(o, s, n);
@@ -304,7 +305,11 @@ find_org(const void *ctx, const char *name)
 	struct ctl_org key, *kp = &key;
 	const struct ctl_org **hit;
 
-	snprintf(key.id, sizeof(key.id), "%s", name);
+	size_t len = strlen(name);
+
+	if (len >= sizeof(key.id))
+		return -1; /* longer than any organisation id */
+	memcpy(key.id, name, len + 1);
 	hit = bsearch(&kp, ix->sorted, ix->orgs->n_orgs, sizeof(*ix->sorted), by_id);
 	return hit ? (int32_t)(*hit - ix->orgs->orgs) : -1;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -25,7 +26,7 @@
 
 static struct ctl_config *cfg;
 static struct ctl_orgs *orgs, *fewer;
-static char dir[256];
+static char dir[PATH_MAX];
 
 static int
 setup(void **state)
@@ -50,7 +51,7 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "%s", cfg->orgs_path);
 	*strrchr(dir, '/') = '\0';
 	{
-		char p[300];
+		char p[PATH_MAX + 16];
 
 		snprintf(p, sizeof(p), "%s/fewer.csv", dir);
 		if (ctl_orgs_load(p, &fewer, err, sizeof(err)))
@@ -138,7 +139,7 @@ write_gen(struct world *w)
 static void
 clean(void)
 {
-	char p[300];
+	char p[PATH_MAX + 16];
 
 	for (int i = 0; i < 3; i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, (const char *[]){"state", "state.1", "state.tmp"}[i]);
@@ -212,7 +213,7 @@ test_ctl_persist_damaged(void **state)
 		{"cut after the header", 100, "checksum mismatch (truncated or corrupt)"},
 		{"one bit flipped", -1, "checksum mismatch (truncated or corrupt)"},
 	};
-	char cur[300], prev[300], want[600];
+	char cur[PATH_MAX + 16], prev[PATH_MAX + 16], want[PATH_MAX + 128];
 
 	(void)state;
 	snprintf(cur, sizeof(cur), "%s/state", dir);
