@@ -105,7 +105,6 @@ struct load {
 	size_t err_len;
 	struct ctl_orgs *o;
 	unsigned cap_orgs, cap_prefixes;
-	struct rte_hash *ids; /* org id -> index */
 	struct rte_hash *pfx; /* prefix -> row index */
 };
 
@@ -184,7 +183,7 @@ add_row(struct load *l, int line, char **f)
 		return lerr(l, line, 0, "the same prefix is on line %s", other);
 	}
 	memcpy(key, org.id, strlen(org.id));
-	if (rte_hash_lookup_data(l->ids, key, &found) >= 0) {
+	if (rte_hash_lookup_data(o->ids, key, &found) >= 0) {
 		const struct ctl_org *prev = &o->orgs[(uintptr_t)found];
 
 		idx = (uint32_t)(uintptr_t)found;
@@ -201,7 +200,7 @@ add_row(struct load *l, int line, char **f)
 			return rc;
 		idx = o->n_orgs++;
 		o->orgs[idx] = org;
-		if (rte_hash_add_key_data(l->ids, key, (void *)(uintptr_t)idx) < 0)
+		if (rte_hash_add_key_data(o->ids, key, (void *)(uintptr_t)idx) < 0)
 			return -ENOMEM;
 	}
 	cp->org = idx;
@@ -231,7 +230,7 @@ make_hash(const char *name, uint32_t key_len, uint32_t entries)
 int
 ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len)
 {
-	struct load l = {path, err, err_len, NULL, 0, 0, NULL, NULL};
+	struct load l = {path, err, err_len, NULL, 0, 0, NULL};
 	char line[LINE_MAX_LEN + 2];
 	int lineno = 0, rc = -ENOMEM;
 	bool first = true;
@@ -252,9 +251,10 @@ ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len
 	entries = (uint32_t)lineno + lineno / 4 + 1024;
 	lineno = 0;
 	l.o = calloc(1, sizeof(*l.o));
-	l.ids = make_hash("orgids", CTL_ORG_ID_LEN, entries);
+	if (l.o != NULL)
+		l.o->ids = make_hash("orgids", CTL_ORG_ID_LEN, entries);
 	l.pfx = make_hash("orgpfx", sizeof(struct dp_prefix), entries);
-	if (l.o == NULL || l.ids == NULL || l.pfx == NULL ||
+	if (l.o == NULL || l.o->ids == NULL || l.pfx == NULL ||
 	    grow((void **)&l.o->orgs, &l.cap_orgs, 1, sizeof(*l.o->orgs)))
 		goto err_free;
 	memset(&l.o->orgs[0], 0, sizeof(l.o->orgs[0]));
@@ -303,7 +303,6 @@ ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len
 	l.o = NULL;
 err_free:
 	ctl_orgs_free(l.o);
-	rte_hash_free(l.ids);
 	rte_hash_free(l.pfx);
 	fclose(f);
 	return rc;
@@ -314,7 +313,23 @@ ctl_orgs_free(struct ctl_orgs *o)
 {
 	if (o == NULL)
 		return;
+	rte_hash_free(o->ids);
 	free(o->orgs);
 	free(o->prefixes);
 	free(o);
+}
+
+int32_t
+ctl_orgs_find(const struct ctl_orgs *o, const char *id)
+{
+	char key[CTL_ORG_ID_LEN] = {0};
+	size_t len = strlen(id);
+	void *found;
+
+	if (strcmp(id, o->orgs[0].id) == 0)
+		return 0;
+	if (len >= sizeof(key))
+		return -1; /* longer than any organisation id */
+	memcpy(key, id, len);
+	return rte_hash_lookup_data(o->ids, key, &found) >= 0 ? (int32_t)(uintptr_t)found : -1;
 }

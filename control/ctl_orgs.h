@@ -40,14 +40,20 @@ struct ctl_org_prefix {
 	int line;
 };
 
+struct rte_hash;
+
 struct ctl_orgs {
 	struct ctl_org *orgs;
 	unsigned n_orgs; /* including index 0, unattributed */
 	struct ctl_org_prefix *prefixes;
 	unsigned n_prefixes;
+	struct rte_hash *ids; /* org id -> index, configured organisations */
 };
 
 int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len);
 void ctl_orgs_free(struct ctl_orgs *o);
+
+/* The index of the organisation with this id ("unattributed" is 0), or -1. */
+int32_t ctl_orgs_find(const struct ctl_orgs *o, const char *id);
 
 #endif

@@ -285,33 +285,10 @@ find_signal(const void *ctx, const char *name)
 	return -1;
 }
 
-static int
-by_id(const void *a, const void *b)
-{
-	const struct ctl_org *const *x = a, *const *y = b;
-
-	return strcmp((*x)->id, (*y)->id);
-}
-
-struct org_index {
-	const struct ctl_orgs *orgs;
-	const struct ctl_org **sorted;
-};
-
 static int32_t
 find_org(const void *ctx, const char *name)
 {
-	const struct org_index *ix = ctx;
-	struct ctl_org key, *kp = &key;
-	const struct ctl_org **hit;
-
-	size_t len = strlen(name);
-
-	if (len >= sizeof(key.id))
-		return -1; /* longer than any organisation id */
-	memcpy(key.id, name, len + 1);
-	hit = bsearch(&kp, ix->sorted, ix->orgs->n_orgs, sizeof(*ix->sorted), by_id);
-	return hit ? (int32_t)(*hit - ix->orgs->orgs) : -1;
+	return ctl_orgs_find(ctx, name);
 }
 
 static void
@@ -380,21 +357,15 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
       uint32_t now, struct ctl_persist_info *info)
 {
 	struct in in = {buf + 16, buf + len, false};
-	struct org_index ix = {orgs, calloc(orgs->n_orgs, sizeof(*ix.sorted))};
 	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
 	uint32_t nv = 0, no = 0, ns = 0, nt, nc;
 	uint64_t n64, tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
 	int rc = -EBADMSG;
 
-	if (ix.sorted == NULL)
-		return -ENOMEM;
-	for (unsigned g = 0; g < orgs->n_orgs; g++)
-		ix.sorted[g] = &orgs->orgs[g];
-	qsort(ix.sorted, orgs->n_orgs, sizeof(*ix.sorted), by_id);
 	GET(&in, info->written);
 	GET(&in, info->packets);
 	if ((vmap = get_names(&in, &nv, 64, find_vendor, cfg)) == NULL ||
-	    (omap = get_names(&in, &no, CTL_ORGS_MAX, find_org, &ix)) == NULL ||
+	    (omap = get_names(&in, &no, CTL_ORGS_MAX, find_org, orgs)) == NULL ||
 	    (smap = get_names(&in, &ns, 64, find_signal, NULL)) == NULL)
 		goto out;
 	GET(&in, nt);
@@ -493,7 +464,6 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 			   "configured: not restored\n", info->dropped);
 	rc = 0;
 out:
-	free(ix.sorted);
 	free(vmap);
 	free(omap);
 	free(smap);

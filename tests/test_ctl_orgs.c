@@ -103,6 +103,14 @@ test_ctl_orgs_load_and_lookup(void **state)
 	assert_true(o->orgs[2].government);
 	assert_true(o->orgs[3].government);
 	assert_false(o->orgs[1].government);
+	/* By id, as the state file names organisations. */
+	assert_int_equal(ctl_orgs_find(o, "unattributed"), 0);
+	assert_int_equal(ctl_orgs_find(o, "wide"), 1);
+	assert_int_equal(ctl_orgs_find(o, "narrow"), 2);
+	assert_int_equal(ctl_orgs_find(o, "host"), 3);
+	assert_int_equal(ctl_orgs_find(o, "Wide"), -1);
+	assert_int_equal(ctl_orgs_find(o, "an-id-longer-than-any-organisation-id-can-be-"
+					  "which-is-sixty-three-bytes"), -1);
 	assert_int_equal(ctl_tables_build(cfg, o, 0, &t, err, sizeof(err)), 0);
 	for (size_t i = 0; i < sizeof(look) / sizeof(look[0]); i++) {
 		uint8_t a[16] = {0};
