@@ -142,6 +142,24 @@ get_uint(struct cfg_ctx *x, yaml_node_t *n, const char *field, unsigned long min
 	return 0;
 }
 
+/* A path, relative ones taken from the configuration file's directory;
+ * out has PATH_MAX bytes. */
+static int
+get_path(struct cfg_ctx *x, yaml_node_t *n, const char *field, char *out)
+{
+	char rel[PATH_MAX], dir[PATH_MAX];
+	int rc = get_str(x, n, field, rel, sizeof(rel));
+
+	if (rc)
+		return rc;
+	snprintf(dir, sizeof(dir), "%s", x->path);
+	if (rel[0] == '/')
+		snprintf(out, PATH_MAX, "%s", rel);
+	else if ((size_t)snprintf(out, PATH_MAX, "%s/%s", dirname(dir), rel) >= PATH_MAX)
+		return cfg_err(x, n, field, "path too long");
+	return 0;
+}
+
 /* An lcore as "N" (lcore N on CPU N) or DPDK's "N@C" (lcore N on CPU C),
  * so that more lcores than CPUs can be given where a machine is small. */
 static int
@@ -574,18 +592,8 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 
 	if ((n = map_get(x, root, "organisations")) == NULL)
 		return cfg_err(x, root, "organisations", "missing");
-	{
-		char rel[PATH_MAX], dir[PATH_MAX];
-
-		if ((rc = get_str(x, n, "organisations", rel, sizeof(rel))))
-			return rc;
-		snprintf(dir, sizeof(dir), "%s", x->path);
-		if (rel[0] == '/')
-			snprintf(c->orgs_path, sizeof(c->orgs_path), "%s", rel);
-		else if ((size_t)snprintf(c->orgs_path, sizeof(c->orgs_path), "%s/%s", dirname(dir),
-					  rel) >= sizeof(c->orgs_path))
-			return cfg_err(x, n, "organisations", "path too long");
-	}
+	if ((rc = get_path(x, n, "organisations", c->orgs_path)))
+		return rc;
 
 	if ((rc = section(x, root, "prefilter", pkeys, &n)))
 		return rc;
@@ -616,18 +624,9 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 	if ((rc = section(x, root, "persistence", skeys, &n)))
 		return rc;
 	if (n != NULL) {
-		if ((v = map_get(x, n, "dir")) != NULL) {
-			char rel[PATH_MAX], dir[PATH_MAX];
-
-			if ((rc = get_str(x, v, "persistence.dir", rel, sizeof(rel))))
-				return rc;
-			snprintf(dir, sizeof(dir), "%s", x->path);
-			if (rel[0] == '/')
-				snprintf(c->state_dir, sizeof(c->state_dir), "%s", rel);
-			else if ((size_t)snprintf(c->state_dir, sizeof(c->state_dir), "%s/%s",
-						  dirname(dir), rel) >= sizeof(c->state_dir))
-				return cfg_err(x, v, "persistence.dir", "path too long");
-		}
+		if ((v = map_get(x, n, "dir")) != NULL &&
+		    (rc = get_path(x, v, "persistence.dir", c->state_dir)))
+			return rc;
 		if ((v = map_get(x, n, "interval")) != NULL) {
 			if ((rc = get_uint(x, v, "persistence.interval", 1, 86400, &u)))
 				return rc;

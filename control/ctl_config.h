@@ -65,7 +65,7 @@ struct ctl_config {
 	char orgs_path[PATH_MAX];
 	unsigned client_capacity; /* distinct (org, vendor, client) kept */
 	unsigned client_v6_prefix; /* IPv6 clients counted by this prefix */
-	char state_dir[PATH_MAX];  /* snapshots; empty: none */
+	char state_dir[PATH_MAX];  /* the state file's directory; empty: none */
 	unsigned state_interval;   /* seconds between snapshots */
 	struct dp_worker_cfg worker; /* flows: and learned: */
 	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
