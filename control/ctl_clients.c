@@ -139,26 +139,6 @@ ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor)
 	return c->counts[(size_t)org * c->n_vendors + vendor];
 }
 
-void
-ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out)
-{
-	const void *key;
-	void *data;
-	uint32_t it = 0;
-	int32_t pos;
-
-	memset(out, 0, (size_t)c->n_orgs * c->n_vendors * CTL_WIN_COUNT * sizeof(*out));
-	while ((pos = rte_hash_iterate(c->set, &key, &data, &it)) >= 0) {
-		const struct dp_client_event *k = key;
-		uint64_t *o = out + ((size_t)k->org * c->n_vendors + k->vendor) * CTL_WIN_COUNT;
-
-		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
-			/* Seen after now (a clock set back) counts as now. */
-			o[w] += ctl_window_secs[w] == 0 || c->seen[pos] >= now ||
-				now - c->seen[pos] < ctl_window_secs[w];
-	}
-}
-
 int
 ctl_clients_iterate(const struct ctl_clients *c,
 		    int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen), void *arg)
@@ -173,6 +153,34 @@ ctl_clients_iterate(const struct ctl_clients *c,
 		if ((rc = fn(arg, key, c->seen[pos])) != 0)
 			return rc;
 	return 0;
+}
+
+struct windows {
+	const struct ctl_clients *c;
+	uint32_t now;
+	uint64_t *out;
+};
+
+static int
+count_windows(void *arg, const struct dp_client_event *k, uint32_t seen)
+{
+	const struct windows *w = arg;
+	uint64_t *o = w->out + ((size_t)k->org * w->c->n_vendors + k->vendor) * CTL_WIN_COUNT;
+
+	for (unsigned i = 0; i < CTL_WIN_COUNT; i++)
+		/* Seen after now (a clock set back) counts as now. */
+		o[i] += ctl_window_secs[i] == 0 || seen >= w->now ||
+			w->now - seen < ctl_window_secs[i];
+	return 0;
+}
+
+void
+ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out)
+{
+	struct windows w = {c, now, out};
+
+	memset(out, 0, (size_t)c->n_orgs * c->n_vendors * CTL_WIN_COUNT * sizeof(*out));
+	ctl_clients_iterate(c, count_windows, &w);
 }
 
 uint64_t

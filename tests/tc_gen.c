@@ -783,6 +783,22 @@ write_orgs(const char *path)
 	return fclose(f) ? 1 : 0;
 }
 
+/* PATH.<tag>0 .. PATH.<tag>(n-1): the files a capture is split into. */
+static int
+open_split(pcap_t *dead, const char *path, char tag, unsigned n, pcap_dumper_t **out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		char p[4096];
+
+		snprintf(p, sizeof(p), "%s.%c%u", path, tag, i);
+		if ((out[i] = pcap_dump_open(dead, p)) == NULL) {
+			fprintf(stderr, "tc_gen: %s: %s\n", p, pcap_geterr(dead));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -860,26 +876,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "tc_gen: %s: %s\n", pcap_path, pcap_geterr(dead));
 		return 1;
 	}
-	for (unsigned q = 0; g.n_queues > 1 && q < g.n_queues; q++) {
-		char qpath[4096];
-
-		snprintf(qpath, sizeof(qpath), "%s.q%u", pcap_path, q);
-		g.qdump[q] = pcap_dump_open(dead, qpath);
-		if (g.qdump[q] == NULL) {
-			fprintf(stderr, "tc_gen: %s: %s\n", qpath, pcap_geterr(dead));
-			return 1;
-		}
-	}
-	for (unsigned q = 0; q < g.n_parts; q++) {
-		char ppath[4096];
-
-		snprintf(ppath, sizeof(ppath), "%s.p%u", pcap_path, q);
-		g.pdump[q] = pcap_dump_open(dead, ppath);
-		if (g.pdump[q] == NULL) {
-			fprintf(stderr, "tc_gen: %s: %s\n", ppath, pcap_geterr(dead));
-			return 1;
-		}
-	}
+	if ((g.n_queues > 1 && open_split(dead, pcap_path, 'q', g.n_queues, g.qdump)) ||
+	    open_split(dead, pcap_path, 'p', g.n_parts, g.pdump))
+		return 1;
 	oddities();
 	for (unsigned long i = 0; i < sessions; i++) {
 		if (i == sessions / 2)
