@@ -246,6 +246,38 @@ learn_from_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *m
 		learn(w, &a[i], f->vendors);
 }
 
+/* A TCP stream picked up mid-way (no SYN seen): this segment starts it. */
+static void
+stream_base(uint32_t *base, uint8_t *known, uint32_t seq)
+{
+	if (!*known) {
+		*base = seq;
+		*known = 1;
+	}
+}
+
+/* The segment at sequence number seq, from stream offset 'from' on
+ * (RFC 9293 3.4: offsets from base, mod 2^32): bytes before 'from' are cut
+ * off, *off is where the rest starts.  False when nothing remains. */
+static bool
+clip_segment(uint32_t base, uint32_t from, uint32_t seq, const uint8_t **d, uint32_t *len,
+	     uint32_t *off)
+{
+	uint32_t o = seq - base;
+
+	if (o - from >= (1u << 31)) {
+		uint32_t skip = from - o;
+
+		if (skip >= *len)
+			return false;
+		*d += skip;
+		*len -= skip;
+		o = from;
+	}
+	*off = o;
+	return true;
+}
+
 /* Whole length-prefixed answers (RFC 1035 4.2.2) at the head of d: learns
  * from each, returns the bytes they take. */
 static uint32_t
@@ -280,13 +312,9 @@ follow_dns_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 
 	if (len == 0 || f->s_next == UINT32_MAX)
 		return;
-	if (!f->s_base_known) {
-		f->s_base = p->seq;
-		f->s_base_known = 1;
-	}
-	off = p->seq - f->s_base;
-	if (off >= (1u << 31))
-		return; /* before the stream's start */
+	stream_base(&f->s_base, &f->s_base_known, p->seq);
+	if (!clip_segment(f->s_base, f->s_next, p->seq, &d, &len, &off))
+		return; /* only bytes already read */
 	if (f->reasm == 0) {
 		if (off == f->s_next) {
 			done = tcp_answers(w, f, d, len);
@@ -302,13 +330,6 @@ follow_dns_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 			goto unread;
 		}
 		f->reasm = (uint32_t)idx + 1;
-	}
-	if (off - f->s_next >= (1u << 31)) { /* starts before the next answer */
-		if (f->s_next - off >= len)
-			return;
-		d += f->s_next - off;
-		len -= f->s_next - off;
-		off = f->s_next;
 	}
 	contig = dp_reasm_add(&w->reasm, f->reasm - 1, off - f->s_next, d, len);
 	if (contig < 0)
@@ -474,22 +495,9 @@ inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool
 	struct dp_quic_crypto pc = {0, p->payload, p->payload_len};
 	uint32_t off;
 
-	/* Picked up mid-stream (no SYN seen): this segment starts the stream. */
-	if (!f->c_base_known) {
-		f->c_base = p->seq;
-		f->c_base_known = 1;
-	}
-	off = p->seq - f->c_base;
-	if (off >= (1u << 31)) {
-		/* Starts before the stream's first byte: keep what follows it. */
-		uint32_t skip = -off;
-
-		if (skip >= pc.len)
-			return f->reasm ? DP_OUT_PARTIAL : DP_OUT_NO_NAME;
-		pc.data += skip;
-		pc.len -= skip;
-		off = 0;
-	}
+	stream_base(&f->c_base, &f->c_base_known, p->seq);
+	if (!clip_segment(f->c_base, 0, p->seq, &pc.data, &pc.len, &off))
+		return f->reasm ? DP_OUT_PARTIAL : DP_OUT_NO_NAME;
 	pc.off = off;
 	return reassemble(w, f, &pc, 1, extract_tcp, DP_SIG_TLS_SNI, DP_LAYER_TLS, stateful);
 }
