@@ -5,6 +5,7 @@
 # the generator's truth; then lint the exposition with promtool.
 #   e2e_check.sh TAPCENSUS TC_GEN CONFIG_DIR WORKDIR [generator options...]
 set -euo pipefail
+. "$(dirname "$0")/linger.sh"
 tapcensus=$1 gen=$2 confdir=$3 work=$(realpath -m "$4")
 shift 4
 mkdir -p "$work"
@@ -36,16 +37,14 @@ if [ -e "$work/in.pcap.p0" ]; then
     "$tapcensus" -c "$work/tapcensus.yaml" --pcap "$work/in.pcap.p0" --linger \
         > "$work/summary0.txt" 2> "$work/stderr0.txt" &
     pid=$!
-    metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-    port="" rx="" ok0="" ok=""
+    port=$(linger_port "$work/stderr0.txt") || true
+    rx="" ok0="" ok=""
     for _ in $(seq 600); do # 60 s at most
+        [ -n "$port" ] || break
         sleep 0.1
-        [ -n "$port" ] || port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics|\1|p' \
-                                 "$work/stderr0.txt")
-        [ -n "$port" ] || continue
-        ok=$(metric 'tapcensus_state_writes_total{result="ok"}')
+        ok=$(linger_metric "$port" 'tapcensus_state_writes_total{result="ok"}')
         if [ -z "$ok0" ]; then
-            rx=$(metric tapcensus_packets_received_total)
+            rx=$(linger_metric "$port" tapcensus_packets_received_total)
             [ "$rx" = "$n0" ] && ok0=$ok
         elif [ "${ok:-0}" -ge $(( ok0 + 3 )) ]; then
             break

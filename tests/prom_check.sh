@@ -7,6 +7,7 @@
 # the per-organisation series, and the exported country aggregate.
 #   prom_check.sh TAPCENSUS TC_GEN CONFIG WORKDIR
 set -euo pipefail
+. "$(dirname "$0")/linger.sh"
 tapcensus=$1 gen=$2 config=$3 work=$(realpath -m "$4")
 rm -rf "$work"; mkdir -p "$work"
 "$gen" "$work/in.pcap" "$work/truth.tsv" --seed 51 --sessions 800
@@ -21,16 +22,11 @@ trap cleanup EXIT
 "$tapcensus" -c "$work/tapcensus.yaml" --pcap "$work/in.pcap" --linger --no-summary \
     > /dev/null 2> "$work/tapcensus.err" &
 tc_pid=$!
-port=""
-for _ in $(seq 300); do
-    sleep 0.1
-    port=$(sed -n 's|.*metrics on http://127.0.0.1:\([0-9]*\)/metrics|\1|p' "$work/tapcensus.err")
-    [ -z "$port" ] || break
-done
-[ -n "$port" ] || { echo "FAIL: tapcensus did not start"; cat "$work/tapcensus.err"; exit 1; }
+port=$(linger_port "$work/tapcensus.err") ||
+    { echo "FAIL: tapcensus did not start"; cat "$work/tapcensus.err"; exit 1; }
 want_rx=$(awk '$1=="packets"{print $2}' "$work/truth.tsv")
 for _ in $(seq 300); do # the replay to its end, 30 s at most
-    rx=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '$1=="tapcensus_packets_received_total"{print $2}' || true)
+    rx=$(linger_metric "$port" tapcensus_packets_received_total)
     [ "$rx" = "$want_rx" ] && break
     sleep 0.1
 done
