@@ -23,7 +23,7 @@
 #include "ctl_metrics.h"
 #include "ctl_orgs.h"
 #include "ctl_stats.h"
-#include "tb_eal.h"
+#include "tb_ctl.h"
 
 static struct ctl_config *cfg;
 static struct ctl_orgs *orgs;
@@ -31,23 +31,10 @@ static struct ctl_orgs *orgs;
 static int
 setup(void **state)
 {
-	char err[512];
-
 	(void)state;
-	tb_write_file(1, "orgs.csv",
-		      "192.0.2.0/24,gov-a,\"Agency \"\"A\"\"\\x\",US,government,true\n"
-		      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
-	if (ctl_config_load(tb_write_file(2, "tc.yaml",
-					  "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
-					  "organisations: orgs.csv\nvendors:\n"
-					  "  - name: kaspersky\n    domains: [kaspersky.com]\n"
-					  "  - name: other\n    domains: [example.net]\n"),
-			    &cfg, err, sizeof(err)) ||
-	    ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err))) {
-		print_error("%s\n", err);
-		return -1;
-	}
-	return 0;
+	return tb_ctl_load("192.0.2.0/24,gov-a,\"Agency \"\"A\"\"\\x\",US,government,true\n"
+			   "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n",
+			   &cfg, &orgs);
 }
 
 #define T0 1795000000u

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "ctl_persist.h"
-#include "tb_eal.h"
+#include "tb_ctl.h"
 
 #define T0 1795000000u
 
@@ -31,31 +31,20 @@ static char dir[PATH_MAX];
 static int
 setup(void **state)
 {
-	char err[512];
+	char err[512], p[PATH_MAX + 16];
 
 	(void)state;
-	tb_write_file(1, "orgs.csv",
-		      "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
-		      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
-	tb_write_file(3, "fewer.csv", "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
-	if (ctl_config_load(tb_write_file(2, "tc.yaml",
-					  "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
-					  "organisations: orgs.csv\nvendors:\n"
-					  "  - name: kaspersky\n    domains: [kaspersky.com]\n"
-					  "  - name: other\n    domains: [example.net]\n"),
-			    &cfg, err, sizeof(err)) ||
-	    ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err))) {
-		print_error("%s\n", err);
+	if (tb_ctl_load("192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+			"198.51.100.0/24,bank-b,Bank B,GB,finance,false\n",
+			&cfg, &orgs))
 		return -1;
-	}
 	snprintf(dir, sizeof(dir), "%s", cfg->orgs_path);
 	*strrchr(dir, '/') = '\0';
-	{
-		char p[PATH_MAX + 16];
-
-		snprintf(p, sizeof(p), "%s/fewer.csv", dir);
-		if (ctl_orgs_load(p, &fewer, err, sizeof(err)))
-			return -1;
+	snprintf(p, sizeof(p), "%s/fewer.csv", dir);
+	tb_write_file(3, "fewer.csv", "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
+	if (ctl_orgs_load(p, &fewer, err, sizeof(err))) {
+		print_error("%s\n", err);
+		return -1;
 	}
 	return 0;
 }
