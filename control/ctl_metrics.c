@@ -342,14 +342,17 @@ group_key(size_t g, const struct ctl_org *o)
 	return g == 0 ? o->country : g == 1 ? o->sector : o->government ? "" : NULL;
 }
 
-static size_t sort_group; /* qsort has no context argument */
-static const struct ctl_org *sort_orgs;
+struct group_sort {
+	size_t g;
+	const struct ctl_org *orgs;
+};
 
 static int
-by_group_key(const void *a, const void *b)
+by_group_key(const void *a, const void *b, void *arg)
 {
-	const char *x = group_key(sort_group, &sort_orgs[*(const uint32_t *)a]);
-	const char *y = group_key(sort_group, &sort_orgs[*(const uint32_t *)b]);
+	const struct group_sort *gs = arg;
+	const char *x = group_key(gs->g, &gs->orgs[*(const uint32_t *)a]);
+	const char *y = group_key(gs->g, &gs->orgs[*(const uint32_t *)b]);
 
 	return strcmp(x, y);
 }
@@ -383,14 +386,13 @@ render_groups(FILE *f, const struct ctl_view *v, const uint64_t *win)
 	if (idx == NULL)
 		return;
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		struct group_sort gs = {g, orgs->orgs};
 		uint32_t n = 0;
 
 		for (uint32_t o = 1; o < orgs->n_orgs; o++)
 			if (group_key(g, &orgs->orgs[o]) != NULL)
 				idx[n++] = o;
-		sort_group = g;
-		sort_orgs = orgs->orgs;
-		qsort(idx, n, sizeof(*idx), by_group_key);
+		qsort_r(idx, n, sizeof(*idx), by_group_key, &gs);
 		for (int what = 0; what < 2; what++) {
 			char name[96];
 
