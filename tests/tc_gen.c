@@ -783,6 +783,40 @@ write_orgs(const char *path)
 	return fclose(f) ? 1 : 0;
 }
 
+/* Organisation o's key in group kind (0 country, 1 sector, 2 government
+ * bodies, all "-"); NULL when it is in none (unattributed, not government). */
+static const char *
+group_of(int kind, size_t o)
+{
+	if (orgs[o].country == NULL)
+		return NULL;
+	if (kind == 2)
+		return strcmp(orgs[o].gov, "true") == 0 || strcmp(orgs[o].gov, "yes") == 0 ? "-"
+											      : NULL;
+	return kind == 0 ? orgs[o].country : orgs[o].sector;
+}
+
+/* One group's truth: its organisations with a client, and their clients. */
+static void
+group_truth(FILE *t, int kind, const char *key)
+{
+	unsigned n_orgs = 0, n_clients = 0;
+
+	for (size_t p = 0; p < N_ORGS; p++) {
+		unsigned c = 0;
+
+		if (group_of(kind, p) == NULL || strcmp(group_of(kind, p), key) != 0)
+			continue;
+		for (int k = 0; k < CLIENTS_PER_ORG; k++)
+			c += g.vendor_client[p][k];
+		n_orgs += c > 0;
+		n_clients += c;
+	}
+	fprintf(t, "group %s %s %s %u %u\n",
+		kind == 0 ? "country" : kind == 1 ? "sector" : "government", key, VENDOR, n_orgs,
+		n_clients);
+}
+
 /* PATH.<tag>0 .. PATH.<tag>(n-1): the files a capture is split into. */
 static int
 open_split(pcap_t *dead, const char *path, char tag, unsigned n, pcap_dumper_t **out)
@@ -941,39 +975,21 @@ main(int argc, char **argv)
 		}
 		fprintf(t, "clients %s %s %u\n", orgs[o].id, VENDOR, clients);
 	}
-	/* Groups of attributed organisations: those with a client, and their
-	 * clients; government bodies are flagged true or yes. */
-	for (int kind = 0; kind < 3; kind++)
+	/* Groups of attributed organisations, each key once: countries,
+	 * sectors, then all government bodies ("-"). */
+	for (int kind = 0; kind < 2; kind++)
 		for (size_t o = 0; o < N_ORGS; o++) {
-			const char *key = kind == 0 ? orgs[o].country : kind == 1 ? orgs[o].sector : "-";
-			unsigned n_orgs = 0, n_clients = 0;
-			int first = 1;
+			const char *key = group_of(kind, o);
+			size_t p;
 
-			if (orgs[o].country == NULL)
+			if (key == NULL)
 				continue;
-			for (size_t p = 0; p < N_ORGS; p++) {
-				const char *k2 = kind == 0 ? orgs[p].country
-					       : kind == 1 ? orgs[p].sector : "-";
-				bool gov = orgs[p].gov && (strcmp(orgs[p].gov, "true") == 0 ||
-							   strcmp(orgs[p].gov, "yes") == 0);
-				unsigned c = 0;
-
-				if (orgs[p].country == NULL || strcmp(k2, key) != 0 || (kind == 2 && !gov))
-					continue;
-				if (p < o)
-					first = 0; /* written with an earlier organisation */
-				for (int k = 0; k < CLIENTS_PER_ORG; k++)
-					c += g.vendor_client[p][k];
-				n_orgs += c > 0;
-				n_clients += c;
-			}
-			if (!first && kind != 2)
-				continue;
-			fprintf(t, "group %s %s %s %u %u\n",
-				kind == 0 ? "country" : kind == 1 ? "sector" : "government", key,
-				VENDOR, n_orgs, n_clients);
-			if (kind == 2)
-				break; /* one line for all government bodies */
+			for (p = 0; p < o && (group_of(kind, p) == NULL ||
+					      strcmp(group_of(kind, p), key) != 0); p++)
+				;
+			if (p == o) /* no earlier organisation has the key */
+				group_truth(t, kind, key);
 		}
+	group_truth(t, 2, "-");
 	return fclose(t) ? 1 : 0;
 }
