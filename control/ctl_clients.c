@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -18,7 +19,12 @@ struct ctl_clients {
 	uint32_t *seen;   /* by the set's key position */
 	uint64_t *counts; /* [org * n_vendors + vendor] */
 	unsigned n_orgs, n_vendors, capacity, v6_prefix;
-	uint64_t entries, full;
+	uint64_t entries, full, stale;
+	/* Events of the generation before a reload carry the old index:
+	 * prev_map takes it to this set's.  gen 0 takes every event as is. */
+	uint16_t gen, prev_gen;
+	uint32_t *prev_map;
+	unsigned n_prev;
 };
 
 struct ctl_clients *
@@ -68,6 +74,7 @@ ctl_clients_free(struct ctl_clients *c)
 	if (c == NULL)
 		return;
 	rte_hash_free(c->set);
+	free(c->prev_map);
 	rte_free(c->seen);
 	rte_free(c->counts);
 	rte_free(c);
@@ -78,7 +85,7 @@ static void
 client_key(const struct ctl_clients *c, const struct dp_client_event *ev, struct dp_client_event *k)
 {
 	*k = *ev;
-	k->pad = 0;
+	k->gen = 0;
 	if (k->family == 4) {
 		memset(k->addr + 4, 0, 12);
 		return;
@@ -97,6 +104,17 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	struct dp_client_event key;
 	int pos;
 
+	if (c->gen != 0 && ev->gen != c->gen) {
+		if (ev->gen != c->prev_gen || ev->org >= c->n_prev ||
+		    c->prev_map[ev->org] == UINT32_MAX) {
+			c->stale++;
+			return -ESTALE;
+		}
+		key = *ev;
+		key.org = c->prev_map[ev->org];
+		key.gen = c->gen;
+		return ctl_clients_add(c, &key, now);
+	}
 	if (ev->org >= c->n_orgs || ev->vendor >= c->n_vendors)
 		return -EINVAL;
 	client_key(c, ev, &key);
@@ -199,4 +217,51 @@ unsigned
 ctl_clients_capacity(const struct ctl_clients *c)
 {
 	return c->capacity;
+}
+
+struct regen {
+	struct ctl_clients *to;
+	const uint32_t *map;
+};
+
+static int
+regen_one(void *arg, const struct dp_client_event *key, uint32_t seen)
+{
+	const struct regen *r = arg;
+	struct dp_client_event ev = *key;
+
+	if (r->map[key->org] == UINT32_MAX)
+		return 0; /* its organisation is gone */
+	ev.org = r->map[key->org];
+	ev.gen = r->to->gen;
+	return ctl_clients_add(r->to, &ev, seen) < 0 ? -ENOSPC : 0;
+}
+
+struct ctl_clients *
+ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *map, uint16_t gen)
+{
+	struct ctl_clients *n = ctl_clients_create(c->capacity, n_orgs, c->n_vendors, c->v6_prefix);
+	struct regen r = {n, map};
+
+	if (n == NULL)
+		return NULL;
+	n->gen = gen;
+	n->prev_gen = c->gen != 0 ? c->gen : (uint16_t)(gen - 1);
+	n->n_prev = c->n_orgs;
+	n->prev_map = malloc(c->n_orgs * sizeof(*map));
+	if (n->prev_map == NULL || ctl_clients_iterate(c, regen_one, &r) != 0) {
+		ctl_clients_free(n);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(n->prev_map, map, c->n_orgs * sizeof(*map));
+	n->full = c->full;
+	n->stale = c->stale;
+	return n;
+}
+
+uint64_t
+ctl_clients_stale(const struct ctl_clients *c)
+{
+	return c->stale;
 }

@@ -38,7 +38,9 @@ void ctl_clients_free(struct ctl_clients *c);
 
 /* Seen at unix time now: 1 if the client is new, 0 if known (its time
  * moves forward, never back), -ENOSPC when the set is full, -EINVAL for an
- * organisation or vendor out of range. */
+ * organisation or vendor out of range, -ESTALE for an event of a
+ * generation older than the one before (or of an organisation a reload
+ * removed), counted in ctl_clients_stale(). */
 int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now);
 
 /* Moves up to max events from ring into the set, seen at now. */
@@ -59,7 +61,16 @@ int ctl_clients_iterate(const struct ctl_clients *c,
 			int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen),
 			void *arg);
 
+/* After a reload to generation gen: a new set of n_orgs organisations
+ * holding every entry of c, its organisation carried by map (old index ->
+ * new; UINT32_MAX: gone, left out), with the same last-seen times and
+ * counters.  Events still tagged with c's generation are carried by the
+ * same map as they are drained.  NULL with rte_errno set (ENOMEM). */
+struct ctl_clients *ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs,
+				      const uint32_t *map, uint16_t gen);
+
 uint64_t ctl_clients_entries(const struct ctl_clients *c);
+uint64_t ctl_clients_stale(const struct ctl_clients *c);
 uint64_t ctl_clients_full(const struct ctl_clients *c);
 unsigned ctl_clients_capacity(const struct ctl_clients *c);
 

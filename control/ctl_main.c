@@ -26,7 +26,9 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 
 #include "ctl_clients.h"
 #include "ctl_persist.h"
@@ -34,6 +36,7 @@
 #include "ctl_http.h"
 #include "ctl_metrics.h"
 #include "ctl_orgs.h"
+#include "ctl_reload.h"
 #include "ctl_stats.h"
 #include "ctl_summary.h"
 #include "ctl_tables.h"
@@ -45,6 +48,7 @@
 #define STALL_NS 3000000000ull
 
 static volatile bool stop_flag;
+static volatile sig_atomic_t reload_flag;
 static volatile uint64_t coarse_clock;
 
 struct opts {
@@ -260,6 +264,13 @@ on_signal(int sig)
 	stop_flag = true;
 }
 
+static void
+on_hangup(int sig)
+{
+	(void)sig;
+	reload_flag = 1;
+}
+
 static uint64_t
 now_ns(void)
 {
@@ -279,6 +290,9 @@ struct app {
 	struct ctl_http *http;
 	struct rte_mempool *pool;
 	struct dp_worker *workers[CTL_MAX_WORKERS];
+	struct rte_rcu_qsbr *qs;     /* workers' quiescent states, for reloads */
+	struct dp_match *prev_match; /* the generation before's: streams still scan on it */
+	uint16_t gen;                /* the workers' current generation */
 	uint64_t learn_forward_lost; /* learned addresses a worker's learn_in had no room for */
 	struct dp_learned learned;   /* every worker's, for the state file */
 	uint64_t learned_evicted;
@@ -417,6 +431,136 @@ restore_state(struct app *a)
 	return 0;
 }
 
+/* ---- Reload ---- */
+
+/* One worker's generation of tables t (the workers' next generation id). */
+static struct dp_gen *
+new_gen(struct app *a, const struct ctl_tables *t, unsigned n_orgs, const struct dp_match *prev)
+{
+	return dp_gen_create(a->gen, t->orgs, t->match, t->servers, t->server_vendors, n_orgs,
+			     a->cfg->n_vendors, prev, (int)rte_socket_id());
+}
+
+/* Waits until every worker has passed a quiescent state since the new
+ * generations were published, draining their rings meanwhile (a lossless
+ * worker may be waiting for room).  A worker that has returned is offline
+ * and not waited for. */
+static void
+wait_quiescent(struct app *a)
+{
+	uint64_t token = rte_rcu_qsbr_start(a->qs), warned = now_ns();
+
+	while (rte_rcu_qsbr_check(a->qs, token, false) == 0) {
+		drain_all(a);
+		if (now_ns() - warned > STALL_NS) {
+			fprintf(stderr, "tapcensus: warning: reload: a worker has not taken the new "
+					"tables for 3 s; still waiting\n");
+			warned = now_ns();
+		}
+		usleep(20);
+	}
+}
+
+/* Reads the configuration again and hands the new tables to the workers.
+ * 0, or a negative errno with the reason in msg: the running tables stay.
+ * Nothing fails once the first worker has been handed its generation. */
+static int
+reload(struct app *a, char *msg, size_t len)
+{
+	struct dp_gen *gens[CTL_MAX_WORKERS] = {NULL};
+	struct dp_org_ctr *old_ctr[CTL_MAX_WORKERS];
+	struct ctl_clients *clients = NULL;
+	struct ctl_reload r;
+	uint16_t id = (uint16_t)(a->gen + 1), cur = a->gen;
+	int rc;
+
+	if (id == 0)
+		id = 1; /* 0 is no generation (ctl_clients) */
+	rc = ctl_reload_load(a->opt.config, &r, msg, len);
+	if (rc == 0 && a->opt.pcap != NULL && apply_offline(r.cfg, &a->opt) != 0) {
+		snprintf(msg, len, "%s: dpdk.workers: fewer than the --pcap files", r.cfg->path);
+		rc = -EINVAL;
+	}
+	if (rc == 0)
+		rc = ctl_reload_build(&r, a->cfg, a->orgs, (int)rte_socket_id(), msg, len);
+	a->gen = id; /* new_gen's id */
+	for (unsigned w = 0; rc == 0 && w < a->n_workers; w++)
+		if ((gens[w] = new_gen(a, &r.tables, r.orgs->n_orgs, a->tables.match)) == NULL)
+			rc = -ENOMEM;
+	a->gen = cur;
+	if (rc == 0) {
+		drain_all(a); /* every event so far, in the running index space */
+		clients = ctl_clients_regen(a->clients, r.orgs->n_orgs, r.org_map, id);
+		if (clients == NULL)
+			rc = -ENOMEM;
+	}
+	if (rc != 0) {
+		if (rc == -ENOMEM)
+			snprintf(msg, len, "%s: out of memory for the new tables", a->opt.config);
+		for (unsigned w = 0; w < a->n_workers; w++)
+			dp_gen_free(gens[w]);
+		ctl_reload_free(&r);
+		return rc;
+	}
+
+	/* Hand over: from here on, events of either generation are taken. */
+	ctl_clients_free(a->clients);
+	a->clients = clients;
+	for (unsigned w = 0; w < a->n_workers; w++) {
+		gens[w] = dp_worker_publish(a->workers[w], gens[w]);
+		old_ctr[w] = gens[w]->ctr;
+	}
+	a->gen = id;
+	wait_quiescent(a);
+
+	/* No worker holds the old generation now: fold its counters, free it.
+	 * The old match stays while streams opened on it may run. */
+	if (ctl_snapshot_regen(&a->snap, r.orgs->n_orgs, r.org_map, old_ctr, a->n_workers) != 0)
+		fprintf(stderr, "tapcensus: warning: reload: out of memory; the counters "
+				"before it are lost\n");
+	for (unsigned w = 0; w < a->n_workers; w++)
+		dp_gen_free(gens[w]);
+	dp_match_free(a->prev_match);
+	a->prev_match = a->tables.match;
+	a->tables.match = NULL;
+	ctl_tables_free(&a->tables);
+	a->tables = r.tables;
+	ctl_orgs_free(a->orgs);
+	a->orgs = r.orgs;
+	ctl_config_free(a->cfg);
+	a->cfg = r.cfg;
+	snprintf(msg, len, "%u organisations (%u gone, %u new), %u vendors; generation %u",
+		 r.orgs->n_orgs - 1, r.gone, r.added, r.cfg->n_vendors, id);
+	memset(&r.tables, 0, sizeof(r.tables));
+	r.orgs = NULL;
+	r.cfg = NULL;
+	ctl_reload_free(&r);
+	return 0;
+}
+
+/* A reload, told on stderr and counted; the result goes to msg too. */
+static int
+reload_and_tell(struct app *a, const char *why, char *msg, size_t len)
+{
+	char buf[PATH_MAX + 512];
+	int rc = reload(a, buf, sizeof(buf));
+
+	if (rc == 0) {
+		a->snap.reloads_ok++;
+		a->snap.reload_last = coarse_clock;
+		fprintf(stderr, "tapcensus: reloaded %s (%s) at %" PRIu64 " packets: %s\n",
+			a->opt.config, why, workers_rx(a), buf);
+		render_and_publish(a);
+	} else {
+		a->snap.reloads_failed++;
+		fprintf(stderr, "tapcensus: reload refused (%s); the running configuration "
+				"stays: %s\n", why, buf);
+	}
+	if (msg != NULL)
+		snprintf(msg, len, "%s", buf);
+	return rc;
+}
+
 /* The control loop: drain client events, keep the coarse clock, render
  * once a second; offline, stop when the file is consumed. */
 static void
@@ -429,6 +573,10 @@ control_loop(struct app *a, long long expected)
 
 		coarse_clock = (uint64_t)time(NULL);
 		drain_all(a);
+		if (reload_flag) {
+			reload_flag = 0;
+			reload_and_tell(a, "SIGHUP", NULL, 0);
+		}
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
 			last_render = t;
@@ -524,10 +672,18 @@ print_rates(struct app *a, double secs)
 static int
 setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 {
+	size_t qs_size = rte_rcu_qsbr_get_memsize(a->cfg->n_workers);
 	unsigned w = 0;
 	uint64_t ts_flag = 0;
 	int rc, ts_off = -1;
 	bool stamped;
+
+	a->gen = 1;
+	a->qs = rte_zmalloc("ctl_qsbr", qs_size, RTE_CACHE_LINE_SIZE);
+	if (a->qs == NULL || rte_rcu_qsbr_init(a->qs, a->cfg->n_workers) != 0) {
+		snprintf(err, err_len, "RCU state for %u workers: out of memory", a->cfg->n_workers);
+		return -ENOMEM;
+	}
 
 	a->pool = rte_pktmbuf_pool_create("mbufs", a->cfg->mbufs, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
@@ -555,9 +711,13 @@ setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 		for (uint16_t q = 0; q < cp->rx_queues; q++, w++) {
 			struct dp_worker *wk;
 
-			wk = dp_worker_create(w, a->orgs->n_orgs, a->cfg->n_vendors, a->tables.orgs,
-					      a->tables.match, &a->cfg->worker, (int)rte_socket_id());
+			struct dp_gen *g = new_gen(a, &a->tables, a->orgs->n_orgs, NULL);
+
+			wk = g ? dp_worker_create(w, a->cfg->n_vendors, g, &a->cfg->worker,
+						  (int)rte_socket_id())
+			       : NULL;
 			if (wk == NULL) {
+				dp_gen_free(g);
 				snprintf(err, err_len,
 					 "worker %u: %s (flows.capacity %u, reassembly %u x %u bytes, "
 					 "learned.capacity %u: does dpdk.eal_args -m give enough?)",
@@ -566,8 +726,6 @@ setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 					 a->cfg->worker.learned_capacity);
 				return -rte_errno;
 			}
-			wk->servers = a->tables.servers;
-			wk->server_vendors = a->tables.server_vendors;
 			if (stamped) {
 				wk->ts_off = ts_off;
 				wk->ts_flag = ts_flag;
@@ -577,6 +735,9 @@ setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 			wk->clock = &coarse_clock;
 			wk->stop = &stop_flag;
 			wk->lossless = a->opt.pcap != NULL;
+			wk->qs = a->qs;
+			wk->qs_id = w;
+			rte_rcu_qsbr_thread_register(a->qs, w);
 			a->workers[w] = wk;
 			a->snap.worker_port[w] = (uint16_t)p;
 			a->snap.worker_queue[w] = q;
@@ -597,6 +758,9 @@ main(int argc, char **argv)
 	int rc, n, status = 1;
 
 	memset(&a, 0, sizeof(a));
+	/* At once: a SIGHUP before the control loop runs is a reload there,
+	 * never the default action (exit). */
+	signal(SIGHUP, on_hangup);
 	if (parse_opts(argc, argv, &a.opt))
 		return EXIT_CONFIG;
 	rc = ctl_config_load(a.opt.config, &a.cfg, err, sizeof(err));
@@ -709,8 +873,10 @@ out_workers:
 	dp_learned_fini(&a.learned);
 	ctl_clients_free(a.clients);
 	rte_mempool_free(a.pool);
+	rte_free(a.qs);
 out_tables:
 	ctl_tables_free(&a.tables);
+	dp_match_free(a.prev_match);
 	ctl_orgs_free(a.orgs);
 out_eal:
 	rte_eal_cleanup();

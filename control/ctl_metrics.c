@@ -314,6 +314,26 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	       "none was made.");
 	fprintf(f, "tapcensus_state_last_write_timestamp_seconds %" PRIu64 "\n",
 		v->snap->state_written);
+	family(f, "tapcensus_config_reloads_total", "counter",
+	       "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
+	       "running configuration stayed).");
+	fprintf(f, "tapcensus_config_reloads_total{result=\"ok\"} %" PRIu64 "\n",
+		v->snap->reloads_ok);
+	fprintf(f, "tapcensus_config_reloads_total{result=\"failed\"} %" PRIu64 "\n",
+		v->snap->reloads_failed);
+	family(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
+	       "Unix time of the last good configuration reload; 0: none since start.");
+	fprintf(f, "tapcensus_config_last_reload_success_timestamp_seconds %" PRIu64 "\n",
+		v->snap->reload_last);
+	family(f, "tapcensus_payload_streams_cut_total", "counter",
+	       "Payload-signature streams closed unscanned because two reloads replaced the "
+	       "database they were opened on.");
+	fprintf(f, "tapcensus_payload_streams_cut_total %" PRIu64 "\n", v->snap->total.streams_cut);
+	family(f, "tapcensus_client_events_stale_total", "counter",
+	       "Client sightings dropped at a reload: their organisation was removed, or they "
+	       "were two reloads old.");
+	fprintf(f, "tapcensus_client_events_stale_total %" PRIu64 "\n",
+		ctl_clients_stale(v->clients));
 	family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);

@@ -53,6 +53,21 @@ wstats_read(struct dp_wstats *dst, const struct dp_wstats *src)
 		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
 }
 
+/* dst += src, read while src's worker may still write it. */
+static void
+ctr_add(struct dp_org_ctr *dst, const struct dp_org_ctr *src)
+{
+	uint64_t seen = DP_CTR_READ(src->last_seen);
+
+	dst->sessions += DP_CTR_READ(src->sessions);
+	for (int d = 0; d < 2; d++) {
+		dst->pkts[d] += DP_CTR_READ(src->pkts[d]);
+		dst->bytes[d] += DP_CTR_READ(src->bytes[d]);
+	}
+	if (seen > dst->last_seen)
+		dst->last_seen = seen;
+}
+
 void
 ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 		     const uint16_t *port_ids)
@@ -68,18 +83,8 @@ ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 		wstats_read(&s->worker[w], &workers[w]->st);
 		for (size_t i = 0; i < sizeof(s->total) / sizeof(uint64_t); i++)
 			tot[i] += ws[i];
-		for (size_t i = 0; i < nctr; i++) {
-			const struct dp_org_ctr *c = &workers[w]->ctr[i];
-			uint64_t seen = DP_CTR_READ(c->last_seen);
-
-			s->ctr[i].sessions += DP_CTR_READ(c->sessions);
-			for (int d = 0; d < 2; d++) {
-				s->ctr[i].pkts[d] += DP_CTR_READ(c->pkts[d]);
-				s->ctr[i].bytes[d] += DP_CTR_READ(c->bytes[d]);
-			}
-			if (seen > s->ctr[i].last_seen)
-				s->ctr[i].last_seen = seen;
-		}
+		for (size_t i = 0; i < nctr; i++)
+			ctr_add(&s->ctr[i], &workers[w]->next->ctr[i]);
 	}
 	for (unsigned p = 0; p < s->n_ports; p++) {
 		struct rte_eth_stats st;
@@ -92,4 +97,35 @@ ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 		s->ports[p].ierrors = st.ierrors;
 		s->ports[p].rx_nombuf = st.rx_nombuf;
 	}
+}
+
+int
+ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
+		   struct dp_org_ctr *const *old, unsigned n_old)
+{
+	size_t per_org = (size_t)s->n_vendors * DP_SIG_COUNT, n = (size_t)n_orgs * per_org;
+	struct dp_org_ctr *base = calloc(n, sizeof(*base)), *ctr = calloc(n, sizeof(*ctr));
+
+	if (base == NULL || ctr == NULL) {
+		free(base);
+		free(ctr);
+		return -ENOMEM;
+	}
+	for (unsigned o = 0; o < s->n_orgs; o++) {
+		if (map[o] == UINT32_MAX)
+			continue;
+		for (size_t i = 0; i < per_org; i++) {
+			struct dp_org_ctr *dst = &base[map[o] * per_org + i];
+
+			ctr_add(dst, &s->base_ctr[o * per_org + i]);
+			for (unsigned w = 0; w < n_old; w++)
+				ctr_add(dst, &old[w][o * per_org + i]);
+		}
+	}
+	free(s->base_ctr);
+	free(s->ctr);
+	s->base_ctr = base;
+	s->ctr = ctr;
+	s->n_orgs = n_orgs;
+	return 0;
 }

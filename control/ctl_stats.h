@@ -35,6 +35,9 @@ struct ctl_snapshot {
 	/* The state file, kept by the control thread. */
 	uint64_t state_writes_ok, state_writes_failed;
 	uint64_t state_written; /* unix time of the last good write, 0 after a failure */
+	/* Configuration reloads, kept by the control thread. */
+	uint64_t reloads_ok, reloads_failed;
+	uint64_t reload_last;   /* unix time of the last good reload, 0: none */
 };
 
 /* 0 or -ENOMEM. */
@@ -42,9 +45,18 @@ int ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_por
 		      unsigned n_orgs, unsigned n_vendors);
 void ctl_snapshot_fini(struct ctl_snapshot *s);
 
-/* port_ids[i] is the ethdev id of ports[i]; worker w reads port_index[w]. */
+/* port_ids[i] is the ethdev id of ports[i]; worker w reads port_index[w].
+ * Organisation counters are read from each worker's published generation:
+ * call it only when every worker has adopted that (outside a reload). */
 void ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 			  const uint16_t *port_ids);
+
+/* After a reload: the base counters become base + the replaced
+ * generations' counters (old[w], n_old of them, in the running index
+ * space), carried to the new organisation table by map (old index -> new,
+ * UINT32_MAX: gone, dropped).  0 or -ENOMEM (s unchanged). */
+int ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
+		       struct dp_org_ctr *const *old, unsigned n_old);
 
 static inline const struct dp_org_ctr *
 ctl_snapshot_ctr(const struct ctl_snapshot *s, uint32_t org, unsigned vendor, unsigned sig)

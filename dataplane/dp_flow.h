@@ -76,6 +76,8 @@ struct dp_flow {
 	uint8_t c_base_known;
 	uint8_t s_base_known;
 	uint8_t fin;      /* bit per enum dp_dir: FIN seen */
+	uint16_t gen;       /* the worker generation org was looked up in */
+	uint16_t hs_gen[2]; /* the generation whose database each stream runs on */
 };
 
 struct dp_flow_stats {

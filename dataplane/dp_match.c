@@ -144,6 +144,18 @@ dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out)
 	return hs_clone_scratch(m->proto, out) == HS_SUCCESS ? 0 : -ENOMEM;
 }
 
+int
+dp_match_scratch_fit(const struct dp_match *m, hs_scratch_t **s)
+{
+	if (m == NULL)
+		return 0;
+	if (m->db != NULL && hs_alloc_scratch(m->db, s) != HS_SUCCESS)
+		return -ENOMEM;
+	if (m->sdb != NULL && hs_alloc_scratch(m->sdb, s) != HS_SUCCESS)
+		return -ENOMEM;
+	return 0;
+}
+
 struct match_ctx {
 	const struct dp_match *m;
 	uint64_t vendors;

@@ -48,6 +48,11 @@ void dp_match_free(struct dp_match *m);
 /* The prototype scratch owned by m; clone it for each worker. */
 int dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out);
 
+/* Grows *s (allocated when NULL) to fit m's databases too, so that one
+ * scratch serves two generations of them.  0 or -ENOMEM; *s unchanged
+ * when m has none. */
+int dp_match_scratch_fit(const struct dp_match *m, hs_scratch_t **s);
+
 /* Is there a payload database (any payload signature)? */
 int dp_match_has_payload(const struct dp_match *m);
 

@@ -56,22 +56,61 @@ release_flow(void *ctx, struct dp_flow *f)
 	close_stream(w, f, 1);
 }
 
-struct dp_worker *
-dp_worker_create(unsigned id, unsigned n_orgs, unsigned n_vendors, const struct dp_orgs *orgs,
-		 const struct dp_match *match, const struct dp_worker_cfg *cfg, int socket)
+struct dp_gen *
+dp_gen_create(uint16_t id, const struct dp_orgs *orgs, const struct dp_match *match,
+	      const struct dp_orgs *servers, const uint64_t *server_vendors, unsigned n_orgs,
+	      unsigned n_vendors, const struct dp_match *prev, int socket)
 {
 	size_t nctr = (size_t)n_orgs * n_vendors * DP_SIG_COUNT;
+	struct dp_gen *g = rte_zmalloc_socket("dp_gen", sizeof(*g), RTE_CACHE_LINE_SIZE, socket);
+
+	if (g == NULL)
+		goto err_nomem;
+	g->ctr = rte_zmalloc_socket("dp_ctr", nctr * sizeof(*g->ctr), RTE_CACHE_LINE_SIZE, socket);
+	if (g->ctr == NULL || dp_match_scratch_fit(match, &g->scratch) ||
+	    dp_match_scratch_fit(prev, &g->scratch))
+		goto err_nomem;
+	g->orgs = orgs;
+	g->match = match;
+	g->servers = servers;
+	g->server_vendors = server_vendors;
+	g->n_orgs = n_orgs;
+	g->id = id;
+	return g;
+
+err_nomem:
+	dp_gen_free(g);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+dp_gen_free(struct dp_gen *g)
+{
+	if (g == NULL)
+		return;
+	if (g->scratch != NULL)
+		hs_free_scratch(g->scratch);
+	rte_free(g->ctr);
+	rte_free(g);
+}
+
+struct dp_worker *
+dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
+		 const struct dp_worker_cfg *cfg, int socket)
+{
 	struct dp_worker *w;
 	char name[RTE_RING_NAMESIZE];
 	int rc;
 
+	if (gen == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		goto err_nomem;
 	w->ts_off = -1;
-	w->ctr = rte_zmalloc_socket("dp_ctr", nctr * sizeof(*w->ctr), RTE_CACHE_LINE_SIZE, socket);
-	if (w->ctr == NULL)
-		goto err_nomem;
 	snprintf(name, sizeof(name), "dp_events%u", id);
 	w->events = rte_ring_create_elem(name, sizeof(struct dp_client_event), DP_EVENT_RING,
 					 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -94,23 +133,24 @@ dp_worker_create(unsigned id, unsigned n_orgs, unsigned n_vendors, const struct 
 		rte_errno = -rc;
 		goto err_free;
 	}
-	if (dp_match_scratch_clone(match, &w->scratch))
-		goto err_nomem;
 	w->quic = dp_quic_create();
 	if (w->quic == NULL)
 		goto err_nomem;
 	w->learned_max_ttl = cfg->learned_max_ttl;
-	w->stream_bytes = dp_match_has_payload(match) ? cfg->stream_bytes : 0;
-	w->orgs = orgs;
-	w->match = match;
-	w->n_orgs = n_orgs;
+	w->stream_cfg = cfg->stream_bytes;
 	w->n_vendors = n_vendors;
+	w->next = gen;
+	dp_worker_adopt(w);
+	w->prev_match = NULL;
 	return w;
 
 err_nomem:
 	rte_errno = ENOMEM;
 err_free:
+	/* Before w->next is set: gen stays the caller's. */
+	rc = rte_errno;
 	dp_worker_free(w);
+	rte_errno = rc;
 	return NULL;
 }
 
@@ -122,16 +162,45 @@ dp_worker_free(struct dp_worker *w)
 	/* Flows first: closing their payload streams uses the scratch. */
 	if (w->flows.h != NULL)
 		dp_flow_table_fini(&w->flows);
-	if (w->scratch != NULL)
-		hs_free_scratch(w->scratch);
+	dp_gen_free(w->next);
 	dp_quic_free(w->quic);
 	dp_reasm_pool_fini(&w->reasm);
 	dp_learned_fini(&w->learned);
 	rte_ring_free(w->events);
 	rte_ring_free(w->learn_out);
 	rte_ring_free(w->learn_in);
-	rte_free(w->ctr);
 	rte_free(w);
+}
+
+struct dp_gen *
+dp_worker_publish(struct dp_worker *w, struct dp_gen *g)
+{
+	struct dp_gen *old = w->next;
+
+	__atomic_store_n(&w->next, g, __ATOMIC_RELEASE);
+	return old;
+}
+
+void
+dp_worker_adopt(struct dp_worker *w)
+{
+	struct dp_gen *g = __atomic_load_n(&w->next, __ATOMIC_ACQUIRE);
+
+	if (g == w->cur)
+		return;
+	w->prev_match = w->match;
+	w->prev_gen = w->gen;
+	w->cur = g;
+	w->orgs = g->orgs;
+	w->match = g->match;
+	w->servers = g->servers;
+	w->server_vendors = g->server_vendors;
+	w->scratch = g->scratch;
+	w->ctr = g->ctr;
+	w->n_orgs = g->n_orgs;
+	w->gen = g->id;
+	w->stream_bytes = dp_match_has_payload(g->match) ? w->stream_cfg : 0;
+	DP_CTR_ADD(w->st.reloads, 1);
 }
 
 /* ---- Counting a vendor's flow ---- */
@@ -155,7 +224,7 @@ static void
 report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
 {
 	struct dp_client_event ev = {.org = f->org, .vendor = (uint8_t)vendor,
-				     .family = f->key.family};
+				     .family = f->key.family, .gen = f->gen};
 
 	memcpy(ev.addr, dp_flow_client(f), 16);
 	put_event(w, w->events, &ev, sizeof(ev), &w->st.client_events_lost);
@@ -598,14 +667,27 @@ static uint64_t
 scan_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const struct dp_pkt *p)
 {
 	uint32_t n = RTE_MIN(p->payload_len, w->stream_bytes - f->scanned[d]);
+	const struct dp_match *m = w->match;
 	uint64_t vendors = 0;
 
-	if (f->hs[d] == NULL && (f->hs[d] = dp_match_stream_open(w->match)) == NULL) {
-		f->scanned[d] = UINT32_MAX; /* no memory for the stream */
-		DP_CTR_ADD(w->st.stream_failed, 1);
-		return 0;
+	if (f->hs[d] == NULL) {
+		if ((f->hs[d] = dp_match_stream_open(m)) == NULL) {
+			f->scanned[d] = UINT32_MAX; /* no memory for the stream */
+			DP_CTR_ADD(w->st.stream_failed, 1);
+			return 0;
+		}
+		f->hs_gen[d] = w->gen;
+	} else if (unlikely(f->hs_gen[d] != w->gen)) {
+		/* Opened before a reload: its database is the previous
+		 * generation's, or already freed. */
+		if (f->hs_gen[d] != w->prev_gen || w->prev_match == NULL) {
+			close_stream(w, f, d);
+			DP_CTR_ADD(w->st.streams_cut, 1);
+			return 0;
+		}
+		m = w->prev_match;
 	}
-	if (dp_match_stream_scan(w->match, f->hs[d], w->scratch, p->payload, n, &vendors) != 0) {
+	if (dp_match_stream_scan(m, f->hs[d], w->scratch, p->payload, n, &vendors) != 0) {
 		DP_CTR_ADD(w->st.stream_failed, 1);
 		vendors = 0;
 	}
@@ -655,8 +737,12 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	}
 	f->pkts[dir]++;
 	f->bytes[dir] += wire_len;
-	if (created) {
+	if (unlikely(f->gen != w->gen) || created) {
+		/* New, or its organisation is from before a reload. */
 		f->org = dp_orgs_lookup(w->orgs, f->key.family, dp_flow_client(f));
+		f->gen = w->gen;
+	}
+	if (created) {
 		if (decide_by_server(w, f)) {
 			r = DP_OUT_VENDOR;
 			goto end;
@@ -782,6 +868,8 @@ dp_worker_loop(void *arg)
 	struct dp_worker *w = arg;
 	struct rte_mbuf *b[DP_BURST];
 
+	if (w->qs != NULL)
+		rte_rcu_qsbr_thread_online(w->qs, w->qs_id);
 	if (w->ts_off < 0)
 		w->now = (uint32_t)*w->clock;
 	w->sweep_step = RTE_MAX(rte_get_tsc_hz() * SWEEP_BUSY / w->flows.n_slots, (uint64_t)1);
@@ -791,6 +879,10 @@ dp_worker_loop(void *arg)
 		uint64_t t0, bytes = 0;
 		uint16_t i;
 
+		/* Between bursts the worker holds no table: a quiescent state. */
+		if (w->qs != NULL)
+			rte_rcu_qsbr_quiescent(w->qs, w->qs_id);
+		dp_worker_adopt(w);
 		dp_worker_learn_apply(w, LEARN_APPLY_BUDGET);
 		if (n == 0) {
 			if (w->ts_off < 0)
@@ -821,5 +913,7 @@ dp_worker_loop(void *arg)
 		DP_CTR_ADD(w->st.busy_pkts, n);
 		DP_CTR_ADD(w->st.busy_cycles, rte_rdtsc() - t0);
 	}
+	if (w->qs != NULL)
+		rte_rcu_qsbr_thread_offline(w->qs, w->qs_id);
 	return 0;
 }

@@ -106,7 +106,7 @@ main(int argc, char **argv)
 	orgs = dp_orgs_create("borgs", &sz, 0);
 	if (orgs == NULL || dp_match_compile(pats, 1, &m, err, sizeof(err), &idx))
 		return 1;
-	w = dp_worker_create(0, 1, 1, orgs, m, &cfg, 0);
+	w = dp_worker_create(0, 1, dp_gen_create(1, orgs, m, NULL, NULL, 1, 1, NULL, 0), &cfg, 0);
 	if (w == NULL) {
 		fprintf(stderr, "bench_flows: worker: %s\n", rte_strerror(rte_errno));
 		return 1;

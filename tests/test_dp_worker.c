@@ -76,13 +76,14 @@ static const struct dp_worker_cfg wcfg = {
 static struct dp_worker *
 new_worker_cfg(unsigned id, const struct dp_worker_cfg *cfg)
 {
-	struct dp_worker *w = dp_worker_create(id, 3, 2, orgs, match, cfg, 0);
+	struct dp_gen *g = dp_gen_create(1, orgs, match, servers, server_vendors, 3, 2, NULL, 0);
+	struct dp_worker *w;
 
+	assert_non_null(g);
+	w = dp_worker_create(id, 2, g, cfg, 0);
 	assert_non_null(w);
 	w->clock = &clock_s;
 	w->stop = &stop;
-	w->servers = servers;
-	w->server_vendors = server_vendors;
 	return w;
 }
 

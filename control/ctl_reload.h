@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_reload.h - a configuration reload (SIGHUP, POST /-/reload): the
+ * configuration file read again, checked against the running one, and the
+ * reloadable tables rebuilt off the hot path, ready to hand to workers.
+ *
+ * What a reload may change: the organisation table (file and content), each
+ * vendor's domains, regexes, payload signatures and server prefixes, the
+ * exported-organisation cap, the state interval, and the web configuration.
+ * Everything else (DPDK, ports, cores, table sizes, the listener, the
+ * state directory, the prefilter's ports, and the vendors' names and
+ * order, on which counters and learned addresses are indexed) needs a
+ * restart: a reload that changes it is refused, and the running
+ * configuration stays.
+ *
+ * Organisations are matched by org_id: org_map[i] is the new index of the
+ * running table's organisation i, or CTL_RELOAD_GONE when the new table no
+ * longer has it (its counters and clients are then no longer exported).
+ *
+ * Errors: ctl_reload_load and ctl_reload_build return 0 or a negative
+ * errno with "FILE:LINE: FIELD: reason" (or "FILE: FIELD: reason") in err;
+ * on error nothing is left to free but what ctl_reload_free frees.
+ */
+#ifndef CTL_RELOAD_H
+#define CTL_RELOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctl_config.h"
+#include "ctl_orgs.h"
+#include "ctl_tables.h"
+
+#define CTL_RELOAD_GONE UINT32_MAX
+
+struct ctl_reload {
+	struct ctl_config *cfg;
+	struct ctl_orgs *orgs;
+	struct ctl_tables tables;
+	uint32_t *org_map; /* [running n_orgs] */
+	unsigned n_map;
+	unsigned gone;     /* running organisations the new table lacks */
+	unsigned added;    /* new organisations */
+};
+
+/* Reads and checks the configuration file at path (as at start). */
+int ctl_reload_load(const char *path, struct ctl_reload *r, char *err, size_t err_len);
+
+/* Refuses changes a reload cannot make, then loads the organisation table
+ * and builds the tables (LPM, Hyperscan) and the organisation map. */
+int ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
+		     const struct ctl_orgs *running_orgs, int socket, char *err, size_t err_len);
+
+/* Frees what r still holds (the caller takes parts by setting them NULL). */
+void ctl_reload_free(struct ctl_reload *r);
+
+#endif
