@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -8,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_config.h>
 #include <yaml.h>
 
+#include "ctl_orgs.h"
 #include "dp_types.h"
 
 struct cfg_ctx {
@@ -555,13 +558,91 @@ parse_flows(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 	return 0;
 }
 
+/* A bcrypt hash as crypt(3) writes it: $2a$, $2b$ or $2y$, a two-digit
+ * cost from 04 to 31, and 53 characters of its base-64 alphabet. */
+static bool
+valid_bcrypt(const char *h)
+{
+	if (strlen(h) != CTL_BCRYPT_LEN || h[0] != '$' || h[1] != '2' ||
+	    strchr("aby", h[2]) == NULL || h[3] != '$' || !isdigit((unsigned char)h[4]) ||
+	    !isdigit((unsigned char)h[5]) || h[6] != '$')
+		return false;
+	if ((h[4] - '0') * 10 + (h[5] - '0') < 4 || (h[4] - '0') * 10 + (h[5] - '0') > 31)
+		return false;
+	for (const char *p = h + 7; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '/')
+			return false;
+	return true;
+}
+
+/* web: the listener's TLS and basic-auth users, with the keys of the
+ * Prometheus exporter-toolkit web configuration. */
+static int
+parse_web(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
+{
+	static const char *const wkeys[] = {"tls_server_config", "basic_auth_users", NULL};
+	static const char *const tkeys[] = {"cert_file", "key_file", NULL};
+	yaml_node_t *n, *t, *v, *u;
+	int rc;
+
+	if ((rc = section(x, root, "web", wkeys, &n)) || n == NULL)
+		return rc;
+	if ((rc = section(x, n, "tls_server_config", tkeys, &t)))
+		return rc;
+	if (t != NULL) {
+		static const char *const f[2] = {"web.tls_server_config.cert_file",
+						 "web.tls_server_config.key_file"};
+		char *out[2] = {c->tls_cert, c->tls_key};
+
+		for (int i = 0; i < 2; i++) {
+			if ((v = map_get(x, t, tkeys[i])) == NULL)
+				return cfg_err(x, t, f[i], "missing");
+			if ((rc = get_path(x, v, f[i], out[i])))
+				return rc;
+			if (access(out[i], R_OK) != 0)
+				return cfg_err(x, v, f[i], "%s: %s", out[i], strerror(errno));
+		}
+	}
+	if ((u = map_get(x, n, "basic_auth_users")) == NULL)
+		return 0;
+	if ((rc = want_type(x, u, YAML_MAPPING_NODE, "web.basic_auth_users")))
+		return rc;
+	for (yaml_node_pair_t *p = u->data.mapping.pairs.start; p < u->data.mapping.pairs.top; p++) {
+		struct ctl_user *cu = &c->users[c->n_users];
+		char field[CTL_NAME_LEN + 32];
+
+		if (c->n_users == CTL_MAX_USERS)
+			return cfg_err(x, node(x, p->key), "web.basic_auth_users", "more than %d users",
+				       CTL_MAX_USERS);
+		if ((rc = get_str(x, node(x, p->key), "web.basic_auth_users", cu->name,
+				  sizeof(cu->name))))
+			return rc;
+		if (strchr(cu->name, ':') != NULL)
+			return cfg_err(x, node(x, p->key), "web.basic_auth_users",
+				       "'%s': a user name cannot hold ':' (RFC 7617)", cu->name);
+		fieldf(field, sizeof(field), "web.basic_auth_users.%s", cu->name);
+		v = node(x, p->value);
+		if ((rc = want_type(x, v, YAML_SCALAR_NODE, field)))
+			return rc;
+		if (!valid_bcrypt((const char *)v->data.scalar.value))
+			return cfg_err(x, v, field, "not a bcrypt hash ($2y$ or $2b$, cost 04-31, "
+						    "60 characters; htpasswd -nBC 10 USER makes one)");
+		memcpy(cu->hash, v->data.scalar.value, CTL_BCRYPT_LEN + 1);
+		for (unsigned i = 0; i < c->n_users; i++)
+			if (strcmp(c->users[i].name, cu->name) == 0)
+				return cfg_err(x, node(x, p->key), field, "listed twice");
+		c->n_users++;
+	}
+	return 0;
+}
+
 static int
 parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 {
 	static const char *const keys[] = {"dpdk",    "metrics", "organisations", "prefilter",
 					   "clients", "flows",   "learned",       "vendors",
-					   "persistence", NULL};
-	static const char *const mkeys[] = {"listen", "port", NULL};
+					   "persistence", "web", NULL};
+	static const char *const mkeys[] = {"listen", "port", "max_orgs", NULL};
 	static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
 	static const char *const ckeys[] = {"capacity", "ipv6_prefix", NULL};
 	static const char *const skeys[] = {"dir", "interval", NULL};
@@ -588,7 +669,14 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 				return rc;
 			c->listen_port = (uint16_t)u;
 		}
+		if ((v = map_get(x, n, "max_orgs")) != NULL) {
+			if ((rc = get_uint(x, v, "metrics.max_orgs", 0, CTL_ORGS_MAX, &u)))
+				return rc;
+			c->max_orgs = (unsigned)u;
+		}
 	}
+	if ((rc = parse_web(x, root, c)))
+		return rc;
 
 	if ((n = map_get(x, root, "organisations")) == NULL)
 		return cfg_err(x, root, "organisations", "missing");

@@ -24,6 +24,14 @@
 #define CTL_MAX_EAL_ARGS 64
 #define CTL_MAX_L4_PORTS 64
 #define CTL_NAME_LEN 64
+#define CTL_MAX_USERS 32
+#define CTL_BCRYPT_LEN 60
+
+/* A basic-auth user: the name and its bcrypt hash ($2a$, $2b$ or $2y$). */
+struct ctl_user {
+	char name[CTL_NAME_LEN];
+	char hash[CTL_BCRYPT_LEN + 1];
+};
 
 struct ctl_vendor {
 	char name[CTL_NAME_LEN];
@@ -62,6 +70,12 @@ struct ctl_config {
 	uint16_t rx_desc;
 	char listen_addr[64];
 	uint16_t listen_port;
+	unsigned max_orgs;         /* organisations exported one by one; 0: all */
+	/* web: (exporter-toolkit's web configuration keys) */
+	char tls_cert[PATH_MAX];   /* tls_server_config.cert_file; empty: plain HTTP */
+	char tls_key[PATH_MAX];    /* tls_server_config.key_file */
+	struct ctl_user users[CTL_MAX_USERS]; /* basic_auth_users */
+	unsigned n_users;
 	char orgs_path[PATH_MAX];
 	unsigned client_capacity; /* distinct (org, vendor, client) kept */
 	unsigned client_v6_prefix; /* IPv6 clients counted by this prefix */

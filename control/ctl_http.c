@@ -2,23 +2,53 @@
 #include "ctl_http.h"
 
 #include <arpa/inet.h>
+#include <crypt.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "ctl_api.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define JSON_TYPE "application/json"
+#define REALM "tapcensus"
+#define RELOAD_WAIT_S 60
+#define MAX_PEM (1u << 20)
+
+enum reload_state { RELOAD_IDLE, RELOAD_WANTED, RELOAD_RUNNING, RELOAD_DONE };
 
 struct ctl_http {
 	struct MHD_Daemon *d;
 	pthread_mutex_t lock;
+	pthread_cond_t cond;
 	char *body;
 	size_t len;
 	uint16_t port;
+	bool loopback;
+	char *tls_cert, *tls_key;
+	struct ctl_user users[CTL_MAX_USERS];
+	unsigned n_users;
+	/* Per user: SHA-256 of the last password bcrypt accepted. */
+	unsigned char verified[CTL_MAX_USERS][SHA256_DIGEST_LENGTH];
+	bool has_verified[CTL_MAX_USERS];
+	enum reload_state reload;
+	bool reload_waiting;
+	int reload_rc;
+	char reload_msg[1024];
+};
+
+/* A request's state across libmicrohttpd's calls: whether a body came. */
+struct req {
+	bool body;
 };
 
 static enum MHD_Result
@@ -37,71 +67,333 @@ reply(struct MHD_Connection *c, unsigned status, const char *type, const char *b
 }
 
 static enum MHD_Result
+reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	return reply(c, status, "text/plain", text, strlen(text));
+}
+
+/* Is (user, password) one of the configured users?  bcrypt (crypt_r) on
+ * the first sight of a password, its SHA-256 compared after that. */
+static bool
+authorised(struct ctl_http *h, const char *user, const char *pass)
+{
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	struct crypt_data *cd;
+	char hash[CTL_BCRYPT_LEN + 1];
+	bool ok = false;
+	unsigned i;
+
+	SHA256((const unsigned char *)pass, strlen(pass), digest);
+	pthread_mutex_lock(&h->lock);
+	for (i = 0; i < h->n_users && strcmp(h->users[i].name, user) != 0; i++)
+		;
+	if (i == h->n_users) {
+		pthread_mutex_unlock(&h->lock);
+		return false;
+	}
+	if (h->has_verified[i] && CRYPTO_memcmp(h->verified[i], digest, sizeof(digest)) == 0) {
+		pthread_mutex_unlock(&h->lock);
+		return true;
+	}
+	memcpy(hash, h->users[i].hash, sizeof(hash));
+	pthread_mutex_unlock(&h->lock);
+
+	cd = calloc(1, sizeof(*cd)); /* 32 KiB: not on a connection thread's stack */
+	if (cd != NULL) {
+		const char *out = crypt_r(pass, hash, cd);
+
+		ok = out != NULL && out[0] == '$' && CRYPTO_memcmp(out, hash, sizeof(hash)) == 0;
+		free(cd);
+	}
+	if (ok) {
+		pthread_mutex_lock(&h->lock);
+		/* The users may have been replaced meanwhile: match by name. */
+		for (i = 0; i < h->n_users; i++)
+			if (strcmp(h->users[i].name, user) == 0 &&
+			    strcmp(h->users[i].hash, hash) == 0) {
+				memcpy(h->verified[i], digest, sizeof(digest));
+				h->has_verified[i] = true;
+			}
+		pthread_mutex_unlock(&h->lock);
+	}
+	OPENSSL_cleanse(digest, sizeof(digest));
+	return ok;
+}
+
+/* 0 when the request may go on; else the reply already queued. */
+static int
+check_auth(struct ctl_http *h, struct MHD_Connection *c, enum MHD_Result *rc)
+{
+	struct MHD_Response *r;
+	char *pass = NULL, *user;
+	bool need, ok;
+
+	pthread_mutex_lock(&h->lock);
+	need = h->n_users > 0;
+	pthread_mutex_unlock(&h->lock);
+	if (!need)
+		return 0;
+	user = MHD_basic_auth_get_username_password(c, &pass);
+	ok = user != NULL && pass != NULL && authorised(h, user, pass);
+	if (pass != NULL) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	if (user != NULL)
+		MHD_free(user);
+	if (ok)
+		return 0;
+	r = MHD_create_response_from_buffer(13, (void *)"unauthorised\n", MHD_RESPMEM_PERSISTENT);
+	*rc = r ? MHD_queue_basic_auth_fail_response(c, REALM, r) : MHD_NO;
+	if (r)
+		MHD_destroy_response(r);
+	return -EACCES;
+}
+
+/* Hands the reload to the control thread and waits for its result. */
+static enum MHD_Result
+do_reload(struct ctl_http *h, struct MHD_Connection *c)
+{
+	struct timespec until;
+	enum MHD_Result rc;
+	char msg[sizeof(h->reload_msg) + 1];
+	int r = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += RELOAD_WAIT_S;
+	pthread_mutex_lock(&h->lock);
+	if (!h->loopback && h->n_users == 0) {
+		pthread_mutex_unlock(&h->lock);
+		return reply_text(c, MHD_HTTP_FORBIDDEN,
+				  "reload needs web.basic_auth_users when the listener is not a "
+				  "loopback address\n");
+	}
+	if (h->reload != RELOAD_IDLE) {
+		pthread_mutex_unlock(&h->lock);
+		return reply_text(c, MHD_HTTP_CONFLICT, "a reload is already under way\n");
+	}
+	h->reload = RELOAD_WANTED;
+	h->reload_waiting = true;
+	while (h->reload != RELOAD_DONE && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&h->cond, &h->lock, &until);
+	h->reload_waiting = false;
+	if (h->reload != RELOAD_DONE) {
+		/* Not taken up (the control thread is stopping), or still running:
+		 * the control thread resets the state when it is done. */
+		if (h->reload == RELOAD_WANTED)
+			h->reload = RELOAD_IDLE;
+		pthread_mutex_unlock(&h->lock);
+		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "reload did not finish in time\n");
+	}
+	snprintf(msg, sizeof(msg), "%s\n", h->reload_msg);
+	r = h->reload_rc;
+	h->reload = RELOAD_IDLE;
+	pthread_mutex_unlock(&h->lock);
+	rc = reply_text(c, r == 0 ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST, msg);
+	return rc;
+}
+
+/* GET /api/v1/orgs[/ID] from the published table. */
+static enum MHD_Result
+serve_api(struct MHD_Connection *c, const char *id)
+{
+	const struct ctl_api_table *t;
+	const struct ctl_api_org *o = NULL;
+	enum MHD_Result rc;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	t = ctl_api_acquire();
+	if (t != NULL && id == NULL)
+		ctl_api_json_orgs(f, t);
+	else if (t != NULL && (o = ctl_api_find(t, id)) != NULL) {
+		ctl_api_json_org(f, t, o);
+		fputc('\n', f);
+	}
+	ctl_api_release();
+	if (fclose(f) != 0) {
+		free(buf);
+		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	}
+	if (t == NULL)
+		rc = reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, JSON_TYPE,
+			   "{\"error\":\"not ready\"}\n", 22);
+	else if (id != NULL && o == NULL)
+		rc = reply(c, MHD_HTTP_NOT_FOUND, JSON_TYPE,
+			   "{\"error\":\"no sessions from that organisation, or no such "
+			   "organisation\"}\n", 73);
+	else
+		rc = reply(c, MHD_HTTP_OK, JSON_TYPE, buf, len);
+	free(buf);
+	return rc;
+}
+
+static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	   const char *version, const char *upload, size_t *upload_size, void **state)
 {
-	static const char index_page[] = "tapcensus: metrics at /metrics\n";
+	static const char index_page[] =
+		"tapcensus: /metrics (Prometheus), /api/v1/orgs and /api/v1/orgs/ID (JSON), "
+		"POST /-/reload\n";
+	static const char org_prefix[] = "/api/v1/orgs/";
 	struct ctl_http *h = cls;
-	enum MHD_Result rc;
+	struct req *rq = *state;
+	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	enum MHD_Result rc = MHD_NO;
 
 	(void)version;
 	(void)upload;
-	(void)state;
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n", 19);
-	if (*upload_size != 0)
-		return reply(c, MHD_HTTP_BAD_REQUEST, "text/plain", "no body expected\n", 17);
+	if (rq == NULL) { /* headers only so far */
+		if ((rq = calloc(1, sizeof(*rq))) == NULL)
+			return MHD_NO;
+		*state = rq;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) { /* no route takes a body: read and drop it */
+		rq->body = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (check_auth(h, c, &rc) != 0)
+		return rc;
+	if (rq->body)
+		return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "no body expected\n");
+	if (strcmp(url, "/-/reload") == 0)
+		return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0
+			       ? do_reload(h, c)
+			       : reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST\n");
+	if (!get)
+		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
 	if (strcmp(url, "/") == 0)
 		return reply(c, MHD_HTTP_OK, "text/plain", index_page, sizeof(index_page) - 1);
+	if (strcmp(url, "/api/v1/orgs") == 0)
+		return serve_api(c, NULL);
+	if (strncmp(url, org_prefix, sizeof(org_prefix) - 1) == 0 &&
+	    url[sizeof(org_prefix) - 1] != '\0')
+		return serve_api(c, url + sizeof(org_prefix) - 1);
 	if (strcmp(url, "/metrics") != 0)
-		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10);
+		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	pthread_mutex_lock(&h->lock);
 	rc = reply(c, MHD_HTTP_OK, CONTENT_TYPE, h->body ? h->body : "", h->body ? h->len : 0);
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }
 
-struct ctl_http *
-ctl_http_start(const char *addr, uint16_t port, char *err, size_t err_len)
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **state,
+	     enum MHD_RequestTerminationCode why)
 {
-	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
-	struct ctl_http *h;
-	const union MHD_DaemonInfo *info;
+	(void)cls;
+	(void)c;
+	(void)why;
+	free(*state);
+	*state = NULL;
+}
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-		flags |= MHD_USE_IPv6;
-	} else {
-		snprintf(err, err_len, "metrics.listen: '%s' is not an IPv4 or IPv6 address", addr);
+/* A PEM file whole, NUL-terminated, or NULL with err set. */
+static char *
+read_pem(const char *path, const char *field, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(err, err_len, " %s: %s: %s", field, path, strerror(errno));
 		return NULL;
 	}
+	buf = malloc(MAX_PEM + 1);
+	n = buf ? fread(buf, 1, MAX_PEM + 1, f) : 0;
+	fclose(f);
+	if (buf == NULL || n == 0 || n > MAX_PEM) {
+		snprintf(err, err_len, " %s: %s: empty, unreadable or over 1 MiB", field, path);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+http_free(struct ctl_http *h)
+{
+	if (h->tls_key != NULL) {
+		OPENSSL_cleanse(h->tls_key, strlen(h->tls_key));
+		free(h->tls_key);
+	}
+	free(h->tls_cert);
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->lock);
+	free(h->body);
+	free(h);
+}
+
+struct ctl_http *
+ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
+{
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	struct ctl_http *h;
+	const union MHD_DaemonInfo *info;
+	bool tls = o->tls_cert != NULL && o->tls_cert[0] != '\0';
+
+	memset(&ss, 0, sizeof(ss));
 	h = calloc(1, sizeof(*h));
 	if (h == NULL) {
-		snprintf(err, err_len, "out of memory");
+		snprintf(err, err_len, " out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&h->lock, NULL);
-	h->d = MHD_start_daemon(flags, port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
-				MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				8u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_END);
+	pthread_cond_init(&h->cond, NULL);
+	if (inet_pton(AF_INET, o->addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(o->port);
+		h->loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, o->addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(o->port);
+		flags |= MHD_USE_IPv6;
+		h->loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+	} else {
+		snprintf(err, err_len, " metrics.listen: '%s' is not an IPv4 or IPv6 address",
+			 o->addr);
+		goto err_free;
+	}
+	ctl_http_set_users(h, o->users, o->n_users);
+	if (tls) {
+		h->tls_cert = read_pem(o->tls_cert, "web.tls_server_config.cert_file", err, err_len);
+		h->tls_key = h->tls_cert ? read_pem(o->tls_key, "web.tls_server_config.key_file",
+						    err, err_len)
+					 : NULL;
+		if (h->tls_key == NULL)
+			goto err_free;
+		flags |= MHD_USE_TLS;
+	}
+	h->d = MHD_start_daemon(
+		flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_LIMIT, 64u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 8u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_HTTPS_MEM_CERT,
+		tls ? h->tls_cert : NULL, MHD_OPTION_HTTPS_MEM_KEY, tls ? h->tls_key : NULL,
+		MHD_OPTION_END);
 	if (h->d == NULL) {
-		snprintf(err, err_len, "metrics: cannot listen on %s port %u (in use, or no such "
-				       "address here)",
-			 addr, port);
-		pthread_mutex_destroy(&h->lock);
-		free(h);
-		return NULL;
+		snprintf(err, err_len, " metrics: cannot listen on %s port %u (in use, no such "
+				       "address here%s)",
+			 o->addr, o->port, tls ? ", or a certificate and key that do not load" : "");
+		goto err_free;
 	}
 	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
-	h->port = info ? info->port : port;
+	h->port = info ? info->port : o->port;
 	return h;
+
+err_free:
+	http_free(h);
+	return NULL;
 }
 
 uint16_t
@@ -124,12 +416,56 @@ ctl_http_publish(struct ctl_http *h, char *buf, size_t len)
 }
 
 void
+ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n)
+{
+	pthread_mutex_lock(&h->lock);
+	h->n_users = n < CTL_MAX_USERS ? n : CTL_MAX_USERS;
+	memcpy(h->users, users, h->n_users * sizeof(*users));
+	memset(h->has_verified, 0, sizeof(h->has_verified));
+	pthread_mutex_unlock(&h->lock);
+}
+
+bool
+ctl_http_reload_wanted(struct ctl_http *h)
+{
+	bool wanted;
+
+	if (h == NULL)
+		return false;
+	pthread_mutex_lock(&h->lock);
+	wanted = h->reload == RELOAD_WANTED;
+	if (wanted)
+		h->reload = RELOAD_RUNNING;
+	pthread_mutex_unlock(&h->lock);
+	return wanted;
+}
+
+void
+ctl_http_reload_done(struct ctl_http *h, int rc, const char *msg)
+{
+	pthread_mutex_lock(&h->lock);
+	h->reload_rc = rc;
+	snprintf(h->reload_msg, sizeof(h->reload_msg), "%s", msg);
+	/* Nobody waits any more (timed out): ready for the next. */
+	h->reload = h->reload_waiting ? RELOAD_DONE : RELOAD_IDLE;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
 ctl_http_stop(struct ctl_http *h)
 {
 	if (h == NULL)
 		return;
+	/* A reload request still waiting is answered first. */
+	pthread_mutex_lock(&h->lock);
+	if (h->reload == RELOAD_WANTED) {
+		h->reload_rc = -ECANCELED;
+		snprintf(h->reload_msg, sizeof(h->reload_msg), "stopping");
+		h->reload = RELOAD_DONE;
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
 	MHD_stop_daemon(h->d);
-	pthread_mutex_destroy(&h->lock);
-	free(h->body);
-	free(h);
+	http_free(h);
 }

@@ -1,29 +1,62 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ctl_http.h - the /metrics endpoint (libmicrohttpd, its own polling thread).
+ * ctl_http.h - the HTTP endpoint (libmicrohttpd, a thread per connection).
  *
- * The control thread renders the exposition and publishes it here; requests
- * are served from the published copy under a mutex, so a scrape never waits
- * on, or touches, the dataplane.  Connection count, connections per address,
- * per-connection memory and idle time are bounded.  Only GET and HEAD of
- * /metrics and / are served.
+ * Routes:
+ *   GET /metrics           the exposition the control thread last published
+ *   GET /api/v1/orgs       organisations with sessions, as JSON (ctl_api.h)
+ *   GET /api/v1/orgs/ID    one of them; 404 when it has none or is unknown
+ *   POST /-/reload         a configuration reload, run by the control thread;
+ *                          200 with what changed, 400 with why it was refused
+ *   GET /                  an index
+ * Requests are served from published copies, never from the dataplane.
  *
- * ctl_http_start() returns NULL with a message in err when the address does
- * not parse or the socket cannot be bound.  Port 0 binds an ephemeral port,
- * which ctl_http_port() tells.
+ * Security, in the manner of the Prometheus exporter-toolkit: optional TLS
+ * (cert and key files, PEM) and basic auth against bcrypt hashes.  With
+ * users configured every route needs them; without, POST /-/reload is
+ * refused (403) unless the listener is a loopback address.  A verified
+ * (user, password) is remembered by its SHA-256 so that a scrape every few
+ * seconds does not pay bcrypt's cost each time.  Bounded: 64 connections,
+ * 8 per client address, 32 KiB of memory each, 10 s idle; request bodies
+ * are refused (413).
+ *
+ * Threads: ctl_http_publish, ctl_http_set_users, ctl_http_reload_wanted and
+ * ctl_http_reload_done are called by the control thread; the server's
+ * threads only read what those hand over, under a mutex.
+ *
+ * ctl_http_start() returns NULL with a message in err when the address
+ * does not parse, the TLS files cannot be read, or the socket cannot be
+ * bound.  Port 0 binds an ephemeral port, which ctl_http_port() tells.
  */
 #ifndef CTL_HTTP_H
 #define CTL_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_config.h"
+
 struct ctl_http;
 
-struct ctl_http *ctl_http_start(const char *addr, uint16_t port, char *err, size_t err_len);
+struct ctl_http_opts {
+	const char *addr;
+	uint16_t port;
+	const char *tls_cert, *tls_key;   /* paths; NULL or "": plain HTTP */
+	const struct ctl_user *users;
+	unsigned n_users;
+};
+
+struct ctl_http *ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len);
 uint16_t ctl_http_port(const struct ctl_http *h);
 /* Takes ownership of buf (malloc'd). */
 void ctl_http_publish(struct ctl_http *h, char *buf, size_t len);
+/* The basic-auth users from now on (after a reload). */
+void ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n);
+/* Is a POST /-/reload waiting?  If so the caller runs the reload and
+ * must then call ctl_http_reload_done with its result. */
+bool ctl_http_reload_wanted(struct ctl_http *h);
+void ctl_http_reload_done(struct ctl_http *h, int rc, const char *msg);
 void ctl_http_stop(struct ctl_http *h);
 
 #endif

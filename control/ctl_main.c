@@ -30,6 +30,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include "ctl_api.h"
 #include "ctl_clients.h"
 #include "ctl_persist.h"
 #include "ctl_config.h"
@@ -40,6 +41,7 @@
 #include "ctl_stats.h"
 #include "ctl_summary.h"
 #include "ctl_tables.h"
+#include "ctl_telemetry.h"
 #include "dp_port.h"
 #include "dp_worker.h"
 
@@ -301,10 +303,21 @@ struct app {
 	unsigned n_workers;
 };
 
+/* What the exposition, the API and the summary are rendered from. */
+static struct ctl_view
+app_view(const struct app *a)
+{
+	return (struct ctl_view){a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock,
+				 NULL};
+}
+
+/* Collects the counters; while serving, renders the exposition and the
+ * API table from them (client windows counted once for both). */
 static void
 render_and_publish(struct app *a)
 {
-	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock};
+	struct ctl_view v = app_view(a);
+	uint64_t *win;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -313,12 +326,19 @@ render_and_publish(struct app *a)
 	a->snap.learn_forward_lost = a->learn_forward_lost;
 	if (a->http == NULL)
 		return;
-	f = open_memstream(&buf, &len);
-	if (f == NULL)
+	win = calloc((size_t)a->snap.n_orgs * a->snap.n_vendors * CTL_WIN_COUNT, sizeof(*win));
+	if (win == NULL)
 		return;
-	ctl_metrics_render(f, &v);
-	fclose(f);
-	ctl_http_publish(a->http, buf, len);
+	ctl_clients_windows(a->clients, v.now, win);
+	v.win = win;
+	ctl_api_publish(ctl_api_build(&v, win));
+	f = open_memstream(&buf, &len);
+	if (f != NULL) {
+		ctl_metrics_render(f, &v);
+		fclose(f);
+		ctl_http_publish(a->http, buf, len);
+	}
+	free(win);
 }
 
 /* What one worker learned goes to every other worker.  Never waits: a
@@ -548,6 +568,8 @@ reload_and_tell(struct app *a, const char *why, char *msg, size_t len)
 	if (rc == 0) {
 		a->snap.reloads_ok++;
 		a->snap.reload_last = coarse_clock;
+		if (a->http != NULL)
+			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
 		fprintf(stderr, "tapcensus: reloaded %s (%s) at %" PRIu64 " packets: %s\n",
 			a->opt.config, why, workers_rx(a), buf);
 		render_and_publish(a);
@@ -576,6 +598,12 @@ control_loop(struct app *a, long long expected)
 		if (reload_flag) {
 			reload_flag = 0;
 			reload_and_tell(a, "SIGHUP", NULL, 0);
+		}
+		if (ctl_http_reload_wanted(a->http)) {
+			char msg[PATH_MAX + 512];
+			int rc = reload_and_tell(a, "POST /-/reload", msg, sizeof(msg));
+
+			ctl_http_reload_done(a->http, rc, msg);
 		}
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
@@ -617,7 +645,7 @@ control_loop(struct app *a, long long expected)
 static int
 write_metrics_file(struct app *a)
 {
-	struct ctl_view v = {a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock};
+	struct ctl_view v = app_view(a);
 	char tmp[PATH_MAX];
 	FILE *f;
 	int rc;
@@ -790,6 +818,9 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno), a.cfg->path);
 		goto out_config;
 	}
+	if (ctl_telemetry_register() != 0)
+		fprintf(stderr, "tapcensus: warning: DPDK telemetry refused the /tapcensus "
+				"commands\n");
 	rc = ctl_orgs_load(a.cfg->orgs_path, &a.orgs, err, sizeof(err));
 	if (rc == 0)
 		rc = ctl_tables_build(a.cfg, a.orgs, (int)rte_socket_id(), &a.tables, err,
@@ -822,13 +853,19 @@ main(int argc, char **argv)
 		goto out_workers;
 	}
 	if (a.opt.pcap == NULL || a.opt.serve || a.opt.linger) {
-		a.http = ctl_http_start(a.cfg->listen_addr, a.cfg->listen_port, err, sizeof(err));
+		struct ctl_http_opts ho = {a.cfg->listen_addr, a.cfg->listen_port, a.cfg->tls_cert,
+					   a.cfg->tls_key, a.cfg->users, a.cfg->n_users};
+		bool v6 = strchr(a.cfg->listen_addr, ':') != NULL;
+
+		a.http = ctl_http_start(&ho, err, sizeof(err));
 		if (a.http == NULL) {
 			fprintf(stderr, "tapcensus: %s:%s\n", a.cfg->path, err);
 			goto out_workers;
 		}
-		fprintf(stderr, "tapcensus: metrics on http://%s:%u/metrics\n", a.cfg->listen_addr,
-			ctl_http_port(a.http));
+		fprintf(stderr, "tapcensus: metrics on %s://%s%s%s:%u/metrics%s\n",
+			a.cfg->tls_cert[0] ? "https" : "http", v6 ? "[" : "", a.cfg->listen_addr,
+			v6 ? "]" : "", ctl_http_port(a.http),
+			a.cfg->n_users ? " (basic auth)" : "");
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -857,11 +894,12 @@ main(int argc, char **argv)
 	if (a.opt.metrics_out && write_metrics_file(&a))
 		status = 1;
 	if (!a.opt.no_summary) {
-		struct ctl_view v = {a.cfg, a.orgs, &a.snap, a.clients, (uint32_t)coarse_clock};
+		struct ctl_view v = app_view(&a);
 
 		ctl_summary_print(stdout, &v);
 	}
 	ctl_http_stop(a.http);
+	ctl_api_publish(NULL);
 	for (unsigned p = 0; p < a.cfg->n_ports; p++) {
 		rte_eth_dev_stop(a.port_ids[p]);
 		rte_eth_dev_close(a.port_ids[p]);

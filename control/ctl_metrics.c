@@ -33,6 +33,109 @@ family(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+
+/* One exported organisation series: an organisation, or "other", the sum
+ * of those past metrics.max_orgs.  ctr and win are laid out as the
+ * snapshot's and the windows' rows of one organisation. */
+struct org_row {
+	const struct ctl_org *org;
+	const struct dp_org_ctr *ctr; /* [n_vendors * DP_SIG_COUNT] */
+	const uint64_t *win;          /* [n_vendors * CTL_WIN_COUNT] */
+};
+
+static const struct ctl_org other_org = {
+	.id = "other",
+	.name = "Organisations beyond metrics.max_orgs",
+};
+
+static bool
+row_active(const struct org_row *r, unsigned vendor)
+{
+	for (unsigned s = 0; s < DP_SIG_COUNT; s++)
+		if (r->ctr[vendor * DP_SIG_COUNT + s].sessions)
+			return true;
+	return false;
+}
+
+static uint64_t
+org_sessions(const struct ctl_snapshot *s, uint32_t o)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < s->n_vendors * DP_SIG_COUNT; i++)
+		n += s->ctr[(size_t)o * s->n_vendors * DP_SIG_COUNT + i].sessions;
+	return n;
+}
+
+struct rank {
+	uint32_t org;
+	uint64_t sessions;
+};
+
+static int
+by_sessions(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->sessions != y->sessions)
+		return x->sessions < y->sessions ? 1 : -1;
+	return x->org < y->org ? -1 : x->org > y->org;
+}
+
+/* The rows to export: unattributed, then every organisation with sessions,
+ * or with metrics.max_orgs set the busiest that many (by sessions, ties by
+ * table order) and one "other" row summing the rest.  other_ctr and
+ * other_win are the caller's, zeroed, one organisation's rows.  Returns
+ * the row count, or -ENOMEM; *folded is the organisations in "other". */
+static int
+org_rows(const struct ctl_view *v, const uint64_t *win, struct org_row *rows,
+	 struct dp_org_ctr *other_ctr, uint64_t *other_win, unsigned *folded)
+{
+	const struct ctl_snapshot *s = v->snap;
+	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT, per_win = (size_t)s->n_vendors * CTL_WIN_COUNT;
+	struct rank *r = malloc(s->n_orgs * sizeof(*r));
+	unsigned n = 0, rows_n = 0, keep;
+
+	if (r == NULL)
+		return -ENOMEM;
+	for (uint32_t o = 1; o < s->n_orgs; o++) {
+		uint64_t k = org_sessions(s, o);
+
+		if (k != 0)
+			r[n++] = (struct rank){o, k};
+	}
+	keep = v->cfg->max_orgs != 0 && n > v->cfg->max_orgs ? v->cfg->max_orgs : n;
+	if (keep < n)
+		qsort(r, n, sizeof(*r), by_sessions);
+	rows[rows_n++] = (struct org_row){&v->orgs->orgs[0], s->ctr, win};
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t o = r[i].org;
+		const struct dp_org_ctr *c = &s->ctr[o * per_ctr];
+
+		if (i < keep) {
+			rows[rows_n++] = (struct org_row){&v->orgs->orgs[o], c, win + o * per_win};
+			continue;
+		}
+		for (size_t k = 0; k < per_ctr; k++) {
+			other_ctr[k].sessions += c[k].sessions;
+			for (int d = 0; d < 2; d++) {
+				other_ctr[k].pkts[d] += c[k].pkts[d];
+				other_ctr[k].bytes[d] += c[k].bytes[d];
+			}
+			if (c[k].last_seen > other_ctr[k].last_seen)
+				other_ctr[k].last_seen = c[k].last_seen;
+		}
+		/* A client belongs to one organisation: the sum is exact. */
+		for (size_t k = 0; k < per_win; k++)
+			other_win[k] += win[o * per_win + k];
+	}
+	if (keep < n)
+		rows[rows_n++] = (struct org_row){&other_org, other_ctr, other_win};
+	*folded = n - keep;
+	free(r);
+	return (int)rows_n;
+}
+
 static void
 org_labels(FILE *f, const struct ctl_org *o, const char *vendor)
 {
@@ -42,114 +145,115 @@ org_labels(FILE *f, const struct ctl_org *o, const char *vendor)
 	ctl_metrics_label_value(f, o->name);
 	fprintf(f, ",country=\"%s\",sector=", o->country);
 	ctl_metrics_label_value(f, o->sector);
-	fprintf(f, ",government=\"%s\",vendor=", o->government ? "true" : "false");
+	fprintf(f, ",government=\"%s\",vendor=",
+		o == &other_org ? "" : o->government ? "true" : "false");
 	ctl_metrics_label_value(f, vendor);
 }
 
-static int
-org_active(const struct ctl_view *v, uint32_t org, unsigned vendor)
-{
-	for (unsigned s = 0; s < DP_SIG_COUNT; s++)
-		if (ctl_snapshot_ctr(v->snap, org, vendor, s)->sessions)
-			return 1;
-	return 0;
-}
+/* The per-organisation families, one walk over the rows each. */
+enum org_family { FAM_SESSIONS, FAM_PACKETS, FAM_BYTES, FAM_CLIENTS, FAM_LAST_SEEN, FAM_COUNT };
 
-/* Packets and bytes of vendor flows, by signal and direction. */
+static const struct {
+	const char *name, *type, *help;
+} org_fams[FAM_COUNT] = {
+	[FAM_SESSIONS] = {"tapcensus_org_sessions_total", "counter",
+			  "Sessions from an organisation's clients to a vendor, by the signal that "
+			  "recognised them."},
+	[FAM_PACKETS] = {"tapcensus_org_flow_packets_total", "counter",
+			 "Packets of an organisation's flows to a vendor, from each flow's first "
+			 "packet to its end, by the signal that recognised the flow and direction."},
+	[FAM_BYTES] = {"tapcensus_org_flow_bytes_total", "counter",
+		       "Frame bytes of an organisation's flows to a vendor, as the tap delivered "
+		       "them."},
+	[FAM_CLIENTS] = {"tapcensus_org_unique_clients", "gauge",
+			 "Distinct clients of an organisation seen reaching a vendor in the window "
+			 "(1d, 30d) or since the first start (all); IPv6 clients counted by their "
+			 "prefix (clients.ipv6_prefix, default /64)."},
+	[FAM_LAST_SEEN] = {"tapcensus_org_last_seen_timestamp_seconds", "gauge",
+			   "Unix time of the latest session from an organisation to a vendor."},
+};
+
 static void
-render_org_traffic(FILE *f, const struct ctl_view *v)
+org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd, const char *vendor)
 {
 	static const char *const dirs[2] = {"client_to_server", "server_to_client"};
-	static const struct {
-		const char *name, *help;
-		size_t off;
-	} fams[] = {
-		{"tapcensus_org_flow_packets_total",
-		 "Packets of an organisation's flows to a vendor, from each flow's first packet to "
-		 "its end, by the signal that recognised the flow and direction.",
-		 offsetof(struct dp_org_ctr, pkts)},
-		{"tapcensus_org_flow_bytes_total",
-		 "Frame bytes of an organisation's flows to a vendor, as the tap delivered them.",
-		 offsetof(struct dp_org_ctr, bytes)},
-	};
-	const struct ctl_snapshot *s = v->snap;
+	const struct dp_org_ctr *c = &r->ctr[vd * DP_SIG_COUNT];
+	const char *name = org_fams[fam].name;
+	uint64_t last = 0;
 
-	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]); k++) {
-		family(f, fams[k].name, "counter", fams[k].help);
-		for (uint32_t o = 0; o < s->n_orgs; o++)
-			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
-				if (!org_active(v, o, vd))
-					continue;
-				for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
-					const uint64_t *val =
-						(const uint64_t *)((const char *)ctl_snapshot_ctr(
-									   s, o, vd, sig) +
-								   fams[k].off);
-
-					for (int d = 0; d < 2; d++) {
-						fputs(fams[k].name, f);
-						org_labels(f, &v->orgs->orgs[o],
-							   v->cfg->vendors[vd].name);
-						fprintf(f,
-							",signal=\"%s\",direction=\"%s\"} %" PRIu64
-							"\n",
-							dp_signal_name(sig), dirs[d], val[d]);
-					}
-				}
+	switch (fam) {
+	case FAM_SESSIONS:
+		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+			fputs(name, f);
+			org_labels(f, r->org, vendor);
+			fprintf(f, ",signal=\"%s\"} %" PRIu64 "\n", dp_signal_name(sig),
+				c[sig].sessions);
+		}
+		break;
+	case FAM_PACKETS:
+	case FAM_BYTES:
+		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+			for (int d = 0; d < 2; d++) {
+				fputs(name, f);
+				org_labels(f, r->org, vendor);
+				fprintf(f, ",signal=\"%s\",direction=\"%s\"} %" PRIu64 "\n",
+					dp_signal_name(sig), dirs[d],
+					fam == FAM_PACKETS ? c[sig].pkts[d] : c[sig].bytes[d]);
 			}
+		break;
+	case FAM_CLIENTS:
+		for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
+			fputs(name, f);
+			org_labels(f, r->org, vendor);
+			fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
+				r->win[vd * CTL_WIN_COUNT + w]);
+		}
+		break;
+	default:
+		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+			if (c[sig].last_seen > last)
+				last = c[sig].last_seen;
+		fputs(name, f);
+		org_labels(f, r->org, vendor);
+		fprintf(f, "} %" PRIu64 "\n", last);
+		break;
 	}
 }
 
-static void
+static int
 render_orgs(FILE *f, const struct ctl_view *v, const uint64_t *win)
 {
 	const struct ctl_snapshot *s = v->snap;
+	struct org_row *rows = malloc((s->n_orgs + 1) * sizeof(*rows));
+	struct dp_org_ctr *other_ctr = calloc((size_t)s->n_vendors * DP_SIG_COUNT, sizeof(*other_ctr));
+	uint64_t *other_win = calloc((size_t)s->n_vendors * CTL_WIN_COUNT, sizeof(*other_win));
+	unsigned folded = 0;
+	int n = -ENOMEM;
 
-	family(f, "tapcensus_org_sessions_total", "counter",
-	       "Sessions from an organisation's clients to a vendor, by the signal that "
-	       "recognised them.");
-	for (uint32_t o = 0; o < s->n_orgs; o++)
-		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
-			if (!org_active(v, o, vd))
-				continue;
-			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
-				fputs("tapcensus_org_sessions_total", f);
-				org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
-				fprintf(f, ",signal=\"%s\"} %" PRIu64 "\n", dp_signal_name(sig),
-					ctl_snapshot_ctr(s, o, vd, sig)->sessions);
-			}
-		}
-	render_org_traffic(f, v);
-	family(f, "tapcensus_org_unique_clients", "gauge",
-	       "Distinct clients of an organisation seen reaching a vendor in the window (1d, 30d) "
-	       "or since the first start (all); IPv6 clients counted by their prefix "
-	       "(clients.ipv6_prefix, default /64).");
-	for (uint32_t o = 0; o < s->n_orgs; o++)
-		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
-			if (!org_active(v, o, vd))
-				continue;
-			for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
-				fputs("tapcensus_org_unique_clients", f);
-				org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
-				fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
-					win[((size_t)o * s->n_vendors + vd) * CTL_WIN_COUNT + w]);
-			}
-		}
-	family(f, "tapcensus_org_last_seen_timestamp_seconds", "gauge",
-	       "Unix time of the latest session from an organisation to a vendor.");
-	for (uint32_t o = 0; o < s->n_orgs; o++)
-		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
-			uint64_t last = 0;
-
-			if (!org_active(v, o, vd))
-				continue;
-			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
-				if (ctl_snapshot_ctr(s, o, vd, sig)->last_seen > last)
-					last = ctl_snapshot_ctr(s, o, vd, sig)->last_seen;
-			fputs("tapcensus_org_last_seen_timestamp_seconds", f);
-			org_labels(f, &v->orgs->orgs[o], v->cfg->vendors[vd].name);
-			fprintf(f, "} %" PRIu64 "\n", last);
-		}
+	if (rows != NULL && other_ctr != NULL && other_win != NULL)
+		n = org_rows(v, win, rows, other_ctr, other_win, &folded);
+	for (unsigned fam = 0; fam < FAM_COUNT && n > 0; fam++) {
+		family(f, org_fams[fam].name, org_fams[fam].type, org_fams[fam].help);
+		for (int i = 0; i < n; i++)
+			for (unsigned vd = 0; vd < s->n_vendors; vd++)
+				if (row_active(&rows[i], vd))
+					org_samples(f, fam, &rows[i], vd, v->cfg->vendors[vd].name);
+	}
+	if (n > 0) {
+		family(f, "tapcensus_organisations_exported", "gauge",
+		       "Organisations with their own series in the tapcensus_org_* families "
+		       "(unattributed and other excepted); at most metrics.max_orgs when set.");
+		fprintf(f, "tapcensus_organisations_exported %d\n",
+			n - 1 - (folded > 0));
+		family(f, "tapcensus_organisations_folded", "gauge",
+		       "Organisations with sessions summed into the org=\"other\" series because "
+		       "metrics.max_orgs was reached.");
+		fprintf(f, "tapcensus_organisations_folded %u\n", folded);
+	}
+	free(rows);
+	free(other_ctr);
+	free(other_win);
+	return n < 0 ? n : 0;
 }
 
 static void
@@ -453,14 +557,22 @@ int
 ctl_metrics_render(FILE *f, const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
-	uint64_t *win = calloc((size_t)s->n_orgs * s->n_vendors * CTL_WIN_COUNT, sizeof(*win));
+	uint64_t *own = NULL;
+	const uint64_t *win = v->win;
+	int rc;
 
-	if (win == NULL)
-		return -ENOMEM;
-	ctl_clients_windows(v->clients, v->now, win);
-	render_orgs(f, v, win);
+	if (win == NULL) {
+		own = calloc((size_t)s->n_orgs * s->n_vendors * CTL_WIN_COUNT, sizeof(*own));
+		if (own == NULL)
+			return -ENOMEM;
+		ctl_clients_windows(v->clients, v->now, own);
+		win = own;
+	}
+	rc = render_orgs(f, v, win);
 	render_groups(f, v, win);
-	free(win);
+	free(own);
+	if (rc != 0)
+		return rc;
 	render_dataplane(f, v);
 	render_ports(f, v);
 	return ferror(f) ? -EIO : 0;

@@ -24,6 +24,9 @@ struct ctl_view {
 	const struct ctl_snapshot *snap;
 	const struct ctl_clients *clients;
 	uint32_t now; /* unix seconds: the end of the client windows */
+	/* Clients per window (ctl_clients_windows at now), or NULL: counted
+	 * by the renderer. */
+	const uint64_t *win;
 };
 
 /* 0, or -EIO when writing to f failed. */

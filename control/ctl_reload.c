@@ -48,6 +48,8 @@ restart_field(const struct ctl_config *a, const struct ctl_config *b)
 		return "dpdk.mbufs";
 	if (a->rx_desc != b->rx_desc)
 		return "dpdk.rx_descriptors";
+	if (strcmp(a->tls_cert, b->tls_cert) != 0 || strcmp(a->tls_key, b->tls_key) != 0)
+		return "web.tls_server_config";
 	if (strcmp(a->listen_addr, b->listen_addr) != 0)
 		return "metrics.listen";
 	if (a->listen_port != b->listen_port)

@@ -161,7 +161,7 @@ test_ctl_clients_windows(void **state)
 static char *
 render(struct ctl_snapshot *s, struct ctl_clients *c, size_t *len)
 {
-	struct ctl_view v = {cfg, orgs, s, c, T0 + 10};
+	struct ctl_view v = {cfg, orgs, s, c, T0 + 10, NULL};
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 
@@ -284,7 +284,9 @@ test_ctl_http_serves_published(void **state)
 	size_t len;
 
 	(void)state;
-	h = ctl_http_start("127.0.0.1", 0, err, sizeof(err));
+	struct ctl_http_opts o = {"127.0.0.1", 0, NULL, NULL, NULL, 0};
+
+	h = ctl_http_start(&o, err, sizeof(err));
 	assert_non_null(h);
 	assert_true(ctl_http_port(h) > 0);
 	fill(&s, &c);
@@ -304,8 +306,9 @@ test_ctl_http_serves_published(void **state)
 	assert_memory_equal(resp, "HTTP/1.1 405", 12);
 	free(resp);
 
-	assert_null(ctl_http_start("not-an-address", 0, err, sizeof(err)));
-	assert_string_equal(err, "metrics.listen: 'not-an-address' is not an IPv4 or IPv6 address");
+	o.addr = "not-an-address";
+	assert_null(ctl_http_start(&o, err, sizeof(err)));
+	assert_string_equal(err, " metrics.listen: 'not-an-address' is not an IPv4 or IPv6 address");
 	ctl_http_stop(h);
 	free(body);
 	ctl_clients_free(c);

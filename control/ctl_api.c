@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_api.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t published_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ctl_api_table *published;
+
+static int
+org_has_sessions(const struct ctl_snapshot *s, uint32_t o)
+{
+	for (unsigned v = 0; v < s->n_vendors; v++)
+		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+			if (ctl_snapshot_ctr(s, o, v, sig)->sessions)
+				return 1;
+	return 0;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct ctl_api_org *)a)->org.id, ((const struct ctl_api_org *)b)->org.id);
+}
+
+struct ctl_api_table *
+ctl_api_build(const struct ctl_view *v, const uint64_t *win)
+{
+	const struct ctl_snapshot *s = v->snap;
+	struct ctl_api_table *t = calloc(1, sizeof(*t));
+	unsigned n = 0;
+
+	if (t == NULL)
+		return NULL;
+	for (uint32_t o = 0; o < s->n_orgs; o++)
+		n += org_has_sessions(s, o);
+	t->generated = v->now;
+	t->configured = v->orgs->n_orgs - 1;
+	t->n_vendors = s->n_vendors;
+	t->total = s->total;
+	t->reloads_ok = s->reloads_ok;
+	t->reloads_failed = s->reloads_failed;
+	t->vendors = calloc(s->n_vendors, sizeof(*t->vendors));
+	t->orgs = calloc(n ? n : 1, sizeof(*t->orgs));
+	t->stats = calloc((size_t)(n ? n : 1) * s->n_vendors, sizeof(*t->stats));
+	if (t->vendors == NULL || t->orgs == NULL || t->stats == NULL) {
+		ctl_api_free(t);
+		return NULL;
+	}
+	for (unsigned vd = 0; vd < s->n_vendors; vd++)
+		snprintf(t->vendors[vd], sizeof(t->vendors[vd]), "%s", v->cfg->vendors[vd].name);
+	for (uint32_t o = 0; o < s->n_orgs; o++) {
+		struct ctl_api_org *ao = &t->orgs[t->n];
+
+		if (!org_has_sessions(s, o))
+			continue;
+		ao->org = v->orgs->orgs[o];
+		ao->v = &t->stats[(size_t)t->n++ * s->n_vendors];
+		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+			struct ctl_api_vendor *av = &ao->v[vd];
+
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+				const struct dp_org_ctr *c = ctl_snapshot_ctr(s, o, vd, sig);
+
+				av->sessions[sig] = c->sessions;
+				av->pkts += c->pkts[0] + c->pkts[1];
+				av->bytes += c->bytes[0] + c->bytes[1];
+				if (c->last_seen > av->last_seen)
+					av->last_seen = c->last_seen;
+			}
+			memcpy(av->clients, win + ((size_t)o * s->n_vendors + vd) * CTL_WIN_COUNT,
+			       sizeof(av->clients));
+		}
+	}
+	/* Sorted by id for ctl_api_find; each keeps its pointer to its rows. */
+	qsort(t->orgs, t->n, sizeof(*t->orgs), by_id);
+	return t;
+}
+
+void
+ctl_api_free(struct ctl_api_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->vendors);
+	free(t->orgs);
+	free(t->stats);
+	free(t);
+}
+
+const struct ctl_api_org *
+ctl_api_find(const struct ctl_api_table *t, const char *id)
+{
+	struct ctl_api_org key;
+
+	snprintf(key.org.id, sizeof(key.org.id), "%s", id);
+	return bsearch(&key, t->orgs, t->n, sizeof(*t->orgs), by_id);
+}
+
+/* RFC 8259 section 7: quote, backslash and control characters escaped;
+ * other bytes (UTF-8 included) as they are. */
+static void
+json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int
+ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_org *o)
+{
+	fputs("{\"id\":", f);
+	json_string(f, o->org.id);
+	fputs(",\"name\":", f);
+	json_string(f, o->org.name);
+	fputs(",\"country\":", f);
+	json_string(f, o->org.country);
+	fputs(",\"sector\":", f);
+	json_string(f, o->org.sector);
+	fprintf(f, ",\"government\":%s,\"vendors\":{", o->org.government ? "true" : "false");
+	for (unsigned vd = 0; vd < t->n_vendors; vd++) {
+		const struct ctl_api_vendor *v = &o->v[vd];
+
+		if (vd)
+			fputc(',', f);
+		json_string(f, t->vendors[vd]);
+		fputs(":{\"sessions\":{", f);
+		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+			fprintf(f, "%s\"%s\":%" PRIu64, sig ? "," : "", dp_signal_name(sig),
+				v->sessions[sig]);
+		fprintf(f, "},\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"unique_clients\":{",
+			v->pkts, v->bytes);
+		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
+			fprintf(f, "%s\"%s\":%" PRIu64, w ? "," : "", ctl_window_names[w],
+				v->clients[w]);
+		fprintf(f, "},\"last_seen\":%" PRIu64 "}", v->last_seen);
+	}
+	fputs("}}", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int
+ctl_api_json_orgs(FILE *f, const struct ctl_api_table *t)
+{
+	fprintf(f, "{\"generated\":%" PRIu64 ",\"organisations_configured\":%u,\"vendors\":[",
+		t->generated, t->configured);
+	for (unsigned vd = 0; vd < t->n_vendors; vd++) {
+		if (vd)
+			fputc(',', f);
+		json_string(f, t->vendors[vd]);
+	}
+	fputs("],\"organisations\":[", f);
+	for (unsigned i = 0; i < t->n; i++) {
+		if (i)
+			fputc(',', f);
+		ctl_api_json_org(f, t, &t->orgs[i]);
+	}
+	fputs("]}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+void
+ctl_api_publish(struct ctl_api_table *t)
+{
+	struct ctl_api_table *old;
+
+	pthread_mutex_lock(&published_lock);
+	old = published;
+	published = t;
+	pthread_mutex_unlock(&published_lock);
+	ctl_api_free(old);
+}
+
+const struct ctl_api_table *
+ctl_api_acquire(void)
+{
+	pthread_mutex_lock(&published_lock);
+	return published;
+}
+
+void
+ctl_api_release(void)
+{
+	pthread_mutex_unlock(&published_lock);
+}
