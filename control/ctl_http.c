@@ -189,7 +189,10 @@ do_reload(struct ctl_http *h, struct MHD_Connection *c)
 	r = h->reload_rc;
 	h->reload = RELOAD_IDLE;
 	pthread_mutex_unlock(&h->lock);
-	rc = reply_text(c, r == 0 ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST, msg);
+	rc = reply_text(c, r == 0 ? MHD_HTTP_OK
+			   : r == -ECANCELED ? MHD_HTTP_SERVICE_UNAVAILABLE
+					     : MHD_HTTP_BAD_REQUEST,
+			msg);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -295,6 +296,9 @@ struct app {
 	struct rte_rcu_qsbr *qs;     /* workers' quiescent states, for reloads */
 	struct dp_match *prev_match; /* the generation before's: streams still scan on it */
 	uint16_t gen;                /* the workers' current generation */
+	pthread_t freeing;           /* frees the tables a reload replaced */
+	bool freeing_started;
+	bool freeing_done;           /* set by that thread as it ends */
 	uint64_t learn_forward_lost; /* learned addresses a worker's learn_in had no room for */
 	struct dp_learned learned;   /* every worker's, for the state file */
 	uint64_t learned_evicted;
@@ -481,6 +485,40 @@ wait_quiescent(struct app *a)
 	}
 }
 
+/* The tables a reload replaced are freed on a thread of their own: DPDK
+ * zeroes what rte_free releases, and an IPv4 LPM's tbl24 alone is 64 MiB,
+ * which would keep the control thread from draining the workers' rings
+ * for a quarter of a second or more. */
+struct freeing {
+	struct ctl_tables t;
+	bool *done;
+};
+
+static void *
+free_tables(void *arg)
+{
+	struct freeing *f = arg;
+
+	ctl_tables_free(&f->t);
+	__atomic_store_n(f->done, true, __ATOMIC_RELEASE);
+	free(f);
+	return NULL;
+}
+
+/* One free at a time; the rings are drained while waiting for it. */
+static void
+join_freeing(struct app *a)
+{
+	if (!a->freeing_started)
+		return;
+	while (!__atomic_load_n(&a->freeing_done, __ATOMIC_ACQUIRE)) {
+		drain_all(a);
+		usleep(100);
+	}
+	pthread_join(a->freeing, NULL);
+	a->freeing_started = false;
+}
+
 /* Reads the configuration again and hands the new tables to the workers.
  * 0, or a negative errno with the reason in msg: the running tables stay.
  * Nothing fails once the first worker has been handed its generation. */
@@ -490,10 +528,12 @@ reload(struct app *a, char *msg, size_t len)
 	struct dp_gen *gens[CTL_MAX_WORKERS] = {NULL};
 	struct dp_org_ctr *old_ctr[CTL_MAX_WORKERS];
 	struct ctl_clients *clients = NULL;
+	struct freeing *old_tables;
 	struct ctl_reload r;
 	uint16_t id = (uint16_t)(a->gen + 1), cur = a->gen;
 	int rc;
 
+	join_freeing(a);
 	if (id == 0)
 		id = 1; /* 0 is no generation (ctl_clients) */
 	rc = ctl_reload_load(a->opt.config, &r, msg, len);
@@ -543,7 +583,17 @@ reload(struct app *a, char *msg, size_t len)
 	dp_match_free(a->prev_match);
 	a->prev_match = a->tables.match;
 	a->tables.match = NULL;
-	ctl_tables_free(&a->tables);
+	old_tables = malloc(sizeof(*old_tables));
+	if (old_tables == NULL) {
+		ctl_tables_free(&a->tables); /* no memory for the hand-over: here, then */
+	} else {
+		old_tables->t = a->tables;
+		old_tables->done = &a->freeing_done;
+		a->freeing_done = false;
+		a->freeing_started = pthread_create(&a->freeing, NULL, free_tables, old_tables) == 0;
+		if (!a->freeing_started)
+			free_tables(old_tables);
+	}
 	a->tables = r.tables;
 	ctl_orgs_free(a->orgs);
 	a->orgs = r.orgs;
@@ -563,6 +613,7 @@ static int
 reload_and_tell(struct app *a, const char *why, char *msg, size_t len)
 {
 	char buf[PATH_MAX + 512];
+	uint64_t t0 = now_ns();
 	int rc = reload(a, buf, sizeof(buf));
 
 	if (rc == 0) {
@@ -570,8 +621,8 @@ reload_and_tell(struct app *a, const char *why, char *msg, size_t len)
 		a->snap.reload_last = coarse_clock;
 		if (a->http != NULL)
 			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
-		fprintf(stderr, "tapcensus: reloaded %s (%s) at %" PRIu64 " packets: %s\n",
-			a->opt.config, why, workers_rx(a), buf);
+		fprintf(stderr, "tapcensus: reloaded %s (%s) at %" PRIu64 " packets in %.1f ms: %s\n",
+			a->opt.config, why, workers_rx(a), (double)(now_ns() - t0) / 1e6, buf);
 		render_and_publish(a);
 	} else {
 		a->snap.reloads_failed++;
@@ -905,6 +956,7 @@ main(int argc, char **argv)
 		rte_eth_dev_close(a.port_ids[p]);
 	}
 out_workers:
+	join_freeing(&a);
 	for (unsigned w = 0; w < a.n_workers; w++)
 		dp_worker_free(a.workers[w]);
 	ctl_snapshot_fini(&a.snap);

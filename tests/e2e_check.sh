@@ -58,8 +58,71 @@ if [ -e "$work/in.pcap.p0" ]; then
     truncate -s 100 "$work/state/state"
     pcaps=(--pcap "$work/in.pcap.p1")
 fi
-timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
-    -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
+if [ -f "$confdir/reloads" ]; then
+    # Reloads during the replay (see the case's README): the organisation
+    # table rotated (every index changes), by SIGHUP and POST in turn;
+    # every fourth attempt a bad table, which must be refused.
+    sed -i -e "s|^  port:.*|  port: 0|" "$work/tapcensus.yaml"
+    cp "$work/orgs.csv" "$work/orgs.orig"
+    grep -E '^(#|prefix,)' "$work/orgs.orig" > "$work/orgs.head"
+    grep -vE '^(#|prefix,)' "$work/orgs.orig" > "$work/orgs.rows"
+    badline=$(( $(wc -l < "$work/orgs.head") + 1 ))
+    rows=$(wc -l < "$work/orgs.rows")
+    # Not under timeout(1), which would take the SIGHUPs: a watchdog instead.
+    "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" --serve \
+        -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt" &
+    pid=$!
+    ( sleep 120 && kill -9 "$pid" ) > /dev/null 2>&1 &
+    watchdog=$!
+    port=$(linger_port "$work/stderr.txt") || { echo "FAIL reload: no port"; kill "$pid"; exit 1; }
+    refused=0
+    for i in $(seq 1 2000); do # bounded: the replay ends first
+        kill -0 "$pid" 2>/dev/null || break
+        if [ $((i % 4)) = 0 ]; then
+            { cat "$work/orgs.head"; echo "192.0.2.240/28,bad-row,Bad Row,usa,finance,no"; \
+              cat "$work/orgs.rows"; } > "$work/orgs.tmp"
+            mv "$work/orgs.tmp" "$work/orgs.csv"
+            code=$(curl -s -o "$work/reload.out" -w '%{http_code}' -X POST \
+                   "http://127.0.0.1:$port/-/reload" || true)
+            [ "$code" = 000 ] || [ "$code" = 503 ] && break # the replay ended
+            want="$work/orgs.csv:$badline: country: 'usa' is not an ISO 3166-1 alpha-2 code (two capitals)"
+            if [ "$code" != 400 ] || ! grep -qF "$want" "$work/reload.out"; then
+                echo "FAIL reload of a bad table: HTTP $code: $(cat "$work/reload.out")"; fail=1
+            fi
+            refused=$((refused + 1))
+            continue
+        fi
+        k=$(( i % rows ))
+        { cat "$work/orgs.head"; tail -n +$((k + 1)) "$work/orgs.rows"; head -n "$k" "$work/orgs.rows"; } \
+            > "$work/orgs.tmp"
+        mv "$work/orgs.tmp" "$work/orgs.csv"
+        if [ $((i % 2)) = 0 ]; then
+            code=$(curl -s -o "$work/reload.out" -w '%{http_code}' -X POST \
+                   "http://127.0.0.1:$port/-/reload" || true)
+            [ "$code" = 000 ] || [ "$code" = 503 ] && break # the replay ended
+            [ "$code" = 200 ] || { echo "FAIL reload: HTTP $code: $(cat "$work/reload.out")"; fail=1; }
+        else
+            kill -HUP "$pid" 2>/dev/null || break
+            sleep 0.05
+        fi
+    done
+    wait "$pid" || { echo "FAIL reload: tapcensus exited $?"; cat "$work/stderr.txt"; fail=1; }
+    pkill -P "$watchdog" sleep 2>/dev/null || true
+    cp "$work/orgs.orig" "$work/orgs.csv"
+    total=$(awk '$1=="packets"{print $2}' "$work/truth.tsv")
+    during=$(sed -n 's/.*reloaded .* at \([0-9]*\) packets in .*/\1/p' "$work/stderr.txt" \
+             | awk -v t="$total" '$1 > 0 && $1 < t' | wc -l)
+    echo "reload: $during reloads while packets arrived, $refused refused ($(grep -c 'reloaded' "$work/stderr.txt") in all)"
+    if [ "$during" -lt "$(cat "$confdir/reloads")" ] || [ "$refused" -lt 1 ]; then
+        echo "FAIL reload: want $(cat "$confdir/reloads") reloads during the replay and a refused one"
+        fail=1
+    fi
+    grep -q "reload refused (POST /-/reload)" "$work/stderr.txt" \
+        || { echo "FAIL reload: the refusal is not logged"; fail=1; }
+else
+    timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
+        -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
+fi
 t1=$(date +%s)
 if [ -e "$work/in.pcap.p0" ]; then
     for want in "state: checksum mismatch (truncated or corrupt); trying the previous generation" \
