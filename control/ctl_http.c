@@ -98,9 +98,12 @@ authorised(struct ctl_http *h, const char *user, const char *pass)
 	memcpy(hash, h->users[i].hash, sizeof(hash));
 	pthread_mutex_unlock(&h->lock);
 
+	/* crypt_rn, libxcrypt's: returns NULL rather than a failure token, and
+	 * is not one of the sanitizers' interceptors (whose crypt_r stands in
+	 * for libcrypt's at link time and then has nothing to call). */
 	cd = calloc(1, sizeof(*cd)); /* 32 KiB: not on a connection thread's stack */
 	if (cd != NULL) {
-		const char *out = crypt_r(pass, hash, cd);
+		const char *out = crypt_rn(pass, hash, cd, (int)sizeof(*cd));
 
 		ok = out != NULL && out[0] == '$' && CRYPTO_memcmp(out, hash, sizeof(hash)) == 0;
 		free(cd);
@@ -423,7 +426,8 @@ ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n)
 {
 	pthread_mutex_lock(&h->lock);
 	h->n_users = n < CTL_MAX_USERS ? n : CTL_MAX_USERS;
-	memcpy(h->users, users, h->n_users * sizeof(*users));
+	if (h->n_users > 0)
+		memcpy(h->users, users, h->n_users * sizeof(*users));
 	memset(h->has_verified, 0, sizeof(h->has_verified));
 	pthread_mutex_unlock(&h->lock);
 }

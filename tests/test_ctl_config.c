@@ -68,6 +68,24 @@ static const struct row rows[] = {
 	 "10: vendors[0]: unknown field 'domain'"},
 	{"yaml syntax", GOOD_DPDK "vendors: [\n", "8: (syntax): did not find expected node content while parsing a flow node"},
 	{"list expected", GOOD_DPDK "organisations: o.csv\nvendors: kaspersky\n", "8: vendors: expected a list"},
+	{"max_orgs range", GOOD_DPDK "metrics:\n  max_orgs: 2000000\n" GOOD_REST,
+	 "8: metrics.max_orgs: 2000000 is out of range [0, 1048576]"},
+	{"web field", GOOD_DPDK "web:\n  tls_config: {}\n" GOOD_REST, "8: web: unknown field 'tls_config'"},
+	{"password not hashed", GOOD_DPDK "web:\n  basic_auth_users:\n    alice: secret\n" GOOD_REST,
+	 "9: web.basic_auth_users.alice: not a bcrypt hash ($2y$ or $2b$, cost 04-31, 60 characters; "
+	 "htpasswd -nBC 10 USER makes one)"},
+	{"bcrypt cost", GOOD_DPDK "web:\n  basic_auth_users:\n    alice: "
+			  "$2y$03$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0\n" GOOD_REST,
+	 "9: web.basic_auth_users.alice: not a bcrypt hash ($2y$ or $2b$, cost 04-31, 60 characters; "
+	 "htpasswd -nBC 10 USER makes one)"},
+	{"colon in user", GOOD_DPDK "web:\n  basic_auth_users:\n    \"a:b\": "
+			    "$2y$10$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0\n" GOOD_REST,
+	 "9: web.basic_auth_users: 'a:b': a user name cannot hold ':' (RFC 7617)"},
+	{"tls file", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /nonexistent/s.crt\n"
+			 "    key_file: /nonexistent/s.key\n" GOOD_REST,
+	 "9: web.tls_server_config.cert_file: /nonexistent/s.crt: No such file or directory"},
+	{"tls key missing", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /dev/null\n" GOOD_REST,
+	 "9: web.tls_server_config.key_file: missing"},
 };
 
 static void
@@ -122,6 +140,38 @@ test_ctl_config_load_good(void **state)
 	*strrchr(dir, '/') = '\0';
 	strcat(dir, "/orgs.csv");
 	assert_string_equal(c->orgs_path, dir);
+	assert_int_equal(c->max_orgs, 0);
+	assert_int_equal(c->n_users, 0);
+	assert_string_equal(c->tls_cert, "");
+	ctl_config_free(c);
+}
+
+/* web: as in the exporter-toolkit's web configuration. */
+static void
+test_ctl_config_web(void **state)
+{
+	static const char hash[] = "$2y$10$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0";
+	const char *path = tb_write_file(0, "web.yaml",
+					 GOOD_DPDK "metrics:\n  max_orgs: 500\n"
+						   "web:\n  tls_server_config:\n"
+						   "    cert_file: /dev/null\n    key_file: /dev/zero\n"
+						   "  basic_auth_users:\n"
+						   "    prometheus: $2y$10$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0\n"
+						   "    ops: $2b$12$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0\n"
+						   GOOD_REST);
+	struct ctl_config *c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ctl_config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c->max_orgs, 500);
+	assert_string_equal(c->tls_cert, "/dev/null");
+	assert_string_equal(c->tls_key, "/dev/zero");
+	assert_int_equal(c->n_users, 2);
+	assert_string_equal(c->users[0].name, "prometheus");
+	assert_string_equal(c->users[0].hash, hash);
+	assert_string_equal(c->users[1].name, "ops");
+	assert_memory_equal(c->users[1].hash, "$2b$12$", 7);
 	ctl_config_free(c);
 }
 
@@ -179,6 +229,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_config_load_errors),
 		cmocka_unit_test(test_ctl_config_load_good),
+		cmocka_unit_test(test_ctl_config_web),
 		cmocka_unit_test(test_ctl_config_lcore_at_cpu),
 		cmocka_unit_test(test_ctl_config_load_missing_file),
 		cmocka_unit_test(test_ctl_config_load_sample),

@@ -17,6 +17,9 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
+#include "ctl_api.h"
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_http.h"
@@ -253,6 +256,78 @@ test_ctl_metrics_render_exact_lines(void **state)
 	ctl_snapshot_fini(&s);
 }
 
+/* metrics.max_orgs 1: bank-b (fewer sessions) is folded into "other",
+ * whose series sum it; the groups still count every organisation. */
+static void
+test_ctl_metrics_cap_folds_into_other(void **state)
+{
+	static const char other[] = "{org=\"other\",org_name=\"Organisations beyond "
+				    "metrics.max_orgs\",country=\"\",sector=\"\",government=\"\","
+				    "vendor=\"kaspersky\"";
+	struct ctl_snapshot s;
+	struct ctl_clients *c;
+	struct dp_client_event e;
+	char want[512], *buf;
+	size_t len;
+
+	(void)state;
+	fill(&s, &c);
+	((struct dp_org_ctr *)ctl_snapshot_ctr(&s, 2, 0, DP_SIG_HTTP_HOST))->sessions = 3;
+	((struct dp_org_ctr *)ctl_snapshot_ctr(&s, 2, 0, DP_SIG_HTTP_HOST))->pkts[1] = 40;
+	e = ev(2, 0, "198.51.100.1");
+	ctl_clients_add(c, &e, T0);
+	cfg->max_orgs = 1;
+	buf = render(&s, c, &len);
+	cfg->max_orgs = 0;
+	snprintf(want, sizeof(want), "tapcensus_org_sessions_total%s,signal=\"http-host\"} 3\n",
+		 other);
+	assert_non_null(strstr(buf, want));
+	snprintf(want, sizeof(want),
+		 "tapcensus_org_flow_packets_total%s,signal=\"http-host\",direction=\"server_to_"
+		 "client\"} 40\n", other);
+	assert_non_null(strstr(buf, want));
+	snprintf(want, sizeof(want), "tapcensus_org_unique_clients%s,window=\"all\"} 1\n", other);
+	assert_non_null(strstr(buf, want));
+	assert_non_null(strstr(buf, "tapcensus_org_sessions_total{org=\"gov-a\""));
+	assert_null(strstr(buf, "bank-b"));
+	assert_non_null(strstr(buf, "tapcensus_organisations_exported 1\n"));
+	assert_non_null(strstr(buf, "tapcensus_organisations_folded 1\n"));
+	assert_non_null(strstr(buf, "tapcensus_country_organisations_active{country=\"GB\","
+				    "vendor=\"kaspersky\",window=\"all\"} 1\n"));
+	free(buf);
+	/* No cap: both their own, nothing folded. */
+	buf = render(&s, c, &len);
+	assert_null(strstr(buf, "{org=\"other\""));
+	assert_non_null(strstr(buf, "tapcensus_organisations_exported 2\n"));
+	assert_non_null(strstr(buf, "tapcensus_organisations_folded 0\n"));
+	free(buf);
+	ctl_clients_free(c);
+	ctl_snapshot_fini(&s);
+}
+
+/* The API's JSON for the fixture, written out by hand. */
+static const char gov_a_json[] =
+	"{\"id\":\"gov-a\",\"name\":\"Agency \\\"A\\\"\\\\x\",\"country\":\"US\","
+	"\"sector\":\"government\",\"government\":true,\"vendors\":{\"kaspersky\":{\"sessions\":"
+	"{\"tls-sni\":5,\"quic-sni\":0,\"http-host\":0,\"dns\":2,\"server-ip\":0,"
+	"\"learned-ip\":0,\"payload\":0},\"packets\":0,\"bytes\":0,\"unique_clients\":"
+	"{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{\"sessions\":"
+	"{\"tls-sni\":0,\"quic-sni\":0,\"http-host\":0,\"dns\":0,\"server-ip\":0,"
+	"\"learned-ip\":0,\"payload\":0},\"packets\":0,\"bytes\":0,\"unique_clients\":"
+	"{\"1d\":0,\"30d\":0,\"all\":0},\"last_seen\":0}}}";
+
+static void
+publish_fixture_api(struct ctl_snapshot *s, struct ctl_clients **c)
+{
+	struct ctl_view v;
+	uint64_t win[3 * 2 * CTL_WIN_COUNT];
+
+	fill(s, c);
+	v = (struct ctl_view){cfg, orgs, s, *c, T0 + 10, NULL};
+	ctl_clients_windows(*c, v.now, win);
+	ctl_api_publish(ctl_api_build(&v, win));
+}
+
 /* One HTTP/1.0 request on loopback; returns the whole response. */
 static char *
 http_get(uint16_t port, const char *req)
@@ -315,6 +390,171 @@ test_ctl_http_serves_published(void **state)
 	ctl_snapshot_fini(&s);
 }
 
+static const char *
+body_of(const char *resp)
+{
+	const char *b = strstr(resp, "\r\n\r\n");
+
+	assert_non_null(b);
+	return b + 4;
+}
+
+static void
+test_ctl_http_api(void **state)
+{
+	struct ctl_http_opts o = {"127.0.0.1", 0, NULL, NULL, NULL, 0};
+	struct ctl_snapshot s;
+	struct ctl_clients *c;
+	struct ctl_http *h;
+	char err[256], *resp, want[2048];
+
+	(void)state;
+	h = ctl_http_start(&o, err, sizeof(err));
+	assert_non_null(h);
+	resp = http_get(ctl_http_port(h), "GET /api/v1/orgs HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 503", 12); /* nothing published yet */
+	free(resp);
+	publish_fixture_api(&s, &c);
+	resp = http_get(ctl_http_port(h), "GET /api/v1/orgs/gov-a HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 200", 12);
+	assert_non_null(strstr(resp, "Content-Type: application/json"));
+	snprintf(want, sizeof(want), "%s\n", gov_a_json);
+	assert_string_equal(body_of(resp), want);
+	free(resp);
+	resp = http_get(ctl_http_port(h), "GET /api/v1/orgs HTTP/1.0\r\n\r\n");
+	snprintf(want, sizeof(want),
+		 "{\"generated\":%u,\"organisations_configured\":2,\"vendors\":[\"kaspersky\","
+		 "\"other\"],\"organisations\":[%s]}\n", T0 + 10, gov_a_json);
+	assert_string_equal(body_of(resp), want);
+	free(resp);
+	/* bank-b has no sessions; nobody is "nobody". */
+	resp = http_get(ctl_http_port(h), "GET /api/v1/orgs/bank-b HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 404", 12);
+	free(resp);
+	resp = http_get(ctl_http_port(h), "GET /api/v1/orgs/nobody HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 404", 12);
+	free(resp);
+	ctl_http_stop(h);
+	ctl_api_publish(NULL);
+	ctl_clients_free(c);
+	ctl_snapshot_fini(&s);
+}
+
+/* The published bcrypt test vector ("U*U", cost 5): no credentials and
+ * wrong ones get 401 with a challenge; right ones get the page, also the
+ * second time (from the verified-password cache). */
+static void
+test_ctl_http_basic_auth(void **state)
+{
+	static const struct ctl_user users[] = {
+		{"prom", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"},
+	};
+	static const struct {
+		const char *req;
+		const char *status;
+	} rows[] = {
+		{"GET /metrics HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
+		{"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTp3cm9uZw==\r\n\r\n",
+		 "HTTP/1.1 401"},
+		{"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTpVKlU=\r\n\r\n",
+		 "HTTP/1.1 200"},
+		{"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTpVKlU=\r\n\r\n",
+		 "HTTP/1.1 200"},
+		{"GET /api/v1/orgs HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
+		{"POST /-/reload HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
+	};
+	struct ctl_http_opts o = {"127.0.0.1", 0, NULL, NULL, users, 1};
+	struct ctl_http *h;
+	char err[256], *resp;
+
+	(void)state;
+	h = ctl_http_start(&o, err, sizeof(err));
+	assert_non_null(h);
+	ctl_http_publish(h, strdup("m 1\n"), 4);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		print_message("row %zu\n", i);
+		resp = http_get(ctl_http_port(h), rows[i].req);
+		assert_memory_equal(resp, rows[i].status, 12);
+		if (strcmp(rows[i].status, "HTTP/1.1 401") == 0)
+			assert_non_null(strstr(resp, "WWW-Authenticate: Basic realm=\"tapcensus\""));
+		else
+			assert_string_equal(body_of(resp), "m 1\n");
+		free(resp);
+	}
+	/* After a reload without users, no credentials are needed. */
+	ctl_http_set_users(h, NULL, 0);
+	resp = http_get(ctl_http_port(h), "GET /metrics HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 200", 12);
+	free(resp);
+	ctl_http_stop(h);
+}
+
+/* Plays the control thread: answers reload requests for two seconds. */
+static void *
+control_side(void *arg)
+{
+	struct ctl_http *h = arg;
+	int answered = 0;
+
+	for (int i = 0; i < 2000 && answered < 2; i++) {
+		if (ctl_http_reload_wanted(h)) {
+			if (answered++ == 0)
+				ctl_http_reload_done(h, 0, "6 organisations (0 gone, 0 new)");
+			else
+				ctl_http_reload_done(h, -EINVAL, "x.yaml:3: metrics.port: bad");
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
+static void
+test_ctl_http_reload(void **state)
+{
+	struct ctl_http_opts o = {"127.0.0.1", 0, NULL, NULL, NULL, 0};
+	struct ctl_http *h;
+	pthread_t t;
+	char err[256], *resp;
+
+	(void)state;
+	h = ctl_http_start(&o, err, sizeof(err));
+	assert_non_null(h);
+	assert_false(ctl_http_reload_wanted(h));
+	pthread_create(&t, NULL, control_side, h);
+	resp = http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 200", 12);
+	assert_string_equal(body_of(resp), "6 organisations (0 gone, 0 new)\n");
+	free(resp);
+	resp = http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 400", 12);
+	assert_string_equal(body_of(resp), "x.yaml:3: metrics.port: bad\n");
+	free(resp);
+	pthread_join(t, NULL);
+	resp = http_get(ctl_http_port(h), "GET /-/reload HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 405", 12);
+	free(resp);
+	/* A body is never taken. */
+	resp = http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
+	assert_memory_equal(resp, "HTTP/1.1 413", 12);
+	free(resp);
+	ctl_http_stop(h);
+
+	/* Not on loopback and no users: reload is refused, scrapes are not. */
+	o.addr = "0.0.0.0";
+	h = ctl_http_start(&o, err, sizeof(err));
+	assert_non_null(h);
+	resp = http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 403", 12);
+	assert_string_equal(body_of(resp), "reload needs web.basic_auth_users when the listener "
+					   "is not a loopback address\n");
+	free(resp);
+	assert_false(ctl_http_reload_wanted(h));
+	resp = http_get(ctl_http_port(h), "GET /metrics HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 200", 12);
+	free(resp);
+	ctl_http_stop(h);
+}
+
 int
 main(void)
 {
@@ -324,6 +564,10 @@ main(void)
 		cmocka_unit_test(test_ctl_clients_windows),
 		cmocka_unit_test(test_ctl_metrics_render_exact_lines),
 		cmocka_unit_test(test_ctl_http_serves_published),
+		cmocka_unit_test(test_ctl_metrics_cap_folds_into_other),
+		cmocka_unit_test(test_ctl_http_api),
+		cmocka_unit_test(test_ctl_http_basic_auth),
+		cmocka_unit_test(test_ctl_http_reload),
 	};
 	if (tb_eal_init())
 		return 1;
