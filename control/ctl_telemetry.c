@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_telemetry.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,19 @@ new_dict(void)
 	return d;
 }
 
+/* A dict key DPDK accepts (it allows letters, digits, '_' and '/'):
+ * prefix and name joined, every other character as '_' ("tls-sni"
+ * becomes "tls_sni"). */
+static const char *
+tel_key(char *buf, size_t len, const char *prefix, const char *name)
+{
+	snprintf(buf, len, "%s%s", prefix, name);
+	for (char *p = buf; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '/')
+			*p = '_';
+	return buf;
+}
+
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -37,12 +51,13 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		rte_tel_data_add_dict_u64(d, "packets_received", s->rx_pkts);
 		for (unsigned o = 0; o < DP_OUT_COUNT; o++) {
-			snprintf(name, sizeof(name), "processed_%s", dp_outcome_name(o));
-			rte_tel_data_add_dict_u64(d, name, s->outcome[o]);
+			rte_tel_data_add_dict_u64(
+				d, tel_key(name, sizeof(name), "processed_", dp_outcome_name(o)),
+				s->outcome[o]);
 		}
 		for (unsigned k = 0; k < DP_DROP_COUNT; k++) {
-			snprintf(name, sizeof(name), "dropped_%s", dp_drop_name(k));
-			rte_tel_data_add_dict_u64(d, name, s->drop[k]);
+			rte_tel_data_add_dict_u64(
+				d, tel_key(name, sizeof(name), "dropped_", dp_drop_name(k)), s->drop[k]);
 		}
 		rte_tel_data_add_dict_u64(d, "flows_created", fl->created);
 		rte_tel_data_add_dict_u64(d, "flows_active", fl->created - fl->ended - fl->idle -
@@ -114,18 +129,19 @@ cmd_org(const char *cmd, const char *params, struct rte_tel_data *d)
 			rc = -ENOMEM;
 			goto out;
 		}
-		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
-			snprintf(name, sizeof(name), "sessions_%s", dp_signal_name(sig));
-			rte_tel_data_add_dict_u64(vt, name, v->sessions[sig]);
-		}
+		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+			rte_tel_data_add_dict_u64(
+				vt, tel_key(name, sizeof(name), "sessions_", dp_signal_name(sig)),
+				v->sessions[sig]);
 		rte_tel_data_add_dict_u64(vt, "packets", v->pkts);
 		rte_tel_data_add_dict_u64(vt, "bytes", v->bytes);
-		for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
-			snprintf(name, sizeof(name), "unique_clients_%s", ctl_window_names[w]);
-			rte_tel_data_add_dict_u64(vt, name, v->clients[w]);
-		}
+		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
+			rte_tel_data_add_dict_u64(
+				vt, tel_key(name, sizeof(name), "unique_clients_", ctl_window_names[w]),
+				v->clients[w]);
 		rte_tel_data_add_dict_u64(vt, "last_seen", v->last_seen);
-		rte_tel_data_add_dict_container(d, t->vendors[vd], vt, 0);
+		rte_tel_data_add_dict_container(d, tel_key(name, sizeof(name), "", t->vendors[vd]),
+						vt, 0);
 	}
 out:
 	ctl_api_release();

@@ -9,6 +9,8 @@
  *   /tapcensus/org,ID       one of them: name, country, sector, government,
  *                           and per vendor sessions, packets, bytes and
  *                           unique clients per window
+ * Keys are DPDK's (letters, digits, '_', '/'): signal tls-sni is
+ * sessions_tls_sni, a vendor named like-this is like_this.
  * Answers come from the table ctl_api publishes once a second, never from
  * the dataplane, and hold aggregates only.
  *
