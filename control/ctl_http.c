@@ -42,6 +42,7 @@ struct ctl_http {
 	bool has_verified[CTL_MAX_USERS];
 	enum reload_state reload;
 	bool reload_waiting;
+	bool stopping; /* ctl_http_stop has begun: no reload will be run */
 	int reload_rc;
 	char reload_msg[1024];
 };
@@ -171,13 +172,17 @@ do_reload(struct ctl_http *h, struct MHD_Connection *c)
 				  "reload needs web.basic_auth_users when the listener is not a "
 				  "loopback address\n");
 	}
+	if (h->stopping) {
+		pthread_mutex_unlock(&h->lock);
+		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping\n");
+	}
 	if (h->reload != RELOAD_IDLE) {
 		pthread_mutex_unlock(&h->lock);
 		return reply_text(c, MHD_HTTP_CONFLICT, "a reload is already under way\n");
 	}
 	h->reload = RELOAD_WANTED;
 	h->reload_waiting = true;
-	while (h->reload != RELOAD_DONE && r != ETIMEDOUT)
+	while (h->reload != RELOAD_DONE && !h->stopping && r != ETIMEDOUT)
 		r = pthread_cond_timedwait(&h->cond, &h->lock, &until);
 	h->reload_waiting = false;
 	if (h->reload != RELOAD_DONE) {
@@ -186,16 +191,14 @@ do_reload(struct ctl_http *h, struct MHD_Connection *c)
 		if (h->reload == RELOAD_WANTED)
 			h->reload = RELOAD_IDLE;
 		pthread_mutex_unlock(&h->lock);
-		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "reload did not finish in time\n");
+		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+				  h->stopping ? "stopping\n" : "reload did not finish in time\n");
 	}
 	snprintf(msg, sizeof(msg), "%s\n", h->reload_msg);
 	r = h->reload_rc;
 	h->reload = RELOAD_IDLE;
 	pthread_mutex_unlock(&h->lock);
-	rc = reply_text(c, r == 0 ? MHD_HTTP_OK
-			   : r == -ECANCELED ? MHD_HTTP_SERVICE_UNAVAILABLE
-					     : MHD_HTTP_BAD_REQUEST,
-			msg);
+	rc = reply_text(c, r == 0 ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST, msg);
 	return rc;
 }
 
@@ -464,14 +467,11 @@ ctl_http_stop(struct ctl_http *h)
 {
 	if (h == NULL)
 		return;
-	/* A reload request still waiting is answered first. */
+	/* Reload requests waiting, or arriving until the daemon stops, are
+	 * answered 503 at once: no control thread will run them. */
 	pthread_mutex_lock(&h->lock);
-	if (h->reload == RELOAD_WANTED) {
-		h->reload_rc = -ECANCELED;
-		snprintf(h->reload_msg, sizeof(h->reload_msg), "stopping");
-		h->reload = RELOAD_DONE;
-		pthread_cond_broadcast(&h->cond);
-	}
+	h->stopping = true;
+	pthread_cond_broadcast(&h->cond);
 	pthread_mutex_unlock(&h->lock);
 	MHD_stop_daemon(h->d);
 	http_free(h);

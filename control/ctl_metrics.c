@@ -368,6 +368,15 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
 		forward_lost);
 }
 
+/* A counter family with result="ok" and result="failed". */
+static void
+by_result(FILE *f, const char *name, const char *help, uint64_t ok, uint64_t failed)
+{
+	family(f, name, "counter", help);
+	fprintf(f, "%s{result=\"ok\"} %" PRIu64 "\n", name, ok);
+	fprintf(f, "%s{result=\"failed\"} %" PRIu64 "\n", name, failed);
+}
+
 static void
 render_dataplane(FILE *f, const struct ctl_view *v)
 {
@@ -407,24 +416,18 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
 	render_flows(f, t, v->snap->learn_forward_lost);
-	family(f, "tapcensus_state_writes_total", "counter",
-	       "State-file writes (persistence.dir), by result.");
-	fprintf(f, "tapcensus_state_writes_total{result=\"ok\"} %" PRIu64 "\n",
-		v->snap->state_writes_ok);
-	fprintf(f, "tapcensus_state_writes_total{result=\"failed\"} %" PRIu64 "\n",
-		v->snap->state_writes_failed);
+	by_result(f, "tapcensus_state_writes_total",
+		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,
+		  v->snap->state_writes_failed);
 	family(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
 	       "Unix time of the last good state-file write; 0 when the last write failed or "
 	       "none was made.");
 	fprintf(f, "tapcensus_state_last_write_timestamp_seconds %" PRIu64 "\n",
 		v->snap->state_written);
-	family(f, "tapcensus_config_reloads_total", "counter",
-	       "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
-	       "running configuration stayed).");
-	fprintf(f, "tapcensus_config_reloads_total{result=\"ok\"} %" PRIu64 "\n",
-		v->snap->reloads_ok);
-	fprintf(f, "tapcensus_config_reloads_total{result=\"failed\"} %" PRIu64 "\n",
-		v->snap->reloads_failed);
+	by_result(f, "tapcensus_config_reloads_total",
+		  "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
+		  "running configuration stayed).",
+		  v->snap->reloads_ok, v->snap->reloads_failed);
 	family(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
 	       "Unix time of the last good configuration reload; 0: none since start.");
 	fprintf(f, "tapcensus_config_last_reload_success_timestamp_seconds %" PRIu64 "\n",

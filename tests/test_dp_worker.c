@@ -30,6 +30,21 @@ static const uint64_t server_vendors[] = {0, 1u << 1};
 static volatile uint64_t clock_s = 1795000000;
 static volatile bool stop;
 
+/* The organisation prefixes: 192.0.2.0/25, 2001:db8:1::/48 (org 1 at
+ * setup) and 198.51.100.0/24 (org 2), with their LPM sizes. */
+static void
+org_prefixes(struct dp_prefix p[3], struct dp_orgs_size *sz)
+{
+	const char *why;
+
+	dp_prefix_parse("192.0.2.0/25", &p[0], &why);
+	dp_prefix_parse("2001:db8:1::/48", &p[1], &why);
+	dp_prefix_parse("198.51.100.0/24", &p[2], &why);
+	memset(sz, 0, sizeof(*sz));
+	for (int i = 0; i < 3; i++)
+		dp_orgs_size_add(sz, &p[i]);
+}
+
 /* Org 1: 192.0.2.0/25 and 2001:db8:1::/48; org 2: 198.51.100.0/24. */
 static int
 setup(void **state)
@@ -46,11 +61,7 @@ setup(void **state)
 	int idx;
 
 	(void)state;
-	dp_prefix_parse("192.0.2.0/25", &p[0], &why);
-	dp_prefix_parse("2001:db8:1::/48", &p[1], &why);
-	dp_prefix_parse("198.51.100.0/24", &p[2], &why);
-	for (int i = 0; i < 3; i++)
-		dp_orgs_size_add(&sz, &p[i]);
+	org_prefixes(p, &sz);
 	orgs = dp_orgs_create("wtest", &sz, 0);
 	if (orgs == NULL || dp_orgs_add(orgs, &p[0], 1) || dp_orgs_add(orgs, &p[1], 1) ||
 	    dp_orgs_add(orgs, &p[2], 2))
@@ -808,7 +819,6 @@ test_dp_worker_reload(void **state)
 	struct dp_prefix p[3];
 	struct dp_gen *g, *old;
 	struct dp_client_event ev;
-	const char *why;
 	char err[128], req[600];
 	int idx, len = snprintf(req, sizeof(req),
 				"GET /x HTTP/1.1\r\nHost: www.example.org\r\nUser-Agent: "
@@ -819,11 +829,7 @@ test_dp_worker_reload(void **state)
 	struct conv a, b, c, d;
 
 	(void)state;
-	dp_prefix_parse("192.0.2.0/25", &p[0], &why);
-	dp_prefix_parse("2001:db8:1::/48", &p[1], &why);
-	dp_prefix_parse("198.51.100.0/24", &p[2], &why);
-	for (int i = 0; i < 3; i++)
-		dp_orgs_size_add(&sz, &p[i]);
+	org_prefixes(p, &sz);
 	swapped = dp_orgs_create("wswap", &sz, 0);
 	assert_non_null(swapped);
 	assert_int_equal(dp_orgs_add(swapped, &p[0], 2), 0);
