@@ -2,6 +2,15 @@
 /*
  * pf.bpf.c - the XDP prefilter: pass what can identify a vendor's client,
  * drop the rest in the kernel, count every decision by reason.
+ *
+ * Passes: DNS (port 53, both ways, UDP and TCP); TCP with SYN, FIN or RST;
+ * to a TCP port of interest, a segment that begins a TLS ClientHello record
+ * (and, when the record is longer, the flow's next segments until it is
+ * complete: post-quantum ClientHellos span two) or an HTTP request; UDP
+ * from or to a port of interest with a QUIC long header; anything from or
+ * to a vendor server prefix or learned address; tunnels (MPLS, GRE/ERSPAN,
+ * VXLAN), whose insides the dataplane reads.  Drops everything else: the
+ * bulk of a tap.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -86,35 +95,112 @@ port_wanted(__u32 proto_idx, __u16 port)
 	return v && *v;
 }
 
+#define M4(a, b, c, d) ((__u32)(a) | (__u32)(b) << 8 | (__u32)(c) << 16 | (__u32)(d) << 24)
+
+/* RFC 9110 9.3: the methods a request line starts with (the first four
+ * bytes; "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE" by theirs). */
 static __always_inline int
-l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto)
+http_request(__u32 w)
 {
-	__u16 *ports, sport, dport;
-	__u32 idx;
+	return w == M4('G', 'E', 'T', ' ') || w == M4('P', 'O', 'S', 'T') ||
+	       w == M4('H', 'E', 'A', 'D') || w == M4('P', 'U', 'T', ' ') ||
+	       w == M4('D', 'E', 'L', 'E') || w == M4('O', 'P', 'T', 'I') ||
+	       w == M4('C', 'O', 'N', 'N') || w == M4('P', 'A', 'T', 'C') ||
+	       w == M4('T', 'R', 'A', 'C');
+}
+
+/* A segment of a ClientHello record that began in an earlier one. */
+static __always_inline int
+tls_rest(struct pf_flow_key *k, __u32 n)
+{
+	struct pf_tls_rest *r = bpf_map_lookup_elem(&pf_tls_rest, k);
+
+	if (!r)
+		return 0;
+	r->bytes = n < r->bytes ? r->bytes - n : 0;
+	if (r->segments > 0)
+		r->segments--;
+	if (r->bytes == 0 || r->segments == 0)
+		bpf_map_delete_elem(&pf_tls_rest, k);
+	return 1;
+}
+
+static __always_inline int
+tcp_verdict(struct xdp_md *ctx, struct cursor *c, struct pf_flow_key *k)
+{
+	__u8 *th = take(c, 20), *p;
+	__u32 opt, n, w;
+
+	if (!th)
+		return verdict(ctx, PF_DROP_MALFORMED);
+	opt = (th[12] >> 4) * 4;
+	if (opt < 20 || !take(c, opt - 20))
+		return verdict(ctx, PF_DROP_MALFORMED);
+	if (th[13] & 0x07) /* FIN, SYN, RST */
+		return verdict(ctx, PF_PASS_TCP_CONTROL);
+	p = c->pos;
+	n = c->end - c->pos;
+	if (n == 0)
+		return verdict(ctx, PF_DROP_TCP);
+	if (tls_rest(k, n))
+		return verdict(ctx, PF_PASS_TLS_REST);
+	if (!port_wanted(PF_PORT_TCP, k->dport) || p + 6 > (__u8 *)c->end)
+		return verdict(ctx, PF_DROP_TCP);
+	/* RFC 8446 5.1 and 4: a handshake record (22), legacy version 3.x,
+	 * holding a ClientHello (1). */
+	if (p[0] == 22 && p[1] == 3 && p[5] == 1) {
+		__u32 record = ((__u32)p[3] << 8 | p[4]) + 5;
+
+		if (record > n) {
+			struct pf_tls_rest r = {record - n, PF_TLS_REST_MAX_SEGMENTS};
+
+			bpf_map_update_elem(&pf_tls_rest, k, &r, BPF_ANY);
+		}
+		return verdict(ctx, PF_PASS_TLS);
+	}
+	__builtin_memcpy(&w, p, 4);
+	if (http_request(w))
+		return verdict(ctx, PF_PASS_HTTP);
+	return verdict(ctx, PF_DROP_TCP);
+}
+
+static __always_inline int
+l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto, struct pf_flow_key *k)
+{
+	__u16 *ports;
+	__u8 *p;
 
 	if (proto == IPPROTO_GRE_)
 		return verdict(ctx, PF_PASS_TUNNEL);
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return verdict(ctx, PF_DROP_OTHER_L4);
-	ports = take(c, 4);
-	if (!ports)
+	ports = c->pos;
+	if ((void *)(ports + 2) > c->end)
 		return verdict(ctx, PF_DROP_MALFORMED);
-	sport = bpf_ntohs(ports[0]);
-	dport = bpf_ntohs(ports[1]);
-	if (sport == 53 || dport == 53)
+	k->sport = bpf_ntohs(ports[0]);
+	k->dport = bpf_ntohs(ports[1]);
+	if (k->sport == 53 || k->dport == 53)
 		return verdict(ctx, PF_PASS_DNS);
-	if (proto == IPPROTO_UDP && dport == VXLAN_PORT)
+	if (proto == IPPROTO_TCP)
+		return tcp_verdict(ctx, c, k);
+	if (!take(c, 8))
+		return verdict(ctx, PF_DROP_MALFORMED);
+	if (k->dport == VXLAN_PORT)
 		return verdict(ctx, PF_PASS_TUNNEL);
-	idx = proto == IPPROTO_TCP ? PF_PORT_TCP : PF_PORT_UDP;
-	if (port_wanted(idx, dport) || port_wanted(idx, sport))
-		return verdict(ctx, PF_PASS_PORT);
-	return verdict(ctx, PF_DROP_PORT);
+	/* RFC 9000 17.2: a long header (Initial, Handshake, Version
+	 * Negotiation) sets the first bit; short headers carry only data. */
+	p = c->pos;
+	if (p + 1 <= (__u8 *)c->end && (p[0] & 0x80) &&
+	    (port_wanted(PF_PORT_UDP, k->dport) || port_wanted(PF_PORT_UDP, k->sport)))
+		return verdict(ctx, PF_PASS_QUIC);
+	return verdict(ctx, PF_DROP_UDP);
 }
 
 static __always_inline int
 ipv4_verdict(struct xdp_md *ctx, struct cursor *c)
 {
 	struct iphdr *ip = take(c, sizeof(*ip));
+	struct pf_flow_key k = {.family = 4};
 	__u32 ihl;
 
 	if (!ip || ip->version != 4 || ip->ihl < 5)
@@ -124,21 +210,26 @@ ipv4_verdict(struct xdp_md *ctx, struct cursor *c)
 		return verdict(ctx, PF_PASS_SERVER);
 	if (ip->frag_off & bpf_htons(0x1fff))
 		return verdict(ctx, PF_DROP_FRAGMENT);
+	__builtin_memcpy(k.src, &ip->saddr, 4);
+	__builtin_memcpy(k.dst, &ip->daddr, 4);
 	if (!take(c, ihl - sizeof(*ip)))
 		return verdict(ctx, PF_DROP_MALFORMED);
-	return l4_verdict(ctx, c, ip->protocol);
+	return l4_verdict(ctx, c, ip->protocol, &k);
 }
 
 static __always_inline int
 ipv6_verdict(struct xdp_md *ctx, struct cursor *c)
 {
 	struct ipv6hdr *ip = take(c, sizeof(*ip));
+	struct pf_flow_key k = {.family = 6};
 	__u8 nh;
 
 	if (!ip || ip->version != 6)
 		return verdict(ctx, PF_DROP_MALFORMED);
 	if (server_v6(ip->saddr.in6_u.u6_addr8) || server_v6(ip->daddr.in6_u.u6_addr8))
 		return verdict(ctx, PF_PASS_SERVER);
+	__builtin_memcpy(k.src, ip->saddr.in6_u.u6_addr8, 16);
+	__builtin_memcpy(k.dst, ip->daddr.in6_u.u6_addr8, 16);
 	nh = ip->nexthdr;
 #pragma unroll
 	for (int i = 0; i < V6_EXT_MAX; i++) {
@@ -158,7 +249,7 @@ ipv6_verdict(struct xdp_md *ctx, struct cursor *c)
 		}
 		nh = h[0];
 	}
-	return l4_verdict(ctx, c, nh);
+	return l4_verdict(ctx, c, nh, &k);
 }
 
 SEC("xdp")

@@ -41,6 +41,14 @@ struct {
 	__type(value, __u8);
 } pf_servers_v6 SEC(".maps");
 
+/* ClientHellos spanning segments: the rest of the record passes too. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct pf_flow_key);
+	__type(value, struct pf_tls_rest);
+} pf_tls_rest SEC(".maps");
+
 /* AF_XDP sockets of the DPDK workers, by RX queue (net_af_xdp wants this name). */
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);

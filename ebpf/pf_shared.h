@@ -14,10 +14,15 @@
 
 enum pf_reason {
 	PF_PASS_DNS = 0,     /* UDP or TCP from or to port 53 */
-	PF_PASS_PORT,        /* TCP or UDP from or to a configured port */
-	PF_PASS_SERVER,      /* from or to a vendor server prefix */
+	PF_PASS_TCP_CONTROL, /* TCP with SYN, FIN or RST: flows start and end */
+	PF_PASS_TLS,         /* to a TCP port of interest, a TLS ClientHello's first bytes */
+	PF_PASS_TLS_REST,    /* the rest of a ClientHello record longer than its segment */
+	PF_PASS_HTTP,        /* to a TCP port of interest, an HTTP request's first bytes */
+	PF_PASS_QUIC,        /* UDP from or to a port of interest, a QUIC long header */
+	PF_PASS_SERVER,      /* from or to a vendor server prefix or learned address */
 	PF_PASS_TUNNEL,      /* MPLS, GRE/ERSPAN or VXLAN: the dataplane looks inside */
-	PF_DROP_PORT,        /* TCP or UDP of no interest */
+	PF_DROP_TCP,         /* TCP of no interest: bulk payload, bare ACKs */
+	PF_DROP_UDP,         /* UDP of no interest */
 	PF_DROP_OTHER_L4,    /* IP, neither TCP nor UDP, no server */
 	PF_DROP_FRAGMENT,    /* later IP fragment, no server */
 	PF_DROP_NOT_IP,      /* ARP, LLDP, too many VLAN tags, ... */
@@ -25,7 +30,7 @@ enum pf_reason {
 	PF_REASON_COUNT
 };
 
-#define PF_FIRST_DROP PF_DROP_PORT
+#define PF_FIRST_DROP PF_DROP_TCP
 
 struct pf_counter {
 	__u64 packets;
@@ -41,6 +46,24 @@ struct pf_v4_key {
 struct pf_v6_key {
 	__u32 prefixlen;
 	__u8 addr[16];
+};
+
+/* A TCP flow, client to server, whose ClientHello record is longer than
+ * its first segment: pf_tls_rest holds the bytes still to come. */
+struct pf_flow_key {
+	__u8 src[16], dst[16]; /* IPv4 in the first 4 bytes */
+	__u16 sport, dport;
+	__u8 family;
+	__u8 pad[3];
+};
+
+/* A ClientHello record (RFC 8446 5.1: at most 2^14 bytes plus the header)
+ * may take this many more segments at most. */
+#define PF_TLS_REST_MAX_SEGMENTS 16
+
+struct pf_tls_rest {
+	__u32 bytes;    /* of the record still to come */
+	__u32 segments; /* further segments allowed */
 };
 
 /* pf_ports index: PF_PORT_TCP or PF_PORT_UDP times 65536, plus the port. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The XDP prefilter under BPF_PROG_TEST_RUN: each row a hand-built packet,
- * the verdict it must get and the counter it must bump. */
+ * the verdict it must get and the counter it must bump; a ClientHello
+ * split over segments passes whole. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -16,6 +17,9 @@
 #include "pf_loader.h"
 #include "tb_pkt.h"
 
+/* What a row's packet carries after its L4 header. */
+enum body { B_ZERO, B_NONE, B_HELLO, B_HELLO_SHORT, B_HTTP, B_QUIC_LONG, B_QUIC_SHORT };
+
 struct row {
 	const char *what;
 	const char *src, *dst;
@@ -24,31 +28,68 @@ struct row {
 	int nvlan, v6ext;
 	uint16_t frag;
 	int cut; /* keep only this many bytes; 0 keeps all */
+	uint8_t flags; /* TCP; 0 is ACK|PSH */
+	enum body body;
 	enum pf_reason want;
 };
 
+#define ACK 0x10
 static const struct row rows[] = {
-	{"dns query v4", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40000, 53, 0, 0, 0, 0, PF_PASS_DNS},
-	{"dns answer v6", "2001:db8::53", "2001:db8::1", IPPROTO_UDP, 53, 40000, 0, 0, 0, 0, PF_PASS_DNS},
-	{"dns over tcp", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 53, 1, 0, 0, 0, PF_PASS_DNS},
-	{"https to port", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, PF_PASS_PORT},
-	{"https reply", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40000, 2, 0, 0, 0, PF_PASS_PORT},
-	{"quic v6 ext", "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 40000, 443, 0, 2, 0, 0, PF_PASS_PORT},
-	{"ssh dropped", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 22, 0, 0, 0, 0, PF_DROP_PORT},
-	{"udp 443 is not tcp 8443", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40000, 8443, 1, 0, 0, 0, PF_DROP_PORT},
-	{"to server v4", "192.0.2.1", "198.51.100.7", IPPROTO_TCP, 40000, 8080, 0, 0, 0, 0, PF_PASS_SERVER},
-	{"from server v6", "2001:db8:5e::9", "2001:db8::1", IPPROTO_UDP, 9999, 40000, 1, 0, 0, 0, PF_PASS_SERVER},
-	{"gre", "192.0.2.1", "203.0.113.9", 47, 0, 0, 0, 0, 0, 0, PF_PASS_TUNNEL},
-	{"vxlan", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 49152, 4789, 1, 0, 0, 0, PF_PASS_TUNNEL},
-	{"icmp", "192.0.2.1", "203.0.113.9", IPPROTO_ICMP, 0, 0, 0, 0, 0, 0, PF_DROP_OTHER_L4},
-	{"later fragment", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, PF_DROP_FRAGMENT},
-	{"fragment of server", "198.51.100.7", "192.0.2.1", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, PF_PASS_SERVER},
-	{"cut in ip header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 20, PF_DROP_MALFORMED},
-	{"cut in vlan tag", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 1, 0, 0, 16, PF_DROP_MALFORMED},
-	{"cut before ports", "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 40000, 53, 0, 0, 0, 55, PF_DROP_MALFORMED},
-	/* BPF_PROG_TEST_RUN refuses frames under 14 bytes: the shortest is a bare Ethernet header. */
-	{"ethernet only", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 14, PF_DROP_MALFORMED},
+	{"dns query v4", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40000, 53, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_DNS},
+	{"dns answer v6", "2001:db8::53", "2001:db8::1", IPPROTO_UDP, 53, 40000, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_DNS},
+	{"dns over tcp", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 53, 1, 0, 0, 0, 0, B_ZERO, PF_PASS_DNS},
+	{"syn to ssh", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 22, 0, 0, 0, 0, 0x02, B_NONE, PF_PASS_TCP_CONTROL},
+	{"fin+ack", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40000, 0, 0, 0, 0, 0x11, B_NONE, PF_PASS_TCP_CONTROL},
+	{"rst v6", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, 0x04, B_NONE, PF_PASS_TCP_CONTROL},
+	{"bare ack", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, ACK, B_NONE, PF_DROP_TCP},
+	{"bulk to 443", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, 0, B_ZERO, PF_DROP_TCP},
+	{"client hello", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 443, 1, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
+	{"client hello v6 ext", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40001, 443, 0, 2, 0, 0, 0, B_HELLO, PF_PASS_TLS},
+	{"hello to ssh port", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 22, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
+	{"server's hello back", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40001, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
+	{"http get", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 80, 0, 0, 0, 0, 0, B_HTTP, PF_PASS_HTTP},
+	{"http get to 8080", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 8080, 0, 0, 0, 0, 0, B_HTTP, PF_DROP_TCP},
+	{"quic initial", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 443, 0, 0, 0, 0, 0, B_QUIC_LONG, PF_PASS_QUIC},
+	{"quic handshake back", "203.0.113.9", "192.0.2.1", IPPROTO_UDP, 443, 40003, 0, 0, 0, 0, 0, B_QUIC_LONG, PF_PASS_QUIC},
+	{"quic short header", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 443, 0, 0, 0, 0, 0, B_QUIC_SHORT, PF_DROP_UDP},
+	{"long header to 4433", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 4433, 0, 0, 0, 0, 0, B_QUIC_LONG, PF_DROP_UDP},
+	{"to server v4", "192.0.2.1", "198.51.100.7", IPPROTO_TCP, 40000, 8080, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_SERVER},
+	{"from server v6", "2001:db8:5e::9", "2001:db8::1", IPPROTO_UDP, 9999, 40000, 1, 0, 0, 0, 0, B_ZERO, PF_PASS_SERVER},
+	{"gre", "192.0.2.1", "203.0.113.9", 47, 0, 0, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_TUNNEL},
+	{"vxlan", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 49152, 4789, 1, 0, 0, 0, 0, B_ZERO, PF_PASS_TUNNEL},
+	{"icmp", "192.0.2.1", "203.0.113.9", IPPROTO_ICMP, 0, 0, 0, 0, 0, 0, 0, B_ZERO, PF_DROP_OTHER_L4},
+	{"later fragment", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, 0, B_ZERO, PF_DROP_FRAGMENT},
+	{"fragment of server", "198.51.100.7", "192.0.2.1", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, 0, B_ZERO, PF_PASS_SERVER},
+	{"cut in ip header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 20, 0, B_ZERO, PF_DROP_MALFORMED},
+	{"cut in vlan tag", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 1, 0, 0, 16, 0, B_ZERO, PF_DROP_MALFORMED},
+	{"cut before ports", "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 40000, 53, 0, 0, 0, 55, 0, B_ZERO, PF_DROP_MALFORMED},
+	{"cut in tcp header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 44, 0, B_ZERO, PF_DROP_MALFORMED},
+	{"ethernet only", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 14, 0, B_ZERO, PF_DROP_MALFORMED},
 };
+
+/* The row's body into pl; its length. */
+static uint32_t
+body(enum body b, uint8_t *pl, uint32_t cap)
+{
+	memset(pl, 0, cap);
+	switch (b) {
+	case B_NONE:
+		return 0;
+	case B_HELLO:
+		return tb_tls_client_hello(pl, cap, "dnl-01.geo.kaspersky.com", false, 0);
+	case B_HTTP:
+		return tb_http_get(pl, cap, "upd.kaspersky.com", "/");
+	case B_QUIC_LONG:
+		pl[0] = 0xc3; /* long header, Initial */
+		pl[4] = 1;    /* version 1 */
+		return 64;
+	case B_QUIC_SHORT:
+		pl[0] = 0x43;
+		return 64;
+	default:
+		return 32;
+	}
+}
 
 static struct pf_loader *pf;
 
@@ -100,7 +141,7 @@ test_pf_verdict_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
-		uint8_t frame[512], pl[32] = {0};
+		uint8_t frame[2048], pl[1024];
 		struct tb_spec s = {0};
 		uint32_t len, ret;
 
@@ -114,8 +155,9 @@ test_pf_verdict_table(void **state)
 		s.vlan[1] = 20;
 		s.ipv6_ext = r->v6ext;
 		s.frag_offset = r->frag;
+		s.tcp_flags = r->flags;
 		s.payload = pl;
-		s.plen = sizeof(pl);
+		s.plen = body(r->body, pl, sizeof(pl));
 		len = tb_frame(&s, frame, sizeof(frame));
 		if (r->cut)
 			len = (uint32_t)r->cut;
@@ -129,6 +171,50 @@ test_pf_verdict_table(void **state)
 			assert_int_equal(after[k].bytes - before[k].bytes,
 					 k == (int)r->want ? len : 0);
 		}
+	}
+}
+
+/* A ClientHello in three segments: the first passes as TLS, the other two
+ * as its rest, the flow's next data is bulk again; another flow's data in
+ * between is not the rest. */
+static void
+test_pf_tls_rest(void **state)
+{
+	uint8_t hello[1024], frame[2048];
+	uint32_t hl = tb_tls_client_hello(hello, sizeof(hello), "dnl-01.geo.kaspersky.com", false, 400);
+	const struct {
+		int flow;
+		uint32_t off, len;
+		enum pf_reason want;
+	} segs[] = {
+		{0, 0, 100, PF_PASS_TLS},
+		{1, 100, 40, PF_DROP_TCP},
+		{0, 100, 60, PF_PASS_TLS_REST},
+		{0, 160, 0, PF_PASS_TLS_REST}, /* the rest: hl - 160 */
+		{0, 300, 32, PF_DROP_TCP}, /* (padding bytes: no record start) */
+	};
+	struct pf_counter before[PF_REASON_COUNT], after[PF_REASON_COUNT];
+
+	(void)state;
+	assert_true(hl > 200);
+	for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		struct tb_spec s = {0};
+		uint32_t len, ret;
+
+		s.family = tb_addr("192.0.2.44", s.src);
+		tb_addr("203.0.113.9", s.dst);
+		s.proto = IPPROTO_TCP;
+		s.sport = (uint16_t)(41000 + segs[i].flow);
+		s.dport = 443;
+		s.payload = hello + segs[i].off;
+		s.plen = segs[i].len ? segs[i].len : hl - segs[i].off;
+		len = tb_frame(&s, frame, sizeof(frame));
+		print_message("segment %zu\n", i);
+		assert_int_equal(pf_loader_stats(pf, before), 0);
+		assert_int_equal(run(frame, len, &ret), 0);
+		assert_int_equal(ret, segs[i].want >= PF_FIRST_DROP ? XDP_DROP : XDP_PASS);
+		assert_int_equal(pf_loader_stats(pf, after), 0);
+		assert_int_equal(after[segs[i].want].packets - before[segs[i].want].packets, 1);
 	}
 }
 
@@ -195,6 +281,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_verdict_table),
+		cmocka_unit_test(test_pf_tls_rest),
 		cmocka_unit_test(test_pf_verdict_not_ip),
 		cmocka_unit_test(test_pf_verdict_mpls),
 		cmocka_unit_test(test_pf_server_del),
