@@ -142,9 +142,13 @@ tcp_verdict(struct xdp_md *ctx, struct cursor *c, struct pf_flow_key *k)
 	n = c->end - c->pos;
 	if (n == 0)
 		return verdict(ctx, PF_DROP_TCP);
+	/* The server's bulk (from the port of interest) ends here, before
+	 * the flow lookup. */
+	if (!port_wanted(PF_PORT_TCP, k->dport))
+		return verdict(ctx, PF_DROP_TCP);
 	if (tls_rest(k, n))
 		return verdict(ctx, PF_PASS_TLS_REST);
-	if (!port_wanted(PF_PORT_TCP, k->dport) || p + 6 > (__u8 *)c->end)
+	if (p + 6 > (__u8 *)c->end)
 		return verdict(ctx, PF_DROP_TCP);
 	/* RFC 8446 5.1 and 4: a handshake record (22), legacy version 3.x,
 	 * holding a ClientHello (1). */
