@@ -25,6 +25,7 @@ dp_port_setup(uint16_t port, uint16_t n_queues, uint16_t n_desc, struct rte_memp
 	const uint64_t need = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP;
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
+	uint16_t n_tx, n_tx_desc = 64;
 	int rc;
 
 	memset(&conf, 0, sizeof(conf));
@@ -62,18 +63,27 @@ dp_port_setup(uint16_t port, uint16_t n_queues, uint16_t n_desc, struct rte_memp
 	*stamped = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) != 0;
 	if (*stamped)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	/* A tap only listens: no TX queue, unless the driver works in queue
+	 * pairs (net_af_xdp: one XDP socket per queue holds both rings). */
+	n_tx = 0;
 	rc = rte_eth_dev_configure(port, n_queues, 0, &conf);
+	if (rc == -EINVAL && info.max_tx_queues >= n_queues) {
+		n_tx = n_queues;
+		rc = rte_eth_dev_configure(port, n_queues, n_tx, &conf);
+	}
 	if (rc) {
 		snprintf(err, err_len, "port %u (%s): configure failed: %s", port, info.driver_name,
 			 strerror(-rc));
 		return rc;
 	}
-	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &n_desc, NULL);
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &n_desc, &n_tx_desc);
 	for (uint16_t q = 0; rc == 0 && q < n_queues; q++)
 		rc = rte_eth_rx_queue_setup(port, q, n_desc, rte_eth_dev_socket_id(port), NULL,
 					    pool);
+	for (uint16_t q = 0; rc == 0 && q < n_tx; q++)
+		rc = rte_eth_tx_queue_setup(port, q, n_tx_desc, rte_eth_dev_socket_id(port), NULL);
 	if (rc) {
-		snprintf(err, err_len, "port %u (%s): RX queue setup failed: %s", port,
+		snprintf(err, err_len, "port %u (%s): queue setup failed: %s", port,
 			 info.driver_name, strerror(-rc));
 		return rc;
 	}

@@ -23,9 +23,14 @@
 
 #include "pf_maps.h"
 
-/* Set by the loader before load: hand passing packets to the AF_XDP
- * sockets in xsks_map instead of the kernel stack. */
+/* Hand passing packets to the AF_XDP sockets in xsks_map instead of the
+ * kernel stack: set by our loader before load, and always in the AF_XDP
+ * build, which DPDK's net_af_xdp loads (xdp_prog=). */
+#ifdef PF_XSK
+const volatile __u8 redirect_xsk = 1;
+#else
 const volatile __u8 redirect_xsk = 0;
+#endif
 
 #define VLAN_MAX 2
 #define V6_EXT_MAX 3
@@ -68,22 +73,44 @@ verdict(struct xdp_md *ctx, enum pf_reason r)
 	return XDP_PASS;
 }
 
+/* A learned address whose TTL has not run out; an expired one goes. */
+static __always_inline int
+learned(void *map, const void *key)
+{
+	__u64 *until = bpf_map_lookup_elem(map, key);
+
+	if (!until)
+		return 0;
+	if (*until > bpf_ktime_get_ns())
+		return 1;
+	bpf_map_delete_elem(map, key);
+	return 0;
+}
+
 static __always_inline int
 server_v4(const __u8 *a)
 {
 	struct pf_v4_key k = {.prefixlen = 32};
+	__u32 addr;
 
 	__builtin_memcpy(k.addr, a, 4);
-	return bpf_map_lookup_elem(&pf_servers_v4, &k) != NULL;
+	if (bpf_map_lookup_elem(&pf_servers_v4, &k))
+		return 1;
+	__builtin_memcpy(&addr, a, 4);
+	return learned(&pf_learned_v4, &addr);
 }
 
 static __always_inline int
 server_v6(const __u8 *a)
 {
 	struct pf_v6_key k = {.prefixlen = 128};
+	struct pf_v6_addr addr;
 
 	__builtin_memcpy(k.addr, a, 16);
-	return bpf_map_lookup_elem(&pf_servers_v6, &k) != NULL;
+	if (bpf_map_lookup_elem(&pf_servers_v6, &k))
+		return 1;
+	__builtin_memcpy(addr.addr, a, 16);
+	return learned(&pf_learned_v6, &addr);
 }
 
 static __always_inline int

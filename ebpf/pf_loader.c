@@ -12,6 +12,7 @@
 
 struct pf_loader {
 	struct pf *skel;
+	struct pf_maps maps;
 };
 
 static const char *const reason_names[PF_REASON_COUNT] = {
@@ -66,77 +67,16 @@ pf_loader_destroy(struct pf_loader *pf)
 	free(pf);
 }
 
-int
-pf_loader_port_add(struct pf_loader *pf, int proto_idx, uint16_t port)
+const struct pf_maps *
+pf_loader_maps(struct pf_loader *pf)
 {
-	__u32 key = (__u32)proto_idx * 65536 + port;
-	__u8 one = 1;
-
-	if (proto_idx != PF_PORT_TCP && proto_idx != PF_PORT_UDP)
-		return -EINVAL;
-	return bpf_map__update_elem(pf->skel->maps.pf_ports, &key, sizeof(key), &one, 1, BPF_ANY);
-}
-
-static int
-server_op(struct pf_loader *pf, const struct dp_prefix *p, bool add)
-{
-	__u8 one = 1;
-
-	if (p->family == 4) {
-		struct pf_v4_key k = {.prefixlen = p->len};
-
-		memcpy(k.addr, p->addr, 4);
-		return add ? bpf_map__update_elem(pf->skel->maps.pf_servers_v4, &k, sizeof(k), &one,
-						  1, BPF_ANY)
-			   : bpf_map__delete_elem(pf->skel->maps.pf_servers_v4, &k, sizeof(k), 0);
-	}
-	struct pf_v6_key k = {.prefixlen = p->len};
-
-	memcpy(k.addr, p->addr, 16);
-	return add ? bpf_map__update_elem(pf->skel->maps.pf_servers_v6, &k, sizeof(k), &one, 1,
-					  BPF_ANY)
-		   : bpf_map__delete_elem(pf->skel->maps.pf_servers_v6, &k, sizeof(k), 0);
-}
-
-int
-pf_loader_server_add(struct pf_loader *pf, const struct dp_prefix *p)
-{
-	return server_op(pf, p, true);
-}
-
-int
-pf_loader_server_del(struct pf_loader *pf, const struct dp_prefix *p)
-{
-	return server_op(pf, p, false);
-}
-
-int
-pf_loader_stats(struct pf_loader *pf, struct pf_counter *out)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct pf_counter *per;
-
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	per = calloc((size_t)ncpu, sizeof(*per));
-	if (per == NULL)
-		return -ENOMEM;
-	for (__u32 r = 0; r < PF_REASON_COUNT; r++) {
-		int err = bpf_map__lookup_elem(pf->skel->maps.pf_stats, &r, sizeof(r), per,
-					       sizeof(*per) * (size_t)ncpu, 0);
-
-		if (err) {
-			free(per);
-			return err;
-		}
-		out[r].packets = out[r].bytes = 0;
-		for (int c = 0; c < ncpu; c++) {
-			out[r].packets += per[c].packets;
-			out[r].bytes += per[c].bytes;
-		}
-	}
-	free(per);
-	return 0;
+	pf->maps.stats = bpf_map__fd(pf->skel->maps.pf_stats);
+	pf->maps.ports = bpf_map__fd(pf->skel->maps.pf_ports);
+	pf->maps.v4 = bpf_map__fd(pf->skel->maps.pf_servers_v4);
+	pf->maps.v6 = bpf_map__fd(pf->skel->maps.pf_servers_v6);
+	pf->maps.learned4 = bpf_map__fd(pf->skel->maps.pf_learned_v4);
+	pf->maps.learned6 = bpf_map__fd(pf->skel->maps.pf_learned_v6);
+	return &pf->maps;
 }
 
 int

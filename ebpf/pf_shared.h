@@ -32,6 +32,9 @@ enum pf_reason {
 
 #define PF_FIRST_DROP PF_DROP_TCP
 
+/* Where the AF_XDP build's maps are pinned (libbpf's default root). */
+#define PF_PIN_DIR "/sys/fs/bpf"
+
 struct pf_counter {
 	__u64 packets;
 	__u64 bytes;
@@ -45,6 +48,10 @@ struct pf_v4_key {
 
 struct pf_v6_key {
 	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct pf_v6_addr {
 	__u8 addr[16];
 };
 

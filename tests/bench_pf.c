@@ -110,10 +110,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_pf: cannot load the prefilter: %s\n", strerror(errno));
 		return 1;
 	}
-	if (pf_loader_port_add(pf, PF_PORT_TCP, 80) || pf_loader_port_add(pf, PF_PORT_TCP, 443) ||
-	    pf_loader_port_add(pf, PF_PORT_UDP, 53) || pf_loader_port_add(pf, PF_PORT_UDP, 443) ||
-	    dp_prefix_parse("203.0.113.196/30", &p, &why) || pf_loader_server_add(pf, &p) ||
-	    dp_prefix_parse("2001:db8:5d::/64", &p, &why) || pf_loader_server_add(pf, &p)) {
+	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 53) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443) ||
+	    dp_prefix_parse("203.0.113.196/30", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED) ||
+	    dp_prefix_parse("2001:db8:5d::/64", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED)) {
 		fprintf(stderr, "bench_pf: cannot fill the maps\n");
 		return 1;
 	}
@@ -132,7 +132,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_pf: %s: %s\n", argv[1], errbuf);
 		return 1;
 	}
-	pf_loader_stats(pf, before);
+	pf_ctl_stats(pf_loader_maps(pf), before);
 	while (pcap_next_ex(pc, &h, &d) == 1) {
 		uint32_t ret;
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = d, .data_size_in = h->caplen,
@@ -145,7 +145,7 @@ main(int argc, char **argv)
 		dropped += ret == XDP_DROP;
 	}
 	pcap_close(pc);
-	pf_loader_stats(pf, after);
+	pf_ctl_stats(pf_loader_maps(pf), after);
 	printf("bench_pf: %s: %" PRIu64 " packets, %" PRIu64 " dropped in the kernel (%.1f%%)\n",
 	       argv[1], total, dropped, total ? 100.0 * (double)dropped / (double)total : 0.0);
 	for (int r = 0; r < PF_REASON_COUNT; r++)

@@ -94,25 +94,31 @@ body(enum body b, uint8_t *pl, uint32_t cap)
 static struct pf_loader *pf;
 
 static int
-setup(void **state)
+setup_maps(void)
 {
 	struct dp_prefix p;
 	const char *why;
 
+	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443))
+		return -1;
+	if (dp_prefix_parse("198.51.100.0/24", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
+		return -1;
+	if (dp_prefix_parse("2001:db8:5e::/64", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
+		return -1;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
 	(void)state;
 	pf = pf_loader_open(false);
 	if (pf == NULL) {
 		print_error("cannot load the prefilter: %s (root and BPF needed)\n", strerror(errno));
 		return -1;
 	}
-	if (pf_loader_port_add(pf, PF_PORT_TCP, 80) || pf_loader_port_add(pf, PF_PORT_TCP, 443) ||
-	    pf_loader_port_add(pf, PF_PORT_UDP, 443))
-		return -1;
-	if (dp_prefix_parse("198.51.100.0/24", &p, &why) || pf_loader_server_add(pf, &p))
-		return -1;
-	if (dp_prefix_parse("2001:db8:5e::/64", &p, &why) || pf_loader_server_add(pf, &p))
-		return -1;
-	return 0;
+	return setup_maps();
 }
 
 static int
@@ -162,10 +168,10 @@ test_pf_verdict_table(void **state)
 		if (r->cut)
 			len = (uint32_t)r->cut;
 		print_message("row %zu: %s\n", i, r->what);
-		assert_int_equal(pf_loader_stats(pf, before), 0);
+		assert_int_equal(pf_ctl_stats(pf_loader_maps(pf), before), 0);
 		assert_int_equal(run(frame, len, &ret), 0);
 		assert_int_equal(ret, r->want >= PF_FIRST_DROP ? XDP_DROP : XDP_PASS);
-		assert_int_equal(pf_loader_stats(pf, after), 0);
+		assert_int_equal(pf_ctl_stats(pf_loader_maps(pf), after), 0);
 		for (int k = 0; k < PF_REASON_COUNT; k++) {
 			assert_int_equal(after[k].packets - before[k].packets, k == (int)r->want);
 			assert_int_equal(after[k].bytes - before[k].bytes,
@@ -210,10 +216,10 @@ test_pf_tls_rest(void **state)
 		s.plen = segs[i].len ? segs[i].len : hl - segs[i].off;
 		len = tb_frame(&s, frame, sizeof(frame));
 		print_message("segment %zu\n", i);
-		assert_int_equal(pf_loader_stats(pf, before), 0);
+		assert_int_equal(pf_ctl_stats(pf_loader_maps(pf), before), 0);
 		assert_int_equal(run(frame, len, &ret), 0);
 		assert_int_equal(ret, segs[i].want >= PF_FIRST_DROP ? XDP_DROP : XDP_PASS);
-		assert_int_equal(pf_loader_stats(pf, after), 0);
+		assert_int_equal(pf_ctl_stats(pf_loader_maps(pf), after), 0);
 		assert_int_equal(after[segs[i].want].packets - before[segs[i].want].packets, 1);
 	}
 }
@@ -270,10 +276,55 @@ test_pf_server_del(void **state)
 	assert_int_equal(run(frame, len, &ret), 0);
 	assert_int_equal(ret, XDP_PASS);
 	assert_int_equal(dp_prefix_parse("198.51.100.0/24", &p, &why), 0);
-	assert_int_equal(pf_loader_server_del(pf, &p), 0);
+	assert_int_equal(pf_ctl_server_del(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED), 0);
 	assert_int_equal(run(frame, len, &ret), 0);
 	assert_int_equal(ret, XDP_DROP);
-	assert_int_equal(pf_loader_server_add(pf, &p), 0);
+	assert_int_equal(pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED), 0);
+}
+
+/* A learned address passes while its TTL runs, not after (the program
+ * deletes it), and the sweep removes what expired unseen. */
+static void
+test_pf_learned(void **state)
+{
+	const struct pf_maps *m = pf_loader_maps(pf);
+	uint8_t frame[256], a[16], b[16];
+	struct tb_spec s = {0};
+	uint64_t until;
+	uint32_t len, ret;
+
+	(void)state;
+	s.family = tb_addr("192.0.2.1", s.src);
+	tb_addr("203.0.113.77", s.dst);
+	s.proto = IPPROTO_TCP;
+	s.sport = 40000;
+	s.dport = 8443;
+	len = tb_frame(&s, frame, sizeof(frame));
+	assert_int_equal(run(frame, len, &ret), 0);
+	assert_int_equal(ret, XDP_DROP);
+	tb_addr("203.0.113.77", a);
+	assert_int_equal(pf_ctl_learned_add(m, 4, a, 60), 0);
+	assert_int_equal(run(frame, len, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+	/* A shorter TTL later does not cut the longer one. */
+	assert_int_equal(pf_ctl_learned_add(m, 4, a, 0), 0);
+	assert_int_equal(run(frame, len, &ret), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_int_equal(pf_ctl_clear(m), 0);
+	assert_int_equal(pf_ctl_learned_add(m, 4, a, 0), 0); /* expires at once */
+	assert_int_equal(run(frame, len, &ret), 0);
+	assert_int_equal(ret, XDP_DROP);
+	assert_int_not_equal(bpf_map_lookup_elem(m->learned4, a, &until), 0);
+	/* Expired and never looked at: the sweep takes it, not the live one. */
+	tb_addr("2001:db8:77::1", b);
+	assert_int_equal(pf_ctl_learned_add(m, 6, b, 0), 0);
+	assert_int_equal(pf_ctl_learned_add(m, 4, a, 60), 0);
+	assert_int_equal(pf_ctl_learned_sweep(m), 1);
+	assert_int_equal(bpf_map_lookup_elem(m->learned4, a, &until), 0);
+	assert_int_equal(pf_ctl_clear(m), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(m->learned4, a, &until), 0);
+	/* The table test's configuration again. */
+	assert_int_equal(setup_maps(), 0);
 }
 
 int
@@ -285,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_pf_verdict_not_ip),
 		cmocka_unit_test(test_pf_verdict_mpls),
 		cmocka_unit_test(test_pf_server_del),
+		cmocka_unit_test(test_pf_learned),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
