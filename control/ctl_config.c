@@ -643,7 +643,7 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 					   "clients", "flows",   "learned",       "vendors",
 					   "persistence", "web", NULL};
 	static const char *const mkeys[] = {"listen", "port", "max_orgs", NULL};
-	static const char *const pkeys[] = {"tcp_ports", "udp_ports", NULL};
+	static const char *const pkeys[] = {"tcp_ports", "udp_ports", "program", NULL};
 	static const char *const ckeys[] = {"capacity", "ipv6_prefix", NULL};
 	static const char *const skeys[] = {"dir", "interval", NULL};
 	yaml_node_t *n, *v;
@@ -692,6 +692,13 @@ parse_root(struct cfg_ctx *x, yaml_node_t *root, struct ctl_config *c)
 		if ((v = map_get(x, n, "udp_ports")) &&
 		    (rc = get_port_list(x, v, "prefilter.udp_ports", c->udp_ports, &c->n_udp_ports)))
 			return rc;
+		if ((v = map_get(x, n, "program")) != NULL) {
+			if ((rc = get_path(x, v, "prefilter.program", c->pf_program)))
+				return rc;
+			if (access(c->pf_program, R_OK) != 0)
+				return cfg_err(x, v, "prefilter.program", "%s: %s", c->pf_program,
+					       strerror(errno));
+		}
 	}
 
 	if ((rc = section(x, root, "clients", ckeys, &n)))
@@ -775,6 +782,9 @@ set_defaults(struct ctl_config *c)
 	c->tcp_ports[c->n_tcp_ports++] = 443;
 	c->udp_ports[c->n_udp_ports++] = 53;
 	c->udp_ports[c->n_udp_ports++] = 443;
+#ifdef PF_XSK_OBJECT
+	snprintf(c->pf_program, sizeof(c->pf_program), "%s", PF_XSK_OBJECT);
+#endif
 }
 
 int

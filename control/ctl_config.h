@@ -86,6 +86,7 @@ struct ctl_config {
 	unsigned n_tcp_ports;
 	uint16_t udp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_udp_ports;
+	char pf_program[PATH_MAX]; /* prefilter.program: the AF_XDP build's object */
 	struct ctl_vendor *vendors;
 	unsigned n_vendors;
 };

@@ -34,6 +34,7 @@
 #include "ctl_api.h"
 #include "ctl_clients.h"
 #include "ctl_persist.h"
+#include "ctl_prefilter.h"
 #include "ctl_config.h"
 #include "ctl_http.h"
 #include "ctl_metrics.h"
@@ -291,6 +292,7 @@ struct app {
 	struct ctl_clients *clients;
 	struct ctl_snapshot snap;
 	struct ctl_http *http;
+	struct ctl_prefilter *pf;    /* NULL without net_af_xdp ports */
 	struct rte_mempool *pool;
 	struct dp_worker *workers[CTL_MAX_WORKERS];
 	struct rte_rcu_qsbr *qs;     /* workers' quiescent states, for reloads */
@@ -328,6 +330,9 @@ render_and_publish(struct app *a)
 
 	ctl_snapshot_collect(&a->snap, a->workers, a->port_ids);
 	a->snap.learn_forward_lost = a->learn_forward_lost;
+	a->snap.pf_on = a->pf != NULL;
+	ctl_prefilter_tick(a->pf, a->snap.pf);
+	a->snap.pf_learn_failed = ctl_prefilter_learn_failed(a->pf);
 	if (a->http == NULL)
 		return;
 	win = calloc((size_t)a->snap.n_orgs * a->snap.n_vendors * CTL_WIN_COUNT, sizeof(*win));
@@ -356,8 +361,11 @@ forward_learned(struct app *a, unsigned from)
 		if (rte_ring_dequeue_elem(a->workers[from]->learn_out, &ev, sizeof(ev)) != 0)
 			break;
 		/* On the worker's clock, which is the capture's offline. */
-		dp_learned_add(&a->learned, ev.family, ev.addr, ev.vendors, ev.expires,
-			       __atomic_load_n(&a->workers[from]->now, __ATOMIC_RELAXED));
+		uint32_t now = __atomic_load_n(&a->workers[from]->now, __ATOMIC_RELAXED);
+
+		dp_learned_add(&a->learned, ev.family, ev.addr, ev.vendors, ev.expires, now);
+		if (ev.expires > now)
+			ctl_prefilter_learned(a->pf, ev.family, ev.addr, ev.expires - now);
 		for (unsigned w = 0; w < a->n_workers; w++)
 			if (w != from &&
 			    rte_ring_enqueue_elem(a->workers[w]->learn_in, &ev, sizeof(ev)) != 0)
@@ -451,6 +459,8 @@ restore_state(struct app *a)
 		for (unsigned w = 0; e->expires != 0 && w < a->n_workers; w++)
 			dp_learned_add(&a->workers[w]->learned, e->family, e->addr, e->vendors,
 				       e->expires, now);
+		if (e->expires > now && now != 0)
+			ctl_prefilter_learned(a->pf, e->family, e->addr, e->expires - now);
 	}
 	return 0;
 }
@@ -542,6 +552,8 @@ reload(struct app *a, char *msg, size_t len)
 		rc = -EINVAL;
 	}
 	if (rc == 0)
+		rc = ctl_prefilter_port_args(r.cfg, msg, len); /* as at start, to compare ports */
+	if (rc == 0)
 		rc = ctl_reload_build(&r, a->cfg, a->orgs, (int)rte_socket_id(), msg, len);
 	a->gen = id; /* new_gen's id */
 	for (unsigned w = 0; rc == 0 && w < a->n_workers; w++)
@@ -597,6 +609,9 @@ reload(struct app *a, char *msg, size_t len)
 	a->tables = r.tables;
 	ctl_orgs_free(a->orgs);
 	a->orgs = r.orgs;
+	if (ctl_prefilter_servers(a->pf, a->cfg, r.cfg) != 0)
+		fprintf(stderr, "tapcensus: warning: reload: the prefilter's server prefixes could "
+				"not all be replaced\n");
 	ctl_config_free(a->cfg);
 	a->cfg = r.cfg;
 	snprintf(msg, len, "%u organisations (%u gone, %u new), %u vendors; generation %u",
@@ -858,6 +873,10 @@ main(int argc, char **argv)
 			expected = (expected < 0 ? 0 : expected) + k;
 		}
 	}
+	if (ctl_prefilter_prepare(a.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tapcensus: %s\n", err);
+		goto out_config;
+	}
 	n = build_eal_argv(a.cfg, eal_argv, (int)(sizeof(eal_argv) / sizeof(eal_argv[0])),
 			   eal_store, sizeof(eal_store));
 	if (n < 0) {
@@ -895,6 +914,11 @@ main(int argc, char **argv)
 	}
 	rc = setup_ports_and_workers(&a, err, sizeof(err));
 	if (rc) {
+		fprintf(stderr, "tapcensus: %s\n", err);
+		goto out_workers;
+	}
+	if (ctl_prefilter_wanted(a.cfg) &&
+	    ctl_prefilter_open(a.cfg, &a.pf, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tapcensus: %s\n", err);
 		goto out_workers;
 	}
@@ -957,6 +981,7 @@ main(int argc, char **argv)
 	}
 out_workers:
 	join_freeing(&a);
+	ctl_prefilter_close(a.pf);
 	for (unsigned w = 0; w < a.n_workers; w++)
 		dp_worker_free(a.workers[w]);
 	ctl_snapshot_fini(&a.snap);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dp_types.h"
+#include "pf_loader.h"
 
 void
 ctl_metrics_label_value(FILE *f, const char *s)
@@ -368,6 +369,27 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
 		forward_lost);
 }
 
+/* The XDP prefilter's per-CPU counters, summed: what it passed to the
+ * workers and what it dropped in the kernel, by reason. */
+static void
+render_prefilter(FILE *f, const struct ctl_snapshot *s)
+{
+	family(f, "tapcensus_prefilter_packets_total", "counter",
+	       "Packets the XDP prefilter saw on the net_af_xdp interfaces, by reason: pass_* went "
+	       "to the workers, drop_* were dropped in the kernel.");
+	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
+		fprintf(f, "tapcensus_prefilter_packets_total{reason=\"%s\"} %" PRIu64 "\n",
+			pf_reason_name(r), (uint64_t)s->pf[r].packets);
+	family(f, "tapcensus_prefilter_bytes_total", "counter",
+	       "Frame bytes the XDP prefilter saw, by reason.");
+	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
+		fprintf(f, "tapcensus_prefilter_bytes_total{reason=\"%s\"} %" PRIu64 "\n",
+			pf_reason_name(r), (uint64_t)s->pf[r].bytes);
+	family(f, "tapcensus_prefilter_learned_failed_total", "counter",
+	       "Learned server addresses the prefilter's map refused.");
+	fprintf(f, "tapcensus_prefilter_learned_failed_total %" PRIu64 "\n", s->pf_learn_failed);
+}
+
 /* A counter family with result="ok" and result="failed". */
 static void
 by_result(FILE *f, const char *name, const char *help, uint64_t ok, uint64_t failed)
@@ -441,6 +463,8 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	       "were two reloads old.");
 	fprintf(f, "tapcensus_client_events_stale_total %" PRIu64 "\n",
 		ctl_clients_stale(v->clients));
+	if (v->snap->pf_on)
+		render_prefilter(f, v->snap);
 	family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);

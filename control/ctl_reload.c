@@ -70,7 +70,8 @@ restart_field(const struct ctl_config *a, const struct ctl_config *b)
 		return "learned";
 	if (a->n_tcp_ports != b->n_tcp_ports || a->n_udp_ports != b->n_udp_ports ||
 	    memcmp(a->tcp_ports, b->tcp_ports, a->n_tcp_ports * sizeof(a->tcp_ports[0])) != 0 ||
-	    memcmp(a->udp_ports, b->udp_ports, a->n_udp_ports * sizeof(a->udp_ports[0])) != 0)
+	    memcmp(a->udp_ports, b->udp_ports, a->n_udp_ports * sizeof(a->udp_ports[0])) != 0 ||
+	    strcmp(a->pf_program, b->pf_program) != 0)
 		return "prefilter";
 	return NULL;
 }

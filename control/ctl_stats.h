@@ -14,6 +14,7 @@
 
 #include "ctl_config.h"
 #include "dp_worker.h"
+#include "pf_shared.h"
 
 struct ctl_port_stats {
 	char name[CTL_NAME_LEN];
@@ -38,6 +39,10 @@ struct ctl_snapshot {
 	/* Configuration reloads, kept by the control thread. */
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t reload_last;   /* unix time of the last good reload, 0: none */
+	/* The XDP prefilter in front of net_af_xdp ports, when there is one. */
+	bool pf_on;
+	struct pf_counter pf[PF_REASON_COUNT];
+	uint64_t pf_learn_failed;
 };
 
 /* 0 or -ENOMEM. */

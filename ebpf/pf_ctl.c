@@ -16,19 +16,33 @@
 
 #define PF_CTL_MAPS 6
 
+static const char *const pinned[PF_CTL_MAPS] = {"pf_stats",      "pf_ports",
+						"pf_servers_v4", "pf_servers_v6",
+						"pf_learned_v4", "pf_learned_v6"};
+
+int
+pf_ctl_unpin(const char *dir)
+{
+	char path[PATH_MAX];
+
+	for (int i = 0; i < PF_CTL_MAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, pinned[i]);
+		if (unlink(path) != 0 && errno != ENOENT)
+			return -errno;
+	}
+	return 0;
+}
+
 int
 pf_ctl_open_pinned(const char *dir, struct pf_maps *m)
 {
-	static const char *const names[PF_CTL_MAPS] = {"pf_stats", "pf_ports", "pf_servers_v4",
-						       "pf_servers_v6", "pf_learned_v4",
-						       "pf_learned_v6"};
 	int *fds[PF_CTL_MAPS] = {&m->stats, &m->ports, &m->v4, &m->v6, &m->learned4, &m->learned6};
 	char path[PATH_MAX];
 
 	for (int i = 0; i < PF_CTL_MAPS; i++)
 		*fds[i] = -1;
 	for (int i = 0; i < PF_CTL_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, pinned[i]);
 		*fds[i] = bpf_obj_get(path);
 		if (*fds[i] < 0) {
 			int err = -errno;

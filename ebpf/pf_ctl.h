@@ -27,6 +27,10 @@ struct pf_maps {
 	int stats, ports, v4, v6, learned4, learned6;
 };
 
+/* Removes the pins a previous run left under dir, so that the next load
+ * creates the maps afresh (counters from zero, the current layout). */
+int pf_ctl_unpin(const char *dir);
+
 /* Opens the maps pinned under dir (PF_PIN_DIR); closes with pf_ctl_close. */
 int pf_ctl_open_pinned(const char *dir, struct pf_maps *m);
 void pf_ctl_close(struct pf_maps *m);
