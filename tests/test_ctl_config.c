@@ -84,6 +84,8 @@ static const struct row rows[] = {
 	{"tls file", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /nonexistent/s.crt\n"
 			 "    key_file: /nonexistent/s.key\n" GOOD_REST,
 	 "9: web.tls_server_config.cert_file: /nonexistent/s.crt: No such file or directory"},
+	{"prefilter program", GOOD_DPDK "prefilter:\n  program: /nonexistent/pf.o\n" GOOD_REST,
+	 "8: prefilter.program: /nonexistent/pf.o: No such file or directory"},
 	{"tls key missing", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /dev/null\n" GOOD_REST,
 	 "9: web.tls_server_config.key_file: missing"},
 };
