@@ -256,23 +256,30 @@ test_pf_verdict_mpls(void **state)
 	assert_int_equal(ret, XDP_PASS);
 }
 
+/* A TCP segment without payload from 192.0.2.1 to dst:dport. */
+static uint32_t
+tcp_frame(const char *dst, uint16_t dport, uint8_t *frame, uint32_t cap)
+{
+	struct tb_spec s = {0};
+
+	s.family = tb_addr("192.0.2.1", s.src);
+	tb_addr(dst, s.dst);
+	s.proto = IPPROTO_TCP;
+	s.sport = 40000;
+	s.dport = dport;
+	return tb_frame(&s, frame, cap);
+}
+
 /* Removing a server prefix takes effect at once. */
 static void
 test_pf_server_del(void **state)
 {
 	uint8_t frame[256];
-	struct tb_spec s = {0};
+	uint32_t len = tcp_frame("198.51.100.7", 9000, frame, sizeof(frame)), ret;
 	struct dp_prefix p;
 	const char *why;
-	uint32_t len, ret;
 
 	(void)state;
-	s.family = tb_addr("192.0.2.1", s.src);
-	tb_addr("198.51.100.7", s.dst);
-	s.proto = IPPROTO_TCP;
-	s.sport = 1234;
-	s.dport = 9000;
-	len = tb_frame(&s, frame, sizeof(frame));
 	assert_int_equal(run(frame, len, &ret), 0);
 	assert_int_equal(ret, XDP_PASS);
 	assert_int_equal(dp_prefix_parse("198.51.100.0/24", &p, &why), 0);
@@ -289,17 +296,10 @@ test_pf_learned(void **state)
 {
 	const struct pf_maps *m = pf_loader_maps(pf);
 	uint8_t frame[256], a[16], b[16];
-	struct tb_spec s = {0};
+	uint32_t len = tcp_frame("203.0.113.77", 8443, frame, sizeof(frame)), ret;
 	uint64_t until;
-	uint32_t len, ret;
 
 	(void)state;
-	s.family = tb_addr("192.0.2.1", s.src);
-	tb_addr("203.0.113.77", s.dst);
-	s.proto = IPPROTO_TCP;
-	s.sport = 40000;
-	s.dport = 8443;
-	len = tb_frame(&s, frame, sizeof(frame));
 	assert_int_equal(run(frame, len, &ret), 0);
 	assert_int_equal(ret, XDP_DROP);
 	tb_addr("203.0.113.77", a);
