@@ -11,16 +11,6 @@ static pthread_mutex_t published_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ctl_api_table *published;
 
 static int
-org_has_sessions(const struct ctl_snapshot *s, uint32_t o)
-{
-	for (unsigned v = 0; v < s->n_vendors; v++)
-		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
-			if (ctl_snapshot_ctr(s, o, v, sig)->sessions)
-				return 1;
-	return 0;
-}
-
-static int
 by_id(const void *a, const void *b)
 {
 	return strcmp(((const struct ctl_api_org *)a)->org.id, ((const struct ctl_api_org *)b)->org.id);
@@ -36,7 +26,7 @@ ctl_api_build(const struct ctl_view *v, const uint64_t *win)
 	if (t == NULL)
 		return NULL;
 	for (uint32_t o = 0; o < s->n_orgs; o++)
-		n += org_has_sessions(s, o);
+		n += ctl_snapshot_org_sessions(s, o) != 0;
 	t->generated = v->now;
 	t->configured = v->orgs->n_orgs - 1;
 	t->n_vendors = s->n_vendors;
@@ -55,7 +45,7 @@ ctl_api_build(const struct ctl_view *v, const uint64_t *win)
 	for (uint32_t o = 0; o < s->n_orgs; o++) {
 		struct ctl_api_org *ao = &t->orgs[t->n];
 
-		if (!org_has_sessions(s, o))
+		if (ctl_snapshot_org_sessions(s, o) == 0)
 			continue;
 		ao->org = v->orgs->orgs[o];
 		ao->v = &t->stats[(size_t)t->n++ * s->n_vendors];

@@ -58,16 +58,6 @@ row_active(const struct org_row *r, unsigned vendor)
 	return false;
 }
 
-static uint64_t
-org_sessions(const struct ctl_snapshot *s, uint32_t o)
-{
-	uint64_t n = 0;
-
-	for (unsigned i = 0; i < s->n_vendors * DP_SIG_COUNT; i++)
-		n += s->ctr[(size_t)o * s->n_vendors * DP_SIG_COUNT + i].sessions;
-	return n;
-}
-
 struct rank {
 	uint32_t org;
 	uint64_t sessions;
@@ -100,7 +90,7 @@ org_rows(const struct ctl_view *v, const uint64_t *win, struct org_row *rows,
 	if (r == NULL)
 		return -ENOMEM;
 	for (uint32_t o = 1; o < s->n_orgs; o++) {
-		uint64_t k = org_sessions(s, o);
+		uint64_t k = ctl_snapshot_org_sessions(s, o);
 
 		if (k != 0)
 			r[n++] = (struct rank){o, k};

@@ -69,4 +69,15 @@ ctl_snapshot_ctr(const struct ctl_snapshot *s, uint32_t org, unsigned vendor, un
 	return &s->ctr[((size_t)org * s->n_vendors + vendor) * DP_SIG_COUNT + sig];
 }
 
+/* Sessions of one organisation, every vendor and signal. */
+static inline uint64_t
+ctl_snapshot_org_sessions(const struct ctl_snapshot *s, uint32_t org)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < (size_t)s->n_vendors * DP_SIG_COUNT; i++)
+		n += s->ctr[(size_t)org * s->n_vendors * DP_SIG_COUNT + i].sessions;
+	return n;
+}
+
 #endif
