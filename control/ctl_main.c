@@ -467,11 +467,12 @@ restore_state(struct app *a)
 
 /* ---- Reload ---- */
 
-/* One worker's generation of tables t (the workers' next generation id). */
+/* One worker's generation id of tables t. */
 static struct dp_gen *
-new_gen(struct app *a, const struct ctl_tables *t, unsigned n_orgs, const struct dp_match *prev)
+new_gen(struct app *a, uint16_t id, const struct ctl_tables *t, unsigned n_orgs,
+	const struct dp_match *prev)
 {
-	return dp_gen_create(a->gen, t->orgs, t->match, t->servers, t->server_vendors, n_orgs,
+	return dp_gen_create(id, t->orgs, t->match, t->servers, t->server_vendors, n_orgs,
 			     a->cfg->n_vendors, prev, (int)rte_socket_id());
 }
 
@@ -540,7 +541,7 @@ reload(struct app *a, char *msg, size_t len)
 	struct ctl_clients *clients = NULL;
 	struct freeing *old_tables;
 	struct ctl_reload r;
-	uint16_t id = (uint16_t)(a->gen + 1), cur = a->gen;
+	uint16_t id = (uint16_t)(a->gen + 1);
 	int rc;
 
 	join_freeing(a);
@@ -555,11 +556,9 @@ reload(struct app *a, char *msg, size_t len)
 		rc = ctl_prefilter_port_args(r.cfg, msg, len); /* as at start, to compare ports */
 	if (rc == 0)
 		rc = ctl_reload_build(&r, a->cfg, a->orgs, (int)rte_socket_id(), msg, len);
-	a->gen = id; /* new_gen's id */
 	for (unsigned w = 0; rc == 0 && w < a->n_workers; w++)
-		if ((gens[w] = new_gen(a, &r.tables, r.orgs->n_orgs, a->tables.match)) == NULL)
+		if ((gens[w] = new_gen(a, id, &r.tables, r.orgs->n_orgs, a->tables.match)) == NULL)
 			rc = -ENOMEM;
-	a->gen = cur;
 	if (rc == 0) {
 		drain_all(a); /* every event so far, in the running index space */
 		clients = ctl_clients_regen(a->clients, r.orgs->n_orgs, r.org_map, id);
@@ -805,7 +804,7 @@ setup_ports_and_workers(struct app *a, char *err, size_t err_len)
 		for (uint16_t q = 0; q < cp->rx_queues; q++, w++) {
 			struct dp_worker *wk;
 
-			struct dp_gen *g = new_gen(a, &a->tables, a->orgs->n_orgs, NULL);
+			struct dp_gen *g = new_gen(a, a->gen, &a->tables, a->orgs->n_orgs, NULL);
 
 			wk = g ? dp_worker_create(w, a->cfg->n_vendors, g, &a->cfg->worker,
 						  (int)rte_socket_id())

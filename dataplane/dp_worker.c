@@ -141,7 +141,6 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	w->n_vendors = n_vendors;
 	w->next = gen;
 	dp_worker_adopt(w);
-	w->prev_match = NULL;
 	return w;
 
 err_nomem:
