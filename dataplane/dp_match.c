@@ -11,7 +11,6 @@
 struct dp_match {
 	hs_database_t *db;  /* names, block mode */
 	hs_database_t *sdb; /* payload signatures, stream mode */
-	hs_scratch_t *proto;
 	unsigned n;
 	unsigned *vendor_of; /* pattern id -> vendor */
 };
@@ -101,8 +100,6 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 			hs_free_compile_error(cerr);
 			goto err_free;
 		}
-		if (hs_alloc_scratch(*db, &m->proto) != HS_SUCCESS)
-			goto err_free;
 	}
 	rc = 0;
 	*out = m;
@@ -124,24 +121,12 @@ dp_match_free(struct dp_match *m)
 {
 	if (m == NULL)
 		return;
-	if (m->proto != NULL)
-		hs_free_scratch(m->proto);
 	if (m->db != NULL)
 		hs_free_database(m->db);
 	if (m->sdb != NULL)
 		hs_free_database(m->sdb);
 	free(m->vendor_of);
 	free(m);
-}
-
-int
-dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out)
-{
-	if (m->proto == NULL) {
-		*out = NULL;
-		return 0;
-	}
-	return hs_clone_scratch(m->proto, out) == HS_SUCCESS ? 0 : -ENOMEM;
 }
 
 int

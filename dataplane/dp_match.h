@@ -3,14 +3,14 @@
  * dp_match.h - vendor names matched by one Hyperscan block-mode database.
  *
  * The control plane compiles a struct dp_match from every vendor's domain
- * suffixes and regexes, allocates one scratch prototype with it, and each
- * worker clones its own scratch (hs_clone_scratch): a scratch is never shared
- * between threads.  A domain suffix matches on a label boundary: "example.com"
+ * suffixes and regexes and allocates each worker a scratch of its own
+ * (dp_match_scratch_fit, in the worker's generation): a scratch is never
+ * shared between threads.  A domain suffix matches on a label boundary: "example.com"
  * matches "example.com" and "a.example.com", never "notexample.com" nor
  * "example.com.evil.test".  Regexes are the vendor's own, matched caseless
  * against the whole extracted name.  With no patterns at all (vendors known
  * only by server prefixes) there is no database: nothing matches, and the
- * scratch a worker clones is NULL.
+ * scratch stays NULL.
  *
  * Payload signatures (DP_MATCH_PAYLOAD) are the vendor's regexes over raw
  * payload bytes, compiled into a second database in Hyperscan's stream mode
@@ -44,9 +44,6 @@ struct dp_match;
 int dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_match **out,
 		     char *err_msg, size_t err_len, int *err_index);
 void dp_match_free(struct dp_match *m);
-
-/* The prototype scratch owned by m; clone it for each worker. */
-int dp_match_scratch_clone(const struct dp_match *m, hs_scratch_t **out);
 
 /* Grows *s (allocated when NULL) to fit m's databases too, so that one
  * scratch serves two generations of them.  0 or -ENOMEM; *s unchanged

@@ -42,13 +42,13 @@ static void
 test_dp_match_name_label_boundary(void **state)
 {
 	struct dp_match *m;
-	hs_scratch_t *s;
+	hs_scratch_t *s = NULL;
 	char err[256];
 	int idx;
 
 	(void)state;
 	assert_int_equal(dp_match_compile(pats, 5, &m, err, sizeof(err), &idx), 0);
-	assert_int_equal(dp_match_scratch_clone(m, &s), 0);
+	assert_int_equal(dp_match_scratch_fit(m, &s), 0);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t v = 99;
 
@@ -83,14 +83,14 @@ static void
 test_dp_match_compile_empty(void **state)
 {
 	struct dp_match *m;
-	hs_scratch_t *s = (void *)1;
+	hs_scratch_t *s = NULL; /* no database: nothing is allocated */
 	uint64_t v = 99;
 	char err[64];
 	int idx;
 
 	(void)state;
 	assert_int_equal(dp_match_compile(NULL, 0, &m, err, sizeof(err), &idx), 0);
-	assert_int_equal(dp_match_scratch_clone(m, &s), 0);
+	assert_int_equal(dp_match_scratch_fit(m, &s), 0);
 	assert_null(s);
 	assert_int_equal(dp_match_name(m, s, "kaspersky.com", 13, &v), 0);
 	assert_int_equal(v, 0);
