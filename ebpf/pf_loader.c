@@ -84,3 +84,19 @@ pf_loader_prog_fd(const struct pf_loader *pf)
 {
 	return bpf_program__fd(pf->skel->progs.tc_prefilter);
 }
+
+int
+pf_loader_run(const struct pf_loader *pf, const void *frame, uint32_t len, uint32_t repeat,
+	      uint32_t *retval, uint32_t *ns)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .repeat = repeat);
+	int err = bpf_prog_test_run_opts(pf_loader_prog_fd(pf), &o);
+
+	if (err)
+		return -errno;
+	if (retval != NULL)
+		*retval = o.retval;
+	if (ns != NULL)
+		*ns = o.duration;
+	return 0;
+}

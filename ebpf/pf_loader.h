@@ -26,6 +26,11 @@ void pf_loader_destroy(struct pf_loader *pf);
 /* Its maps, for pf_ctl.h's operations; valid until pf_loader_destroy. */
 const struct pf_maps *pf_loader_maps(struct pf_loader *pf);
 int pf_loader_prog_fd(const struct pf_loader *pf);
+
+/* The program over frame under BPF_PROG_TEST_RUN, repeat times: the
+ * verdict in *retval, the kernel's mean ns a run in *ns (either NULL). */
+int pf_loader_run(const struct pf_loader *pf, const void *frame, uint32_t len, uint32_t repeat,
+		  uint32_t *retval, uint32_t *ns);
 const char *pf_reason_name(enum pf_reason r);
 
 #endif

@@ -22,16 +22,6 @@
 #include "pf_loader.h"
 #include "tb_pkt.h"
 
-static int
-run(struct pf_loader *pf, const uint8_t *frame, uint32_t len, uint32_t repeat, uint32_t *ns)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .repeat = repeat);
-	int err = bpf_prog_test_run_opts(pf_loader_prog_fd(pf), &o);
-
-	*ns = o.duration;
-	return err;
-}
-
 /* One packet of each kind: its frame. */
 static uint32_t
 sample(int kind, uint8_t *frame, uint32_t cap)
@@ -121,7 +111,7 @@ main(int argc, char **argv)
 	for (int k = 0; k < (int)(sizeof(kinds) / sizeof(kinds[0])); k++) {
 		uint32_t len = sample(k, frame, sizeof(frame));
 
-		if (run(pf, frame, len, repeat, &ns) != 0) {
+		if (pf_loader_run(pf, frame, len, repeat, NULL, &ns) != 0) {
 			fprintf(stderr, "bench_pf: test run failed: %s\n", strerror(errno));
 			return 1;
 		}
@@ -135,12 +125,9 @@ main(int argc, char **argv)
 	pf_ctl_stats(pf_loader_maps(pf), before);
 	while (pcap_next_ex(pc, &h, &d) == 1) {
 		uint32_t ret;
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = d, .data_size_in = h->caplen,
-			    .repeat = 1);
 
-		if (bpf_prog_test_run_opts(pf_loader_prog_fd(pf), &o) != 0)
+		if (pf_loader_run(pf, d, h->caplen, 1, &ret, NULL) != 0)
 			continue;
-		ret = o.retval;
 		total++;
 		dropped += ret == XDP_DROP;
 	}

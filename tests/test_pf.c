@@ -132,11 +132,7 @@ teardown(void **state)
 static int
 run(const uint8_t *frame, uint32_t len, uint32_t *retval)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .repeat = 1);
-	int err = bpf_prog_test_run_opts(pf_loader_prog_fd(pf), &o);
-
-	*retval = o.retval;
-	return err;
+	return pf_loader_run(pf, frame, len, 1, retval, NULL);
 }
 
 static void
