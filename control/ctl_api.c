@@ -3,12 +3,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-static pthread_mutex_t published_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ctl_api_table *published;
 
 static int
 by_id(const void *a, const void *b)
@@ -17,20 +13,19 @@ by_id(const void *a, const void *b)
 }
 
 struct ctl_api_table *
-ctl_api_build(const struct ctl_view *v, const uint64_t *win)
+ctl_api_build(const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
 	struct ctl_api_table *t = calloc(1, sizeof(*t));
-	unsigned n = 0;
+	unsigned n = v->n_active;
 
 	if (t == NULL)
 		return NULL;
-	for (uint32_t o = 0; o < s->n_orgs; o++)
-		n += ctl_snapshot_org_sessions(s, o) != 0;
 	t->generated = v->now;
 	t->configured = v->orgs->n_orgs - 1;
 	t->n_vendors = s->n_vendors;
 	t->total = s->total;
+	t->flows_active = v->flows_active;
 	t->reloads_ok = s->reloads_ok;
 	t->reloads_failed = s->reloads_failed;
 	t->vendors = calloc(s->n_vendors, sizeof(*t->vendors));
@@ -42,27 +37,23 @@ ctl_api_build(const struct ctl_view *v, const uint64_t *win)
 	}
 	for (unsigned vd = 0; vd < s->n_vendors; vd++)
 		snprintf(t->vendors[vd], sizeof(t->vendors[vd]), "%s", v->cfg->vendors[vd].name);
-	for (uint32_t o = 0; o < s->n_orgs; o++) {
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t o = v->active[i];
 		struct ctl_api_org *ao = &t->orgs[t->n];
 
-		if (ctl_snapshot_org_sessions(s, o) == 0)
-			continue;
 		ao->org = v->orgs->orgs[o];
 		ao->v = &t->stats[(size_t)t->n++ * s->n_vendors];
 		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
 			struct ctl_api_vendor *av = &ao->v[vd];
+			struct ctl_view_vendor vv;
 
-			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
-				const struct dp_org_ctr *c = ctl_snapshot_ctr(s, o, vd, sig);
-
-				av->sessions[sig] = c->sessions;
-				av->pkts += c->pkts[0] + c->pkts[1];
-				av->bytes += c->bytes[0] + c->bytes[1];
-				if (c->last_seen > av->last_seen)
-					av->last_seen = c->last_seen;
-			}
-			memcpy(av->clients, win + ((size_t)o * s->n_vendors + vd) * CTL_WIN_COUNT,
-			       sizeof(av->clients));
+			ctl_view_vendor(v, o, vd, &vv);
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+				av->sessions[sig] = vv.ctr[sig].sessions;
+			av->pkts = vv.pkts;
+			av->bytes = vv.bytes;
+			av->last_seen = vv.last_seen;
+			memcpy(av->clients, vv.clients, sizeof(av->clients));
 		}
 	}
 	/* Sorted by id for ctl_api_find; each keeps its pointer to its rows. */
@@ -160,29 +151,4 @@ ctl_api_json_orgs(FILE *f, const struct ctl_api_table *t)
 	}
 	fputs("]}\n", f);
 	return ferror(f) ? -EIO : 0;
-}
-
-void
-ctl_api_publish(struct ctl_api_table *t)
-{
-	struct ctl_api_table *old;
-
-	pthread_mutex_lock(&published_lock);
-	old = published;
-	published = t;
-	pthread_mutex_unlock(&published_lock);
-	ctl_api_free(old);
-}
-
-const struct ctl_api_table *
-ctl_api_acquire(void)
-{
-	pthread_mutex_lock(&published_lock);
-	return published;
-}
-
-void
-ctl_api_release(void)
-{
-	pthread_mutex_unlock(&published_lock);
 }

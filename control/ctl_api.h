@@ -26,8 +26,7 @@
 
 #include <stdio.h>
 
-#include "ctl_clients.h"
-#include "ctl_metrics.h"
+#include "ctl_view.h"
 
 struct ctl_api_vendor {
 	uint64_t sessions[DP_SIG_COUNT];
@@ -49,22 +48,16 @@ struct ctl_api_table {
 	struct ctl_api_org *orgs; /* [n], by id */
 	struct ctl_api_vendor *stats;
 	struct dp_wstats total;
+	uint64_t flows_active;
 	uint64_t reloads_ok, reloads_failed;
 };
 
-/* From the view and its client windows (ctl_clients_windows' layout). */
-struct ctl_api_table *ctl_api_build(const struct ctl_view *v, const uint64_t *win);
+/* From the view: its organisations with sessions. */
+struct ctl_api_table *ctl_api_build(const struct ctl_view *v);
 void ctl_api_free(struct ctl_api_table *t);
 const struct ctl_api_org *ctl_api_find(const struct ctl_api_table *t, const char *id);
 
 int ctl_api_json_orgs(FILE *f, const struct ctl_api_table *t);
 int ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_org *o);
-
-/* The published table: ctl_api_publish replaces (and frees) the last one;
- * ctl_api_acquire locks and returns it (NULL before the first), and
- * ctl_api_release unlocks. */
-void ctl_api_publish(struct ctl_api_table *t);
-const struct ctl_api_table *ctl_api_acquire(void);
-void ctl_api_release(void);
 
 #endif

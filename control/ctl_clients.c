@@ -133,22 +133,12 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	return 1;
 }
 
-unsigned
-ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max, uint32_t now)
+void
+ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev, unsigned n,
+		      uint32_t now)
 {
-	struct dp_client_event ev[64];
-	unsigned total = 0;
-
-	while (total < max) {
-		unsigned n = rte_ring_dequeue_burst_elem(ring, ev, sizeof(ev[0]), 64, NULL);
-
-		for (unsigned i = 0; i < n; i++)
-			ctl_clients_add(c, &ev[i], now);
-		total += n;
-		if (n < 64)
-			break;
-	}
-	return total;
+	for (unsigned i = 0; i < n; i++)
+		ctl_clients_add(c, &ev[i], now);
 }
 
 uint64_t

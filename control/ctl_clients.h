@@ -19,9 +19,7 @@
 
 #include <stdint.h>
 
-#include <rte_ring.h>
-
-#include "dp_worker.h"
+#include "dp_worker_types.h"
 
 /* The windows counted: 1 day, 30 days, and since the first start. */
 enum ctl_window { CTL_WIN_1D, CTL_WIN_30D, CTL_WIN_ALL, CTL_WIN_COUNT };
@@ -43,8 +41,8 @@ void ctl_clients_free(struct ctl_clients *c);
  * removed), counted in ctl_clients_stale(). */
 int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now);
 
-/* Moves up to max events from ring into the set, seen at now. */
-unsigned ctl_clients_drain(struct ctl_clients *c, struct rte_ring *ring, unsigned max,
+/* ctl_clients_add for each of n events, seen at now. */
+void ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev, unsigned n,
 			   uint32_t now);
 
 /* Since start, for one (organisation, vendor). */

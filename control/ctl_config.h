@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "dp_prefix.h"
-#include "dp_worker.h"
+#include "dp_worker_types.h"
 
 #define CTL_MAX_PORTS 16
 #define CTL_MAX_WORKERS 64
@@ -92,6 +92,13 @@ struct ctl_config {
 };
 
 int ctl_config_load(const char *path, struct ctl_config **out, char *err, size_t err_len);
+
+/* Whether a reload from running to c may go ahead: 0, or -EINVAL with
+ * "FILE: FIELD: ..." in err naming the first field that needs a restart.
+ * The schema (ctl_config.c) lists, section by section, the fields that
+ * need one; every other field is applied by a reload. */
+int ctl_config_reloadable(const struct ctl_config *running, const struct ctl_config *c, char *err,
+			  size_t err_len);
 void ctl_config_free(struct ctl_config *c);
 
 #endif

@@ -16,7 +16,7 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-#include "ctl_api.h"
+#include "ctl_publish.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define JSON_TYPE "application/json"
@@ -30,8 +30,6 @@ struct ctl_http {
 	struct MHD_Daemon *d;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	char *body;
-	size_t len;
 	uint16_t port;
 	bool loopback;
 	char *tls_cert, *tls_key;
@@ -215,14 +213,14 @@ serve_api(struct MHD_Connection *c, const char *id)
 
 	if (f == NULL)
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
-	t = ctl_api_acquire();
+	t = ctl_publish_acquire()->api;
 	if (t != NULL && id == NULL)
 		ctl_api_json_orgs(f, t);
 	else if (t != NULL && (o = ctl_api_find(t, id)) != NULL) {
 		ctl_api_json_org(f, t, o);
 		fputc('\n', f);
 	}
-	ctl_api_release();
+	ctl_publish_release();
 	if (fclose(f) != 0) {
 		free(buf);
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
@@ -244,6 +242,7 @@ static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	   const char *version, const char *upload, size_t *upload_size, void **state)
 {
+	const struct ctl_published *pub;
 	static const char index_page[] =
 		"tapcensus: /metrics (Prometheus), /api/v1/orgs and /api/v1/orgs/ID (JSON), "
 		"POST /-/reload\n";
@@ -285,9 +284,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return serve_api(c, url + sizeof(org_prefix) - 1);
 	if (strcmp(url, "/metrics") != 0)
 		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-	pthread_mutex_lock(&h->lock);
-	rc = reply(c, MHD_HTTP_OK, CONTENT_TYPE, h->body ? h->body : "", h->body ? h->len : 0);
-	pthread_mutex_unlock(&h->lock);
+	pub = ctl_publish_acquire();
+	rc = reply(c, MHD_HTTP_OK, CONTENT_TYPE, pub->metrics ? pub->metrics : "",
+		   pub->metrics ? pub->metrics_len : 0);
+	ctl_publish_release();
 	return rc;
 }
 
@@ -336,7 +336,6 @@ http_free(struct ctl_http *h)
 	free(h->tls_cert);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->lock);
-	free(h->body);
 	free(h);
 }
 
@@ -409,19 +408,6 @@ uint16_t
 ctl_http_port(const struct ctl_http *h)
 {
 	return h->port;
-}
-
-void
-ctl_http_publish(struct ctl_http *h, char *buf, size_t len)
-{
-	char *old;
-
-	pthread_mutex_lock(&h->lock);
-	old = h->body;
-	h->body = buf;
-	h->len = len;
-	pthread_mutex_unlock(&h->lock);
-	free(old);
 }
 
 void

@@ -9,7 +9,7 @@
  *   POST /-/reload         a configuration reload, run by the control thread;
  *                          200 with what changed, 400 with why it was refused
  *   GET /                  an index
- * Requests are served from published copies, never from the dataplane.
+ * Requests are served from what ctl_publish holds, never from the dataplane.
  *
  * Security, in the manner of the Prometheus exporter-toolkit: optional TLS
  * (cert and key files, PEM) and basic auth against bcrypt hashes.  With
@@ -20,7 +20,7 @@
  * 8 per client address, 32 KiB of memory each, 10 s idle; request bodies
  * are refused (413).
  *
- * Threads: ctl_http_publish, ctl_http_set_users, ctl_http_reload_wanted and
+ * Threads: ctl_http_set_users, ctl_http_reload_wanted and
  * ctl_http_reload_done are called by the control thread; the server's
  * threads only read what those hand over, under a mutex.
  *
@@ -49,8 +49,6 @@ struct ctl_http_opts {
 
 struct ctl_http *ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len);
 uint16_t ctl_http_port(const struct ctl_http *h);
-/* Takes ownership of buf (malloc'd). */
-void ctl_http_publish(struct ctl_http *h, char *buf, size_t len);
 /* The basic-auth users from now on (after a reload). */
 void ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n);
 /* Is a POST /-/reload waiting?  If so the caller runs the reload and

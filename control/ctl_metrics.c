@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dp_types.h"
-#include "pf_loader.h"
+#include "pf_ctl.h"
 
 void
 ctl_metrics_label_value(FILE *f, const char *s)
@@ -79,22 +79,20 @@ by_sessions(const void *a, const void *b)
  * other_win are the caller's, zeroed, one organisation's rows.  Returns
  * the row count, or -ENOMEM; *folded is the organisations in "other". */
 static int
-org_rows(const struct ctl_view *v, const uint64_t *win, struct org_row *rows,
+org_rows(const struct ctl_view *v, struct org_row *rows,
 	 struct dp_org_ctr *other_ctr, uint64_t *other_win, unsigned *folded)
 {
 	const struct ctl_snapshot *s = v->snap;
 	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT, per_win = (size_t)s->n_vendors * CTL_WIN_COUNT;
-	struct rank *r = malloc(s->n_orgs * sizeof(*r));
+	const uint64_t *win = v->win;
+	struct rank *r = malloc((v->n_active + 1) * sizeof(*r));
 	unsigned n = 0, rows_n = 0, keep;
 
 	if (r == NULL)
 		return -ENOMEM;
-	for (uint32_t o = 1; o < s->n_orgs; o++) {
-		uint64_t k = ctl_snapshot_org_sessions(s, o);
-
-		if (k != 0)
-			r[n++] = (struct rank){o, k};
-	}
+	for (uint32_t i = 0; i < v->n_active; i++)
+		if (v->active[i] != DP_ORG_UNATTRIBUTED)
+			r[n++] = (struct rank){v->active[i], v->org_sessions[v->active[i]]};
 	keep = v->cfg->max_orgs != 0 && n > v->cfg->max_orgs ? v->cfg->max_orgs : n;
 	if (keep < n)
 		qsort(r, n, sizeof(*r), by_sessions);
@@ -107,15 +105,8 @@ org_rows(const struct ctl_view *v, const uint64_t *win, struct org_row *rows,
 			rows[rows_n++] = (struct org_row){&v->orgs->orgs[o], c, win + o * per_win};
 			continue;
 		}
-		for (size_t k = 0; k < per_ctr; k++) {
-			other_ctr[k].sessions += c[k].sessions;
-			for (int d = 0; d < 2; d++) {
-				other_ctr[k].pkts[d] += c[k].pkts[d];
-				other_ctr[k].bytes[d] += c[k].bytes[d];
-			}
-			if (c[k].last_seen > other_ctr[k].last_seen)
-				other_ctr[k].last_seen = c[k].last_seen;
-		}
+		for (size_t k = 0; k < per_ctr; k++)
+			dp_org_ctr_add(&other_ctr[k], &c[k]);
 		/* A client belongs to one organisation: the sum is exact. */
 		for (size_t k = 0; k < per_win; k++)
 			other_win[k] += win[o * per_win + k];
@@ -212,7 +203,7 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd, 
 }
 
 static int
-render_orgs(FILE *f, const struct ctl_view *v, const uint64_t *win)
+render_orgs(FILE *f, const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
 	struct org_row *rows = malloc((s->n_orgs + 1) * sizeof(*rows));
@@ -222,7 +213,7 @@ render_orgs(FILE *f, const struct ctl_view *v, const uint64_t *win)
 	int n = -ENOMEM;
 
 	if (rows != NULL && other_ctr != NULL && other_win != NULL)
-		n = org_rows(v, win, rows, other_ctr, other_win, &folded);
+		n = org_rows(v, rows, other_ctr, other_win, &folded);
 	for (unsigned fam = 0; fam < FAM_COUNT && n > 0; fam++) {
 		family(f, org_fams[fam].name, org_fams[fam].type, org_fams[fam].help);
 		for (int i = 0; i < n; i++)
@@ -303,7 +294,7 @@ render_ports(FILE *f, const struct ctl_view *v)
 }
 
 static void
-render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
+render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forward_lost)
 {
 	const struct dp_flow_stats *fl = &t->flow;
 
@@ -320,8 +311,7 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t forward_lost)
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"restart\"} %" PRIu64 "\n",
 		fl->restarted);
 	family(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.");
-	fprintf(f, "tapcensus_flows_active %" PRIu64 "\n",
-		fl->created - fl->ended - fl->idle - fl->hard - fl->evicted - fl->restarted);
+	fprintf(f, "tapcensus_flows_active %" PRIu64 "\n", active);
 	family(f, "tapcensus_flow_table_full_total", "counter",
 	       "Packets that found no room in a full flow table (nothing evictable) and were "
 	       "inspected alone.");
@@ -427,7 +417,7 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
 	family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
-	render_flows(f, t, v->snap->learn_forward_lost);
+	render_flows(f, t, v->flows_active, v->snap->learn_forward_lost);
 	by_result(f, "tapcensus_state_writes_total",
 		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,
 		  v->snap->state_writes_failed);
@@ -518,8 +508,9 @@ group_series(FILE *f, const char *name, const char *label, const char *key, cons
 
 /* One pass per group over the organisations sorted by its key. */
 static void
-render_groups(FILE *f, const struct ctl_view *v, const uint64_t *win)
+render_groups(FILE *f, const struct ctl_view *v)
 {
+	const uint64_t *win = v->win;
 	const struct ctl_snapshot *s = v->snap;
 	const struct ctl_orgs *orgs = v->orgs;
 	uint32_t *idx = malloc(orgs->n_orgs * sizeof(*idx));
@@ -573,21 +564,9 @@ render_groups(FILE *f, const struct ctl_view *v, const uint64_t *win)
 int
 ctl_metrics_render(FILE *f, const struct ctl_view *v)
 {
-	const struct ctl_snapshot *s = v->snap;
-	uint64_t *own = NULL;
-	const uint64_t *win = v->win;
-	int rc;
+	int rc = render_orgs(f, v);
 
-	if (win == NULL) {
-		own = calloc((size_t)s->n_orgs * s->n_vendors * CTL_WIN_COUNT, sizeof(*own));
-		if (own == NULL)
-			return -ENOMEM;
-		ctl_clients_windows(v->clients, v->now, own);
-		win = own;
-	}
-	rc = render_orgs(f, v, win);
-	render_groups(f, v, win);
-	free(own);
+	render_groups(f, v);
 	if (rc != 0)
 		return rc;
 	render_dataplane(f, v);

@@ -13,23 +13,10 @@
 
 #include <stdio.h>
 
-#include "ctl_clients.h"
-#include "ctl_config.h"
-#include "ctl_orgs.h"
-#include "ctl_stats.h"
+#include "ctl_view.h"
 
-struct ctl_view {
-	const struct ctl_config *cfg;
-	const struct ctl_orgs *orgs;
-	const struct ctl_snapshot *snap;
-	const struct ctl_clients *clients;
-	uint32_t now; /* unix seconds: the end of the client windows */
-	/* Clients per window (ctl_clients_windows at now), or NULL: counted
-	 * by the renderer. */
-	const uint64_t *win;
-};
-
-/* 0, or -EIO when writing to f failed. */
+/* Renders the view; 0, -ENOMEM (the organisation families left out), or
+ * -EIO when writing to f failed. */
 int ctl_metrics_render(FILE *f, const struct ctl_view *v);
 
 /* Writes s as a label value: backslash, double quote and newline escaped. */

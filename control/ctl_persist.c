@@ -82,6 +82,26 @@ sha256(const uint8_t *d, size_t n, uint8_t out[DIGEST])
 	return EVP_Digest(d, n, out, &len, EVP_sha256(), NULL) == 1 && len == DIGEST ? 0 : -EIO;
 }
 
+static int
+count_learned(void *arg, const struct dp_learned_entry *e)
+{
+	(void)e;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+static int
+put_learned(void *arg, const struct dp_learned_entry *e)
+{
+	struct out *o = arg;
+
+	PUT(o, e->family);
+	put(o, e->addr, 16);
+	PUT(o, e->vendors);
+	PUT(o, e->expires);
+	return 0;
+}
+
 static void
 serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 {
@@ -133,19 +153,11 @@ serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 	ctl_clients_iterate(s->clients, put_client, o);
 
 	u64 = 0;
-	for (uint32_t i = 0; l && i <= l->mask; i++)
-		u64 += l->e[i].expires != 0;
+	if (l != NULL)
+		dp_learned_iterate(l, count_learned, &u64);
 	PUT(o, u64);
-	for (uint32_t i = 0; l && i <= l->mask; i++) {
-		const struct dp_learned_entry *e = &l->e[i];
-
-		if (e->expires == 0)
-			continue;
-		PUT(o, e->family);
-		put(o, e->addr, 16);
-		PUT(o, e->vendors);
-		PUT(o, e->expires);
-	}
+	if (l != NULL)
+		dp_learned_iterate(l, put_learned, o);
 }
 
 static int

@@ -47,7 +47,7 @@
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_orgs.h"
-#include "ctl_stats.h"
+#include "ctl_snapshot.h"
 #include "dp_learned.h"
 
 struct ctl_persist_src {

@@ -2,10 +2,17 @@
 #include "ctl_reload.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <rte_lcore.h>
+
+#include "ctl_app.h"
+#include "dp_worker.h"
 
 int
 ctl_reload_load(const char *path, struct ctl_reload *r, char *err, size_t err_len)
@@ -14,96 +21,15 @@ ctl_reload_load(const char *path, struct ctl_reload *r, char *err, size_t err_le
 	return ctl_config_load(path, &r->cfg, err, err_len);
 }
 
-static bool
-same_strs(char *const *a, unsigned na, char *const *b, unsigned nb)
-{
-	if (na != nb)
-		return false;
-	for (unsigned i = 0; i < na; i++)
-		if (strcmp(a[i], b[i]) != 0)
-			return false;
-	return true;
-}
-
-/* The first field a reload cannot change that differs, or NULL. */
-static const char *
-restart_field(const struct ctl_config *a, const struct ctl_config *b)
-{
-	if (!same_strs(a->eal_args, a->n_eal_args, b->eal_args, b->n_eal_args))
-		return "dpdk.eal_args";
-	if (a->n_ports != b->n_ports)
-		return "dpdk.ports";
-	for (unsigned i = 0; i < a->n_ports; i++)
-		if (strcmp(a->ports[i].name, b->ports[i].name) != 0 ||
-		    strcmp(a->ports[i].args, b->ports[i].args) != 0 ||
-		    a->ports[i].rx_queues != b->ports[i].rx_queues)
-			return "dpdk.ports";
-	if (a->main_core != b->main_core || a->main_cpu != b->main_cpu)
-		return "dpdk.main_core";
-	if (a->n_workers != b->n_workers ||
-	    memcmp(a->workers, b->workers, a->n_workers * sizeof(a->workers[0])) != 0 ||
-	    memcmp(a->worker_cpus, b->worker_cpus, a->n_workers * sizeof(a->worker_cpus[0])) != 0)
-		return "dpdk.workers";
-	if (a->mbufs != b->mbufs)
-		return "dpdk.mbufs";
-	if (a->rx_desc != b->rx_desc)
-		return "dpdk.rx_descriptors";
-	if (strcmp(a->tls_cert, b->tls_cert) != 0 || strcmp(a->tls_key, b->tls_key) != 0)
-		return "web.tls_server_config";
-	if (strcmp(a->listen_addr, b->listen_addr) != 0)
-		return "metrics.listen";
-	if (a->listen_port != b->listen_port)
-		return "metrics.port";
-	if (a->client_capacity != b->client_capacity)
-		return "clients.capacity";
-	if (a->client_v6_prefix != b->client_v6_prefix)
-		return "clients.ipv6_prefix";
-	if (strcmp(a->state_dir, b->state_dir) != 0)
-		return "persistence.dir";
-	if (memcmp(&a->worker.flow, &b->worker.flow, sizeof(a->worker.flow)) != 0 ||
-	    a->worker.reasm_bytes != b->worker.reasm_bytes ||
-	    a->worker.reasm_buffers != b->worker.reasm_buffers ||
-	    a->worker.stream_bytes != b->worker.stream_bytes)
-		return "flows";
-	if (a->worker.learned_capacity != b->worker.learned_capacity ||
-	    a->worker.learned_max_ttl != b->worker.learned_max_ttl)
-		return "learned";
-	if (a->n_tcp_ports != b->n_tcp_ports || a->n_udp_ports != b->n_udp_ports ||
-	    memcmp(a->tcp_ports, b->tcp_ports, a->n_tcp_ports * sizeof(a->tcp_ports[0])) != 0 ||
-	    memcmp(a->udp_ports, b->udp_ports, a->n_udp_ports * sizeof(a->udp_ports[0])) != 0 ||
-	    strcmp(a->pf_program, b->pf_program) != 0)
-		return "prefilter";
-	return NULL;
-}
-
 int
 ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 		 const struct ctl_orgs *running_orgs, int socket, char *err, size_t err_len)
 {
 	const struct ctl_config *c = r->cfg;
-	const char *field = restart_field(running, c);
-	int rc;
+	int rc = ctl_config_reloadable(running, c, err, err_len);
 
-	if (field != NULL) {
-		snprintf(err, err_len, "%s: %s: differs from the running configuration; a reload "
-				       "cannot change it (restart to apply)",
-			 c->path, field);
-		return -EINVAL;
-	}
-	if (c->n_vendors != running->n_vendors) {
-		snprintf(err, err_len, "%s: vendors: %u listed, %u running; vendors are added or "
-				       "removed only by a restart",
-			 c->path, c->n_vendors, running->n_vendors);
-		return -EINVAL;
-	}
-	for (unsigned v = 0; v < c->n_vendors; v++)
-		if (strcmp(c->vendors[v].name, running->vendors[v].name) != 0) {
-			snprintf(err, err_len, "%s:%d: vendors[%u].name: '%s' where '%s' runs; "
-					       "vendors are renamed or reordered only by a restart",
-				 c->path, c->vendors[v].line, v, c->vendors[v].name,
-				 running->vendors[v].name);
-			return -EINVAL;
-		}
+	if (rc)
+		return rc;
 	rc = ctl_orgs_load(c->orgs_path, &r->orgs, err, err_len);
 	if (rc == 0)
 		rc = ctl_tables_build(c, r->orgs, socket, &r->tables, err, err_len);
@@ -133,4 +59,131 @@ ctl_reload_free(struct ctl_reload *r)
 	ctl_config_free(r->cfg);
 	free(r->org_map);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- The hand-over to the workers ---- */
+
+/* The tables a reload replaced are freed on a thread of their own: DPDK
+ * zeroes what rte_free releases, and an IPv4 LPM's tbl24 alone is 64 MiB,
+ * which would keep the control thread from draining the workers' rings
+ * for a quarter of a second or more. */
+struct freeing {
+	struct ctl_tables t;
+	bool *done;
+};
+
+static void *
+free_tables(void *arg)
+{
+	struct freeing *f = arg;
+
+	ctl_tables_free(&f->t);
+	__atomic_store_n(f->done, true, __ATOMIC_RELEASE);
+	free(f);
+	return NULL;
+}
+
+void
+ctl_reload_join(struct ctl_app *a)
+{
+	if (!a->freeing_started)
+		return;
+	while (!__atomic_load_n(&a->freeing_done, __ATOMIC_ACQUIRE)) {
+		ctl_workers_drain(&a->ws, a->clients);
+		usleep(100);
+	}
+	pthread_join(a->freeing, NULL);
+	a->freeing_started = false;
+}
+
+int
+ctl_reload_run(struct ctl_app *a, char *msg, size_t len)
+{
+	struct dp_gen *gens[CTL_MAX_WORKERS] = {NULL};
+	const struct dp_org_ctr *old_ctr[CTL_MAX_WORKERS];
+	struct ctl_clients *clients = NULL;
+	struct freeing *old_tables;
+	struct ctl_reload r;
+	uint16_t id = (uint16_t)(a->ws.gen + 1);
+	int rc;
+
+	ctl_reload_join(a);
+	if (id == 0)
+		id = 1; /* 0 is no generation (ctl_clients) */
+	rc = ctl_reload_load(a->opt.config, &r, msg, len);
+	if (rc == 0 && a->opt.pcap != NULL && ctl_opts_offline(r.cfg, &a->opt) != 0) {
+		snprintf(msg, len, "%s: dpdk.workers: fewer than the --pcap files", r.cfg->path);
+		rc = -EINVAL;
+	}
+	if (rc == 0)
+		rc = ctl_prefilter_port_args(r.cfg, msg, len); /* as at start, to compare ports */
+	if (rc == 0)
+		rc = ctl_reload_build(&r, a->cfg, a->orgs, (int)rte_socket_id(), msg, len);
+	for (unsigned w = 0; rc == 0 && w < a->ws.n; w++)
+		if ((gens[w] = dp_gen_create(id, r.tables.orgs, r.tables.match, r.tables.servers,
+					     r.tables.server_vendors, r.orgs->n_orgs,
+					     r.cfg->n_vendors, a->tables.match,
+					     (int)rte_socket_id())) == NULL)
+			rc = -ENOMEM;
+	if (rc == 0) {
+		ctl_workers_drain(&a->ws, a->clients); /* every event so far, in the running index space */
+		clients = ctl_clients_regen(a->clients, r.orgs->n_orgs, r.org_map, id);
+		if (clients == NULL)
+			rc = -ENOMEM;
+	}
+	if (rc != 0) {
+		if (rc == -ENOMEM)
+			snprintf(msg, len, "%s: out of memory for the new tables", a->opt.config);
+		for (unsigned w = 0; w < a->ws.n; w++)
+			dp_gen_free(gens[w]);
+		ctl_reload_free(&r);
+		return rc;
+	}
+
+	/* Hand over: from here on, events of either generation are taken. */
+	ctl_clients_free(a->clients);
+	a->clients = clients;
+	for (unsigned w = 0; w < a->ws.n; w++) {
+		gens[w] = dp_worker_publish(a->ws.w[w], gens[w]);
+		old_ctr[w] = dp_gen_counters(gens[w]);
+	}
+	a->ws.gen = id;
+	ctl_workers_quiescent(&a->ws, a->clients);
+
+	/* No worker holds the old generation now: fold its counters, free it.
+	 * The old match stays while streams opened on it may run. */
+	if (ctl_snapshot_regen(&a->snap, r.orgs->n_orgs, r.org_map, old_ctr, a->ws.n) != 0)
+		fprintf(stderr, "tapcensus: warning: reload: out of memory; the counters "
+				"before it are lost\n");
+	for (unsigned w = 0; w < a->ws.n; w++)
+		dp_gen_free(gens[w]);
+	dp_match_free(a->prev_match);
+	a->prev_match = a->tables.match;
+	a->tables.match = NULL;
+	old_tables = malloc(sizeof(*old_tables));
+	if (old_tables == NULL) {
+		ctl_tables_free(&a->tables); /* no memory for the hand-over: here, then */
+	} else {
+		old_tables->t = a->tables;
+		old_tables->done = &a->freeing_done;
+		a->freeing_done = false;
+		a->freeing_started = pthread_create(&a->freeing, NULL, free_tables, old_tables) == 0;
+		if (!a->freeing_started)
+			free_tables(old_tables);
+	}
+	a->tables = r.tables;
+	ctl_orgs_free(a->orgs);
+	a->orgs = r.orgs;
+	if (ctl_prefilter_servers(a->pf, a->cfg, r.cfg) != 0)
+		fprintf(stderr, "tapcensus: warning: reload: the prefilter's server prefixes could "
+				"not all be replaced\n");
+	ctl_config_free(a->cfg);
+	a->cfg = r.cfg;
+	snprintf(msg, len, "%u organisations (%u gone, %u new), %u vendors; generation %u",
+		 r.orgs->n_orgs - 1, r.gone, r.added, r.cfg->n_vendors, id);
+	memset(&r.tables, 0, sizeof(r.tables));
+	r.orgs = NULL;
+	r.cfg = NULL;
+	ctl_reload_free(&r);
+	return 0;
 }

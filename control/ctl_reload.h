@@ -17,6 +17,15 @@
  * running table's organisation i, or CTL_RELOAD_GONE when the new table no
  * longer has it (its counters and clients are then no longer exported).
  *
+ * The hand-over (ctl_reload_run): one new generation per worker is
+ * published, the rings drained in the running index space first and the
+ * client sets carried to the new table; once every worker has passed a
+ * quiescent state the old counters are folded into the control plane's,
+ * the old tables are freed on a thread of their own (DPDK zeroes what it
+ * frees: a quarter of a second for an IPv4 LPM's tbl24), the previous
+ * Hyperscan database is kept for the streams still open on it, and the
+ * prefilter's server prefixes are swapped.
+ *
  * Errors: ctl_reload_load and ctl_reload_build return 0 or a negative
  * errno with "FILE:LINE: FIELD: reason" (or "FILE: FIELD: reason") in err;
  * on error nothing is left to free but what ctl_reload_free frees.
@@ -53,5 +62,16 @@ int ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 
 /* Frees what r still holds (the caller takes parts by setting them NULL). */
 void ctl_reload_free(struct ctl_reload *r);
+
+struct ctl_app;
+
+/* Reads the configuration again and hands the new tables to the workers.
+ * 0, or a negative errno with the reason in msg ("FILE:LINE: FIELD:
+ * reason"): the running tables stay.  Nothing fails once the first worker
+ * has been handed its generation.  On success msg tells what changed. */
+int ctl_reload_run(struct ctl_app *a, char *msg, size_t len);
+
+/* Waits for the last reload's tables to be freed, draining meanwhile. */
+void ctl_reload_join(struct ctl_app *a);
 
 #endif

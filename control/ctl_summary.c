@@ -29,19 +29,19 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
 	const struct dp_wstats *t = &s->total;
-	struct row *rows = calloc((size_t)s->n_orgs * s->n_vendors, sizeof(*rows));
+	struct row *rows = calloc((size_t)v->n_active * s->n_vendors + 1, sizeof(*rows));
 	uint64_t processed = 0, dropped = 0;
 	size_t n = 0;
 
 	if (rows == NULL)
 		return;
-	for (uint32_t o = 0; o < s->n_orgs; o++)
+	for (uint32_t i = 0; i < v->n_active; i++)
 		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
-			uint64_t any = 0;
+			uint32_t o = v->active[i];
+			struct ctl_view_vendor vv;
 
-			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
-				any += ctl_snapshot_ctr(s, o, vd, sig)->sessions;
-			if (any)
+			ctl_view_vendor(v, o, vd, &vv);
+			if (vv.sessions)
 				rows[n++] = (struct row){o, vd, ctl_clients_count(v->clients, o, vd)};
 		}
 	qsort(rows, n, sizeof(*rows), by_clients);

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "ctl_metrics.h"
+#include "ctl_view.h"
 
 void ctl_summary_print(FILE *f, const struct ctl_view *v);
 

@@ -73,7 +73,7 @@ static int
 build_servers(const struct ctl_config *cfg, int socket, struct ctl_tables *out, char *err,
 	      size_t err_len)
 {
-	struct dp_orgs_size sz = {0};
+	struct dp_lpm_size sz = {0};
 	const struct dp_prefix **uniq;
 	unsigned total = 0, n = 0;
 	static unsigned seq;
@@ -98,12 +98,12 @@ build_servers(const struct ctl_config *cfg, int socket, struct ctl_tables *out, 
 					break;
 			if (k > n) {
 				uniq[++n] = p;
-				dp_orgs_size_add(&sz, p);
+				dp_lpm_size_add(&sz, p);
 			}
 			out->server_vendors[k] |= 1ull << v;
 		}
 	snprintf(name, sizeof(name), "srv%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	out->servers = dp_orgs_create(name, &sz, socket);
+	out->servers = dp_lpm_create(name, &sz, socket);
 	if (out->servers == NULL) {
 		rc = -rte_errno;
 		snprintf(err, err_len, "%s: vendors: server_prefixes: cannot allocate LPM tables: %s",
@@ -111,7 +111,7 @@ build_servers(const struct ctl_config *cfg, int socket, struct ctl_tables *out, 
 		goto out;
 	}
 	for (unsigned k = 1; k <= n && rc == 0; k++) {
-		rc = dp_orgs_add(out->servers, uniq[k], k);
+		rc = dp_lpm_add(out->servers, uniq[k], k);
 		if (rc)
 			snprintf(err, err_len, "%s: vendors: server_prefixes: the LPM table refused "
 					       "a prefix: %s",
@@ -126,16 +126,16 @@ int
 ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,
 		 struct ctl_tables *out, char *err, size_t err_len)
 {
-	struct dp_orgs_size sz = {0};
+	struct dp_lpm_size sz = {0};
 	static unsigned seq;
 	char name[32];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	for (unsigned i = 0; i < orgs->n_prefixes; i++)
-		dp_orgs_size_add(&sz, &orgs->prefixes[i].p);
+		dp_lpm_size_add(&sz, &orgs->prefixes[i].p);
 	snprintf(name, sizeof(name), "orgs%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	out->orgs = dp_orgs_create(name, &sz, socket);
+	out->orgs = dp_lpm_create(name, &sz, socket);
 	if (out->orgs == NULL) {
 		rc = -rte_errno;
 		snprintf(err, err_len, "organisation table: cannot allocate LPM tables: %s",
@@ -145,7 +145,7 @@ ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int 
 	for (unsigned i = 0; i < orgs->n_prefixes; i++) {
 		const struct ctl_org_prefix *p = &orgs->prefixes[i];
 
-		rc = dp_orgs_add(out->orgs, &p->p, p->org);
+		rc = dp_lpm_add(out->orgs, &p->p, p->org);
 		if (rc) {
 			snprintf(err, err_len, "%s:%d: prefix: the LPM table refused it: %s",
 				 cfg->orgs_path, p->line, strerror(-rc));
@@ -167,9 +167,9 @@ err_free:
 void
 ctl_tables_free(struct ctl_tables *t)
 {
-	dp_orgs_free(t->orgs);
+	dp_lpm_free(t->orgs);
 	dp_match_free(t->match);
-	dp_orgs_free(t->servers);
+	dp_lpm_free(t->servers);
 	free(t->server_vendors);
 	memset(t, 0, sizeof(*t));
 }

@@ -17,12 +17,12 @@
 #include "ctl_config.h"
 #include "ctl_orgs.h"
 #include "dp_match.h"
-#include "dp_orgs.h"
+#include "dp_lpm.h"
 
 struct ctl_tables {
-	struct dp_orgs *orgs;
+	struct dp_lpm *orgs;
 	struct dp_match *match;
-	struct dp_orgs *servers;
+	struct dp_lpm *servers;
 	uint64_t *server_vendors; /* [0] unused: next hop 0 is "no prefix" */
 };
 

@@ -8,7 +8,7 @@
 
 #include <rte_telemetry.h>
 
-#include "ctl_api.h"
+#include "ctl_publish.h"
 
 /* An empty dict to nest: DPDK's nested containers are allocated by the
  * caller and handed over (keep = 0: freed with the parent). */
@@ -44,7 +44,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	t = ctl_api_acquire();
+	t = ctl_publish_acquire()->api;
 	if (t != NULL) {
 		const struct dp_wstats *s = &t->total;
 		const struct dp_flow_stats *fl = &s->flow;
@@ -60,9 +60,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 				d, tel_key(name, sizeof(name), "dropped_", dp_drop_name(k)), s->drop[k]);
 		}
 		rte_tel_data_add_dict_u64(d, "flows_created", fl->created);
-		rte_tel_data_add_dict_u64(d, "flows_active", fl->created - fl->ended - fl->idle -
-								    fl->hard - fl->evicted -
-								    fl->restarted);
+		rte_tel_data_add_dict_u64(d, "flows_active", t->flows_active);
 		rte_tel_data_add_dict_u64(d, "flow_table_full", fl->full);
 		rte_tel_data_add_dict_u64(d, "client_events_lost", s->client_events_lost);
 		rte_tel_data_add_dict_u64(d, "organisations_configured", t->configured);
@@ -71,7 +69,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "reloads_failed", t->reloads_failed);
 		rte_tel_data_add_dict_u64(d, "generated", t->generated);
 	}
-	ctl_api_release();
+	ctl_publish_release();
 	return 0;
 }
 
@@ -87,13 +85,13 @@ cmd_orgs(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -ENOMEM;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_start_array(ids, RTE_TEL_STRING_VAL);
-	t = ctl_api_acquire();
+	t = ctl_publish_acquire()->api;
 	if (t != NULL) {
 		rte_tel_data_add_dict_u64(d, "count", t->n);
 		for (unsigned i = 0; i < t->n && i < RTE_TEL_MAX_ARRAY_ENTRIES; i++)
 			rte_tel_data_add_array_string(ids, t->orgs[i].org.id);
 	}
-	ctl_api_release();
+	ctl_publish_release();
 	rte_tel_data_add_dict_container(d, "ids", ids, 0);
 	return 0;
 }
@@ -108,7 +106,7 @@ cmd_org(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)cmd;
 	if (params == NULL || params[0] == '\0')
 		return -EINVAL; /* DPDK answers null: the command needs ,ID */
-	t = ctl_api_acquire();
+	t = ctl_publish_acquire()->api;
 	o = t != NULL ? ctl_api_find(t, params) : NULL;
 	if (o == NULL) {
 		rc = -ENOENT;
@@ -144,7 +142,7 @@ cmd_org(const char *cmd, const char *params, struct rte_tel_data *d)
 						vt, 0);
 	}
 out:
-	ctl_api_release();
+	ctl_publish_release();
 	return rc;
 }
 

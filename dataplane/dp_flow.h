@@ -14,7 +14,9 @@
  *    which side is the client.
  *  - Every entry leaves the table exactly once and is counted once: ended
  *    (RST, or FIN from both sides), expired idle, expired hard, or evicted
- *    to make room.  created - (ended + idle + hard + evicted) == active.
+ *    to make room.  created - (ended + idle + hard + evicted + restarted) ==
+ *    active (dp_flow_stats_active), restarted being the flows held when the
+ *    process last stopped, which the control plane counts on restoring.
  *  - Before an entry is reused, the table calls release() on it, so the
  *    owner frees what the flow holds (reassembly buffer, stream state).
  *
@@ -90,6 +92,13 @@ struct dp_flow_stats {
 	uint64_t restarted; /* held when the process stopped (the control plane
 			     * counts these on restoring its state) */
 };
+
+/* Flows held now: every flow created and not yet removed. */
+static inline uint64_t
+dp_flow_stats_active(const struct dp_flow_stats *s)
+{
+	return s->created - s->ended - s->idle - s->hard - s->evicted - s->restarted;
+}
 
 struct dp_flow_cfg {
 	uint32_t capacity;

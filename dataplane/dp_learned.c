@@ -84,3 +84,16 @@ dp_learned_lookup(const struct dp_learned *t, uint8_t family, const uint8_t *add
 	}
 	return 0;
 }
+
+int
+dp_learned_iterate(const struct dp_learned *t,
+		   int (*fn)(void *arg, const struct dp_learned_entry *e), void *arg)
+{
+	for (uint32_t i = 0; i <= t->mask; i++) {
+		int rc;
+
+		if (t->e[i].expires != 0 && (rc = fn(arg, &t->e[i])) != 0)
+			return rc;
+	}
+	return 0;
+}

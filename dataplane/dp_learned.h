@@ -51,4 +51,9 @@ void dp_learned_add(struct dp_learned *t, uint8_t family, const uint8_t *addr, u
 uint64_t dp_learned_lookup(const struct dp_learned *t, uint8_t family, const uint8_t *addr,
 			   uint32_t now);
 
+/* Calls fn for every address held (expired ones included, free slots not)
+ * until it returns non-zero, which is returned; 0 after the last. */
+int dp_learned_iterate(const struct dp_learned *t,
+		       int (*fn)(void *arg, const struct dp_learned_entry *e), void *arg);
+
 #endif

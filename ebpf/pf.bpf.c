@@ -285,7 +285,7 @@ ipv6_verdict(struct xdp_md *ctx, struct cursor *c)
 
 SEC("xdp")
 int
-tc_prefilter(struct xdp_md *ctx)
+xdp_prefilter(struct xdp_md *ctx)
 {
 	struct cursor c = {(void *)(long)ctx->data, (void *)(long)ctx->data_end};
 	struct ethhdr *eth = take(&c, sizeof(*eth));

@@ -54,4 +54,7 @@ int pf_ctl_learned_sweep(const struct pf_maps *m);
 /* Sums the per-CPU counters into out[PF_REASON_COUNT]. */
 int pf_ctl_stats(const struct pf_maps *m, struct pf_counter *out);
 
+/* A reason's label value (pass_tls, drop_tcp, ...); "unknown" out of range. */
+const char *pf_reason_name(enum pf_reason r);
+
 #endif

@@ -15,22 +15,6 @@ struct pf_loader {
 	struct pf_maps maps;
 };
 
-static const char *const reason_names[PF_REASON_COUNT] = {
-	[PF_PASS_DNS] = "pass_dns",         [PF_PASS_TCP_CONTROL] = "pass_tcp_control",
-	[PF_PASS_TLS] = "pass_tls",         [PF_PASS_TLS_REST] = "pass_tls_rest",
-	[PF_PASS_HTTP] = "pass_http",       [PF_PASS_QUIC] = "pass_quic",
-	[PF_PASS_SERVER] = "pass_server",   [PF_PASS_TUNNEL] = "pass_tunnel",
-	[PF_DROP_TCP] = "drop_tcp",         [PF_DROP_UDP] = "drop_udp",
-	[PF_DROP_OTHER_L4] = "drop_other_l4", [PF_DROP_FRAGMENT] = "drop_fragment",
-	[PF_DROP_NOT_IP] = "drop_not_ip",   [PF_DROP_MALFORMED] = "drop_malformed",
-};
-
-const char *
-pf_reason_name(enum pf_reason r)
-{
-	return (unsigned)r < PF_REASON_COUNT ? reason_names[r] : "unknown";
-}
-
 struct pf_loader *
 pf_loader_open(bool redirect_xsk)
 {
@@ -82,7 +66,7 @@ pf_loader_maps(struct pf_loader *pf)
 int
 pf_loader_prog_fd(const struct pf_loader *pf)
 {
-	return bpf_program__fd(pf->skel->progs.tc_prefilter);
+	return bpf_program__fd(pf->skel->progs.xdp_prefilter);
 }
 
 int

@@ -31,6 +31,5 @@ int pf_loader_prog_fd(const struct pf_loader *pf);
  * verdict in *retval, the kernel's mean ns a run in *ns (either NULL). */
 int pf_loader_run(const struct pf_loader *pf, const void *frame, uint32_t len, uint32_t repeat,
 		  uint32_t *retval, uint32_t *ns);
-const char *pf_reason_name(enum pf_reason r);
 
 #endif

@@ -17,7 +17,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
-#include "dp_worker.h"
+#include "dp_worker_private.h"
 #include "tb_pkt.h"
 
 static unsigned long
@@ -88,8 +88,10 @@ main(int argc, char **argv)
 		.learned_capacity = 1u << 16, .learned_max_ttl = 86400,
 	};
 	static volatile uint64_t clock_s = 1793491200u;
-	struct dp_orgs_size sz = {0};
-	struct dp_orgs *orgs;
+	static volatile bool stop;
+	struct dp_worker_bind bind = {.clock = &clock_s, .stop = &stop};
+	struct dp_lpm_size sz = {0};
+	struct dp_lpm *orgs;
 	struct dp_match *m;
 	struct dp_worker *w;
 	uint8_t hello[1024], bulk[1200];
@@ -103,15 +105,15 @@ main(int argc, char **argv)
 	if (rte_eal_init(12, eal) < 0)
 		return 1;
 	rss0 = rss_mib();
-	orgs = dp_orgs_create("borgs", &sz, 0);
+	orgs = dp_lpm_create("borgs", &sz, 0);
 	if (orgs == NULL || dp_match_compile(pats, 1, &m, err, sizeof(err), &idx))
 		return 1;
-	w = dp_worker_create(0, 1, dp_gen_create(1, orgs, m, NULL, NULL, 1, 1, NULL, 0), &cfg, 0);
+	w = dp_worker_create(0, 1, dp_gen_create(1, orgs, m, NULL, NULL, 1, 1, NULL, 0), &cfg,
+			     &bind, 0);
 	if (w == NULL) {
 		fprintf(stderr, "bench_flows: worker: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
-	w->clock = &clock_s;
 	printf("bench_flows: flow table of %u entries (%zu bytes each, plus rte_hash)\n", n,
 	       sizeof(struct dp_flow));
 	printf("  resident after EAL init %lu MiB, after the worker's tables %lu MiB\n", rss0,
@@ -132,7 +134,7 @@ main(int argc, char **argv)
 	       rss_mib());
 	dp_worker_free(w);
 	dp_match_free(m);
-	dp_orgs_free(orgs);
+	dp_lpm_free(orgs);
 	rte_eal_cleanup();
 	return 0;
 }

@@ -1,32 +1,46 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* tb_ctl.h - the control plane's unit-test fixture: csv written as the
- * organisation table (tb_write_file slot 1) and a configuration with two
- * vendors, kaspersky (0) and other (1) (slot 2), both loaded.  Returns 0,
- * or -1 with the loader's message printed. */
+/* tb_ctl.h - the control plane's unit-test fixture.
+ *
+ * tb_ctl_load: csv written as the organisation table (tb_write_file slot
+ * 1) and a configuration with two vendors, kaspersky (0) and other (1)
+ * (slot 2), both loaded; 0, or -1 with the loader's message printed.
+ * tb_ctl_fixture: tb_ctl_load of two organisations, gov-a (1, a name with
+ * a quote and a backslash, US, government) and bank-b (2, GB, finance).
+ * tb_ctl_fill: a one-worker, one-port snapshot of them - 100 packets,
+ * gov-a/kaspersky 5 tls-sni and 2 dns sessions, two clients at T0. */
 #ifndef TB_CTL_H
 #define TB_CTL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_orgs.h"
+#include "ctl_snapshot.h"
 #include "tb_eal.h"
 
-static inline int
-tb_ctl_load(const char *csv, struct ctl_config **cfg, struct ctl_orgs **orgs)
-{
-	char err[512];
+#define T0 1795000000u
 
-	tb_write_file(1, "orgs.csv", csv);
-	if (ctl_config_load(tb_write_file(2, "tc.yaml",
-					  "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
-					  "organisations: orgs.csv\nvendors:\n"
-					  "  - name: kaspersky\n    domains: [kaspersky.com]\n"
-					  "  - name: other\n    domains: [example.net]\n"),
-			    cfg, err, sizeof(err)) ||
-	    ctl_orgs_load((*cfg)->orgs_path, orgs, err, sizeof(err))) {
-		print_error("%s\n", err);
-		return -1;
-	}
-	return 0;
-}
+int tb_ctl_load(const char *csv, struct ctl_config **cfg, struct ctl_orgs **orgs);
+int tb_ctl_fixture(struct ctl_config **cfg, struct ctl_orgs **orgs);
+
+/* A client event of org and vendor for the address in text. */
+struct dp_client_event tb_ctl_ev(uint32_t org, uint8_t vendor, const char *addr);
+
+void tb_ctl_fill(const struct ctl_orgs *orgs, struct ctl_snapshot *s, struct ctl_clients **c);
+
+/* The exposition of s at T0 + 10, malloc'd. */
+char *tb_ctl_render(const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+		    struct ctl_snapshot *s, struct ctl_clients *c, size_t *len);
+
+/* tb_ctl_fill, then its view at T0 + 10 published (ctl_publish_view). */
+void tb_ctl_publish_fixture(const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+			    struct ctl_snapshot *s, struct ctl_clients **c);
+
+/* One HTTP/1.0 request on loopback; the whole response, malloc'd. */
+char *tb_http_get(uint16_t port, const char *req);
+/* The body of a response. */
+const char *tb_http_body(const char *resp);
 
 #endif

@@ -118,7 +118,7 @@ test_ctl_orgs_load_and_lookup(void **state)
 
 		assert_int_equal(inet_pton(fam == 4 ? AF_INET : AF_INET6, look[i].addr, a), 1);
 		print_message("lookup %s\n", look[i].addr);
-		assert_string_equal(o->orgs[dp_orgs_lookup(t.orgs, (uint8_t)fam, a)].id, look[i].org);
+		assert_string_equal(o->orgs[dp_lpm_lookup(t.orgs, (uint8_t)fam, a)].id, look[i].org);
 	}
 	ctl_tables_free(&t);
 	ctl_orgs_free(o);

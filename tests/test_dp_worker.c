@@ -18,11 +18,11 @@
 
 #include <rte_hash.h>
 
-#include "dp_worker.h"
+#include "dp_worker_private.h"
 #include "tb_eal.h"
 #include "tb_pkt.h"
 
-static struct dp_orgs *orgs, *servers;
+static struct dp_lpm *orgs, *servers;
 static struct dp_match *match;
 /* Server prefix 1 (203.0.113.96/28) serves vendor 1. */
 static const uint64_t server_vendors[] = {0, 1u << 1};
@@ -33,7 +33,7 @@ static volatile bool stop;
 /* The organisation prefixes: 192.0.2.0/25, 2001:db8:1::/48 (org 1 at
  * setup) and 198.51.100.0/24 (org 2), with their LPM sizes. */
 static void
-org_prefixes(struct dp_prefix p[3], struct dp_orgs_size *sz)
+org_prefixes(struct dp_prefix p[3], struct dp_lpm_size *sz)
 {
 	const char *why;
 
@@ -42,7 +42,7 @@ org_prefixes(struct dp_prefix p[3], struct dp_orgs_size *sz)
 	dp_prefix_parse("198.51.100.0/24", &p[2], &why);
 	memset(sz, 0, sizeof(*sz));
 	for (int i = 0; i < 3; i++)
-		dp_orgs_size_add(sz, &p[i]);
+		dp_lpm_size_add(sz, &p[i]);
 }
 
 /* Org 1: 192.0.2.0/25 and 2001:db8:1::/48; org 2: 198.51.100.0/24. */
@@ -54,7 +54,7 @@ setup(void **state)
 		{"example.net", DP_MATCH_DOMAIN, 1},
 		{"User-Agent: [^\\r\\n]*Kaspersky", DP_MATCH_PAYLOAD, 1},
 	};
-	struct dp_orgs_size sz = {0};
+	struct dp_lpm_size sz = {0};
 	struct dp_prefix p[3];
 	const char *why;
 	char err[128];
@@ -62,15 +62,15 @@ setup(void **state)
 
 	(void)state;
 	org_prefixes(p, &sz);
-	orgs = dp_orgs_create("wtest", &sz, 0);
-	if (orgs == NULL || dp_orgs_add(orgs, &p[0], 1) || dp_orgs_add(orgs, &p[1], 1) ||
-	    dp_orgs_add(orgs, &p[2], 2))
+	orgs = dp_lpm_create("wtest", &sz, 0);
+	if (orgs == NULL || dp_lpm_add(orgs, &p[0], 1) || dp_lpm_add(orgs, &p[1], 1) ||
+	    dp_lpm_add(orgs, &p[2], 2))
 		return -1;
 	memset(&sz, 0, sizeof(sz));
 	dp_prefix_parse("203.0.113.96/28", &p[0], &why);
-	dp_orgs_size_add(&sz, &p[0]);
-	servers = dp_orgs_create("wsrv", &sz, 0);
-	if (servers == NULL || dp_orgs_add(servers, &p[0], 1))
+	dp_lpm_size_add(&sz, &p[0]);
+	servers = dp_lpm_create("wsrv", &sz, 0);
+	if (servers == NULL || dp_lpm_add(servers, &p[0], 1))
 		return -1;
 	return dp_match_compile(pats, 3, &match, err, sizeof(err), &idx);
 }
@@ -89,12 +89,11 @@ new_worker_cfg(unsigned id, const struct dp_worker_cfg *cfg)
 {
 	struct dp_gen *g = dp_gen_create(1, orgs, match, servers, server_vendors, 3, 2, NULL, 0);
 	struct dp_worker *w;
+	struct dp_worker_bind bind = {.clock = &clock_s, .stop = &stop};
 
 	assert_non_null(g);
-	w = dp_worker_create(id, 2, g, cfg, 0);
+	w = dp_worker_create(id, 2, g, cfg, &bind, 0);
 	assert_non_null(w);
-	w->clock = &clock_s;
-	w->stop = &stop;
 	return w;
 }
 
@@ -813,8 +812,8 @@ test_dp_worker_reload(void **state)
 		{"X-Agent: other", DP_MATCH_PAYLOAD, 1},
 	};
 	struct dp_worker *w = new_worker(13);
-	struct dp_orgs_size sz = {0};
-	struct dp_orgs *swapped;
+	struct dp_lpm_size sz = {0};
+	struct dp_lpm *swapped;
 	struct dp_match *match2;
 	struct dp_prefix p[3];
 	struct dp_gen *g, *old;
@@ -830,11 +829,11 @@ test_dp_worker_reload(void **state)
 
 	(void)state;
 	org_prefixes(p, &sz);
-	swapped = dp_orgs_create("wswap", &sz, 0);
+	swapped = dp_lpm_create("wswap", &sz, 0);
 	assert_non_null(swapped);
-	assert_int_equal(dp_orgs_add(swapped, &p[0], 2), 0);
-	assert_int_equal(dp_orgs_add(swapped, &p[1], 2), 0);
-	assert_int_equal(dp_orgs_add(swapped, &p[2], 1), 0);
+	assert_int_equal(dp_lpm_add(swapped, &p[0], 2), 0);
+	assert_int_equal(dp_lpm_add(swapped, &p[1], 2), 0);
+	assert_int_equal(dp_lpm_add(swapped, &p[2], 1), 0);
 	assert_int_equal(dp_match_compile(pats2, 3, &match2, err, sizeof(err), &idx), 0);
 
 	/* Generation 1: a TLS flow decided (org 1), a payload stream opened. */
@@ -895,7 +894,7 @@ test_dp_worker_reload(void **state)
 	}
 	dp_worker_free(w);
 	dp_match_free(match2);
-	dp_orgs_free(swapped);
+	dp_lpm_free(swapped);
 }
 
 int

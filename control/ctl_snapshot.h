@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ctl_stats.h - a consistent-enough copy of every worker's counters, summed
+ * ctl_snapshot.h - a consistent-enough copy of every worker's counters, summed
  * off the hot path by the control thread, plus each port's ethdev stats.
  *
  * Sessions are summed over workers; last-seen takes the latest.  The copy is
  * what the exposition and the summary are rendered from, so a scrape never
  * touches worker memory.
  */
-#ifndef CTL_STATS_H
-#define CTL_STATS_H
+#ifndef CTL_SNAPSHOT_H
+#define CTL_SNAPSHOT_H
 
 #include <stdint.h>
 
 #include "ctl_config.h"
-#include "dp_worker.h"
+#include "dp_worker_types.h"
 #include "pf_shared.h"
 
 struct ctl_port_stats {
@@ -50,34 +50,23 @@ int ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_por
 		      unsigned n_orgs, unsigned n_vendors);
 void ctl_snapshot_fini(struct ctl_snapshot *s);
 
-/* port_ids[i] is the ethdev id of ports[i]; worker w reads port_index[w].
- * Organisation counters are read from each worker's published generation:
- * call it only when every worker has adopted that (outside a reload). */
-void ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
-			  const uint16_t *port_ids);
+/* stats[w] and ctr[w] are worker w's statistics and the counters of the
+ * generation published to it: call it only when every worker has adopted
+ * that (outside a reload).  port_ids[i] is the ethdev id of ports[i]. */
+void ctl_snapshot_collect(struct ctl_snapshot *s, const struct dp_wstats *const *stats,
+			  const struct dp_org_ctr *const *ctr, const uint16_t *port_ids);
 
 /* After a reload: the base counters become base + the replaced
  * generations' counters (old[w], n_old of them, in the running index
  * space), carried to the new organisation table by map (old index -> new,
  * UINT32_MAX: gone, dropped).  0 or -ENOMEM (s unchanged). */
 int ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
-		       struct dp_org_ctr *const *old, unsigned n_old);
+		       const struct dp_org_ctr *const *old, unsigned n_old);
 
 static inline const struct dp_org_ctr *
 ctl_snapshot_ctr(const struct ctl_snapshot *s, uint32_t org, unsigned vendor, unsigned sig)
 {
 	return &s->ctr[((size_t)org * s->n_vendors + vendor) * DP_SIG_COUNT + sig];
-}
-
-/* Sessions of one organisation, every vendor and signal. */
-static inline uint64_t
-ctl_snapshot_org_sessions(const struct ctl_snapshot *s, uint32_t org)
-{
-	uint64_t n = 0;
-
-	for (size_t i = 0; i < (size_t)s->n_vendors * DP_SIG_COUNT; i++)
-		n += s->ctr[(size_t)org * s->n_vendors * DP_SIG_COUNT + i].sessions;
-	return n;
 }
 
 #endif

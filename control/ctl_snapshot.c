@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "ctl_stats.h"
+#include "ctl_snapshot.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -53,24 +53,9 @@ wstats_read(struct dp_wstats *dst, const struct dp_wstats *src)
 		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
 }
 
-/* dst += src, read while src's worker may still write it. */
-static void
-ctr_add(struct dp_org_ctr *dst, const struct dp_org_ctr *src)
-{
-	uint64_t seen = DP_CTR_READ(src->last_seen);
-
-	dst->sessions += DP_CTR_READ(src->sessions);
-	for (int d = 0; d < 2; d++) {
-		dst->pkts[d] += DP_CTR_READ(src->pkts[d]);
-		dst->bytes[d] += DP_CTR_READ(src->bytes[d]);
-	}
-	if (seen > dst->last_seen)
-		dst->last_seen = seen;
-}
-
 void
-ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
-		     const uint16_t *port_ids)
+ctl_snapshot_collect(struct ctl_snapshot *s, const struct dp_wstats *const *stats,
+		     const struct dp_org_ctr *const *ctr, const uint16_t *port_ids)
 {
 	size_t nctr = (size_t)s->n_orgs * s->n_vendors * DP_SIG_COUNT;
 	uint64_t *tot = (uint64_t *)&s->total;
@@ -80,11 +65,11 @@ ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 	for (unsigned w = 0; w < s->n_workers; w++) {
 		const uint64_t *ws = (const uint64_t *)&s->worker[w];
 
-		wstats_read(&s->worker[w], &workers[w]->st);
+		wstats_read(&s->worker[w], stats[w]);
 		for (size_t i = 0; i < sizeof(s->total) / sizeof(uint64_t); i++)
 			tot[i] += ws[i];
 		for (size_t i = 0; i < nctr; i++)
-			ctr_add(&s->ctr[i], &workers[w]->next->ctr[i]);
+			dp_org_ctr_add(&s->ctr[i], &ctr[w][i]);
 	}
 	for (unsigned p = 0; p < s->n_ports; p++) {
 		struct rte_eth_stats st;
@@ -101,7 +86,7 @@ ctl_snapshot_collect(struct ctl_snapshot *s, struct dp_worker *const *workers,
 
 int
 ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
-		   struct dp_org_ctr *const *old, unsigned n_old)
+		   const struct dp_org_ctr *const *old, unsigned n_old)
 {
 	size_t per_org = (size_t)s->n_vendors * DP_SIG_COUNT, n = (size_t)n_orgs * per_org;
 	struct dp_org_ctr *base = calloc(n, sizeof(*base)), *ctr = calloc(n, sizeof(*ctr));
@@ -117,9 +102,9 @@ ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
 		for (size_t i = 0; i < per_org; i++) {
 			struct dp_org_ctr *dst = &base[map[o] * per_org + i];
 
-			ctr_add(dst, &s->base_ctr[o * per_org + i]);
+			dp_org_ctr_add(dst, &s->base_ctr[o * per_org + i]);
 			for (unsigned w = 0; w < n_old; w++)
-				ctr_add(dst, &old[w][o * per_org + i]);
+				dp_org_ctr_add(dst, &old[w][o * per_org + i]);
 		}
 	}
 	free(s->base_ctr);

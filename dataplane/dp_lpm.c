@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "dp_orgs.h"
+#include "dp_lpm.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <rte_malloc.h>
 
 void
-dp_orgs_size_add(struct dp_orgs_size *sz, const struct dp_prefix *p)
+dp_lpm_size_add(struct dp_lpm_size *sz, const struct dp_prefix *p)
 {
 	/* rte_lpm: a prefix longer than /24 takes one tbl8 group below its
 	 * tbl24 entry.  rte_lpm6: the first 24 bits index tbl24, then one tbl8
@@ -23,8 +23,8 @@ dp_orgs_size_add(struct dp_orgs_size *sz, const struct dp_prefix *p)
 	}
 }
 
-struct dp_orgs *
-dp_orgs_create(const char *name, const struct dp_orgs_size *sz, int socket)
+struct dp_lpm *
+dp_lpm_create(const char *name, const struct dp_lpm_size *sz, int socket)
 {
 	struct rte_lpm_config c4 = {
 		.max_rules = sz->v4_rules + 16,
@@ -35,9 +35,9 @@ dp_orgs_create(const char *name, const struct dp_orgs_size *sz, int socket)
 		.number_tbl8s = sz->v6_tbl8s + 16,
 	};
 	char n[RTE_LPM_NAMESIZE];
-	struct dp_orgs *t;
+	struct dp_lpm *t;
 
-	t = rte_zmalloc_socket("dp_orgs", sizeof(*t), 0, socket);
+	t = rte_zmalloc_socket("dp_lpm", sizeof(*t), 0, socket);
 	if (t == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -49,7 +49,7 @@ dp_orgs_create(const char *name, const struct dp_orgs_size *sz, int socket)
 	if (t->v6 == NULL) {
 		int e = rte_errno;
 
-		dp_orgs_free(t);
+		dp_lpm_free(t);
 		rte_errno = e;
 		return NULL;
 	}
@@ -57,25 +57,25 @@ dp_orgs_create(const char *name, const struct dp_orgs_size *sz, int socket)
 }
 
 int
-dp_orgs_add(struct dp_orgs *t, const struct dp_prefix *p, uint32_t org)
+dp_lpm_add(struct dp_lpm *t, const struct dp_prefix *p, uint32_t index)
 {
 	int rc;
 
-	if (org > DP_ORGS_MAX_INDEX)
+	if (index > DP_LPM_MAX_INDEX)
 		return -ERANGE;
 	if (p->family == 4) {
 		uint32_t a;
 
 		memcpy(&a, p->addr, 4);
-		rc = rte_lpm_add(t->v4, rte_be_to_cpu_32(a), p->len, org);
+		rc = rte_lpm_add(t->v4, rte_be_to_cpu_32(a), p->len, index);
 	} else {
-		rc = rte_lpm6_add(t->v6, p->addr, p->len, org);
+		rc = rte_lpm6_add(t->v6, p->addr, p->len, index);
 	}
 	return rc < 0 ? rc : 0;
 }
 
 void
-dp_orgs_free(struct dp_orgs *t)
+dp_lpm_free(struct dp_lpm *t)
 {
 	if (t == NULL)
 		return;

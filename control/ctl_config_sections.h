@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_config_sections.h - between the schema (ctl_config.c) and the
+ * sections it keeps in files of their own (ctl_config_vendors.c).  Not for
+ * other modules: they read struct ctl_config.
+ */
+#ifndef CTL_CONFIG_SECTIONS_H
+#define CTL_CONFIG_SECTIONS_H
+
+#include <stddef.h>
+
+#include "ctl_config.h"
+#include "ctl_yaml.h"
+
+/* vendors: a list of vendors, each with its names, patterns and prefixes. */
+int ctl_config_parse_vendors(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* What a reload may not change in vendors: their number, names and order
+ * (counters and learned addresses are indexed by vendor). */
+int ctl_config_vendors_reloadable(const struct ctl_config *running, const struct ctl_config *c,
+				  char *err, size_t err_len);
+
+#endif

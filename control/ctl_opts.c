@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tapcensus -c CONFIG [options]\n"
+		"  -c, --config FILE       YAML configuration (required)\n"
+		"  -r, --pcap FILE         offline: replay FILE through net_pcap instead of the\n"
+		"                          configured ports, to its end, then print the summary;\n"
+		"                          given N times, N RX queues, one file each, served by\n"
+		"                          the first N configured workers\n"
+		"  -o, --metrics-out FILE  write the final exposition to FILE\n"
+		"      --serve             offline: serve /metrics while replaying too\n"
+		"      --infinite          offline: replay the file in a loop (benchmarks)\n"
+		"      --linger            offline: after the replay, keep serving (and writing\n"
+		"                          the state) until SIGINT or SIGTERM\n"
+		"  -d, --duration SEC      stop after SEC seconds, print per-worker rates\n"
+		"      --no-summary        do not print the summary table\n");
+}
+
+int
+ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
+{
+	static const struct option lo[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"pcap", required_argument, NULL, 'r'},
+		{"metrics-out", required_argument, NULL, 'o'},
+		{"duration", required_argument, NULL, 'd'},
+		{"serve", no_argument, NULL, 's'},
+		{"infinite", no_argument, NULL, 'i'},
+		{"linger", no_argument, NULL, 'l'},
+		{"no-summary", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "c:r:o:d:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'r':
+			if (o->n_pcaps == CTL_MAX_WORKERS) {
+				fprintf(stderr, "tapcensus: --pcap: at most %d files\n",
+					CTL_MAX_WORKERS);
+				return -EINVAL;
+			}
+			o->pcaps[o->n_pcaps++] = optarg;
+			o->pcap = o->pcaps[0];
+			break;
+		case 'o': o->metrics_out = optarg; break;
+		case 'd':
+			o->duration = strtod(optarg, NULL);
+			if (o->duration <= 0) {
+				fprintf(stderr, "tapcensus: --duration: '%s' is not a positive number\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 's': o->serve = true; break;
+		case 'i': o->infinite = true; break;
+		case 'l': o->linger = true; break;
+		case 'n': o->no_summary = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (o->config == NULL || optind != argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (o->linger && o->pcap == NULL) {
+		fprintf(stderr, "tapcensus: --linger needs --pcap\n");
+		return -EINVAL;
+	}
+	if (o->infinite && o->pcap == NULL) {
+		fprintf(stderr, "tapcensus: --infinite needs --pcap\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static long long
+pcap_count(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	long long n = 0;
+	pcap_t *p = pcap_open_offline(path, errbuf);
+
+	if (p == NULL) {
+		fprintf(stderr, "tapcensus: %s: %s\n", path, errbuf);
+		return -1;
+	}
+	while (pcap_next_ex(p, &h, &d) == 1)
+		n++;
+	pcap_close(p);
+	return n;
+}
+
+int
+ctl_opts_pcap_count(const struct ctl_opts *o, long long *expected)
+{
+	*expected = -1;
+	for (unsigned i = 0; !o->infinite && i < o->n_pcaps; i++) {
+		long long k = pcap_count(o->pcaps[i]);
+
+		if (k < 0)
+			return -1;
+		*expected = (*expected < 0 ? 0 : *expected) + k;
+	}
+	return 0;
+}
+
+int
+ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o)
+{
+	struct ctl_port *p = &cfg->ports[0];
+	size_t used = 0;
+
+	if (o->n_pcaps > cfg->n_workers) {
+		fprintf(stderr, "tapcensus: %u --pcap files need %u workers; %s gives %u in "
+			"dpdk.workers\n", o->n_pcaps, o->n_pcaps, cfg->path, cfg->n_workers);
+		return -EINVAL;
+	}
+	memset(cfg->ports, 0, sizeof(cfg->ports));
+	snprintf(p->name, sizeof(p->name), "net_pcap_offline0");
+	for (unsigned i = 0; i < o->n_pcaps; i++) {
+		int w;
+
+		if (strchr(o->pcaps[i], ',') != NULL) {
+			fprintf(stderr, "tapcensus: --pcap %s: a path with a comma cannot be given "
+				"to net_pcap\n", o->pcaps[i]);
+			return -EINVAL;
+		}
+		w = snprintf(p->args + used, sizeof(p->args) - used, "%srx_pcap=%s",
+			     i ? "," : "", o->pcaps[i]);
+		if (w < 0 || (size_t)w >= sizeof(p->args) - used) {
+			fprintf(stderr, "tapcensus: --pcap: the paths are too long together\n");
+			return -E2BIG;
+		}
+		used += (size_t)w;
+	}
+	if (o->infinite &&
+	    snprintf(p->args + used, sizeof(p->args) - used, ",infinite_rx=1") >=
+		    (int)(sizeof(p->args) - used)) {
+		fprintf(stderr, "tapcensus: --pcap: the paths are too long together\n");
+		return -E2BIG;
+	}
+	p->rx_queues = (uint16_t)o->n_pcaps;
+	cfg->n_ports = 1;
+	cfg->n_workers = o->n_pcaps;
+	return 0;
+}

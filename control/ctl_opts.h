@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_opts.h - the command line, and the offline replay it may ask for:
+ * one net_pcap port of N RX queues (one --pcap file each) in place of the
+ * configured ports, served by the first N configured workers, replayed to
+ * the end of the files (net_pcap gives no end-of-file signal, so the files'
+ * packets are counted first).
+ *
+ * Errors: ctl_opts_parse and ctl_opts_offline return 0 or -EINVAL/-E2BIG
+ * with the reason on stderr; ctl_opts_pcap_count returns -1 (told).
+ */
+#ifndef CTL_OPTS_H
+#define CTL_OPTS_H
+
+#include <stdbool.h>
+
+#include "ctl_config.h"
+
+struct ctl_opts {
+	const char *config;
+	const char *pcap;          /* the first of pcaps[], NULL when live */
+	const char *pcaps[CTL_MAX_WORKERS];
+	unsigned n_pcaps;
+	const char *metrics_out;
+	bool infinite;
+	bool serve;
+	bool linger;
+	bool no_summary;
+	double duration;
+};
+
+/* Parses argv into o (--help prints the usage and exits 0). */
+int ctl_opts_parse(int argc, char **argv, struct ctl_opts *o);
+
+/* Offline: cfg's ports become the one net_pcap port of o's files. */
+int ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o);
+
+/* *expected: the packets in o's files, summed, or -1 when there is no end
+ * (live, or --infinite).  0, or -1 when a file cannot be read (told). */
+int ctl_opts_pcap_count(const struct ctl_opts *o, long long *expected);
+
+#endif

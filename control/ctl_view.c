@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_view.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+	       const struct ctl_snapshot *snap, const struct ctl_clients *clients, uint32_t now)
+{
+	size_t per_org = (size_t)snap->n_vendors * DP_SIG_COUNT;
+
+	memset(v, 0, sizeof(*v));
+	v->cfg = cfg;
+	v->orgs = orgs;
+	v->snap = snap;
+	v->clients = clients;
+	v->now = now;
+	v->win = calloc((size_t)snap->n_orgs * snap->n_vendors * CTL_WIN_COUNT + 1, sizeof(*v->win));
+	v->org_sessions = calloc(snap->n_orgs + 1, sizeof(*v->org_sessions));
+	v->active = calloc(snap->n_orgs + 1, sizeof(*v->active));
+	if (v->win == NULL || v->org_sessions == NULL || v->active == NULL) {
+		ctl_view_fini(v);
+		return -ENOMEM;
+	}
+	ctl_clients_windows(clients, now, v->win);
+	for (uint32_t o = 0; o < snap->n_orgs; o++) {
+		for (size_t i = 0; i < per_org; i++)
+			v->org_sessions[o] += snap->ctr[o * per_org + i].sessions;
+		if (v->org_sessions[o] != 0)
+			v->active[v->n_active++] = o;
+	}
+	v->flows_active = dp_flow_stats_active(&snap->total.flow);
+	return 0;
+}
+
+void
+ctl_view_fini(struct ctl_view *v)
+{
+	free(v->win);
+	free(v->org_sessions);
+	free(v->active);
+	memset(v, 0, sizeof(*v));
+}
+
+void
+ctl_view_vendor(const struct ctl_view *v, uint32_t org, unsigned vendor,
+		struct ctl_view_vendor *out)
+{
+	const struct ctl_snapshot *s = v->snap;
+
+	memset(out, 0, sizeof(*out));
+	out->ctr = ctl_snapshot_ctr(s, org, vendor, 0);
+	out->clients = &v->win[((size_t)org * s->n_vendors + vendor) * CTL_WIN_COUNT];
+	for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+		const struct dp_org_ctr *c = &out->ctr[sig];
+
+		out->sessions += c->sessions;
+		out->pkts += c->pkts[0] + c->pkts[1];
+		out->bytes += c->bytes[0] + c->bytes[1];
+		if (c->last_seen > out->last_seen)
+			out->last_seen = c->last_seen;
+	}
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_workers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dp_port.h"
+
+#define STALL_NS 3000000000ull
+#define EVENTS_PER_DRAIN (1u << 16)
+#define LEARNED_PER_DRAIN 4096 /* a learn ring's size */
+#define TAKE_BURST 256
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One worker's generation id of tables t. */
+static struct dp_gen *
+first_gen(const struct ctl_tables *t, unsigned n_orgs, unsigned n_vendors)
+{
+	return dp_gen_create(1, t->orgs, t->match, t->servers, t->server_vendors, n_orgs,
+			     n_vendors, NULL, (int)rte_socket_id());
+}
+
+/* One port's queues, a worker each. */
+static int
+setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
+	   const struct ctl_tables *t, unsigned n_orgs, struct dp_worker_bind *bind,
+	   struct ctl_snapshot *snap, char *err, size_t err_len)
+{
+	const struct ctl_port *cp = &cfg->ports[p];
+	bool stamped;
+	int rc;
+
+	if (rte_eth_dev_get_port_by_name(cp->name, &ws->port_ids[p]) != 0) {
+		snprintf(err, err_len, "%s:%d: dpdk.ports[%u].name: no DPDK port '%s'", cfg->path,
+			 cp->line, p, cp->name);
+		return -ENODEV;
+	}
+	ws->n_ports = p + 1;
+	snprintf(snap->ports[p].name, sizeof(snap->ports[p].name), "%s", cp->name);
+	rc = dp_port_setup(ws->port_ids[p], cp->rx_queues, cfg->rx_desc, ws->pool, &stamped, err,
+			   err_len);
+	if (rc)
+		return rc;
+	/* The driver registered the timestamp field when it started;
+	 * registering again returns the same offset and flag. */
+	bind->ts_off = -1;
+	bind->ts_flag = 0;
+	if (stamped && rte_mbuf_dyn_rx_timestamp_register(&bind->ts_off, &bind->ts_flag) != 0)
+		bind->ts_flag = 0;
+	bind->port = ws->port_ids[p];
+	for (uint16_t q = 0; q < cp->rx_queues; q++) {
+		unsigned w = ws->n;
+		struct dp_gen *g = first_gen(t, n_orgs, cfg->n_vendors);
+
+		bind->queue = q;
+		bind->qs_id = w;
+		ws->w[w] = g ? dp_worker_create(w, cfg->n_vendors, g, &cfg->worker, bind,
+						(int)rte_socket_id())
+			     : NULL;
+		if (ws->w[w] == NULL) {
+			dp_gen_free(g);
+			snprintf(err, err_len,
+				 "worker %u: %s (flows.capacity %u, reassembly %u x %u bytes, "
+				 "learned.capacity %u: does dpdk.eal_args -m give enough?)",
+				 w, rte_strerror(rte_errno), cfg->worker.flow.capacity,
+				 cfg->worker.reasm_buffers, cfg->worker.reasm_bytes,
+				 cfg->worker.learned_capacity);
+			return -rte_errno;
+		}
+		rte_rcu_qsbr_thread_register(ws->qs, w);
+		ws->lcores[w] = cfg->workers[w];
+		snap->worker_port[w] = (uint16_t)p;
+		snap->worker_queue[w] = q;
+		ws->n = w + 1;
+	}
+	return 0;
+}
+
+int
+ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
+		  const struct ctl_tables *t, unsigned n_orgs, bool lossless,
+		  const volatile uint64_t *clock, const volatile bool *stop,
+		  struct ctl_snapshot *snap, char *err, size_t err_len)
+{
+	size_t qs_size = rte_rcu_qsbr_get_memsize(cfg->n_workers);
+	struct dp_worker_bind bind = {.clock = clock, .stop = stop, .lossless = lossless};
+	int rc;
+
+	ws->gen = 1;
+	ws->clock = clock;
+	if (dp_learned_init(&ws->learned, cfg->worker.learned_capacity, &ws->learned_evicted,
+			    (int)rte_socket_id()) != 0) {
+		snprintf(err, err_len, "learned addresses (learned.capacity %u): out of memory",
+			 cfg->worker.learned_capacity);
+		return -ENOMEM;
+	}
+	ws->qs = rte_zmalloc("ctl_qsbr", qs_size, RTE_CACHE_LINE_SIZE);
+	if (ws->qs == NULL || rte_rcu_qsbr_init(ws->qs, cfg->n_workers) != 0) {
+		snprintf(err, err_len, "RCU state for %u workers: out of memory", cfg->n_workers);
+		return -ENOMEM;
+	}
+	bind.qs = ws->qs;
+	ws->pool = rte_pktmbuf_pool_create("mbufs", cfg->mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					   (int)rte_socket_id());
+	if (ws->pool == NULL) {
+		snprintf(err, err_len, "mbuf pool of %u: %s", cfg->mbufs, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	for (unsigned p = 0; p < cfg->n_ports; p++)
+		if ((rc = setup_port(ws, cfg, p, t, n_orgs, &bind, snap, err, err_len)) != 0)
+			return rc;
+	return 0;
+}
+
+int
+ctl_workers_launch(struct ctl_workers *ws)
+{
+	for (unsigned w = 0; w < ws->n; w++) {
+		int rc = rte_eal_remote_launch(dp_worker_loop, ws->w[w], ws->lcores[w]);
+
+		if (rc) {
+			fprintf(stderr, "tapcensus: cannot launch worker on lcore %u: %s\n",
+				ws->lcores[w], strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* What one worker learned goes to every other worker, the prefilter and
+ * the state file's table.  Never waits: a worker may itself be waiting
+ * for room in its event ring. */
+static void
+forward_learned(struct ctl_workers *ws, unsigned from)
+{
+	struct dp_learn_event ev[TAKE_BURST];
+	unsigned n;
+
+	for (unsigned k = 0; k < LEARNED_PER_DRAIN; k += n) {
+		n = dp_worker_learned_take(ws->w[from], ev, TAKE_BURST);
+		if (n == 0)
+			break;
+		/* On the worker's clock, which is the capture's offline. */
+		uint32_t now = dp_worker_now(ws->w[from]);
+
+		for (unsigned i = 0; i < n; i++) {
+			dp_learned_add(&ws->learned, ev[i].family, ev[i].addr, ev[i].vendors,
+				       ev[i].expires, now);
+			if (ev[i].expires > now)
+				ctl_prefilter_learned(ws->pf, ev[i].family, ev[i].addr,
+						      ev[i].expires - now);
+			for (unsigned w = 0; w < ws->n; w++)
+				if (w != from && dp_worker_learned_give(ws->w[w], &ev[i]) != 0)
+					ws->learn_forward_lost++;
+		}
+	}
+}
+
+void
+ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
+{
+	struct dp_client_event ev[TAKE_BURST];
+	uint32_t now = (uint32_t)*ws->clock;
+
+	for (unsigned w = 0; w < ws->n; w++) {
+		unsigned n;
+
+		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
+			n = dp_worker_events_take(ws->w[w], ev, TAKE_BURST);
+			if (n == 0)
+				break;
+			ctl_clients_add_burst(clients, ev, n, now);
+		}
+		forward_learned(ws, w);
+	}
+}
+
+void
+ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients)
+{
+	uint64_t token = rte_rcu_qsbr_start(ws->qs), warned = now_ns();
+
+	while (rte_rcu_qsbr_check(ws->qs, token, false) == 0) {
+		ctl_workers_drain(ws, clients);
+		if (now_ns() - warned > STALL_NS) {
+			fprintf(stderr, "tapcensus: warning: reload: a worker has not taken the new "
+					"tables for 3 s; still waiting\n");
+			warned = now_ns();
+		}
+		usleep(20);
+	}
+}
+
+void
+ctl_workers_join(struct ctl_workers *ws, struct ctl_clients *clients)
+{
+	for (;;) {
+		unsigned running = 0;
+
+		for (unsigned w = 0; w < ws->n; w++)
+			running += rte_eal_get_lcore_state(ws->lcores[w]) == RUNNING;
+		ctl_workers_drain(ws, clients);
+		if (running == 0)
+			break; /* drained after every worker had returned */
+		usleep(100);
+	}
+	rte_eal_mp_wait_lcore();
+}
+
+uint64_t
+ctl_workers_rx(const struct ctl_workers *ws)
+{
+	uint64_t n = 0;
+
+	for (unsigned w = 0; w < ws->n; w++)
+		n += DP_CTR_READ(dp_worker_stats(ws->w[w])->rx_pkts);
+	return n;
+}
+
+void
+ctl_workers_collect(const struct ctl_workers *ws, struct ctl_snapshot *snap)
+{
+	const struct dp_wstats *st[CTL_MAX_WORKERS];
+	const struct dp_org_ctr *ctr[CTL_MAX_WORKERS];
+
+	for (unsigned w = 0; w < ws->n; w++) {
+		st[w] = dp_worker_stats(ws->w[w]);
+		ctr[w] = dp_worker_counters(ws->w[w]);
+	}
+	ctl_snapshot_collect(snap, st, ctr, ws->port_ids);
+	snap->learn_forward_lost = ws->learn_forward_lost;
+}
+
+struct seed {
+	struct ctl_workers *ws;
+	uint32_t now;
+};
+
+static int
+seed_one(void *arg, const struct dp_learned_entry *e)
+{
+	struct seed *s = arg;
+	struct dp_learn_event ev = {.vendors = e->vendors, .expires = e->expires,
+				    .family = e->family};
+
+	memcpy(ev.addr, e->addr, sizeof(ev.addr));
+	for (unsigned w = 0; w < s->ws->n; w++)
+		dp_worker_learned_seed(s->ws->w[w], &ev, s->now);
+	if (e->expires > s->now && s->now != 0)
+		ctl_prefilter_learned(s->ws->pf, e->family, e->addr, e->expires - s->now);
+	return 0;
+}
+
+void
+ctl_workers_seed_learned(struct ctl_workers *ws, uint32_t now)
+{
+	struct seed s = {ws, now};
+
+	dp_learned_iterate(&ws->learned, seed_one, &s);
+}
+
+void
+ctl_workers_free(struct ctl_workers *ws)
+{
+	for (unsigned p = 0; p < ws->n_ports; p++) {
+		rte_eth_dev_stop(ws->port_ids[p]);
+		rte_eth_dev_close(ws->port_ids[p]);
+	}
+	for (unsigned w = 0; w < ws->n; w++)
+		dp_worker_free(ws->w[w]);
+	dp_learned_fini(&ws->learned);
+	rte_mempool_free(ws->pool);
+	rte_free(ws->qs);
+	memset(ws, 0, sizeof(*ws));
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_worker_private.h - the worker's insides, shared by the files that make
+ * one worker (DPDK's *_private.h pattern): dp_worker.c (the burst loop, flow
+ * handling and counting), dp_gen.c (generations: create, publish, adopt),
+ * dp_inspect.c (names from undecided flows, reassembly, deciding a flow,
+ * payload signatures) and dp_learn.c (server addresses from DNS answers).
+ * Nothing outside dataplane/ includes it but the tests.
+ *
+ * Invariants: only the worker's lcore writes a struct dp_worker after
+ * dp_worker_create, except `next` (the control plane publishes it with a
+ * release store) and the rings' consumer/producer ends the control plane
+ * owns (events and learn_out it drains, learn_in it fills).
+ */
+#ifndef DP_WORKER_PRIVATE_H
+#define DP_WORKER_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hs/hs.h>
+#include <rte_common.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dp_flow.h"
+#include "dp_learned.h"
+#include "dp_lpm.h"
+#include "dp_match.h"
+#include "dp_quic.h"
+#include "dp_reasm.h"
+#include "dp_types.h"
+#include "dp_worker.h"
+
+#define DP_BURST 32
+#define DP_LINBUF 16384
+#define DP_EVENT_RING 65536
+#define DP_LEARN_RING 4096
+#define DP_HTTPS_PORT 443
+
+/* One generation of the reloadable tables, as one worker sees them.  The
+ * tables are the control plane's and shared by every worker; ctr and
+ * scratch belong to this generation (dp_gen_free frees them). */
+struct dp_gen {
+	const struct dp_lpm *orgs;
+	const struct dp_match *match;
+	const struct dp_lpm *servers;   /* configured server prefixes -> index; may be NULL */
+	const uint64_t *server_vendors; /* index -> vendors */
+	struct dp_org_ctr *ctr;         /* n_orgs * n_vendors * DP_SIG_COUNT */
+	hs_scratch_t *scratch;          /* fits match and the previous generation's */
+	unsigned n_orgs;
+	uint16_t id;
+};
+
+struct dp_worker {
+	struct dp_wstats st;
+	/* The adopted generation's fields, copied for the hot path. */
+	const struct dp_lpm *orgs;
+	const struct dp_match *match;
+	const struct dp_lpm *servers;
+	const uint64_t *server_vendors;
+	hs_scratch_t *scratch;
+	struct dp_org_ctr *ctr;
+	unsigned n_orgs;
+	uint16_t gen, prev_gen;
+	const struct dp_match *prev_match; /* payload streams opened before the reload */
+	struct dp_gen *cur;                /* adopted */
+	struct dp_gen *next;               /* published by the control plane */
+	struct dp_worker_bind bind;        /* set at create */
+	struct rte_ring *events;
+	struct rte_ring *learn_out, *learn_in;
+	struct dp_flow_table flows;
+	struct dp_reasm_pool reasm;
+	struct dp_learned learned;
+	uint32_t learned_max_ttl;
+	uint32_t stream_bytes; /* 0: no payload signatures configured */
+	uint32_t stream_cfg;   /* flows.stream_bytes */
+	uint32_t now;         /* the flow clock, seconds */
+	uint64_t sweep_tsc;   /* when the busy sweep last ran */
+	uint64_t sweep_step;  /* TSC cycles per SWEEP_BUSY entries: a whole pass a second */
+	unsigned n_vendors;
+	struct dp_quic *quic;
+	uint8_t linbuf[DP_LINBUF] __rte_cache_aligned;
+	uint8_t qplain[DP_LINBUF]; /* a decrypted QUIC Initial */
+};
+
+static inline struct dp_org_ctr *
+dp_worker_ctr(struct dp_worker *w, uint32_t org, unsigned vendor, enum dp_signal sig)
+{
+	return &w->ctr[((size_t)org * w->n_vendors + vendor) * DP_SIG_COUNT + sig];
+}
+
+/* ---- What a flow holds, given back ---- */
+
+static inline void
+dp_worker_release_reasm(struct dp_worker *w, struct dp_flow *f)
+{
+	if (f->reasm != 0)
+		dp_reasm_free(&w->reasm, f->reasm - 1);
+	f->reasm = 0;
+}
+
+static inline void
+dp_worker_close_stream(struct dp_worker *w, struct dp_flow *f, int d)
+{
+	if (f->hs[d] != NULL)
+		dp_match_stream_close(f->hs[d], w->scratch);
+	f->hs[d] = NULL;
+	f->scanned[d] = UINT32_MAX; /* never reopened */
+}
+
+/* The flow table's release callback: reassembly buffer and streams. */
+void dp_worker_release_flow(void *ctx, struct dp_flow *f);
+
+/* ---- A TCP stream's offsets (RFC 9293 3.4: mod 2^32) ---- */
+
+/* A stream picked up mid-way (no SYN seen): this segment starts it. */
+static inline void
+dp_stream_base(uint32_t *base, uint8_t *known, uint32_t seq)
+{
+	if (!*known) {
+		*base = seq;
+		*known = 1;
+	}
+}
+
+/* The segment at sequence number seq, from stream offset 'from' on:
+ * bytes before 'from' are cut off, *off is where the rest starts.  False
+ * when nothing remains. */
+static inline bool
+dp_stream_clip(uint32_t base, uint32_t from, uint32_t seq, const uint8_t **d, uint32_t *len,
+	       uint32_t *off)
+{
+	uint32_t o = seq - base;
+
+	if (o - from >= (1u << 31)) {
+		uint32_t skip = from - o;
+
+		if (skip >= *len)
+			return false;
+		*d += skip;
+		*len -= skip;
+		o = from;
+	}
+	*off = o;
+	return true;
+}
+
+/* ---- Across the worker's files ---- */
+
+/* dp_worker.c: the flow is a vendor's - one session, its traffic so far,
+ * its client reported. */
+void dp_worker_decide_vendor(struct dp_worker *w, struct dp_flow *f, uint64_t vendors,
+			     enum dp_signal sig);
+
+/* dp_worker.c: an event onto ring r; live, a full ring loses it (counted in
+ * *lost); lossless, it waits for room. */
+void dp_worker_put_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
+			 uint64_t *lost);
+
+/* dp_inspect.c: a packet of a flow still open - what it tells, and whether
+ * that decides the flow.  Returns the packet's outcome, or DP_OUT_COUNT + a
+ * drop reason.  stateful is false for a packet without a flow entry (no
+ * reassembly then). */
+unsigned dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p,
+			   enum dp_dir dir, bool stateful);
+
+/* dp_inspect.c: a new flow to a configured server prefix or a learned
+ * address is a vendor's from its first packet.  True when it decided. */
+bool dp_inspect_server(struct dp_worker *w, struct dp_flow *f);
+
+/* dp_inspect.c: the direction's next payload bytes through its signature
+ * stream; returns the vendors whose signatures matched. */
+uint64_t dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d,
+			    const struct dp_pkt *p);
+
+/* dp_learn.c: a response in a vendor's DNS flow over UDP - its addresses
+ * serve the flow's vendors. */
+void dp_learn_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *msg,
+		     uint32_t len);
+
+/* dp_learn.c: the server's stream of a vendor's DNS-over-TCP flow. */
+void dp_learn_follow_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_worker_types.h - what a worker and the control plane both hold: the
+ * worker's statistics, the per-organisation counters, the events a worker
+ * hands out (client sightings, learned server addresses) and the sizes a
+ * worker is configured with.  Plain data: no DPDK, Hyperscan or ring types,
+ * so control-plane headers include this and not the worker's internals.
+ *
+ * Every counter is written by one worker alone (DP_CTR_ADD) and read by the
+ * control plane with relaxed loads (DP_CTR_READ): counters only grow, so a
+ * read may be a little behind but never torn.
+ */
+#ifndef DP_WORKER_TYPES_H
+#define DP_WORKER_TYPES_H
+
+#include <stdint.h>
+
+#include "dp_flow.h"
+#include "dp_types.h"
+
+/* A worker's statistics.  All uint64_t (the control plane sums them as an
+ * array); cache-aligned so two workers never share a line. */
+struct dp_wstats {
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t outcome[DP_OUT_COUNT];
+	uint64_t drop[DP_DROP_COUNT];
+	uint64_t parse_err[DP_LAYER_COUNT];
+	uint64_t tls_ech;            /* ClientHellos carrying encrypted_client_hello */
+	struct dp_flow_stats flow;
+	uint64_t reasm_no_buffer;    /* a flow needed a reassembly buffer, none was free */
+	uint64_t dns_tcp_unread;     /* DNS-over-TCP answer streams no longer followed */
+	uint64_t learned;            /* addresses learned from DNS answers here */
+	uint64_t learned_evicted;    /* unexpired learned addresses replaced for room */
+	uint64_t learn_events_lost;  /* learn_out full */
+	uint64_t quic_version_neg;   /* Version Negotiation packets from servers */
+	uint64_t stream_failed;      /* payload streams that could not open or scan */
+	uint64_t quic_unknown_version; /* client long headers of versions not read */
+	uint64_t client_events_lost; /* ring full, live mode only */
+	uint64_t streams_cut;        /* payload streams closed unscanned: two reloads old */
+	uint64_t reloads;            /* generations adopted */
+	uint64_t busy_cycles;        /* TSC cycles spent outside rx_burst */
+	uint64_t busy_pkts;          /* packets those cycles covered */
+} __attribute__((aligned(64)));
+
+/* Per (organisation, vendor, signal): flows decided and their traffic.
+ * Laid out [(org * n_vendors + vendor) * DP_SIG_COUNT + signal]. */
+struct dp_org_ctr {
+	uint64_t sessions;
+	uint64_t pkts[2];   /* by enum dp_dir, from the flow's first packet */
+	uint64_t bytes[2];  /* frame bytes as the tap delivered them */
+	uint64_t last_seen; /* unix seconds */
+};
+
+/* dst += src, read while src's worker may still write it: sums add up,
+ * last-seen keeps the latest. */
+static inline void
+dp_org_ctr_add(struct dp_org_ctr *dst, const struct dp_org_ctr *src)
+{
+	uint64_t seen = DP_CTR_READ(src->last_seen);
+
+	dst->sessions += DP_CTR_READ(src->sessions);
+	for (int d = 0; d < 2; d++) {
+		dst->pkts[d] += DP_CTR_READ(src->pkts[d]);
+		dst->bytes[d] += DP_CTR_READ(src->bytes[d]);
+	}
+	if (seen > dst->last_seen)
+		dst->last_seen = seen;
+}
+
+/* A server address learned from a DNS answer, between workers. */
+struct dp_learn_event {
+	uint64_t vendors;
+	uint32_t expires;
+	uint8_t family;
+	uint8_t pad[3];
+	uint8_t addr[16];
+};
+
+/* A client seen reaching a vendor: one per vendor flow. */
+struct dp_client_event {
+	uint32_t org;     /* in the organisation table of generation gen */
+	uint8_t vendor;
+	uint8_t family;
+	uint16_t gen;
+	uint8_t addr[16];
+};
+
+/* Sizes and timeouts of a worker's tables, from configuration. */
+struct dp_worker_cfg {
+	struct dp_flow_cfg flow;
+	uint32_t reasm_bytes;   /* kept of the client's first bytes */
+	uint32_t reasm_buffers; /* flows that can wait for the rest at once */
+	uint32_t stream_bytes;  /* of each direction scanned for payload signatures */
+	uint32_t learned_capacity; /* power of two */
+	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */
+};
+
+#endif

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ctl_clients: exact unique-client sets, their IPv6 prefix, their windows. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctl_clients.h"
+#include "tb_ctl.h"
+
+static struct ctl_config *cfg;
+static struct ctl_orgs *orgs;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return tb_ctl_fixture(&cfg, &orgs);
+}
+
+static void
+test_ctl_clients_add_dedup(void **state)
+{
+	struct ctl_clients *c = ctl_clients_create(1024, orgs->n_orgs, 2, 64);
+	struct dp_client_event e;
+
+	(void)state;
+	e = tb_ctl_ev(1, 0, "192.0.2.1");
+	assert_int_equal(ctl_clients_add(c, &e, T0), 1);
+	assert_int_equal(ctl_clients_add(c, &e, T0), 0); /* same client, any signal */
+	e = tb_ctl_ev(1, 1, "192.0.2.1");
+	assert_int_equal(ctl_clients_add(c, &e, T0), 1); /* another vendor */
+	e = tb_ctl_ev(1, 0, "2001:db8::1");
+	assert_int_equal(ctl_clients_add(c, &e, T0), 1);
+	e = tb_ctl_ev(9, 0, "192.0.2.1");
+	assert_int_equal(ctl_clients_add(c, &e, T0), -EINVAL);
+	assert_int_equal(ctl_clients_count(c, 1, 0), 2);
+	assert_int_equal(ctl_clients_count(c, 1, 1), 1);
+	assert_int_equal(ctl_clients_entries(c), 3);
+	ctl_clients_free(c);
+
+	/* Full: counted, not stored. */
+	c = ctl_clients_create(1024, orgs->n_orgs, 2, 64);
+	for (unsigned i = 0; i < 1030; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "2001:db8:0:%x::1", i + 1);
+		e = tb_ctl_ev(2, 0, a);
+		ctl_clients_add(c, &e, T0);
+	}
+	assert_int_equal(ctl_clients_count(c, 2, 0), 1024);
+	assert_int_equal(ctl_clients_full(c), 6);
+	ctl_clients_free(c);
+}
+
+/* IPv6 clients count by their prefix; IPv4 clients whole. */
+static const struct {
+	const char *what;
+	unsigned prefix;
+	const char *a, *b;
+	int same;
+} agg_rows[] = {
+	{"one /64, two hosts", 64, "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", 1},
+	{"two /64s", 64, "2001:db8:1:2::1", "2001:db8:1:3::1", 0},
+	{"one /56", 56, "2001:db8:1:2::1", "2001:db8:1:3::1", 1},
+	{"not the same /56", 56, "2001:db8:1:ff::1", "2001:db8:1:100::1", 0},
+	{"/128: hosts", 128, "2001:db8::1", "2001:db8::2", 0},
+	{"/1", 1, "2001:db8::1", "3fff::1", 1},
+	{"IPv4 whole", 48, "192.0.2.1", "192.0.2.2", 0},
+};
+
+static void
+test_ctl_clients_ipv6_prefix(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(agg_rows) / sizeof(agg_rows[0]); i++) {
+		struct ctl_clients *c = ctl_clients_create(64, orgs->n_orgs, 2, agg_rows[i].prefix);
+		struct dp_client_event a = tb_ctl_ev(1, 0, agg_rows[i].a), b = tb_ctl_ev(1, 0, agg_rows[i].b);
+
+		print_message("row %zu: %s\n", i, agg_rows[i].what);
+		assert_int_equal(ctl_clients_add(c, &a, T0), 1);
+		assert_int_equal(ctl_clients_add(c, &b, T0), agg_rows[i].same ? 0 : 1);
+		assert_int_equal(ctl_clients_count(c, 1, 0), agg_rows[i].same ? 1 : 2);
+		ctl_clients_free(c);
+	}
+	assert_null(ctl_clients_create(64, orgs->n_orgs, 2, 0));
+	assert_null(ctl_clients_create(64, orgs->n_orgs, 2, 129));
+}
+
+/* Windows end at now: a client counts in a window when last seen less than
+ * its length before now; seeing it again moves it forward, never back. */
+static void
+test_ctl_clients_windows(void **state)
+{
+	static const struct {
+		const char *addr;
+		uint32_t org, age[2]; /* seen at now - age[0], then now - age[1] */
+	} seen[] = {
+		{"192.0.2.1", 1, {0, 0}},
+		{"192.0.2.2", 1, {86399, 86399}},          /* just inside 1d */
+		{"192.0.2.3", 1, {86400, 86400}},          /* just outside */
+		{"192.0.2.4", 1, {40 * 86400, 3600}},      /* old, then recent */
+		{"192.0.2.5", 1, {3600, 40 * 86400}},      /* recent; an older sighting later */
+		{"192.0.2.6", 1, {30 * 86400 - 1, 30 * 86400 - 1}},
+		{"192.0.2.7", 1, {30 * 86400, 30 * 86400}},
+		{"198.51.100.1", 2, {0, 0}},
+	};
+	const uint32_t now = T0 + 100 * 86400;
+	struct ctl_clients *c = ctl_clients_create(64, orgs->n_orgs, 2, 64);
+	uint64_t win[3 * 2 * CTL_WIN_COUNT];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++)
+		for (int k = 0; k < 2; k++) {
+			struct dp_client_event e = tb_ctl_ev(seen[i].org, 0, seen[i].addr);
+
+			ctl_clients_add(c, &e, now - seen[i].age[k]);
+		}
+	ctl_clients_windows(c, now, win);
+	/* org 1, vendor 0: 1d has .1 .2 .4 .5; 30d adds .3 and .6; all has seven. */
+	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 4);
+	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 6);
+	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_ALL], 7);
+	assert_int_equal(win[(2 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
+	assert_int_equal(win[(1 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_ALL], 0);
+	ctl_clients_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctl_clients_add_dedup),
+		cmocka_unit_test(test_ctl_clients_ipv6_prefix),
+		cmocka_unit_test(test_ctl_clients_windows),
+	};
+	if (tb_eal_init())
+		return 1;
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
