@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ctl_reload: what a reload may change (the schema's restart fields are
+ * refused by name, the rest go through) and the organisation map. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctl_reload.h"
+#include "tb_ctl.h"
+
+#define BASE_YAML                                                                                  \
+	"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n%s"                              \
+	"organisations: orgs2.csv\nvendors:\n"                                                     \
+	"  - name: %s\n    domains: [kaspersky.com]\n"                                             \
+	"  - name: other\n    domains: [example.net]\n%s"
+
+static struct ctl_config *cfg;
+static struct ctl_orgs *orgs;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return tb_ctl_fixture(&cfg, &orgs);
+}
+
+/* Each row is the running fixture's configuration with one change. */
+static void
+test_ctl_reload_build_table(void **state)
+{
+	static const struct {
+		const char *extra_top, *vendor0, *extra_end, *csv;
+		int rc;
+		const char *msg; /* in the error; or, on success, NULL */
+		unsigned gone, added;
+		uint32_t map[3]; /* running index -> new */
+	} rows[] = {
+		/* The same organisations in another order: every index moves. */
+		{"", "kaspersky", "",
+		 "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n"
+		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
+		 0, NULL, 0, 0, {0, 2, 1}},
+		/* One gone, one new; live fields (max_orgs, interval) change freely. */
+		{"metrics:\n  max_orgs: 5\npersistence:\n  interval: 30\n", "kaspersky", "",
+		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+		 "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
+		 0, NULL, 1, 1, {0, 1, CTL_RELOAD_GONE}},
+		{"metrics:\n  port: 9999\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, "metrics.port: differs from the running configuration", 0, 0, {0}},
+		{"clients:\n  capacity: 2048\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, "clients.capacity: differs", 0, 0, {0}},
+		{"flows:\n  idle_timeout: 30\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, ": flows: differs", 0, 0, {0}},
+		{"learned:\n  max_ttl: 60\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, ": learned: differs", 0, 0, {0}},
+		{"prefilter:\n  tcp_ports: [443]\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, ": prefilter: differs", 0, 0, {0}},
+		{"persistence:\n  dir: /tmp\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, "persistence.dir: differs", 0, 0, {0}},
+		{"", "kasper", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, "vendors[0].name: 'kasper' where 'kaspersky' runs", 0, 0, {0}},
+		{"", "kaspersky", "  - name: third\n    domains: [example.com]\n",
+		 "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, "vendors: 3 listed, 2 running", 0, 0, {0}},
+		{"", "kaspersky", "", "192.0.2.0/24,gov-a,A,USA,x,true\n",
+		 -EINVAL, "orgs2.csv:1: country:", 0, 0, {0}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char yaml[1024], err[1024] = "";
+		struct ctl_reload r;
+		const char *path;
+		int rc;
+
+		print_message("row %zu\n", i);
+		tb_write_file(3, "orgs2.csv", rows[i].csv);
+		snprintf(yaml, sizeof(yaml), BASE_YAML, rows[i].extra_top, rows[i].vendor0,
+			 rows[i].extra_end);
+		path = tb_write_file(4, "reload.yaml", yaml);
+		rc = ctl_reload_load(path, &r, err, sizeof(err));
+		if (rc == 0)
+			rc = ctl_reload_build(&r, cfg, orgs, 0, err, sizeof(err));
+		if (rows[i].msg != NULL) {
+			assert_int_equal(rc, rows[i].rc);
+			if (strstr(err, rows[i].msg) == NULL)
+				fail_msg("row %zu: '%s' not in '%s'", i, rows[i].msg, err);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(r.gone, rows[i].gone);
+			assert_int_equal(r.added, rows[i].added);
+			assert_int_equal(r.n_map, orgs->n_orgs);
+			for (unsigned k = 0; k < r.n_map; k++)
+				assert_int_equal(r.org_map[k], rows[i].map[k]);
+		}
+		ctl_reload_free(&r);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctl_reload_build_table),
+	};
+	if (tb_eal_init())
+		return 1;
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
