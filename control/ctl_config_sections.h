@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ctl_config_sections.h - between the schema (ctl_config.c) and the
- * sections it keeps in files of their own (ctl_config_vendors.c).  Not for
+ * sections it keeps in files of their own (ctl_config_dpdk.c,
+ * ctl_config_vendors.c).  Not for
  * other modules: they read struct ctl_config.
  */
 #ifndef CTL_CONFIG_SECTIONS_H
@@ -11,6 +12,9 @@
 
 #include "ctl_config.h"
 #include "ctl_yaml.h"
+
+/* dpdk: EAL arguments, ports, the main lcore and the worker lcores. */
+int ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
 
 /* vendors: a list of vendors, each with its names, patterns and prefixes. */
 int ctl_config_parse_vendors(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ctl_persist.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+#include "dp_types.h"
+
+#include "ctl_persist_format.h"
+
+/* ---- Reading: the whole file checked, then parsed with bounds ---- */
+
+struct in {
+	const uint8_t *p, *end;
+	bool short_read;
+};
+
+static void
+get(struct in *i, void *dst, size_t n)
+{
+	if (i->short_read || (size_t)(i->end - i->p) < n) {
+		i->short_read = true;
+		memset(dst, 0, n);
+		return;
+	}
+	memcpy(dst, i->p, n);
+	i->p += n;
+}
+
+#define GET(i, v) get((i), &(v), sizeof(v))
+
+/* A list of names mapped onto current indexes (-1: gone). */
+static int32_t *
+get_names(struct in *in, uint32_t *n, uint32_t max, int32_t (*find)(const void *, const char *),
+	  const void *ctx)
+{
+	int32_t *map;
+
+	GET(in, *n);
+	if (in->short_read || *n > max)
+		return NULL;
+	map = calloc(*n ? *n : 1, sizeof(*map));
+	for (uint32_t k = 0; map && k < *n; k++) {
+		char name[NAME_MAX_LEN + 1];
+		uint16_t len;
+
+		GET(in, len);
+		if (len > NAME_MAX_LEN) {
+			in->short_read = true;
+			break;
+		}
+		get(in, name, len);
+		name[len] = '\0';
+		map[k] = find(ctx, name);
+	}
+	if (map && in->short_read) {
+		free(map);
+		map = NULL;
+	}
+	return map;
+}
+
+static int32_t
+find_vendor(const void *ctx, const char *name)
+{
+	const struct ctl_config *cfg = ctx;
+
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		if (strcmp(cfg->vendors[v].name, name) == 0)
+			return (int32_t)v;
+	return -1;
+}
+
+static int32_t
+find_signal(const void *ctx, const char *name)
+{
+	(void)ctx;
+	for (unsigned s = 0; s < DP_SIG_COUNT; s++)
+		if (strcmp(dp_signal_name(s), name) == 0)
+			return (int32_t)s;
+	return -1;
+}
+
+static int32_t
+find_org(const void *ctx, const char *name)
+{
+	return ctl_orgs_find(ctx, name);
+}
+
+static void
+msgf(struct ctl_persist_info *info, const char *fmt, ...)
+{
+	size_t used = strlen(info->msg);
+	va_list ap;
+
+	if (used >= sizeof(info->msg) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(info->msg + used, sizeof(info->msg) - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Reads and checks one generation into memory: 0, -ENOENT, or -EBADMSG
+ * with the reason in why. */
+static int
+load_file(const char *path, uint8_t **buf, size_t *len, const char **why)
+{
+	uint8_t digest[DIGEST];
+	struct stat st;
+	size_t got = 0;
+	FILE *f = fopen(path, "rb");
+	uint32_t order, version;
+
+	*buf = NULL;
+	if (f == NULL)
+		return errno == ENOENT ? -ENOENT : -EBADMSG;
+	if (fstat(fileno(f), &st) != 0 || st.st_size < 8 + 8 + 16 + DIGEST) {
+		fclose(f);
+		*why = "truncated (shorter than a header)";
+		return -EBADMSG;
+	}
+	*len = (size_t)st.st_size;
+	if ((*buf = malloc(*len)) != NULL)
+		got = fread(*buf, 1, *len, f);
+	fclose(f);
+	if (*buf == NULL || got != *len) {
+		*why = *buf == NULL ? "out of memory" : "short read";
+		return -EBADMSG;
+	}
+	if (memcmp(*buf, MAGIC, 8) != 0) {
+		*why = "not a tapcensus state file";
+		return -EBADMSG;
+	}
+	memcpy(&order, *buf + 8, 4);
+	memcpy(&version, *buf + 12, 4);
+	if (order != ORDER || version != VERSION) {
+		*why = order != ORDER ? "written on a machine of another byte order"
+				      : "written by another version";
+		return -EBADMSG;
+	}
+	if (ctl_persist_sha256(*buf, *len - DIGEST, digest) != 0 ||
+	    memcmp(digest, *buf + *len - DIGEST, DIGEST) != 0) {
+		*why = "checksum mismatch (truncated or corrupt)";
+		return -EBADMSG;
+	}
+	*len -= DIGEST;
+	return 0;
+}
+
+static int
+apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+      struct ctl_snapshot *snap, struct ctl_clients *clients, struct dp_learned *learned,
+      uint32_t now, struct ctl_persist_info *info)
+{
+	struct in in = {buf + 16, buf + len, false};
+	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
+	uint32_t nv = 0, no = 0, ns = 0, nt, nc;
+	uint64_t n64, tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
+	int rc = -EBADMSG;
+
+	GET(&in, info->written);
+	GET(&in, info->packets);
+	if ((vmap = get_names(&in, &nv, 64, find_vendor, cfg)) == NULL ||
+	    (omap = get_names(&in, &no, CTL_ORGS_MAX, find_org, orgs)) == NULL ||
+	    (smap = get_names(&in, &ns, 64, find_signal, NULL)) == NULL)
+		goto out;
+	GET(&in, nt);
+	if (in.short_read || nt > 4096)
+		goto out;
+	for (uint32_t k = 0; k < nt; k++) {
+		uint64_t v;
+
+		GET(&in, v);
+		if (k < sizeof(tot) / sizeof(tot[0]))
+			tot[k] = v;
+	}
+	if (nt != sizeof(tot) / sizeof(tot[0]))
+		msgf(info, "dataplane totals were written by a build with %u counters, this one "
+			   "has %zu: totals start from zero; organisation counters are kept\n",
+		     nt, sizeof(tot) / sizeof(tot[0]));
+	GET(&in, nc);
+	for (uint32_t k = 0; k < nc && !in.short_read; k++) {
+		uint32_t g;
+		uint16_t v, s;
+		struct dp_org_ctr c;
+		struct dp_org_ctr *b;
+
+		GET(&in, g);
+		GET(&in, v);
+		GET(&in, s);
+		GET(&in, c);
+		if (in.short_read || g >= no || v >= nv || s >= ns)
+			goto out;
+		if (omap[g] < 0 || vmap[v] < 0 || smap[s] < 0) {
+			info->dropped++;
+			continue;
+		}
+		b = &snap->base_ctr[((size_t)omap[g] * snap->n_vendors + (unsigned)vmap[v]) *
+					    DP_SIG_COUNT + (unsigned)smap[s]];
+		b->sessions += c.sessions;
+		for (int d = 0; d < 2; d++) {
+			b->pkts[d] += c.pkts[d];
+			b->bytes[d] += c.bytes[d];
+		}
+		if (c.last_seen > b->last_seen)
+			b->last_seen = c.last_seen;
+		info->counters++;
+	}
+	GET(&in, n64);
+	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
+		struct dp_client_event e;
+		uint32_t seen;
+
+		GET(&in, e);
+		GET(&in, seen);
+		if (in.short_read || e.org >= no || e.vendor >= nv || (e.family != 4 && e.family != 6))
+			goto out;
+		if (omap[e.org] < 0 || vmap[e.vendor] < 0) {
+			info->dropped++;
+			continue;
+		}
+		e.org = (uint32_t)omap[e.org];
+		e.vendor = (uint8_t)vmap[e.vendor];
+		if (ctl_clients_add(clients, &e, seen) >= 0)
+			info->clients++;
+	}
+	GET(&in, n64);
+	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
+		uint8_t fam, addr[16];
+		uint64_t fv, vendors = 0;
+		uint32_t expires;
+
+		GET(&in, fam);
+		get(&in, addr, 16);
+		GET(&in, fv);
+		GET(&in, expires);
+		if (in.short_read)
+			goto out;
+		for (uint32_t v = 0; v < nv && v < 64; v++)
+			if ((fv >> v & 1) && vmap[v] >= 0)
+				vendors |= 1ull << vmap[v];
+		if (vendors == 0 || expires <= now) {
+			info->dropped += vendors == 0;
+			continue;
+		}
+		dp_learned_add(learned, fam, addr, vendors, expires, now);
+		info->learned++;
+	}
+	if (in.short_read || in.p != in.end)
+		goto out;
+	if (nt == sizeof(tot) / sizeof(tot[0])) {
+		memcpy(&snap->base, tot, sizeof(tot));
+		/* Flows held at the stop are gone: they leave the table here. */
+		snap->base.flow.restarted +=
+			snap->base.flow.created - snap->base.flow.ended - snap->base.flow.idle -
+			snap->base.flow.hard - snap->base.flow.evicted - snap->base.flow.restarted;
+	}
+	if (info->dropped)
+		msgf(info, "%" PRIu64 " entries name organisations or vendors no longer "
+			   "configured: not restored\n", info->dropped);
+	rc = 0;
+out:
+	free(vmap);
+	free(omap);
+	free(smap);
+	return rc;
+}
+
+int
+ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+		    struct ctl_snapshot *snap, struct ctl_clients *clients,
+		    struct dp_learned *learned, uint32_t now, struct ctl_persist_info *info)
+{
+	static const char *const names[2] = {"state", "state.1"};
+	int missing = 0;
+
+	memset(info, 0, sizeof(*info));
+	for (int g = 0; g < 2; g++) {
+		char path[PATH_MAX];
+		const char *why = "unreadable";
+		uint8_t *buf;
+		size_t len;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[g]);
+		rc = load_file(path, &buf, &len, &why);
+		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, now,
+					   info)) != 0) {
+			/* Checked, yet not as this build reads it: part of it may be
+			 * applied already, so no fallback; the operator decides. */
+			free(buf);
+			msgf(info, "%s: checksum good but contents inconsistent; move it aside to "
+				   "start\n", path);
+			return -EBADMSG;
+		}
+		free(buf);
+		if (rc == 0) {
+			info->restored = g + 1;
+			msgf(info, "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
+				   " counter sets, %" PRIu64 " clients, %" PRIu64
+				   " learned addresses\n",
+			     path, info->written, info->packets, info->counters, info->clients,
+			     info->learned);
+			return 0;
+		}
+		if (rc == -ENOENT) {
+			missing++;
+			continue;
+		}
+		msgf(info, "%s: %s; %s\n", path, why,
+		     g == 0 ? "trying the previous generation"
+			    : "move the files aside to start from zero");
+	}
+	if (missing == 2) {
+		msgf(info, "%s: no state yet: counting from zero\n", dir);
+		return 0;
+	}
+	return -EBADMSG;
+}

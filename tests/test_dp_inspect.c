@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* dp_inspect through the worker: names split over segments and Initials,
+ * reassembly limits, QUIC, configured server prefixes, payload signatures. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_hash.h>
+
+#include "tb_worker.h"
+
+/* A post-quantum-sized ClientHello in three segments, the last first, the
+ * first twice (the copy garbled: the first copy is kept), then the rest of
+ * the connection: one session, every packet and byte of both directions. */
+static void
+test_dp_worker_flow_split_client_hello(void **state)
+{
+	struct dp_worker *w = tbw_new_worker(3);
+	uint8_t ch[4096], junk[600], data[1000];
+	uint32_t len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 500,
+					      1216);
+	struct tbw_conv c;
+
+	(void)state;
+	assert_true(len > 1800);
+	memset(junk, 0xff, sizeof(junk));
+	memset(data, 0x17, sizeof(data));
+	tbw_conv_init(&c, w, "192.0.2.20", "203.0.113.9", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x10, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch + 1200, len - 1200, 1200), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, 600, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, junk, 600, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch + 600, 600, 600), DP_OUT_VENDOR);
+	assert_int_equal(w->reasm.n_free, w->reasm.n_bufs); /* given back on deciding */
+	assert_int_equal(tbw_conv_send(&c, 1, 0x18, data, sizeof(data), 0), DP_OUT_MATCHED);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x18, data, sizeof(data), 1000), DP_OUT_MATCHED);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x11, NULL, 0, len), DP_OUT_MATCHED);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x11, NULL, 0, 2000), DP_OUT_MATCHED);
+	tbw_assert_traffic(w, &c, 1, 0, DP_SIG_TLS_SNI, 1);
+	assert_int_equal(w->st.flow.created, 1);
+	assert_int_equal(w->st.flow.ended, 1);
+	/* The last ACK finds no flow and starts none. */
+	assert_int_equal(tbw_conv_send(&c, 0, 0x10, NULL, 0, len + 1), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.flow.created, 1);
+	assert_int_equal(rte_ring_count(w->events), 1);
+	dp_worker_free(w);
+}
+
+/* Picked up mid-connection (no SYN): an HTTP request head in two segments;
+ * a DNS query over TCP in two; a non-vendor flow is bypassed after. */
+static void
+test_dp_worker_flow_split_http_and_dns_tcp(void **state)
+{
+	struct dp_worker *w = tbw_new_worker(4);
+	uint8_t req[512], q[300], body[100];
+	uint32_t len = tb_http_get(req, sizeof(req), "upd.kaspersky.ru.", "/index.xml");
+	struct tbw_conv c, d, e;
+	uint32_t cut;
+
+	(void)state;
+	memset(body, '<', sizeof(body));
+	tbw_conv_init(&c, w, "198.51.100.7", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, req, 20, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, req + 20, len - 20, 20), DP_OUT_OTHER_NAME);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x18, body, sizeof(body), 0), DP_OUT_BYPASSED);
+
+	len = tb_http_get(req, sizeof(req), "upd.kaspersky.com", "/index.xml");
+	cut = (uint32_t)(strstr((char *)req, "kaspersky") - (char *)req); /* inside the Host */
+	tbw_conv_init(&d, w, "198.51.100.7", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(tbw_conv_send(&d, 0, 0x18, req, cut, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&d, 0, 0x18, req + cut, len - cut, cut), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&d, 1, 0x18, body, sizeof(body), 0), DP_OUT_MATCHED);
+	tbw_assert_traffic(w, &d, 2, 0, DP_SIG_HTTP_HOST, 1);
+
+	/* RFC 1035 4.2.2: two octets of length, then the query. */
+	len = tb_dns_query(q + 2, sizeof(q) - 2, 7, "ksn.kaspersky.com", 1);
+	q[0] = (uint8_t)(len >> 8);
+	q[1] = (uint8_t)len;
+	tbw_conv_init(&e, w, "2001:db8:1::9", "2001:db8:5e::53", IPPROTO_TCP, 53);
+	assert_int_equal(tbw_conv_send(&e, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&e, 0, 0x18, q, 1, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&e, 0, 0x18, q + 1, len + 1, 1), DP_OUT_VENDOR);
+	tbw_assert_traffic(w, &e, 1, 0, DP_SIG_DNS, 1);
+	dp_worker_free(w);
+}
+
+/* A head longer than reassembly keeps is app_truncated; with every buffer
+ * lent, a flow that needs one is app_truncated and counted. */
+static void
+test_dp_worker_flow_reassembly_limits(void **state)
+{
+	struct dp_worker *w = tbw_new_worker(5);
+	uint8_t ch[8192];
+	uint32_t len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 0,
+					      5000);
+	struct tbw_conv c[3], big;
+
+	(void)state;
+	/* The name comes after a key share, past 4096 bytes: never seen. */
+	tbw_conv_init(&big, w, "192.0.2.21", "203.0.113.9", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch, 1400, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 1400, 1400, 1400), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 2800, 1400, 2800), DP_OUT_APP_TRUNCATED);
+	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 4200, len - 4200, 4200), DP_OUT_BYPASSED);
+	assert_int_equal(w->st.outcome[DP_OUT_VENDOR], 0);
+
+	len = tb_tls_client_hello(ch, sizeof(ch), "kaspersky.com", false, 100);
+	for (int i = 0; i < 3; i++) {
+		tbw_conv_init(&c[i], w, "192.0.2.22", "203.0.113.9", IPPROTO_TCP, 443);
+		assert_int_equal(tbw_conv_send(&c[i], 0, 0x18, ch, 50, 0),
+				 i < 2 ? DP_OUT_PARTIAL : DP_OUT_APP_TRUNCATED);
+	}
+	assert_int_equal(w->st.reasm_no_buffer, 1);
+	assert_int_equal(w->reasm.n_free, 0);
+	assert_int_equal(tbw_conv_send(&c[1], 0, 0x18, ch + 50, len - 50, 50), DP_OUT_VENDOR);
+	assert_int_equal(w->reasm.n_free, 1);
+	dp_worker_free(w);
+}
+
+/* A configured server prefix decides the flow at its first packet, before
+ * any name: signal server-ip, the prefix's vendor. */
+static void
+test_dp_worker_server_ip(void **state)
+{
+	struct dp_worker *w = tbw_new_worker(10);
+	uint8_t ch[1024];
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), "www.example.org", false, 0);
+	struct tbw_conv c;
+
+	(void)state;
+	tbw_conv_init(&c, w, "192.0.2.40", "203.0.113.100", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x18, ch, 100, 0), DP_OUT_MATCHED);
+	tbw_assert_traffic(w, &c, 1, 1, DP_SIG_SERVER_IP, 1);
+	tbw_conv_init(&c, w, "192.0.2.40", "203.0.113.112", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_OTHER_NAME);
+	dp_worker_free(w);
+}
+
+/* QUIC: a ClientHello over two Initials (the second half first), v1 and
+ * v2; then the server's packets are matched.  An unknown version and a
+ * server's Version Negotiation are counted. */
+static void
+test_dp_worker_quic(void **state)
+{
+	static const uint8_t dcid[8] = {9, 8, 7, 6, 5, 4, 3, 2};
+	static const uint32_t versions[] = {DP_QUIC_V1, DP_QUIC_V2};
+	struct dp_worker *w = tbw_new_worker(11);
+	uint8_t hello[4096], pkt[1500], resp[300];
+	uint32_t hl = tb_tls_hello_message(hello, sizeof(hello), "dnl-09.geo.kaspersky.com", 1216);
+	struct tbw_conv c;
+
+	(void)state;
+	memset(resp, 0x42, sizeof(resp));
+	for (size_t v = 0; v < 2; v++) {
+		struct tb_crypto_frag a[] = {{1000, hello + 1000, hl - 1000}};
+		struct tb_crypto_frag b[] = {{0, hello, 1000}};
+		uint32_t len;
+
+		tbw_conv_init(&c, w, v ? "2001:db8:1::30" : "198.51.100.50", v ? "2001:db8:5e::443" :
+			  "203.0.113.9", IPPROTO_UDP, 443);
+		len = tb_quic_initial(pkt, sizeof(pkt), versions[v], dcid, 1, a, 1, 1200);
+		assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_PARTIAL);
+		len = tb_quic_initial(pkt, sizeof(pkt), versions[v], dcid, 0, b, 1, 1200);
+		assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_VENDOR);
+		assert_int_equal(tbw_conv_send(&c, 1, 0, resp, sizeof(resp), 0), DP_OUT_MATCHED);
+		tbw_assert_traffic(w, &c, v ? 1 : 2, 0, DP_SIG_QUIC_SNI, 1);
+	}
+
+	tbw_conv_init(&c, w, "192.0.2.51", "203.0.113.9", IPPROTO_UDP, 443);
+	memcpy(pkt, (const uint8_t[]){0xc0, 0xff, 0, 0, 29, 8}, 6); /* draft-29 */
+	assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, 1200, 0), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.quic_unknown_version, 1);
+	memcpy(pkt, (const uint8_t[]){0x80, 0, 0, 0, 0, 8}, 6);
+	assert_int_equal(tbw_conv_send(&c, 1, 0, pkt, 40, 0), DP_OUT_BYPASSED);
+	assert_int_equal(w->st.quic_version_neg, 1);
+	dp_worker_free(w);
+}
+
+/* Payload signatures: a User-Agent in a request whose Host names no
+ * vendor; one split across two segments (stream mode); one past the first
+ * stream_bytes, never seen. */
+static void
+test_dp_worker_payload_signature(void **state)
+{
+	struct dp_worker *w = tbw_new_worker(12);
+	char req[600];
+	int len = snprintf(req, sizeof(req),
+			   "GET /x HTTP/1.1\r\nHost: www.example.org\r\nUser-Agent: "
+			   "Mozilla/5.0 Kaspersky/21.3\r\n\r\n");
+	char *ua = strstr(req, "Kasp");
+	struct tbw_conv c;
+
+	(void)state;
+	tbw_conv_init(&c, w, "192.0.2.60", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 0), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x18, (uint8_t *)req, 10, 0), DP_OUT_MATCHED);
+	tbw_assert_traffic(w, &c, 1, 1, DP_SIG_PAYLOAD, 1);
+
+	/* The name decides other_name, the signature completes a packet later. */
+	tbw_conv_init(&c, w, "192.0.2.61", "203.0.113.9", IPPROTO_TCP, 80);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)(ua - req), 0),
+			 DP_OUT_OTHER_NAME);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)ua, (uint32_t)(len - (ua - req)),
+				   (uint32_t)(ua - req)),
+			 DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_PAYLOAD)->sessions, 2);
+
+	/* Past 256 bytes of the client's direction: not scanned. */
+	tbw_conv_init(&c, w, "192.0.2.62", "203.0.113.9", IPPROTO_TCP, 80);
+	memset(req, 'x', 300);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, 300, 0), DP_OUT_NO_NAME);
+	len = snprintf(req, sizeof(req), "User-Agent: Kaspersky\r\n");
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 300),
+			 DP_OUT_BYPASSED);
+	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_PAYLOAD)->sessions, 2);
+	assert_int_equal(w->st.stream_failed, 0);
+	dp_worker_free(w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dp_worker_flow_split_client_hello),
+		cmocka_unit_test(test_dp_worker_flow_split_http_and_dns_tcp),
+		cmocka_unit_test(test_dp_worker_flow_reassembly_limits),
+		cmocka_unit_test(test_dp_worker_server_ip),
+		cmocka_unit_test(test_dp_worker_quic),
+		cmocka_unit_test(test_dp_worker_payload_signature),
+	};
+	if (tb_eal_init())
+		return 1;
+	return cmocka_run_group_tests(tests, tbw_setup, NULL);
+}
