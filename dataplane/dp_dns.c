@@ -3,48 +3,54 @@
 
 #include <string.h>
 
+#include "dp_cursor.h"
 
+/* RFC 1035 4.1.1-4.1.2: the header, then the first question's name,
+ * type and class.  The message is whole (a UDP datagram, or a TCP message
+ * its length prefix delimits): running out is malformed. */
 enum dp_name_rc
 dp_dns_qname(const uint8_t *p, uint32_t len, struct dp_name *name)
 {
+	struct dp_cur c = dp_cur_make(p, len, len);
 	uint8_t text[DP_DNS_MAX_WIRE_NAME];
-	uint32_t off = DP_DNS_HDR_LEN, tlen = 0;
+	uint32_t wire = 0, tlen = 0;
+	const uint8_t *hdr, *label;
 	uint16_t flags, qdcount;
 
 	name->len = 0;
 	name->s[0] = '\0';
-	if (len < DP_DNS_HDR_LEN)
+	if ((hdr = dp_cur_take(&c, DP_DNS_HDR_LEN)) == NULL)
 		return DP_NAME_MALFORMED;
-	flags = (uint16_t)(p[2] << 8 | p[3]);
+	flags = (uint16_t)(hdr[2] << 8 | hdr[3]);
 	if ((flags & 0x8000) || ((flags >> 11) & 0xf) != 0)
 		return DP_NAME_NOT_PROTO;
-	qdcount = (uint16_t)(p[4] << 8 | p[5]);
+	qdcount = (uint16_t)(hdr[4] << 8 | hdr[5]);
 	if (qdcount == 0)
 		return DP_NAME_NONE;
 
-	/* Each iteration consumes at least one octet, and off - 12 is bounded
-	 * by the wire name limit, so the loop ends within 255 iterations. */
+	/* Each label takes at least one octet of the wire name's 255, so the
+	 * loop ends within 255 iterations. */
 	for (;;) {
-		uint8_t l;
+		uint32_t l = dp_cur_uint(&c, 1);
 
-		if (off >= len)
+		if (c.st != DP_CUR_OK)
 			return DP_NAME_MALFORMED;
-		l = p[off++];
+		wire++;
 		if (l == 0)
 			break;
 		if (l > DP_DNS_MAX_LABEL)
 			return DP_NAME_MALFORMED; /* pointer (0xc0) or reserved type */
-		if (off - DP_DNS_HDR_LEN + l > DP_DNS_MAX_WIRE_NAME - 1 || off + l > len)
+		if (wire + l > DP_DNS_MAX_WIRE_NAME - 1 || (label = dp_cur_take(&c, l)) == NULL)
 			return DP_NAME_MALFORMED;
-		if (memchr(p + off, '.', l) != NULL)
+		if (memchr(label, '.', l) != NULL)
 			return DP_NAME_MALFORMED;
 		if (tlen > 0)
 			text[tlen++] = '.';
-		memcpy(text + tlen, p + off, l);
+		memcpy(text + tlen, label, l);
 		tlen += l;
-		off += l;
+		wire += l;
 	}
-	if (off + 4 > len)
+	if (dp_cur_take(&c, 4) == NULL)
 		return DP_NAME_MALFORMED; /* QTYPE and QCLASS */
 	if (tlen == 0)
 		return DP_NAME_NONE;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "dp_cursor.h"
 #include "dp_dns.h"
 
 #define TYPE_A 1
@@ -11,42 +12,38 @@
 #define TYPE_AAAA 28
 #define CLASS_IN 1
 
-static uint32_t
-rd16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-/* Reads the name at *off into text (lower case, dot separated, no trailing
- * dot) and moves *off past it.  RFC 9267 2-5. */
+/* Reads the name at the cursor into text (lower case, dot separated, no
+ * trailing dot) and moves the cursor past it; a compression pointer is
+ * followed with a cursor of its own from base, the message's start, to
+ * end.  RFC 9267 2-5. */
 static enum dp_name_rc
-read_name(const uint8_t *p, uint32_t len, uint32_t *off, char *text, uint32_t *tlen)
+read_name(struct dp_cur *c, const uint8_t *base, const uint8_t *end, char *text, uint32_t *tlen)
 {
-	uint32_t at = *off, wire = 0, hops = 0, limit = at;
+	struct dp_cur at = *c;
+	uint32_t wire = 0, hops = 0, limit = dp_cur_off(c, base);
 	bool jumped = false;
 
 	*tlen = 0;
 	for (;;) {
-		uint8_t l;
+		uint32_t l = dp_cur_uint(&at, 1);
+		const uint8_t *label;
 
-		if (at >= len)
+		if (at.st != DP_CUR_OK)
 			return DP_NAME_TRUNCATED;
-		l = p[at];
 		if ((l & 0xc0) == 0xc0) {
-			uint32_t to;
+			uint32_t to = (l & 0x3f) << 8 | dp_cur_uint(&at, 1);
 
-			if (at + 1 >= len)
+			if (at.st != DP_CUR_OK)
 				return DP_NAME_TRUNCATED;
-			to = (uint32_t)(l & 0x3f) << 8 | p[at + 1];
 			/* Backwards only: before this pointer and before every
 			 * name part read so far, and after the header. */
 			if (to >= limit || to < DP_DNS_HDR_LEN || ++hops > DP_DNS_MAX_POINTERS)
 				return DP_NAME_MALFORMED;
 			if (!jumped)
-				*off = at + 2;
+				*c = at;
 			jumped = true;
 			limit = to;
-			at = to;
+			at = dp_cur_make(base + to, DP_CUR_UNBOUNDED, (uint32_t)(end - base) - to);
 			continue;
 		}
 		if (l > DP_DNS_MAX_LABEL)
@@ -56,21 +53,20 @@ read_name(const uint8_t *p, uint32_t len, uint32_t *off, char *text, uint32_t *t
 			return DP_NAME_MALFORMED;
 		if (l == 0)
 			break;
-		if (at + 1 + l > len)
+		if ((label = dp_cur_take(&at, l)) == NULL)
 			return DP_NAME_TRUNCATED;
 		if (*tlen > 0)
 			text[(*tlen)++] = '.';
 		for (uint32_t i = 0; i < l; i++) {
-			uint8_t c = p[at + 1 + i];
+			uint8_t ch = label[i];
 
-			if (c == '.')
+			if (ch == '.')
 				return DP_NAME_MALFORMED;
-			text[(*tlen)++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			text[(*tlen)++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		}
-		at += 1u + l;
 	}
 	if (!jumped)
-		*off = at + 1;
+		*c = at;
 	return DP_NAME_FOUND;
 }
 
@@ -83,58 +79,59 @@ in_chain(char chain[][DP_DNS_MAX_WIRE_NAME + 1], unsigned n, const char *name)
 	return false;
 }
 
+/* RFC 1035 4.1: the header, the one question, then the answer records.
+ * An answer may be cut short (a snap length, a message in several
+ * segments): running out is truncation, not malformation. */
 enum dp_name_rc
 dp_dns_answers(const uint8_t *p, uint32_t len, struct dp_name *qname, struct dp_dns_addr *out,
 	       unsigned *n_out)
 {
 	char chain[DP_DNS_MAX_CHAIN][DP_DNS_MAX_WIRE_NAME + 1];
 	char owner[DP_DNS_MAX_WIRE_NAME + 1];
-	uint32_t off = DP_DNS_HDR_LEN, tlen, flags, qd, an;
+	struct dp_cur c = dp_cur_make(p, DP_CUR_UNBOUNDED, len);
+	const uint8_t *hdr;
+	uint32_t tlen, flags, qd, an;
 	unsigned n_chain = 1;
 	enum dp_name_rc rc;
 
 	*n_out = 0;
 	qname->len = 0;
 	qname->s[0] = '\0';
-	if (len < DP_DNS_HDR_LEN)
+	if ((hdr = dp_cur_take(&c, DP_DNS_HDR_LEN)) == NULL)
 		return DP_NAME_TRUNCATED;
-	flags = rd16(p + 2);
+	flags = (uint32_t)hdr[2] << 8 | hdr[3];
 	if (!(flags & 0x8000) || ((flags >> 11) & 0xf) != 0 || (flags & 0xf) != 0)
 		return DP_NAME_NOT_PROTO;
-	qd = rd16(p + 4);
-	an = rd16(p + 6);
+	qd = (uint32_t)hdr[4] << 8 | hdr[5];
+	an = (uint32_t)hdr[6] << 8 | hdr[7];
 	if (qd != 1)
 		return qd == 0 ? DP_NAME_NOT_PROTO : DP_NAME_MALFORMED;
 
-	rc = read_name(p, len, &off, chain[0], &tlen);
+	rc = read_name(&c, p, p + len, chain[0], &tlen);
 	if (rc != DP_NAME_FOUND)
 		return rc;
 	chain[0][tlen] = '\0';
-	if (off + 4 > len)
-		return DP_NAME_TRUNCATED;
-	off += 4; /* QTYPE, QCLASS */
+	if (dp_cur_take(&c, 4) == NULL)
+		return DP_NAME_TRUNCATED; /* QTYPE, QCLASS */
 	if (tlen == 0 || dp_name_set(qname, (const uint8_t *)chain[0], tlen) != 0)
 		return DP_NAME_MALFORMED;
 
 	/* RFC 9267 7: the counts are claims; each record is checked as read
 	 * and no more than DP_DNS_MAX_RECORDS are read. */
 	for (uint32_t i = 0; i < an && i < DP_DNS_MAX_RECORDS; i++) {
-		uint32_t type, cls, ttl, rdlen, rd;
+		uint32_t type, cls, ttl, rdlen;
+		const uint8_t *rd;
 
-		rc = read_name(p, len, &off, owner, &tlen);
+		rc = read_name(&c, p, p + len, owner, &tlen);
 		if (rc != DP_NAME_FOUND)
 			return rc;
 		owner[tlen] = '\0';
-		if (off + 10 > len)
+		type = dp_cur_uint(&c, 2);
+		cls = dp_cur_uint(&c, 2);
+		ttl = dp_cur_uint(&c, 4);
+		rdlen = dp_cur_uint(&c, 2);
+		if ((rd = dp_cur_take(&c, rdlen)) == NULL)
 			return DP_NAME_TRUNCATED;
-		type = rd16(p + off);
-		cls = rd16(p + off + 2);
-		ttl = rd16(p + off + 4) << 16 | rd16(p + off + 6);
-		rdlen = rd16(p + off + 8);
-		rd = off + 10;
-		if (rd + rdlen > len)
-			return DP_NAME_TRUNCATED;
-		off = rd + rdlen;
 		/* RFC 2181 8: a TTL with the top bit set is read as 0. */
 		if (ttl & 0x80000000u)
 			ttl = 0;
@@ -151,15 +148,17 @@ dp_dns_answers(const uint8_t *p, uint32_t len, struct dp_name *qname, struct dp_
 			a = &out[(*n_out)++];
 			memset(a, 0, sizeof(*a));
 			a->family = type == TYPE_A ? 4 : 6;
-			memcpy(a->addr, p + rd, alen);
+			memcpy(a->addr, rd, alen);
 			a->ttl = ttl;
 		} else if (type == TYPE_CNAME) {
-			uint32_t at = rd;
+			/* The target, within the record's data (pointers may
+			 * still lead back into the message). */
+			struct dp_cur t = dp_cur_make(rd, DP_CUR_UNBOUNDED, rdlen);
 
 			if (n_chain == DP_DNS_MAX_CHAIN)
 				continue;
-			rc = read_name(p, rd + rdlen, &at, chain[n_chain], &tlen);
-			if (rc != DP_NAME_FOUND || at != rd + rdlen)
+			rc = read_name(&t, p, rd + rdlen, chain[n_chain], &tlen);
+			if (rc != DP_NAME_FOUND || t.have != 0)
 				return DP_NAME_MALFORMED;
 			chain[n_chain][tlen] = '\0';
 			n_chain++;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dp_cursor.h"
+
 static const struct {
 	const char *s;
 	uint32_t len;
@@ -20,23 +22,6 @@ starts_with_method(const uint8_t *p, uint32_t len)
 		if (len >= methods[i].len && memcmp(p, methods[i].s, methods[i].len) == 0)
 			return true;
 	return false;
-}
-
-/* Next line [*start, *end) ending in CRLF (or a bare LF, RFC 9112 2.2);
- * returns false when no line end is within the data. */
-static bool
-next_line(const uint8_t *p, uint32_t len, uint32_t *pos, uint32_t *start, uint32_t *end)
-{
-	const uint8_t *nl = memchr(p + *pos, '\n', len - *pos);
-
-	if (nl == NULL)
-		return false;
-	*start = *pos;
-	*end = (uint32_t)(nl - p);
-	*pos = *end + 1;
-	if (*end > *start && p[*end - 1] == '\r')
-		(*end)--;
-	return true;
 }
 
 static bool
@@ -72,30 +57,31 @@ parse_host_value(const uint8_t *v, uint32_t vlen, struct dp_name *name)
 enum dp_name_rc
 dp_http_host(const uint8_t *p, uint32_t len, struct dp_name *name)
 {
+	struct dp_cur c = dp_cur_make(p, DP_CUR_UNBOUNDED,
+				      len > DP_HTTP_MAX_HEAD ? DP_HTTP_MAX_HEAD : len);
 	enum dp_name_rc rc = DP_NAME_NONE;
-	uint32_t pos = 0, s, e;
+	const uint8_t *line;
+	uint32_t n;
 	bool seen = false;
 
 	name->len = 0;
 	name->s[0] = '\0';
 	if (!starts_with_method(p, len))
 		return DP_NAME_NOT_PROTO;
-	if (len > DP_HTTP_MAX_HEAD)
-		len = DP_HTTP_MAX_HEAD;
-	if (!next_line(p, len, &pos, &s, &e))
+	if ((line = dp_cur_line(&c, &n)) == NULL)
 		return DP_NAME_TRUNCATED;
-	if (e - s < 9 || memcmp(p + e - 9, " HTTP/1.", 8) != 0 || p[e - 1] < '0' ||
-	    p[e - 1] > '9')
+	if (n < 9 || memcmp(line + n - 9, " HTTP/1.", 8) != 0 || line[n - 1] < '0' ||
+	    line[n - 1] > '9')
 		return DP_NAME_MALFORMED;
 
-	while (next_line(p, len, &pos, &s, &e)) {
-		if (e == s)
+	while ((line = dp_cur_line(&c, &n)) != NULL) {
+		if (n == 0)
 			return seen ? rc : DP_NAME_NONE; /* end of the head */
-		if (e - s >= 5 && strncasecmp((const char *)p + s, "host:", 5) == 0) {
+		if (n >= 5 && strncasecmp((const char *)line, "host:", 5) == 0) {
 			if (seen)
 				return DP_NAME_MALFORMED;
 			seen = true;
-			rc = parse_host_value(p + s + 5, e - s - 5, name);
+			rc = parse_host_value(line + 5, n - 5, name);
 			if (rc == DP_NAME_MALFORMED)
 				return rc;
 		}

@@ -10,6 +10,7 @@
 #include "dp_http.h"
 #include "dp_parse.h"
 #include "dp_tls.h"
+#include "dp_count.h"
 #include "dp_worker_private.h"
 
 typedef enum dp_name_rc (*extract_fn)(struct dp_worker *w, const struct dp_flow *f,
@@ -93,7 +94,7 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 		return DP_OUT_COUNT + DP_DROP_SCAN_ERROR;
 	if (vendors == 0)
 		return DP_OUT_OTHER_NAME;
-	dp_worker_decide_vendor(w, f, vendors, sig);
+	dp_count_vendor_flow(w, f, vendors, sig);
 	return DP_OUT_VENDOR;
 }
 
@@ -225,12 +226,12 @@ dp_inspect_server(struct dp_worker *w, struct dp_flow *f)
 		vendors = i ? w->server_vendors[i] : 0;
 	}
 	if (vendors != 0) {
-		dp_worker_decide_vendor(w, f, vendors, DP_SIG_SERVER_IP);
+		dp_count_vendor_flow(w, f, vendors, DP_SIG_SERVER_IP);
 		return true;
 	}
 	vendors = dp_learned_lookup(&w->learned, f->key.family, srv, w->now);
 	if (vendors != 0) {
-		dp_worker_decide_vendor(w, f, vendors, DP_SIG_LEARNED_IP);
+		dp_count_vendor_flow(w, f, vendors, DP_SIG_LEARNED_IP);
 		return true;
 	}
 	return false;

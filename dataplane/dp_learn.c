@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dp_dnsans.h"
+#include "dp_count.h"
 #include "dp_worker_private.h"
 
 static void
@@ -18,7 +19,7 @@ learn(struct dp_worker *w, const struct dp_dns_addr *a, uint64_t vendors)
 	memcpy(ev.addr, a->addr, 16);
 	dp_learned_add(&w->learned, ev.family, ev.addr, vendors, ev.expires, w->now);
 	DP_CTR_ADD(w->st.learned, 1);
-	dp_worker_put_event(w, w->learn_out, &ev, sizeof(ev), &w->st.learn_events_lost);
+	dp_count_event(w, w->learn_out, &ev, sizeof(ev), &w->st.learn_events_lost);
 }
 
 void

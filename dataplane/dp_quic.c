@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "dp_cursor.h"
+
 struct dp_quic {
 	EVP_CIPHER_CTX *ecb, *gcm;
 	EVP_CIPHER *aes_ecb, *aes_gcm;
@@ -101,36 +103,18 @@ dp_quic_client_keys(uint32_t version, const uint8_t *dcid, uint32_t dcid_len,
 	return 0;
 }
 
-/* RFC 9000 16: a variable-length integer; 0 on success. */
-static int
-varint(const uint8_t *p, uint32_t len, uint32_t *off, uint64_t *v)
-{
-	uint32_t n;
-
-	if (*off >= len)
-		return -1;
-	n = 1u << (p[*off] >> 6);
-	if (len - *off < n)
-		return -1;
-	*v = p[*off] & 0x3f;
-	for (uint32_t i = 1; i < n; i++)
-		*v = *v << 8 | p[*off + i];
-	*off += n;
-	return 0;
-}
-
 /* RFC 9000 19: which frames an Initial may carry, and where CRYPTO's are. */
 static enum dp_quic_rc
 list_frames(const uint8_t *p, uint32_t len, struct dp_quic_crypto *out, unsigned max, unsigned *n)
 {
-	uint32_t off = 0;
+	/* The frames fill the payload: running out is malformed. */
+	struct dp_cur c = dp_cur_make(p, len, len);
 
 	*n = 0;
-	while (off < len) {
-		uint64_t type, a, b, c;
+	while (c.have > 0) {
+		uint64_t type = dp_cur_varint(&c), a, b, k;
+		const uint8_t *data;
 
-		if (varint(p, len, &off, &type))
-			return DP_QUIC_MALFORMED;
 		switch (type) {
 		case 0x00: /* PADDING */
 		case 0x01: /* PING */
@@ -138,38 +122,41 @@ list_frames(const uint8_t *p, uint32_t len, struct dp_quic_crypto *out, unsigned
 		case 0x02: /* ACK */
 		case 0x03: /* ACK with ECN counts */
 			/* Largest, delay, range count, first range, then ranges. */
-			if (varint(p, len, &off, &a) || varint(p, len, &off, &b) ||
-			    varint(p, len, &off, &c) || varint(p, len, &off, &a))
+			dp_cur_varint(&c);
+			dp_cur_varint(&c);
+			k = dp_cur_varint(&c);
+			dp_cur_varint(&c);
+			if (c.st != DP_CUR_OK || k > len)
 				return DP_QUIC_MALFORMED;
-			if (c > len)
-				return DP_QUIC_MALFORMED;
-			for (uint64_t i = 0; i < c; i++)
-				if (varint(p, len, &off, &a) || varint(p, len, &off, &b))
-					return DP_QUIC_MALFORMED;
-			if (type == 0x03)
-				for (int i = 0; i < 3; i++)
-					if (varint(p, len, &off, &a))
-						return DP_QUIC_MALFORMED;
+			for (uint64_t i = 0; i < k && c.st == DP_CUR_OK; i++) {
+				dp_cur_varint(&c);
+				dp_cur_varint(&c);
+			}
+			for (int i = 0; type == 0x03 && i < 3; i++)
+				dp_cur_varint(&c);
 			break;
 		case 0x06: /* CRYPTO: offset, length, data */
-			if (varint(p, len, &off, &a) || varint(p, len, &off, &b) || b > len - off ||
-			    a + b > (1ull << 62))
+			a = dp_cur_varint(&c);
+			b = dp_cur_varint(&c);
+			if (c.st != DP_CUR_OK || b > c.have || a + b > (1ull << 62) || *n == max)
 				return DP_QUIC_MALFORMED;
-			if (*n == max)
-				return DP_QUIC_MALFORMED;
-			out[*n] = (struct dp_quic_crypto){a, p + off, (uint32_t)b};
+			data = dp_cur_take(&c, (uint32_t)b);
+			out[*n] = (struct dp_quic_crypto){a, data, (uint32_t)b};
 			(*n)++;
-			off += (uint32_t)b;
 			break;
 		case 0x1c: /* CONNECTION_CLOSE: code, frame type, reason */
-			if (varint(p, len, &off, &a) || varint(p, len, &off, &b) ||
-			    varint(p, len, &off, &c) || c > len - off)
+			dp_cur_varint(&c);
+			dp_cur_varint(&c);
+			b = dp_cur_varint(&c);
+			if (c.st != DP_CUR_OK || b > c.have)
 				return DP_QUIC_MALFORMED;
-			off += (uint32_t)c;
+			dp_cur_take(&c, (uint32_t)b);
 			break;
 		default:
 			return DP_QUIC_MALFORMED;
 		}
+		if (c.st != DP_CUR_OK)
+			return DP_QUIC_MALFORMED;
 	}
 	return DP_QUIC_OK;
 }
@@ -215,7 +202,9 @@ dp_quic_open(struct dp_quic *q, const uint8_t *p, uint32_t len, uint8_t *plain,
 {
 	uint8_t hdr[1536], mask[16]; /* the header is the AEAD associated data */
 	struct dp_quic_keys k;
-	uint32_t version, off, dcid_off, dcid_len, scid_len, pn_off, pn_len, type;
+	uint32_t version, dcid_len, scid_len, pn_off, pn_len, type;
+	const uint8_t *dcid;
+	struct dp_cur c;
 	uint64_t tok_len, plen, pn = 0;
 
 	*n = 0;
@@ -237,20 +226,24 @@ dp_quic_open(struct dp_quic *q, const uint8_t *p, uint32_t len, uint8_t *plain,
 	dcid_len = p[5];
 	if (dcid_len > DP_QUIC_MAX_CID)
 		return DP_QUIC_MALFORMED;
-	dcid_off = 6;
-	off = dcid_off + dcid_len;
-	if (off >= len)
+	/* RFC 9000 17.2.2: the connection IDs, the token, the Length; a packet
+	 * that ends within them is cut short. */
+	c = dp_cur_make(p + 6, DP_CUR_UNBOUNDED, len - 6);
+	dcid = dp_cur_take(&c, dcid_len);
+	scid_len = dp_cur_uint(&c, 1);
+	if (c.st != DP_CUR_OK)
 		return DP_QUIC_TRUNCATED;
-	scid_len = p[off++];
 	if (scid_len > DP_QUIC_MAX_CID)
 		return DP_QUIC_MALFORMED;
-	off += scid_len;
-	if (varint(p, len, &off, &tok_len) || tok_len > len - off)
+	dp_cur_take(&c, scid_len);
+	tok_len = dp_cur_varint(&c);
+	if (c.st != DP_CUR_OK || tok_len > c.have)
 		return DP_QUIC_TRUNCATED;
-	off += (uint32_t)tok_len;
-	if (varint(p, len, &off, &plen))
+	dp_cur_take(&c, (uint32_t)tok_len);
+	plen = dp_cur_varint(&c);
+	if (c.st != DP_CUR_OK)
 		return DP_QUIC_TRUNCATED;
-	pn_off = off;
+	pn_off = dp_cur_off(&c, p);
 	/* The Length covers packet number and payload; the sample starts 4
 	 * bytes past the packet number's start (RFC 9001 5.4.2). */
 	if (plen < 4 + SAMPLE_LEN || plen > 65535)
@@ -259,7 +252,7 @@ dp_quic_open(struct dp_quic *q, const uint8_t *p, uint32_t len, uint8_t *plain,
 		return DP_QUIC_TRUNCATED;
 	if (pn_off + 4 > sizeof(hdr))
 		return DP_QUIC_MALFORMED;
-	if (dp_quic_client_keys(version, p + dcid_off, dcid_len, &k) ||
+	if (dp_quic_client_keys(version, dcid, dcid_len, &k) ||
 	    hp_mask(q, k.hp, p + pn_off + 4, mask))
 		return DP_QUIC_MALFORMED;
 

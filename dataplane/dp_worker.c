@@ -17,6 +17,7 @@
 #include <rte_prefetch.h>
 
 #include "dp_parse.h"
+#include "dp_count.h"
 #include "dp_worker_private.h"
 
 #define PREFETCH_AHEAD 3
@@ -116,82 +117,6 @@ dp_worker_free(struct dp_worker *w)
 	rte_free(w);
 }
 
-/* ---- Counting a vendor's flow ---- */
-
-/* Hands an event to the control plane: live, a full ring loses it (counted
- * in *lost); offline, the control thread drains until every worker has
- * returned, so waiting for room always ends. */
-void
-dp_worker_put_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size, uint64_t *lost)
-{
-	while (rte_ring_enqueue_elem(r, ev, size) != 0) {
-		if (!w->bind.lossless) {
-			DP_CTR_ADD(*lost, 1);
-			return;
-		}
-		rte_pause();
-	}
-}
-
-static void
-report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
-{
-	struct dp_client_event ev = {.org = f->org, .vendor = (uint8_t)vendor,
-				     .family = f->key.family, .gen = f->gen};
-
-	memcpy(ev.addr, dp_flow_client(f), 16);
-	dp_worker_put_event(w, w->events, &ev, sizeof(ev), &w->st.client_events_lost);
-}
-
-static void
-touch(struct dp_org_ctr *c, uint64_t now)
-{
-	if (c->last_seen < now)
-		__atomic_store_n(&c->last_seen, now, __ATOMIC_RELAXED);
-}
-
-/* The flow is a vendor's: one session, and its traffic so far. */
-void
-dp_worker_decide_vendor(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
-{
-	uint64_t now = *w->bind.clock;
-
-	dp_worker_close_stream(w, f, 0);
-	dp_worker_close_stream(w, f, 1);
-	f->state = DP_FLOW_VENDOR;
-	f->vendors = vendors;
-	f->sig = (uint8_t)sig;
-	while (vendors) {
-		unsigned v = (unsigned)__builtin_ctzll(vendors);
-		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, sig);
-
-		vendors &= vendors - 1;
-		DP_CTR_ADD(c->sessions, 1);
-		for (int d = 0; d < 2; d++) {
-			DP_CTR_ADD(c->pkts[d], f->pkts[d]);
-			DP_CTR_ADD(c->bytes[d], f->bytes[d]);
-		}
-		touch(c, now);
-		report_client(w, f, v);
-	}
-}
-
-static void
-count_matched(struct dp_worker *w, const struct dp_flow *f, enum dp_dir dir, uint32_t len)
-{
-	uint64_t vendors = f->vendors, now = *w->bind.clock;
-
-	while (vendors) {
-		unsigned v = (unsigned)__builtin_ctzll(vendors);
-		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, f->sig);
-
-		vendors &= vendors - 1;
-		DP_CTR_ADD(c->pkts[dir], 1);
-		DP_CTR_ADD(c->bytes[dir], len);
-		touch(c, now);
-	}
-}
-
 /* ---- Following a packet's flow ---- */
 
 /* RST ends a flow at once; FIN ends it once both sides have sent one. */
@@ -252,7 +177,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		DP_CTR_ADD(w->st.quic_version_neg, 1);
 	switch (f->state) {
 	case DP_FLOW_VENDOR:
-		count_matched(w, f, dir, wire_len);
+		dp_count_matched(w, f, dir, wire_len);
 		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
 			if (p->proto == IPPROTO_UDP)
 				dp_learn_answer(w, f, p->payload, p->payload_len);
@@ -274,7 +199,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 
 		if (v != 0) {
 			dp_worker_release_flow(w, f);
-			dp_worker_decide_vendor(w, f, v, DP_SIG_PAYLOAD);
+			dp_count_vendor_flow(w, f, v, DP_SIG_PAYLOAD);
 			r = DP_OUT_VENDOR;
 		}
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dp_worker_private.h - the worker's insides, shared by the files that make
- * one worker (DPDK's *_private.h pattern): dp_worker.c (the burst loop, flow
- * handling and counting), dp_gen.c (generations: create, publish, adopt),
+ * one worker (DPDK's *_private.h pattern): dp_worker.c (the burst loop and
+ * flow handling), dp_count.c (counting a vendor's flow, events out),
+ * dp_gen.c (generations: create, publish, adopt),
  * dp_inspect.c (names from undecided flows, reassembly, deciding a flow,
  * payload signatures) and dp_learn.c (server addresses from DNS answers).
  * Nothing outside dataplane/ includes it but the tests.
@@ -147,16 +148,6 @@ dp_stream_clip(uint32_t base, uint32_t from, uint32_t seq, const uint8_t **d, ui
 }
 
 /* ---- Across the worker's files ---- */
-
-/* dp_worker.c: the flow is a vendor's - one session, its traffic so far,
- * its client reported. */
-void dp_worker_decide_vendor(struct dp_worker *w, struct dp_flow *f, uint64_t vendors,
-			     enum dp_signal sig);
-
-/* dp_worker.c: an event onto ring r; live, a full ring loses it (counted in
- * *lost); lossless, it waits for room. */
-void dp_worker_put_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
-			 uint64_t *lost);
 
 /* dp_inspect.c: a packet of a flow still open - what it tells, and whether
  * that decides the flow.  Returns the packet's outcome, or DP_OUT_COUNT + a

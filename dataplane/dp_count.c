@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Counting a vendor's flow: its session and traffic into the generation's
+ * counters, its client out to the control plane; and the worker's events
+ * onto their rings. */
+#include <string.h>
+
+#include <rte_pause.h>
+
+#include "dp_count.h"
+
+/* Hands an event to the control plane: live, a full ring loses it (counted
+ * in *lost); offline, the control thread drains until every worker has
+ * returned, so waiting for room always ends. */
+void
+dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size, uint64_t *lost)
+{
+	while (rte_ring_enqueue_elem(r, ev, size) != 0) {
+		if (!w->bind.lossless) {
+			DP_CTR_ADD(*lost, 1);
+			return;
+		}
+		rte_pause();
+	}
+}
+
+static void
+report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
+{
+	struct dp_client_event ev = {.org = f->org, .vendor = (uint8_t)vendor,
+				     .family = f->key.family, .gen = f->gen};
+
+	memcpy(ev.addr, dp_flow_client(f), 16);
+	dp_count_event(w, w->events, &ev, sizeof(ev), &w->st.client_events_lost);
+}
+
+/* The flow is a vendor's: one session, and its traffic so far. */
+void
+dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
+{
+	uint64_t now = *w->bind.clock;
+
+	dp_worker_close_stream(w, f, 0);
+	dp_worker_close_stream(w, f, 1);
+	f->state = DP_FLOW_VENDOR;
+	f->vendors = vendors;
+	f->sig = (uint8_t)sig;
+	while (vendors) {
+		unsigned v = (unsigned)__builtin_ctzll(vendors);
+		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, sig);
+
+		vendors &= vendors - 1;
+		DP_CTR_ADD(c->sessions, 1);
+		for (int d = 0; d < 2; d++) {
+			DP_CTR_ADD(c->pkts[d], f->pkts[d]);
+			DP_CTR_ADD(c->bytes[d], f->bytes[d]);
+		}
+		dp_count_touch(c, now);
+		report_client(w, f, v);
+	}
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_count.h - counting a vendor's flows, for the worker's files: the
+ * session and traffic a flow brings when it is decided (dp_count_vendor_flow),
+ * each later packet of it (dp_count_matched, inline: every matched packet
+ * pays it), and the events the worker hands the control plane
+ * (dp_count_event).  Counters are the adopted generation's; only this
+ * worker writes them (DP_CTR_ADD), the control plane reads them.
+ */
+#ifndef DP_COUNT_H
+#define DP_COUNT_H
+
+#include "dp_worker_private.h"
+
+/* The flow is a vendor's: its streams closed, one session per vendor and
+ * its traffic so far counted, its client reported once per vendor. */
+void dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors,
+			  enum dp_signal sig);
+
+/* An event onto ring r: live, a full ring loses it (counted in *lost);
+ * lossless (offline), it waits for room - the control thread drains until
+ * every worker has returned, so the wait always ends. */
+void dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
+		    uint64_t *lost);
+
+static inline void
+dp_count_touch(struct dp_org_ctr *c, uint64_t now)
+{
+	if (c->last_seen < now)
+		__atomic_store_n(&c->last_seen, now, __ATOMIC_RELAXED);
+}
+
+/* A packet of a decided vendor flow. */
+static inline void
+dp_count_matched(struct dp_worker *w, const struct dp_flow *f, enum dp_dir dir, uint32_t len)
+{
+	uint64_t vendors = f->vendors, now = *w->bind.clock;
+
+	while (vendors) {
+		unsigned v = (unsigned)__builtin_ctzll(vendors);
+		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, f->sig);
+
+		vendors &= vendors - 1;
+		DP_CTR_ADD(c->pkts[dir], 1);
+		DP_CTR_ADD(c->bytes[dir], len);
+		dp_count_touch(c, now);
+	}
+}
+
+#endif
