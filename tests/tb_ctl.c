@@ -36,12 +36,16 @@ tb_ctl_load(const char *csv, struct ctl_config **cfg, struct ctl_orgs **orgs)
 	return 0;
 }
 
+struct ctl_config *tb_cfg;
+struct ctl_orgs *tb_orgs;
+
 int
-tb_ctl_fixture(struct ctl_config **cfg, struct ctl_orgs **orgs)
+tb_ctl_setup(void **state)
 {
+	(void)state;
 	return tb_ctl_load("192.0.2.0/24,gov-a,\"Agency \"\"A\"\"\\x\",US,government,true\n"
 			   "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n",
-			   cfg, orgs);
+			   &tb_cfg, &tb_orgs);
 }
 
 struct dp_client_event

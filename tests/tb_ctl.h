@@ -4,8 +4,9 @@
  * tb_ctl_load: csv written as the organisation table (tb_write_file slot
  * 1) and a configuration with two vendors, kaspersky (0) and other (1)
  * (slot 2), both loaded; 0, or -1 with the loader's message printed.
- * tb_ctl_fixture: tb_ctl_load of two organisations, gov-a (1, a name with
- * a quote and a backslash, US, government) and bank-b (2, GB, finance).
+ * tb_ctl_setup (a cmocka group setup): tb_ctl_load into tb_cfg and
+ * tb_orgs of two organisations, gov-a (1, a name with a quote and a
+ * backslash, US, government) and bank-b (2, GB, finance).
  * tb_ctl_fill: a one-worker, one-port snapshot of them - 100 packets,
  * gov-a/kaspersky 5 tls-sni and 2 dns sessions, two clients at T0. */
 #ifndef TB_CTL_H
@@ -23,7 +24,9 @@
 #define T0 1795000000u
 
 int tb_ctl_load(const char *csv, struct ctl_config **cfg, struct ctl_orgs **orgs);
-int tb_ctl_fixture(struct ctl_config **cfg, struct ctl_orgs **orgs);
+extern struct ctl_config *tb_cfg;
+extern struct ctl_orgs *tb_orgs;
+int tb_ctl_setup(void **state);
 
 /* A client event of org and vendor for the address in text. */
 struct dp_client_event tb_ctl_ev(uint32_t org, uint8_t vendor, const char *addr);

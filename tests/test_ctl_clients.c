@@ -14,20 +14,10 @@
 #include "ctl_clients.h"
 #include "tb_ctl.h"
 
-static struct ctl_config *cfg;
-static struct ctl_orgs *orgs;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return tb_ctl_fixture(&cfg, &orgs);
-}
-
 static void
 test_ctl_clients_add_dedup(void **state)
 {
-	struct ctl_clients *c = ctl_clients_create(1024, orgs->n_orgs, 2, 64);
+	struct ctl_clients *c = ctl_clients_create(1024, tb_orgs->n_orgs, 2, 64);
 	struct dp_client_event e;
 
 	(void)state;
@@ -46,7 +36,7 @@ test_ctl_clients_add_dedup(void **state)
 	ctl_clients_free(c);
 
 	/* Full: counted, not stored. */
-	c = ctl_clients_create(1024, orgs->n_orgs, 2, 64);
+	c = ctl_clients_create(1024, tb_orgs->n_orgs, 2, 64);
 	for (unsigned i = 0; i < 1030; i++) {
 		char a[32];
 
@@ -80,7 +70,7 @@ test_ctl_clients_ipv6_prefix(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(agg_rows) / sizeof(agg_rows[0]); i++) {
-		struct ctl_clients *c = ctl_clients_create(64, orgs->n_orgs, 2, agg_rows[i].prefix);
+		struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 2, agg_rows[i].prefix);
 		struct dp_client_event a = tb_ctl_ev(1, 0, agg_rows[i].a), b = tb_ctl_ev(1, 0, agg_rows[i].b);
 
 		print_message("row %zu: %s\n", i, agg_rows[i].what);
@@ -89,8 +79,8 @@ test_ctl_clients_ipv6_prefix(void **state)
 		assert_int_equal(ctl_clients_count(c, 1, 0), agg_rows[i].same ? 1 : 2);
 		ctl_clients_free(c);
 	}
-	assert_null(ctl_clients_create(64, orgs->n_orgs, 2, 0));
-	assert_null(ctl_clients_create(64, orgs->n_orgs, 2, 129));
+	assert_null(ctl_clients_create(64, tb_orgs->n_orgs, 2, 0));
+	assert_null(ctl_clients_create(64, tb_orgs->n_orgs, 2, 129));
 }
 
 /* Windows end at now: a client counts in a window when last seen less than
@@ -112,7 +102,7 @@ test_ctl_clients_windows(void **state)
 		{"198.51.100.1", 2, {0, 0}},
 	};
 	const uint32_t now = T0 + 100 * 86400;
-	struct ctl_clients *c = ctl_clients_create(64, orgs->n_orgs, 2, 64);
+	struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 2, 64);
 	uint64_t win[3 * 2 * CTL_WIN_COUNT];
 
 	(void)state;
@@ -142,5 +132,5 @@ main(void)
 	};
 	if (tb_eal_init())
 		return 1;
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, tb_ctl_setup, NULL);
 }

@@ -18,16 +18,6 @@
 #include "ctl_publish.h"
 #include "tb_ctl.h"
 
-static struct ctl_config *cfg;
-static struct ctl_orgs *orgs;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return tb_ctl_fixture(&cfg, &orgs);
-}
-
 /* The API's JSON for the fixture, written out by hand. */
 static const char gov_a_json[] =
 	"{\"id\":\"gov-a\",\"name\":\"Agency \\\"A\\\"\\\\x\",\"country\":\"US\","
@@ -54,8 +44,8 @@ test_ctl_http_serves_published(void **state)
 	h = ctl_http_start(&o, err, sizeof(err));
 	assert_non_null(h);
 	assert_true(ctl_http_port(h) > 0);
-	tb_ctl_fill(orgs, &s, &c);
-	body = tb_ctl_render(cfg, orgs, &s, c, &len);
+	tb_ctl_fill(tb_orgs, &s, &c);
+	body = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
 	ctl_publish_set(strdup(body), len, NULL);
 
 	resp = tb_http_get(ctl_http_port(h), "GET /metrics HTTP/1.0\r\n\r\n");
@@ -95,7 +85,7 @@ test_ctl_http_api(void **state)
 	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/orgs HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 503", 12); /* nothing published yet */
 	free(resp);
-	tb_ctl_publish_fixture(cfg, orgs, &s, &c);
+	tb_ctl_publish_fixture(tb_cfg, tb_orgs, &s, &c);
 	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/orgs/gov-a HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 200", 12);
 	assert_non_null(strstr(resp, "Content-Type: application/json"));
@@ -247,5 +237,5 @@ main(void)
 	};
 	if (tb_eal_init())
 		return 1;
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, tb_ctl_setup, NULL);
 }

@@ -13,16 +13,6 @@
 #include "ctl_metrics.h"
 #include "tb_ctl.h"
 
-static struct ctl_config *cfg;
-static struct ctl_orgs *orgs;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return tb_ctl_fixture(&cfg, &orgs);
-}
-
 static void
 test_ctl_metrics_render_exact_lines(void **state)
 {
@@ -63,8 +53,8 @@ test_ctl_metrics_render_exact_lines(void **state)
 	char *buf;
 
 	(void)state;
-	tb_ctl_fill(orgs, &s, &c);
-	buf = tb_ctl_render(cfg, orgs, &s, c, &len);
+	tb_ctl_fill(tb_orgs, &s, &c);
+	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		print_message("line %zu\n", i);
 		assert_non_null(strstr(buf, want[i]));
@@ -96,14 +86,14 @@ test_ctl_metrics_cap_folds_into_other(void **state)
 	size_t len;
 
 	(void)state;
-	tb_ctl_fill(orgs, &s, &c);
+	tb_ctl_fill(tb_orgs, &s, &c);
 	((struct dp_org_ctr *)ctl_snapshot_ctr(&s, 2, 0, DP_SIG_HTTP_HOST))->sessions = 3;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(&s, 2, 0, DP_SIG_HTTP_HOST))->pkts[1] = 40;
 	e = tb_ctl_ev(2, 0, "198.51.100.1");
 	ctl_clients_add(c, &e, T0);
-	cfg->max_orgs = 1;
-	buf = tb_ctl_render(cfg, orgs, &s, c, &len);
-	cfg->max_orgs = 0;
+	tb_cfg->max_orgs = 1;
+	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
+	tb_cfg->max_orgs = 0;
 	snprintf(want, sizeof(want), "tapcensus_org_sessions_total%s,signal=\"http-host\"} 3\n",
 		 other);
 	assert_non_null(strstr(buf, want));
@@ -121,7 +111,7 @@ test_ctl_metrics_cap_folds_into_other(void **state)
 				    "vendor=\"kaspersky\",window=\"all\"} 1\n"));
 	free(buf);
 	/* No cap: both their own, nothing folded. */
-	buf = tb_ctl_render(cfg, orgs, &s, c, &len);
+	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
 	assert_null(strstr(buf, "{org=\"other\""));
 	assert_non_null(strstr(buf, "tapcensus_organisations_exported 2\n"));
 	assert_non_null(strstr(buf, "tapcensus_organisations_folded 0\n"));
@@ -139,5 +129,5 @@ main(void)
 	};
 	if (tb_eal_init())
 		return 1;
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, tb_ctl_setup, NULL);
 }

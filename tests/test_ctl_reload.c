@@ -20,16 +20,6 @@
 	"  - name: %s\n    domains: [kaspersky.com]\n"                                             \
 	"  - name: other\n    domains: [example.net]\n%s"
 
-static struct ctl_config *cfg;
-static struct ctl_orgs *orgs;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return tb_ctl_fixture(&cfg, &orgs);
-}
-
 /* Each row is the running fixture's configuration with one change. */
 static void
 test_ctl_reload_build_table(void **state)
@@ -86,7 +76,7 @@ test_ctl_reload_build_table(void **state)
 		path = tb_write_file(4, "reload.yaml", yaml);
 		rc = ctl_reload_load(path, &r, err, sizeof(err));
 		if (rc == 0)
-			rc = ctl_reload_build(&r, cfg, orgs, 0, err, sizeof(err));
+			rc = ctl_reload_build(&r, tb_cfg, tb_orgs, 0, err, sizeof(err));
 		if (rows[i].msg != NULL) {
 			assert_int_equal(rc, rows[i].rc);
 			if (strstr(err, rows[i].msg) == NULL)
@@ -95,7 +85,7 @@ test_ctl_reload_build_table(void **state)
 			assert_int_equal(rc, 0);
 			assert_int_equal(r.gone, rows[i].gone);
 			assert_int_equal(r.added, rows[i].added);
-			assert_int_equal(r.n_map, orgs->n_orgs);
+			assert_int_equal(r.n_map, tb_orgs->n_orgs);
 			for (unsigned k = 0; k < r.n_map; k++)
 				assert_int_equal(r.org_map[k], rows[i].map[k]);
 		}
@@ -111,5 +101,5 @@ main(void)
 	};
 	if (tb_eal_init())
 		return 1;
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, tb_ctl_setup, NULL);
 }
