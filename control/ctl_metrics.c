@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_metrics.h"
 #include "ctl_metrics_private.h"
+#include "ctl_promtext.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,30 +12,6 @@
 
 #include "dp_types.h"
 #include "pf_ctl.h"
-
-void
-ctl_metrics_label_value(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\\\", f);
-		else if (*s == '"')
-			fputs("\\\"", f);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-void
-ctl_metrics_family(FILE *f, const char *name, const char *type, const char *help)
-{
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
 
 static void
 render_ports(FILE *f, const struct ctl_view *v)
@@ -68,24 +45,24 @@ render_ports(FILE *f, const struct ctl_view *v)
 	};
 
 	for (size_t k = 0; k < sizeof(port_fams) / sizeof(port_fams[0]); k++) {
-		ctl_metrics_family(f, port_fams[k].name, "counter", port_fams[k].help);
+		ctl_promtext_family(f, port_fams[k].name, "counter", port_fams[k].help);
 		for (unsigned p = 0; p < s->n_ports; p++) {
 			const uint64_t *val =
 				(const uint64_t *)((const char *)&s->ports[p] + port_fams[k].off);
 
 			fprintf(f, "%s{port=", port_fams[k].name);
-			ctl_metrics_label_value(f, s->ports[p].name);
+			ctl_promtext_label(f, s->ports[p].name);
 			fprintf(f, "} %" PRIu64 "\n", *val);
 		}
 	}
 	for (size_t k = 0; k < sizeof(queue_fams) / sizeof(queue_fams[0]); k++) {
-		ctl_metrics_family(f, queue_fams[k].name, "counter", queue_fams[k].help);
+		ctl_promtext_family(f, queue_fams[k].name, "counter", queue_fams[k].help);
 		for (unsigned w = 0; w < s->n_workers; w++) {
 			const uint64_t *val =
 				(const uint64_t *)((const char *)&s->worker[w] + queue_fams[k].off);
 
 			fprintf(f, "%s{port=", queue_fams[k].name);
-			ctl_metrics_label_value(f, s->ports[s->worker_port[w]].name);
+			ctl_promtext_label(f, s->ports[s->worker_port[w]].name);
 			fprintf(f, ",queue=\"%u\"} %" PRIu64 "\n", s->worker_queue[w], *val);
 		}
 	}
@@ -96,10 +73,10 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 {
 	const struct dp_flow_stats *fl = &t->flow;
 
-	ctl_metrics_family(f, "tapcensus_flows_created_total", "counter",
+	ctl_promtext_family(f, "tapcensus_flows_created_total", "counter",
 	       "Flows the workers' flow tables opened.");
 	fprintf(f, "tapcensus_flows_created_total %" PRIu64 "\n", fl->created);
-	ctl_metrics_family(f, "tapcensus_flows_removed_total", "counter",
+	ctl_promtext_family(f, "tapcensus_flows_removed_total", "counter",
 	       "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
 	       "hard_timeout, evicted to make room, or held when the process stopped (restart).");
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"ended\"} %" PRIu64 "\n", fl->ended);
@@ -108,37 +85,37 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"evicted\"} %" PRIu64 "\n", fl->evicted);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"restart\"} %" PRIu64 "\n",
 		fl->restarted);
-	ctl_metrics_family(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.");
+	ctl_promtext_family(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.");
 	fprintf(f, "tapcensus_flows_active %" PRIu64 "\n", active);
-	ctl_metrics_family(f, "tapcensus_flow_table_full_total", "counter",
+	ctl_promtext_family(f, "tapcensus_flow_table_full_total", "counter",
 	       "Packets that found no room in a full flow table (nothing evictable) and were "
 	       "inspected alone.");
 	fprintf(f, "tapcensus_flow_table_full_total %" PRIu64 "\n", fl->full);
-	ctl_metrics_family(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
+	ctl_promtext_family(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
 	       "Flows that needed a reassembly buffer when none was free (decided as "
 	       "app_truncated).");
 	fprintf(f, "tapcensus_reassembly_buffers_exhausted_total %" PRIu64 "\n", t->reasm_no_buffer);
-	ctl_metrics_family(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
+	ctl_promtext_family(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
 	       "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
 	       "than a reassembly buffer, no buffer free, or too many gaps).");
 	fprintf(f, "tapcensus_dns_tcp_answer_streams_unread_total %" PRIu64 "\n", t->dns_tcp_unread);
-	ctl_metrics_family(f, "tapcensus_quic_version_packets_total", "counter",
+	ctl_promtext_family(f, "tapcensus_quic_version_packets_total", "counter",
 	       "QUIC long-header packets not read for their version: a client's unknown version, "
 	       "or a server's Version Negotiation.");
 	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"unknown_version\"} %" PRIu64 "\n",
 		t->quic_unknown_version);
 	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
 		t->quic_version_neg);
-	ctl_metrics_family(f, "tapcensus_payload_stream_errors_total", "counter",
+	ctl_promtext_family(f, "tapcensus_payload_stream_errors_total", "counter",
 	       "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).");
 	fprintf(f, "tapcensus_payload_stream_errors_total %" PRIu64 "\n", t->stream_failed);
-	ctl_metrics_family(f, "tapcensus_learned_addresses_total", "counter",
+	ctl_promtext_family(f, "tapcensus_learned_addresses_total", "counter",
 	       "Vendor server addresses learned from DNS answers (with a TTL above zero).");
 	fprintf(f, "tapcensus_learned_addresses_total %" PRIu64 "\n", t->learned);
-	ctl_metrics_family(f, "tapcensus_learned_table_evicted_total", "counter",
+	ctl_promtext_family(f, "tapcensus_learned_table_evicted_total", "counter",
 	       "Unexpired learned addresses a worker replaced because its table had no room.");
 	fprintf(f, "tapcensus_learned_table_evicted_total %" PRIu64 "\n", t->learned_evicted);
-	ctl_metrics_family(f, "tapcensus_learn_events_lost_total", "counter",
+	ctl_promtext_family(f, "tapcensus_learn_events_lost_total", "counter",
 	       "Learned addresses not shared, by stage: a worker's ring to the control plane "
 	       "full (to_control), or another worker's ring full (to_workers).");
 	fprintf(f, "tapcensus_learn_events_lost_total{stage=\"to_control\"} %" PRIu64 "\n",
@@ -152,18 +129,18 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 static void
 render_prefilter(FILE *f, const struct ctl_snapshot *s)
 {
-	ctl_metrics_family(f, "tapcensus_prefilter_packets_total", "counter",
+	ctl_promtext_family(f, "tapcensus_prefilter_packets_total", "counter",
 	       "Packets the XDP prefilter saw on the net_af_xdp interfaces, by reason: pass_* went "
 	       "to the workers, drop_* were dropped in the kernel.");
 	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
 		fprintf(f, "tapcensus_prefilter_packets_total{reason=\"%s\"} %" PRIu64 "\n",
 			pf_reason_name(r), (uint64_t)s->pf[r].packets);
-	ctl_metrics_family(f, "tapcensus_prefilter_bytes_total", "counter",
+	ctl_promtext_family(f, "tapcensus_prefilter_bytes_total", "counter",
 	       "Frame bytes the XDP prefilter saw, by reason.");
 	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
 		fprintf(f, "tapcensus_prefilter_bytes_total{reason=\"%s\"} %" PRIu64 "\n",
 			pf_reason_name(r), (uint64_t)s->pf[r].bytes);
-	ctl_metrics_family(f, "tapcensus_prefilter_learned_failed_total", "counter",
+	ctl_promtext_family(f, "tapcensus_prefilter_learned_failed_total", "counter",
 	       "Learned server addresses the prefilter's map refused.");
 	fprintf(f, "tapcensus_prefilter_learned_failed_total %" PRIu64 "\n", s->pf_learn_failed);
 }
@@ -172,7 +149,7 @@ render_prefilter(FILE *f, const struct ctl_snapshot *s)
 static void
 by_result(FILE *f, const char *name, const char *help, uint64_t ok, uint64_t failed)
 {
-	ctl_metrics_family(f, name, "counter", help);
+	ctl_promtext_family(f, name, "counter", help);
 	fprintf(f, "%s{result=\"ok\"} %" PRIu64 "\n", name, ok);
 	fprintf(f, "%s{result=\"failed\"} %" PRIu64 "\n", name, failed);
 }
@@ -182,44 +159,44 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 {
 	const struct dp_wstats *t = &v->snap->total;
 
-	ctl_metrics_family(f, "tapcensus_packets_received_total", "counter",
+	ctl_promtext_family(f, "tapcensus_packets_received_total", "counter",
 	       "Packets the workers received; equals processed plus dropped.");
 	fprintf(f, "tapcensus_packets_received_total %" PRIu64 "\n", t->rx_pkts);
-	ctl_metrics_family(f, "tapcensus_packets_processed_total", "counter",
+	ctl_promtext_family(f, "tapcensus_packets_processed_total", "counter",
 	       "Packets the workers processed, by outcome.");
 	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
 		fprintf(f, "tapcensus_packets_processed_total{outcome=\"%s\"} %" PRIu64 "\n",
 			dp_outcome_name(o), t->outcome[o]);
-	ctl_metrics_family(f, "tapcensus_packets_dropped_total", "counter",
+	ctl_promtext_family(f, "tapcensus_packets_dropped_total", "counter",
 	       "Packets the workers could not process, by reason.");
 	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
 		fprintf(f, "tapcensus_packets_dropped_total{reason=\"%s\"} %" PRIu64 "\n",
 			dp_drop_name(d), t->drop[d]);
-	ctl_metrics_family(f, "tapcensus_parse_errors_total", "counter", "Malformed headers or messages, by layer.");
+	ctl_promtext_family(f, "tapcensus_parse_errors_total", "counter", "Malformed headers or messages, by layer.");
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
 			dp_layer_name(l), t->parse_err[l]);
-	ctl_metrics_family(f, "tapcensus_tls_ech_client_hellos_total", "counter",
+	ctl_promtext_family(f, "tapcensus_tls_ech_client_hellos_total", "counter",
 	       "TLS ClientHellos carrying an encrypted_client_hello extension.");
 	fprintf(f, "tapcensus_tls_ech_client_hellos_total %" PRIu64 "\n", t->tls_ech);
-	ctl_metrics_family(f, "tapcensus_client_events_lost_total", "counter",
+	ctl_promtext_family(f, "tapcensus_client_events_lost_total", "counter",
 	       "Client sightings a worker could not hand to the control plane (ring full); "
 	       "unique-client figures are lower bounds when this is not zero.");
 	fprintf(f, "tapcensus_client_events_lost_total %" PRIu64 "\n", t->client_events_lost);
-	ctl_metrics_family(f, "tapcensus_client_table_full_total", "counter",
+	ctl_promtext_family(f, "tapcensus_client_table_full_total", "counter",
 	       "New clients not recorded because the unique-client table was full.");
 	fprintf(f, "tapcensus_client_table_full_total %" PRIu64 "\n",
 		ctl_clients_full(v->clients));
-	ctl_metrics_family(f, "tapcensus_client_table_entries", "gauge",
+	ctl_promtext_family(f, "tapcensus_client_table_entries", "gauge",
 	       "Entries in the unique-client table (capacity in tapcensus_client_table_capacity).");
 	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
-	ctl_metrics_family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
+	ctl_promtext_family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
 	render_flows(f, t, v->flows_active, v->snap->learn_forward_lost);
 	by_result(f, "tapcensus_state_writes_total",
 		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,
 		  v->snap->state_writes_failed);
-	ctl_metrics_family(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
+	ctl_promtext_family(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
 	       "Unix time of the last good state-file write; 0 when the last write failed or "
 	       "none was made.");
 	fprintf(f, "tapcensus_state_last_write_timestamp_seconds %" PRIu64 "\n",
@@ -228,25 +205,25 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 		  "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
 		  "running configuration stayed).",
 		  v->snap->reloads_ok, v->snap->reloads_failed);
-	ctl_metrics_family(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
+	ctl_promtext_family(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
 	       "Unix time of the last good configuration reload; 0: none since start.");
 	fprintf(f, "tapcensus_config_last_reload_success_timestamp_seconds %" PRIu64 "\n",
 		v->snap->reload_last);
-	ctl_metrics_family(f, "tapcensus_payload_streams_cut_total", "counter",
+	ctl_promtext_family(f, "tapcensus_payload_streams_cut_total", "counter",
 	       "Payload-signature streams closed unscanned because two reloads replaced the "
 	       "database they were opened on.");
 	fprintf(f, "tapcensus_payload_streams_cut_total %" PRIu64 "\n", v->snap->total.streams_cut);
-	ctl_metrics_family(f, "tapcensus_client_events_stale_total", "counter",
+	ctl_promtext_family(f, "tapcensus_client_events_stale_total", "counter",
 	       "Client sightings dropped at a reload: their organisation was removed, or they "
 	       "were two reloads old.");
 	fprintf(f, "tapcensus_client_events_stale_total %" PRIu64 "\n",
 		ctl_clients_stale(v->clients));
 	if (v->snap->pf_on)
 		render_prefilter(f, v->snap);
-	ctl_metrics_family(f, "tapcensus_organisations_configured", "gauge",
+	ctl_promtext_family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);
-	ctl_metrics_family(f, "tapcensus_worker_busy_cycles_total", "counter",
+	ctl_promtext_family(f, "tapcensus_worker_busy_cycles_total", "counter",
 	       "TSC cycles a worker spent processing packets, outside rx_burst.");
 	for (unsigned w = 0; w < v->snap->n_workers; w++)
 		fprintf(f, "tapcensus_worker_busy_cycles_total{worker=\"%u\"} %" PRIu64 "\n", w,

@@ -19,7 +19,5 @@
  * -EIO when writing to f failed. */
 int ctl_metrics_render(FILE *f, const struct ctl_view *v);
 
-/* Writes s as a label value: backslash, double quote and newline escaped. */
-void ctl_metrics_label_value(FILE *f, const char *s);
 
 #endif

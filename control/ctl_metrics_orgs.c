@@ -11,6 +11,7 @@
 
 #include "ctl_metrics.h"
 #include "ctl_metrics_private.h"
+#include "ctl_promtext.h"
 #include "dp_types.h"
 
 /* One exported organisation series: an organisation, or "other", the sum
@@ -100,14 +101,14 @@ static void
 org_labels(FILE *f, const struct ctl_org *o, const char *vendor)
 {
 	fputs("{org=", f);
-	ctl_metrics_label_value(f, o->id);
+	ctl_promtext_label(f, o->id);
 	fputs(",org_name=", f);
-	ctl_metrics_label_value(f, o->name);
+	ctl_promtext_label(f, o->name);
 	fprintf(f, ",country=\"%s\",sector=", o->country);
-	ctl_metrics_label_value(f, o->sector);
+	ctl_promtext_label(f, o->sector);
 	fprintf(f, ",government=\"%s\",vendor=",
 		o == &other_org ? "" : o->government ? "true" : "false");
-	ctl_metrics_label_value(f, vendor);
+	ctl_promtext_label(f, vendor);
 }
 
 /* The per-organisation families, one walk over the rows each. */
@@ -193,19 +194,19 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 	if (rows != NULL && other_ctr != NULL && other_win != NULL)
 		n = org_rows(v, rows, other_ctr, other_win, &folded);
 	for (unsigned fam = 0; fam < FAM_COUNT && n > 0; fam++) {
-		ctl_metrics_family(f, org_fams[fam].name, org_fams[fam].type, org_fams[fam].help);
+		ctl_promtext_family(f, org_fams[fam].name, org_fams[fam].type, org_fams[fam].help);
 		for (int i = 0; i < n; i++)
 			for (unsigned vd = 0; vd < s->n_vendors; vd++)
 				if (row_active(&rows[i], vd))
 					org_samples(f, fam, &rows[i], vd, v->cfg->vendors[vd].name);
 	}
 	if (n > 0) {
-		ctl_metrics_family(f, "tapcensus_organisations_exported", "gauge",
+		ctl_promtext_family(f, "tapcensus_organisations_exported", "gauge",
 		       "Organisations with their own series in the tapcensus_org_* families "
 		       "(unattributed and other excepted); at most metrics.max_orgs when set.");
 		fprintf(f, "tapcensus_organisations_exported %d\n",
 			n - 1 - (folded > 0));
-		ctl_metrics_family(f, "tapcensus_organisations_folded", "gauge",
+		ctl_promtext_family(f, "tapcensus_organisations_folded", "gauge",
 		       "Organisations with sessions summed into the org=\"other\" series because "
 		       "metrics.max_orgs was reached.");
 		fprintf(f, "tapcensus_organisations_folded %u\n", folded);
@@ -258,11 +259,11 @@ group_series(FILE *f, const char *name, const char *label, const char *key, cons
 		fputc('{', f);
 		if (label != NULL) {
 			fprintf(f, "%s=", label);
-			ctl_metrics_label_value(f, key);
+			ctl_promtext_label(f, key);
 			fputc(',', f);
 		}
 		fputs("vendor=", f);
-		ctl_metrics_label_value(f, vendor);
+		ctl_promtext_label(f, vendor);
 		fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k], sum[k]);
 	}
 }

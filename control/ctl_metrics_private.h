@@ -11,9 +11,6 @@
 
 #include "ctl_view.h"
 
-/* A family's HELP and TYPE lines. */
-void ctl_metrics_family(FILE *f, const char *name, const char *type, const char *help);
-
 /* The per-organisation families; 0 or -ENOMEM (nothing written then). */
 int ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v);
 

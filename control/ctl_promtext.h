@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_promtext.h - the pieces of the Prometheus text format (0.0.4) the
+ * exposition's files share: a family's HELP and TYPE lines, and a label
+ * value with backslash, double quote and newline escaped.
+ */
+#ifndef CTL_PROMTEXT_H
+#define CTL_PROMTEXT_H
+
+#include <stdio.h>
+
+void ctl_promtext_family(FILE *f, const char *name, const char *type, const char *help);
+void ctl_promtext_label(FILE *f, const char *s);
+
+#endif
