@@ -49,17 +49,6 @@ setup(void **state)
 	return 0;
 }
 
-static struct dp_client_event
-ev(uint32_t org, uint8_t vendor, const char *addr)
-{
-	struct dp_client_event e = {.org = org, .vendor = vendor};
-
-	e.family = inet_pton(AF_INET, addr, e.addr) == 1 ? 4 : 6;
-	if (e.family == 6)
-		inet_pton(AF_INET6, addr, e.addr);
-	return e;
-}
-
 struct world {
 	struct ctl_snapshot snap;
 	struct ctl_clients *clients;
@@ -102,11 +91,11 @@ fill(struct world *w)
 	*c = (struct dp_org_ctr){5, {100, 90}, {10000, 90000}, T0 + 5};
 	c = (struct dp_org_ctr *)ctl_snapshot_ctr(&w->snap, 2, 1, DP_SIG_QUIC_SNI);
 	*c = (struct dp_org_ctr){2, {20, 30}, {2000, 3000}, T0 + 9};
-	e = ev(1, 0, "192.0.2.7");
+	e = tb_ctl_ev(1, 0, "192.0.2.7");
 	ctl_clients_add(w->clients, &e, T0 - 2 * 86400);
-	e = ev(1, 0, "2001:db8:1:2::9");
+	e = tb_ctl_ev(1, 0, "2001:db8:1:2::9");
 	ctl_clients_add(w->clients, &e, T0);
-	e = ev(2, 1, "198.51.100.3");
+	e = tb_ctl_ev(2, 1, "198.51.100.3");
 	ctl_clients_add(w->clients, &e, T0 - 40 * 86400);
 	dp_learned_add(&w->learned, 4, a, 1, T0 + 300, T0);
 	a[3] = 78;
