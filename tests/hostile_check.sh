@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# What the tap, the network or an unlucky operator may send, each a case of
+# its own with exact expectations (issue "a hostile world"):
+#   hostile_check.sh TAPCENSUS TC_GEN CONFIG WORKDIR [CASE...]
+# Every replay is bounded by timeout; every figure checked is computed here
+# from what the case wrote, never from tapcensus.
+set -euo pipefail
+tapcensus=$1 gen=$2 config=$3 work=$(realpath -m "$4")
+shift 4
+rm -rf "$work"; mkdir -p "$work"
+"$gen" --orgs "$work/orgs.csv"
+sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
+    -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"hostile$$\"|" \
+    "$config" > "$work/tapcensus.yaml"
+fail=0
+failed() { echo "FAIL $*"; fail=1; }
+
+# replay PCAP OUT [options]: an offline replay, its exit status in $rc.
+replay() {
+    local pcap=$1 out=$2; shift 2
+    rc=0
+    timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" --pcap "$pcap" --no-summary -o "$out" "$@" \
+        > "$work/stdout.txt" 2> "$work/stderr.txt" || rc=$?
+}
+
+# sample FILE SERIES: the value of one sample of an exposition.
+sample() { grep -v '^#' "$1" | grep -F -- "$2 " | awk '{print $NF}' || true; }
+
+# ---- -o onto a device node, a FIFO and standard output ----
+case_output_targets() {
+    "$gen" "$work/small.pcap" "$work/small.truth" --sessions 20 > /dev/null
+    local pkts; pkts=$(awk '$1=="packets"{print $2}' "$work/small.truth")
+    # A copy of /dev/null's node: renaming over it would make it a file.
+    mknod "$work/null" c 1 3
+    replay "$work/small.pcap" "$work/null"
+    [ "$rc" = 0 ] || failed "output: -o NODE exited $rc: $(cat "$work/stderr.txt")"
+    [ "$(stat -c %F "$work/null")" = "character special file" ] ||
+        failed "output: the node became a $(stat -c %F "$work/null")"
+    [ ! -e "$work/null.tmp" ] || failed "output: a $work/null.tmp was left"
+    replay "$work/small.pcap" -
+    [ "$(sample "$work/stdout.txt" tapcensus_packets_received_total)" = "$pkts" ] ||
+        failed "output: -o - did not print the exposition ($pkts packets)"
+    mkfifo "$work/fifo"
+    timeout 30 cat "$work/fifo" > "$work/fifo.out" &
+    local reader=$!
+    replay "$work/small.pcap" "$work/fifo"
+    wait "$reader" || true
+    [ "$(stat -c %F "$work/fifo")" = "fifo" ] || failed "output: the FIFO was replaced"
+    [ "$(sample "$work/fifo.out" tapcensus_packets_received_total)" = "$pkts" ] ||
+        failed "output: nothing read from the FIFO"
+    replay "$work/small.pcap" "$work/small.prom"
+    [ -f "$work/small.prom" ] && [ ! -e "$work/small.prom.tmp" ] ||
+        failed "output: a regular file was not written whole"
+}
+
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets)
+for c in "${cases[@]}"; do
+    "case_$c"
+done
+[ "$fail" = 0 ] && echo "PASS hostile: ${cases[*]}"
+exit "$fail"
