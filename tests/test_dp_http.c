@@ -37,6 +37,27 @@ static const struct row rows[] = {
 	{"http2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", DP_NAME_NOT_PROTO, ""},
 	{"response", "HTTP/1.1 200 OK\r\n\r\n", DP_NAME_NOT_PROTO, ""},
 	{"lower method", "get / HTTP/1.1\r\nHost: a.example\r\n\r\n", DP_NAME_NOT_PROTO, ""},
+	/* RFC 9112 3.2.2-3.2.3: through a forward proxy the request line names
+	 * the host, and its authority wins over Host. */
+	{"absolute form", "GET http://dnl-03.geo.kaspersky.com/bases/x.dat HTTP/1.1\r\n\r\n",
+	 DP_NAME_FOUND, "dnl-03.geo.kaspersky.com"},
+	{"absolute form wins over host",
+	 "GET HTTP://Upd.Kaspersky.com:8080/x HTTP/1.1\r\nHost: www.example.org\r\n\r\n",
+	 DP_NAME_FOUND, "upd.kaspersky.com"},
+	{"absolute form with userinfo and query", "GET http://u:p@a.example?q=1 HTTP/1.1\r\n\r\n",
+	 DP_NAME_FOUND, "a.example"},
+	{"absolute form, head cut", "GET http://a.example/x HTTP/1.1\r\nAcc", DP_NAME_FOUND,
+	 "a.example"},
+	{"connect", "CONNECT activation-v2.kaspersky.com:443 HTTP/1.1\r\n\r\n", DP_NAME_FOUND,
+	 "activation-v2.kaspersky.com"},
+	{"connect with host", "CONNECT b.example:443 HTTP/1.1\r\nHost: b.example:443\r\n\r\n",
+	 DP_NAME_FOUND, "b.example"},
+	{"connect to an address", "CONNECT [2001:db8::1]:443 HTTP/1.1\r\n\r\n", DP_NAME_NONE, ""},
+	{"connect without port", "CONNECT b.example HTTP/1.1\r\n\r\n", DP_NAME_MALFORMED, ""},
+	{"absolute form, bad port", "GET http://a.example:8x/ HTTP/1.1\r\n\r\n",
+	 DP_NAME_MALFORMED, ""},
+	{"other scheme", "GET ftp://a.example/ HTTP/1.1\r\nHost: c.example\r\n\r\n",
+	 DP_NAME_FOUND, "c.example"},
 };
 
 static void
