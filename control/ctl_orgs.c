@@ -137,6 +137,48 @@ grow(void **p, unsigned *cap, unsigned need, size_t elem)
 	return 0;
 }
 
+/* RFC 3629 4: the offset of the first byte of s that is not part of a
+ * well-formed UTF-8 sequence (overlong forms, surrogates and code points
+ * past U+10FFFF included), or -1; *control is set when the first problem
+ * is a control character (C0, DEL or C1) rather than bad UTF-8. */
+static long
+bad_utf8(const char *str, bool *control)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (long i = 0; s[i];) {
+		unsigned c = s[i], n, cp, min;
+
+		*control = c < 0x20 || c == 0x7f;
+		if (*control)
+			return i;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0)
+			n = 1, cp = c & 0x1f, min = 0x80;
+		else if ((c & 0xf0) == 0xe0)
+			n = 2, cp = c & 0x0f, min = 0x800;
+		else if ((c & 0xf8) == 0xf0)
+			n = 3, cp = c & 0x07, min = 0x10000;
+		else
+			return i;
+		for (unsigned k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		*control = cp >= 0x80 && cp <= 0x9f;
+		if (*control)
+			return i;
+		i += 1 + n;
+	}
+	return -1;
+}
+
 static int
 add_row(struct load *l, int line, char **f)
 {
@@ -146,7 +188,9 @@ add_row(struct load *l, int line, char **f)
 	char key[CTL_ORG_ID_LEN] = {0};
 	void *found;
 	const char *why;
+	bool control;
 	uint32_t idx;
+	long bad;
 	int rc;
 
 	for (int i = 0; i < NFIELDS; i++)
@@ -165,6 +209,14 @@ add_row(struct load *l, int line, char **f)
 		return lerr(l, line, 1, "'%s' is reserved", f[1]);
 	if (f[2][0] == '\0' || strlen(f[2]) >= CTL_ORG_NAME_LEN)
 		return lerr(l, line, 2, "must be 1-127 characters%s", "");
+	if ((bad = bad_utf8(f[2], &control)) >= 0) {
+		char at[24];
+
+		snprintf(at, sizeof(at), "%ld", bad + 1);
+		return lerr(l, line, 2,
+			    control ? "a control character at byte %s" : "not valid UTF-8 at byte %s",
+			    at);
+	}
 	if (strlen(f[3]) != 2 || f[3][0] < 'A' || f[3][0] > 'Z' || f[3][1] < 'A' || f[3][1] > 'Z')
 		return lerr(l, line, 3, "'%s' is not an ISO 3166-1 alpha-2 code (two capitals)", f[3]);
 	if (!valid_id(f[4]) || strlen(f[4]) >= CTL_ORG_SECTOR_LEN)

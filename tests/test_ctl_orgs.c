@@ -42,6 +42,20 @@ static const struct row rows[] = {
 	{"reserved id", HDR "192.0.2.0/24,unattributed,A,US,x,false\n", "2: org_id: 'unattributed' is reserved"},
 	{"bad id", HDR "192.0.2.0/24,a b,A,US,x,false\n",
 	 "2: org_id: 'a b': use 1-63 letters, digits, '-', '_' or '.'"},
+	/* Names reach label values, JSON and the summary table: UTF-8
+	 * (RFC 3629) without control characters, or refused here. */
+	{"name not utf-8", HDR "192.0.2.0/24,a,Caf\xe9,US,x,false\n",
+	 "2: name: not valid UTF-8 at byte 4"},
+	{"name overlong", HDR "192.0.2.0/24,a,A\xc0\xaf" "B,US,x,false\n",
+	 "2: name: not valid UTF-8 at byte 2"},
+	{"name surrogate", HDR "192.0.2.0/24,a,A\xed\xa0\x80,US,x,false\n",
+	 "2: name: not valid UTF-8 at byte 2"},
+	{"name cut sequence", HDR "192.0.2.0/24,a,\xe2\x82,US,x,false\n",
+	 "2: name: not valid UTF-8 at byte 1"},
+	{"name control", HDR "192.0.2.0/24,a,\"A\x1b" "B\",US,x,false\n",
+	 "2: name: a control character at byte 2"},
+	{"name c1 control", HDR "192.0.2.0/24,a,A\xc2\x85,US,x,false\n",
+	 "2: name: a control character at byte 2"},
 };
 
 static void
