@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
@@ -149,9 +150,17 @@ parse_metrics(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	unsigned long u;
 	int rc;
 
-	if ((v = ctl_yaml_get(x, n, "listen")) &&
-	    (rc = ctl_yaml_str(x, v, "metrics.listen", c->listen_addr, sizeof(c->listen_addr))))
-		return rc;
+	if ((v = ctl_yaml_get(x, n, "listen")) != NULL) {
+		uint8_t a[16];
+
+		if ((rc = ctl_yaml_str(x, v, "metrics.listen", c->listen_addr,
+				       sizeof(c->listen_addr))))
+			return rc;
+		if (inet_pton(AF_INET, c->listen_addr, a) != 1 &&
+		    inet_pton(AF_INET6, c->listen_addr, a) != 1)
+			return ctl_yaml_err(x, v, "metrics.listen",
+					    "'%s' is not an IPv4 or IPv6 address", c->listen_addr);
+	}
 	if ((v = ctl_yaml_get(x, n, "port")) != NULL) {
 		if ((rc = ctl_yaml_uint(x, v, "metrics.port", 0, 65535, &u)))
 			return rc;

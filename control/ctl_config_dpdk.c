@@ -2,6 +2,7 @@
 /* The dpdk: section of the configuration (see ctl_config.h): EAL
  * arguments, ports, the main lcore and one worker lcore per RX queue. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,25 @@ parse_ports(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	return 0;
 }
 
+/* An EAL argument that sets cores: -l, -c, --lcores, --main-lcore (and the
+ * older --master-lcore), alone, joined to their value (-l0-1) or with
+ * "=" (--lcores=0-1).  Cores come from dpdk.main_core and dpdk.workers. */
+static bool
+core_arg(const char *a)
+{
+	static const char *const opts[] = {"--lcores", "--main-lcore", "--master-lcore"};
+
+	if (a[0] == '-' && (a[1] == 'l' || a[1] == 'c'))
+		return true;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		size_t n = strlen(opts[i]);
+
+		if (strncmp(a, opts[i], n) == 0 && (a[n] == '\0' || a[n] == '='))
+			return true;
+	}
+	return false;
+}
+
 int
 ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 {
@@ -98,9 +118,7 @@ ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 			rc = ctl_yaml_err(x, v, "dpdk.eal_args", "more than %d arguments",
 				     CTL_MAX_EAL_ARGS);
 		for (unsigned i = 0; args && args[i]; i++) {
-			if (rc == 0 && (strcmp(args[i], "-l") == 0 || strcmp(args[i], "-c") == 0 ||
-					strcmp(args[i], "--lcores") == 0 ||
-					strcmp(args[i], "--main-lcore") == 0))
+			if (rc == 0 && core_arg(args[i]))
 				rc = ctl_yaml_err(x, v, "dpdk.eal_args",
 					     "'%s': cores come from dpdk.main_core and dpdk.workers",
 					     args[i]);

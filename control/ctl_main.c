@@ -343,6 +343,7 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out_eal;
 	}
+	ctl_orgs_tell_nested(a.orgs, a.cfg->orgs_path);
 	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs, a.cfg->n_vendors,
 				       a.cfg->client_v6_prefix);
 	if (a.clients == NULL ||

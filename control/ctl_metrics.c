@@ -223,6 +223,10 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	ctl_promtext_family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);
+	ctl_promtext_family(f, "tapcensus_organisation_prefixes_nested", "gauge",
+			    "Prefixes of the organisation table that lie inside another "
+			    "organisation's prefix (the longest match attributes their clients).");
+	fprintf(f, "tapcensus_organisation_prefixes_nested %u\n", v->orgs->n_nested);
 	ctl_promtext_family(f, "tapcensus_worker_busy_cycles_total", "counter",
 	       "TSC cycles a worker spent processing packets, outside rx_burst.");
 	for (unsigned w = 0; w < v->snap->n_workers; w++)

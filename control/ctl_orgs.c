@@ -279,6 +279,48 @@ make_hash(const char *name, uint32_t key_len, uint32_t entries)
 	return rte_hash_create(&p);
 }
 
+static int
+by_address(const void *a, const void *b)
+{
+	const struct ctl_org_prefix *x = a, *y = b;
+	int c = (int)x->p.family - (int)y->p.family;
+
+	if (c == 0)
+		c = memcmp(x->p.addr, y->p.addr, sizeof(x->p.addr));
+	if (c == 0)
+		c = (int)x->p.len - (int)y->p.len;
+	return c;
+}
+
+/* Prefixes inside another organisation's: sorted by address then length,
+ * every prefix comes after those that contain it, so one pass with a stack
+ * of the enclosing prefixes (at most one per length) finds them. */
+static int
+count_nested(struct ctl_orgs *o)
+{
+	struct ctl_org_prefix *v = malloc(o->n_prefixes * sizeof(*v));
+	const struct ctl_org_prefix *stack[129];
+	unsigned depth = 0;
+
+	if (v == NULL)
+		return -ENOMEM;
+	memcpy(v, o->prefixes, o->n_prefixes * sizeof(*v));
+	qsort(v, o->n_prefixes, sizeof(*v), by_address);
+	for (unsigned i = 0; i < o->n_prefixes; i++) {
+		while (depth > 0 && (stack[depth - 1]->p.family != v[i].p.family ||
+				     !dp_prefix_contains(&stack[depth - 1]->p, v[i].p.addr)))
+			depth--;
+		if (depth > 0 && stack[depth - 1]->org != v[i].org) {
+			o->n_nested++;
+			if (o->nested_line == 0 || v[i].line < o->nested_line)
+				o->nested_line = v[i].line;
+		}
+		stack[depth++] = &v[i];
+	}
+	free(v);
+	return 0;
+}
+
 int
 ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len)
 {
@@ -321,6 +363,9 @@ ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len
 		int n;
 
 		lineno++;
+		/* A UTF-8 byte-order mark, as spreadsheets write one. */
+		if (lineno == 1 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+			memmove(line, line + 3, strlen(line + 3) + 1);
 		if (strlen(line) > LINE_MAX_LEN) {
 			rc = lerr(&l, lineno, -1, "line longer than %s bytes", "4096");
 			goto err_free;
@@ -350,7 +395,14 @@ ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len
 		snprintf(err, err_len, "%s: read error", path);
 		goto err_free;
 	}
-	rc = 0;
+	if (l.o->n_prefixes == 0) {
+		rc = -EINVAL;
+		snprintf(err, err_len, "%s: organisations: no prefix in the table (every client "
+				       "would be unattributed)", path);
+		goto err_free;
+	}
+	if ((rc = count_nested(l.o)) != 0)
+		goto err_free;
 	*out = l.o;
 	l.o = NULL;
 err_free:
@@ -384,4 +436,14 @@ ctl_orgs_find(const struct ctl_orgs *o, const char *id)
 		return -1; /* longer than any organisation id */
 	memcpy(key, id, len);
 	return rte_hash_lookup_data(o->ids, key, &found) >= 0 ? (int32_t)(uintptr_t)found : -1;
+}
+
+void
+ctl_orgs_tell_nested(const struct ctl_orgs *o, const char *path)
+{
+	if (o->n_nested > 0)
+		fprintf(stderr, "tapcensus: warning: %s:%d: prefix: %u prefixes lie inside another "
+				"organisation's prefix, this the first; the longest match attributes "
+				"their clients (tapcensus_organisation_prefixes_nested)\n",
+			path, o->nested_line, o->n_nested);
 }

@@ -48,9 +48,18 @@ struct ctl_orgs {
 	struct ctl_org_prefix *prefixes;
 	unsigned n_prefixes;
 	struct rte_hash *ids; /* org id -> index, configured organisations */
+	/* Prefixes that lie inside another organisation's prefix: the longest
+	 * match wins, which may or may not be what the table's author meant
+	 * (a county inside its ISP is; two exports overlapping may not be). */
+	unsigned n_nested;
+	int nested_line; /* the first such prefix's line, 0 for none */
 };
 
 int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len);
+
+/* Says on stderr how many prefixes lie inside another organisation's, if
+ * any, with the first one's line (a warning: the table loads). */
+void ctl_orgs_tell_nested(const struct ctl_orgs *o, const char *path);
 void ctl_orgs_free(struct ctl_orgs *o);
 
 /* The index of the organisation with this id ("unattributed" is 0), or -1. */

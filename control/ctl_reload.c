@@ -32,6 +32,8 @@ ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 		return rc;
 	rc = ctl_orgs_load(c->orgs_path, &r->orgs, err, err_len);
 	if (rc == 0)
+		ctl_orgs_tell_nested(r->orgs, c->orgs_path);
+	if (rc == 0)
 		rc = ctl_tables_build(c, r->orgs, socket, &r->tables, err, err_len);
 	if (rc)
 		return rc;

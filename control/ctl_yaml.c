@@ -14,6 +14,7 @@ int
 ctl_yaml_load(struct ctl_yaml *x, yaml_document_t *doc, yaml_node_t **root)
 {
 	yaml_parser_t parser;
+	yaml_document_t next;
 	FILE *f = fopen(x->path, "r");
 	int rc = 0;
 
@@ -40,7 +41,26 @@ ctl_yaml_load(struct ctl_yaml *x, yaml_document_t *doc, yaml_node_t **root)
 		snprintf(x->err, x->err_len, "%s:1: (top level): the file is empty", x->path);
 		yaml_document_delete(doc);
 		rc = -EINVAL;
+		goto out;
 	}
+	/* A second document (after ---) would be ignored: refuse it. */
+	if (!yaml_parser_load(&parser, &next)) {
+		snprintf(x->err, x->err_len, "%s:%zu: (syntax): %s", x->path,
+			 parser.problem_mark.line + 1, parser.problem ? parser.problem : "bad YAML");
+		rc = -EINVAL;
+	} else {
+		yaml_node_t *r = yaml_document_get_root_node(&next);
+
+		if (r != NULL) {
+			snprintf(x->err, x->err_len,
+				 "%s:%zu: (top level): a second YAML document; the configuration is one",
+				 x->path, next.start_mark.line + 1);
+			rc = -EINVAL;
+		}
+		yaml_document_delete(&next);
+	}
+	if (rc != 0)
+		yaml_document_delete(doc);
 out:
 	yaml_parser_delete(&parser);
 	fclose(f);
@@ -101,6 +121,16 @@ ctl_yaml_keys(struct ctl_yaml *x, yaml_node_t *map, const char *field, const cha
 			ok = strcmp((const char *)k->data.scalar.value, *a) == 0;
 		if (!ok)
 			return ctl_yaml_err(x, k, field, "unknown field '%s'", k->data.scalar.value);
+		/* YAML 1.2 3.2.1.1: keys are unique; libyaml keeps both. */
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *e = ctl_yaml_node(x, q->key);
+
+			if (e->type == YAML_SCALAR_NODE &&
+			    strcmp((const char *)e->data.scalar.value,
+				   (const char *)k->data.scalar.value) == 0)
+				return ctl_yaml_err(x, k, field, "'%s' given twice (first on line %d)",
+						    k->data.scalar.value, ctl_yaml_line(e));
+		}
 	}
 	return 0;
 }

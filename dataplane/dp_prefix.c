@@ -52,6 +52,15 @@ dp_prefix_parse(const char *text, struct dp_prefix *p, const char **why)
 			*why = "host bits set beyond the prefix length";
 			return -EINVAL;
 		}
+	/* RFC 4291 2.5.5.2: ::ffff:0:0/96 stands for IPv4 addresses inside
+	 * IPv6 APIs; on the wire those packets are IPv4, so such a prefix
+	 * would never match anything. */
+	if (p->family == 6 && p->len >= 96 &&
+	    memcmp(p->addr, (const uint8_t[12]){[10] = 0xff, [11] = 0xff}, 12) == 0) {
+		*why = "an IPv4-mapped IPv6 prefix never matches (packets carry IPv4): write the "
+		       "IPv4 prefix";
+		return -EINVAL;
+	}
 	return 0;
 }
 

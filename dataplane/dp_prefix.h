@@ -4,7 +4,8 @@
  *
  * dp_prefix_parse() accepts "192.0.2.0/24", "2001:db8::/32", or an address
  * alone (a host prefix).  It returns 0, or -EINVAL with a reason in *why for
- * a bad address, a length out of range, or host bits set beyond the length.
+ * a bad address, a length out of range, host bits set beyond the length, or
+ * an IPv4-mapped IPv6 prefix (inside ::ffff:0:0/96: it never matches).
  */
 #ifndef DP_PREFIX_H
 #define DP_PREFIX_H

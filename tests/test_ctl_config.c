@@ -88,6 +88,24 @@ static const struct row rows[] = {
 	 "8: prefilter.program: /nonexistent/pf.o: No such file or directory"},
 	{"tls key missing", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /dev/null\n" GOOD_REST,
 	 "9: web.tls_server_config.key_file: missing"},
+	/* A key given twice is refused, never the first silently kept. */
+	{"section twice", GOOD_DPDK GOOD_REST "flows:\n  capacity: 4096\nflows:\n  capacity: 64\n",
+	 "13: (top level): 'flows' given twice (first on line 11)"},
+	{"field twice", GOOD_DPDK "metrics:\n  port: 1\n  port: 2\n" GOOD_REST,
+	 "9: metrics: 'port' given twice (first on line 8)"},
+	{"second document", GOOD_DPDK GOOD_REST "---\nflows:\n  capacity: 64\n",
+	 "11: (top level): a second YAML document; the configuration is one"},
+	{"listen address", GOOD_DPDK "metrics:\n  listen: localhost:9531\n" GOOD_REST,
+	 "8: metrics.listen: 'localhost:9531' is not an IPv4 or IPv6 address"},
+	{"cores in eal args, joined", "dpdk:\n  eal_args: [\"-l0-1\"]\n  ports:\n    - name: n\n  workers: [1]\n" GOOD_REST,
+	 "2: dpdk.eal_args: '-l0-1': cores come from dpdk.main_core and dpdk.workers"},
+	{"cores in eal args, =", "dpdk:\n  eal_args: [\"--lcores=0-1\"]\n  ports:\n    - name: n\n  workers: [1]\n" GOOD_REST,
+	 "2: dpdk.eal_args: '--lcores=0-1': cores come from dpdk.main_core and dpdk.workers"},
+	{"mapped server prefix",
+	 GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    server_prefixes:\n"
+		   "      - \"::ffff:192.0.2.0/120\"\n",
+	 "11: vendors[0].server_prefixes[0]: '::ffff:192.0.2.0/120': an IPv4-mapped IPv6 "
+	 "prefix never matches (packets carry IPv4): write the IPv4 prefix"},
 };
 
 static void

@@ -54,6 +54,8 @@ static const struct row rows[] = {
 	 "2: name: not valid UTF-8 at byte 1"},
 	{"name control", HDR "192.0.2.0/24,a,\"A\x1b" "B\",US,x,false\n",
 	 "2: name: a control character at byte 2"},
+	{"empty", HDR "# nothing yet\n", " organisations: no prefix in the table (every client "
+	 "would be unattributed)"},
 	{"name c1 control", HDR "192.0.2.0/24,a,A\xc2\x85,US,x,false\n",
 	 "2: name: a control character at byte 2"},
 };
@@ -73,6 +75,21 @@ test_ctl_orgs_load_errors(void **state)
 		snprintf(want, sizeof(want), "%s:%s", path, rows[i].want);
 		assert_string_equal(err, want);
 	}
+}
+
+/* A byte-order mark (spreadsheets write one) is no part of the first field. */
+static void
+test_ctl_orgs_load_bom(void **state)
+{
+	const char *csv = tb_write_file(1, "orgs.csv", "\xef\xbb\xbf" "192.0.2.0/24,a,A,US,x,false\n");
+	struct ctl_orgs *o;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ctl_orgs_load(csv, &o, err, sizeof(err)), 0);
+	assert_int_equal(o->n_orgs, 2);
+	assert_int_equal(o->n_nested, 0);
+	ctl_orgs_free(o);
 }
 
 static const char good_csv[] = HDR
@@ -111,6 +128,9 @@ test_ctl_orgs_load_and_lookup(void **state)
 	assert_int_equal(ctl_orgs_load(csv, &o, err, sizeof(err)), 0);
 	assert_int_equal(o->n_orgs, 4);
 	assert_int_equal(o->n_prefixes, 5);
+	/* narrow's /25 and /64 inside wide's, host's /32 inside narrow's. */
+	assert_int_equal(o->n_nested, 3);
+	assert_int_equal(o->nested_line, 3);
 	assert_string_equal(o->orgs[0].id, "unattributed");
 	assert_string_equal(o->orgs[1].name, "Wide, Inc.");
 	assert_string_equal(o->orgs[2].name, "Narrow \"N\"");
@@ -169,6 +189,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_orgs_load_errors),
+		cmocka_unit_test(test_ctl_orgs_load_bom),
 		cmocka_unit_test(test_ctl_orgs_load_and_lookup),
 		cmocka_unit_test(test_ctl_tables_build_bad_regex),
 	};

@@ -32,6 +32,9 @@ test_dp_prefix_parse_table(void **state)
 		{"192.0.2.0/x", -EINVAL, 0, 0, {0}},
 		{"example.org", -EINVAL, 0, 0, {0}},
 		{"", -EINVAL, 0, 0, {0}},
+		{"::ffff:192.0.2.0/120", -EINVAL, 0, 0, {0}}, /* IPv4-mapped: never on the wire */
+		{"::ffff:192.0.2.7", -EINVAL, 0, 0, {0}},
+		{"::/0", 0, 6, 0, {0}},                      /* contains the mapped range: fine */
 	};
 
 	(void)state;
