@@ -30,6 +30,7 @@ static const char *const drop_names[DP_DROP_COUNT] = {
 	[DP_DROP_L3_MALFORMED] = "l3_malformed",
 	[DP_DROP_L4_MALFORMED] = "l4_malformed",
 	[DP_DROP_SCAN_ERROR] = "scan_error",
+	[DP_DROP_OVERSIZE] = "oversize",
 };
 
 static const char *const layer_names[DP_LAYER_COUNT] = {

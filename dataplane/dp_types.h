@@ -52,6 +52,8 @@ enum dp_drop {
 	DP_DROP_L3_MALFORMED,     /* bad IPv4/IPv6 header or extension chain */
 	DP_DROP_L4_MALFORMED,     /* bad TCP or UDP header */
 	DP_DROP_SCAN_ERROR,       /* Hyperscan returned an error */
+	DP_DROP_OVERSIZE,         /* an mbuf chain that does not hold the frame's length
+				   * (net_pcap keeps caplen mod 64 KiB of a larger frame) */
 	DP_DROP_COUNT
 };
 

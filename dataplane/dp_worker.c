@@ -269,15 +269,35 @@ packet_time(const struct dp_worker *w, const struct rte_mbuf *m)
 	return (uint32_t)*w->bind.clock;
 }
 
+/* Does the chain hold the bytes the frame claims?  Its segments are walked
+ * no further than nb_segs and their links.  net_pcap gives a frame longer
+ * than 64 KiB (GRO, BIG TCP captures) a chain holding only caplen mod 64 KiB
+ * while pkt_len says the whole: never read such a chain by pkt_len. */
+static bool
+chain_whole(const struct rte_mbuf *m)
+{
+	const struct rte_mbuf *s = m;
+	uint64_t have = 0;
+
+	for (uint16_t i = 0; s != NULL && i < m->nb_segs; i++, s = s->next)
+		have += s->data_len;
+	return s == NULL && have == rte_pktmbuf_pkt_len(m);
+}
+
 static inline void
 handle_mbuf(struct dp_worker *w, struct rte_mbuf *m)
 {
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m), wire = rte_pktmbuf_pkt_len(m);
 
-	/* A jumbo frame chained over several mbufs: headers and the first
-	 * bytes of payload are all any extractor reads, so copy at most that. */
-	if (unlikely(m->nb_segs > 1)) {
+	if (unlikely(m->nb_segs > 1 || len != wire)) {
+		if (!chain_whole(m)) {
+			DP_CTR_ADD(w->st.drop[DP_DROP_OVERSIZE], 1);
+			return;
+		}
+		/* A jumbo frame chained over several mbufs: headers and the
+		 * first bytes of payload are all any extractor reads, so copy
+		 * at most that. */
 		len = RTE_MIN(wire, (uint32_t)DP_LINBUF);
 		data = rte_pktmbuf_read(m, 0, len, w->linbuf);
 	}

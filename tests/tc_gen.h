@@ -36,7 +36,7 @@ enum out {
 	O_VENDOR, O_OTHER, O_NONAME, O_APPBAD, O_APPCUT, O_PARTIAL, O_MATCHED, O_BYPASSED,
 	O_OTHERL4, O_FRAG, O_NOTIP, O_N
 };
-enum drop { D_L2, D_L3, D_L4, D_SCAN, D_N };
+enum drop { D_L2, D_L3, D_L4, D_SCAN, D_OVERSIZE, D_N };
 enum layer { L_L2, L_L3, L_L4, L_TLS, L_QUIC, L_HTTP, L_DNS, L_N };
 
 /* What the dataplane must count, recorded as each packet is written. */

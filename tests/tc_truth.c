@@ -31,7 +31,7 @@ static const char *const out_names[O_N] = {
 	"vendor",  "other_name", "no_name",  "app_malformed", "app_truncated", "partial",
 	"matched", "bypassed",   "other_l4", "fragment",      "not_ip"};
 static const char *const drop_names[D_N] = {"l2_malformed", "l3_malformed", "l4_malformed",
-					    "scan_error"};
+					    "scan_error", "oversize"};
 static const char *const layer_names[L_N] = {"l2", "l3", "l4", "tls", "quic", "http", "dns"};
 static const char *const dir_names[2] = {"client_to_server", "server_to_client"};
 

@@ -14,9 +14,14 @@ if [ ! -d "$work/corpus/quic" ]; then
     "$build/tests/fuzz/fuzz_seed" "$work/seed.pcap" "$work/corpus"
 fi
 fail=0
+# Regression inputs kept with the sources (tests/fuzz/corpus/TARGET), read
+# as a second corpus: new finds go to the first.
+kept=$(cd "$(dirname "$0")" && pwd)/corpus
 for t in l2l4 tls http dns dnsans quic; do
+    extra=()
+    [ -d "$kept/$t" ] && extra=("$kept/$t")
     if "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 \
-        -artifact_prefix="$work/crashes/$t-" -print_final_stats=1 "$work/corpus/$t" \
+        -artifact_prefix="$work/crashes/$t-" -print_final_stats=1 "$work/corpus/$t" "${extra[@]}" \
         > "$work/$t.log" 2>&1; then
         echo "fuzz $t: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | awk '{print $2}') inputs, no failure"
     else
