@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -222,9 +223,15 @@ parse_persistence(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	yaml_node_t *v;
 	int rc;
 
-	if ((v = ctl_yaml_get(x, n, "dir")) != NULL &&
-	    (rc = ctl_yaml_path(x, v, "persistence.dir", c->state_dir)))
-		return rc;
+	if ((v = ctl_yaml_get(x, n, "dir")) != NULL) {
+		struct stat st;
+
+		if ((rc = ctl_yaml_path(x, v, "persistence.dir", c->state_dir)))
+			return rc;
+		if (stat(c->state_dir, &st) == 0 && !S_ISDIR(st.st_mode))
+			return ctl_yaml_err(x, v, "persistence.dir", "%s exists and is not a directory",
+					    c->state_dir);
+	}
 	return ctl_yaml_opt_uint(x, n, "interval", "persistence.interval", 1, 86400,
 				 &c->state_interval);
 }

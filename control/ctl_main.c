@@ -7,7 +7,8 @@
  * ctl_eal, the workers ctl_workers, a reload ctl_reload.
  *
  * Exit status: 0 success, 1 runtime failure, 2 bad command line or
- * configuration (the message names the file, line and field).
+ * configuration (the message names the file, line and field) or a state
+ * file that cannot be used (systemd does not restart on 2).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -367,8 +368,10 @@ main(int argc, char **argv)
 	}
 	a.ws.pf = a.pf;
 	if (restore_state(&a) != 0) {
+		/* Like a configuration error: restarting would not mend it. */
 		fprintf(stderr, "tapcensus: %s: no usable state; not starting, so as not to write "
 				"over it\n", a.cfg->state_dir);
+		status = EXIT_CONFIG;
 		goto out_workers;
 	}
 	if (a.opt.pcap == NULL || a.opt.serve || a.opt.linger) {

@@ -111,40 +111,60 @@ msgf(struct ctl_persist_info *info, const char *fmt, ...)
 
 /* Reads and checks one generation into memory: 0, -ENOENT, or -EBADMSG
  * with the reason in why. */
+/* The header's checks, then the whole file: a FIFO, a device or a
+ * directory is never opened for a blocking read, and a file larger than
+ * max is refused from its size before anything past the header is read. */
 static int
-load_file(const char *path, uint8_t **buf, size_t *len, const char **why)
+load_file(const char *path, size_t max, uint8_t **buf, size_t *len, const char **why)
 {
-	uint8_t digest[DIGEST];
+	uint8_t head[16], digest[DIGEST];
+	uint32_t order, version;
 	struct stat st;
 	size_t got = 0;
-	FILE *f = fopen(path, "rb");
-	uint32_t order, version;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	*buf = NULL;
-	if (f == NULL)
+	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : -EBADMSG;
-	if (fstat(fileno(f), &st) != 0 || st.st_size < 8 + 8 + 16 + DIGEST) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = "not a regular file";
+		return -EBADMSG;
+	}
+	f = fdopen(fd, "rb");
+	if (f == NULL) {
+		close(fd);
+		*why = "unreadable";
+		return -EBADMSG;
+	}
+	if (st.st_size < 8 + 8 + 16 + DIGEST || fread(head, 1, sizeof(head), f) != sizeof(head)) {
 		fclose(f);
 		*why = "truncated (shorter than a header)";
 		return -EBADMSG;
 	}
+	memcpy(&order, head + 8, 4);
+	memcpy(&version, head + 12, 4);
+	if (memcmp(head, MAGIC, 8) != 0 || order != ORDER || version != VERSION) {
+		fclose(f);
+		*why = memcmp(head, MAGIC, 8) != 0 ? "not a tapcensus state file"
+		       : order != ORDER		 ? "written on a machine of another byte order"
+						 : "written by another version";
+		return -EBADMSG;
+	}
+	if ((uint64_t)st.st_size > max) {
+		fclose(f);
+		*why = "larger than the state of this configuration can be";
+		return -EBADMSG;
+	}
 	*len = (size_t)st.st_size;
-	if ((*buf = malloc(*len)) != NULL)
-		got = fread(*buf, 1, *len, f);
+	if ((*buf = malloc(*len)) != NULL) {
+		memcpy(*buf, head, sizeof(head));
+		got = sizeof(head) + fread(*buf + sizeof(head), 1, *len - sizeof(head), f);
+	}
 	fclose(f);
 	if (*buf == NULL || got != *len) {
 		*why = *buf == NULL ? "out of memory" : "short read";
-		return -EBADMSG;
-	}
-	if (memcmp(*buf, MAGIC, 8) != 0) {
-		*why = "not a tapcensus state file";
-		return -EBADMSG;
-	}
-	memcpy(&order, *buf + 8, 4);
-	memcpy(&version, *buf + 12, 4);
-	if (order != ORDER || version != VERSION) {
-		*why = order != ORDER ? "written on a machine of another byte order"
-				      : "written by another version";
 		return -EBADMSG;
 	}
 	if (ctl_persist_sha256(*buf, *len - DIGEST, digest) != 0 ||
@@ -154,6 +174,22 @@ load_file(const char *path, uint8_t **buf, size_t *len, const char **why)
 	}
 	*len -= DIGEST;
 	return 0;
+}
+
+/* The largest state this configuration could have written, twice over and
+ * 64 MiB more (the table or capacities may have shrunk since): every
+ * section at its bound. */
+static size_t
+max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
+{
+	size_t names = ((size_t)cfg->n_vendors + orgs->n_orgs + DP_SIG_COUNT) * (NAME_MAX_LEN + 4);
+	size_t counters = (size_t)orgs->n_orgs * cfg->n_vendors * DP_SIG_COUNT *
+			  (4 + 2 + 2 + sizeof(struct dp_org_ctr));
+	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 4);
+	size_t learned = (size_t)cfg->worker.learned_capacity * (1 + 16 + 8 + 4);
+
+	return 2 * (4096 + names + sizeof(struct dp_wstats) + counters + clients + learned) +
+	       (64u << 20);
 }
 
 static int
@@ -281,6 +317,7 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 		    struct dp_learned *learned, uint32_t now, struct ctl_persist_info *info)
 {
 	static const char *const names[2] = {"state", "state.1"};
+	char damaged[PATH_MAX] = "";
 	int missing = 0;
 
 	memset(info, 0, sizeof(*info));
@@ -292,7 +329,7 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 		int rc;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[g]);
-		rc = load_file(path, &buf, &len, &why);
+		rc = load_file(path, max_state(cfg, orgs), &buf, &len, &why);
 		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, now,
 					   info)) != 0) {
 			/* Checked, yet not as this build reads it: part of it may be
@@ -303,6 +340,19 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 			return -EBADMSG;
 		}
 		free(buf);
+		if (rc == 0 && damaged[0] != '\0') {
+			/* Out of the rotation: the next write would move it over
+			 * the generation just restored. */
+			char aside[PATH_MAX + 16];
+
+			snprintf(aside, sizeof(aside), "%s.damaged", damaged);
+			if (rename(damaged, aside) == 0)
+				msgf(info, "%s: moved to %s, so the next write keeps %s\n", damaged,
+				     aside, path);
+			else
+				msgf(info, "%s: cannot move it aside (%s): the next write will rotate "
+					   "it over %s\n", damaged, strerror(errno), path);
+		}
 		if (rc == 0) {
 			info->restored = g + 1;
 			msgf(info, "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
@@ -319,6 +369,8 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 		msgf(info, "%s: %s; %s\n", path, why,
 		     g == 0 ? "trying the previous generation"
 			    : "move the files aside to start from zero");
+		if (g == 0)
+			snprintf(damaged, sizeof(damaged), "%s", path);
 	}
 	if (missing == 2) {
 		msgf(info, "%s: no state yet: counting from zero\n", dir);

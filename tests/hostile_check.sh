@@ -83,8 +83,32 @@ PY
         failed "oversize: the frames around them not counted"
 }
 
+# ---- The state directory: a FIFO named state, a damaged state alone ----
+case_state() {
+    local conf=$work/state.yaml
+    "$gen" "$work/small.pcap" "$work/small.truth" --sessions 20 > /dev/null
+    mkdir -p "$work/st"
+    cp "$work/tapcensus.yaml" "$conf"
+    printf 'persistence:\n  dir: %s\n' "$work/st" >> "$conf"
+    mkfifo "$work/st/state"
+    rc=0
+    timeout 30 "$tapcensus" -c "$conf" --pcap "$work/small.pcap" --no-summary \
+        > /dev/null 2> "$work/state.err" || rc=$?
+    [ "$rc" = 2 ] || failed "state: a FIFO named state: exit $rc, want 2 (refused at once)"
+    grep -q "$work/st/state: not a regular file" "$work/state.err" ||
+        failed "state: no message naming the FIFO: $(tail -2 "$work/state.err")"
+    rm -f "$work/st/state"
+    # persistence.dir naming a file: the configuration line says so.
+    sed -i "s|  dir: $work/st|  dir: $work/small.truth|" "$conf"
+    rc=0
+    timeout 30 "$tapcensus" -c "$conf" --pcap "$work/small.pcap" --no-summary \
+        > /dev/null 2> "$work/state.err" || rc=$?
+    [ "$rc" = 2 ] && grep -q "persistence.dir: $work/small.truth exists and is not a directory" \
+        "$work/state.err" || failed "state: persistence.dir a file: exit $rc, $(tail -1 "$work/state.err")"
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize)
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state)
 for c in "${cases[@]}"; do
     "case_$c"
 done

@@ -88,6 +88,8 @@ static const struct row rows[] = {
 	 "8: prefilter.program: /nonexistent/pf.o: No such file or directory"},
 	{"tls key missing", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /dev/null\n" GOOD_REST,
 	 "9: web.tls_server_config.key_file: missing"},
+	{"state dir a file", GOOD_DPDK "persistence:\n  dir: /etc/hostname\n" GOOD_REST,
+	 "8: persistence.dir: /etc/hostname exists and is not a directory"},
 	/* A key given twice is refused, never the first silently kept. */
 	{"section twice", GOOD_DPDK GOOD_REST "flows:\n  capacity: 4096\nflows:\n  capacity: 64\n",
 	 "13: (top level): 'flows' given twice (first on line 11)"},

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <limits.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <cmocka.h>
@@ -119,8 +120,9 @@ clean(void)
 {
 	char p[PATH_MAX + 16];
 
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, (const char *[]){"state", "state.1", "state.tmp"}[i]);
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir,
+			 (const char *[]){"state", "state.1", "state.tmp", "state.damaged"}[i]);
 		unlink(p);
 	}
 }
@@ -241,6 +243,116 @@ test_ctl_persist_damaged(void **state)
 	}
 }
 
+/* Bytes of a file, malloc'd; *n its length. */
+static uint8_t *
+slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *b = malloc(1 << 20);
+
+	assert_non_null(f);
+	*n = fread(b, 1, 1 << 20, f);
+	fclose(f);
+	return b;
+}
+
+/* After falling back to the previous generation, the damaged newest is
+ * moved aside, so the first write does not rotate it over the generation
+ * just restored. */
+static void
+test_ctl_persist_fallback_keeps_good(void **state)
+{
+	char cur[PATH_MAX + 16], prev[PATH_MAX + 16], aside[PATH_MAX + 32];
+	struct ctl_persist_info info;
+	struct world a, b;
+	uint8_t *good, *after;
+	size_t n_good, n_after;
+
+	(void)state;
+	clean();
+	snprintf(cur, sizeof(cur), "%s/state", dir);
+	snprintf(prev, sizeof(prev), "%s/state.1", dir);
+	snprintf(aside, sizeof(aside), "%s/state.damaged", dir);
+	world_init(&a, orgs);
+	fill(&a);
+	assert_int_equal(write_gen(&a), 0);
+	a.snap.total.rx_pkts = 2000;
+	assert_int_equal(write_gen(&a), 0);
+	assert_int_equal(truncate(cur, 100), 0);
+	good = slurp(prev, &n_good);
+	world_init(&b, orgs);
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, T0,
+					     &info), 0);
+	assert_int_equal(info.restored, 2);
+	assert_int_equal(access(aside, F_OK), 0);
+	assert_int_equal(write_gen(&b), 0); /* the first write after the fallback */
+	after = slurp(prev, &n_after);
+	assert_int_equal(n_after, n_good);
+	assert_memory_equal(after, good, n_good);
+	free(good);
+	free(after);
+	world_fini(&b);
+	world_fini(&a);
+}
+
+/* What is not a state file is refused before it is read whole: a FIFO
+ * (opening it would wait for a writer forever), a directory, and a file
+ * far larger than this configuration's state can be (a sparse 8 GiB file
+ * with a good header). */
+static void
+test_ctl_persist_refuses_unread(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *why;
+	} rows[] = {
+		{"fifo", "not a regular file"},
+		{"directory", "not a regular file"},
+		{"huge", "larger than the state of this configuration can be"},
+	};
+	char cur[PATH_MAX + 16], prev[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cur, sizeof(cur), "%s/state", dir);
+	snprintf(prev, sizeof(prev), "%s/state.1", dir);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ctl_persist_info info;
+		struct world a, b;
+		char want[PATH_MAX + 128];
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		clean();
+		rmdir(cur);
+		world_init(&a, orgs);
+		fill(&a);
+		assert_int_equal(write_gen(&a), 0);
+		assert_int_equal(rename(cur, prev), 0);
+		if (i == 0) {
+			assert_int_equal(mkfifo(cur, 0600), 0);
+		} else if (i == 1) {
+			assert_int_equal(mkdir(cur, 0700), 0);
+		} else {
+			FILE *f = fopen(cur, "wb");
+
+			fwrite("TCSTATE\0\x04\x03\x02\x01\x01\0\0\0", 1, 16, f);
+			fclose(f);
+			assert_int_equal(truncate(cur, 8ll << 30), 0);
+		}
+		world_init(&b, orgs);
+		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
+						     &b.learned, T0, &info), 0);
+		assert_int_equal(info.restored, 2);
+		snprintf(want, sizeof(want), "%s: %s", cur, rows[i].why);
+		if (strncmp(info.msg, want, strlen(want)) != 0)
+			fail_msg("'%s' does not start with '%s'", info.msg, want);
+		world_fini(&b);
+		world_fini(&a);
+		unlink(cur);
+		rmdir(cur);
+	}
+	clean();
+}
+
 /* An organisation gone from the table: its entries are counted and
  * reported; the others map by id onto their new indexes. */
 static void
@@ -275,6 +387,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_persist_round_trip),
 		cmocka_unit_test(test_ctl_persist_damaged),
+		cmocka_unit_test(test_ctl_persist_fallback_keeps_good),
+		cmocka_unit_test(test_ctl_persist_refuses_unread),
 		cmocka_unit_test(test_ctl_persist_org_gone),
 	};
 
