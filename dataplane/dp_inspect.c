@@ -102,7 +102,7 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
  * from a lone first piece, else through the flow's reassembly buffer. */
 static unsigned
 reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *pc, unsigned n,
-	   extract_fn ex, enum dp_signal sig, enum dp_layer layer, bool stateful)
+	   extract_fn ex, enum dp_signal sig, enum dp_layer layer)
 {
 	struct dp_name name;
 	enum dp_name_rc rc;
@@ -111,14 +111,13 @@ reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *
 	if (f->reasm == 0 && n == 1 && pc[0].off == 0) {
 		/* The common case: the whole head in one piece, no copy. */
 		rc = ex(w, f, pc[0].data, pc[0].len, &name, &sig, &layer);
-		if (rc != DP_NAME_TRUNCATED || !stateful || pc[0].len >= w->reasm.size)
+		if (rc != DP_NAME_TRUNCATED || pc[0].len >= w->reasm.size)
 			return decide(w, f, rc, &name, sig, layer);
 	}
 	if (f->reasm == 0) {
-		idx = stateful ? dp_reasm_alloc(&w->reasm) : -ENOBUFS;
+		idx = dp_reasm_alloc(&w->reasm);
 		if (idx < 0) {
-			if (stateful)
-				DP_CTR_ADD(w->st.reasm_no_buffer, 1);
+			DP_CTR_ADD(w->st.reasm_no_buffer, 1);
 			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
 		}
 		f->reasm = (uint32_t)idx + 1;
@@ -139,7 +138,7 @@ reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *
 
 /* TCP, client to server, with payload: its place in the client's stream. */
 static unsigned
-inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool stateful)
+inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 {
 	struct dp_quic_crypto pc = {0, p->payload, p->payload_len};
 	uint32_t off;
@@ -148,14 +147,14 @@ inspect_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool
 	if (!dp_stream_clip(f->c_base, 0, p->seq, &pc.data, &pc.len, &off))
 		return f->reasm ? DP_OUT_PARTIAL : DP_OUT_NO_NAME;
 	pc.off = off;
-	return reassemble(w, f, &pc, 1, extract_tcp, DP_SIG_TLS_SNI, DP_LAYER_TLS, stateful);
+	return reassemble(w, f, &pc, 1, extract_tcp, DP_SIG_TLS_SNI, DP_LAYER_TLS);
 }
 
 /* UDP to port 443: a client Initial's CRYPTO frames.  Other QUIC packets
  * (0-RTT, Handshake, short headers) wait while a ClientHello is being
  * reassembled; a flow that starts with them has nothing to identify. */
 static unsigned
-inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, bool stateful)
+inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 {
 	struct dp_quic_crypto fr[DP_QUIC_MAX_FRAMES];
 	unsigned n;
@@ -181,12 +180,11 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, boo
 	}
 	if (n == 0)
 		return DP_OUT_NO_NAME; /* ACK or PING only: the hello is still to come */
-	return reassemble(w, f, fr, n, extract_quic, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, stateful);
+	return reassemble(w, f, fr, n, extract_quic, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
 }
 
 unsigned
-dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir,
-		  bool stateful)
+dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir)
 {
 	struct dp_name name;
 	enum dp_name_rc rc;
@@ -201,7 +199,7 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 		}
 		if (dir == DP_DIR_S2C || p->payload_len == 0)
 			return DP_OUT_NO_NAME;
-		return inspect_tcp(w, f, p, stateful);
+		return inspect_tcp(w, f, p);
 	}
 	if (dir == DP_DIR_S2C)
 		return DP_OUT_NO_NAME;
@@ -210,7 +208,7 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 		return decide(w, f, rc, &name, DP_SIG_DNS, DP_LAYER_DNS);
 	}
 	if (p->dport == DP_HTTPS_PORT)
-		return inspect_quic(w, f, p, stateful);
+		return inspect_quic(w, f, p);
 	return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_DNS, DP_LAYER_DNS);
 }
 

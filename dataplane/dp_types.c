@@ -23,6 +23,7 @@ static const char *const outcome_names[DP_OUT_COUNT] = {
 	[DP_OUT_OTHER_L4] = "other_l4",
 	[DP_OUT_FRAGMENT] = "fragment",
 	[DP_OUT_NOT_IP] = "not_ip",
+	[DP_OUT_UNTRACKED] = "untracked",
 };
 
 static const char *const drop_names[DP_DROP_COUNT] = {

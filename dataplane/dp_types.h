@@ -43,6 +43,7 @@ enum dp_outcome {
 	DP_OUT_OTHER_L4,     /* IP but neither TCP nor UDP */
 	DP_OUT_FRAGMENT,     /* IP fragment after the first: no ports */
 	DP_OUT_NOT_IP,       /* ARP, LLDP, ... */
+	DP_OUT_UNTRACKED,    /* would start a flow, but the flow table had no room */
 	DP_OUT_COUNT
 };
 

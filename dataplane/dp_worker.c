@@ -136,27 +136,17 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 {
 	/* Bare ACKs and FINs of flows we do not hold start nothing. */
 	bool create = p->proto == IPPROTO_UDP || p->payload_len > 0 || (p->tcp_flags & DP_TCP_SYN);
-	struct dp_flow tmp, *f;
-	bool created, stateful = true;
+	struct dp_flow *f;
+	bool created;
 	enum dp_dir dir;
 	unsigned r;
 
 	f = dp_flow_get(&w->flows, p, w->now, create, &created, &dir);
-	if (f == NULL) {
-		if (!create)
-			return DP_OUT_NO_NAME;
-		/* Table full (counted): this packet alone, as its own flow. */
-		bool src_is_a;
-
-		memset(&tmp, 0, sizeof(tmp));
-		dp_flow_key_make(p, &tmp.key, &src_is_a);
-		tmp.client_is_a = src_is_a;
-		tmp.state = DP_FLOW_OPEN;
-		f = &tmp;
-		dir = DP_DIR_C2S;
-		created = true;
-		stateful = false;
-	}
+	if (f == NULL)
+		/* No entry and no room (counted in flow.full): a packet alone
+		 * is no session - counting it as one made every packet of a
+		 * flow to a vendor address a session when the table was full. */
+		return create ? DP_OUT_UNTRACKED : DP_OUT_NO_NAME;
 	f->pkts[dir]++;
 	f->bytes[dir] += wire_len;
 	if (unlikely(f->gen != w->gen) || created) {
@@ -181,7 +171,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
 			if (p->proto == IPPROTO_UDP)
 				dp_learn_answer(w, f, p->payload, p->payload_len);
-			else if (stateful)
+			else
 				dp_learn_follow_tcp(w, f, p);
 		}
 		r = DP_OUT_MATCHED;
@@ -190,10 +180,10 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		r = DP_OUT_BYPASSED;
 		break;
 	default:
-		r = dp_inspect_packet(w, f, p, dir, stateful);
+		r = dp_inspect_packet(w, f, p, dir);
 		break;
 	}
-	if (w->stream_bytes != 0 && stateful && f->state != DP_FLOW_VENDOR && p->payload_len > 0 &&
+	if (w->stream_bytes != 0 && f->state != DP_FLOW_VENDOR && p->payload_len > 0 &&
 	    f->scanned[dir] < w->stream_bytes && r < DP_OUT_COUNT) {
 		uint64_t v = dp_inspect_payload(w, f, dir, p);
 
@@ -204,8 +194,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		}
 	}
 end:
-	if (stateful)
-		track_end(w, f, p, dir);
+	track_end(w, f, p, dir);
 	return r;
 }
 

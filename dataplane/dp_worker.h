@@ -23,8 +23,9 @@
  *    (dp_worker_learned_take); the control plane gives them to every other
  *    worker (dp_worker_learned_give), which applies them at the top of each
  *    burst.  Each learned table has one writer.
- *  - Flows: see dp_flow.h.  A packet that finds no room in the flow table
- *    is inspected on its own (no reassembly) and counted in flow.full.
+ *  - Flows: see dp_flow.h.  A packet that would start a flow but finds no
+ *    room in the flow table is counted in flow.full and as untracked: it is
+ *    not inspected and never a session.
  *  - Payload signatures: the first stream_bytes of each direction of every
  *    flow are fed to a Hyperscan stream, opened at the direction's first
  *    payload and closed when the bound is reached, the flow is a vendor's,

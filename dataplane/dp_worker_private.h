@@ -151,10 +151,9 @@ dp_stream_clip(uint32_t base, uint32_t from, uint32_t seq, const uint8_t **d, ui
 
 /* dp_inspect.c: a packet of a flow still open - what it tells, and whether
  * that decides the flow.  Returns the packet's outcome, or DP_OUT_COUNT + a
- * drop reason.  stateful is false for a packet without a flow entry (no
- * reassembly then). */
+ * drop reason. */
 unsigned dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p,
-			   enum dp_dir dir, bool stateful);
+			   enum dp_dir dir);
 
 /* dp_inspect.c: a new flow to a configured server prefix or a learned
  * address is a vendor's from its first packet.  True when it decided. */

@@ -34,7 +34,7 @@ extern const char *const sig_names[S_N];
 /* Outcome and drop names as the dataplane exports them. */
 enum out {
 	O_VENDOR, O_OTHER, O_NONAME, O_APPBAD, O_APPCUT, O_PARTIAL, O_MATCHED, O_BYPASSED,
-	O_OTHERL4, O_FRAG, O_NOTIP, O_N
+	O_OTHERL4, O_FRAG, O_NOTIP, O_UNTRACKED, O_N
 };
 enum drop { D_L2, D_L3, D_L4, D_SCAN, D_OVERSIZE, D_N };
 enum layer { L_L2, L_L3, L_L4, L_TLS, L_QUIC, L_HTTP, L_DNS, L_N };

@@ -29,7 +29,7 @@ const char *const sig_names[S_N] = {"tls-sni", "quic-sni", "http-host", "dns",
 
 static const char *const out_names[O_N] = {
 	"vendor",  "other_name", "no_name",  "app_malformed", "app_truncated", "partial",
-	"matched", "bypassed",   "other_l4", "fragment",      "not_ip"};
+	"matched", "bypassed",   "other_l4", "fragment",      "not_ip", "untracked"};
 static const char *const drop_names[D_N] = {"l2_malformed", "l3_malformed", "l4_malformed",
 					    "scan_error", "oversize"};
 static const char *const layer_names[L_N] = {"l2", "l3", "l4", "tls", "quic", "http", "dns"};

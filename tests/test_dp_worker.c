@@ -220,13 +220,23 @@ test_dp_worker_flow_table_full(void **state)
 	w = tbw_new_worker_cfg(7, &small);
 	cap = w->flows.n_slots;
 	assert_true(cap >= 64);
-	for (unsigned i = 0; i < 200; i++) {
+	/* Vendor flows are never evicted: once the table is full of them, a
+	 * new flow's packet has no entry and is untracked, not a session. */
+	for (unsigned i = 0, vendor = 0; i < 200; i++) {
+		int o;
+
 		tbw_conv_init(&c, w, "192.0.2.24", "203.0.113.53", IPPROTO_UDP, 53);
-		assert_int_equal(tbw_conv_send(&c, 0, 0, pl, lv, 0), DP_OUT_VENDOR);
+		o = tbw_conv_send(&c, 0, 0, pl, lv, 0);
+		assert_int_equal(o, vendor < w->st.flow.created || w->st.flow.full == 0
+					    ? DP_OUT_VENDOR
+					    : DP_OUT_UNTRACKED);
+		vendor += o == DP_OUT_VENDOR;
 	}
 	assert_int_equal(w->st.flow.created + w->st.flow.full, 200);
+	assert_true(w->st.flow.full > 0);
 	assert_int_equal(w->st.flow.evicted, 0);
-	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, 200);
+	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, w->st.flow.created);
+	assert_int_equal(w->st.outcome[DP_OUT_UNTRACKED], w->st.flow.full);
 	print_message("capacity 64: %" PRIu64 " flows held, %" PRIu64 " full\n",
 		      w->st.flow.created, w->st.flow.full);
 	dp_worker_free(w);
@@ -243,6 +253,43 @@ test_dp_worker_flow_table_full(void **state)
 	dp_worker_free(w);
 }
 
+/* A table full of vendor flows (SYNs to a configured server prefix), then
+ * a real flow of 1,000 packets to that prefix: it has no entry, and its
+ * packets are untracked - none is a session (before, each client packet
+ * was inspected alone and counted as a server-ip session). */
+static void
+test_dp_worker_flow_table_full_no_sessions(void **state)
+{
+	struct dp_worker_cfg small = tbw_wcfg;
+	uint8_t data[200];
+	struct tbw_conv c;
+	struct dp_worker *w;
+	uint64_t held, sessions;
+
+	(void)state;
+	memset(data, 0x17, sizeof(data));
+	small.flow.capacity = 64;
+	w = tbw_new_worker_cfg(9, &small);
+	for (unsigned i = 0; i < 4 * w->flows.n_slots; i++) {
+		tbw_conv_init(&c, w, "192.0.2.30", "203.0.113.100", IPPROTO_TCP, 443);
+		tbw_conv_send(&c, 0, DP_TCP_SYN, NULL, 0, 0);
+	}
+	held = w->st.flow.created;
+	sessions = dp_worker_ctr(w, 1, 1, DP_SIG_SERVER_IP)->sessions;
+	assert_int_equal(sessions, held);
+	assert_int_equal(w->st.outcome[DP_OUT_UNTRACKED], 4 * w->flows.n_slots - held);
+	tbw_conv_init(&c, w, "192.0.2.31", "203.0.113.101", IPPROTO_TCP, 443);
+	for (unsigned i = 0; i < 500; i++) {
+		assert_int_equal(tbw_conv_send(&c, 0, DP_TCP_ACK, data, sizeof(data), i * 200),
+				 DP_OUT_UNTRACKED);
+		assert_int_equal(tbw_conv_send(&c, 1, DP_TCP_ACK, data, sizeof(data), i * 200),
+				 DP_OUT_UNTRACKED);
+	}
+	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_SERVER_IP)->sessions, sessions);
+	assert_int_equal(w->st.flow.created, held);
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -252,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_dp_worker_packet_mutations),
 		cmocka_unit_test(test_dp_worker_flow_timeouts),
 		cmocka_unit_test(test_dp_worker_flow_table_full),
+		cmocka_unit_test(test_dp_worker_flow_table_full_no_sessions),
 	};
 	if (tb_eal_init())
 		return 1;
