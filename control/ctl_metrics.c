@@ -176,6 +176,10 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
 			dp_layer_name(l), t->parse_err[l]);
+	ctl_promtext_family(f, "tapcensus_packets_truncated_total", "counter",
+			    "Packets the capture cut short of their IP length (a snap length): read "
+			    "as far as they go, their bytes counted at the IP length.");
+	fprintf(f, "tapcensus_packets_truncated_total %" PRIu64 "\n", t->capture_cut);
 	ctl_promtext_family(f, "tapcensus_tls_ech_client_hellos_total", "counter",
 	       "TLS ClientHellos carrying an encrypted_client_hello extension.");
 	fprintf(f, "tapcensus_tls_ech_client_hellos_total %" PRIu64 "\n", t->tls_ech);

@@ -212,10 +212,15 @@ parse_ipv4(const uint8_t *ip, uint32_t len, struct dp_pkt *pkt)
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 	tot = rd16(ip + 2);
 	/* Options are skipped by IHL; total length bounds the datagram, so
-	 * Ethernet padding after it is ignored, and a capture cut short of it
-	 * is malformed for our purposes. */
-	if (ihl < 20 || tot < ihl || tot > len)
+	 * Ethernet padding after it is ignored.  A capture cut short of it (a
+	 * snap length) is read as far as it goes. */
+	if (ihl < 20 || tot < ihl || ihl > len)
 		return DP_PARSE_ERR_L3;
+	if (tot > len) {
+		if (pkt->lost == 0 && pkt->encap == 0)
+			pkt->lost = tot - len;
+		tot = len;
+	}
 	pkt->family = 4;
 	pkt->saddr = ip + 12;
 	pkt->daddr = ip + 16;
@@ -254,10 +259,16 @@ parse_ipv6(const uint8_t *ip, uint32_t len, struct dp_pkt *pkt)
 	if (len < 40 || (ip[0] >> 4) != 6)
 		return DP_PARSE_ERR_L3;
 	plen = rd16(ip + 4);
-	/* plen 0 means a Jumbo Payload option (RFC 2675), never on a tap MTU. */
-	if (plen == 0 || 40 + plen > len)
+	/* plen 0 means a Jumbo Payload option (RFC 2675), never on a tap MTU.
+	 * A capture cut short of the payload length is read as far as it goes. */
+	if (plen == 0)
 		return DP_PARSE_ERR_L3;
-	len = 40 + plen;
+	if (40 + plen > len) {
+		if (pkt->lost == 0 && pkt->encap == 0)
+			pkt->lost = 40 + plen - len;
+	} else {
+		len = 40 + plen;
+	}
 	pkt->family = 6;
 	pkt->saddr = ip + 8;
 	pkt->daddr = ip + 24;

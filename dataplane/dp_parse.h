@@ -66,6 +66,9 @@ struct dp_pkt {
 	uint8_t tcp_flags;
 	uint8_t vlans;          /* 802.1Q/802.1ad tags seen, all layers */
 	uint8_t encap;          /* tunnels followed (MPLS, GRE, ERSPAN, VXLAN) */
+	uint32_t lost;          /* bytes of the outermost IP datagram the capture does not
+				 * hold (a snap length): what is there is parsed, and the
+				 * datagram's wire length is the frame's plus these */
 };
 
 enum dp_parse_rc dp_parse_frame(const uint8_t *frame, uint32_t len, struct dp_pkt *pkt);

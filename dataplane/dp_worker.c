@@ -223,6 +223,11 @@ worker_frame(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t w
 	unsigned r;
 
 	w->now = now;
+	if (unlikely(p.lost != 0)) {
+		/* Counted at the datagram's length, as it was on the wire. */
+		DP_CTR_ADD(w->st.capture_cut, 1);
+		wire += p.lost;
+	}
 	if (unlikely(rc >= DP_PARSE_ERR_L2)) {
 		unsigned k = rc - DP_PARSE_ERR_L2;
 

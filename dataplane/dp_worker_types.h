@@ -41,6 +41,7 @@ struct dp_wstats {
 	uint64_t reloads;            /* generations adopted */
 	uint64_t busy_cycles;        /* TSC cycles spent outside rx_burst */
 	uint64_t busy_pkts;          /* packets those cycles covered */
+	uint64_t capture_cut;        /* frames cut short of their IP length (a snap length) */
 } __attribute__((aligned(64)));
 
 /* Per (organisation, vendor, signal): flows decided and their traffic.

@@ -167,6 +167,7 @@ while read -r kind a b c d e; do
                 "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",window=\"$w\"}")" "$e"
         done ;;
     ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;
+    truncated) expect truncated "$(value 'tapcensus_packets_truncated_total ')" "$a" ;;
     sessions)
         got=$(grep -F "tapcensus_org_sessions_total{org=\"$a\"," "$work/metrics.prom" \
               | grep -F "vendor=\"$b\",signal=\"$c\"}" | awk '{print $NF}')

@@ -41,6 +41,7 @@
  *   parse_error <layer> <n>
  *   flows_created <n>           flows the dataplane must open
  *   flows_ended <n>             flows ended by FIN from both sides
+ *   truncated <n>               frames cut short of their IP length
  *   quic_unknown_version <n>, quic_version_negotiation <n>
  *   sessions <org> <vendor> <signal> <n>
  *   flow_packets <org> <vendor> <signal> <direction> <n>

@@ -48,6 +48,7 @@ struct tc_truth {
 	uint64_t quic_vn, quic_unknown;
 	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG];
 	uint64_t ech;
+	uint64_t capture_cut; /* frames cut short of their IP length */
 };
 
 /* Writes TRUTH.tsv (the format in tc_gen.c's header); 0 or 1 (told). */

@@ -120,6 +120,7 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 	for (int l = 0; l < L_N; l++)
 		fprintf(f, "parse_error %s %llu\n", layer_names[l], (unsigned long long)t->perr[l]);
 	fprintf(f, "ech %llu\n", (unsigned long long)t->ech);
+	fprintf(f, "truncated %llu\n", (unsigned long long)t->capture_cut);
 	fprintf(f, "flows_created %llu\n", (unsigned long long)t->flows_created);
 	fprintf(f, "flows_ended %llu\n", (unsigned long long)t->flows_ended);
 	fprintf(f, "quic_unknown_version %llu\n", (unsigned long long)t->quic_unknown);

@@ -24,24 +24,29 @@ struct row {
 	uint32_t plen;
 	int cut;  /* bytes removed from the end of the frame */
 	enum dp_parse_rc rc;
+	bool lost; /* the cut is inside the IP datagram: read as far as it goes */
 };
 
 static const struct row rows[] = {
-	{"ipv4 tcp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 0, DP_PARSE_OK},
-	{"ipv4 udp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 0, 40, 0, DP_PARSE_OK},
-	{"vlan ipv4 tcp", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 10, 0, DP_PARSE_OK},
-	{"qinq ipv6 udp", 2, "2001:db8::1", "2001:db8:1::2", IPPROTO_UDP, 0, 0, 0, 0, 33, 0, DP_PARSE_OK},
-	{"ipv4 options", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 3, 0, 0, 0, 17, 0, DP_PARSE_OK},
-	{"ipv6 two ext", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 2, 0, 0, 64, 0, DP_PARSE_OK},
-	{"ipv6 empty tcp", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 0, 0, DP_PARSE_OK},
-	{"ipv4 icmp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_ICMP, 0, 0, 0, 0, 8, 0, DP_PARSE_OTHER_L4},
-	{"ipv4 first frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 1, 64, 0, DP_PARSE_OK},
-	{"ipv4 later frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 8, 0, 64, 0, DP_PARSE_FRAGMENT},
-	{"ipv4 cut in tcp hdr", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 10, DP_PARSE_ERR_L3},
-	{"ipv6 cut", 0, "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 0, 0, 0, 0, 20, 5, DP_PARSE_ERR_L3},
-	{"eth only", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 40, DP_PARSE_ERR_L3},
-	{"half eth", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 47, DP_PARSE_ERR_L2},
-	{"vlan cut", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 42, DP_PARSE_ERR_L2},
+	{"ipv4 tcp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 0, DP_PARSE_OK, false},
+	{"ipv4 udp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 0, 40, 0, DP_PARSE_OK, false},
+	{"vlan ipv4 tcp", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 10, 0, DP_PARSE_OK, false},
+	{"qinq ipv6 udp", 2, "2001:db8::1", "2001:db8:1::2", IPPROTO_UDP, 0, 0, 0, 0, 33, 0, DP_PARSE_OK, false},
+	{"ipv4 options", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 3, 0, 0, 0, 17, 0, DP_PARSE_OK, false},
+	{"ipv6 two ext", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 2, 0, 0, 64, 0, DP_PARSE_OK, false},
+	{"ipv6 empty tcp", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 0, 0, DP_PARSE_OK, false},
+	{"ipv4 icmp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_ICMP, 0, 0, 0, 0, 8, 0, DP_PARSE_OTHER_L4, false},
+	{"ipv4 first frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 1, 64, 0, DP_PARSE_OK, false},
+	{"ipv4 later frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 8, 0, 64, 0, DP_PARSE_FRAGMENT, false},
+	/* A capture cut short of the IP length (a snap length): the headers
+	 * there are read, the datagram's length is what the IP header says. */
+	{"ipv4 cut in tcp hdr", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 10, DP_PARSE_ERR_L4, true},
+	{"ipv6 cut", 0, "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 0, 0, 0, 0, 20, 5, DP_PARSE_OK, true},
+	{"ipv4 tcp cut in payload", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 60, DP_PARSE_OK, true},
+	{"vlan ipv6 tcp cut", 1, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 1000, 900, DP_PARSE_OK, true},
+	{"eth only", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 40, DP_PARSE_ERR_L3, false},
+	{"half eth", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 47, DP_PARSE_ERR_L2, false},
+	{"vlan cut", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 42, DP_PARSE_ERR_L2, false},
 };
 
 static void
@@ -85,13 +90,17 @@ test_dp_parse_frame_table(void **state)
 			assert_int_equal(p.vlans, r->nvlan);
 		}
 		if (r->rc == DP_PARSE_OK) {
+			uint32_t have = r->lost ? r->plen - (uint32_t)r->cut : r->plen;
+
 			assert_int_equal(p.proto, r->proto);
 			assert_int_equal(p.sport, s.sport);
 			assert_int_equal(p.dport, 443);
-			assert_int_equal(p.payload_len, r->plen);
-			if (r->plen)
-				assert_memory_equal(p.payload, payload, r->plen);
+			assert_int_equal(p.payload_len, have);
+			if (have)
+				assert_memory_equal(p.payload, payload, have);
 		}
+		if (r->rc != DP_PARSE_ERR_L3)
+			assert_int_equal(p.lost, r->lost ? (uint32_t)r->cut : 0);
 	}
 }
 
@@ -120,8 +129,10 @@ test_dp_parse_frame_corrupt(void **state)
 	frame[14 + 20 + 12] = 0xf0; /* TCP data offset 60 > segment */
 	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L4);
 	frame[14 + 20 + 12] = 0x50;
-	frame[14 + 2] = 0xff; /* total length beyond frame */
-	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L3);
+	frame[14 + 2] = 0xff; /* total length beyond frame: a capture cut short */
+	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_OK);
+	assert_int_equal(p.lost, (uint32_t)(0xff << 8 | frame[14 + 3]) - (len - 14));
+	assert_int_equal(p.payload_len, sizeof(pl));
 	frame[14 + 2] = 0;
 	frame[14] = 0x65; /* version 6 under ethertype IPv4 */
 	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L3);
