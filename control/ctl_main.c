@@ -315,8 +315,10 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	if (a.opt.pcap != NULL &&
-	    (ctl_opts_offline(a.cfg, &a.opt) != 0 || ctl_opts_pcap_count(&a.opt, &expected) != 0))
+	    (ctl_opts_offline(a.cfg, &a.opt) != 0 || ctl_opts_pcap_read(&a.opt, &expected) != 0)) {
+		status = EXIT_CONFIG; /* the command line's files: like configuration */
 		goto out_config;
+	}
 	if (ctl_prefilter_prepare(a.cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tapcensus: %s\n", err);
 		goto out_config;
@@ -355,8 +357,9 @@ main(int argc, char **argv)
 			a.cfg->client_capacity);
 		goto out_tables;
 	}
-	rc = ctl_workers_setup(&a.ws, a.cfg, &a.tables, a.orgs->n_orgs, a.opt.pcap != NULL,
-			       &coarse_clock, &stop_flag, &a.snap, err, sizeof(err));
+	rc = ctl_workers_setup(&a.ws, a.cfg, &a.tables, a.orgs->n_orgs,
+			       a.opt.pcap != NULL ? a.opt.links : NULL, &coarse_clock, &stop_flag,
+			       &a.snap, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tapcensus: %s\n", err);
 		goto out_workers;

@@ -176,6 +176,13 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
 			dp_layer_name(l), t->parse_err[l]);
+	ctl_promtext_family(f, "tapcensus_packets_unsupported_total", "counter",
+			    "Packets in an encapsulation recognised but not opened, by kind: "
+			    "gre_v1 (PPTP), esp (IPsec, encrypted), l2tpv3; counted in their outcome "
+			    "too (other_l4, or no_name for L2TPv3 over UDP).");
+	for (unsigned k = 1; k < DP_UNSUP_COUNT; k++)
+		fprintf(f, "tapcensus_packets_unsupported_total{kind=\"%s\"} %" PRIu64 "\n",
+			dp_unsupported_name(k), t->unsupported[k]);
 	ctl_promtext_family(f, "tapcensus_packets_truncated_total", "counter",
 			    "Packets the capture cut short of their IP length (a snap length): read "
 			    "as far as they go, their bytes counted at the IP length.");

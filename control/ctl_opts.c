@@ -9,6 +9,8 @@
 
 #include <pcap/pcap.h>
 
+#include "dp_parse.h"
+
 static void
 usage(FILE *f)
 {
@@ -91,35 +93,75 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 	return 0;
 }
 
-static long long
-pcap_count(const char *path)
+/* The pcap link types the parser reads (libpcap's DLT_ values, which
+ * pcap_datalink gives: LINKTYPE_RAW 101 is DLT_RAW). */
+static int
+link_of(int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB:
+		return DP_LINK_ETHERNET;
+	case DLT_RAW:
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+	case DLT_IPV6:
+#endif
+		return DP_LINK_RAW;
+	case DLT_LINUX_SLL:
+		return DP_LINK_SLL;
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2:
+		return DP_LINK_SLL2;
+#endif
+	default:
+		return -1;
+	}
+}
+
+/* The file's link type into *link and, unless counting is off, its
+ * packets into *n (net_pcap gives no end-of-file signal). */
+static int
+pcap_read(const char *path, bool count, uint8_t *link, long long *n)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *d;
-	long long n = 0;
 	pcap_t *p = pcap_open_offline(path, errbuf);
+	int l;
 
+	*n = 0;
 	if (p == NULL) {
 		fprintf(stderr, "tapcensus: %s: %s\n", path, errbuf);
 		return -1;
 	}
-	while (pcap_next_ex(p, &h, &d) == 1)
-		n++;
+	l = link_of(pcap_datalink(p));
+	if (l < 0) {
+		const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
+
+		fprintf(stderr, "tapcensus: %s: link type %s (%d) is not read; Ethernet, raw IP "
+				"(RAW, IPV4, IPV6) and Linux cooked captures (LINUX_SLL, LINUX_SLL2) "
+				"are\n", path, name ? name : "unknown", pcap_datalink(p));
+		pcap_close(p);
+		return -1;
+	}
+	*link = (uint8_t)l;
+	while (count && pcap_next_ex(p, &h, &d) == 1)
+		(*n)++;
 	pcap_close(p);
-	return n;
+	return 0;
 }
 
 int
-ctl_opts_pcap_count(const struct ctl_opts *o, long long *expected)
+ctl_opts_pcap_read(struct ctl_opts *o, long long *expected)
 {
 	*expected = -1;
-	for (unsigned i = 0; !o->infinite && i < o->n_pcaps; i++) {
-		long long k = pcap_count(o->pcaps[i]);
+	for (unsigned i = 0; i < o->n_pcaps; i++) {
+		long long k;
 
-		if (k < 0)
+		if (pcap_read(o->pcaps[i], !o->infinite, &o->links[i], &k) != 0)
 			return -1;
-		*expected = (*expected < 0 ? 0 : *expected) + k;
+		if (!o->infinite)
+			*expected = (*expected < 0 ? 0 : *expected) + k;
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #define CTL_OPTS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ctl_config.h"
 
@@ -27,6 +28,7 @@ struct ctl_opts {
 	bool linger;
 	bool no_summary;
 	double duration;
+	uint8_t links[CTL_MAX_WORKERS]; /* each file's enum dp_link (ctl_opts_pcap_read) */
 };
 
 /* Parses argv into o (--help prints the usage and exits 0). */
@@ -35,8 +37,10 @@ int ctl_opts_parse(int argc, char **argv, struct ctl_opts *o);
 /* Offline: cfg's ports become the one net_pcap port of o's files. */
 int ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o);
 
-/* *expected: the packets in o's files, summed, or -1 when there is no end
- * (live, or --infinite).  0, or -1 when a file cannot be read (told). */
-int ctl_opts_pcap_count(const struct ctl_opts *o, long long *expected);
+/* Reads each file's link type into o->links (one the parser does not read
+ * is refused) and sets *expected to the packets in the files, summed, or
+ * -1 when there is no end (--infinite).  0, or -1 when a file cannot be
+ * read or its link type is not (told). */
+int ctl_opts_pcap_read(struct ctl_opts *o, long long *expected);
 
 #endif

@@ -43,7 +43,8 @@ first_gen(const struct ctl_tables *t, unsigned n_orgs, unsigned n_vendors)
 /* One port's queues, a worker each. */
 static int
 setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
-	   const struct ctl_tables *t, unsigned n_orgs, struct dp_worker_bind *bind,
+	   const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
+	   struct dp_worker_bind *bind,
 	   struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	const struct ctl_port *cp = &cfg->ports[p];
@@ -74,6 +75,7 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 
 		bind->queue = q;
 		bind->qs_id = w;
+		bind->link = links != NULL ? links[w] : DP_LINK_ETHERNET;
 		ws->w[w] = g ? dp_worker_create(w, cfg->n_vendors, g, &cfg->worker, bind,
 						(int)rte_socket_id())
 			     : NULL;
@@ -98,12 +100,12 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 
 int
 ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
-		  const struct ctl_tables *t, unsigned n_orgs, bool lossless,
+		  const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
 		  const volatile uint64_t *clock, const volatile bool *stop,
 		  struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	size_t qs_size = rte_rcu_qsbr_get_memsize(cfg->n_workers);
-	struct dp_worker_bind bind = {.clock = clock, .stop = stop, .lossless = lossless};
+	struct dp_worker_bind bind = {.clock = clock, .stop = stop, .lossless = links != NULL};
 	int rc;
 
 	ws->gen = 1;
@@ -127,7 +129,7 @@ ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		return -rte_errno;
 	}
 	for (unsigned p = 0; p < cfg->n_ports; p++)
-		if ((rc = setup_port(ws, cfg, p, t, n_orgs, &bind, snap, err, err_len)) != 0)
+		if ((rc = setup_port(ws, cfg, p, t, n_orgs, links, &bind, snap, err, err_len)) != 0)
 			return rc;
 	return 0;
 }

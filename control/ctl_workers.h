@@ -51,10 +51,11 @@ struct ctl_workers {
 
 /* Starts the configured ports and creates one worker per RX queue, on the
  * generation-1 tables t; snap learns which port and queue each worker
- * reads.  lossless: offline replay.  On error what was made stays in ws for
- * ctl_workers_free. */
+ * reads.  links: offline replay, worker w's frames are of link type
+ * links[w] and it waits for room in its rings (lossless); NULL: live,
+ * Ethernet.  On error what was made stays in ws for ctl_workers_free. */
 int ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
-		      const struct ctl_tables *t, unsigned n_orgs, bool lossless,
+		      const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
 		      const volatile uint64_t *clock, const volatile bool *stop,
 		      struct ctl_snapshot *snap, char *err, size_t err_len);
 

@@ -43,6 +43,24 @@
 #define DP_TCP_RST 0x04
 #define DP_TCP_ACK 0x10
 
+/* What a frame starts with: the capture's link type. */
+enum dp_link {
+	DP_LINK_ETHERNET = 0,
+	DP_LINK_RAW,  /* an IPv4 or IPv6 packet (pcap LINKTYPE_RAW, _IPV4, _IPV6) */
+	DP_LINK_SLL,  /* Linux cooked capture v1 (LINKTYPE_LINUX_SLL) */
+	DP_LINK_SLL2, /* Linux cooked capture v2 (LINKTYPE_LINUX_SLL2) */
+	DP_LINK_COUNT
+};
+
+/* Encapsulations recognised but not opened, counted by kind. */
+enum dp_unsupported {
+	DP_UNSUP_NONE = 0,
+	DP_UNSUP_GRE_V1, /* PPTP's enhanced GRE */
+	DP_UNSUP_ESP,    /* IPsec ESP: encrypted */
+	DP_UNSUP_L2TPV3, /* over IP or UDP */
+	DP_UNSUP_COUNT
+};
+
 enum dp_parse_rc {
 	DP_PARSE_OK = 0,
 	DP_PARSE_NOT_IP,
@@ -65,12 +83,17 @@ struct dp_pkt {
 	uint8_t proto;          /* IPPROTO_* of the transport */
 	uint8_t tcp_flags;
 	uint8_t vlans;          /* 802.1Q/802.1ad tags seen, all layers */
-	uint8_t encap;          /* tunnels followed (MPLS, GRE, ERSPAN, VXLAN) */
+	uint8_t encap;          /* tunnels followed (MPLS, GRE, ERSPAN, PPPoE, IP in IP, VXLAN, GTP-U, Geneve, L2TPv2) */
+	uint8_t unsupported;    /* enum dp_unsupported: what was recognised, not opened */
 	uint32_t lost;          /* bytes of the outermost IP datagram the capture does not
 				 * hold (a snap length): what is there is parsed, and the
 				 * datagram's wire length is the frame's plus these */
 };
 
+/* An Ethernet frame. */
 enum dp_parse_rc dp_parse_frame(const uint8_t *frame, uint32_t len, struct dp_pkt *pkt);
+/* A frame of the given link type. */
+enum dp_parse_rc dp_parse_link(enum dp_link link, const uint8_t *frame, uint32_t len,
+			       struct dp_pkt *pkt);
 
 #endif

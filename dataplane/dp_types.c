@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "dp_types.h"
 
+#include "dp_parse.h"
+
 static const char *const signal_names[DP_SIG_COUNT] = {
 	[DP_SIG_TLS_SNI] = "tls-sni",
 	[DP_SIG_QUIC_SNI] = "quic-sni",
@@ -62,4 +64,17 @@ const char *
 dp_layer_name(enum dp_layer l)
 {
 	return (unsigned)l < DP_LAYER_COUNT ? layer_names[l] : "unknown";
+}
+
+const char *
+dp_unsupported_name(unsigned kind)
+{
+	static const char *const names[DP_UNSUP_COUNT] = {
+		[DP_UNSUP_NONE] = "none",
+		[DP_UNSUP_GRE_V1] = "gre_v1",
+		[DP_UNSUP_ESP] = "esp",
+		[DP_UNSUP_L2TPV3] = "l2tpv3",
+	};
+
+	return kind < DP_UNSUP_COUNT ? names[kind] : "unknown";
 }

@@ -84,5 +84,7 @@ const char *dp_signal_name(enum dp_signal s);
 const char *dp_outcome_name(enum dp_outcome o);
 const char *dp_drop_name(enum dp_drop d);
 const char *dp_layer_name(enum dp_layer l);
+/* enum dp_unsupported (dp_parse.h) by value. */
+const char *dp_unsupported_name(unsigned kind);
 
 #endif

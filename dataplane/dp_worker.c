@@ -219,10 +219,12 @@ static void
 worker_frame(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t wire, uint32_t now)
 {
 	struct dp_pkt p;
-	enum dp_parse_rc rc = dp_parse_frame(frame, len, &p);
+	enum dp_parse_rc rc = dp_parse_link(w->bind.link, frame, len, &p);
 	unsigned r;
 
 	w->now = now;
+	if (unlikely(p.unsupported != DP_UNSUP_NONE))
+		DP_CTR_ADD(w->st.unsupported[p.unsupported], 1);
 	if (unlikely(p.lost != 0)) {
 		/* Counted at the datagram's length, as it was on the wire. */
 		DP_CTR_ADD(w->st.capture_cut, 1);

@@ -79,6 +79,7 @@ struct dp_worker_bind {
 	int ts_off;       /* mbuf timestamp dynfield, -1 when the port stamps none */
 	uint64_t ts_flag; /* its ol_flags bit */
 	bool lossless;    /* offline: wait for room in the event rings */
+	uint8_t link;     /* enum dp_link: what the port's frames start with */
 };
 
 /* A generation for one worker: the shared tables (the caller's, freed by

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "dp_flow.h"
+#include "dp_parse.h"
 #include "dp_types.h"
 
 /* A worker's statistics.  All uint64_t (the control plane sums them as an
@@ -42,6 +43,7 @@ struct dp_wstats {
 	uint64_t busy_cycles;        /* TSC cycles spent outside rx_burst */
 	uint64_t busy_pkts;          /* packets those cycles covered */
 	uint64_t capture_cut;        /* frames cut short of their IP length (a snap length) */
+	uint64_t unsupported[DP_UNSUP_COUNT]; /* encapsulations recognised, not opened */
 } __attribute__((aligned(64)));
 
 /* Per (organisation, vendor, signal): flows decided and their traffic.

@@ -8,7 +8,8 @@
  * (and, when the record is longer, the flow's next segments until it is
  * complete: post-quantum ClientHellos span two) or an HTTP request; UDP
  * from or to a port of interest with a QUIC long header; anything from or
- * to a vendor server prefix or learned address; tunnels (MPLS, GRE/ERSPAN,
+ * to a vendor server prefix or learned address; tunnels (MPLS, PPPoE, GRE/ERSPAN,
+ * IP in IP, 6in4, GTP-U, Geneve, L2TPv2,
  * VXLAN), whose insides the dataplane reads.  Drops everything else: the
  * bulk of a tap.
  */
@@ -36,6 +37,12 @@ const volatile __u8 redirect_xsk = 0;
 #define V6_EXT_MAX 3
 #define IPPROTO_GRE_ 47
 #define VXLAN_PORT 4789
+#define GTPU_PORT 2152
+#define GENEVE_PORT 6081
+#define L2TP_PORT 1701
+#define IPPROTO_IPIP_ 4
+#define IPPROTO_IPV6_ 41
+#define ETH_P_PPP_SES_ 0x8864
 #define ETH_P_MPLS_UC_ 0x8847
 #define ETH_P_MPLS_MC_ 0x8848
 
@@ -201,7 +208,7 @@ l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto, struct pf_flow_key 
 	__u16 *ports;
 	__u8 *p;
 
-	if (proto == IPPROTO_GRE_)
+	if (proto == IPPROTO_GRE_ || proto == IPPROTO_IPIP_ || proto == IPPROTO_IPV6_)
 		return verdict(ctx, PF_PASS_TUNNEL);
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return verdict(ctx, PF_DROP_OTHER_L4);
@@ -216,7 +223,8 @@ l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto, struct pf_flow_key 
 		return tcp_verdict(ctx, c, k);
 	if (!take(c, 8))
 		return verdict(ctx, PF_DROP_MALFORMED);
-	if (k->dport == VXLAN_PORT)
+	if (k->dport == VXLAN_PORT || k->dport == GTPU_PORT || k->dport == GENEVE_PORT ||
+	    k->dport == L2TP_PORT || k->sport == L2TP_PORT)
 		return verdict(ctx, PF_PASS_TUNNEL);
 	/* RFC 9000 17.2: a long header (Initial, Handshake, Version
 	 * Negotiation) sets the first bit; short headers carry only data. */
@@ -309,7 +317,8 @@ xdp_prefilter(struct xdp_md *ctx)
 		return ipv4_verdict(ctx, &c);
 	if (proto == bpf_htons(ETH_P_IPV6))
 		return ipv6_verdict(ctx, &c);
-	if (proto == bpf_htons(ETH_P_MPLS_UC_) || proto == bpf_htons(ETH_P_MPLS_MC_))
+	if (proto == bpf_htons(ETH_P_MPLS_UC_) || proto == bpf_htons(ETH_P_MPLS_MC_) ||
+	    proto == bpf_htons(ETH_P_PPP_SES_))
 		return verdict(ctx, PF_PASS_TUNNEL);
 	return verdict(ctx, PF_DROP_NOT_IP);
 }

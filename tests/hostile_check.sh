@@ -107,8 +107,82 @@ case_state() {
         "$work/state.err" || failed "state: persistence.dir a file: exit $rc, $(tail -1 "$work/state.err")"
 }
 
+# ---- Captures of other link types: raw IP (101, 228, 229), Linux cooked
+# v1 (113) and v2 (276) of the same traffic count what the Ethernet capture
+# counts; a link type the parser does not read is refused (exit 2) ----
+case_link_types() {
+    "$gen" "$work/eth.pcap" "$work/eth.truth" --sessions 60 --kinds tls,http,dns --encap 0 \
+        > /dev/null
+    replay "$work/eth.pcap" "$work/eth.prom"
+    python3 - "$work/eth.pcap" "$work" <<'PY'
+import struct, sys
+src, out = sys.argv[1], sys.argv[2]
+data = open(src, 'rb').read()
+magic, vmaj, vmin, tz, sig, snap, link = struct.unpack('<IHHiIII', data[:24])
+frames, o = [], 24
+while o < len(data):
+    ts, us, cap, wire = struct.unpack('<IIII', data[o:o + 16])
+    frames.append((ts, us, data[o + 16:o + 16 + cap]))
+    o += 16 + cap
+def ip_of(f):
+    off, et = 12, None
+    while off + 2 <= len(f):
+        et = f[off] << 8 | f[off + 1]
+        if et in (0x8100, 0x88a8, 0x9100):
+            off += 4
+            continue
+        break
+    return (et, f[off + 2:]) if et in (0x0800, 0x86dd) else (None, None)
+for name, lt in (('raw', 101), ('ipv4', 228), ('ipv6', 229), ('sll', 113), ('sll2', 276)):
+    w = open('%s/%s.pcap' % (out, name), 'wb')
+    w.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, lt))
+    n = 0
+    for ts, us, f in frames:
+        et, ip = ip_of(f)
+        if et is None or (name == 'ipv4' and et != 0x0800) or (name == 'ipv6' and et != 0x86dd):
+            continue
+        if name == 'sll':
+            hdr = struct.pack('>HHH8sH', 0, 1, 6, b'\x02' * 6 + b'\0\0', et)
+        elif name == 'sll2':
+            hdr = struct.pack('>HHIHBB8s', et, 0, 2, 1, 0, 6, b'\x02' * 6 + b'\0\0')
+        else:
+            hdr = b''
+        rec = hdr + ip
+        w.write(struct.pack('<IIII', ts, us, len(rec), len(rec)) + rec)
+        n += 1
+    open('%s/%s.count' % (out, name), 'w').write('%d\n' % n)
+# One link type nobody reads: 802.11.
+w = open('%s/wifi.pcap' % out, 'wb')
+w.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 105))
+w.write(struct.pack('<IIII', 1, 0, 24, 24) + bytes(24))
+PY
+    local want; want=$(grep -v '^#' "$work/eth.prom" | grep -E '^tapcensus_org_(sessions_total|unique_clients)' | sort)
+    for l in raw sll sll2; do
+        replay "$work/$l.pcap" "$work/$l.prom"
+        [ "$rc" = 0 ] || { failed "link $l: exit $rc: $(tail -2 "$work/stderr.txt")"; continue; }
+        [ "$(sample "$work/$l.prom" tapcensus_packets_received_total)" = "$(cat "$work/$l.count")" ] ||
+            failed "link $l: received $(sample "$work/$l.prom" tapcensus_packets_received_total)"
+        [ "$(grep -v '^#' "$work/$l.prom" | grep -E '^tapcensus_org_(sessions_total|unique_clients)' | sort)" = "$want" ] ||
+            failed "link $l: sessions or clients differ from the Ethernet capture's"
+    done
+    # IPv4 and IPv6 apart (LINKTYPE_IPV4, _IPV6): together, every session.
+    replay "$work/ipv4.pcap" "$work/ipv4.prom"
+    local v4; v4=$(sample "$work/ipv4.prom" 'tapcensus_packets_received_total')
+    [ "$rc" = 0 ] && [ "$v4" = "$(cat "$work/ipv4.count")" ] || failed "link ipv4: exit $rc, received $v4"
+    replay "$work/ipv6.pcap" "$work/ipv6.prom"
+    [ "$rc" = 0 ] || failed "link ipv6: exit $rc"
+    local s4 s6 se
+    s4=$(grep -v '^#' "$work/ipv4.prom" | grep '^tapcensus_org_sessions_total' | awk '{s+=$NF} END{print s+0}')
+    s6=$(grep -v '^#' "$work/ipv6.prom" | grep '^tapcensus_org_sessions_total' | awk '{s+=$NF} END{print s+0}')
+    se=$(grep -v '^#' "$work/eth.prom" | grep '^tapcensus_org_sessions_total' | awk '{s+=$NF} END{print s+0}')
+    [ $(( s4 + s6 )) = "$se" ] && [ "$se" -gt 0 ] || failed "link ipv4+ipv6: $s4 + $s6 sessions, want $se"
+    replay "$work/wifi.pcap" "$work/wifi.prom"
+    [ "$rc" = 2 ] && grep -q "wifi.pcap: link type IEEE802_11 (105) is not read" "$work/stderr.txt" ||
+        failed "link 802.11: exit $rc, $(tail -1 "$work/stderr.txt")"
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state)
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types)
 for c in "${cases[@]}"; do
     "case_$c"
 done

@@ -316,6 +316,25 @@ ip_offset(const uint8_t *f)
 	return off + 2;
 }
 
+/* An outer IPv4/UDP datagram to dport carrying header h and body. */
+static uint32_t
+udp_tunnel(uint8_t *out, uint32_t cap, uint16_t dport, const uint8_t *h, uint32_t hdr,
+	   const uint8_t *body, uint32_t blen)
+{
+	uint32_t o;
+
+	if (14 + 20 + 8 + hdr + blen > cap)
+		return 0;
+	o = outer_ipv4(out, 17, 8 + hdr + blen) + 20;
+	w16(out + o, dport == 1701 ? 1701 : 49153);
+	w16(out + o + 2, dport);
+	w16(out + o + 4, (uint16_t)(8 + hdr + blen));
+	w16(out + o + 6, 0);
+	memcpy(out + o + 8, h, hdr);
+	memcpy(out + o + 8 + hdr, body, blen);
+	return o + 8 + hdr + blen;
+}
+
 uint32_t
 tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *out, uint32_t cap)
 {
@@ -406,6 +425,62 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 		memcpy(out + o + 16, inner, inner_len);
 		return o + 16 + inner_len;
 	}
+	case TB_ENC_PPPOE: {
+		static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a};
+
+		if (14 + 8 + iplen > cap)
+			return 0;
+		memcpy(out, macs, 12);
+		w16(out + 12, 0x8864);
+		out[14] = 0x11;                 /* version 1, type 1 */
+		out[15] = 0;                    /* session data */
+		w16(out + 16, 0x1234);          /* session id */
+		w16(out + 18, 2 + iplen);       /* the PPP frame */
+		w16(out + 20, (inner[ipo] >> 4) == 4 ? 0x0021 : 0x0057);
+		memcpy(out + 22, inner + ipo, iplen);
+		return 22 + iplen;
+	}
+	case TB_ENC_IPIP:
+		if (14 + 20 + iplen > cap)
+			return 0;
+		outer_ipv4(out, (inner[ipo] >> 4) == 4 ? 4 : 41, iplen);
+		memcpy(out + 34, inner + ipo, iplen);
+		return 34 + iplen;
+	case TB_ENC_GTPU:
+		h[0] = 0x32;                    /* version 1, GTP, S */
+		h[1] = 0xff;                    /* G-PDU */
+		w16(h + 2, 4 + 8 + iplen);      /* after the first 8 octets */
+		w16(h + 4, 0x0001);
+		w16(h + 6, 0x0002);             /* TEID */
+		w16(h + 8, 77);                 /* sequence number */
+		h[0] |= 0x04;                   /* E */
+		h[11] = 0x85;                   /* PDU session container follows */
+		h[12] = 2;                      /* 8 octets */
+		h[13] = 0x10;
+		h[14] = 9;                      /* QFI */
+		h[19] = 0;                      /* no more */
+		hdr = 20;
+		return udp_tunnel(out, cap, 2152, h, hdr, inner + ipo, iplen);
+	case TB_ENC_GENEVE:
+		h[0] = 2;                       /* version 0, two option words */
+		w16(h + 2, 0x6558);
+		w24(h + 4, 5002);
+		w16(h + 8, 0x0103);             /* option class */
+		h[10] = 0x01;                   /* type */
+		h[11] = 1;                      /* one word of data */
+		w16(h + 12, 0xabcd);
+		hdr = 16;
+		return udp_tunnel(out, cap, 6081, h, hdr, inner, inner_len);
+	case TB_ENC_L2TP:
+		w16(h, 0x4002);                 /* L, version 2 */
+		w16(h + 2, 8 + 4 + iplen);
+		w16(h + 4, 11);                 /* tunnel */
+		w16(h + 6, 22);                 /* session */
+		h[8] = 0xff;
+		h[9] = 0x03;
+		w16(h + 10, (inner[ipo] >> 4) == 4 ? 0x0021 : 0x0057);
+		hdr = 12;
+		return udp_tunnel(out, cap, 1701, h, hdr, inner + ipo, iplen);
 	default:
 		return 0;
 	}

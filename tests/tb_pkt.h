@@ -68,6 +68,11 @@ enum tb_encap {
 	TB_ENC_ERSPAN2,
 	TB_ENC_ERSPAN3,  /* with the optional platform-specific subheader */
 	TB_ENC_VXLAN,
+	TB_ENC_PPPOE,    /* a PPPoE session, PPP, the inner IP packet */
+	TB_ENC_IPIP,     /* IPv4 carrying the inner IP packet (4, or 41: 6in4) */
+	TB_ENC_GTPU,     /* GTP-U G-PDU with a sequence number and a PDU session extension */
+	TB_ENC_GENEVE,   /* Geneve with one option, the inner frame */
+	TB_ENC_L2TP,     /* L2TPv2 data with its length, PPP with address and control */
 	TB_ENC_COUNT
 };
 

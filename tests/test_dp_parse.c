@@ -172,8 +172,9 @@ test_dp_parse_frame_long_ext_chain(void **state)
 static void
 test_dp_parse_frame_encapsulations(void **state)
 {
-	static const char *const names[TB_ENC_COUNT] = {"none", "mpls", "mpls pw", "gre ip",
-							 "gre teb", "erspan2", "erspan3", "vxlan"};
+	static const char *const names[TB_ENC_COUNT] = {
+		"none", "mpls", "mpls pw", "gre ip", "gre teb", "erspan2", "erspan3", "vxlan",
+		"pppoe", "ip in ip", "gtp-u", "geneve", "l2tpv2"};
 	uint8_t inner[512], frame[1024], pl[24];
 	struct tb_spec s = {0};
 	struct dp_pkt p;
@@ -271,10 +272,140 @@ test_dp_parse_frame_bad_tunnels(void **state)
 	assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_ERR_L2);
 }
 
+/* Captures of other link types: raw IP (pcap RAW, IPV4, IPV6) and Linux
+ * cooked captures v1 and v2 carry the same packet after another header. */
+static void
+test_dp_parse_link_types(void **state)
+{
+	static const struct {
+		const char *what;
+		enum dp_link link;
+		int fam;
+	} rows[] = {
+		{"raw ipv4", DP_LINK_RAW, 4},   {"raw ipv6", DP_LINK_RAW, 6},
+		{"sll ipv4", DP_LINK_SLL, 4},   {"sll ipv6", DP_LINK_SLL, 6},
+		{"sll2 ipv4", DP_LINK_SLL2, 4}, {"sll2 ipv6", DP_LINK_SLL2, 6},
+	};
+	uint8_t eth[512], frame[600], pl[30];
+
+	(void)state;
+	memset(pl, 0x33, sizeof(pl));
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tb_spec s = {0};
+		struct dp_pkt p;
+		uint32_t n, ip, len;
+		uint16_t type = rows[i].fam == 4 ? 0x0800 : 0x86dd;
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		s.family = tb_addr(rows[i].fam == 4 ? "192.0.2.9" : "2001:db8::9", s.src);
+		tb_addr(rows[i].fam == 4 ? "198.51.100.9" : "2001:db8:9::9", s.dst);
+		s.proto = IPPROTO_UDP;
+		s.sport = 40001;
+		s.dport = 53;
+		s.payload = pl;
+		s.plen = sizeof(pl);
+		n = tb_frame(&s, eth, sizeof(eth));
+		ip = n - 14;
+		memset(frame, 0, sizeof(frame));
+		if (rows[i].link == DP_LINK_RAW) {
+			memcpy(frame, eth + 14, ip);
+			len = ip;
+		} else if (rows[i].link == DP_LINK_SLL) {
+			frame[1] = 4;                 /* sent by us */
+			frame[3] = 1;                 /* ARPHRD_ETHER */
+			frame[5] = 6;
+			frame[14] = (uint8_t)(type >> 8);
+			frame[15] = (uint8_t)type;
+			memcpy(frame + 16, eth + 14, ip);
+			len = 16 + ip;
+		} else {
+			frame[0] = (uint8_t)(type >> 8);
+			frame[1] = (uint8_t)type;
+			frame[7] = 2;                 /* interface index */
+			frame[9] = 1;                 /* ARPHRD_ETHER */
+			frame[11] = 6;
+			memcpy(frame + 20, eth + 14, ip);
+			len = 20 + ip;
+		}
+		assert_int_equal(dp_parse_link(rows[i].link, frame, len, &p), DP_PARSE_OK);
+		assert_int_equal(p.family, rows[i].fam);
+		assert_memory_equal(p.saddr, s.src, rows[i].fam == 4 ? 4 : 16);
+		assert_int_equal(p.sport, 40001);
+		assert_int_equal(p.payload_len, sizeof(pl));
+		/* The same bytes as Ethernet are not IP. */
+		assert_int_not_equal(dp_parse_frame(frame, len, &p), DP_PARSE_OK);
+		/* Cut inside the link header: an error. */
+		for (uint32_t cut = 0; cut < len - ip; cut++)
+			assert_true(dp_parse_link(rows[i].link, frame, cut, &p) >= DP_PARSE_NOT_IP);
+	}
+}
+
+/* Encapsulations recognised but not opened: counted by kind, never taken
+ * for something else. */
+static void
+test_dp_parse_unsupported(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t proto;         /* of the outer IPv4 */
+		uint16_t dport;        /* UDP */
+		uint8_t head[4];       /* the first bytes of its payload */
+		enum dp_parse_rc rc;
+		enum dp_unsupported kind;
+	} rows[] = {
+		{"esp", 50, 0, {0, 0, 0x10, 0}, DP_PARSE_OTHER_L4, DP_UNSUP_ESP},
+		{"l2tpv3 over ip", 115, 0, {0, 0, 0, 1}, DP_PARSE_OTHER_L4, DP_UNSUP_L2TPV3},
+		{"pptp gre", 47, 0, {0x30, 0x01, 0x88, 0x0b}, DP_PARSE_OTHER_L4, DP_UNSUP_GRE_V1},
+		{"l2tpv3 over udp", IPPROTO_UDP, 1701, {0, 3, 0, 0}, DP_PARSE_OK, DP_UNSUP_L2TPV3},
+		{"l2tp control", IPPROTO_UDP, 1701, {0xc8, 0x02, 0, 20}, DP_PARSE_OK, DP_UNSUP_NONE},
+		{"gtp echo", IPPROTO_UDP, 2152, {0x32, 0x01, 0, 4}, DP_PARSE_OK, DP_UNSUP_NONE},
+		{"icmp", IPPROTO_ICMP, 0, {8, 0, 0, 0}, DP_PARSE_OTHER_L4, DP_UNSUP_NONE},
+	};
+	uint8_t frame[256], pl[40];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tb_spec s = {0};
+		struct dp_pkt p;
+		uint32_t len;
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		memset(pl, 0, sizeof(pl));
+		memcpy(pl, rows[i].head, 4);
+		s.family = tb_addr("192.0.2.9", s.src);
+		tb_addr("198.51.100.9", s.dst);
+		s.proto = rows[i].proto;
+		s.sport = 1701;
+		s.dport = rows[i].dport;
+		s.payload = pl;
+		s.plen = sizeof(pl);
+		len = tb_frame(&s, frame, sizeof(frame));
+		assert_int_equal(dp_parse_frame(frame, len, &p), rows[i].rc);
+		assert_int_equal(p.unsupported, rows[i].kind);
+	}
+}
+
+/* PPPoE carrying the link's own control (LCP) is not IP. */
+static void
+test_dp_parse_pppoe_control(void **state)
+{
+	uint8_t frame[64] = {0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x88, 0x64,
+			     0x11, 0x00, 0x12, 0x34, 0x00, 0x06, 0xc0, 0x21, 1, 1, 0, 4};
+	struct dp_pkt p;
+
+	(void)state;
+	assert_int_equal(dp_parse_frame(frame, 26, &p), DP_PARSE_NOT_IP);
+	frame[14] = 0x12; /* another version */
+	assert_int_equal(dp_parse_frame(frame, 26, &p), DP_PARSE_ERR_L2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dp_parse_link_types),
+		cmocka_unit_test(test_dp_parse_unsupported),
+		cmocka_unit_test(test_dp_parse_pppoe_control),
 		cmocka_unit_test(test_dp_parse_frame_table),
 		cmocka_unit_test(test_dp_parse_frame_corrupt),
 		cmocka_unit_test(test_dp_parse_frame_long_ext_chain),
