@@ -60,7 +60,9 @@ parse_learned(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	if ((rc = ctl_yaml_opt_uint(x, n, "capacity", "learned.capacity", DP_LEARNED_PROBE,
 				    1u << 26, &w->learned_capacity)) ||
 	    (rc = ctl_yaml_opt_uint(x, n, "max_ttl", "learned.max_ttl", 1, 7 * 86400,
-				    &w->learned_max_ttl)))
+				    &w->learned_max_ttl)) ||
+	    (rc = ctl_yaml_opt_uint(x, n, "min_ttl", "learned.min_ttl", 0, 3600,
+				    &w->learned_min_ttl)))
 		return rc;
 	if (!rte_is_power_of_2(w->learned_capacity))
 		return ctl_yaml_err(x, ctl_yaml_get(x, n, "capacity"), "learned.capacity",
@@ -345,9 +347,9 @@ static const struct section sections[] = {
 	 {MEMBERS("flows", worker.flow, worker.stream_bytes)},
 	 NULL},
 	{"learned", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"capacity", "max_ttl", NULL},
+	 (const char *const[]){"capacity", "max_ttl", "min_ttl", NULL},
 	 parse_learned,
-	 {MEMBERS("learned", worker.learned_capacity, worker.learned_max_ttl)},
+	 {MEMBERS("learned", worker.learned_capacity, worker.learned_min_ttl)},
 	 NULL},
 	{"vendors", YAML_SEQUENCE_NODE, true, NULL, ctl_config_parse_vendors, {{0}},
 	 ctl_config_vendors_reloadable},
@@ -451,6 +453,7 @@ set_defaults(struct ctl_config *c)
 	c->worker.stream_bytes = 4096;
 	c->worker.learned_capacity = 1u << 16;
 	c->worker.learned_max_ttl = 86400;
+	c->worker.learned_min_ttl = 30;
 	c->tcp_ports[c->n_tcp_ports++] = 80;
 	c->tcp_ports[c->n_tcp_ports++] = 443;
 	c->udp_ports[c->n_udp_ports++] = 53;

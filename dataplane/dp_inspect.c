@@ -13,16 +13,18 @@
 #include "dp_count.h"
 #include "dp_worker_private.h"
 
+/* An extractor: the name a client's first bytes carry, its signal and
+ * layer, and whether the ClientHello offered Encrypted Client Hello (its
+ * name is then the provider's public one, not the server's). */
 typedef enum dp_name_rc (*extract_fn)(struct dp_worker *w, const struct dp_flow *f,
 				     const uint8_t *p, uint32_t len, struct dp_name *name,
-				     enum dp_signal *sig, enum dp_layer *layer);
+				     enum dp_signal *sig, enum dp_layer *layer, bool *ech);
 
 /* Which extractor a client's first bytes over TCP call for. */
 static enum dp_name_rc
 extract_tcp(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uint32_t len,
-	    struct dp_name *name, enum dp_signal *sig, enum dp_layer *layer)
+	    struct dp_name *name, enum dp_signal *sig, enum dp_layer *layer, bool *ech)
 {
-	bool ech = false;
 	enum dp_name_rc rc;
 	uint32_t mlen;
 
@@ -40,8 +42,8 @@ extract_tcp(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uint
 	if (p[0] == 0x16) {
 		*sig = DP_SIG_TLS_SNI;
 		*layer = DP_LAYER_TLS;
-		rc = dp_tls_sni(p, len, name, &ech);
-		if (ech && rc != DP_NAME_TRUNCATED)
+		rc = dp_tls_sni(p, len, name, ech);
+		if (*ech && rc != DP_NAME_TRUNCATED)
 			DP_CTR_ADD(w->st.tls_ech, 1);
 		return rc;
 	}
@@ -56,36 +58,41 @@ extract_tcp(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uint
 /* RFC 9001 4: the ClientHello, as a bare handshake message. */
 static enum dp_name_rc
 extract_quic(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uint32_t len,
-	     struct dp_name *name, enum dp_signal *sig, enum dp_layer *layer)
+	     struct dp_name *name, enum dp_signal *sig, enum dp_layer *layer, bool *ech)
 {
-	bool ech = false;
-	enum dp_name_rc rc = dp_tls_hello_sni(p, len, name, &ech);
+	enum dp_name_rc rc = dp_tls_hello_sni(p, len, name, ech);
 
 	(void)f;
 	*sig = DP_SIG_QUIC_SNI;
 	*layer = DP_LAYER_QUIC;
-	if (ech && rc != DP_NAME_TRUNCATED)
+	if (*ech && rc != DP_NAME_TRUNCATED)
 		DP_CTR_ADD(w->st.tls_ech, 1);
 	return rc;
 }
 
 /* An extractor's verdict decides the flow; returns the packet's outcome,
- * or DP_OUT_COUNT + a drop reason. */
+ * or DP_OUT_COUNT + a drop reason.  A name decides (the vendor's, or
+ * another's); a flow to a vendor's address (configured or learned) that
+ * carries none - no SNI, Encrypted Client Hello, another protocol, a head
+ * that cannot be read - is decided by its address. */
 static unsigned
 decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct dp_name *name,
-       enum dp_signal sig, enum dp_layer layer)
+       enum dp_signal sig, enum dp_layer layer, bool ech)
 {
 	uint64_t vendors;
 
-	f->state = DP_FLOW_OTHER;
 	dp_worker_release_reasm(w, f);
+	if (rc == DP_NAME_MALFORMED)
+		DP_CTR_ADD(w->st.parse_err[layer], 1);
+	if (f->vendors != 0 && (rc != DP_NAME_FOUND || ech))
+		return dp_inspect_by_address(w, f);
+	f->state = DP_FLOW_OTHER;
 	switch (rc) {
 	case DP_NAME_FOUND:
 		break;
 	case DP_NAME_TRUNCATED:
 		return DP_OUT_APP_TRUNCATED;
 	case DP_NAME_MALFORMED:
-		DP_CTR_ADD(w->st.parse_err[layer], 1);
 		return DP_OUT_APP_MALFORMED;
 	default:
 		return DP_OUT_NO_NAME;
@@ -107,33 +114,34 @@ reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *
 	struct dp_name name;
 	enum dp_name_rc rc;
 	int contig = 0, idx;
+	bool ech = false;
 
 	if (f->reasm == 0 && n == 1 && pc[0].off == 0) {
 		/* The common case: the whole head in one piece, no copy. */
-		rc = ex(w, f, pc[0].data, pc[0].len, &name, &sig, &layer);
+		rc = ex(w, f, pc[0].data, pc[0].len, &name, &sig, &layer, &ech);
 		if (rc != DP_NAME_TRUNCATED || pc[0].len >= w->reasm.size)
-			return decide(w, f, rc, &name, sig, layer);
+			return decide(w, f, rc, &name, sig, layer, ech);
 	}
 	if (f->reasm == 0) {
 		idx = dp_reasm_alloc(&w->reasm);
 		if (idx < 0) {
 			DP_CTR_ADD(w->st.reasm_no_buffer, 1);
-			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
+			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer, false);
 		}
 		f->reasm = (uint32_t)idx + 1;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		contig = dp_reasm_add(&w->reasm, f->reasm - 1, pc[i].off, pc[i].data, pc[i].len);
 		if (contig < 0)
-			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer);
+			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer, false);
 	}
 	if (contig == 0)
 		return DP_OUT_PARTIAL;
 	rc = ex(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig, &name, &sig,
-		&layer);
+		&layer, &ech);
 	if (rc == DP_NAME_TRUNCATED && (uint32_t)contig < w->reasm.size)
 		return DP_OUT_PARTIAL;
-	return decide(w, f, rc, &name, sig, layer);
+	return decide(w, f, rc, &name, sig, layer, ech);
 }
 
 /* TCP, client to server, with payload: its place in the client's stream. */
@@ -160,7 +168,7 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 	unsigned n;
 
 	if (p->payload_len > sizeof(w->qplain))
-		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, false);
 	switch (dp_quic_open(w->quic, p->payload, p->payload_len, w->qplain, fr,
 			     DP_QUIC_MAX_FRAMES, &n)) {
 	case DP_QUIC_OK:
@@ -168,19 +176,30 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 	case DP_QUIC_NOT_INITIAL:
 		if (f->reasm != 0)
 			return DP_OUT_NO_NAME;
-		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, false);
 	case DP_QUIC_VERSION_NEG:
 	case DP_QUIC_VERSION_UNKNOWN:
 		DP_CTR_ADD(w->st.quic_unknown_version, 1);
-		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, false);
 	case DP_QUIC_TRUNCATED:
-		return decide(w, f, DP_NAME_TRUNCATED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+		return decide(w, f, DP_NAME_TRUNCATED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, false);
 	default:
-		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, false);
 	}
 	if (n == 0)
 		return DP_OUT_NO_NAME; /* ACK or PING only: the hello is still to come */
 	return reassemble(w, f, fr, n, extract_quic, DP_SIG_QUIC_SNI, DP_LAYER_QUIC);
+}
+
+/* The server sends data before the client named anything (a flow joined
+ * mid-stream, a protocol where the server speaks first): no name will come
+ * that the tap can rely on, so a vendor's address decides. */
+static unsigned
+server_first(struct dp_worker *w, struct dp_flow *f)
+{
+	if (f->vendors == 0)
+		return DP_OUT_NO_NAME;
+	return dp_inspect_by_address(w, f);
 }
 
 unsigned
@@ -197,23 +216,25 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 			f->s_base = p->seq + 1;
 			f->s_base_known = 1;
 		}
-		if (dir == DP_DIR_S2C || p->payload_len == 0)
+		if (p->payload_len == 0)
 			return DP_OUT_NO_NAME;
+		if (dir == DP_DIR_S2C)
+			return server_first(w, f);
 		return inspect_tcp(w, f, p);
 	}
 	if (dir == DP_DIR_S2C)
-		return DP_OUT_NO_NAME;
+		return p->payload_len > 0 ? server_first(w, f) : DP_OUT_NO_NAME;
 	if (p->dport == DP_DNS_PORT) {
 		rc = dp_dns_qname(p->payload, p->payload_len, &name);
-		return decide(w, f, rc, &name, DP_SIG_DNS, DP_LAYER_DNS);
+		return decide(w, f, rc, &name, DP_SIG_DNS, DP_LAYER_DNS, false);
 	}
 	if (p->dport == DP_HTTPS_PORT)
 		return inspect_quic(w, f, p);
-	return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_DNS, DP_LAYER_DNS);
+	return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_DNS, DP_LAYER_DNS, false);
 }
 
-bool
-dp_inspect_server(struct dp_worker *w, struct dp_flow *f)
+void
+dp_inspect_address(struct dp_worker *w, struct dp_flow *f)
 {
 	const uint8_t *srv = dp_flow_server(f);
 	uint64_t vendors = 0;
@@ -223,16 +244,19 @@ dp_inspect_server(struct dp_worker *w, struct dp_flow *f)
 
 		vendors = i ? w->server_vendors[i] : 0;
 	}
-	if (vendors != 0) {
-		dp_count_vendor_flow(w, f, vendors, DP_SIG_SERVER_IP);
-		return true;
+	f->sig = DP_SIG_SERVER_IP;
+	if (vendors == 0) {
+		vendors = dp_learned_lookup(&w->learned, f->key.family, srv, w->now);
+		f->sig = DP_SIG_LEARNED_IP;
 	}
-	vendors = dp_learned_lookup(&w->learned, f->key.family, srv, w->now);
-	if (vendors != 0) {
-		dp_count_vendor_flow(w, f, vendors, DP_SIG_LEARNED_IP);
-		return true;
-	}
-	return false;
+	f->vendors = vendors;
+}
+
+unsigned
+dp_inspect_by_address(struct dp_worker *w, struct dp_flow *f)
+{
+	dp_count_vendor_flow(w, f, f->vendors, (enum dp_signal)f->sig);
+	return DP_OUT_VENDOR;
 }
 
 uint64_t

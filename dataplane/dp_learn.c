@@ -10,12 +10,16 @@
 static void
 learn(struct dp_worker *w, const struct dp_dns_addr *a, uint64_t vendors)
 {
-	uint32_t ttl = a->ttl < w->learned_max_ttl ? a->ttl : w->learned_max_ttl;
+	/* A TTL of 0 (RFC 1035 3.2.1: not to be cached) or a few seconds does
+	 * not stop the client connecting right after: keep every answer for
+	 * learned.min_ttl at least.  Names still decide the flows they name,
+	 * so an address kept longer cannot take those over. */
+	uint32_t ttl = RTE_MIN(RTE_MAX(a->ttl, w->learned_min_ttl), w->learned_max_ttl);
 	struct dp_learn_event ev = {.vendors = vendors, .expires = w->now + ttl,
 				    .family = a->family};
 
 	if (ttl == 0)
-		return; /* RFC 1035 3.2.1: not to be cached */
+		return;
 	memcpy(ev.addr, a->addr, 16);
 	dp_learned_add(&w->learned, ev.family, ev.addr, vendors, ev.expires, w->now);
 	DP_CTR_ADD(w->st.learned, 1);

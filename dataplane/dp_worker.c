@@ -83,6 +83,7 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	if (w->quic == NULL)
 		goto err_nomem;
 	w->learned_max_ttl = cfg->learned_max_ttl;
+	w->learned_min_ttl = RTE_MIN(cfg->learned_min_ttl, cfg->learned_max_ttl);
 	w->stream_cfg = cfg->stream_bytes;
 	w->n_vendors = n_vendors;
 	w->next = gen;
@@ -154,12 +155,8 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		f->org = dp_lpm_lookup(w->orgs, f->key.family, dp_flow_client(f));
 		f->gen = w->gen;
 	}
-	if (created) {
-		if (dp_inspect_server(w, f)) {
-			r = DP_OUT_VENDOR;
-			goto end;
-		}
-	}
+	if (created)
+		dp_inspect_address(w, f);
 	/* RFC 9000 17.2.1: a server refusing the client's version. */
 	if (dir == DP_DIR_S2C && p->proto == IPPROTO_UDP && p->sport == DP_HTTPS_PORT &&
 	    p->payload_len >= 5 && (p->payload[0] & 0x80) && p->payload[1] == 0 &&
@@ -193,7 +190,11 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 			r = DP_OUT_VENDOR;
 		}
 	}
-end:
+	/* A flow to a vendor's address that ends (FIN, RST) before anything
+	 * named it, after its server answered: its address decides. */
+	if (f->state == DP_FLOW_OPEN && f->vendors != 0 && f->pkts[DP_DIR_S2C] > 0 &&
+	    p->proto == IPPROTO_TCP && (p->tcp_flags & (DP_TCP_FIN | DP_TCP_RST)))
+		r = dp_inspect_by_address(w, f);
 	track_end(w, f, p, dir);
 	return r;
 }

@@ -73,7 +73,7 @@ struct dp_worker {
 	struct dp_flow_table flows;
 	struct dp_reasm_pool reasm;
 	struct dp_learned learned;
-	uint32_t learned_max_ttl;
+	uint32_t learned_max_ttl, learned_min_ttl;
 	uint32_t stream_bytes; /* 0: no payload signatures configured */
 	uint32_t stream_cfg;   /* flows.stream_bytes */
 	uint32_t now;         /* the flow clock, seconds */
@@ -155,9 +155,14 @@ dp_stream_clip(uint32_t base, uint32_t from, uint32_t seq, const uint8_t **d, ui
 unsigned dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p,
 			   enum dp_dir dir);
 
-/* dp_inspect.c: a new flow to a configured server prefix or a learned
- * address is a vendor's from its first packet.  True when it decided. */
-bool dp_inspect_server(struct dp_worker *w, struct dp_flow *f);
+/* dp_inspect.c: a new flow's server address - a configured server prefix
+ * or a learned address - makes the vendors behind it the flow's candidates
+ * (f->vendors, with f->sig SERVER_IP or LEARNED_IP) while the flow is open:
+ * a name, when one comes, decides; they decide a flow that carries none. */
+void dp_inspect_address(struct dp_worker *w, struct dp_flow *f);
+
+/* dp_inspect.c: the flow is decided by its candidates. DP_OUT_VENDOR. */
+unsigned dp_inspect_by_address(struct dp_worker *w, struct dp_flow *f);
 
 /* dp_inspect.c: the direction's next payload bytes through its signature
  * stream; returns the vendors whose signatures matched. */

@@ -97,6 +97,7 @@ struct dp_worker_cfg {
 	uint32_t stream_bytes;  /* of each direction scanned for payload signatures */
 	uint32_t learned_capacity; /* power of two */
 	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */
+	uint32_t learned_min_ttl;  /* seconds; shorter TTLs (0 too) are raised to this */
 };
 
 #endif

@@ -89,10 +89,13 @@ dns_session(int org, int client, int vendor, int nvlan)
 	tc_gflow_init(&tls, org, client, IPPROTO_TCP, 443, nvlan);
 	tc_to_server(&tls, l4, l6, k);
 	tcg.out.pin = (int)tc_out_queue(&tcg.out, &gf.f.c2s);
-	/* The first packet decides: its server is a learned vendor address. */
-	tc_handshake(&tls, O_VENDOR, S_LEARNED);
+	/* The handshake waits for a name; the ClientHello offers ECH, so its
+	 * name is the provider's, not the server's: the learned vendor
+	 * address decides, at the ClientHello. */
+	tc_handshake(&tls, O_NONAME, 0);
 	lc = tb_tls_client_hello(ch, sizeof(ch), "ech-public.example.net", true, tc_rnd() % 200);
-	tc_fsend(&tls, 0, 0x18, ch, lc, 0, O_NONAME, 0);
+	tc_fsend(&tls, 0, 0x18, ch, lc, 0, O_VENDOR, S_LEARNED);
+	tcg.truth.ech++;
 	tc_teardown(&tls, lc, tc_bulk(&tls, 1 + tc_rnd() % 3, 0x17, 0));
 	tcg.out.pin = -1;
 }
@@ -174,11 +177,12 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 	}
 	tc_gflow_init(&gf, org, client, IPPROTO_TCP, s == S_TLS || s == S_SERVER ? 443 : 80, nvlan);
 	if (s == S_SERVER) {
-		/* A configured vendor server: decided at the SYN. */
+		/* A configured vendor server and a ClientHello without a name:
+		 * the address decides, at the ClientHello. */
 		tc_to_server(&gf, CONFIGURED_V4, CONFIGURED_V6, tc_rnd() % 4);
-		tc_handshake(&gf, O_VENDOR, S_SERVER);
+		tc_handshake(&gf, O_NONAME, 0);
 		len = tb_tls_client_hello(pl, sizeof(pl), NULL, false, tc_rnd() % 100);
-		tc_fsend(&gf, 0, 0x18, pl, len, 0, O_NONAME, 0);
+		tc_fsend(&gf, 0, 0x18, pl, len, 0, O_VENDOR, S_SERVER);
 		tc_teardown(&gf, len, tc_bulk(&gf, nbulk, 0x17, 0));
 		return;
 	}

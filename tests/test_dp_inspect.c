@@ -134,17 +134,110 @@ static void
 test_dp_worker_server_ip(void **state)
 {
 	struct dp_worker *w = tbw_new_worker(10);
-	uint8_t ch[1024];
+	uint8_t ch[1024], anon[1024];
 	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), "www.example.org", false, 0);
+	uint32_t la = tb_tls_client_hello(anon, sizeof(anon), NULL, false, 0);
 	struct tbw_conv c;
 
 	(void)state;
+	/* No name: the configured prefix decides, at the ClientHello. */
 	tbw_conv_init(&c, w, "192.0.2.40", "203.0.113.100", IPPROTO_TCP, 443);
-	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, anon, la, 0), DP_OUT_VENDOR);
 	assert_int_equal(tbw_conv_send(&c, 1, 0x18, ch, 100, 0), DP_OUT_MATCHED);
 	tbw_assert_traffic(w, &c, 1, 1, DP_SIG_SERVER_IP, 1);
+	/* A name decides, even to a configured prefix: another's is no session. */
+	tbw_conv_init(&c, w, "192.0.2.40", "203.0.113.101", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_OTHER_NAME);
+	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_SERVER_IP)->sessions, 1);
 	tbw_conv_init(&c, w, "192.0.2.40", "203.0.113.112", IPPROTO_TCP, 443);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_OTHER_NAME);
+	dp_worker_free(w);
+}
+
+/* Learned addresses cannot be poisoned into sessions: a flow that carries a
+ * name is decided by it; the address decides only flows without one (no
+ * SNI, Encrypted Client Hello, bulk joined mid-stream, the server speaking
+ * first, a handshake and its end). */
+static void
+test_dp_worker_name_beats_address(void **state)
+{
+	static const struct {
+		const char *what;
+		enum { S_HELLO, S_ECH, S_HTTP, S_BULK, S_SERVER_FIRST, S_CLOSE } how;
+		const char *name;
+		enum dp_outcome want;
+		enum dp_signal sig;
+	} rows[] = {
+		{"another's sni", S_HELLO, "www.google.com", DP_OUT_OTHER_NAME, 0},
+		{"another's host", S_HTTP, "www.google.com", DP_OUT_OTHER_NAME, 0},
+		{"the vendor's sni", S_HELLO, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR, DP_SIG_TLS_SNI},
+		{"no sni", S_HELLO, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+		{"ech", S_ECH, "ech-public.example.net", DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+		{"bulk mid-stream", S_BULK, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+		{"server first", S_SERVER_FIRST, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+		{"handshake, then fin", S_CLOSE, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+	};
+	struct dp_worker *w = tbw_new_worker(14);
+	struct dp_learn_event ev = {.vendors = 1, .expires = T0 + 1000, .family = 4};
+	uint64_t sessions[DP_SIG_COUNT] = {0}, before[DP_SIG_COUNT][2] = {{0}};
+	uint8_t pl[1024];
+
+	(void)state;
+	tb_addr("8.8.8.8", ev.addr); /* what a spoofed answer taught */
+	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
+	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tbw_conv c;
+		uint32_t n;
+		int o = -1;
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		tbw_conv_init(&c, w, "192.0.2.50", "8.8.8.8", IPPROTO_TCP,
+			      rows[i].how == S_HTTP ? 80 : 443);
+		if (rows[i].how != S_BULK) {
+			assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+			assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+		}
+		switch (rows[i].how) {
+		case S_HELLO:
+		case S_ECH:
+			n = tb_tls_client_hello(pl, sizeof(pl), rows[i].name, rows[i].how == S_ECH, 0);
+			o = tbw_conv_send(&c, 0, 0x18, pl, n, 0);
+			break;
+		case S_HTTP:
+			n = tb_http_get(pl, sizeof(pl), rows[i].name, "/");
+			o = tbw_conv_send(&c, 0, 0x18, pl, n, 0);
+			break;
+		case S_BULK:
+			memset(pl, 0x17, 300);
+			o = tbw_conv_send(&c, 0, 0x18, pl, 300, 5000);
+			break;
+		case S_SERVER_FIRST:
+			memset(pl, 0x17, 300);
+			o = tbw_conv_send(&c, 1, 0x18, pl, 300, 0);
+			break;
+		case S_CLOSE:
+			assert_int_equal(tbw_conv_send(&c, 0, 0x10, NULL, 0, 0), DP_OUT_NO_NAME);
+			o = tbw_conv_send(&c, 0, 0x11, NULL, 0, 0);
+			break;
+		}
+		assert_int_equal(o, rows[i].want);
+		if (rows[i].want == DP_OUT_VENDOR) {
+			const struct dp_org_ctr *k = dp_worker_ctr(w, 1, 0, rows[i].sig);
+
+			/* One session more, and the whole conversation's traffic. */
+			sessions[rows[i].sig]++;
+			assert_int_equal(k->sessions, sessions[rows[i].sig]);
+			assert_int_equal(k->pkts[0] - before[rows[i].sig][0], c.pkts[0]);
+			assert_int_equal(k->pkts[1] - before[rows[i].sig][1], c.pkts[1]);
+		}
+		for (int sg = 0; sg < DP_SIG_COUNT; sg++)
+			for (int d = 0; d < 2; d++)
+				before[sg][d] = dp_worker_ctr(w, 1, 0, sg)->pkts[d];
+	}
+	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_LEARNED_IP)->sessions, 5);
 	dp_worker_free(w);
 }
 
@@ -237,6 +330,7 @@ main(void)
 		cmocka_unit_test(test_dp_worker_flow_split_http_and_dns_tcp),
 		cmocka_unit_test(test_dp_worker_flow_reassembly_limits),
 		cmocka_unit_test(test_dp_worker_server_ip),
+		cmocka_unit_test(test_dp_worker_name_beats_address),
 		cmocka_unit_test(test_dp_worker_quic),
 		cmocka_unit_test(test_dp_worker_payload_signature),
 	};

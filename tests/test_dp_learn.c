@@ -55,10 +55,12 @@ test_dp_worker_learned_ip(void **state)
 	assert_int_equal(ev.expires, T0 + 300);
 	assert_int_equal(ev.vendors, 1);
 
+	/* The handshake waits; the ClientHello offers ECH (no name to go by):
+	 * the learned address decides, the handshake counted with it. */
 	tbw_conv_init(&c, w, "198.51.100.8", "203.0.113.77", IPPROTO_TCP, 443);
-	assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_VENDOR);
-	assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_MATCHED);
-	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_MATCHED);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
 	tbw_assert_traffic(w, &c, 2, 0, DP_SIG_LEARNED_IP, 1);
 
 	tbw_conv_init(&c, w, "2001:db8:1::8", "2001:db8:5f::4", IPPROTO_TCP, 443);
@@ -71,8 +73,8 @@ test_dp_worker_learned_ip(void **state)
 	tbw_conv_init(&c, w, "198.51.100.8", "203.0.113.78", IPPROTO_TCP, 443);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_NO_NAME);
 	assert_int_equal(dp_worker_ctr(w, 2, 0, DP_SIG_LEARNED_IP)->sessions, 1);
-	/* Only inspected ClientHellos are seen: the two undecided ones. */
-	assert_int_equal(w->st.tls_ech, 2);
+	/* Every ClientHello is inspected now, those to learned addresses too. */
+	assert_int_equal(w->st.tls_ech, 4);
 
 	/* What another worker learned arrives through learn_in. */
 	ev.expires = T0 + 1000;
@@ -82,7 +84,7 @@ test_dp_worker_learned_ip(void **state)
 	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
 	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
 	tbw_conv_init(&c, w, "198.51.100.8", "203.0.113.79", IPPROTO_TCP, 443);
-	assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
 	assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions, 1);
 	dp_worker_free(w);
 
@@ -165,11 +167,55 @@ test_dp_worker_dns_tcp_answers(void **state)
 	}
 }
 
+/* An answer with TTL 0 (or a few seconds) still teaches its address for
+ * learned.min_ttl: the client connects right after. */
+static void
+test_dp_worker_learned_min_ttl(void **state)
+{
+	static const struct tb_rr rr[] = {
+		{NULL, 1, 0, "203.0.113.81"},
+		{NULL, 1, 5, "203.0.113.82"},
+		{NULL, 1, 90, "203.0.113.83"},
+	};
+	static const struct {
+		const char *addr;
+		uint32_t after;  /* seconds after the answer */
+		enum dp_outcome want;
+	} rows[] = {
+		{"203.0.113.81", 29, DP_OUT_VENDOR}, {"203.0.113.81", 30, DP_OUT_NO_NAME},
+		{"203.0.113.82", 29, DP_OUT_VENDOR}, {"203.0.113.82", 30, DP_OUT_NO_NAME},
+		{"203.0.113.83", 89, DP_OUT_VENDOR}, {"203.0.113.83", 90, DP_OUT_NO_NAME},
+	};
+	struct dp_worker_cfg cfg = tbw_wcfg;
+	uint8_t q[512], ans[1024], ch[512];
+	uint32_t lq = tb_dns_query(q, sizeof(q), 3, "dnl-09.geo.kaspersky.com", 1);
+	uint32_t la = tb_dns_response(ans, sizeof(ans), 3, "dnl-09.geo.kaspersky.com", rr, 3);
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), NULL, false, 0);
+	struct dp_worker *w;
+	struct tbw_conv d, c;
+
+	(void)state;
+	cfg.learned_min_ttl = 30;
+	w = tbw_new_worker_cfg(15, &cfg);
+	tbw_conv_init(&d, w, "192.0.2.60", "203.0.113.53", IPPROTO_UDP, 53);
+	assert_int_equal(tbw_conv_send(&d, 0, 0, q, lq, 0), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&d, 1, 0, ans, la, 0), DP_OUT_MATCHED);
+	assert_int_equal(w->st.learned, 3);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		print_message("row %zu: %s +%u s\n", i, rows[i].addr, rows[i].after);
+		tbw_conv_init(&c, w, "192.0.2.60", rows[i].addr, IPPROTO_TCP, 443);
+		c.now = T0 + rows[i].after;
+		assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), rows[i].want);
+	}
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_worker_learned_ip),
+		cmocka_unit_test(test_dp_worker_learned_min_ttl),
 		cmocka_unit_test(test_dp_worker_dns_tcp_answers),
 	};
 	if (tb_eal_init())

@@ -253,15 +253,17 @@ test_dp_worker_flow_table_full(void **state)
 	dp_worker_free(w);
 }
 
-/* A table full of vendor flows (SYNs to a configured server prefix), then
- * a real flow of 1,000 packets to that prefix: it has no entry, and its
- * packets are untracked - none is a session (before, each client packet
- * was inspected alone and counted as a server-ip session). */
+/* A table full of vendor flows (nameless ClientHellos to a configured
+ * server prefix: decided by the address), then a real flow of 1,000 packets
+ * to that prefix: it has no entry, and its packets are untracked - none is
+ * a session (before, each client packet was inspected alone and counted as
+ * a server-ip session). */
 static void
 test_dp_worker_flow_table_full_no_sessions(void **state)
 {
 	struct dp_worker_cfg small = tbw_wcfg;
-	uint8_t data[200];
+	uint8_t data[200], ch[512];
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), NULL, false, 0);
 	struct tbw_conv c;
 	struct dp_worker *w;
 	uint64_t held, sessions;
@@ -272,7 +274,7 @@ test_dp_worker_flow_table_full_no_sessions(void **state)
 	w = tbw_new_worker_cfg(9, &small);
 	for (unsigned i = 0; i < 4 * w->flows.n_slots; i++) {
 		tbw_conv_init(&c, w, "192.0.2.30", "203.0.113.100", IPPROTO_TCP, 443);
-		tbw_conv_send(&c, 0, DP_TCP_SYN, NULL, 0, 0);
+		tbw_conv_send(&c, 0, 0x18, ch, lc, 0);
 	}
 	held = w->st.flow.created;
 	sessions = dp_worker_ctr(w, 1, 1, DP_SIG_SERVER_IP)->sessions;
