@@ -238,6 +238,14 @@ parse_persistence(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 				 &c->state_interval);
 }
 
+/* reload: what a reload may do without being forced. */
+static int
+parse_reload(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
+{
+	return ctl_yaml_opt_uint(x, n, "max_org_loss_percent", "reload.max_org_loss_percent", 0,
+				 100, &c->reload_max_org_loss);
+}
+
 /* ---- The schema ---- */
 
 /* A field a reload cannot change: compared as the bytes of one member of
@@ -289,7 +297,8 @@ same_main_core(const struct ctl_config *a, const struct ctl_config *b)
  * of its fields a reload cannot change.  Every field not listed there is
  * applied by a reload (ctl_reload builds the new tables from the whole new
  * configuration): organisations, vendors' patterns and prefixes,
- * metrics.max_orgs, persistence.interval, web.basic_auth_users. */
+ * metrics.max_orgs, persistence.interval, web.basic_auth_users,
+ * reload.max_org_loss_percent. */
 struct section {
 	const char *name;
 	yaml_node_type_t type;
@@ -335,6 +344,9 @@ static const struct section sections[] = {
 	 {MEMBER("clients.capacity", client_capacity),
 	  MEMBER("clients.ipv6_prefix", client_v6_prefix)},
 	 NULL},
+	{"reload", YAML_MAPPING_NODE, false,
+	 (const char *const[]){"max_org_loss_percent", NULL},
+	 parse_reload, {{0}}, NULL},
 	{"persistence", YAML_MAPPING_NODE, false,
 	 (const char *const[]){"dir", "interval", NULL},
 	 parse_persistence,
@@ -445,6 +457,7 @@ set_defaults(struct ctl_config *c)
 	c->client_capacity = 1u << 20;
 	c->client_v6_prefix = 64;
 	c->state_interval = 10;
+	c->reload_max_org_loss = 10;
 	c->worker.flow.capacity = 1u << 18;
 	c->worker.flow.idle_timeout = 120;
 	c->worker.flow.hard_timeout = 3600;

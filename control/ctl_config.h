@@ -81,6 +81,7 @@ struct ctl_config {
 	unsigned client_v6_prefix; /* IPv6 clients counted by this prefix */
 	char state_dir[PATH_MAX];  /* the state file's directory; empty: none */
 	unsigned state_interval;   /* seconds between snapshots */
+	unsigned reload_max_org_loss; /* percent of listed organisations a reload may drop */
 	struct dp_worker_cfg worker; /* flows: and learned: */
 	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_tcp_ports;

@@ -42,6 +42,7 @@ struct ctl_http {
 	bool reload_waiting;
 	bool stopping; /* ctl_http_stop has begun: no reload will be run */
 	int reload_rc;
+	bool reload_force;       /* POST /-/reload?force=1 */
 	char reload_msg[1024];
 };
 
@@ -156,6 +157,8 @@ check_auth(struct ctl_http *h, struct MHD_Connection *c, enum MHD_Result *rc)
 static enum MHD_Result
 do_reload(struct ctl_http *h, struct MHD_Connection *c)
 {
+	const char *f = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
+	bool force = f != NULL && (strcmp(f, "1") == 0 || strcmp(f, "true") == 0);
 	struct timespec until;
 	enum MHD_Result rc;
 	char msg[sizeof(h->reload_msg) + 1];
@@ -179,6 +182,7 @@ do_reload(struct ctl_http *h, struct MHD_Connection *c)
 		return reply_text(c, MHD_HTTP_CONFLICT, "a reload is already under way\n");
 	}
 	h->reload = RELOAD_WANTED;
+	h->reload_force = force;
 	h->reload_waiting = true;
 	while (h->reload != RELOAD_DONE && !h->stopping && r != ETIMEDOUT)
 		r = pthread_cond_timedwait(&h->cond, &h->lock, &until);
@@ -422,7 +426,7 @@ ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n)
 }
 
 bool
-ctl_http_reload_wanted(struct ctl_http *h)
+ctl_http_reload_wanted(struct ctl_http *h, bool *force)
 {
 	bool wanted;
 
@@ -430,8 +434,10 @@ ctl_http_reload_wanted(struct ctl_http *h)
 		return false;
 	pthread_mutex_lock(&h->lock);
 	wanted = h->reload == RELOAD_WANTED;
-	if (wanted)
+	if (wanted) {
 		h->reload = RELOAD_RUNNING;
+		*force = h->reload_force;
+	}
 	pthread_mutex_unlock(&h->lock);
 	return wanted;
 }

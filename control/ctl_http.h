@@ -7,7 +7,9 @@
  *   GET /api/v1/orgs       organisations with sessions, as JSON (ctl_api.h)
  *   GET /api/v1/orgs/ID    one of them; 404 when it has none or is unknown
  *   POST /-/reload         a configuration reload, run by the control thread;
- *                          200 with what changed, 400 with why it was refused
+ *                          200 with what changed, 400 with why it was refused;
+ *                          ?force=1 applies a table that loses many
+ *                          organisations at once
  *   GET /                  an index
  * Requests are served from what ctl_publish holds, never from the dataplane.
  *
@@ -53,7 +55,7 @@ uint16_t ctl_http_port(const struct ctl_http *h);
 void ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n);
 /* Is a POST /-/reload waiting?  If so the caller runs the reload and
  * must then call ctl_http_reload_done with its result. */
-bool ctl_http_reload_wanted(struct ctl_http *h);
+bool ctl_http_reload_wanted(struct ctl_http *h, bool *force);
 void ctl_http_reload_done(struct ctl_http *h, int rc, const char *msg);
 void ctl_http_stop(struct ctl_http *h);
 

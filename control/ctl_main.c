@@ -133,11 +133,11 @@ restore_state(struct ctl_app *a)
 
 /* A reload, told on stderr and counted; the result goes to msg too. */
 static int
-reload_and_tell(struct ctl_app *a, const char *why, char *msg, size_t len)
+reload_and_tell(struct ctl_app *a, const char *why, bool force, char *msg, size_t len)
 {
 	char buf[PATH_MAX + 512];
 	uint64_t t0 = now_ns();
-	int rc = ctl_reload_run(a, buf, sizeof(buf));
+	int rc = ctl_reload_run(a, force, buf, sizeof(buf));
 
 	if (rc == 0) {
 		a->snap.reloads_ok++;
@@ -163,6 +163,7 @@ static void
 control_loop(struct ctl_app *a, long long expected)
 {
 	uint64_t start = now_ns(), last_render = start, last_progress = start, last_rx = 0;
+	bool force = false;
 
 	while (!stop_flag) {
 		uint64_t t = now_ns();
@@ -171,11 +172,12 @@ control_loop(struct ctl_app *a, long long expected)
 		ctl_workers_drain(&a->ws, a->clients);
 		if (reload_flag) {
 			reload_flag = 0;
-			reload_and_tell(a, "SIGHUP", NULL, 0);
+			reload_and_tell(a, "SIGHUP", false, NULL, 0);
 		}
-		if (ctl_http_reload_wanted(a->http)) {
+		if (ctl_http_reload_wanted(a->http, &force)) {
 			char msg[PATH_MAX + 512];
-			int rc = reload_and_tell(a, "POST /-/reload", msg, sizeof(msg));
+			int rc = reload_and_tell(a, force ? "POST /-/reload?force=1" : "POST /-/reload",
+						 force, msg, sizeof(msg));
 
 			ctl_http_reload_done(a->http, rc, msg);
 		}
@@ -295,7 +297,7 @@ int
 main(int argc, char **argv)
 {
 	char *eal_argv[CTL_MAX_EAL_ARGS + 2 * CTL_MAX_PORTS + 8];
-	char eal_store[16384], err[PATH_MAX * 2];
+	char eal_store[16384], err[PATH_MAX * 2] = "";
 	struct ctl_app a;
 	struct ctl_view view;
 	long long expected = -1;
@@ -338,6 +340,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "tapcensus: warning: DPDK telemetry refused the /tapcensus "
 				"commands\n");
 	rc = ctl_orgs_load(a.cfg->orgs_path, &a.orgs, err, sizeof(err));
+	if (rc == 0 && a.cfg->state_dir[0] != '\0') {
+		/* The state's organisations the table no longer lists: parked. */
+		int parked = ctl_persist_park(a.cfg->state_dir, a.cfg, a.orgs);
+
+		if (parked > 0)
+			fprintf(stderr, "tapcensus: %s: %d organisations of the state are not in "
+					"%s: parked (kept, not exported)\n",
+				a.cfg->state_dir, parked, a.cfg->orgs_path);
+		else if (parked < 0)
+			rc = -ENOMEM;
+	}
+	if (rc == -ENOMEM && err[0] == '\0')
+		snprintf(err, sizeof(err), "%s: out of memory for the organisations", a.cfg->path);
 	if (rc == 0)
 		rc = ctl_tables_build(a.cfg, a.orgs, (int)rte_socket_id(), &a.tables, err,
 				      sizeof(err));

@@ -233,7 +233,12 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 		render_prefilter(f, v->snap);
 	ctl_promtext_family(f, "tapcensus_organisations_configured", "gauge",
 	       "Organisations in the organisation table (without the unattributed row).");
-	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs->n_orgs - 1);
+	fprintf(f, "tapcensus_organisations_configured %u\n",
+		v->orgs->n_orgs - 1 - v->orgs->n_parked);
+	ctl_promtext_family(f, "tapcensus_organisations_parked", "gauge",
+			    "Organisations no longer in the table whose counters and clients are "
+			    "kept (not exported) until a table lists them again.");
+	fprintf(f, "tapcensus_organisations_parked %u\n", v->orgs->n_parked);
 	ctl_promtext_family(f, "tapcensus_organisation_prefixes_nested", "gauge",
 			    "Prefixes of the organisation table that lie inside another "
 			    "organisation's prefix (the longest match attributes their clients).");

@@ -232,6 +232,8 @@ static const struct {
 static const char *
 group_key(size_t g, const struct ctl_org *o)
 {
+	if (o->parked)
+		return NULL; /* not in the table: in no group */
 	return g == 0 ? o->country : g == 1 ? o->sector : o->government ? "" : NULL;
 }
 

@@ -351,6 +351,7 @@ ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len
 	if (l.o == NULL || l.o->ids == NULL || l.pfx == NULL ||
 	    grow((void **)&l.o->orgs, &l.cap_orgs, 1, sizeof(*l.o->orgs)))
 		goto err_free;
+	l.o->ids_cap = entries;
 	memset(&l.o->orgs[0], 0, sizeof(l.o->orgs[0]));
 	snprintf(l.o->orgs[0].id, CTL_ORG_ID_LEN, "unattributed");
 	snprintf(l.o->orgs[0].name, CTL_ORG_NAME_LEN, "Unattributed clients");
@@ -403,6 +404,7 @@ ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len
 	}
 	if ((rc = count_nested(l.o)) != 0)
 		goto err_free;
+	l.o->cap_orgs = l.cap_orgs;
 	*out = l.o;
 	l.o = NULL;
 err_free:
@@ -421,6 +423,53 @@ ctl_orgs_free(struct ctl_orgs *o)
 	free(o->orgs);
 	free(o->prefixes);
 	free(o);
+}
+
+/* A bigger id hash with every organisation in it. */
+static int
+rehash(struct ctl_orgs *o, uint32_t entries)
+{
+	struct rte_hash *h = make_hash("orgids", CTL_ORG_ID_LEN, entries);
+
+	if (h == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 1; i < o->n_orgs; i++) {
+		char key[CTL_ORG_ID_LEN] = {0};
+
+		memcpy(key, o->orgs[i].id, strlen(o->orgs[i].id));
+		if (rte_hash_add_key_data(h, key, (void *)(uintptr_t)i) < 0) {
+			rte_hash_free(h);
+			return -ENOSPC;
+		}
+	}
+	rte_hash_free(o->ids);
+	o->ids = h;
+	o->ids_cap = entries;
+	return 0;
+}
+
+int
+ctl_orgs_park(struct ctl_orgs *o, const struct ctl_org *org, uint32_t *idx)
+{
+	char key[CTL_ORG_ID_LEN] = {0};
+	int rc;
+
+	if (ctl_orgs_find(o, org->id) >= 0)
+		return -EEXIST;
+	if (o->n_orgs > CTL_ORGS_MAX)
+		return -ENOSPC;
+	if ((rc = grow((void **)&o->orgs, &o->cap_orgs, o->n_orgs + 1, sizeof(*o->orgs))))
+		return rc;
+	memcpy(key, org->id, strnlen(org->id, CTL_ORG_ID_LEN - 1));
+	for (int tries = 0; rte_hash_add_key_data(o->ids, key, (void *)(uintptr_t)o->n_orgs) < 0;
+	     tries++)
+		if (tries == 4 || (rc = rehash(o, o->ids_cap * 2)) != 0)
+			return rc ? rc : -ENOSPC;
+	o->orgs[o->n_orgs] = *org;
+	o->orgs[o->n_orgs].parked = true;
+	*idx = o->n_orgs++;
+	o->n_parked++;
+	return 0;
 }
 
 int32_t

@@ -9,6 +9,12 @@
  * first appearance.  An organisation may own many prefixes, but every row of
  * it must repeat the same name, country, sector and government flag.
  *
+ * Parked organisations: one that leaves the table (a reload, or a restart
+ * with a state file that names it) is kept after the listed ones, with no
+ * prefix, so its counters and clients stay - in memory and in the state
+ * file - and come back with it when a later table lists it again.  Parked
+ * organisations are never exported (metrics, API, summary).
+ *
  * ctl_orgs_load() returns 0, -ENOENT/-EACCES (unreadable), -ENOMEM, or
  * -EINVAL with "FILE:LINE: FIELD: reason" in err.
  */
@@ -32,6 +38,7 @@ struct ctl_org {
 	char country[3];
 	char sector[CTL_ORG_SECTOR_LEN];
 	bool government;
+	bool parked; /* not in the table now: kept for its counters and clients */
 };
 
 struct ctl_org_prefix {
@@ -53,6 +60,9 @@ struct ctl_orgs {
 	 * (a county inside its ISP is; two exports overlapping may not be). */
 	unsigned n_nested;
 	int nested_line; /* the first such prefix's line, 0 for none */
+	unsigned n_parked;  /* of n_orgs */
+	unsigned cap_orgs;  /* orgs[] allocated */
+	uint32_t ids_cap;   /* entries the id hash was made for */
 };
 
 int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len);
@@ -61,6 +71,11 @@ int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err
  * any, with the first one's line (a warning: the table loads). */
 void ctl_orgs_tell_nested(const struct ctl_orgs *o, const char *path);
 void ctl_orgs_free(struct ctl_orgs *o);
+
+/* Parks org (its id, name and labels) after the others: 0 and its index in
+ * *idx, -EEXIST when the id is there already, -ENOSPC past CTL_ORGS_MAX
+ * organisations, -ENOMEM. */
+int ctl_orgs_park(struct ctl_orgs *o, const struct ctl_org *org, uint32_t *idx);
 
 /* The index of the organisation with this id ("unattributed" is 0), or -1. */
 int32_t ctl_orgs_find(const struct ctl_orgs *o, const char *id);

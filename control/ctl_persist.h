@@ -77,4 +77,10 @@ int ctl_persist_restore(const char *dir, const struct ctl_config *cfg,
 			struct ctl_clients *clients, struct dp_learned *learned, uint32_t now,
 			struct ctl_persist_info *info);
 
+/* Before the tables are built: the organisations the usable state file
+ * (the newest generation that checks, as ctl_persist_restore picks it)
+ * names and orgs does not list are parked in orgs, so their counters and
+ * clients are restored and kept.  Returns how many, or -ENOMEM. */
+int ctl_persist_park(const char *dir, const struct ctl_config *cfg, struct ctl_orgs *orgs);
+
 #endif

@@ -242,13 +242,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		}
 		b = &snap->base_ctr[((size_t)omap[g] * snap->n_vendors + (unsigned)vmap[v]) *
 					    DP_SIG_COUNT + (unsigned)smap[s]];
-		b->sessions += c.sessions;
-		for (int d = 0; d < 2; d++) {
-			b->pkts[d] += c.pkts[d];
-			b->bytes[d] += c.bytes[d];
-		}
-		if (c.last_seen > b->last_seen)
-			b->last_seen = c.last_seen;
+		dp_org_ctr_add(b, &c);
 		info->counters++;
 	}
 	GET(&in, n64);
@@ -377,4 +371,61 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 		return 0;
 	}
 	return -EBADMSG;
+}
+
+/* Parks one organisation the state names and the table does not list. */
+static int32_t
+park_missing(const void *ctx, const char *id)
+{
+	struct ctl_orgs *orgs = (struct ctl_orgs *)(uintptr_t)ctx;
+	struct ctl_org org = {.country = "ZZ", .sector = "unknown"};
+	uint32_t idx;
+
+	if (ctl_orgs_find(orgs, id) >= 0)
+		return 0;
+	snprintf(org.id, sizeof(org.id), "%s", id);
+	snprintf(org.name, sizeof(org.name), "(not in the organisation table)");
+	return ctl_orgs_park(orgs, &org, &idx) == 0 ? 1 : -1;
+}
+
+int
+ctl_persist_park(const char *dir, const struct ctl_config *cfg, struct ctl_orgs *orgs)
+{
+	static const char *const names[2] = {"state", "state.1"};
+
+	for (int g = 0; g < 2; g++) {
+		char path[PATH_MAX];
+		const char *why;
+		uint8_t *buf;
+		size_t len;
+		uint32_t nv = 0, no = 0;
+		int32_t *vmap, *omap = NULL;
+		int parked = 0;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[g]);
+		if (load_file(path, max_state(cfg, orgs), &buf, &len, &why) != 0)
+			continue;
+		{
+			struct in in = {buf + 16, buf + len, false};
+			uint64_t skip;
+
+			GET(&in, skip); /* written */
+			GET(&in, skip); /* packets */
+			vmap = get_names(&in, &nv, 64, find_vendor, cfg);
+			if (vmap != NULL)
+				omap = get_names(&in, &no, CTL_ORGS_MAX, park_missing, orgs);
+			for (uint32_t k = 0; omap && k < no; k++) {
+				if (omap[k] < 0) {
+					parked = -ENOMEM;
+					break;
+				}
+				parked += omap[k];
+			}
+			free(vmap);
+			free(omap);
+		}
+		free(buf);
+		return parked;
+	}
+	return 0;
 }

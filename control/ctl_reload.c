@@ -23,34 +23,61 @@ ctl_reload_load(const char *path, struct ctl_reload *r, char *err, size_t err_le
 
 int
 ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
-		 const struct ctl_orgs *running_orgs, int socket, char *err, size_t err_len)
+		 const struct ctl_orgs *running_orgs, bool force, int socket, char *err,
+		 size_t err_len)
 {
 	const struct ctl_config *c = r->cfg;
+	unsigned listed, running_listed;
 	int rc = ctl_config_reloadable(running, c, err, err_len);
 
 	if (rc)
 		return rc;
 	rc = ctl_orgs_load(c->orgs_path, &r->orgs, err, err_len);
-	if (rc == 0)
-		ctl_orgs_tell_nested(r->orgs, c->orgs_path);
-	if (rc == 0)
-		rc = ctl_tables_build(c, r->orgs, socket, &r->tables, err, err_len);
 	if (rc)
 		return rc;
+	ctl_orgs_tell_nested(r->orgs, c->orgs_path);
 	r->n_map = running_orgs->n_orgs;
 	r->org_map = calloc(r->n_map, sizeof(*r->org_map));
 	if (r->org_map == NULL) {
 		snprintf(err, err_len, "%s: out of memory", c->path);
 		return -ENOMEM;
 	}
+	/* Listed again or new: by id.  Gone from the table: parked after the
+	 * listed ones, so their counters and clients carry over. */
+	listed = r->orgs->n_orgs - 1;
 	for (unsigned i = 0; i < r->n_map; i++) {
-		int32_t k = ctl_orgs_find(r->orgs, running_orgs->orgs[i].id);
+		const struct ctl_org *org = &running_orgs->orgs[i];
+		int32_t k = ctl_orgs_find(r->orgs, org->id);
 
-		r->org_map[i] = k < 0 ? CTL_RELOAD_GONE : (uint32_t)k;
-		r->gone += k < 0;
+		if (k < 0) {
+			uint32_t idx;
+
+			if ((rc = ctl_orgs_park(r->orgs, org, &idx)) != 0) {
+				snprintf(err, err_len, "%s: organisations: cannot keep '%s' parked: %s",
+					 c->orgs_path, org->id, strerror(-rc));
+				return rc;
+			}
+			k = (int32_t)idx;
+			r->gone += !org->parked;
+		} else if (org->parked) {
+			r->back++;
+		}
+		r->org_map[i] = (uint32_t)k;
 	}
-	r->added = r->orgs->n_orgs - (r->n_map - r->gone);
-	return 0;
+	running_listed = running_orgs->n_orgs - 1 - running_orgs->n_parked;
+	r->added = listed - (running_listed - r->gone) - r->back;
+	/* An export caught mid-write, a truncated download: a table that
+	 * loses many organisations at once is refused unless forced. */
+	if (!force && running_listed > 0 &&
+	    (uint64_t)r->gone * 100 > (uint64_t)c->reload_max_org_loss * running_listed) {
+		snprintf(err, err_len,
+			 "%s: organisations: %u of the %u organisations would leave the table, "
+			 "more than reload.max_org_loss_percent (%u%%) allows; POST "
+			 "/-/reload?force=1 applies it",
+			 c->orgs_path, r->gone, running_listed, c->reload_max_org_loss);
+		return -EINVAL;
+	}
+	return ctl_tables_build(c, r->orgs, socket, &r->tables, err, err_len);
 }
 
 void
@@ -99,7 +126,7 @@ ctl_reload_join(struct ctl_app *a)
 }
 
 int
-ctl_reload_run(struct ctl_app *a, char *msg, size_t len)
+ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
 {
 	struct dp_gen *gens[CTL_MAX_WORKERS] = {NULL};
 	const struct dp_org_ctr *old_ctr[CTL_MAX_WORKERS];
@@ -120,7 +147,7 @@ ctl_reload_run(struct ctl_app *a, char *msg, size_t len)
 	if (rc == 0)
 		rc = ctl_prefilter_port_args(r.cfg, msg, len); /* as at start, to compare ports */
 	if (rc == 0)
-		rc = ctl_reload_build(&r, a->cfg, a->orgs, (int)rte_socket_id(), msg, len);
+		rc = ctl_reload_build(&r, a->cfg, a->orgs, force, (int)rte_socket_id(), msg, len);
 	for (unsigned w = 0; rc == 0 && w < a->ws.n; w++)
 		if ((gens[w] = dp_gen_create(id, r.tables.orgs, r.tables.match, r.tables.servers,
 					     r.tables.server_vendors, r.orgs->n_orgs,
@@ -181,8 +208,10 @@ ctl_reload_run(struct ctl_app *a, char *msg, size_t len)
 				"not all be replaced\n");
 	ctl_config_free(a->cfg);
 	a->cfg = r.cfg;
-	snprintf(msg, len, "%u organisations (%u gone, %u new), %u vendors; generation %u",
-		 r.orgs->n_orgs - 1, r.gone, r.added, r.cfg->n_vendors, id);
+	snprintf(msg, len, "%u organisations (%u gone, %u new, %u back; %u parked), %u vendors; "
+		 "generation %u",
+		 r.orgs->n_orgs - 1 - r.orgs->n_parked, r.gone, r.added, r.back, r.orgs->n_parked,
+		 r.cfg->n_vendors, id);
 	memset(&r.tables, 0, sizeof(r.tables));
 	r.orgs = NULL;
 	r.cfg = NULL;

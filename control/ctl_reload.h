@@ -14,8 +14,11 @@
  * configuration stays.
  *
  * Organisations are matched by org_id: org_map[i] is the new index of the
- * running table's organisation i, or CTL_RELOAD_GONE when the new table no
- * longer has it (its counters and clients are then no longer exported).
+ * running table's organisation i.  One the new table no longer lists is
+ * parked (ctl_orgs.h): it keeps its counters and clients, unexported, and
+ * comes back with them when a later table lists it.  A table that would
+ * let more than reload.max_org_loss_percent of the listed organisations go
+ * at once is refused unless the reload is forced.
  *
  * The hand-over (ctl_reload_run): one new generation per worker is
  * published, the rings drained in the running index space first and the
@@ -33,6 +36,7 @@
 #ifndef CTL_RELOAD_H
 #define CTL_RELOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,36 +44,39 @@
 #include "ctl_orgs.h"
 #include "ctl_tables.h"
 
-#define CTL_RELOAD_GONE UINT32_MAX
-
 struct ctl_reload {
 	struct ctl_config *cfg;
 	struct ctl_orgs *orgs;
 	struct ctl_tables tables;
 	uint32_t *org_map; /* [running n_orgs] */
 	unsigned n_map;
-	unsigned gone;     /* running organisations the new table lacks */
-	unsigned added;    /* new organisations */
+	unsigned gone;     /* listed organisations the new table lacks: parked now */
+	unsigned added;    /* organisations never seen before */
+	unsigned back;     /* parked organisations the new table lists again */
 };
 
 /* Reads and checks the configuration file at path (as at start). */
 int ctl_reload_load(const char *path, struct ctl_reload *r, char *err, size_t err_len);
 
 /* Refuses changes a reload cannot make, then loads the organisation table
- * and builds the tables (LPM, Hyperscan) and the organisation map. */
+ * (refused when it loses too many organisations, unless force), parks
+ * those gone, and builds the tables (LPM, Hyperscan) and the organisation
+ * map. */
 int ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
-		     const struct ctl_orgs *running_orgs, int socket, char *err, size_t err_len);
+		     const struct ctl_orgs *running_orgs, bool force, int socket, char *err,
+		     size_t err_len);
 
 /* Frees what r still holds (the caller takes parts by setting them NULL). */
 void ctl_reload_free(struct ctl_reload *r);
 
 struct ctl_app;
 
-/* Reads the configuration again and hands the new tables to the workers.
+/* Reads the configuration again and hands the new tables to the workers
+ * (force: even when the table loses many organisations at once).
  * 0, or a negative errno with the reason in msg ("FILE:LINE: FIELD:
  * reason"): the running tables stay.  Nothing fails once the first worker
  * has been handed its generation.  On success msg tells what changed. */
-int ctl_reload_run(struct ctl_app *a, char *msg, size_t len);
+int ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len);
 
 /* Waits for the last reload's tables to be freed, draining meanwhile. */
 void ctl_reload_join(struct ctl_app *a);

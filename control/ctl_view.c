@@ -28,7 +28,8 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 	for (uint32_t o = 0; o < snap->n_orgs; o++) {
 		for (size_t i = 0; i < per_org; i++)
 			v->org_sessions[o] += snap->ctr[o * per_org + i].sessions;
-		if (v->org_sessions[o] != 0)
+		/* Parked organisations keep their counts, but are not shown. */
+		if (v->org_sessions[o] != 0 && !orgs->orgs[o].parked)
 			v->active[v->n_active++] = o;
 	}
 	v->flows_active = dp_flow_stats_active(&snap->total.flow);

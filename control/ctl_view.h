@@ -39,7 +39,8 @@ struct ctl_view {
 	uint32_t now;             /* unix seconds: the end of the client windows */
 	uint64_t *win;            /* [(org * n_vendors + vendor) * CTL_WIN_COUNT + window] */
 	uint64_t *org_sessions;   /* [n_orgs]: every vendor and signal */
-	uint32_t *active;         /* organisations with sessions, in table order */
+	uint32_t *active;         /* organisations with sessions, in table order, parked
+				   * ones left out */
 	uint32_t n_active;        /* the unattributed row (0) among them when it has any */
 	uint64_t flows_active;
 };

@@ -6,6 +6,7 @@
 # Every replay is bounded by timeout; every figure checked is computed here
 # from what the case wrote, never from tapcensus.
 set -euo pipefail
+. "$(dirname "$0")/linger.sh"
 tapcensus=$1 gen=$2 config=$3 work=$(realpath -m "$4")
 shift 4
 rm -rf "$work"; mkdir -p "$work"
@@ -181,8 +182,70 @@ PY
         failed "link 802.11: exit $rc, $(tail -1 "$work/stderr.txt")"
 }
 
+# ---- A reload that would wipe the counts: an empty table and one losing
+# five of six organisations are refused, unless forced; organisations that
+# leave are parked with their counters, through a restart, and come back ----
+case_reload_loss() {
+    local conf=$work/loss.yaml st=$work/loss-state pid port
+    org_sessions() { # FILE: "id total" per exported organisation, sorted
+        grep -v '^#' "$1" | grep '^tapcensus_org_sessions_total{' |
+            sed 's/.*{org="\([^"]*\)".* \([0-9]*\)$/\1 \2/' |
+            awk '{s[$1]+=$2} END{for (o in s) if (o != "unattributed") print o, s[o]}' | sort
+    }
+    "$gen" "$work/loss.pcap" "$work/loss.truth" --sessions 300 > /dev/null
+    python3 -c "import struct,sys; open(sys.argv[1],'wb').write(struct.pack('<IHHiIII',0xa1b2c3d4,2,4,0,0,65535,1))" "$work/empty.pcap"
+    cp "$work/orgs.csv" "$work/live.csv"
+    rm -rf "$st"
+    sed -e "s|^organisations:.*|organisations: $work/live.csv|" -e "s|^  port:.*|  port: 0|" \
+        "$work/tapcensus.yaml" > "$conf"
+    printf 'persistence:\n  dir: %s\n  interval: 1\n' "$st" >> "$conf"
+    "$tapcensus" -c "$conf" --pcap "$work/loss.pcap" --linger --no-summary \
+        > /dev/null 2> "$work/loss.err" &
+    pid=$!
+    port=$(linger_port "$work/loss.err") || { failed "reload_loss: no port"; kill "$pid"; return; }
+    local pk; pk=$(awk '$1=="packets"{print $2}' "$work/loss.truth")
+    for _ in $(seq 300); do
+        [ "$(linger_metric "$port" tapcensus_packets_received_total)" = "$pk" ] && break
+        sleep 0.1
+    done
+    sleep 1.5 # a render after the last packet
+    curl -sf "$LINGER_BASE:$port/metrics" > "$work/loss0.prom"
+    org_sessions "$work/loss0.prom" > "$work/before.txt"
+    [ "$(wc -l < "$work/before.txt")" = 6 ] || failed "reload_loss: $(wc -l < "$work/before.txt") organisations with sessions, want 6"
+    : > "$work/live.csv"
+    curl -s -X POST "$LINGER_BASE:$port/-/reload" -o "$work/r1.txt" -w '%{http_code}' > "$work/r1.code" || true
+    [ "$(cat "$work/r1.code")" = 400 ] && grep -q "no prefix in the table" "$work/r1.txt" ||
+        failed "reload_loss: empty table answered $(cat "$work/r1.code"): $(cat "$work/r1.txt")"
+    grep -E '^(prefix|192\.0\.2\.0/26|2001:db8:100::/48),' "$work/orgs.csv" > "$work/live.csv"
+    curl -s -X POST "$LINGER_BASE:$port/-/reload" -o "$work/r2.txt" -w '%{http_code}' > "$work/r2.code" || true
+    [ "$(cat "$work/r2.code")" = 400 ] && grep -q "5 of the 6 organisations would leave the table" "$work/r2.txt" ||
+        failed "reload_loss: losing 5 of 6 answered $(cat "$work/r2.code"): $(cat "$work/r2.txt")"
+    curl -s -X POST "$LINGER_BASE:$port/-/reload?force=1" -o "$work/r3.txt" -w '%{http_code}' > "$work/r3.code" || true
+    [ "$(cat "$work/r3.code")" = 200 ] && grep -q "5 gone, 0 new, 0 back; 5 parked" "$work/r3.txt" ||
+        failed "reload_loss: forced reload answered $(cat "$work/r3.code"): $(cat "$work/r3.txt")"
+    sleep 1.5
+    [ "$(linger_metric "$port" tapcensus_organisations_parked)" = 5 ] ||
+        failed "reload_loss: $(linger_metric "$port" tapcensus_organisations_parked) parked, want 5"
+    sleep 2 # two state writes
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    # A restart with the one-organisation table: the state's five others are
+    # parked at the start; then one with the whole table: every count is back.
+    timeout 60 "$tapcensus" -c "$conf" --pcap "$work/empty.pcap" --no-summary -o "$work/loss1.prom" \
+        2> "$work/loss1.err" || failed "reload_loss: restart exited $?"
+    grep -q "5 organisations of the state are not in" "$work/loss1.err" ||
+        failed "reload_loss: the restart did not park the five: $(tail -2 "$work/loss1.err")"
+    [ "$(sample "$work/loss1.prom" tapcensus_organisations_parked)" = 5 ] ||
+        failed "reload_loss: after the restart $(sample "$work/loss1.prom" tapcensus_organisations_parked) parked"
+    cp "$work/orgs.csv" "$work/live.csv"
+    timeout 60 "$tapcensus" -c "$conf" --pcap "$work/empty.pcap" --no-summary -o "$work/loss2.prom" \
+        2> "$work/loss2.err" || failed "reload_loss: second restart exited $?"
+    org_sessions "$work/loss2.prom" > "$work/after.txt"
+    cmp -s "$work/before.txt" "$work/after.txt" ||
+        failed "reload_loss: sessions per organisation changed: $(diff "$work/before.txt" "$work/after.txt" | tr '\n' ' ')"
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types)
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss)
 for c in "${cases[@]}"; do
     "case_$c"
 done

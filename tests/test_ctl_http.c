@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -168,11 +169,16 @@ control_side(void *arg)
 	int answered = 0;
 
 	for (int i = 0; i < 2000 && answered < 2; i++) {
-		if (ctl_http_reload_wanted(h)) {
+		bool force = false;
+
+		if (ctl_http_reload_wanted(h, &force)) {
+			/* The first without ?force=1, the second with it. */
 			if (answered++ == 0)
-				ctl_http_reload_done(h, 0, "6 organisations (0 gone, 0 new)");
+				ctl_http_reload_done(h, force ? -EINVAL : 0,
+						     force ? "forced" : "6 organisations (0 gone, 0 new)");
 			else
-				ctl_http_reload_done(h, -EINVAL, "x.yaml:3: metrics.port: bad");
+				ctl_http_reload_done(h, -EINVAL,
+						     force ? "x.yaml:3: metrics.port: bad" : "not forced");
 		}
 		usleep(1000);
 	}
@@ -190,13 +196,13 @@ test_ctl_http_reload(void **state)
 	(void)state;
 	h = ctl_http_start(&o, err, sizeof(err));
 	assert_non_null(h);
-	assert_false(ctl_http_reload_wanted(h));
+	assert_false(ctl_http_reload_wanted(h, &(bool){false}));
 	pthread_create(&t, NULL, control_side, h);
 	resp = tb_http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 200", 12);
 	assert_string_equal(tb_http_body(resp), "6 organisations (0 gone, 0 new)\n");
 	free(resp);
-	resp = tb_http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\n\r\n");
+	resp = tb_http_get(ctl_http_port(h), "POST /-/reload?force=1 HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 400", 12);
 	assert_string_equal(tb_http_body(resp), "x.yaml:3: metrics.port: bad\n");
 	free(resp);
@@ -219,7 +225,7 @@ test_ctl_http_reload(void **state)
 	assert_string_equal(tb_http_body(resp), "reload needs web.basic_auth_users when the listener "
 					   "is not a loopback address\n");
 	free(resp);
-	assert_false(ctl_http_reload_wanted(h));
+	assert_false(ctl_http_reload_wanted(h, &(bool){false}));
 	resp = tb_http_get(ctl_http_port(h), "GET /metrics HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 200", 12);
 	free(resp);

@@ -3,6 +3,7 @@
  * refused by name, the rest go through) and the organisation map. */
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,36 +31,49 @@ test_ctl_reload_build_table(void **state)
 		const char *msg; /* in the error; or, on success, NULL */
 		unsigned gone, added;
 		uint32_t map[3]; /* running index -> new */
+		bool force;
 	} rows[] = {
 		/* The same organisations in another order: every index moves. */
 		{"", "kaspersky", "",
 		 "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n"
 		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
-		 0, NULL, 0, 0, {0, 2, 1}},
-		/* One gone, one new; live fields (max_orgs, interval) change freely. */
+		 0, NULL, 0, 0, {0, 2, 1}, false},
+		/* One gone (half the table), one new, forced: the one gone is
+		 * parked after the listed ones; live fields change freely. */
 		{"metrics:\n  max_orgs: 5\npersistence:\n  interval: 30\n", "kaspersky", "",
 		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
 		 "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
-		 0, NULL, 1, 1, {0, 1, CTL_RELOAD_GONE}},
+		 0, NULL, 1, 1, {0, 1, 3}, true},
+		/* Not forced: half the table leaving at once is refused. */
+		{"", "kaspersky", "",
+		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+		 "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
+		 -EINVAL, "orgs2.csv: organisations: 1 of the 2 organisations would leave the table, "
+		 "more than reload.max_org_loss_percent (10%) allows; POST /-/reload?force=1 applies it",
+		 0, 0, {0}, false},
+		/* Within the configured share it goes through. */
+		{"reload:\n  max_org_loss_percent: 50\n", "kaspersky", "",
+		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
+		 0, NULL, 1, 0, {0, 1, 2}, false},
 		{"metrics:\n  port: 9999\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "metrics.port: differs from the running configuration", 0, 0, {0}},
+		 -EINVAL, "metrics.port: differs from the running configuration", 0, 0, {0}, false},
 		{"clients:\n  capacity: 2048\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "clients.capacity: differs", 0, 0, {0}},
+		 -EINVAL, "clients.capacity: differs", 0, 0, {0}, false},
 		{"flows:\n  idle_timeout: 30\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, ": flows: differs", 0, 0, {0}},
+		 -EINVAL, ": flows: differs", 0, 0, {0}, false},
 		{"learned:\n  max_ttl: 60\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, ": learned: differs", 0, 0, {0}},
+		 -EINVAL, ": learned: differs", 0, 0, {0}, false},
 		{"prefilter:\n  tcp_ports: [443]\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, ": prefilter: differs", 0, 0, {0}},
+		 -EINVAL, ": prefilter: differs", 0, 0, {0}, false},
 		{"persistence:\n  dir: /tmp\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "persistence.dir: differs", 0, 0, {0}},
+		 -EINVAL, "persistence.dir: differs", 0, 0, {0}, false},
 		{"", "kasper", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors[0].name: 'kasper' where 'kaspersky' runs", 0, 0, {0}},
+		 -EINVAL, "vendors[0].name: 'kasper' where 'kaspersky' runs", 0, 0, {0}, false},
 		{"", "kaspersky", "  - name: third\n    domains: [example.com]\n",
 		 "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors: 3 listed, 2 running", 0, 0, {0}},
+		 -EINVAL, "vendors: 3 listed, 2 running", 0, 0, {0}, false},
 		{"", "kaspersky", "", "192.0.2.0/24,gov-a,A,USA,x,true\n",
-		 -EINVAL, "orgs2.csv:1: country:", 0, 0, {0}},
+		 -EINVAL, "orgs2.csv:1: country:", 0, 0, {0}, false},
 	};
 
 	(void)state;
@@ -76,7 +90,7 @@ test_ctl_reload_build_table(void **state)
 		path = tb_write_file(4, "reload.yaml", yaml);
 		rc = ctl_reload_load(path, &r, err, sizeof(err));
 		if (rc == 0)
-			rc = ctl_reload_build(&r, tb_cfg, tb_orgs, 0, err, sizeof(err));
+			rc = ctl_reload_build(&r, tb_cfg, tb_orgs, rows[i].force, 0, err, sizeof(err));
 		if (rows[i].msg != NULL) {
 			assert_int_equal(rc, rows[i].rc);
 			if (strstr(err, rows[i].msg) == NULL)
@@ -93,11 +107,49 @@ test_ctl_reload_build_table(void **state)
 	}
 }
 
+/* An organisation that leaves the table keeps its place (parked, not
+ * exported) and comes back with it. */
+static void
+test_ctl_reload_parked_comes_back(void **state)
+{
+	char err[1024] = "";
+	struct ctl_reload r1, r2;
+	const char *path;
+	char yaml[1024];
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml), BASE_YAML, "", "kaspersky", "");
+	path = tb_write_file(4, "reload.yaml", yaml);
+	tb_write_file(3, "orgs2.csv", "192.0.2.0/24,gov-a,Agency A,US,government,true\n");
+	assert_int_equal(ctl_reload_load(path, &r1, err, sizeof(err)), 0);
+	assert_int_equal(ctl_reload_build(&r1, tb_cfg, tb_orgs, true, 0, err, sizeof(err)), 0);
+	assert_int_equal(r1.orgs->n_orgs, 3);
+	assert_int_equal(r1.orgs->n_parked, 1);
+	assert_string_equal(r1.orgs->orgs[2].id, "bank-b");
+	assert_true(r1.orgs->orgs[2].parked);
+	ctl_tables_free(&r1.tables); /* two generations of LPMs would not fit in -m 512 */
+	/* Listed again, after another: it returns to the index the table gives. */
+	tb_write_file(3, "orgs2.csv", "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n"
+				      "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+				      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
+	assert_int_equal(ctl_reload_load(path, &r2, err, sizeof(err)), 0);
+	assert_int_equal(ctl_reload_build(&r2, r1.cfg, r1.orgs, false, 0, err, sizeof(err)), 0);
+	assert_int_equal(r2.back, 1);
+	assert_int_equal(r2.gone, 0);
+	assert_int_equal(r2.added, 1);
+	assert_int_equal(r2.orgs->n_parked, 0);
+	assert_int_equal(r2.org_map[1], 2); /* gov-a */
+	assert_int_equal(r2.org_map[2], 3); /* bank-b, back */
+	ctl_reload_free(&r2);
+	ctl_reload_free(&r1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_reload_build_table),
+		cmocka_unit_test(test_ctl_reload_parked_comes_back),
 	};
 	if (tb_eal_init())
 		return 1;
