@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -22,6 +23,14 @@
 #define JSON_TYPE "application/json"
 #define REALM "tapcensus"
 #define RELOAD_WAIT_S 60
+/* Connections at once, and from one address; how long a request head may
+ * take to arrive whole (a client sending a byte a second resets the idle
+ * timeout with each byte, so the head's time is bounded apart). */
+#define MAX_CONNS 256u
+#define MAX_CONNS_PER_IP 16u
+#define IDLE_S 10u
+#define HEAD_NS (5ull * 1000000000ull)
+#define WATCH_US 200000
 #define MAX_PEM (1u << 20)
 
 enum reload_state { RELOAD_IDLE, RELOAD_WANTED, RELOAD_RUNNING, RELOAD_DONE };
@@ -44,6 +53,19 @@ struct ctl_http {
 	int reload_rc;
 	bool reload_force;       /* POST /-/reload?force=1 */
 	char reload_msg[1024];
+	/* Connections whose request head has not arrived whole yet: the
+	 * watchdog shuts those older than HEAD_NS (under conns_lock). */
+	pthread_mutex_t conns_lock;
+	struct conn {
+		int fd;           /* -1: free */
+		bool head_done;   /* the current request's head has arrived */
+		bool cut;
+		uint64_t since;   /* when the current head began, ns */
+	} conns[MAX_CONNS];
+	uint64_t heads_cut;
+	pthread_t watchdog;
+	bool watching;
+	volatile bool watch_stop;
 };
 
 /* A request's state across libmicrohttpd's calls: whether a body came. */
@@ -242,6 +264,100 @@ serve_api(struct MHD_Connection *c, const char *id)
 	return rc;
 }
 
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A connection opened or closed: its slot in conns[]. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	      enum MHD_ConnectionNotificationCode what)
+{
+	struct ctl_http *h = cls;
+	struct conn *slot = *socket_context;
+
+	pthread_mutex_lock(&h->conns_lock);
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		for (unsigned i = 0; ci != NULL && i < MAX_CONNS; i++)
+			if (h->conns[i].fd < 0) {
+				h->conns[i] = (struct conn){ci->connect_fd, false, false, mono_ns()};
+				*socket_context = &h->conns[i];
+				break;
+			}
+	} else if (slot != NULL) {
+		/* Before libmicrohttpd closes the socket: the watchdog can no
+		 * longer shut a descriptor number that another file reuses. */
+		slot->fd = -1;
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&h->conns_lock);
+}
+
+/* The request head of connection c arrived whole (done), or a new one on
+ * a kept-alive connection begins (!done). */
+static void
+head_state(struct ctl_http *h, struct MHD_Connection *c, bool done)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *slot = ci != NULL ? ci->socket_context : NULL;
+
+	if (slot == NULL)
+		return;
+	pthread_mutex_lock(&h->conns_lock);
+	slot->head_done = done;
+	if (!done)
+		slot->since = mono_ns();
+	pthread_mutex_unlock(&h->conns_lock);
+}
+
+/* Shuts the connections whose request head takes longer than HEAD_NS:
+ * libmicrohttpd then reads the end and frees their slots. */
+static void *
+watch_heads(void *arg)
+{
+	struct ctl_http *h = arg;
+
+	while (!h->watch_stop) {
+		uint64_t now = mono_ns();
+
+		pthread_mutex_lock(&h->conns_lock);
+		for (unsigned i = 0; i < MAX_CONNS; i++) {
+			struct conn *k = &h->conns[i];
+
+			if (k->fd >= 0 && !k->head_done && !k->cut && now - k->since > HEAD_NS) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->cut = true;
+				h->heads_cut++;
+			}
+		}
+		pthread_mutex_unlock(&h->conns_lock);
+		usleep(WATCH_US);
+	}
+	return NULL;
+}
+
+uint64_t
+ctl_http_heads_cut(struct ctl_http *h)
+{
+	uint64_t n;
+
+	if (h == NULL)
+		return 0;
+	pthread_mutex_lock(&h->conns_lock);
+	n = h->heads_cut;
+	pthread_mutex_unlock(&h->conns_lock);
+	return n;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	   const char *version, const char *upload, size_t *upload_size, void **state)
@@ -258,10 +374,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 
 	(void)version;
 	(void)upload;
-	if (rq == NULL) { /* headers only so far */
+	if (rq == NULL) { /* the head has arrived whole */
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return MHD_NO;
 		*state = rq;
+		head_state(h, c, true);
 		return MHD_YES;
 	}
 	if (*upload_size != 0) { /* no route takes a body: read and drop it */
@@ -299,11 +416,10 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **state,
 	     enum MHD_RequestTerminationCode why)
 {
-	(void)cls;
-	(void)c;
 	(void)why;
 	free(*state);
 	*state = NULL;
+	head_state(cls, c, false); /* the next head on this connection is timed anew */
 }
 
 /* A PEM file whole, NUL-terminated, or NULL with err set. */
@@ -340,6 +456,7 @@ http_free(struct ctl_http *h)
 	free(h->tls_cert);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->lock);
+	pthread_mutex_destroy(&h->conns_lock);
 	free(h);
 }
 
@@ -362,6 +479,9 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
+	pthread_mutex_init(&h->conns_lock, NULL);
+	for (unsigned i = 0; i < MAX_CONNS; i++)
+		h->conns[i].fd = -1;
 	if (inet_pton(AF_INET, o->addr, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(o->port);
@@ -388,8 +508,10 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 	}
 	h->d = MHD_start_daemon(
 		flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_LIMIT, 64u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 8u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, h, MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+		IDLE_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_HTTPS_MEM_CERT,
 		tls ? h->tls_cert : NULL, MHD_OPTION_HTTPS_MEM_KEY, tls ? h->tls_key : NULL,
 		MHD_OPTION_END);
@@ -401,6 +523,7 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 	}
 	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : o->port;
+	h->watching = pthread_create(&h->watchdog, NULL, watch_heads, h) == 0;
 	return h;
 
 err_free:
@@ -465,6 +588,9 @@ ctl_http_stop(struct ctl_http *h)
 	h->stopping = true;
 	pthread_cond_broadcast(&h->cond);
 	pthread_mutex_unlock(&h->lock);
+	h->watch_stop = true;
+	if (h->watching)
+		pthread_join(h->watchdog, NULL);
 	MHD_stop_daemon(h->d);
 	http_free(h);
 }

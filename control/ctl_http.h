@@ -18,9 +18,10 @@
  * users configured every route needs them; without, POST /-/reload is
  * refused (403) unless the listener is a loopback address.  A verified
  * (user, password) is remembered by its SHA-256 so that a scrape every few
- * seconds does not pay bcrypt's cost each time.  Bounded: 64 connections,
- * 8 per client address, 32 KiB of memory each, 10 s idle; request bodies
- * are refused (413).
+ * seconds does not pay bcrypt's cost each time.  Bounded: 256 connections,
+ * 16 per client address, 32 KiB of memory each, 10 s idle, and 5 s for a
+ * request head to arrive whole (a client sending a byte at a time is cut
+ * then, counted in ctl_http_heads_cut); request bodies are refused (413).
  *
  * Threads: ctl_http_set_users, ctl_http_reload_wanted and
  * ctl_http_reload_done are called by the control thread; the server's
@@ -58,5 +59,8 @@ void ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsign
 bool ctl_http_reload_wanted(struct ctl_http *h, bool *force);
 void ctl_http_reload_done(struct ctl_http *h, int rc, const char *msg);
 void ctl_http_stop(struct ctl_http *h);
+
+/* Connections cut because their request head took too long. */
+uint64_t ctl_http_heads_cut(struct ctl_http *h);
 
 #endif

@@ -78,6 +78,7 @@ render_and_publish(struct ctl_app *a)
 	a->snap.pf_on = a->pf != NULL;
 	ctl_prefilter_tick(a->pf, a->snap.pf);
 	a->snap.pf_learn_failed = ctl_prefilter_learn_failed(a->pf);
+	a->snap.http_heads_cut = ctl_http_heads_cut(a->http);
 	if (a->http == NULL ||
 	    ctl_view_build(&v, a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock) != 0)
 		return;

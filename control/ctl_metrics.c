@@ -176,6 +176,10 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
 			dp_layer_name(l), t->parse_err[l]);
+	ctl_promtext_family(f, "tapcensus_http_slow_heads_total", "counter",
+			    "Connections to this endpoint cut because their request head took "
+			    "longer than 5 s to arrive (a client sending a byte at a time).");
+	fprintf(f, "tapcensus_http_slow_heads_total %" PRIu64 "\n", v->snap->http_heads_cut);
 	ctl_promtext_family(f, "tapcensus_packets_unsupported_total", "counter",
 			    "Packets in an encapsulation recognised but not opened, by kind: "
 			    "gre_v1 (PPTP), esp (IPsec, encrypted), l2tpv3; counted in their outcome "

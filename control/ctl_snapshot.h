@@ -43,6 +43,8 @@ struct ctl_snapshot {
 	bool pf_on;
 	struct pf_counter pf[PF_REASON_COUNT];
 	uint64_t pf_learn_failed;
+	/* The endpoint's connections cut for a request head too slow. */
+	uint64_t http_heads_cut;
 };
 
 /* 0 or -ENOMEM. */

@@ -244,8 +244,75 @@ case_reload_loss() {
         failed "reload_loss: sessions per organisation changed: $(diff "$work/before.txt" "$work/after.txt" | tr '\n' ' ')"
 }
 
+# ---- Slow clients: 70 connections from ten loopback addresses and 8 from
+# the scraper's own, each sending its request head a byte a second, must
+# not keep scrapes out; each is cut when its head has taken 5 s ----
+case_slow_clients() {
+    local conf=$work/slow.yaml pid port
+    "$gen" "$work/slow.pcap" "$work/slow.truth" --sessions 20 > /dev/null
+    sed -e "s|^  port:.*|  port: 0|" "$work/tapcensus.yaml" > "$conf"
+    "$tapcensus" -c "$conf" --pcap "$work/slow.pcap" --linger --no-summary \
+        > /dev/null 2> "$work/slow.err" &
+    pid=$!
+    port=$(linger_port "$work/slow.err") || { failed "slow: no port"; kill "$pid"; return; }
+    python3 - "$port" > "$work/slow.out" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+conns = []
+for a in range(2, 12):
+    for _ in range(7):
+        s = socket.socket()
+        s.bind(('127.0.0.%d' % a, 0))
+        s.connect(('127.0.0.1', port))
+        conns.append(s)
+for _ in range(8):
+    s = socket.socket()
+    s.connect(('127.0.0.1', port))
+    conns.append(s)
+head = b'GET /metrics HTTP/1.1\r\nHost: x\r\n'
+start, cut = time.time(), {}
+# A byte a second from each, for 12 s at most; note when the server ends one.
+for i in range(12):
+    for k, s in enumerate(conns):
+        if k in cut:
+            continue
+        try:
+            s.send(head[i:i + 1])
+        except OSError:
+            cut[k] = time.time() - start
+    time.sleep(1)
+    for k, s in enumerate(conns):
+        if k in cut:
+            continue
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b'':
+                cut[k] = time.time() - start
+        except BlockingIOError:
+            pass
+        except OSError:
+            cut[k] = time.time() - start
+        s.setblocking(True)
+print(len(conns), len(cut), max(cut.values()) if cut else -1)
+PY
+    local slow=$!
+    sleep 2 # the slow clients are in
+    local ok=0 t0; t0=$(date +%s)
+    for _ in $(seq 20); do # a scrape from the loaded address, 10 s at most
+        if curl -sf --max-time 2 "$LINGER_BASE:$port/metrics" -o "$work/slow.prom"; then ok=1; break; fi
+        sleep 0.5
+    done
+    [ "$ok" = 1 ] && grep -q '^tapcensus_packets_received_total ' "$work/slow.prom" ||
+        failed "slow: no scrape answered within 10 s under 78 slow clients"
+    wait "$slow" || true
+    read -r n ncut last < "$work/slow.out" || true
+    [ "${n:-0}" = 78 ] && [ "${ncut:-0}" = 78 ] && [ "${last%.*}" -le 8 ] ||
+        failed "slow: of ${n:-?} slow connections ${ncut:-?} were cut, the last after ${last:-?} s (want all, by 8 s)"
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss)
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss slow_clients)
 for c in "${cases[@]}"; do
     "case_$c"
 done
