@@ -14,12 +14,18 @@
 const char *const ctl_window_names[CTL_WIN_COUNT] = {"1d", "30d", "all"};
 const uint32_t ctl_window_secs[CTL_WIN_COUNT] = {86400, 30 * 86400, 0};
 
+#define EVICT_PROBE 64 /* entries looked at for one to replace */
+#define LONGEST_WINDOW (30u * 86400u)
+
 struct ctl_clients {
 	struct rte_hash *set;
-	uint32_t *seen;   /* by the set's key position */
-	uint64_t *counts; /* [org * n_vendors + vendor] */
+	uint32_t *seen;    /* by the set's key position */
+	uint8_t *unverified; /* by key position: no evidence the address is real yet */
+	uint64_t *counts;  /* [org * n_vendors + vendor]: verified, since the first start */
 	unsigned n_orgs, n_vendors, capacity, v6_prefix;
-	uint64_t entries, full, stale;
+	uint64_t entries, full, stale, n_unverified;
+	uint64_t evicted[CTL_EVICT_COUNT];
+	uint32_t cursor;   /* where the next search for room starts */
 	/* Events of the generation before a reload carry the old index:
 	 * prev_map takes it to this set's.  gen 0 takes every event as is. */
 	uint16_t gen, prev_gen;
@@ -38,6 +44,9 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsig
 		.key_len = sizeof(struct dp_client_event),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
+		/* Extendable buckets: the set holds capacity entries whatever
+		 * their hashes, so room is only ever a question of capacity. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct ctl_clients *c;
 
@@ -58,8 +67,9 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsig
 				(size_t)n_orgs * n_vendors * sizeof(*c->counts), 0);
 	/* Key positions run below the hash's entry count (plus its spare). */
 	c->seen = rte_zmalloc("ctl_client_seen", ((size_t)capacity + 64) * sizeof(*c->seen), 0);
+	c->unverified = rte_zmalloc("ctl_client_unverified", (size_t)capacity + 64, 0);
 	snprintf(name, sizeof(name), "clients%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	c->set = c->counts && c->seen ? rte_hash_create(&p) : NULL;
+	c->set = c->counts && c->seen && c->unverified ? rte_hash_create(&p) : NULL;
 	if (c->set == NULL) {
 		ctl_clients_free(c);
 		rte_errno = ENOMEM;
@@ -76,6 +86,7 @@ ctl_clients_free(struct ctl_clients *c)
 	rte_hash_free(c->set);
 	free(c->prev_map);
 	rte_free(c->seen);
+	rte_free(c->unverified);
 	rte_free(c->counts);
 	rte_free(c);
 }
@@ -86,6 +97,7 @@ client_key(const struct ctl_clients *c, const struct dp_client_event *ev, struct
 {
 	*k = *ev;
 	k->gen = 0;
+	k->vendor &= (uint8_t)~DP_CLIENT_UNVERIFIED;
 	if (k->family == 4) {
 		memset(k->addr + 4, 0, 12);
 		return;
@@ -98,9 +110,49 @@ client_key(const struct ctl_clients *c, const struct dp_client_event *ev, struct
 	}
 }
 
+/* Room for a new client, taken from an entry that counts for less: one
+ * last seen before the longest window, else - for a verified newcomer, or
+ * an unverified one replacing an older of its kind - the oldest unverified
+ * among EVICT_PROBE entries from a rolling cursor.  A verified client that
+ * is still in a window is never replaced. */
+static bool
+make_room(struct ctl_clients *c, bool verified, uint32_t now)
+{
+	int32_t victim = -1, pos;
+	const void *key, *vkey = NULL;
+	void *data;
+
+	for (unsigned i = 0; i < EVICT_PROBE; i++) {
+		if ((pos = rte_hash_iterate(c->set, &key, &data, &c->cursor)) < 0) {
+			c->cursor = 0;
+			if ((pos = rte_hash_iterate(c->set, &key, &data, &c->cursor)) < 0)
+				return false;
+		}
+		if (c->seen[pos] < now && now - c->seen[pos] >= LONGEST_WINDOW) {
+			victim = pos;
+			vkey = key;
+			break;
+		}
+		if (c->unverified[pos] && (victim < 0 || c->seen[pos] < c->seen[victim])) {
+			victim = pos;
+			vkey = key;
+		}
+	}
+	if (victim < 0 || (!verified && !c->unverified[victim] && now - c->seen[victim] <
+							  LONGEST_WINDOW))
+		return false;
+	c->evicted[c->unverified[victim] ? CTL_EVICT_UNVERIFIED : CTL_EVICT_EXPIRED]++;
+	c->n_unverified -= c->unverified[victim];
+	c->unverified[victim] = 0;
+	rte_hash_del_key(c->set, vkey);
+	c->entries--;
+	return true;
+}
+
 int
 ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
 {
+	bool verified = !(ev->vendor & DP_CLIENT_UNVERIFIED);
 	struct dp_client_event key;
 	int pos;
 
@@ -115,22 +167,33 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 		key.gen = c->gen;
 		return ctl_clients_add(c, &key, now);
 	}
-	if (ev->org >= c->n_orgs || ev->vendor >= c->n_vendors)
-		return -EINVAL;
 	client_key(c, ev, &key);
+	if (ev->org >= c->n_orgs || key.vendor >= c->n_vendors)
+		return -EINVAL;
 	if ((pos = rte_hash_lookup(c->set, &key)) >= 0) {
 		if (c->seen[pos] < now)
 			c->seen[pos] = now;
-		return 0;
+		if (!verified || !c->unverified[pos])
+			return 0;
+		/* The evidence came: it counts from now on. */
+		c->unverified[pos] = 0;
+		c->n_unverified--;
+		c->counts[(size_t)key.org * c->n_vendors + key.vendor]++;
+		return 1;
 	}
-	if (c->entries >= c->capacity || (pos = rte_hash_add_key(c->set, &key)) < 0) {
+	if ((c->entries >= c->capacity && !make_room(c, verified, now)) ||
+	    (pos = rte_hash_add_key(c->set, &key)) < 0) {
 		c->full++;
 		return -ENOSPC;
 	}
 	c->seen[pos] = now;
+	c->unverified[pos] = !verified;
 	c->entries++;
-	c->counts[(size_t)key.org * c->n_vendors + key.vendor]++;
-	return 1;
+	if (verified)
+		c->counts[(size_t)key.org * c->n_vendors + key.vendor]++;
+	else
+		c->n_unverified++;
+	return verified;
 }
 
 void
@@ -157,25 +220,33 @@ ctl_clients_iterate(const struct ctl_clients *c,
 	int32_t pos;
 	int rc;
 
-	while ((pos = rte_hash_iterate(c->set, &key, &data, &it)) >= 0)
-		if ((rc = fn(arg, key, c->seen[pos])) != 0)
+	while ((pos = rte_hash_iterate(c->set, &key, &data, &it)) >= 0) {
+		struct dp_client_event k = *(const struct dp_client_event *)key;
+
+		if (c->unverified[pos])
+			k.vendor |= DP_CLIENT_UNVERIFIED;
+		if ((rc = fn(arg, &k, c->seen[pos])) != 0)
 			return rc;
+	}
 	return 0;
 }
 
 struct windows {
 	const struct ctl_clients *c;
 	uint32_t now;
-	uint64_t *out;
+	uint64_t *out, *unverified;
 };
 
 static int
 count_windows(void *arg, const struct dp_client_event *k, uint32_t seen)
 {
 	const struct windows *w = arg;
-	uint64_t *o = w->out + ((size_t)k->org * w->c->n_vendors + k->vendor) * CTL_WIN_COUNT;
+	unsigned vendor = k->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
+	uint64_t *o = k->vendor & DP_CLIENT_UNVERIFIED
+			      ? (w->unverified ? w->unverified + (size_t)vendor * CTL_WIN_COUNT : NULL)
+			      : w->out + ((size_t)k->org * w->c->n_vendors + vendor) * CTL_WIN_COUNT;
 
-	for (unsigned i = 0; i < CTL_WIN_COUNT; i++)
+	for (unsigned i = 0; o != NULL && i < CTL_WIN_COUNT; i++)
 		/* Seen after now (a clock set back) counts as now. */
 		o[i] += ctl_window_secs[i] == 0 || seen >= w->now ||
 			w->now - seen < ctl_window_secs[i];
@@ -183,12 +254,19 @@ count_windows(void *arg, const struct dp_client_event *k, uint32_t seen)
 }
 
 void
-ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out)
+ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out,
+		    uint64_t *unverified)
 {
-	struct windows w = {c, now, out};
+	struct windows w = {c, now, out, unverified};
 
 	memset(out, 0, (size_t)c->n_orgs * c->n_vendors * CTL_WIN_COUNT * sizeof(*out));
+	if (unverified != NULL)
+		memset(unverified, 0, (size_t)c->n_vendors * CTL_WIN_COUNT * sizeof(*unverified));
 	ctl_clients_iterate(c, count_windows, &w);
+	/* Since the first start: every client counted once, entries replaced
+	 * for room included. */
+	for (size_t i = 0; i < (size_t)c->n_orgs * c->n_vendors; i++)
+		out[i * CTL_WIN_COUNT + CTL_WIN_ALL] = c->counts[i];
 }
 
 uint64_t
@@ -201,6 +279,18 @@ uint64_t
 ctl_clients_full(const struct ctl_clients *c)
 {
 	return c->full;
+}
+
+uint64_t
+ctl_clients_unverified(const struct ctl_clients *c)
+{
+	return c->n_unverified;
+}
+
+uint64_t
+ctl_clients_evicted(const struct ctl_clients *c, enum ctl_evict why)
+{
+	return c->evicted[why];
 }
 
 unsigned
@@ -247,6 +337,13 @@ ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *
 	memcpy(n->prev_map, map, c->n_orgs * sizeof(*map));
 	n->full = c->full;
 	n->stale = c->stale;
+	memcpy(n->evicted, c->evicted, sizeof(n->evicted));
+	/* Since-start counts go by organisation, like the entries. */
+	memset(n->counts, 0, (size_t)n_orgs * n->n_vendors * sizeof(*n->counts));
+	for (unsigned o = 0; o < c->n_orgs; o++)
+		for (unsigned v = 0; map[o] != UINT32_MAX && v < c->n_vendors; v++)
+			n->counts[(size_t)map[o] * n->n_vendors + v] +=
+				c->counts[(size_t)o * c->n_vendors + v];
 	return n;
 }
 

@@ -7,12 +7,23 @@
  * counts once per (organisation, vendor) whatever signals it shows.  IPv6
  * clients are aggregated to their first ipv6_prefix bits (a /64 is one
  * household or one host's privacy addresses), IPv4 clients are whole.
- * The set holds at most `capacity` entries: past that, new clients are
- * counted in ctl_clients_full() and the unique figures become lower bounds,
- * which the exported metric makes visible.  Entries are never dropped for
- * age (the "since start" figure needs them); windows are counted from the
- * last-seen times.  Client addresses never leave this module except into a
- * snapshot file (ctl_clients_iterate): only counts are exported.
+ * Evidence: an event flagged DP_CLIENT_UNVERIFIED (the worker saw no
+ * exchange that proves the address real: a spoofed ClientHello, a query
+ * not answered yet) is held apart - it counts in no organisation's figures,
+ * only in the unverified totals - until an event for the same client
+ * brings the evidence.
+ *
+ * The set holds at most `capacity` entries.  When it is full a newcomer
+ * takes the place of an entry that counts for less: one last seen before
+ * the longest window (30 days), else an unverified one (a verified client
+ * in a window is never replaced, and an unverified newcomer only replaces
+ * an unverified entry or an expired one); failing that it is counted in
+ * ctl_clients_full() and the figures become lower bounds.  Windows are
+ * counted from the last-seen times; "all" (since the first start) counts
+ * each verified client once as it arrives, so entries replaced for room
+ * still count there (a client back after being replaced counts again).
+ * Client addresses never leave this module except into a snapshot file
+ * (ctl_clients_iterate): only counts are exported.
  */
 #ifndef CTL_CLIENTS_H
 #define CTL_CLIENTS_H
@@ -27,6 +38,9 @@ enum ctl_window { CTL_WIN_1D, CTL_WIN_30D, CTL_WIN_ALL, CTL_WIN_COUNT };
 extern const char *const ctl_window_names[CTL_WIN_COUNT];
 extern const uint32_t ctl_window_secs[CTL_WIN_COUNT]; /* 0: unbounded */
 
+/* Why an entry was replaced to make room. */
+enum ctl_evict { CTL_EVICT_EXPIRED, CTL_EVICT_UNVERIFIED, CTL_EVICT_COUNT };
+
 struct ctl_clients;
 
 /* NULL with rte_errno set on failure (EINVAL: ipv6_prefix not in 1..128). */
@@ -34,8 +48,10 @@ struct ctl_clients *ctl_clients_create(unsigned capacity, unsigned n_orgs, unsig
 				       unsigned ipv6_prefix);
 void ctl_clients_free(struct ctl_clients *c);
 
-/* Seen at unix time now: 1 if the client is new, 0 if known (its time
- * moves forward, never back), -ENOSPC when the set is full, -EINVAL for an
+/* Seen at unix time now: 1 if the client counts from now on (new and
+ * verified, or verified now), 0 otherwise (known; or unverified - ev->vendor
+ * carries DP_CLIENT_UNVERIFIED; its time moves forward, never back),
+ * -ENOSPC when the set is full and nothing may be replaced, -EINVAL for an
  * organisation or vendor out of range, -ESTALE for an event of a
  * generation older than the one before (or of an organisation a reload
  * removed), counted in ctl_clients_stale(). */
@@ -48,13 +64,16 @@ void ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *
 /* Since start, for one (organisation, vendor). */
 uint64_t ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor);
 
-/* Clients per window at now: out[(org * n_vendors + vendor) * CTL_WIN_COUNT
- * + window], n_orgs * n_vendors * CTL_WIN_COUNT values.  One pass over the
- * set. */
-void ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out);
+/* Verified clients per window at now: out[(org * n_vendors + vendor) *
+ * CTL_WIN_COUNT + window], n_orgs * n_vendors * CTL_WIN_COUNT values; and,
+ * when unverified is not NULL, the unverified ones per vendor and window
+ * (n_vendors * CTL_WIN_COUNT).  One pass over the set. */
+void ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out,
+			 uint64_t *unverified);
 
-/* Calls fn for every entry (key as stored: IPv6 already cut to the prefix)
- * until it returns non-zero, which is returned. */
+/* Calls fn for every entry (key as stored: IPv6 already cut to the prefix;
+ * DP_CLIENT_UNVERIFIED in its vendor when unverified) until it returns
+ * non-zero, which is returned. */
 int ctl_clients_iterate(const struct ctl_clients *c,
 			int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen),
 			void *arg);
@@ -70,6 +89,8 @@ struct ctl_clients *ctl_clients_regen(const struct ctl_clients *c, unsigned n_or
 uint64_t ctl_clients_entries(const struct ctl_clients *c);
 uint64_t ctl_clients_stale(const struct ctl_clients *c);
 uint64_t ctl_clients_full(const struct ctl_clients *c);
+uint64_t ctl_clients_unverified(const struct ctl_clients *c);
+uint64_t ctl_clients_evicted(const struct ctl_clients *c, enum ctl_evict why);
 unsigned ctl_clients_capacity(const struct ctl_clients *c);
 
 #endif

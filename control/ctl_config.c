@@ -214,8 +214,10 @@ parse_clients(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	if ((rc = ctl_yaml_opt_uint(x, n, "capacity", "clients.capacity", 1024, 1u << 30,
 				    &c->client_capacity)))
 		return rc;
-	return ctl_yaml_opt_uint(x, n, "ipv6_prefix", "clients.ipv6_prefix", 1, 128,
-				 &c->client_v6_prefix);
+	if ((rc = ctl_yaml_opt_uint(x, n, "ipv6_prefix", "clients.ipv6_prefix", 1, 128,
+				    &c->client_v6_prefix)))
+		return rc;
+	return ctl_yaml_opt_bool(x, n, "evidence", "clients.evidence", &c->worker.client_evidence);
 }
 
 /* persistence: the state file. */
@@ -339,10 +341,11 @@ static const struct section sections[] = {
 	 {MEMBERS("prefilter", tcp_ports, pf_program)},
 	 NULL},
 	{"clients", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"capacity", "ipv6_prefix", NULL},
+	 (const char *const[]){"capacity", "ipv6_prefix", "evidence", NULL},
 	 parse_clients,
 	 {MEMBER("clients.capacity", client_capacity),
-	  MEMBER("clients.ipv6_prefix", client_v6_prefix)},
+	  MEMBER("clients.ipv6_prefix", client_v6_prefix),
+	  MEMBER("clients.evidence", worker.client_evidence)},
 	 NULL},
 	{"reload", YAML_MAPPING_NODE, false,
 	 (const char *const[]){"max_org_loss_percent", NULL},
@@ -467,6 +470,7 @@ set_defaults(struct ctl_config *c)
 	c->worker.learned_capacity = 1u << 16;
 	c->worker.learned_max_ttl = 86400;
 	c->worker.learned_min_ttl = 30;
+	c->worker.client_evidence = true;
 	c->tcp_ports[c->n_tcp_ports++] = 80;
 	c->tcp_ports[c->n_tcp_ports++] = 443;
 	c->udp_ports[c->n_udp_ports++] = 53;

@@ -207,6 +207,28 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
 	ctl_promtext_family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
+	ctl_promtext_family(f, "tapcensus_client_table_unverified", "gauge",
+			    "Entries of the unique-client table without evidence that the address is "
+			    "real (no exchange seen: a spoofed packet, a query not answered yet).");
+	fprintf(f, "tapcensus_client_table_unverified %" PRIu64 "\n",
+		ctl_clients_unverified(v->clients));
+	ctl_promtext_family(f, "tapcensus_client_table_replaced_total", "counter",
+			    "Entries of a full unique-client table replaced by a newcomer, by why: "
+			    "expired (last seen before the 30-day window) or unverified.");
+	fprintf(f, "tapcensus_client_table_replaced_total{reason=\"expired\"} %" PRIu64 "\n",
+		ctl_clients_evicted(v->clients, CTL_EVICT_EXPIRED));
+	fprintf(f, "tapcensus_client_table_replaced_total{reason=\"unverified\"} %" PRIu64 "\n",
+		ctl_clients_evicted(v->clients, CTL_EVICT_UNVERIFIED));
+	ctl_promtext_family(f, "tapcensus_unverified_clients", "gauge",
+			    "Clients seen reaching a vendor without evidence that their address is "
+			    "real, per vendor and window; counted in no organisation's figures.");
+	for (unsigned vd = 0; vd < v->snap->n_vendors; vd++)
+		for (unsigned k = 0; k < CTL_WIN_COUNT; k++) {
+			fputs("tapcensus_unverified_clients{vendor=", f);
+			ctl_promtext_label(f, v->cfg->vendors[vd].name);
+			fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k],
+				v->unverified[vd * CTL_WIN_COUNT + k]);
+		}
 	render_flows(f, t, v->flows_active, v->snap->learn_forward_lost);
 	by_result(f, "tapcensus_state_writes_total",
 		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,

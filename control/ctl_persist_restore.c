@@ -250,16 +250,20 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		struct dp_client_event e;
 		uint32_t seen;
 
+		uint8_t unverified, vendor;
+
 		GET(&in, e);
 		GET(&in, seen);
-		if (in.short_read || e.org >= no || e.vendor >= nv || (e.family != 4 && e.family != 6))
+		unverified = e.vendor & DP_CLIENT_UNVERIFIED;
+		vendor = e.vendor & (uint8_t)~DP_CLIENT_UNVERIFIED;
+		if (in.short_read || e.org >= no || vendor >= nv || (e.family != 4 && e.family != 6))
 			goto out;
-		if (omap[e.org] < 0 || vmap[e.vendor] < 0) {
+		if (omap[e.org] < 0 || vmap[vendor] < 0) {
 			info->dropped++;
 			continue;
 		}
 		e.org = (uint32_t)omap[e.org];
-		e.vendor = (uint8_t)vmap[e.vendor];
+		e.vendor = (uint8_t)vmap[vendor] | unverified;
 		if (ctl_clients_add(clients, &e, seen) >= 0)
 			info->clients++;
 	}

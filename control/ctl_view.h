@@ -38,6 +38,8 @@ struct ctl_view {
 	const struct ctl_clients *clients;
 	uint32_t now;             /* unix seconds: the end of the client windows */
 	uint64_t *win;            /* [(org * n_vendors + vendor) * CTL_WIN_COUNT + window] */
+	uint64_t *unverified;     /* [vendor * CTL_WIN_COUNT + window]: clients without
+				   * evidence their address is real, counted apart */
 	uint64_t *org_sessions;   /* [n_orgs]: every vendor and signal */
 	uint32_t *active;         /* organisations with sessions, in table order, parked
 				   * ones left out */

@@ -308,3 +308,24 @@ ctl_yaml_opt_uint(struct ctl_yaml *x, yaml_node_t *sec, const char *key, const c
 	return 0;
 }
 
+int
+ctl_yaml_opt_bool(struct ctl_yaml *x, yaml_node_t *sec, const char *key, const char *field,
+		  bool *out)
+{
+	yaml_node_t *v = sec ? ctl_yaml_get(x, sec, key) : NULL;
+	const char *s;
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	if ((rc = ctl_yaml_want(x, v, YAML_SCALAR_NODE, field)))
+		return rc;
+	s = (const char *)v->data.scalar.value;
+	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0)
+		*out = true;
+	else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0)
+		*out = false;
+	else
+		return ctl_yaml_err(x, v, field, "'%s' is neither true nor false", s);
+	return 0;
+}

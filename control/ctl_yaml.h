@@ -11,6 +11,7 @@
 #ifndef CTL_YAML_H
 #define CTL_YAML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,10 @@ int ctl_yaml_uint(struct ctl_yaml *x, yaml_node_t *n, const char *field, unsigne
  * left as it is when absent. */
 int ctl_yaml_opt_uint(struct ctl_yaml *x, yaml_node_t *sec, const char *key, const char *field,
 		      unsigned long min, unsigned long max, uint32_t *out);
+/* An optional true/false (yes/no) under key of sec: *out is left as it is
+ * when absent. */
+int ctl_yaml_opt_bool(struct ctl_yaml *x, yaml_node_t *sec, const char *key, const char *field,
+		      bool *out);
 /* A path, relative ones taken from the file's directory; out has PATH_MAX
  * bytes. */
 int ctl_yaml_path(struct ctl_yaml *x, yaml_node_t *n, const char *field, char *out);

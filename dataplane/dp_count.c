@@ -24,13 +24,25 @@ dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
 }
 
 static void
-report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor)
+report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, bool verified)
 {
 	struct dp_client_event ev = {.org = f->org, .vendor = (uint8_t)vendor,
 				     .family = f->key.family, .gen = f->gen};
 
+	if (!verified)
+		ev.vendor |= DP_CLIENT_UNVERIFIED;
 	memcpy(ev.addr, dp_flow_client(f), 16);
 	dp_count_event(w, w->events, &ev, sizeof(ev), &w->st.client_events_lost);
+}
+
+void
+dp_count_clients(struct dp_worker *w, struct dp_flow *f)
+{
+	bool verified = !w->evidence || (f->marks & DP_MARK_EXCHANGE);
+
+	for (uint64_t v = f->vendors; v != 0; v &= v - 1)
+		report_client(w, f, (unsigned)__builtin_ctzll(v), verified);
+	f->marks |= verified ? DP_MARK_CLIENT_VERIFIED : DP_MARK_CLIENT_SENT;
 }
 
 /* The flow is a vendor's: one session, and its traffic so far. */
@@ -55,6 +67,6 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 			DP_CTR_ADD(c->bytes[d], f->bytes[d]);
 		}
 		dp_count_touch(c, now);
-		report_client(w, f, v);
 	}
+	dp_count_clients(w, f);
 }

@@ -17,6 +17,11 @@
 void dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors,
 			  enum dp_signal sig);
 
+/* The flow's client, once per vendor, to the control plane: verified when
+ * the flow shows an exchange (or evidence is not asked for), else flagged
+ * DP_CLIENT_UNVERIFIED and reported again once it does. */
+void dp_count_clients(struct dp_worker *w, struct dp_flow *f);
+
 /* An event onto ring r: live, a full ring loses it (counted in *lost);
  * lossless (offline), it waits for room - the control thread drains until
  * every worker has returned, so the wait always ends. */

@@ -77,10 +77,20 @@ struct dp_flow {
 	uint8_t client_is_a;
 	uint8_t c_base_known;
 	uint8_t s_base_known;
-	uint8_t fin;      /* bit per enum dp_dir: FIN seen */
+	uint8_t marks;    /* DP_MARK_*: FINs seen, evidence of a real client */
 	uint16_t gen;       /* the worker generation org was looked up in */
 	uint16_t hs_gen[2]; /* the generation whose database each stream runs on */
 };
+
+/* dp_flow.marks.  A client's address is real (not spoofed) when the tap
+ * shows an exchange: for TCP the client sending after the server did (a
+ * spoofer never sees the server's SYN-ACK), for UDP the server replying. */
+#define DP_MARK_FIN_C2S 0x01        /* 1 << DP_DIR_C2S */
+#define DP_MARK_FIN_S2C 0x02        /* 1 << DP_DIR_S2C */
+#define DP_MARK_SERVER 0x04         /* a packet from the server */
+#define DP_MARK_EXCHANGE 0x08       /* evidence of the exchange */
+#define DP_MARK_CLIENT_SENT 0x10    /* the client reported, unverified */
+#define DP_MARK_CLIENT_VERIFIED 0x20 /* the client reported verified */
 
 struct dp_flow_stats {
 	uint64_t created;

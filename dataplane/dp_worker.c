@@ -83,6 +83,7 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	if (w->quic == NULL)
 		goto err_nomem;
 	w->learned_max_ttl = cfg->learned_max_ttl;
+	w->evidence = cfg->client_evidence;
 	w->learned_min_ttl = RTE_MIN(cfg->learned_min_ttl, cfg->learned_max_ttl);
 	w->stream_cfg = cfg->stream_bytes;
 	w->n_vendors = n_vendors;
@@ -127,8 +128,9 @@ track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum d
 	if (p->proto != IPPROTO_TCP)
 		return;
 	if (p->tcp_flags & DP_TCP_FIN)
-		f->fin |= (uint8_t)(1u << dir);
-	if ((p->tcp_flags & DP_TCP_RST) || f->fin == 3)
+		f->marks |= (uint8_t)(1u << dir);
+	if ((p->tcp_flags & DP_TCP_RST) ||
+	    (f->marks & (DP_MARK_FIN_C2S | DP_MARK_FIN_S2C)) == (DP_MARK_FIN_C2S | DP_MARK_FIN_S2C))
 		dp_flow_end(&w->flows, f);
 }
 
@@ -150,6 +152,12 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		return create ? DP_OUT_UNTRACKED : DP_OUT_NO_NAME;
 	f->pkts[dir]++;
 	f->bytes[dir] += wire_len;
+	/* Evidence that the client's address is real (dp_flow.h). */
+	if (dir == DP_DIR_S2C)
+		f->marks |= p->proto == IPPROTO_UDP ? DP_MARK_SERVER | DP_MARK_EXCHANGE
+						    : DP_MARK_SERVER;
+	else if (f->marks & DP_MARK_SERVER)
+		f->marks |= DP_MARK_EXCHANGE;
 	if (unlikely(f->gen != w->gen) || created) {
 		/* New, or its organisation is from before a reload. */
 		f->org = dp_lpm_lookup(w->orgs, f->key.family, dp_flow_client(f));
@@ -165,6 +173,11 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	switch (f->state) {
 	case DP_FLOW_VENDOR:
 		dp_count_matched(w, f, dir, wire_len);
+		/* Decided before the evidence came (a query, an Initial): the
+		 * client is reported again, now verified. */
+		if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) ==
+			     DP_MARK_EXCHANGE))
+			dp_count_clients(w, f);
 		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
 			if (p->proto == IPPROTO_UDP)
 				dp_learn_answer(w, f, p->payload, p->payload_len);

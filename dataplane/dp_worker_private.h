@@ -74,6 +74,7 @@ struct dp_worker {
 	struct dp_reasm_pool reasm;
 	struct dp_learned learned;
 	uint32_t learned_max_ttl, learned_min_ttl;
+	bool evidence;         /* clients count on evidence of an exchange only */
 	uint32_t stream_bytes; /* 0: no payload signatures configured */
 	uint32_t stream_cfg;   /* flows.stream_bytes */
 	uint32_t now;         /* the flow clock, seconds */

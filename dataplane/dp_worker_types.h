@@ -80,10 +80,12 @@ struct dp_learn_event {
 	uint8_t addr[16];
 };
 
-/* A client seen reaching a vendor: one per vendor flow. */
+/* A client seen reaching a vendor: one per vendor flow, and one more when
+ * the evidence that its address is real comes after the decision. */
+#define DP_CLIENT_UNVERIFIED 0x80 /* in vendor: no evidence (yet) */
 struct dp_client_event {
 	uint32_t org;     /* in the organisation table of generation gen */
-	uint8_t vendor;
+	uint8_t vendor;   /* | DP_CLIENT_UNVERIFIED */
 	uint8_t family;
 	uint16_t gen;
 	uint8_t addr[16];
@@ -98,6 +100,7 @@ struct dp_worker_cfg {
 	uint32_t learned_capacity; /* power of two */
 	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */
 	uint32_t learned_min_ttl;  /* seconds; shorter TTLs (0 too) are raised to this */
+	bool client_evidence;      /* a client counts only on evidence its address is real */
 };
 
 #endif

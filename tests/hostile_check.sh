@@ -311,8 +311,58 @@ PY
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 }
 
+# ---- Spoofed clients: 2,000 one-packet ClientHellos from 2,000 addresses
+# (no exchange: unverified) fill a 1,024-entry client table and the state
+# file; after a restart, real traffic's clients count exactly ----
+case_spoofed() {
+    local conf=$work/spoof.yaml st=$work/spoof-state
+    python3 - "$work/spoof.pcap" <<'PY'
+import struct, sys
+def hello(sni):
+    n = sni.encode()
+    ext = struct.pack('>HHHBH', 0, len(n) + 5, len(n) + 3, 0, len(n)) + n
+    body = b'\x03\x03' + bytes(32) + b'\x00' + b'\x00\x02\x13\x01' + b'\x01\x00'
+    body += struct.pack('>H', len(ext)) + ext
+    hs = b'\x01' + struct.pack('>I', len(body))[1:] + body
+    return b'\x16\x03\x01' + struct.pack('>H', len(hs)) + hs
+f = open(sys.argv[1], 'wb')
+f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+pl = hello('dnl-05.geo.kaspersky.com')
+for i in range(2000):
+    src = bytes.fromhex('20010db80100') + struct.pack('>H', i) + bytes(7) + b'\x01'
+    dst = bytes.fromhex('20010db85e00000000000000000000' + '09')
+    tcp = struct.pack('>HHIIBBHHH', 40000 + i % 20000, 443, 1000, 0, 5 << 4, 0x18, 65535, 0, 0)
+    ip = struct.pack('>IHBB', 6 << 28, len(tcp) + len(pl), 6, 64) + src + dst
+    fr = b'\x02' * 6 + b'\x02\x00\x00\x00\x00\x01' + b'\x86\xdd' + ip + tcp + pl
+    f.write(struct.pack('<IIII', 1793491200 + i // 100, 0, len(fr), len(fr)) + fr)
+PY
+    "$gen" "$work/real.pcap" "$work/real.truth" --sessions 200 > /dev/null
+    rm -rf "$st"
+    cp "$work/tapcensus.yaml" "$conf"
+    printf 'persistence:\n  dir: %s\n' "$st" >> "$conf"
+    sed -i -e 's|^  capacity: 1048576 |  capacity: 1024 |' "$conf"
+    grep -q '^  capacity: 1024 ' "$conf" || { failed "spoofed: no clients.capacity to set"; return; }
+    timeout 60 "$tapcensus" -c "$conf" --pcap "$work/spoof.pcap" --no-summary -o "$work/spoof.prom" \
+        2> "$work/spoof.err" || failed "spoofed: exit $?: $(tail -2 "$work/spoof.err")"
+    local treas='tapcensus_org_unique_clients{org="us-treasury",org_name="Department of the Treasury (sample)",country="US",sector="government",government="true",vendor="kaspersky",window="1d"}'
+    [ "$(sample "$work/spoof.prom" "$treas")" = 0 ] ||
+        failed "spoofed: spoofed sources counted as $(sample "$work/spoof.prom" "$treas") clients"
+    [ "$(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",window="1d"}')" = 1024 ] ||
+        failed "spoofed: $(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",window="1d"}') unverified, want 1024 (the table)"
+    timeout 60 "$tapcensus" -c "$conf" --pcap "$work/real.pcap" --no-summary -o "$work/real.prom" \
+        2> "$work/real.err" || failed "spoofed: the restart exited $?"
+    # Every organisation's clients as the generator counted them.
+    while read -r kind org vendor n; do
+        [ "$kind" = clients ] || continue
+        local got
+        got=$(grep -v '^#' "$work/real.prom" | grep -F "tapcensus_org_unique_clients{org=\"$org\"," |
+              grep -F 'window="1d"}' | awk '{print $NF}')
+        [ "${got:-0}" = "$n" ] || failed "spoofed: $org has ${got:-0} clients after the restart, want $n"
+    done < "$work/real.truth"
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss slow_clients)
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss slow_clients spoofed)
 for c in "${cases[@]}"; do
     "case_$c"
 done

@@ -143,7 +143,6 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
 	gf->st = GF_VENDOR;
 	gf->sig = sig;
 	tcg.truth.sessions[gf->org][sig]++;
-	tcg.truth.vendor_client[gf->org][gf->client] = 1;
 	for (int d = 0; d < 2; d++) {
 		tcg.truth.fpkts[gf->org][sig][d] += gf->pkts[d];
 		tcg.truth.fbytes[gf->org][sig][d] += gf->bytes[d];
@@ -180,6 +179,12 @@ tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t l
 	}
 	gf->pkts[dir]++;
 	gf->bytes[dir] += wire;
+	if (dir == 1) {
+		gf->server_seen = true;
+		gf->exchange |= s->proto == IPPROTO_UDP;
+	} else if (gf->server_seen) {
+		gf->exchange = true;
+	}
 	if (gf->st == GF_VENDOR) {
 		o = O_MATCHED;
 		tcg.truth.fpkts[gf->org][gf->sig][dir]++;
@@ -194,6 +199,8 @@ tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t l
 			 (o == O_NONAME && len > 0 && dir == 0))
 			gf->st = GF_OTHER;
 	}
+	if (gf->st == GF_VENDOR && gf->exchange)
+		tcg.truth.vendor_client[gf->org][gf->client] = 1;
 	tcg.truth.outcome[o]++;
 }
 

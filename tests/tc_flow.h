@@ -21,6 +21,10 @@ struct gflow {
 	enum sig sig;
 	uint64_t pkts[2], bytes[2];
 	uint32_t seq[2]; /* next sequence number per direction */
+	/* Evidence the client's address is real, as the dataplane takes it:
+	 * TCP, the client sending after the server; UDP, the server replying.
+	 * A vendor flow's client counts once there is. */
+	bool server_seen, exchange;
 };
 
 /* A frame as it is, after the last (50-550 us later). */

@@ -112,13 +112,87 @@ test_ctl_clients_windows(void **state)
 
 			ctl_clients_add(c, &e, now - seen[i].age[k]);
 		}
-	ctl_clients_windows(c, now, win);
+	ctl_clients_windows(c, now, win, NULL);
 	/* org 1, vendor 0: 1d has .1 .2 .4 .5; 30d adds .3 and .6; all has seven. */
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 4);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 6);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_ALL], 7);
 	assert_int_equal(win[(2 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
 	assert_int_equal(win[(1 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_ALL], 0);
+	ctl_clients_free(c);
+}
+
+/* Clients without evidence that their address is real are held apart and
+ * never shut real ones out; a full table makes room from entries that
+ * count for less (last seen before the 30-day window, or unverified). */
+static void
+test_ctl_clients_unverified_and_room(void **state)
+{
+	struct ctl_clients *c = ctl_clients_create(1024, tb_orgs->n_orgs, 2, 64);
+	uint64_t win[3 * 2 * CTL_WIN_COUNT], unv[2 * CTL_WIN_COUNT];
+	struct dp_client_event e;
+	unsigned cap = ctl_clients_capacity(c);
+	char a[32];
+
+	(void)state;
+	/* A spoofed flood: 1024 one-packet clients, all unverified. */
+	for (unsigned i = 0; i < cap; i++) {
+		snprintf(a, sizeof(a), "192.0.2.%u", i % 128);
+		e = tb_ctl_ev(1, 0, a);
+		e.addr[2] = (uint8_t)(i / 128); /* 192.0.<n>.x: distinct */
+		e.vendor |= DP_CLIENT_UNVERIFIED;
+		assert_int_equal(ctl_clients_add(c, &e, T0), 0);
+	}
+	assert_int_equal(ctl_clients_entries(c), cap);
+	assert_int_equal(ctl_clients_unverified(c), cap);
+	/* A real client still gets in, in place of one of them. */
+	e = tb_ctl_ev(2, 0, "198.51.100.7");
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 1), 1);
+	assert_int_equal(ctl_clients_evicted(c, CTL_EVICT_UNVERIFIED), 1);
+	assert_int_equal(ctl_clients_full(c), 0);
+	ctl_clients_windows(c, T0 + 2, win, unv);
+	assert_int_equal(win[(2 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
+	assert_int_equal(win[(2 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_ALL], 1);
+	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 0);
+	assert_int_equal(unv[0 * CTL_WIN_COUNT + CTL_WIN_1D], cap - 1);
+	ctl_clients_free(c);
+
+	/* An unverified client that brings its evidence counts from then on. */
+	c = ctl_clients_create(1024, tb_orgs->n_orgs, 2, 64);
+	e = tb_ctl_ev(1, 0, "192.0.2.5");
+	e.vendor |= DP_CLIENT_UNVERIFIED;
+	assert_int_equal(ctl_clients_add(c, &e, T0), 0);
+	assert_int_equal(ctl_clients_add(c, &e, T0), 0);
+	assert_int_equal(ctl_clients_count(c, 1, 0), 0);
+	e.vendor &= (uint8_t)~DP_CLIENT_UNVERIFIED;
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 5), 1);
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 6), 0);
+	assert_int_equal(ctl_clients_count(c, 1, 0), 1);
+	assert_int_equal(ctl_clients_unverified(c), 0);
+	assert_int_equal(ctl_clients_entries(c), 1);
+	ctl_clients_free(c);
+
+	/* Full of verified clients of the last 30 days: nothing makes room. */
+	c = ctl_clients_create(1024, tb_orgs->n_orgs, 2, 64);
+	for (unsigned i = 0; i < cap; i++) {
+		e = tb_ctl_ev(1, 1, "2001:db8::1");
+		e.addr[5] = (uint8_t)i;
+		e.addr[6] = (uint8_t)(i >> 8);
+		assert_int_equal(ctl_clients_add(c, &e, T0 - 29 * 86400), 1);
+	}
+	e = tb_ctl_ev(2, 1, "198.51.100.9");
+	assert_int_equal(ctl_clients_add(c, &e, T0), -ENOSPC);
+	e.vendor |= DP_CLIENT_UNVERIFIED;
+	assert_int_equal(ctl_clients_add(c, &e, T0), -ENOSPC);
+	assert_int_equal(ctl_clients_full(c), 2);
+	/* Two days later they are past the 30-day window: room, even for an
+	 * unverified newcomer; "all" still counts every one. */
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 2 * 86400), 0);
+	assert_int_equal(ctl_clients_evicted(c, CTL_EVICT_EXPIRED), 1);
+	ctl_clients_windows(c, T0 + 2 * 86400, win, unv);
+	assert_int_equal(win[(1 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_30D], 0);
+	assert_int_equal(win[(1 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_ALL], cap);
+	assert_int_equal(unv[1 * CTL_WIN_COUNT + CTL_WIN_1D], 1);
 	ctl_clients_free(c);
 }
 
@@ -129,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_ctl_clients_add_dedup),
 		cmocka_unit_test(test_ctl_clients_ipv6_prefix),
 		cmocka_unit_test(test_ctl_clients_windows),
+		cmocka_unit_test(test_ctl_clients_unverified_and_room),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -98,6 +98,9 @@ fill(struct world *w)
 	ctl_clients_add(w->clients, &e, T0);
 	e = tb_ctl_ev(2, 1, "198.51.100.3");
 	ctl_clients_add(w->clients, &e, T0 - 40 * 86400);
+	e = tb_ctl_ev(2, 0, "198.51.100.4");
+	e.vendor |= DP_CLIENT_UNVERIFIED; /* no exchange seen: held apart */
+	ctl_clients_add(w->clients, &e, T0);
 	dp_learned_add(&w->learned, 4, a, 1, T0 + 300, T0);
 	a[3] = 78;
 	dp_learned_add(&w->learned, 4, a, 3, T0 + 100, T0);
@@ -150,7 +153,10 @@ test_ctl_persist_round_trip(void **state)
 	assert_int_equal(info.written, T0 + 10);
 	assert_int_equal(info.packets, 1000);
 	assert_int_equal(info.counters, 2);
-	assert_int_equal(info.clients, 3);
+	assert_int_equal(info.clients, 4);
+	/* The unverified one stays unverified. */
+	assert_int_equal(ctl_clients_unverified(b.clients), 1);
+	assert_int_equal(ctl_clients_count(b.clients, 2, 0), 0);
 	assert_int_equal(info.learned, 2);
 	assert_int_equal(b.snap.base.rx_pkts, 1000);
 	assert_int_equal(b.snap.base.outcome[DP_OUT_MATCHED], 600);
@@ -161,7 +167,7 @@ test_ctl_persist_round_trip(void **state)
 	assert_memory_equal(&b.snap.base_ctr[(2 * 2 + 1) * DP_SIG_COUNT + DP_SIG_QUIC_SNI],
 			    ctl_snapshot_ctr(&a.snap, 2, 1, DP_SIG_QUIC_SNI), sizeof(struct dp_org_ctr));
 	/* Last-seen times came back: the windows are those of before. */
-	ctl_clients_windows(b.clients, T0, win);
+	ctl_clients_windows(b.clients, T0, win, NULL);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 2);
 	assert_int_equal(win[(2 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_30D], 0);
@@ -371,7 +377,7 @@ test_ctl_persist_org_gone(void **state)
 					     &info), 0);
 	assert_int_equal(info.dropped, 3); /* gov-a's counter set and its two clients */
 	assert_int_equal(info.counters, 1);
-	assert_int_equal(info.clients, 1);
+	assert_int_equal(info.clients, 2); /* bank-b's, and its unverified one */
 	/* bank-b is organisation 1 now. */
 	assert_int_equal(b.snap.base_ctr[(1 * 2 + 1) * DP_SIG_COUNT + DP_SIG_QUIC_SNI].sessions, 2);
 	assert_int_equal(ctl_clients_count(b.clients, 1, 1), 1);

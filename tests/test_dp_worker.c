@@ -292,6 +292,52 @@ test_dp_worker_flow_table_full_no_sessions(void **state)
 	dp_worker_free(w);
 }
 
+/* With clients.evidence, a client is reported verified only once the flow
+ * shows an exchange: TCP, the client sending after the server; UDP, the
+ * server replying.  A one-packet ClientHello (a spoofed source) stays
+ * unverified; a DNS query is reported unverified, then verified with its
+ * answer. */
+static void
+test_dp_worker_client_evidence(void **state)
+{
+	struct dp_worker_cfg cfg = tbw_wcfg;
+	uint8_t ch[512], q[256], ans[512];
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), "dnl-02.geo.kaspersky.com", false, 0);
+	uint32_t lq = tb_dns_query(q, sizeof(q), 5, "kaspersky.com", 1);
+	struct tb_rr rr = {NULL, 1, 60, "203.0.113.70"};
+	uint32_t la = tb_dns_response(ans, sizeof(ans), 5, "kaspersky.com", &rr, 1);
+	struct dp_client_event ev[8];
+	struct dp_worker *w;
+	struct tbw_conv c;
+
+	(void)state;
+	cfg.client_evidence = true;
+	w = tbw_new_worker_cfg(16, &cfg);
+	/* Spoofed: the ClientHello alone. */
+	tbw_conv_init(&c, w, "192.0.2.70", "203.0.113.9", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].vendor, 0 | DP_CLIENT_UNVERIFIED);
+	/* A handshake the server answered, then the ClientHello: verified. */
+	tbw_conv_init(&c, w, "192.0.2.71", "203.0.113.9", IPPROTO_TCP, 443);
+	tbw_conv_send(&c, 0, 0x02, NULL, 0, 0);
+	tbw_conv_send(&c, 1, 0x12, NULL, 0, 0);
+	tbw_conv_send(&c, 0, 0x10, NULL, 0, 0);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].vendor, 0);
+	/* DNS: the query decides, unverified; the answer verifies, once. */
+	tbw_conv_init(&c, w, "192.0.2.72", "203.0.113.53", IPPROTO_UDP, 53);
+	assert_int_equal(tbw_conv_send(&c, 0, 0, q, lq, 0), DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].vendor, 0 | DP_CLIENT_UNVERIFIED);
+	assert_int_equal(tbw_conv_send(&c, 1, 0, ans, la, 0), DP_OUT_MATCHED);
+	assert_int_equal(tbw_conv_send(&c, 1, 0, ans, la, 0), DP_OUT_MATCHED);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].vendor, 0);
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -302,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_dp_worker_flow_timeouts),
 		cmocka_unit_test(test_dp_worker_flow_table_full),
 		cmocka_unit_test(test_dp_worker_flow_table_full_no_sessions),
+		cmocka_unit_test(test_dp_worker_client_evidence),
 	};
 	if (tb_eal_init())
 		return 1;
