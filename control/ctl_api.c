@@ -29,14 +29,17 @@ ctl_api_build(const struct ctl_view *v)
 	t->reloads_ok = s->reloads_ok;
 	t->reloads_failed = s->reloads_failed;
 	t->vendors = calloc(s->n_vendors, sizeof(*t->vendors));
+	t->roles = calloc(s->n_vendors, sizeof(*t->roles));
 	t->orgs = calloc(n ? n : 1, sizeof(*t->orgs));
 	t->stats = calloc((size_t)(n ? n : 1) * s->n_vendors, sizeof(*t->stats));
-	if (t->vendors == NULL || t->orgs == NULL || t->stats == NULL) {
+	if (t->vendors == NULL || t->roles == NULL || t->orgs == NULL || t->stats == NULL) {
 		ctl_api_free(t);
 		return NULL;
 	}
-	for (unsigned vd = 0; vd < s->n_vendors; vd++)
-		snprintf(t->vendors[vd], sizeof(t->vendors[vd]), "%s", v->cfg->vendors[vd].name);
+	for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+		ctl_vendor_key(&v->cfg->vendors[vd], t->vendors[vd], sizeof(t->vendors[vd]));
+		snprintf(t->roles[vd], sizeof(t->roles[vd]), "%s", v->cfg->vendors[vd].role);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t o = v->active[i];
 		struct ctl_api_org *ao = &t->orgs[t->n];
@@ -67,6 +70,7 @@ ctl_api_free(struct ctl_api_table *t)
 	if (t == NULL)
 		return;
 	free(t->vendors);
+	free(t->roles);
 	free(t->orgs);
 	free(t->stats);
 	free(t);
@@ -118,7 +122,9 @@ ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_or
 		if (vd)
 			fputc(',', f);
 		json_string(f, t->vendors[vd]);
-		fputs(":{\"sessions\":{", f);
+		fputs(":{\"role\":", f);
+		json_string(f, t->roles[vd]);
+		fputs(",\"sessions\":{", f);
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			fprintf(f, "%s\"%s\":%" PRIu64, sig ? "," : "", dp_signal_name(sig),
 				v->sessions[sig]);

@@ -8,11 +8,13 @@
  *
  * JSON (GET /api/v1/orgs):
  *   {"generated": UNIX_S, "organisations_configured": N,
- *    "vendors": ["kaspersky", ...],
+ *    "vendors": ["kaspersky", "kaspersky/update", ...],  vendor roles (role
+ *                                          other named by the vendor alone)
  *    "organisations": [ORG, ...]}           sorted by id
  * ORG (also GET /api/v1/orgs/ID):
  *   {"id": .., "name": .., "country": .., "sector": .., "government": bool,
- *    "vendors": {"kaspersky": {"sessions": {"tls-sni": N, ...},
+ *    "vendors": {"kaspersky/update": {"role": "update",
+ *                              "sessions": {"tls-sni": N, ...},
  *                              "packets": N, "bytes": N,
  *                              "unique_clients": {"1d": N, "30d": N, "all": N},
  *                              "last_seen": UNIX_S}, ...}}
@@ -44,7 +46,8 @@ struct ctl_api_table {
 	uint64_t generated;
 	unsigned configured;      /* organisations in the table, unattributed excluded */
 	unsigned n_vendors, n;
-	char (*vendors)[CTL_NAME_LEN];
+	char (*vendors)[2 * CTL_NAME_LEN]; /* ctl_vendor_key: NAME, or NAME/ROLE */
+	char (*roles)[CTL_NAME_LEN];
 	struct ctl_api_org *orgs; /* [n], by id */
 	struct ctl_api_vendor *stats;
 	struct dp_wstats total;

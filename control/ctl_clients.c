@@ -31,7 +31,10 @@ struct ctl_clients {
 	uint16_t gen, prev_gen;
 	uint32_t *prev_map;
 	unsigned n_prev;
+	uint16_t *also; /* [vendor]: a second key it counts under, or NO_ALSO */
 };
+
+#define NO_ALSO UINT16_MAX
 
 struct ctl_clients *
 ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsigned ipv6_prefix)
@@ -88,7 +91,27 @@ ctl_clients_free(struct ctl_clients *c)
 	rte_free(c->seen);
 	rte_free(c->unverified);
 	rte_free(c->counts);
+	free(c->also);
 	rte_free(c);
+}
+
+int
+ctl_clients_union(struct ctl_clients *c, const uint16_t *also)
+{
+	uint16_t *a = malloc(c->n_vendors * sizeof(*a));
+
+	if (a == NULL)
+		return -ENOMEM;
+	for (unsigned v = 0; v < c->n_vendors; v++) {
+		if (also[v] != NO_ALSO && (also[v] >= c->n_vendors || also[also[v]] != NO_ALSO)) {
+			free(a);
+			return -EINVAL;
+		}
+		a[v] = also[v];
+	}
+	free(c->also);
+	c->also = a;
+	return 0;
 }
 
 /* The key a client is counted under: IPv4 whole, IPv6 cut to the prefix. */
@@ -149,27 +172,15 @@ make_room(struct ctl_clients *c, bool verified, uint32_t now)
 	return true;
 }
 
-int
-ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+/* One key: the client under ev's vendor, in this generation. */
+static int
+add_one(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
 {
 	bool verified = !(ev->vendor & DP_CLIENT_UNVERIFIED);
 	struct dp_client_event key;
 	int pos;
 
-	if (c->gen != 0 && ev->gen != c->gen) {
-		if (ev->gen != c->prev_gen || ev->org >= c->n_prev ||
-		    c->prev_map[ev->org] == UINT32_MAX) {
-			c->stale++;
-			return -ESTALE;
-		}
-		key = *ev;
-		key.org = c->prev_map[ev->org];
-		key.gen = c->gen;
-		return ctl_clients_add(c, &key, now);
-	}
 	client_key(c, ev, &key);
-	if (ev->org >= c->n_orgs || key.vendor >= c->n_vendors)
-		return -EINVAL;
 	if ((pos = rte_hash_lookup(c->set, &key)) >= 0) {
 		if (c->seen[pos] < now)
 			c->seen[pos] = now;
@@ -194,6 +205,37 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	else
 		c->n_unverified++;
 	return verified;
+}
+
+int
+ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+{
+	struct dp_client_event key;
+	unsigned vendor = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
+	int rc;
+
+	if (c->gen != 0 && ev->gen != c->gen) {
+		if (ev->gen != c->prev_gen || ev->org >= c->n_prev ||
+		    c->prev_map[ev->org] == UINT32_MAX) {
+			c->stale++;
+			return -ESTALE;
+		}
+		key = *ev;
+		key.org = c->prev_map[ev->org];
+		key.gen = c->gen;
+		return ctl_clients_add(c, &key, now);
+	}
+	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
+		return -EINVAL;
+	rc = add_one(c, ev, now);
+	/* The union holds verified clients only: spoofed sources take one
+	 * entry each, not two. */
+	if (c->also != NULL && c->also[vendor] != NO_ALSO && !(ev->vendor & DP_CLIENT_UNVERIFIED)) {
+		key = *ev;
+		key.vendor = (uint8_t)(c->also[vendor] | (ev->vendor & DP_CLIENT_UNVERIFIED));
+		add_one(c, &key, now);
+	}
+	return rc;
 }
 
 void
@@ -325,6 +367,11 @@ ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *
 
 	if (n == NULL)
 		return NULL;
+	if (c->also != NULL && ctl_clients_union(n, c->also) != 0) {
+		ctl_clients_free(n);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
 	n->gen = gen;
 	n->prev_gen = c->gen != 0 ? c->gen : (uint16_t)(gen - 1);
 	n->n_prev = c->n_orgs;

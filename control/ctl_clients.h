@@ -48,6 +48,14 @@ struct ctl_clients *ctl_clients_create(unsigned capacity, unsigned n_orgs, unsig
 				       unsigned ipv6_prefix);
 void ctl_clients_free(struct ctl_clients *c);
 
+/* Clients of vendor v also count under key also[v] (also[v] < n_vendors,
+ * itself with no second key), or under none (UINT16_MAX): a vendor's
+ * product use is the union of its product roles, one client however many
+ * roles it reaches; verified clients only (an unverified one is held
+ * under its role alone).  also has n_vendors entries, copied.  0, -EINVAL for a
+ * map out of range or chained, -ENOMEM. */
+int ctl_clients_union(struct ctl_clients *c, const uint16_t *also);
+
 /* Seen at unix time now: 1 if the client counts from now on (new and
  * verified, or verified now), 0 otherwise (known; or unverified - ev->vendor
  * carries DP_CLIENT_UNVERIFIED; its time moves forward, never back),

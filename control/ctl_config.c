@@ -517,22 +517,26 @@ free_strs(char **v, unsigned n)
 }
 
 void
+ctl_config_vendor_free(struct ctl_vendor *v)
+{
+	free_strs(v->domains, v->n_domains);
+	free_strs(v->regexes, v->n_regexes);
+	free(v->regex_lines);
+	free_strs(v->payloads, v->n_payloads);
+	free(v->payload_lines);
+	free(v->servers);
+	free(v->file);
+}
+
+void
 ctl_config_free(struct ctl_config *c)
 {
 	if (c == NULL)
 		return;
 	for (unsigned i = 0; i < c->n_eal_args; i++)
 		free(c->eal_args[i]);
-	for (unsigned i = 0; c->vendors && i < c->n_vendors; i++) {
-		struct ctl_vendor *v = &c->vendors[i];
-
-		free_strs(v->domains, v->n_domains);
-		free_strs(v->regexes, v->n_regexes);
-		free(v->regex_lines);
-		free_strs(v->payloads, v->n_payloads);
-		free(v->payload_lines);
-		free(v->servers);
-	}
+	for (unsigned i = 0; c->vendors && i < c->n_vendors; i++)
+		ctl_config_vendor_free(&c->vendors[i]);
 	free(c->vendors);
 	free(c);
 }

@@ -13,6 +13,7 @@
 #define CTL_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,8 +34,23 @@ struct ctl_user {
 	char hash[CTL_BCRYPT_LEN + 1];
 };
 
+/* What the dataplane counts under one index: a vendor's role.  A vendor
+ * of the configuration becomes one entry per role (vendors[i].roles[j]),
+ * and one more, role "other", for the names, patterns and prefixes given
+ * at the vendor's level: a name there and in none of its roles is a host
+ * the catalogue does not list yet.  Entries of one vendor are adjacent and
+ * share group; the most specific pattern wins within a vendor (see
+ * ctl_tables.c), so a role's name never also counts as "other". */
+#define CTL_ROLE_OTHER "other"
+#define CTL_ROLE_WEB "web"
 struct ctl_vendor {
-	char name[CTL_NAME_LEN];
+	char name[CTL_NAME_LEN]; /* the vendor's */
+	char role[CTL_NAME_LEN];
+	char field[64];          /* "vendors[I]" or "vendors[I].roles[J]", for messages */
+	char *file;              /* the file it was read from (an include, or the configuration) */
+	unsigned group;          /* the vendor's index among vendors */
+	bool product;            /* every role but web: counted as product use */
+	bool fallback;           /* role other: loses to any role of the vendor */
 	char **domains;
 	unsigned n_domains;
 	char **regexes;
@@ -88,9 +104,36 @@ struct ctl_config {
 	uint16_t udp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_udp_ports;
 	char pf_program[PATH_MAX]; /* prefilter.program: the AF_XDP build's object */
-	struct ctl_vendor *vendors;
+	struct ctl_vendor *vendors; /* one per (vendor, role), vendor by vendor */
 	unsigned n_vendors;
+	unsigned n_groups;          /* vendors as configured */
 };
+
+/* Client keys (ctl_clients): one per vendor role, then one per vendor for
+ * its product use - the union of its roles but web. */
+static inline unsigned
+ctl_config_client_keys(const struct ctl_config *c)
+{
+	return c->n_vendors + c->n_groups;
+}
+
+static inline unsigned
+ctl_config_product_key(const struct ctl_config *c, unsigned group)
+{
+	return c->n_vendors + group;
+}
+
+/* Fills also[ctl_config_client_keys(c)] for ctl_clients_union: each
+ * product role's clients also count under its vendor's product key. */
+void ctl_config_client_union(const struct ctl_config *c, uint16_t *also);
+
+/* The key a vendor role is known by in the state file: the vendor's name
+ * for role other (as before roles existed), "NAME/ROLE" for the others. */
+void ctl_vendor_key(const struct ctl_vendor *v, char *out, size_t cap);
+
+/* The state file's name of client key k (ctl_config_client_keys): a vendor
+ * role's ctl_vendor_key, or "NAME/+product". */
+void ctl_config_key_name(const struct ctl_config *c, unsigned k, char *out, size_t cap);
 
 int ctl_config_load(const char *path, struct ctl_config **out, char *err, size_t err_len);
 

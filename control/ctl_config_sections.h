@@ -16,11 +16,16 @@
 /* dpdk: EAL arguments, ports, the main lcore and the worker lcores. */
 int ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
 
-/* vendors: a list of vendors, each with its names, patterns and prefixes. */
+/* vendors: a list of vendors (or includes of one), each with its names,
+ * patterns and prefixes, at its own level (role other) and by role. */
 int ctl_config_parse_vendors(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
 
-/* What a reload may not change in vendors: their number, names and order
- * (counters and learned addresses are indexed by vendor). */
+/* Frees what one entry of vendors holds (not the entry itself). */
+void ctl_config_vendor_free(struct ctl_vendor *v);
+
+/* What a reload may not change in vendors: their roles' number, names and
+ * order (counters and learned addresses are indexed by vendor role); the
+ * names and patterns of each role change by a reload. */
 int ctl_config_vendors_reloadable(const struct ctl_config *running, const struct ctl_config *c,
 				  char *err, size_t err_len);
 

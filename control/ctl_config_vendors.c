@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The vendors: section of the configuration (see ctl_config.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,48 +35,34 @@ valid_domain(const char *d)
 	return dot;
 }
 
+/* The names, patterns and prefixes of one entry (a vendor's own level or
+ * one of its roles), under field f ("vendors[I]" or "vendors[I].roles[J]"). */
 static int
-parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_vendor *v)
+parse_patterns(struct ctl_yaml *x, yaml_node_t *n, const char *fp, struct ctl_vendor *v)
 {
-	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
-					   "server_prefixes", NULL};
-	char f[128];
+	char f[160];
 	yaml_node_t *c;
 	int rc;
 
-	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u]", idx);
-	if ((rc = ctl_yaml_want(x, n, YAML_MAPPING_NODE, f)) || (rc = ctl_yaml_keys(x, n, f, keys)))
-		return rc;
-	v->line = ctl_yaml_line(n);
-	c = ctl_yaml_get(x, n, "name");
-	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].name", idx);
-	if (c == NULL)
-		return ctl_yaml_err(x, n, f, "missing");
-	if ((rc = ctl_yaml_str(x, c, f, v->name, sizeof(v->name))))
-		return rc;
-	for (const char *s = v->name; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			return ctl_yaml_err(x, c, f, "'%s': use lower-case letters, digits, '-' and '_'",
-				       v->name);
 	if ((c = ctl_yaml_get(x, n, "domains")) != NULL) {
-		ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].domains", idx);
+		ctl_yaml_fieldf(f, sizeof(f), "%s.domains", fp);
 		if ((rc = ctl_yaml_str_list(x, c, f, &v->domains, NULL, &v->n_domains)))
 			return rc;
 		for (unsigned i = 0; i < v->n_domains; i++)
 			if (!valid_domain(v->domains[i])) {
-				ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].domains[%u]", idx, i);
+				ctl_yaml_fieldf(f, sizeof(f), "%s.domains[%u]", fp, i);
 				return ctl_yaml_err(x, ctl_yaml_node(x, c->data.sequence.items.start[i]), f,
 					       "'%s' is not a domain name of two or more labels",
 					       v->domains[i]);
 			}
 	}
 	if ((c = ctl_yaml_get(x, n, "payload_signatures")) != NULL) {
-		ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].payload_signatures", idx);
+		ctl_yaml_fieldf(f, sizeof(f), "%s.payload_signatures", fp);
 		if ((rc = ctl_yaml_str_list(x, c, f, &v->payloads, &v->payload_lines, &v->n_payloads)))
 			return rc;
 	}
 	if ((c = ctl_yaml_get(x, n, "regexes")) != NULL) {
-		ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].regexes", idx);
+		ctl_yaml_fieldf(f, sizeof(f), "%s.regexes", fp);
 		if ((rc = ctl_yaml_str_list(x, c, f, &v->regexes, &v->regex_lines, &v->n_regexes)))
 			return rc;
 	}
@@ -83,7 +70,7 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_vendor
 		char **texts = NULL;
 		unsigned nt = 0;
 
-		ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].server_prefixes", idx);
+		ctl_yaml_fieldf(f, sizeof(f), "%s.server_prefixes", fp);
 		rc = ctl_yaml_str_list(x, c, f, &texts, NULL, &nt);
 		if (rc == 0 && nt > 0) {
 			v->servers = calloc(nt, sizeof(*v->servers));
@@ -93,7 +80,7 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_vendor
 			const char *why;
 
 			if (dp_prefix_parse(texts[i], &v->servers[i], &why)) {
-				ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].server_prefixes[%u]", idx, i);
+				ctl_yaml_fieldf(f, sizeof(f), "%s.server_prefixes[%u]", fp, i);
 				rc = ctl_yaml_err(x, ctl_yaml_node(x, c->data.sequence.items.start[i]), f,
 					     "'%s': %s", texts[i], why);
 			}
@@ -105,40 +92,252 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_vendor
 		if (rc)
 			return rc;
 	}
-	if (v->n_domains == 0 && v->n_regexes == 0 && v->n_servers == 0 && v->n_payloads == 0)
-		return ctl_yaml_err(x, n, f,
-			       "vendor '%s' has no domains, regexes, payload_signatures or "
-			       "server_prefixes",
-			       v->name);
 	return 0;
+}
+
+static bool
+has_patterns(const struct ctl_vendor *v)
+{
+	return v->n_domains || v->n_regexes || v->n_servers || v->n_payloads;
+}
+
+/* Lower-case letters, digits, '-' and '_': names that go into labels. */
+static int
+parse_ident(struct ctl_yaml *x, yaml_node_t *n, const char *f, char *out)
+{
+	int rc = ctl_yaml_str(x, n, f, out, CTL_NAME_LEN);
+
+	if (rc)
+		return rc;
+	for (const char *s = out; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return ctl_yaml_err(x, n, f, "'%s': use lower-case letters, digits, '-' and '_'",
+				       out);
+	return 0;
+}
+
+/* sources: where a role's names come from - [{document, url, read}], read
+ * a date (YYYY-MM-DD).  Checked, not kept: the catalogue is the record. */
+static int
+parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp)
+{
+	static const char *const keys[] = {"document", "url", "read", NULL};
+	char f[200], buf[512];
+	int rc;
+
+	ctl_yaml_fieldf(f, sizeof(f), "%s.sources", fp);
+	if ((rc = ctl_yaml_want(x, n, YAML_SEQUENCE_NODE, f)))
+		return rc;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *s = ctl_yaml_node(x, *it), *c;
+		unsigned i = (unsigned)(it - n->data.sequence.items.start);
+		int y, mo, d, used = 0;
+
+		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u]", fp, i);
+		if ((rc = ctl_yaml_want(x, s, YAML_MAPPING_NODE, f)) || (rc = ctl_yaml_keys(x, s, f, keys)))
+			return rc;
+		for (const char *const *k = keys; *k; k++) {
+			ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].%s", fp, i, *k);
+			if ((c = ctl_yaml_get(x, s, *k)) == NULL) {
+				if (strcmp(*k, "url") == 0)
+					continue;
+				return ctl_yaml_err(x, s, f, "missing");
+			}
+			if ((rc = ctl_yaml_str(x, c, f, buf, sizeof(buf))))
+				return rc;
+		}
+		if (sscanf(buf, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || buf[used] != '\0' ||
+		    mo < 1 || mo > 12 || d < 1 || d > 31)
+			return ctl_yaml_err(x, ctl_yaml_get(x, s, "read"), f,
+					    "'%s': the date read, as YYYY-MM-DD", buf);
+	}
+	return 0;
+}
+
+static struct ctl_vendor *
+add_unit(struct ctl_yaml *x, struct ctl_config *c, const char *vendor, const char *role,
+	 const char *field, int line)
+{
+	struct ctl_vendor *v, *grown;
+
+	if (c->n_vendors == DP_MAX_VENDORS) {
+		ctl_yaml_err(x, NULL, field, "over %d roles of all vendors together", DP_MAX_VENDORS);
+		return NULL;
+	}
+	grown = realloc(c->vendors, (c->n_vendors + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return NULL;
+	c->vendors = grown;
+	v = &c->vendors[c->n_vendors++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", vendor);
+	snprintf(v->role, sizeof(v->role), "%s", role);
+	snprintf(v->field, sizeof(v->field), "%s", field);
+	v->file = strdup(x->path);
+	v->group = c->n_groups;
+	v->product = strcmp(role, CTL_ROLE_WEB) != 0;
+	v->fallback = strcmp(role, CTL_ROLE_OTHER) == 0;
+	v->line = line;
+	return v->file ? v : NULL;
+}
+
+static int
+parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const char *vendor,
+	   unsigned first, struct ctl_config *c)
+{
+	static const char *const keys[] = {"role", "domains", "regexes", "payload_signatures",
+					   "server_prefixes", "sources", NULL};
+	char f[96], role[CTL_NAME_LEN];
+	struct ctl_vendor *v;
+	yaml_node_t *r;
+	int rc;
+
+	ctl_yaml_fieldf(f, sizeof(f), "%s.roles[%u]", vf, j);
+	if ((rc = ctl_yaml_want(x, n, YAML_MAPPING_NODE, f)) || (rc = ctl_yaml_keys(x, n, f, keys)))
+		return rc;
+	if ((r = ctl_yaml_get(x, n, "role")) == NULL)
+		return ctl_yaml_err(x, n, f, "missing role");
+	ctl_yaml_fieldf(f, sizeof(f), "%s.roles[%u].role", vf, j);
+	if ((rc = parse_ident(x, r, f, role)))
+		return rc;
+	if (strcmp(role, CTL_ROLE_OTHER) == 0)
+		return ctl_yaml_err(x, r, f, "'other' is the vendor's own level: give its names "
+					     "at %s", vf);
+	for (unsigned k = first; k < c->n_vendors; k++)
+		if (strcmp(c->vendors[k].role, role) == 0)
+			return ctl_yaml_err(x, r, f, "'%s' is given twice", role);
+	ctl_yaml_fieldf(f, sizeof(f), "%s.roles[%u]", vf, j);
+	if ((v = add_unit(x, c, vendor, role, f, ctl_yaml_line(n))) == NULL)
+		return x->err[0] ? -EINVAL : -ENOMEM;
+	if ((rc = parse_patterns(x, n, f, v)))
+		return rc;
+	if ((r = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, r, f)))
+		return rc;
+	if (!has_patterns(v))
+		return ctl_yaml_err(x, n, f, "role '%s' has no domains, regexes, "
+					     "payload_signatures or server_prefixes", role);
+	return 0;
+}
+
+/* One vendor: its own level (role other) and its roles, appended to
+ * c->vendors. */
+static int
+parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
+{
+	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
+					   "server_prefixes", "roles", "sources", NULL};
+	char f[64], vf[32], name[CTL_NAME_LEN];
+	struct ctl_vendor own = {0};
+	unsigned first = c->n_vendors;
+	yaml_node_t *cn, *roles;
+	int rc;
+
+	ctl_yaml_fieldf(vf, sizeof(vf), "vendors[%u]", idx);
+	if ((rc = ctl_yaml_want(x, n, YAML_MAPPING_NODE, vf)) || (rc = ctl_yaml_keys(x, n, vf, keys)))
+		return rc;
+	cn = ctl_yaml_get(x, n, "name");
+	ctl_yaml_fieldf(f, sizeof(f), "%s.name", vf);
+	if (cn == NULL)
+		return ctl_yaml_err(x, n, f, "missing");
+	if ((rc = parse_ident(x, cn, f, name)))
+		return rc;
+	for (unsigned k = 0; k < first; k++)
+		if (strcmp(c->vendors[k].name, name) == 0)
+			return ctl_yaml_err(x, cn, f, "'%s' is defined twice", name);
+	if ((cn = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, cn, vf)))
+		return rc;
+	/* The vendor's own level first, as role other, when it gives anything. */
+	rc = parse_patterns(x, n, vf, &own);
+	if (rc == 0 && has_patterns(&own)) {
+		struct ctl_vendor *v = add_unit(x, c, name, CTL_ROLE_OTHER, vf, ctl_yaml_line(n));
+
+		if (v == NULL) {
+			rc = x->err[0] ? -EINVAL : -ENOMEM;
+		} else {
+			/* The entry takes over the patterns; own keeps none. */
+			char *file = v->file;
+			int line = v->line;
+
+			own.file = file;
+			own.line = line;
+			snprintf(own.name, sizeof(own.name), "%s", v->name);
+			snprintf(own.role, sizeof(own.role), "%s", v->role);
+			snprintf(own.field, sizeof(own.field), "%s", v->field);
+			own.group = v->group;
+			own.product = v->product;
+			own.fallback = v->fallback;
+			*v = own;
+			memset(&own, 0, sizeof(own));
+		}
+	}
+	if (rc)
+		goto out;
+	if ((roles = ctl_yaml_get(x, n, "roles")) != NULL) {
+		ctl_yaml_fieldf(f, sizeof(f), "%s.roles", vf);
+		if ((rc = ctl_yaml_want(x, roles, YAML_SEQUENCE_NODE, f)))
+			goto out;
+		for (yaml_node_item_t *it = roles->data.sequence.items.start;
+		     rc == 0 && it < roles->data.sequence.items.top; it++)
+			rc = parse_role(x, ctl_yaml_node(x, *it), vf,
+					(unsigned)(it - roles->data.sequence.items.start), name, first, c);
+		if (rc)
+			goto out;
+	}
+	if (c->n_vendors == first)
+		rc = ctl_yaml_err(x, n, vf,
+				  "vendor '%s' has no domains, regexes, payload_signatures, "
+				  "server_prefixes or roles",
+				  name);
+	c->n_groups++;
+out:
+	ctl_config_vendor_free(&own);
+	return rc;
+}
+
+/* An entry of vendors: a vendor, or {include: FILE} naming a file that
+ * holds one (a catalogue such as config/vendors/kaspersky.yaml); errors in
+ * it name that file. */
+static int
+parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
+{
+	static const char *const keys[] = {"include", NULL};
+	char f[32], path[PATH_MAX];
+	struct ctl_yaml y = {.path = path, .err = x->err, .err_len = x->err_len};
+	yaml_document_t doc;
+	yaml_node_t *inc, *root;
+	int rc;
+
+	if (n->type != YAML_MAPPING_NODE || (inc = ctl_yaml_get(x, n, "include")) == NULL)
+		return parse_vendor(x, n, idx, c);
+	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u]", idx);
+	if ((rc = ctl_yaml_keys(x, n, f, keys)))
+		return rc;
+	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].include", idx);
+	if ((rc = ctl_yaml_path(x, inc, f, path)))
+		return rc;
+	if ((rc = ctl_yaml_load(&y, &doc, &root))) {
+		if (rc != -EINVAL) /* unreadable: say where it was named */
+			ctl_yaml_err(x, inc, f, "%s: %s", path, strerror(-rc));
+		return -EINVAL;
+	}
+	rc = parse_vendor(&y, root, idx, c);
+	yaml_document_delete(&doc);
+	return rc;
 }
 
 int
 ctl_config_parse_vendors(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 {
+	unsigned count = (unsigned)(n->data.sequence.items.top - n->data.sequence.items.start);
 	int rc;
 
-	c->n_vendors = (unsigned)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (c->n_vendors == 0 || c->n_vendors > DP_MAX_VENDORS)
+	if (count == 0)
 		return ctl_yaml_err(x, n, "vendors", "give between 1 and %d vendors",
 				    DP_MAX_VENDORS);
-	c->vendors = calloc(c->n_vendors, sizeof(*c->vendors));
-	if (c->vendors == NULL)
-		return -ENOMEM;
-	for (unsigned i = 0; i < c->n_vendors; i++) {
-		yaml_node_t *vn = ctl_yaml_node(x, n->data.sequence.items.start[i]);
-
-		if ((rc = parse_vendor(x, vn, i, &c->vendors[i])))
+	for (unsigned i = 0; i < count; i++)
+		if ((rc = parse_entry(x, ctl_yaml_node(x, n->data.sequence.items.start[i]), i, c)))
 			return rc;
-		for (unsigned j = 0; j < i; j++)
-			if (strcmp(c->vendors[j].name, c->vendors[i].name) == 0) {
-				char f[64];
-
-				ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].name", i);
-				return ctl_yaml_err(x, vn, f, "'%s' is defined twice",
-						    c->vendors[i].name);
-			}
-	}
 	return 0;
 }
 
@@ -147,18 +346,55 @@ ctl_config_vendors_reloadable(const struct ctl_config *running, const struct ctl
 			      char *err, size_t err_len)
 {
 	if (c->n_vendors != running->n_vendors) {
-		snprintf(err, err_len, "%s: vendors: %u listed, %u running; vendors are added or "
-				       "removed only by a restart",
+		snprintf(err, err_len, "%s: vendors: %u vendor roles listed, %u running; vendors "
+				       "and roles are added or removed only by a restart",
 			 c->path, c->n_vendors, running->n_vendors);
 		return -EINVAL;
 	}
-	for (unsigned v = 0; v < c->n_vendors; v++)
-		if (strcmp(c->vendors[v].name, running->vendors[v].name) != 0) {
-			snprintf(err, err_len, "%s:%d: vendors[%u].name: '%s' where '%s' runs; "
-					       "vendors are renamed or reordered only by a restart",
-				 c->path, c->vendors[v].line, v, c->vendors[v].name,
-				 running->vendors[v].name);
+	for (unsigned v = 0; v < c->n_vendors; v++) {
+		const struct ctl_vendor *a = &c->vendors[v], *b = &running->vendors[v];
+
+		if (strcmp(a->name, b->name) != 0 || strcmp(a->role, b->role) != 0) {
+			snprintf(err, err_len, "%s:%d: %s: vendor '%s' role '%s' where '%s' role '%s' "
+					       "runs; vendors and their roles are added, removed, "
+					       "renamed or reordered only by a restart (their names "
+					       "and patterns change by a reload)",
+				 a->file, a->line, a->field, a->name, a->role, b->name, b->role);
 			return -EINVAL;
 		}
+	}
 	return 0;
+}
+
+void
+ctl_vendor_key(const struct ctl_vendor *v, char *out, size_t cap)
+{
+	if (v->fallback)
+		snprintf(out, cap, "%s", v->name);
+	else
+		snprintf(out, cap, "%s/%s", v->name, v->role);
+}
+
+void
+ctl_config_client_union(const struct ctl_config *c, uint16_t *also)
+{
+	for (unsigned k = 0; k < ctl_config_client_keys(c); k++)
+		also[k] = k < c->n_vendors && c->vendors[k].product
+				  ? (uint16_t)ctl_config_product_key(c, c->vendors[k].group)
+				  : UINT16_MAX;
+}
+
+void
+ctl_config_key_name(const struct ctl_config *c, unsigned k, char *out, size_t cap)
+{
+	if (k < c->n_vendors) {
+		ctl_vendor_key(&c->vendors[k], out, cap);
+		return;
+	}
+	for (unsigned v = 0; v < c->n_vendors; v++)
+		if (ctl_config_product_key(c, c->vendors[v].group) == k) {
+			snprintf(out, cap, "%s/+product", c->vendors[v].name);
+			return;
+		}
+	snprintf(out, cap, "?");
 }

@@ -363,8 +363,17 @@ main(int argc, char **argv)
 		goto out_eal;
 	}
 	ctl_orgs_tell_nested(a.orgs, a.cfg->orgs_path);
-	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs, a.cfg->n_vendors,
-				       a.cfg->client_v6_prefix);
+	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs,
+				       ctl_config_client_keys(a.cfg), a.cfg->client_v6_prefix);
+	if (a.clients != NULL) {
+		uint16_t also[2 * DP_MAX_VENDORS];
+
+		ctl_config_client_union(a.cfg, also);
+		if (ctl_clients_union(a.clients, also) != 0) {
+			ctl_clients_free(a.clients);
+			a.clients = NULL;
+		}
+	}
 	if (a.clients == NULL ||
 	    ctl_snapshot_init(&a.snap, a.cfg->n_workers, a.cfg->n_ports, a.orgs->n_orgs,
 			      a.cfg->n_vendors)) {

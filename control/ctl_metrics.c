@@ -221,11 +221,12 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 		ctl_clients_evicted(v->clients, CTL_EVICT_UNVERIFIED));
 	ctl_promtext_family(f, "tapcensus_unverified_clients", "gauge",
 			    "Clients seen reaching a vendor without evidence that their address is "
-			    "real, per vendor and window; counted in no organisation's figures.");
+			    "real, per vendor role and window; counted in no organisation's "
+			    "figures.");
 	for (unsigned vd = 0; vd < v->snap->n_vendors; vd++)
 		for (unsigned k = 0; k < CTL_WIN_COUNT; k++) {
-			fputs("tapcensus_unverified_clients{vendor=", f);
-			ctl_promtext_label(f, v->cfg->vendors[vd].name);
+			fputs("tapcensus_unverified_clients{", f);
+			ctl_promtext_vendor(f, v->cfg->vendors[vd].name, v->cfg->vendors[vd].role);
 			fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k],
 				v->unverified[vd * CTL_WIN_COUNT + k]);
 		}

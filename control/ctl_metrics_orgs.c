@@ -20,7 +20,7 @@
 struct org_row {
 	const struct ctl_org *org;
 	const struct dp_org_ctr *ctr; /* [n_vendors * DP_SIG_COUNT] */
-	const uint64_t *win;          /* [n_vendors * CTL_WIN_COUNT] */
+	const uint64_t *win;          /* [n_keys * CTL_WIN_COUNT] */
 };
 
 static const struct ctl_org other_org = {
@@ -62,7 +62,7 @@ org_rows(const struct ctl_view *v, struct org_row *rows,
 	 struct dp_org_ctr *other_ctr, uint64_t *other_win, unsigned *folded)
 {
 	const struct ctl_snapshot *s = v->snap;
-	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT, per_win = (size_t)s->n_vendors * CTL_WIN_COUNT;
+	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT, per_win = (size_t)v->n_keys * CTL_WIN_COUNT;
 	const uint64_t *win = v->win;
 	struct rank *r = malloc((v->n_active + 1) * sizeof(*r));
 	unsigned n = 0, rows_n = 0, keep;
@@ -98,7 +98,7 @@ org_rows(const struct ctl_view *v, struct org_row *rows,
 }
 
 static void
-org_labels(FILE *f, const struct ctl_org *o, const char *vendor)
+org_labels(FILE *f, const struct ctl_org *o, const struct ctl_vendor *vendor)
 {
 	fputs("{org=", f);
 	ctl_promtext_label(f, o->id);
@@ -106,9 +106,9 @@ org_labels(FILE *f, const struct ctl_org *o, const char *vendor)
 	ctl_promtext_label(f, o->name);
 	fprintf(f, ",country=\"%s\",sector=", o->country);
 	ctl_promtext_label(f, o->sector);
-	fprintf(f, ",government=\"%s\",vendor=",
+	fprintf(f, ",government=\"%s\",",
 		o == &other_org ? "" : o->government ? "true" : "false");
-	ctl_promtext_label(f, vendor);
+	ctl_promtext_vendor(f, vendor->name, vendor->role);
 }
 
 /* The per-organisation families, one walk over the rows each. */
@@ -135,7 +135,8 @@ static const struct {
 };
 
 static void
-org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd, const char *vendor)
+org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
+	    const struct ctl_vendor *vendor)
 {
 	static const char *const dirs[2] = {"client_to_server", "server_to_client"};
 	const struct dp_org_ctr *c = &r->ctr[vd * DP_SIG_COUNT];
@@ -181,13 +182,23 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd, 
 	}
 }
 
+/* The first vendor role of each group names the vendor. */
+static const char *
+group_vendor(const struct ctl_config *cfg, unsigned group)
+{
+	for (unsigned vd = 0; vd < cfg->n_vendors; vd++)
+		if (cfg->vendors[vd].group == group)
+			return cfg->vendors[vd].name;
+	return "";
+}
+
 int
 ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
 	struct org_row *rows = malloc((s->n_orgs + 1) * sizeof(*rows));
 	struct dp_org_ctr *other_ctr = calloc((size_t)s->n_vendors * DP_SIG_COUNT, sizeof(*other_ctr));
-	uint64_t *other_win = calloc((size_t)s->n_vendors * CTL_WIN_COUNT, sizeof(*other_win));
+	uint64_t *other_win = calloc((size_t)v->n_keys * CTL_WIN_COUNT, sizeof(*other_win));
 	unsigned folded = 0;
 	int n = -ENOMEM;
 
@@ -198,9 +209,31 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 		for (int i = 0; i < n; i++)
 			for (unsigned vd = 0; vd < s->n_vendors; vd++)
 				if (row_active(&rows[i], vd))
-					org_samples(f, fam, &rows[i], vd, v->cfg->vendors[vd].name);
+					org_samples(f, fam, &rows[i], vd, &v->cfg->vendors[vd]);
 	}
 	if (n > 0) {
+		ctl_promtext_family(f, "tapcensus_org_product_clients", "gauge",
+		       "Distinct clients of an organisation seen using a vendor's product - any "
+		       "role but web, a client once however many roles it reaches - in the window.");
+		for (int i = 0; i < n; i++)
+			for (unsigned g = 0; g < v->cfg->n_groups; g++) {
+				bool active = false;
+				unsigned k = ctl_config_product_key(v->cfg, g);
+
+				for (unsigned vd = 0; vd < s->n_vendors; vd++)
+					active |= v->cfg->vendors[vd].group == g &&
+						  v->cfg->vendors[vd].product && row_active(&rows[i], vd);
+				if (!active)
+					continue;
+				for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
+					fputs("tapcensus_org_product_clients{org=", f);
+					ctl_promtext_label(f, rows[i].org->id);
+					fputs(",vendor=", f);
+					ctl_promtext_label(f, group_vendor(v->cfg, g));
+					fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
+						rows[i].win[k * CTL_WIN_COUNT + w]);
+				}
+			}
 		ctl_promtext_family(f, "tapcensus_organisations_exported", "gauge",
 		       "Organisations with their own series in the tapcensus_org_* families "
 		       "(unattributed and other excepted); at most metrics.max_orgs when set.");
@@ -254,7 +287,7 @@ by_group_key(const void *a, const void *b, void *arg)
 
 static void
 group_series(FILE *f, const char *name, const char *label, const char *key, const char *vendor,
-	     const uint64_t *sum)
+	     const char *use, const uint64_t *sum)
 {
 	for (unsigned k = 0; k < CTL_WIN_COUNT; k++) {
 		fputs(name, f);
@@ -266,16 +299,28 @@ group_series(FILE *f, const char *name, const char *label, const char *key, cons
 		}
 		fputs("vendor=", f);
 		ctl_promtext_label(f, vendor);
-		fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k], sum[k]);
+		fprintf(f, ",use=\"%s\",window=\"%s\"} %" PRIu64 "\n", use, ctl_window_names[k],
+			sum[k]);
 	}
+}
+
+/* The client key a vendor's use is counted under: product (every role but
+ * web, one client however many roles), or its web role; -1: it has none. */
+int
+ctl_metrics_use_key(const struct ctl_config *cfg, unsigned group, bool web)
+{
+	if (!web)
+		return (int)ctl_config_product_key(cfg, group);
+	for (unsigned vd = 0; vd < cfg->n_vendors; vd++)
+		if (cfg->vendors[vd].group == group && !cfg->vendors[vd].product)
+			return (int)vd;
+	return -1;
 }
 
 /* One pass per group over the organisations sorted by its key. */
 void
 ctl_metrics_render_groups(FILE *f, const struct ctl_view *v)
 {
-	const uint64_t *win = v->win;
-	const struct ctl_snapshot *s = v->snap;
 	const struct ctl_orgs *orgs = v->orgs;
 	uint32_t *idx = malloc(orgs->n_orgs * sizeof(*idx));
 
@@ -294,29 +339,35 @@ ctl_metrics_render_groups(FILE *f, const struct ctl_view *v)
 
 			snprintf(name, sizeof(name), groups[g].name,
 				 what ? "unique_clients" : "organisations_active");
-			fprintf(f, "# HELP %s %s %s, per vendor and window (1d, 30d, all).\n", name,
+			fprintf(f, "# HELP %s %s %s, per vendor, use (product: every role but "
+				   "web, a client once however many roles it reaches; web: the "
+				   "vendor's website, apart) and window (1d, 30d, all).\n",
+				name,
 				what ? "Distinct clients of organisations"
 				     : "Organisations with a client seen in the window,",
 				groups[g].help);
 			fprintf(f, "# TYPE %s gauge\n", name);
-			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+			for (unsigned vg = 0; vg < v->cfg->n_groups * 2; vg++) {
 				uint64_t sum[CTL_WIN_COUNT] = {0};
-				const char *vendor = v->cfg->vendors[vd].name;
+				const char *vendor = group_vendor(v->cfg, vg / 2);
+				const char *use = vg % 2 ? "web" : "product";
+				int ck = ctl_metrics_use_key(v->cfg, vg / 2, vg % 2);
 
+				if (ck < 0)
+					continue;
 				/* Government bodies: one series, even when there are none. */
 				if (n == 0 && groups[g].label == NULL)
-					group_series(f, name, NULL, "", vendor, sum);
+					group_series(f, name, NULL, "", vendor, use, sum);
 				for (uint32_t i = 0; i < n; i++) {
 					const char *key = group_key(g, &orgs->orgs[idx[i]]);
-					const uint64_t *w =
-						win + ((size_t)idx[i] * s->n_vendors + vd) * CTL_WIN_COUNT;
+					const uint64_t *w = ctl_view_clients(v, idx[i], (unsigned)ck);
 
 					for (unsigned k = 0; k < CTL_WIN_COUNT; k++)
 						sum[k] += what ? w[k] : w[k] > 0;
 					if (i + 1 < n &&
 					    strcmp(key, group_key(g, &orgs->orgs[idx[i + 1]])) == 0)
 						continue;
-					group_series(f, name, groups[g].label, key, vendor, sum);
+					group_series(f, name, groups[g].label, key, vendor, use, sum);
 					memset(sum, 0, sizeof(sum));
 				}
 			}

@@ -18,4 +18,8 @@ int ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v);
  * government, per vendor and window. */
 void ctl_metrics_render_groups(FILE *f, const struct ctl_view *v);
 
+/* The client key a vendor's use is counted under (product or web), -1
+ * when it has none: its product key, or its web role. */
+int ctl_metrics_use_key(const struct ctl_config *cfg, unsigned group, bool web);
+
 #endif

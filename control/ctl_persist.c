@@ -105,9 +105,16 @@ serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 	PUT(o, now);
 	u64 = sn->total.rx_pkts;
 	PUT(o, u64);
-	PUT(o, s->cfg->n_vendors);
-	for (unsigned v = 0; v < s->cfg->n_vendors; v++)
-		put_name(o, s->cfg->vendors[v].name);
+	/* Names of the client keys: the vendor roles (the counters' too), then
+	 * each vendor's product use. */
+	u32 = ctl_config_client_keys(s->cfg);
+	PUT(o, u32);
+	for (unsigned v = 0; v < u32; v++) {
+		char key[2 * CTL_NAME_LEN + 16];
+
+		ctl_config_key_name(s->cfg, v, key, sizeof(key));
+		put_name(o, key);
+	}
 	PUT(o, s->orgs->n_orgs);
 	for (unsigned g = 0; g < s->orgs->n_orgs; g++)
 		put_name(o, s->orgs->orgs[g].id);

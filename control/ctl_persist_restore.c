@@ -74,9 +74,13 @@ find_vendor(const void *ctx, const char *name)
 {
 	const struct ctl_config *cfg = ctx;
 
-	for (unsigned v = 0; v < cfg->n_vendors; v++)
-		if (strcmp(cfg->vendors[v].name, name) == 0)
+	for (unsigned v = 0; v < ctl_config_client_keys(cfg); v++) {
+		char key[2 * CTL_NAME_LEN + 16];
+
+		ctl_config_key_name(cfg, v, key, sizeof(key));
+		if (strcmp(key, name) == 0)
 			return (int32_t)v;
+	}
 	return -1;
 }
 
@@ -205,7 +209,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 
 	GET(&in, info->written);
 	GET(&in, info->packets);
-	if ((vmap = get_names(&in, &nv, 64, find_vendor, cfg)) == NULL ||
+	if ((vmap = get_names(&in, &nv, 2 * DP_MAX_VENDORS, find_vendor, cfg)) == NULL ||
 	    (omap = get_names(&in, &no, CTL_ORGS_MAX, find_org, orgs)) == NULL ||
 	    (smap = get_names(&in, &ns, 64, find_signal, NULL)) == NULL)
 		goto out;
@@ -236,7 +240,8 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		GET(&in, c);
 		if (in.short_read || g >= no || v >= nv || s >= ns)
 			goto out;
-		if (omap[g] < 0 || vmap[v] < 0 || smap[s] < 0) {
+		if (omap[g] < 0 || vmap[v] < 0 || smap[s] < 0 ||
+		    (unsigned)vmap[v] >= snap->n_vendors /* a product key: no counters */) {
 			info->dropped++;
 			continue;
 		}
@@ -280,7 +285,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		if (in.short_read)
 			goto out;
 		for (uint32_t v = 0; v < nv && v < 64; v++)
-			if ((fv >> v & 1) && vmap[v] >= 0)
+			if ((fv >> v & 1) && vmap[v] >= 0 && (unsigned)vmap[v] < cfg->n_vendors)
 				vendors |= 1ull << vmap[v];
 		if (vendors == 0 || expires <= now) {
 			info->dropped += vendors == 0;
@@ -415,7 +420,7 @@ ctl_persist_park(const char *dir, const struct ctl_config *cfg, struct ctl_orgs 
 
 			GET(&in, skip); /* written */
 			GET(&in, skip); /* packets */
-			vmap = get_names(&in, &nv, 64, find_vendor, cfg);
+			vmap = get_names(&in, &nv, 2 * DP_MAX_VENDORS, find_vendor, cfg);
 			if (vmap != NULL)
 				omap = get_names(&in, &no, CTL_ORGS_MAX, park_missing, orgs);
 			for (uint32_t k = 0; omap && k < no; k++) {

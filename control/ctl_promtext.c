@@ -23,3 +23,12 @@ ctl_promtext_label(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void
+ctl_promtext_vendor(FILE *f, const char *vendor, const char *role)
+{
+	fputs("vendor=", f);
+	ctl_promtext_label(f, vendor);
+	fputs(",role=", f);
+	ctl_promtext_label(f, role);
+}

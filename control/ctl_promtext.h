@@ -12,4 +12,7 @@
 void ctl_promtext_family(FILE *f, const char *name, const char *type, const char *help);
 void ctl_promtext_label(FILE *f, const char *s);
 
+/* vendor="NAME",role="ROLE": the labels of a vendor role's series. */
+void ctl_promtext_vendor(FILE *f, const char *vendor, const char *role);
+
 #endif

@@ -46,17 +46,18 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 		}
 	qsort(rows, n, sizeof(*rows), by_clients);
 
-	fprintf(f, "%-20s %-28s %-2s %-12s %-5s %-12s %8s", "ORG", "NAME", "CC", "SECTOR", "GOV",
-		"VENDOR", "CLIENTS");
+	fprintf(f, "%-20s %-28s %-2s %-12s %-5s %-12s %-10s %8s", "ORG", "NAME", "CC", "SECTOR",
+		"GOV", "VENDOR", "ROLE", "CLIENTS");
 	for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 		fprintf(f, " %10s", dp_signal_name(sig));
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		const struct ctl_org *o = &v->orgs->orgs[rows[i].org];
 
-		fprintf(f, "%-20.20s %-28.28s %-2s %-12.12s %-5s %-12.12s %8" PRIu64, o->id, o->name,
-			o->country, o->sector, o->government ? "yes" : "no",
-			v->cfg->vendors[rows[i].vendor].name, rows[i].clients);
+		fprintf(f, "%-20.20s %-28.28s %-2s %-12.12s %-5s %-12.12s %-10.10s %8" PRIu64, o->id,
+			o->name, o->country, o->sector, o->government ? "yes" : "no",
+			v->cfg->vendors[rows[i].vendor].name, v->cfg->vendors[rows[i].vendor].role,
+			rows[i].clients);
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			fprintf(f, " %10" PRIu64,
 				ctl_snapshot_ctr(s, rows[i].org, rows[i].vendor, sig)->sessions);

@@ -8,6 +8,23 @@
 
 #include <rte_errno.h>
 
+/* A pattern's rank within its vendor (dp_match.h): the vendor's own level
+ * (role other) 0; a role's suffix its label count, so the longer suffix
+ * wins; a role's regex or payload signature above any suffix. */
+#define RANK_PATTERN 1000
+
+static unsigned
+suffix_rank(const struct ctl_vendor *cv, const char *suffix)
+{
+	unsigned labels = 1;
+
+	if (cv->fallback)
+		return 0;
+	for (const char *c = suffix; *c; c++)
+		labels += *c == '.';
+	return labels;
+}
+
 static int
 build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size_t err_len)
 {
@@ -25,12 +42,18 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 	for (unsigned v = 0; v < cfg->n_vendors; v++) {
 		const struct ctl_vendor *cv = &cfg->vendors[v];
 
+		unsigned top = cv->fallback ? 0 : RANK_PATTERN;
+
 		for (unsigned i = 0; i < cv->n_domains; i++)
-			pats[n++] = (struct dp_match_pattern){cv->domains[i], DP_MATCH_DOMAIN, v};
+			pats[n++] = (struct dp_match_pattern){cv->domains[i], DP_MATCH_DOMAIN, v,
+							      cv->group,
+							      suffix_rank(cv, cv->domains[i])};
 		for (unsigned i = 0; i < cv->n_regexes; i++)
-			pats[n++] = (struct dp_match_pattern){cv->regexes[i], DP_MATCH_REGEX, v};
+			pats[n++] = (struct dp_match_pattern){cv->regexes[i], DP_MATCH_REGEX, v,
+							      cv->group, top};
 		for (unsigned i = 0; i < cv->n_payloads; i++)
-			pats[n++] = (struct dp_match_pattern){cv->payloads[i], DP_MATCH_PAYLOAD, v};
+			pats[n++] = (struct dp_match_pattern){cv->payloads[i], DP_MATCH_PAYLOAD, v,
+							      cv->group, top};
 	}
 	rc = dp_match_compile(pats, n, out, msg, sizeof(msg), &idx);
 	if (rc == -EINVAL && idx >= 0) {
@@ -41,21 +64,21 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 			const struct ctl_vendor *cv = &cfg->vendors[v];
 
 			if (k < cv->n_domains) {
-				snprintf(err, err_len, "%s:%d: vendors[%u].domains[%u]: %s", cfg->path,
-					 cv->line, v, k, msg);
+				snprintf(err, err_len, "%s:%d: %s.domains[%u]: %s", cv->file,
+					 cv->line, cv->field, k, msg);
 				break;
 			}
 			k -= cv->n_domains;
 			if (k < cv->n_regexes) {
-				snprintf(err, err_len, "%s:%d: vendors[%u].regexes[%u]: Hyperscan: %s",
-					 cfg->path, cv->regex_lines[k], v, k, msg);
+				snprintf(err, err_len, "%s:%d: %s.regexes[%u]: Hyperscan: %s",
+					 cv->file, cv->regex_lines[k], cv->field, k, msg);
 				break;
 			}
 			k -= cv->n_regexes;
 			if (k < cv->n_payloads) {
 				snprintf(err, err_len,
-					 "%s:%d: vendors[%u].payload_signatures[%u]: Hyperscan: %s",
-					 cfg->path, cv->payload_lines[k], v, k, msg);
+					 "%s:%d: %s.payload_signatures[%u]: Hyperscan: %s",
+					 cv->file, cv->payload_lines[k], cv->field, k, msg);
 				break;
 			}
 			k -= cv->n_payloads;
@@ -101,6 +124,20 @@ build_servers(const struct ctl_config *cfg, int socket, struct ctl_tables *out, 
 				dp_lpm_size_add(&sz, p);
 			}
 			out->server_vendors[k] |= 1ull << v;
+		}
+	/* A prefix of a role and of its vendor's own level serves the role
+	 * (the longer prefix decides between nested ones: the LPM's). */
+	for (unsigned k = 1; k <= n; k++)
+		for (unsigned v = 0; v < cfg->n_vendors; v++) {
+			uint64_t rivals = 0;
+
+			if (!cfg->vendors[v].fallback || !(out->server_vendors[k] & (1ull << v)))
+				continue;
+			for (unsigned r = 0; r < cfg->n_vendors; r++)
+				if (r != v && cfg->vendors[r].group == cfg->vendors[v].group)
+					rivals |= 1ull << r;
+			if (out->server_vendors[k] & rivals)
+				out->server_vendors[k] &= ~(1ull << v);
 		}
 	snprintf(name, sizeof(name), "srv%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	out->servers = dp_lpm_create(name, &sz, socket);

@@ -131,6 +131,7 @@ cmd_org(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_dict_u64(
 				vt, tel_key(name, sizeof(name), "sessions_", dp_signal_name(sig)),
 				v->sessions[sig]);
+		rte_tel_data_add_dict_string(vt, "role", t->roles[vd]);
 		rte_tel_data_add_dict_u64(vt, "packets", v->pkts);
 		rte_tel_data_add_dict_u64(vt, "bytes", v->bytes);
 		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)

@@ -17,8 +17,9 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 	v->snap = snap;
 	v->clients = clients;
 	v->now = now;
-	v->win = calloc((size_t)snap->n_orgs * snap->n_vendors * CTL_WIN_COUNT + 1, sizeof(*v->win));
-	v->unverified = calloc((size_t)snap->n_vendors * CTL_WIN_COUNT + 1, sizeof(*v->unverified));
+	v->n_keys = ctl_config_client_keys(cfg);
+	v->win = calloc((size_t)snap->n_orgs * v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->win));
+	v->unverified = calloc((size_t)v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->unverified));
 	v->org_sessions = calloc(snap->n_orgs + 1, sizeof(*v->org_sessions));
 	v->active = calloc(snap->n_orgs + 1, sizeof(*v->active));
 	if (v->win == NULL || v->unverified == NULL || v->org_sessions == NULL ||
@@ -56,7 +57,7 @@ ctl_view_vendor(const struct ctl_view *v, uint32_t org, unsigned vendor,
 
 	memset(out, 0, sizeof(*out));
 	out->ctr = ctl_snapshot_ctr(s, org, vendor, 0);
-	out->clients = &v->win[((size_t)org * s->n_vendors + vendor) * CTL_WIN_COUNT];
+	out->clients = ctl_view_clients(v, org, vendor);
 	for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
 		const struct dp_org_ctr *c = &out->ctr[sig];
 

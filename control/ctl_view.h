@@ -37,8 +37,10 @@ struct ctl_view {
 	const struct ctl_snapshot *snap;
 	const struct ctl_clients *clients;
 	uint32_t now;             /* unix seconds: the end of the client windows */
-	uint64_t *win;            /* [(org * n_vendors + vendor) * CTL_WIN_COUNT + window] */
-	uint64_t *unverified;     /* [vendor * CTL_WIN_COUNT + window]: clients without
+	unsigned n_keys;          /* client keys: vendor roles, then vendors' product use
+				   * (ctl_config_client_keys) */
+	uint64_t *win;            /* [(org * n_keys + key) * CTL_WIN_COUNT + window] */
+	uint64_t *unverified;     /* [key * CTL_WIN_COUNT + window]: clients without
 				   * evidence their address is real, counted apart */
 	uint64_t *org_sessions;   /* [n_orgs]: every vendor and signal */
 	uint32_t *active;         /* organisations with sessions, in table order, parked
@@ -51,6 +53,13 @@ int ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struc
 		   const struct ctl_snapshot *snap, const struct ctl_clients *clients,
 		   uint32_t now);
 void ctl_view_fini(struct ctl_view *v);
+
+/* Organisation org's clients under client key k, [CTL_WIN_COUNT]. */
+static inline const uint64_t *
+ctl_view_clients(const struct ctl_view *v, uint32_t org, unsigned k)
+{
+	return &v->win[((size_t)org * v->n_keys + k) * CTL_WIN_COUNT];
+}
 
 /* Organisation org's figures for vendor vendor. */
 void ctl_view_vendor(const struct ctl_view *v, uint32_t org, unsigned vendor,

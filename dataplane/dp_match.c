@@ -2,6 +2,7 @@
 #include "dp_match.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,9 @@ struct dp_match {
 	hs_database_t *sdb; /* payload signatures, stream mode */
 	unsigned n;
 	unsigned *vendor_of; /* pattern id -> vendor */
+	unsigned *rank_of;   /* pattern id -> rank */
+	uint64_t group_mask[DP_MAX_VENDORS]; /* vendor -> the vendors of its group */
+	bool ranked;         /* some group has two vendors: resolve */
 };
 
 /* Regex for a suffix: start of name or a dot, the escaped suffix, the end.
@@ -58,10 +62,11 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 		return 0;
 	}
 	m->vendor_of = calloc(n, sizeof(*m->vendor_of));
+	m->rank_of = calloc(n, sizeof(*m->rank_of));
 	exprs = calloc(n, sizeof(*exprs));
 	flags = calloc(n, sizeof(*flags));
 	ids = calloc(n, sizeof(*ids));
-	if (m->vendor_of == NULL || exprs == NULL || flags == NULL || ids == NULL)
+	if (m->vendor_of == NULL || m->rank_of == NULL || exprs == NULL || flags == NULL || ids == NULL)
 		goto err_free;
 	for (i = 0; i < n; i++) {
 		if (pats[i].vendor >= DP_MAX_VENDORS) {
@@ -71,6 +76,26 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 				 DP_MAX_VENDORS);
 			goto err_free;
 		}
+		m->vendor_of[i] = pats[i].vendor;
+		m->rank_of[i] = pats[i].rank;
+	}
+	{
+		unsigned group_of[DP_MAX_VENDORS];
+		uint64_t seen = 0;
+
+		for (i = 0; i < n; i++) {
+			group_of[pats[i].vendor] = pats[i].group;
+			seen |= UINT64_C(1) << pats[i].vendor;
+		}
+		for (uint64_t a = seen; a; a &= a - 1)
+			for (uint64_t b = seen; b; b &= b - 1) {
+				unsigned va = (unsigned)__builtin_ctzll(a), vb = (unsigned)__builtin_ctzll(b);
+
+				if (group_of[va] != group_of[vb])
+					continue;
+				m->group_mask[va] |= UINT64_C(1) << vb;
+				m->ranked |= va != vb;
+			}
 	}
 	/* Names first, payload signatures after: two databases. */
 	for (unsigned j = 0, k = 0; j < 2; j++) {
@@ -86,7 +111,6 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 				goto err_free;
 			flags[k] = j == 0 ? HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH : HS_FLAG_SINGLEMATCH;
 			ids[k] = i;
-			m->vendor_of[i] = pats[i].vendor;
 			k++;
 		}
 		if (k == first)
@@ -126,6 +150,7 @@ dp_match_free(struct dp_match *m)
 	if (m->sdb != NULL)
 		hs_free_database(m->sdb);
 	free(m->vendor_of);
+	free(m->rank_of);
 	free(m);
 }
 
@@ -144,25 +169,54 @@ dp_match_scratch_fit(const struct dp_match *m, hs_scratch_t **s)
 struct match_ctx {
 	const struct dp_match *m;
 	uint64_t vendors;
+	unsigned rank[DP_MAX_VENDORS]; /* best so far, of vendors set */
 };
 
 static int
 on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *arg)
 {
 	struct match_ctx *ctx = arg;
+	unsigned v = ctx->m->vendor_of[id], r = ctx->m->rank_of[id];
+	uint64_t bit = UINT64_C(1) << v;
 
 	(void)from;
 	(void)to;
 	(void)flags;
-	ctx->vendors |= UINT64_C(1) << ctx->m->vendor_of[id];
+	if (!(ctx->vendors & bit) || r > ctx->rank[v])
+		ctx->rank[v] = r;
+	ctx->vendors |= bit;
 	return 0;
+}
+
+/* Keeps, in each group, the vendors of the highest rank. */
+static uint64_t
+resolve(const struct match_ctx *ctx)
+{
+	uint64_t keep = ctx->vendors;
+
+	if (!ctx->m->ranked || (keep & (keep - 1)) == 0)
+		return keep;
+	for (uint64_t a = ctx->vendors; a; a &= a - 1) {
+		unsigned va = (unsigned)__builtin_ctzll(a);
+		uint64_t rivals = ctx->vendors & ctx->m->group_mask[va];
+
+		for (; rivals; rivals &= rivals - 1) {
+			unsigned vb = (unsigned)__builtin_ctzll(rivals);
+
+			if (ctx->rank[vb] > ctx->rank[va]) {
+				keep &= ~(UINT64_C(1) << va);
+				break;
+			}
+		}
+	}
+	return keep;
 }
 
 int
 dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name, size_t len,
 	      uint64_t *vendors)
 {
-	struct match_ctx ctx = {m, 0};
+	struct match_ctx ctx = {.m = m};
 
 	if (m->db == NULL) {
 		*vendors = 0;
@@ -172,7 +226,7 @@ dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name,
 		*vendors = 0;
 		return -EIO;
 	}
-	*vendors = ctx.vendors;
+	*vendors = resolve(&ctx);
 	return 0;
 }
 
@@ -196,11 +250,11 @@ int
 dp_match_stream_scan(const struct dp_match *m, hs_stream_t *s, hs_scratch_t *scratch,
 		     const uint8_t *d, uint32_t len, uint64_t *vendors)
 {
-	struct match_ctx ctx = {m, 0};
+	struct match_ctx ctx = {.m = m};
 
 	if (hs_scan_stream(s, (const char *)d, len, 0, scratch, on_match, &ctx) != HS_SUCCESS)
 		return -EIO;
-	*vendors |= ctx.vendors;
+	*vendors |= resolve(&ctx);
 	return 0;
 }
 

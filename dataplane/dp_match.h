@@ -18,6 +18,9 @@
  * one stream per direction of a flow and feeds it the flow's first bytes;
  * a match may span packets.  The same scratch serves both databases.
  *
+ * A name (or a scan) that matches several vendors of one group keeps those
+ * of the highest rank (struct dp_match_pattern).
+ *
  * Errors: negative errno.  dp_match_compile() gives -EINVAL for a pattern
  * Hyperscan refuses (its message and the pattern's index in *err_msg and
  * *err_index), -ENOMEM otherwise.  dp_match_name() gives -EIO when the scan
@@ -33,10 +36,16 @@
 
 enum dp_match_kind { DP_MATCH_DOMAIN, DP_MATCH_REGEX, DP_MATCH_PAYLOAD };
 
+/* Within a group (the roles of one vendor), the matching patterns of the
+ * highest rank decide: a name matched by a role's suffix (rank: its labels)
+ * and by the vendor's own suffix (rank 0) counts for the role alone.
+ * Equal ranks all count.  Different groups never outrank each other. */
 struct dp_match_pattern {
 	const char *expr;
 	enum dp_match_kind kind;
 	unsigned vendor; /* < DP_MAX_VENDORS */
+	unsigned group;  /* vendors with one group outrank each other */
+	unsigned rank;
 };
 
 struct dp_match;

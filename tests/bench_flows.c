@@ -80,7 +80,7 @@ main(int argc, char **argv)
 {
 	char *eal[] = {"bench", "--no-huge", "-m", "3072", "--no-pci", "--no-telemetry",
 		       "--log-level", "*:error", "--file-prefix", "benchflows", "-l", "0", NULL};
-	static const struct dp_match_pattern pats[] = {{"kaspersky.com", DP_MATCH_DOMAIN, 0}};
+	static const struct dp_match_pattern pats[] = {{"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0}};
 	uint32_t n = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 1u << 20;
 	struct dp_worker_cfg cfg = {
 		.flow = {.capacity = n, .idle_timeout = 120, .hard_timeout = 3600},

@@ -144,6 +144,9 @@ expect() { # what got want
 declare -A label_of=()
 while IFS=, read -r _ id _; do label_of[$id]=1; done < <(grep -v '^#' "$work/orgs.csv" | tail -n +2)
 
+# A vendor in the truth is NAME (its own level: role other) or NAME/ROLE.
+vsel() { local v=${1%%/*} r=other; [ "$1" != "$v" ] && r=${1#*/}; echo "vendor=\"$v\",role=\"$r\""; }
+
 while read -r kind a b c d e; do
     case $kind in
     flows_created) expect flows_created "$(value 'tapcensus_flows_created_total ')" "$a" ;;
@@ -152,7 +155,7 @@ while read -r kind a b c d e; do
     flows_ended) expect flows_ended "$(value 'tapcensus_flows_removed_total{reason="ended"}')" "$a" ;;
     flow_packets|flow_bytes)
         got=$(grep -F "tapcensus_org_${kind}_total{org=\"$a\"," "$work/metrics.prom" \
-              | grep -F "vendor=\"$b\",signal=\"$c\",direction=\"$d\"}" | awk '{print $NF}')
+              | grep -F "$(vsel "$b"),signal=\"$c\",direction=\"$d\"}" | awk '{print $NF}')
         expect "$kind $a $b $c $d" "${got:-MISSING}" "$e" ;;
     packets) expect received "$(value 'tapcensus_packets_received_total ')" "$a" ;;
     outcome) expect "outcome $a" "$(value "tapcensus_packets_processed_total{outcome=\"$a\"}")" "$b" ;;
@@ -162,24 +165,24 @@ while read -r kind a b c d e; do
         if [ "$a" = government ]; then sel=""; else sel="$a=\"$b\","; fi
         for w in 1d 30d all; do
             expect "group $a $b orgs $w" \
-                "$(value "tapcensus_${a}_organisations_active{${sel}vendor=\"$c\",window=\"$w\"}")" "$d"
+                "$(value "tapcensus_${a}_organisations_active{${sel}vendor=\"$c\",use=\"product\",window=\"$w\"}")" "$d"
             expect "group $a $b clients $w" \
-                "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",window=\"$w\"}")" "$e"
+                "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",use=\"product\",window=\"$w\"}")" "$e"
         done ;;
     ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;
     truncated) expect truncated "$(value 'tapcensus_packets_truncated_total ')" "$a" ;;
     sessions)
         got=$(grep -F "tapcensus_org_sessions_total{org=\"$a\"," "$work/metrics.prom" \
-              | grep -F "vendor=\"$b\",signal=\"$c\"}" | awk '{print $NF}')
+              | grep -F "$(vsel "$b"),signal=\"$c\"}" | awk '{print $NF}')
         expect "sessions $a $b $c" "${got:-MISSING}" "$d" ;;
     clients)
         for w in 1d 30d all; do # the replay takes seconds: every window holds all
             got=$(grep -F "tapcensus_org_unique_clients{org=\"$a\"," "$work/metrics.prom" \
-                  | grep -F "vendor=\"$b\",window=\"$w\"}" | awk '{print $NF}')
+                  | grep -F "$(vsel "$b"),window=\"$w\"}" | awk '{print $NF}')
             expect "clients $a $b $w" "${got:-MISSING}" "$c"
         done
         seen=$(grep -F "tapcensus_org_last_seen_timestamp_seconds{org=\"$a\"," "$work/metrics.prom" \
-              | grep -F "vendor=\"$b\"}" | awk '{print $NF}')
+              | grep -F "$(vsel "$b")}" | awk '{print $NF}')
         if [ -z "$seen" ] || [ "$seen" -lt "$t0" ] || [ "$seen" -gt "$t1" ]; then
             echo "FAIL last_seen $a: $seen not within [$t0, $t1]"; fail=1
         fi ;;

@@ -125,7 +125,7 @@ cmp -s "$work/big.out" "$work/www/big.bin" || { echo "FAIL bulk download: bytes 
 # sample SERIES: its value in the last scrape (label values hold spaces).
 scrape() { curl -sf "$LINGER_BASE:$port/metrics" > "$work/metrics.prom" || true; }
 sample() { grep -v '^#' "$work/metrics.prom" | grep -F -- "$1 " | awk '{print $NF}' || true; }
-org='{org="lab-clients",org_name="Lab Clients",country="DE",sector="education",government="false",vendor="kaspersky"'
+org='{org="lab-clients",org_name="Lab Clients",country="DE",sector="education",government="false",vendor="kaspersky",role="other"'
 want_dns=1 want_learned=1 want_server=1 want_sni=1 want_clients=3
 got=""
 for _ in $(seq 100); do # counted within 10 s

@@ -77,7 +77,13 @@ tb_ctl_fill(const struct ctl_orgs *orgs, struct ctl_snapshot *s, struct ctl_clie
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_TLS_SNI))->last_seen = 1795000000;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->sessions = 2;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->last_seen = 1795000100;
-	*c = ctl_clients_create(1024, orgs->n_orgs, 2, 64);
+	*c = ctl_clients_create(1024, orgs->n_orgs, ctl_config_client_keys(tb_cfg), 64);
+	{
+		uint16_t also[2 * DP_MAX_VENDORS];
+
+		ctl_config_client_union(tb_cfg, also);
+		assert_int_equal(ctl_clients_union(*c, also), 0);
+	}
 	e = tb_ctl_ev(1, 0, "192.0.2.7");
 	ctl_clients_add(*c, &e, T0);
 	e = tb_ctl_ev(1, 0, "192.0.2.8");

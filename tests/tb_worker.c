@@ -37,9 +37,9 @@ int
 tbw_setup(void **state)
 {
 	static const struct dp_match_pattern pats[] = {
-		{"kaspersky.com", DP_MATCH_DOMAIN, 0},
-		{"example.net", DP_MATCH_DOMAIN, 1},
-		{"User-Agent: [^\\r\\n]*Kaspersky", DP_MATCH_PAYLOAD, 1},
+		{"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0},
+		{"example.net", DP_MATCH_DOMAIN, 1, 1, 0},
+		{"User-Agent: [^\\r\\n]*Kaspersky", DP_MATCH_PAYLOAD, 1, 1, 0},
 	};
 	struct dp_lpm_size sz = {0};
 	struct dp_prefix p[3];

@@ -196,6 +196,48 @@ test_ctl_clients_unverified_and_room(void **state)
 	ctl_clients_free(c);
 }
 
+/* A vendor by role: other (0) and update (1) are product use, web (2) is
+ * not; key 3 is the vendor's product use.  A client reaching update and
+ * other counts once there; one seen only on the website, never. */
+static void
+test_ctl_clients_product_union(void **state)
+{
+	static const uint16_t also[4] = {3, 3, UINT16_MAX, UINT16_MAX};
+	static const uint16_t chained[4] = {3, 3, UINT16_MAX, 0};
+	static const struct {
+		uint8_t vendor;
+		const char *addr;
+		int rc;
+	} seen[] = {
+		{1, "192.0.2.1", 1}, {0, "192.0.2.1", 1}, {1, "192.0.2.1", 0},
+		{2, "192.0.2.2", 1}, {2, "192.0.2.1", 1},
+		{1 | DP_CLIENT_UNVERIFIED, "192.0.2.3", 0},
+	};
+	static const uint64_t want[4] = {1, 1, 2, 1};
+	struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 4, 64);
+	uint64_t win[3 * 4 * CTL_WIN_COUNT], unv[4 * CTL_WIN_COUNT];
+
+	(void)state;
+	assert_int_equal(ctl_clients_union(c, chained), -EINVAL);
+	assert_int_equal(ctl_clients_union(c, also), 0);
+	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++) {
+		struct dp_client_event e = tb_ctl_ev(1, 0, seen[i].addr);
+
+		e.vendor = seen[i].vendor;
+		print_message("event %zu\n", i);
+		assert_int_equal(ctl_clients_add(c, &e, T0), seen[i].rc);
+	}
+	assert_int_equal(ctl_clients_entries(c), 6); /* 4 role keys, 1 unverified, 1 product */
+	ctl_clients_windows(c, T0, win, unv);
+	for (unsigned k = 0; k < 4; k++) {
+		assert_int_equal(ctl_clients_count(c, 1, k), want[k]);
+		assert_int_equal(win[(1 * 4 + k) * CTL_WIN_COUNT + CTL_WIN_1D], want[k]);
+	}
+	assert_int_equal(unv[1 * CTL_WIN_COUNT + CTL_WIN_1D], 1);
+	assert_int_equal(unv[3 * CTL_WIN_COUNT + CTL_WIN_1D], 0); /* the union: verified only */
+	ctl_clients_free(c);
+}
+
 int
 main(void)
 {
@@ -204,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_ctl_clients_ipv6_prefix),
 		cmocka_unit_test(test_ctl_clients_windows),
 		cmocka_unit_test(test_ctl_clients_unverified_and_room),
+		cmocka_unit_test(test_ctl_clients_product_union),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -22,10 +22,11 @@
 /* The API's JSON for the fixture, written out by hand. */
 static const char gov_a_json[] =
 	"{\"id\":\"gov-a\",\"name\":\"Agency \\\"A\\\"\\\\x\",\"country\":\"US\","
-	"\"sector\":\"government\",\"government\":true,\"vendors\":{\"kaspersky\":{\"sessions\":"
+	"\"sector\":\"government\",\"government\":true,\"vendors\":{\"kaspersky\":{\"role\":\"other\","
+	"\"sessions\":"
 	"{\"tls-sni\":5,\"quic-sni\":0,\"http-host\":0,\"dns\":2,\"server-ip\":0,"
 	"\"learned-ip\":0,\"payload\":0},\"packets\":0,\"bytes\":0,\"unique_clients\":"
-	"{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{\"sessions\":"
+	"{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{\"role\":\"other\",\"sessions\":"
 	"{\"tls-sni\":0,\"quic-sni\":0,\"http-host\":0,\"dns\":0,\"server-ip\":0,"
 	"\"learned-ip\":0,\"payload\":0},\"packets\":0,\"bytes\":0,\"unique_clients\":"
 	"{\"1d\":0,\"30d\":0,\"all\":0},\"last_seen\":0}}}";

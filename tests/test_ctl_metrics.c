@@ -19,27 +19,28 @@ test_ctl_metrics_render_exact_lines(void **state)
 	static const char *const want[] = {
 		"# TYPE tapcensus_org_sessions_total counter\n",
 		"tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
 		"signal=\"tls-sni\"} 5\n",
 		"tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
 		"signal=\"http-host\"} 0\n",
 		"tapcensus_org_unique_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
 		"window=\"1d\"} 2\n",
 		"tapcensus_country_organisations_active{country=\"US\",vendor=\"kaspersky\","
-		"window=\"30d\"} 1\n",
+		"use=\"product\",window=\"30d\"} 1\n",
 		"tapcensus_country_organisations_active{country=\"GB\",vendor=\"kaspersky\","
-		"window=\"all\"} 0\n",
-		"tapcensus_country_unique_clients{country=\"US\",vendor=\"kaspersky\",window=\"all\"} "
+		"use=\"product\",window=\"all\"} 0\n",
+		"tapcensus_country_unique_clients{country=\"US\",vendor=\"kaspersky\",use=\"product\",window=\"all\"} "
 		"2\n",
-		"tapcensus_sector_unique_clients{sector=\"finance\",vendor=\"kaspersky\",window=\"1d\"} "
+		"tapcensus_sector_unique_clients{sector=\"finance\",vendor=\"kaspersky\",use=\"product\",window=\"1d\"} "
 		"0\n",
-		"tapcensus_government_organisations_active{vendor=\"kaspersky\",window=\"1d\"} 1\n",
-		"tapcensus_government_unique_clients{vendor=\"other\",window=\"all\"} 0\n",
+		"tapcensus_government_organisations_active{vendor=\"kaspersky\",use=\"product\",window=\"1d\"} 1\n",
+		"tapcensus_government_unique_clients{vendor=\"other\",use=\"product\",window=\"all\"} 0\n",
 		"tapcensus_org_last_seen_timestamp_seconds{org=\"gov-a\",org_name=\"Agency "
 		"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
-		"vendor=\"kaspersky\"} 1795000100\n",
+		"vendor=\"kaspersky\",role=\"other\"} 1795000100\n",
+		"tapcensus_org_product_clients{org=\"gov-a\",vendor=\"kaspersky\",window=\"30d\"} 2\n",
 		"tapcensus_packets_received_total 100\n",
 		"tapcensus_packets_processed_total{outcome=\"vendor\"} 7\n",
 		"tapcensus_packets_dropped_total{reason=\"l3_malformed\"} 3\n",
@@ -78,7 +79,7 @@ test_ctl_metrics_cap_folds_into_other(void **state)
 {
 	static const char other[] = "{org=\"other\",org_name=\"Organisations beyond "
 				    "metrics.max_orgs\",country=\"\",sector=\"\",government=\"\","
-				    "vendor=\"kaspersky\"";
+				    "vendor=\"kaspersky\",role=\"other\"";
 	struct ctl_snapshot s;
 	struct ctl_clients *c;
 	struct dp_client_event e;
@@ -108,7 +109,7 @@ test_ctl_metrics_cap_folds_into_other(void **state)
 	assert_non_null(strstr(buf, "tapcensus_organisations_exported 1\n"));
 	assert_non_null(strstr(buf, "tapcensus_organisations_folded 1\n"));
 	assert_non_null(strstr(buf, "tapcensus_country_organisations_active{country=\"GB\","
-				    "vendor=\"kaspersky\",window=\"all\"} 1\n"));
+				    "vendor=\"kaspersky\",use=\"product\",window=\"all\"} 1\n"));
 	free(buf);
 	/* No cap: both their own, nothing folded. */
 	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);

@@ -68,10 +68,14 @@ test_ctl_reload_build_table(void **state)
 		{"persistence:\n  dir: /tmp\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
 		 -EINVAL, "persistence.dir: differs", 0, 0, {0}, false},
 		{"", "kasper", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors[0].name: 'kasper' where 'kaspersky' runs", 0, 0, {0}, false},
+		 -EINVAL, "vendors[0]: vendor 'kasper' role 'other' where 'kaspersky' role 'other' runs", 0, 0, {0}, false},
 		{"", "kaspersky", "  - name: third\n    domains: [example.com]\n",
 		 "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors: 3 listed, 2 running", 0, 0, {0}, false},
+		 -EINVAL, "vendors: 3 vendor roles listed, 2 running", 0, 0, {0}, false},
+		/* A role added to a vendor: a restart. */
+		{"", "kaspersky", "    roles:\n      - role: update\n        domains: [upd.example.net]\n",
+		 "192.0.2.0/24,gov-a,A,US,x,true\n",
+		 -EINVAL, "vendors: 3 vendor roles listed, 2 running", 0, 0, {0}, false},
 		{"", "kaspersky", "", "192.0.2.0/24,gov-a,A,USA,x,true\n",
 		 -EINVAL, "orgs2.csv:1: country:", 0, 0, {0}, false},
 	};

@@ -28,9 +28,9 @@ static void
 test_dp_worker_reload(void **state)
 {
 	static const struct dp_match_pattern pats2[] = {
-		{"kaspersky.com", DP_MATCH_DOMAIN, 0},
-		{"example.net", DP_MATCH_DOMAIN, 1},
-		{"X-Agent: other", DP_MATCH_PAYLOAD, 1},
+		{"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0},
+		{"example.net", DP_MATCH_DOMAIN, 1, 1, 0},
+		{"X-Agent: other", DP_MATCH_PAYLOAD, 1, 1, 0},
 	};
 	struct dp_worker *w = tbw_new_worker(13);
 	struct dp_lpm_size sz = {0};
