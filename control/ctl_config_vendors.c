@@ -297,13 +297,16 @@ out:
 
 /* An entry of vendors: a vendor, or {include: FILE} naming a file that
  * holds one (a catalogue such as config/vendors/kaspersky.yaml); errors in
- * it name that file. */
+ * it name that file.  Beside include, server_prefixes adds the operator's
+ * own verified servers to the vendor's own level (role other). */
 static int
 parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
 {
-	static const char *const keys[] = {"include", NULL};
+	static const char *const keys[] = {"include", "server_prefixes", NULL};
 	char f[32], path[PATH_MAX];
 	struct ctl_yaml y = {.path = path, .err = x->err, .err_len = x->err_len};
+	struct ctl_vendor local = {0}, *own = NULL;
+	unsigned first = c->n_vendors;
 	yaml_document_t doc;
 	yaml_node_t *inc, *root;
 	int rc;
@@ -311,18 +314,57 @@ parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config 
 	if (n->type != YAML_MAPPING_NODE || (inc = ctl_yaml_get(x, n, "include")) == NULL)
 		return parse_vendor(x, n, idx, c);
 	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u]", idx);
-	if ((rc = ctl_yaml_keys(x, n, f, keys)))
-		return rc;
+	if ((rc = ctl_yaml_keys(x, n, f, keys)) || (rc = parse_patterns(x, n, f, &local)))
+		goto out;
 	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u].include", idx);
 	if ((rc = ctl_yaml_path(x, inc, f, path)))
-		return rc;
+		goto out;
 	if ((rc = ctl_yaml_load(&y, &doc, &root))) {
 		if (rc != -EINVAL) /* unreadable: say where it was named */
 			ctl_yaml_err(x, inc, f, "%s: %s", path, strerror(-rc));
-		return -EINVAL;
+		rc = -EINVAL;
+		goto out;
 	}
 	rc = parse_vendor(&y, root, idx, c);
 	yaml_document_delete(&doc);
+	if (rc || local.n_servers == 0)
+		goto out;
+	/* The vendor's own level is its first entry when it has one. */
+	if (c->vendors[first].fallback) {
+		own = &c->vendors[first];
+	} else {
+		struct ctl_vendor *v;
+
+		c->n_groups--; /* add_unit takes the group being read */
+		ctl_yaml_fieldf(f, sizeof(f), "vendors[%u]", idx);
+		v = add_unit(x, c, c->vendors[first].name, CTL_ROLE_OTHER, f, ctl_yaml_line(n));
+		c->n_groups++;
+		if (v == NULL) {
+			rc = x->err[0] ? -EINVAL : -ENOMEM;
+			goto out;
+		}
+		/* Keep the vendor's entries adjacent, its own level first. */
+		struct ctl_vendor t = *v;
+
+		memmove(&c->vendors[first + 1], &c->vendors[first],
+			(c->n_vendors - 1 - first) * sizeof(*v));
+		c->vendors[first] = t;
+		own = &c->vendors[first];
+	}
+	{
+		struct dp_prefix *grown = realloc(own->servers, (own->n_servers + local.n_servers) *
+								       sizeof(*grown));
+
+		if (grown == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		memcpy(grown + own->n_servers, local.servers, local.n_servers * sizeof(*grown));
+		own->servers = grown;
+		own->n_servers += local.n_servers;
+	}
+out:
+	ctl_config_vendor_free(&local);
 	return rc;
 }
 

@@ -97,8 +97,9 @@ org_rows(const struct ctl_view *v, struct org_row *rows,
 	return (int)rows_n;
 }
 
+/* {org=...,government="..." - the labels every organisation series has. */
 static void
-org_labels(FILE *f, const struct ctl_org *o, const struct ctl_vendor *vendor)
+org_labels_base(FILE *f, const struct ctl_org *o)
 {
 	fputs("{org=", f);
 	ctl_promtext_label(f, o->id);
@@ -106,8 +107,15 @@ org_labels(FILE *f, const struct ctl_org *o, const struct ctl_vendor *vendor)
 	ctl_promtext_label(f, o->name);
 	fprintf(f, ",country=\"%s\",sector=", o->country);
 	ctl_promtext_label(f, o->sector);
-	fprintf(f, ",government=\"%s\",",
+	fprintf(f, ",government=\"%s\"",
 		o == &other_org ? "" : o->government ? "true" : "false");
+}
+
+static void
+org_labels(FILE *f, const struct ctl_org *o, const struct ctl_vendor *vendor)
+{
+	org_labels_base(f, o);
+	fputc(',', f);
 	ctl_promtext_vendor(f, vendor->name, vendor->role);
 }
 
@@ -226,8 +234,8 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 				if (!active)
 					continue;
 				for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
-					fputs("tapcensus_org_product_clients{org=", f);
-					ctl_promtext_label(f, rows[i].org->id);
+					fputs("tapcensus_org_product_clients", f);
+					org_labels_base(f, rows[i].org);
 					fputs(",vendor=", f);
 					ctl_promtext_label(f, group_vendor(v->cfg, g));
 					fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],

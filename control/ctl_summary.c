@@ -2,25 +2,43 @@
 #include "ctl_summary.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "dp_types.h"
 
+/* One line: an organisation's sessions with a vendor role, or (product
+ * set) the sum of its product roles with the clients of any of them. */
 struct row {
 	uint32_t org;
-	unsigned vendor;
-	uint64_t clients;
+	unsigned vendor;  /* a vendor role; for the product line, one of the group's */
+	bool product;     /* the product line */
+	uint64_t clients; /* since start */
+	uint64_t rank;    /* the organisation's product clients with the vendor */
+	uint64_t sessions[DP_SIG_COUNT];
 };
 
+/* Organisations by product clients, then table order; within one, the
+ * vendor's product roles, their product line, then web. */
 static int
-by_clients(const void *a, const void *b)
+by_clients(const void *a, const void *b, void *arg)
 {
 	const struct row *x = a, *y = b;
+	const struct ctl_config *cfg = arg;
+	const struct ctl_vendor *vx = &cfg->vendors[x->vendor], *vy = &cfg->vendors[y->vendor];
+	int kx, ky;
 
-	if (x->clients != y->clients)
-		return x->clients < y->clients ? 1 : -1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? 1 : -1;
 	if (x->org != y->org)
 		return x->org < y->org ? -1 : 1;
+	if (vx->group != vy->group)
+		return vx->group < vy->group ? -1 : 1;
+	/* product roles 0, the product line 1, web 2 */
+	kx = x->product ? 1 : vx->product ? 0 : 2;
+	ky = y->product ? 1 : vy->product ? 0 : 2;
+	if (kx != ky)
+		return kx - ky;
 	return (int)x->vendor - (int)y->vendor;
 }
 
@@ -28,23 +46,48 @@ void
 ctl_summary_print(FILE *f, const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
+	const struct ctl_config *cfg = v->cfg;
 	const struct dp_wstats *t = &s->total;
-	struct row *rows = calloc((size_t)v->n_active * s->n_vendors + 1, sizeof(*rows));
+	struct row *rows = calloc((size_t)v->n_active * (s->n_vendors + cfg->n_groups) + 1,
+				  sizeof(*rows));
 	uint64_t processed = 0, dropped = 0;
 	size_t n = 0;
 
 	if (rows == NULL)
 		return;
 	for (uint32_t i = 0; i < v->n_active; i++)
-		for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+		for (unsigned g = 0; g < cfg->n_groups; g++) {
 			uint32_t o = v->active[i];
-			struct ctl_view_vendor vv;
+			unsigned pk = ctl_config_product_key(cfg, g);
+			struct row prod = {o, 0, true, ctl_clients_count(v->clients, o, pk),
+					   ctl_clients_count(v->clients, o, pk), {0}};
+			bool any = false;
 
-			ctl_view_vendor(v, o, vd, &vv);
-			if (vv.sessions)
-				rows[n++] = (struct row){o, vd, ctl_clients_count(v->clients, o, vd)};
+			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
+				struct ctl_view_vendor vv;
+				struct row r = {o, vd, false, ctl_clients_count(v->clients, o, vd),
+						prod.rank, {0}};
+
+				if (cfg->vendors[vd].group != g)
+					continue;
+				ctl_view_vendor(v, o, vd, &vv);
+				if (vv.sessions == 0)
+					continue;
+				for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+					r.sessions[sig] = vv.ctr[sig].sessions;
+					if (cfg->vendors[vd].product)
+						prod.sessions[sig] += vv.ctr[sig].sessions;
+				}
+				if (cfg->vendors[vd].product) {
+					prod.vendor = vd;
+					any = true;
+				}
+				rows[n++] = r;
+			}
+			if (any)
+				rows[n++] = prod;
 		}
-	qsort(rows, n, sizeof(*rows), by_clients);
+	qsort_r(rows, n, sizeof(*rows), by_clients, (void *)cfg);
 
 	fprintf(f, "%-20s %-28s %-2s %-12s %-5s %-12s %-10s %8s", "ORG", "NAME", "CC", "SECTOR",
 		"GOV", "VENDOR", "ROLE", "CLIENTS");
@@ -56,11 +99,11 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 
 		fprintf(f, "%-20.20s %-28.28s %-2s %-12.12s %-5s %-12.12s %-10.10s %8" PRIu64, o->id,
 			o->name, o->country, o->sector, o->government ? "yes" : "no",
-			v->cfg->vendors[rows[i].vendor].name, v->cfg->vendors[rows[i].vendor].role,
+			cfg->vendors[rows[i].vendor].name,
+			rows[i].product ? "=product" : cfg->vendors[rows[i].vendor].role,
 			rows[i].clients);
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
-			fprintf(f, " %10" PRIu64,
-				ctl_snapshot_ctr(s, rows[i].org, rows[i].vendor, sig)->sessions);
+			fprintf(f, " %10" PRIu64, rows[i].sessions[sig]);
 		fputc('\n', f);
 	}
 	if (n == 0)

@@ -56,6 +56,7 @@ run() {
         -e "s|^  main_core:.*|  main_core: 0@0|" \
         -e "s|^  workers:.*|  workers: [${workers[nw-1]}]|" \
         -e "s|^      rx_queues: 1|      rx_queues: $nw|" \
+        -e "s|include: vendors/|include: $root/config/vendors/|" \
         "$root/config/tapcensus.yaml" > "$work/bench$nw.yaml"
     local pargs=()
     for f in "${files[@]}"; do pargs+=(--pcap "$f"); done

@@ -16,6 +16,7 @@ pcaps=()
 for q in "$work"/in.pcap.q*; do [ -e "$q" ] && pcaps+=(--pcap "$q"); done
 [ ${#pcaps[@]} -gt 0 ] || pcaps=(--pcap "$work/in.pcap")
 "$gen" --orgs "$work/orgs.csv"
+ln -sfn "$(cd "$(dirname "$0")/.." && pwd)/config/vendors" "$work/vendors" # the catalogue it includes
 sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
     -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"e2e$$\"|" \
     "$confdir/tapcensus.yaml" > "$work/tapcensus.yaml"
@@ -161,13 +162,20 @@ while read -r kind a b c d e; do
     outcome) expect "outcome $a" "$(value "tapcensus_packets_processed_total{outcome=\"$a\"}")" "$b" ;;
     drop) expect "drop $a" "$(value "tapcensus_packets_dropped_total{reason=\"$a\"}")" "$b" ;;
     parse_error) expect "parse_error $a" "$(value "tapcensus_parse_errors_total{layer=\"$a\"}")" "$b" ;;
-    group) # KIND KEY VENDOR ORGS CLIENTS
+    group|webgroup) # KIND KEY VENDOR ORGS CLIENTS: product use, or the website
         if [ "$a" = government ]; then sel=""; else sel="$a=\"$b\","; fi
+        use=product; [ "$kind" = webgroup ] && use=web
         for w in 1d 30d all; do
-            expect "group $a $b orgs $w" \
-                "$(value "tapcensus_${a}_organisations_active{${sel}vendor=\"$c\",use=\"product\",window=\"$w\"}")" "$d"
-            expect "group $a $b clients $w" \
-                "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",use=\"product\",window=\"$w\"}")" "$e"
+            expect "$kind $a $b orgs $w" \
+                "$(value "tapcensus_${a}_organisations_active{${sel}vendor=\"$c\",use=\"$use\",window=\"$w\"}")" "$d"
+            expect "$kind $a $b clients $w" \
+                "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",use=\"$use\",window=\"$w\"}")" "$e"
+        done ;;
+    product_clients) # ORG VENDOR N: any role but web, a client once
+        for w in 1d 30d all; do
+            expect "product_clients $a $w" \
+                "$(grep -v '^#' "$work/metrics.prom" | grep -F "tapcensus_org_product_clients{org=\"$a\"," \
+                   | grep -F "vendor=\"$b\",window=\"$w\"}" | awk '{print $NF}')" "$c"
         done ;;
     ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;
     truncated) expect truncated "$(value 'tapcensus_packets_truncated_total ')" "$a" ;;
@@ -190,7 +198,7 @@ while read -r kind a b c d e; do
 done < "$work/truth.tsv"
 
 # No organisation may appear that the truth does not name.
-want_orgs=$(awk '$1=="clients"{print $2}' "$work/truth.tsv" | sort)
+want_orgs=$(awk '$1=="clients"{print $2}' "$work/truth.tsv" | sort -u)
 got_orgs=$(grep -o '^tapcensus_org_unique_clients{org="[^"]*"' "$work/metrics.prom" \
            | sed 's/.*org="//; s/"$//' | sort -u)
 expect "organisations exported" "$(echo $got_orgs)" "$(echo $want_orgs)"
@@ -204,16 +212,30 @@ want_rx=$(value 'tapcensus_packets_received_total ')
 if [ -e "$work/in.pcap.p0" ]; then want_rx=$(awk '$1=="part" && $2==1 {print $3}' "$work/truth.tsv"); fi
 expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" "$want_rx"
 
-# The summary table: one row per organisation, clients then sessions by signal.
-while read -r _ org _ n; do
-    row=$(awk -v o="$org" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o {r=$(NF-7); for (i = NF-6; i <= NF; i++) r = r " " $i; print r}' \
-          "$work/summary.txt")
+# The summary table: one row per organisation and role, and one per
+# organisation for its product use (=product: the roles but web summed, its
+# clients once), clients then sessions by signal.
+summary_row() { # ORG ROLE
+    awk -v o="$1" -v r="$2" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o && $(NF-8)==r {x=$(NF-7); for (i = NF-6; i <= NF; i++) x = x " " $i; print x}' \
+        "$work/summary.txt"
+}
+while read -r _ org vendor n; do
+    role=other; [ "$vendor" != "${vendor%%/*}" ] && role=${vendor#*/}
     want="$n"
     for s in tls-sni quic-sni http-host dns server-ip learned-ip payload; do
-        want="$want $(awk -v o="$org" -v s="$s" '$1=="sessions" && $2==o && $4==s {print $5}' "$work/truth.tsv")"
+        want="$want $(awk -v o="$org" -v v="$vendor" -v s="$s" '$1=="sessions" && $2==o && $3==v && $4==s {print $5}' "$work/truth.tsv")"
     done
-    expect "summary row $org" "${row:-MISSING}" "$want"
+    row=$(summary_row "$org" "$role")
+    expect "summary row $org $role" "${row:-MISSING}" "$want"
 done < <(awk '$1=="clients"' "$work/truth.tsv")
+while read -r _ org _ n; do
+    want="$n"
+    for s in tls-sni quic-sni http-host dns server-ip learned-ip payload; do
+        want="$want $(awk -v o="$org" -v s="$s" '$1=="sessions" && $2==o && $3!~/\/web$/ && $4==s {t+=$5} END{print t+0}' "$work/truth.tsv")"
+    done
+    row=$(summary_row "$org" "=product")
+    expect "summary row $org product" "${row:-MISSING}" "$want"
+done < <(awk '$1=="product_clients"' "$work/truth.tsv")
 drops=$(awk '$1=="drop"{s+=$3} END{print s}' "$work/truth.tsv")
 pk=$(awk '$1=="packets"{print $2}' "$work/truth.tsv")
 expect "summary identity" "$(grep '^packets:' "$work/summary.txt")"        "packets: received $pk = processed $((pk - drops)) + dropped $drops"

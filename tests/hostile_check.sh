@@ -11,7 +11,9 @@ tapcensus=$1 gen=$2 config=$3 work=$(realpath -m "$4")
 shift 4
 rm -rf "$work"; mkdir -p "$work"
 "$gen" --orgs "$work/orgs.csv"
+confdir=$(cd "$(dirname "$config")" && pwd) # its vendors/ catalogue is included
 sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
+    -e "s|include: vendors/|include: $confdir/vendors/|" \
     -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"hostile$$\"|" \
     "$config" > "$work/tapcensus.yaml"
 fail=0
@@ -351,11 +353,11 @@ PY
         failed "spoofed: $(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",role="other",window="1d"}') unverified, want 1024 (the table)"
     timeout 60 "$tapcensus" -c "$conf" --pcap "$work/real.pcap" --no-summary -o "$work/real.prom" \
         2> "$work/real.err" || failed "spoofed: the restart exited $?"
-    # Every organisation's clients as the generator counted them.
+    # Every organisation's product clients as the generator counted them.
     while read -r kind org vendor n; do
-        [ "$kind" = clients ] || continue
+        [ "$kind" = product_clients ] || continue
         local got
-        got=$(grep -v '^#' "$work/real.prom" | grep -F "tapcensus_org_unique_clients{org=\"$org\"," |
+        got=$(grep -v '^#' "$work/real.prom" | grep -F "tapcensus_org_product_clients{org=\"$org\"," |
               grep -F 'window="1d"}' | awk '{print $NF}')
         [ "${got:-0}" = "$n" ] || failed "spoofed: $org has ${got:-0} clients after the restart, want $n"
     done < "$work/real.truth"

@@ -86,7 +86,9 @@ cat > "$work/orgs.csv" <<CSV
 prefix,org_id,name,country,sector,government
 192.0.2.0/24,lab-clients,Lab Clients,DE,education,false
 CSV
+confdir=$(cd "$(dirname "$config")" && pwd) # its vendors/ catalogue is included
 sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
+    -e "s|include: vendors/|include: $confdir/vendors/|" \
     -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"live$$\"|" \
     -e "s|name: net_pcap0|name: net_af_xdp0|" \
     -e "s|args: \"rx_iface=eth0\"|args: \"iface=m1,start_queue=0,queue_count=1\"|" \

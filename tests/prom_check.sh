@@ -16,7 +16,9 @@ tapcensus=$1 gen=$2 config=$3 work=$(realpath -m "$4")
 rm -rf "$work"; mkdir -p "$work"
 "$gen" "$work/in.pcap" "$work/truth.tsv" --seed 51 --sessions 800
 "$gen" --orgs "$work/orgs.csv"
+confdir=$(cd "$(dirname "$config")" && pwd) # its vendors/ catalogue is included
 sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
+    -e "s|include: vendors/|include: $confdir/vendors/|" \
     -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"prom$$\"|" \
     -e "s|^  port:.*|  port: 0|" "$config" > "$work/tapcensus.yaml"
 # TLS and basic auth, as an operator would set them up.
@@ -82,7 +84,7 @@ want=$(awk '$1=="group" && $2=="country" && $5>0 {print $3, $5}' "$work/truth.ts
 got=""
 for _ in $(seq 600); do # Prometheus up and two scrapes in, 60 s at most
     sleep 0.1
-    got=$(query 'count by (country) (tapcensus_org_unique_clients{window="30d",org!="unattributed"} > 0)' || true)
+    got=$(query 'count by (country) (tapcensus_org_product_clients{window="30d",org!="unattributed"} > 0)' || true)
     [ "$got" = "$want" ] && break
 done
 fail=0
@@ -90,7 +92,7 @@ if [ "$got" != "$want" ]; then
     echo "FAIL PromQL organisations active by country: got [$got], want [$want]"; fail=1
 fi
 want=$(awk '$1=="group" && $2=="country" {print $3, $6}' "$work/truth.tsv" | sort)
-got=$(query 'sum by (country) (tapcensus_country_unique_clients{window="all"})' || true)
+got=$(query 'sum by (country) (tapcensus_country_unique_clients{use="product",window="all"})' || true)
 [ "$got" = "$want" ] || { echo "FAIL PromQL clients by country: got [$got], want [$want]"; fail=1; }
 # Exposition lint by Prometheus' own tool, warnings included.
 curl -sf "${LINGER_CURL[@]}" "$LINGER_BASE:$port/metrics" > "$work/metrics.prom"

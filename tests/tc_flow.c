@@ -11,10 +11,30 @@
 
 struct tc_gen tcg;
 
-static const char *const vendor_names[] = {
-	"dnl-01.geo.kaspersky.com", "dnl-17.geo.kaspersky.com", "ksn-a-stat.kaspersky-labs.com",
-	"kaspersky.com", "UPD.Kaspersky.RU", "activation-v2.kaspersky.com",
-	"click.kaspersky.com.", "s.kaspersky-labs.com",
+const char *const role_names[R_N] = {"other", "activation", "update", "web"};
+
+/* Vendor names and the role config/vendors/kaspersky.yaml gives each,
+ * written out by hand: the most specific of its patterns decides. */
+static const struct {
+	const char *name;
+	enum role role;
+} vendor_names[] = {
+	{"dnl-01.geo.kaspersky.com", R_OTHER},      /* not in the table read */
+	{"dnl-17.geo.kaspersky.com", R_OTHER},
+	{"ksn-a-stat.kaspersky-labs.com", R_OTHER},
+	{"kaspersky.com", R_WEB},                    /* the apex, exactly */
+	{"UPD.Kaspersky.RU", R_OTHER},
+	{"activation-v2.kaspersky.com", R_ACTIVATION},
+	{"click.kaspersky.com.", R_OTHER},
+	{"s.kaspersky-labs.com", R_OTHER},
+	{"s07.upd.kaspersky.com", R_UPDATE},         /* the s00-s19 regex */
+	{"S19.UPD.kaspersky.com", R_UPDATE},
+	{"s20.upd.kaspersky.com", R_OTHER},          /* past s19, under no role */
+	{"downloads.upd.kaspersky.com", R_UPDATE},
+	{"a.cm.k.kaspersky-labs.com", R_UPDATE},     /* under a role's suffix */
+	{"www.kaspersky.com", R_WEB},
+	{"support.kaspersky.com", R_WEB},
+	{"blog.kaspersky.com", R_OTHER},
 };
 static const char *const other_names[] = {
 	"notkaspersky.com", "kaspersky.com.evil.example", "kaspersky.community",
@@ -142,10 +162,10 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
 {
 	gf->st = GF_VENDOR;
 	gf->sig = sig;
-	tcg.truth.sessions[gf->org][sig]++;
+	tcg.truth.sessions[gf->org][gf->role][sig]++;
 	for (int d = 0; d < 2; d++) {
-		tcg.truth.fpkts[gf->org][sig][d] += gf->pkts[d];
-		tcg.truth.fbytes[gf->org][sig][d] += gf->bytes[d];
+		tcg.truth.fpkts[gf->org][gf->role][sig][d] += gf->pkts[d];
+		tcg.truth.fbytes[gf->org][gf->role][sig][d] += gf->bytes[d];
 	}
 }
 
@@ -187,8 +207,8 @@ tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t l
 	}
 	if (gf->st == GF_VENDOR) {
 		o = O_MATCHED;
-		tcg.truth.fpkts[gf->org][gf->sig][dir]++;
-		tcg.truth.fbytes[gf->org][gf->sig][dir] += wire;
+		tcg.truth.fpkts[gf->org][gf->role][gf->sig][dir]++;
+		tcg.truth.fbytes[gf->org][gf->role][gf->sig][dir] += wire;
 	} else if (gf->st == GF_OTHER) {
 		o = O_BYPASSED;
 	} else {
@@ -200,7 +220,7 @@ tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t l
 			gf->st = GF_OTHER;
 	}
 	if (gf->st == GF_VENDOR && gf->exchange)
-		tcg.truth.vendor_client[gf->org][gf->client] = 1;
+		tcg.truth.vendor_client[gf->org][gf->client] |= (unsigned char)(1u << gf->role);
 	tcg.truth.outcome[o]++;
 }
 
@@ -256,10 +276,16 @@ tc_bulk(struct gflow *gf, unsigned n, uint8_t first, uint32_t off)
 }
 
 const char *
-tc_pick_name(int vendor)
+tc_pick_name(int vendor, enum role *role)
 {
-	return vendor ? vendor_names[tc_rnd() % (sizeof(vendor_names) / sizeof(vendor_names[0]))]
-		      : other_names[tc_rnd() % (sizeof(other_names) / sizeof(other_names[0]))];
+	unsigned i;
+
+	*role = R_OTHER;
+	if (!vendor)
+		return other_names[tc_rnd() % (sizeof(other_names) / sizeof(other_names[0]))];
+	i = tc_rnd() % (sizeof(vendor_names) / sizeof(vendor_names[0]));
+	*role = vendor_names[i].role;
+	return vendor_names[i].name;
 }
 
 /* The client's first bytes in one segment, or in two (out of order, or

@@ -19,6 +19,7 @@ struct gflow {
 	int org, client;
 	enum { GF_NEW, GF_OPEN, GF_VENDOR, GF_OTHER } st;
 	enum sig sig;
+	enum role role; /* whose sessions it counts in (R_OTHER unless set) */
 	uint64_t pkts[2], bytes[2];
 	uint32_t seq[2]; /* next sequence number per direction */
 	/* Evidence the client's address is real, as the dataplane takes it:
@@ -68,7 +69,7 @@ void tc_teardown(struct gflow *gf, uint32_t c_off, uint32_t s_off);
 /* Server bulk data; returns the server's stream length after it. */
 uint32_t tc_bulk(struct gflow *gf, unsigned n, uint8_t first, uint32_t off);
 
-const char *tc_pick_name(int vendor);
+const char *tc_pick_name(int vendor, enum role *role);
 
 /* The client's first bytes in one segment, or in two (out of order, or
  * with the first retransmitted): the packet completing the name decides. */

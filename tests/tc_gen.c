@@ -43,10 +43,12 @@
  *   flows_ended <n>             flows ended by FIN from both sides
  *   truncated <n>               frames cut short of their IP length
  *   quic_unknown_version <n>, quic_version_negotiation <n>
- *   sessions <org> <vendor> <signal> <n>
- *   flow_packets <org> <vendor> <signal> <direction> <n>
- *   flow_bytes <org> <vendor> <signal> <direction> <n>
- *   clients <org> <vendor> <n>
+ *   sessions <org> <vendor> <signal> <n>     vendor: kaspersky (its own level,
+ *   flow_packets <org> <vendor> <signal> <direction> <n>   role other) or
+ *   flow_bytes <org> <vendor> <signal> <direction> <n>     kaspersky/ROLE
+ *   clients <org> <vendor> <n>               per role
+ *   product_clients <org> <vendor> <n>       any role but web, a client once
+ *   group|webgroup <kind> <key> <vendor> <orgs> <clients>   product use, website
  */
 #include <stdio.h>
 #include <stdlib.h>

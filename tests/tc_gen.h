@@ -31,6 +31,12 @@ extern const struct org orgs[N_ORGS];
 enum sig { S_TLS, S_QUIC, S_HTTP, S_DNS, S_SERVER, S_LEARNED, S_PAYLOAD, S_N };
 extern const char *const sig_names[S_N];
 
+/* The vendor's roles, as config/vendors/kaspersky.yaml groups its names
+ * (the generator's own table of which name is in which, tc_flow.c): other
+ * is the vendor's own level; every role but web is product use. */
+enum role { R_OTHER, R_ACTIVATION, R_UPDATE, R_WEB, R_N };
+extern const char *const role_names[R_N];
+
 /* Outcome and drop names as the dataplane exports them. */
 enum out {
 	O_VENDOR, O_OTHER, O_NONAME, O_APPBAD, O_APPCUT, O_PARTIAL, O_MATCHED, O_BYPASSED,
@@ -42,11 +48,11 @@ enum layer { L_L2, L_L3, L_L4, L_TLS, L_QUIC, L_HTTP, L_DNS, L_N };
 /* What the dataplane must count, recorded as each packet is written. */
 struct tc_truth {
 	uint64_t outcome[O_N], drop[D_N], perr[L_N];
-	uint64_t sessions[N_ORGS][S_N];
-	uint64_t fpkts[N_ORGS][S_N][2], fbytes[N_ORGS][S_N][2];
+	uint64_t sessions[N_ORGS][R_N][S_N];
+	uint64_t fpkts[N_ORGS][R_N][S_N][2], fbytes[N_ORGS][R_N][S_N][2];
 	uint64_t flows_created, flows_ended;
 	uint64_t quic_vn, quic_unknown;
-	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG];
+	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG]; /* 1 << role, of each role */
 	uint64_t ech;
 	uint64_t capture_cut; /* frames cut short of their IP length */
 };

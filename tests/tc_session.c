@@ -27,7 +27,8 @@
 static void
 dns_session(int org, int client, int vendor, int nvlan)
 {
-	const char *name = tc_pick_name(vendor);
+	enum role role;
+	const char *name = tc_pick_name(vendor, &role);
 	uint8_t q[512], a[1024], ch[4096];
 	struct tb_rr rr[2];
 	char v4[64], v6[64];
@@ -35,11 +36,15 @@ dns_session(int org, int client, int vendor, int nvlan)
 	struct gflow gf, tls;
 	uint32_t lq, la, lc;
 	uint16_t id = (uint16_t)tc_rnd();
+	/* A vendor role's names resolve to an address of its own (k = role):
+	 * an address taught by names of two roles would count in both. */
 	unsigned k = tc_rnd() % 4;
 	bool tcp = tc_rnd() % 4 == 0;
 	const char *l4 = tcp ? LEARNED_TCP_V4 : LEARNED_V4, *l6 = tcp ? LEARNED_TCP_V6 : LEARNED_V6;
 
 	/* Vendor names resolve to the learned range, others elsewhere. */
+	if (vendor)
+		k = (unsigned)role;
 	tc_addr_in(vendor ? l4 : "203.0.113.199/32", vendor ? k : 10 + k, addr);
 	inet_ntop(AF_INET, addr, v4, sizeof(v4));
 	tc_addr_in(vendor ? l6 : "2001:db8:5e::/64", vendor ? k : 60 + k, addr);
@@ -54,6 +59,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 		uint32_t cut;
 
 		tc_gflow_init(&gf, org, client, IPPROTO_TCP, 53, nvlan);
+		gf.role = role;
 		tc_handshake(&gf, O_NONAME, 0);
 		lq = tb_dns_query(q + 2, sizeof(q) - 2, id, name, 1);
 		q[0] = (uint8_t)(lq >> 8);
@@ -73,6 +79,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 		tc_teardown(&gf, lq + 2, la + 2);
 	} else {
 		tc_gflow_init(&gf, org, client, IPPROTO_UDP, 53, nvlan);
+		gf.role = role;
 		lq = tb_dns_query(q, sizeof(q), id, name, 1);
 		tc_fsend(&gf, 0, 0, q, lq, 0, vendor ? O_VENDOR : O_OTHER, S_DNS);
 		la = tb_dns_response(a, sizeof(a), id, name, rr, 2);
@@ -87,6 +94,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 	 * another worker could read the flow before the control thread has
 	 * passed it the address (on a live tap the answer comes first). */
 	tc_gflow_init(&tls, org, client, IPPROTO_TCP, 443, nvlan);
+	tls.role = role; /* the address counts for the role that taught it */
 	tc_to_server(&tls, l4, l6, k);
 	tcg.out.pin = (int)tc_out_queue(&tcg.out, &gf.f.c2s);
 	/* The handshake waits for a name; the ClientHello offers ECH, so its
@@ -106,7 +114,8 @@ dns_session(int org, int client, int vendor, int nvlan)
 static void
 quic_session(int org, int client, int vendor, unsigned nbulk, int nvlan)
 {
-	const char *name = tc_pick_name(vendor);
+	enum role role;
+	const char *name = tc_pick_name(vendor, &role);
 	enum out o = vendor ? O_VENDOR : O_OTHER;
 	uint8_t hello[4096], pkt[1500], dcid[8];
 	struct gflow gf;
@@ -114,6 +123,7 @@ quic_session(int org, int client, int vendor, unsigned nbulk, int nvlan)
 	bool pq = tc_rnd() % 2;
 
 	tc_gflow_init(&gf, org, client, IPPROTO_UDP, 443, nvlan);
+	gf.role = role;
 	for (int i = 0; i < 8; i++)
 		dcid[i] = (uint8_t)tc_rnd();
 	if (tc_rnd() % 20 == 0) {
@@ -161,7 +171,8 @@ quic_session(int org, int client, int vendor, unsigned nbulk, int nvlan)
 static void
 session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nvlan)
 {
-	const char *name = tc_pick_name(vendor);
+	enum role role;
+	const char *name = tc_pick_name(vendor, &role);
 	enum out o = vendor ? O_VENDOR : O_OTHER;
 	uint8_t pl[4096], resp[64];
 	struct gflow gf;
@@ -176,6 +187,9 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		return;
 	}
 	tc_gflow_init(&gf, org, client, IPPROTO_TCP, s == S_TLS || s == S_SERVER ? 443 : 80, nvlan);
+	/* Configured servers and the payload signature are the vendor's own
+	 * level; a name counts for its role. */
+	gf.role = s == S_SERVER ? R_OTHER : role;
 	if (s == S_SERVER) {
 		/* A configured vendor server and a ClientHello without a name:
 		 * the address decides, at the ClientHello. */
@@ -206,7 +220,8 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		char *host;
 
 		if (s == S_PAYLOAD || (!vendor && tc_rnd() % 4 == 0)) {
-			name = tc_pick_name(0);
+			name = tc_pick_name(0, &role);
+			gf.role = R_OTHER;
 			/* A vendor's update agent behind a neutral host name: the
 			 * payload signature of config/tapcensus.yaml decides. */
 			len = (uint32_t)snprintf((char *)pl, sizeof(pl),

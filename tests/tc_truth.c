@@ -2,6 +2,7 @@
 /* tc_gen's world and its truth: the organisations, the names the dataplane
  * exports, TRUTH.tsv and the organisation table as CSV. */
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,11 +79,29 @@ group_of(int kind, size_t o)
 	return kind == 0 ? orgs[o].country : orgs[o].sector;
 }
 
-/* One group's truth: its organisations with a client, and their clients. */
+/* The vendor as the exposition names a role: the vendor alone for its own
+ * level (other), VENDOR/ROLE for the others (the API's keys too). */
+static const char *
+vendor_key(int r)
+{
+	static char buf[R_N][64];
+
+	if (r == R_OTHER)
+		return VENDOR;
+	snprintf(buf[r], sizeof(buf[r]), "%s/%s", VENDOR, role_names[r]);
+	return buf[r];
+}
+
+#define PRODUCT_ROLES ((unsigned char)~(1u << R_WEB))
+
+/* One group's truth: its organisations with a client, and their clients -
+ * of product use (any role but web: "group"), or of the website alone
+ * ("webgroup"). */
 static void
-group_truth(FILE *f, const struct tc_truth *t, int kind, const char *key)
+group_truth(FILE *f, const struct tc_truth *t, int kind, const char *key, bool web)
 {
 	unsigned n_orgs = 0, n_clients = 0;
+	unsigned char mask = web ? (unsigned char)(1u << R_WEB) : PRODUCT_ROLES;
 
 	for (size_t p = 0; p < N_ORGS; p++) {
 		unsigned c = 0;
@@ -90,11 +109,11 @@ group_truth(FILE *f, const struct tc_truth *t, int kind, const char *key)
 		if (group_of(kind, p) == NULL || strcmp(group_of(kind, p), key) != 0)
 			continue;
 		for (int k = 0; k < CLIENTS_PER_ORG; k++)
-			c += t->vendor_client[p][k];
+			c += (t->vendor_client[p][k] & mask) != 0;
 		n_orgs += c > 0;
 		n_clients += c;
 	}
-	fprintf(f, "group %s %s %s %u %u\n",
+	fprintf(f, "%s %s %s %s %u %u\n", web ? "webgroup" : "group",
 		kind == 0 ? "country" : kind == 1 ? "sector" : "government", key, VENDOR, n_orgs,
 		n_clients);
 }
@@ -126,28 +145,38 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 	fprintf(f, "quic_unknown_version %llu\n", (unsigned long long)t->quic_unknown);
 	fprintf(f, "quic_version_negotiation %llu\n", (unsigned long long)t->quic_vn);
 	for (size_t o = 0; o < N_ORGS; o++) {
-		unsigned clients = 0;
+		unsigned product = 0;
 		uint64_t any = 0;
 
 		for (int c = 0; c < CLIENTS_PER_ORG; c++)
-			clients += t->vendor_client[o][c];
-		for (int s = 0; s < S_N; s++)
-			any += t->sessions[o][s];
-		if (!any)
-			continue;
-		for (int s = 0; s < S_N; s++) {
-			fprintf(f, "sessions %s %s %s %llu\n", orgs[o].id, VENDOR, sig_names[s],
-				(unsigned long long)t->sessions[o][s]);
-			for (int d = 0; d < 2; d++) {
-				fprintf(f, "flow_packets %s %s %s %s %llu\n", orgs[o].id, VENDOR,
-					sig_names[s], dir_names[d],
-					(unsigned long long)t->fpkts[o][s][d]);
-				fprintf(f, "flow_bytes %s %s %s %s %llu\n", orgs[o].id, VENDOR,
-					sig_names[s], dir_names[d],
-					(unsigned long long)t->fbytes[o][s][d]);
+			product += (t->vendor_client[o][c] & PRODUCT_ROLES) != 0;
+		for (int r = 0; r < R_N; r++) {
+			unsigned clients = 0;
+			uint64_t in_role = 0;
+
+			for (int s = 0; s < S_N; s++)
+				in_role += t->sessions[o][r][s];
+			if (!in_role)
+				continue;
+			any += in_role;
+			for (int c = 0; c < CLIENTS_PER_ORG; c++)
+				clients += (t->vendor_client[o][c] >> r) & 1;
+			for (int s = 0; s < S_N; s++) {
+				fprintf(f, "sessions %s %s %s %llu\n", orgs[o].id, vendor_key(r),
+					sig_names[s], (unsigned long long)t->sessions[o][r][s]);
+				for (int d = 0; d < 2; d++) {
+					fprintf(f, "flow_packets %s %s %s %s %llu\n", orgs[o].id,
+						vendor_key(r), sig_names[s], dir_names[d],
+						(unsigned long long)t->fpkts[o][r][s][d]);
+					fprintf(f, "flow_bytes %s %s %s %s %llu\n", orgs[o].id,
+						vendor_key(r), sig_names[s], dir_names[d],
+						(unsigned long long)t->fbytes[o][r][s][d]);
+				}
 			}
+			fprintf(f, "clients %s %s %u\n", orgs[o].id, vendor_key(r), clients);
 		}
-		fprintf(f, "clients %s %s %u\n", orgs[o].id, VENDOR, clients);
+		if (any)
+			fprintf(f, "product_clients %s %s %u\n", orgs[o].id, VENDOR, product);
 	}
 	/* Groups of attributed organisations, each key once: countries,
 	 * sectors, then all government bodies ("-"). */
@@ -161,9 +190,12 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 			for (p = 0; p < o && (group_of(kind, p) == NULL ||
 					      strcmp(group_of(kind, p), key) != 0); p++)
 				;
-			if (p == o) /* no earlier organisation has the key */
-				group_truth(f, t, kind, key);
+			if (p == o) { /* no earlier organisation has the key */
+				group_truth(f, t, kind, key, false);
+				group_truth(f, t, kind, key, true);
+			}
 		}
-	group_truth(f, t, 2, "-");
+	group_truth(f, t, 2, "-", false);
+	group_truth(f, t, 2, "-", true);
 	return fclose(f) ? 1 : 0;
 }

@@ -340,7 +340,11 @@ test_ctl_config_load_sample(void **state)
 	assert_int_equal(ctl_config_load(SOURCE_ROOT "/config/tapcensus.yaml", &c, err, sizeof(err)),
 			 0);
 	assert_string_equal(c->vendors[0].name, "kaspersky");
+	assert_string_equal(c->vendors[0].role, "other");
 	assert_int_equal(c->vendors[0].n_domains, 3);
+	assert_int_equal(c->vendors[0].n_payloads, 1);
+	assert_int_equal(c->vendors[0].n_servers, 2); /* the sample's own, beside the include */
+	assert_int_equal(c->n_vendors, 4);
 	ctl_config_free(c);
 }
 

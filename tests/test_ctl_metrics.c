@@ -40,7 +40,9 @@ test_ctl_metrics_render_exact_lines(void **state)
 		"tapcensus_org_last_seen_timestamp_seconds{org=\"gov-a\",org_name=\"Agency "
 		"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
 		"vendor=\"kaspersky\",role=\"other\"} 1795000100\n",
-		"tapcensus_org_product_clients{org=\"gov-a\",vendor=\"kaspersky\",window=\"30d\"} 2\n",
+		"tapcensus_org_product_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+		"window=\"30d\"} 2\n",
 		"tapcensus_packets_received_total 100\n",
 		"tapcensus_packets_processed_total{outcome=\"vendor\"} 7\n",
 		"tapcensus_packets_dropped_total{reason=\"l3_malformed\"} 3\n",

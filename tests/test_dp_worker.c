@@ -338,11 +338,36 @@ test_dp_worker_client_evidence(void **state)
 	dp_worker_free(w);
 }
 
+/* A product whose system resolver fails asks public resolvers directly
+ * (the vendor's network-settings table lists them, in this order): its
+ * queries count in the dns signal whichever resolver they go to. */
+static void
+test_dp_worker_public_resolvers(void **state)
+{
+	static const char *const resolvers[] = {"8.8.8.8", "1.1.1.1", "223.6.6.6", "9.9.9.9",
+						"185.228.168.168"};
+	struct dp_worker *w = tbw_new_worker(17);
+	uint8_t q[256];
+	uint32_t lq = tb_dns_query(q, sizeof(q), 7, "s01.upd.kaspersky.com", 1);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(resolvers) / sizeof(resolvers[0]); i++) {
+		struct tbw_conv c;
+
+		print_message("resolver %s\n", resolvers[i]);
+		tbw_conv_init(&c, w, "192.0.2.80", resolvers[i], IPPROTO_UDP, 53);
+		assert_int_equal(tbw_conv_send(&c, 0, 0, q, lq, 0), DP_OUT_VENDOR);
+		assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, i + 1);
+	}
+	dp_worker_free(w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_worker_packet_table),
+		cmocka_unit_test(test_dp_worker_public_resolvers),
 		cmocka_unit_test(test_dp_worker_packet_ring_full),
 		cmocka_unit_test(test_dp_worker_packet_mutations),
 		cmocka_unit_test(test_dp_worker_flow_timeouts),
