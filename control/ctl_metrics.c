@@ -13,6 +13,44 @@
 #include "dp_types.h"
 #include "pf_ctl.h"
 
+/* Names under a vendor's domains that no role lists, the most seen first:
+ * what to add to the catalogue. */
+static void
+render_unlisted(FILE *f, const struct ctl_view *v)
+{
+	const struct ctl_unlisted *u = &v->snap->unlisted;
+	const struct ctl_unlisted_entry *top[CTL_UNLISTED_TOP];
+
+	ctl_promtext_family(f, "tapcensus_vendor_unlisted_names_total", "counter",
+			    "Sessions decided by a name under a vendor's domains that no role of its "
+			    "catalogue lists (role other), by name: the most seen, at most 20 per "
+			    "vendor.  Exact while fewer than 1024 names were seen; past that a new name "
+			    "starts from the least seen one's count (see the replaced total).");
+	for (unsigned vd = 0; vd < v->snap->n_vendors; vd++) {
+		unsigned n;
+
+		if (!v->cfg->vendors[vd].fallback)
+			continue;
+		n = ctl_unlisted_top(u, vd, top, CTL_UNLISTED_TOP);
+		for (unsigned i = 0; i < n; i++) {
+			fputs("tapcensus_vendor_unlisted_names_total{vendor=", f);
+			ctl_promtext_label(f, v->cfg->vendors[vd].name);
+			fputs(",name=", f);
+			ctl_promtext_label(f, top[i]->name);
+			fprintf(f, "} %" PRIu64 "\n", top[i]->count);
+		}
+	}
+	ctl_promtext_family(f, "tapcensus_vendor_unlisted_names_replaced_total", "counter",
+			    "Unlisted names that took the place of the least seen one in a full table "
+			    "(their counts are then upper bounds).");
+	fprintf(f, "tapcensus_vendor_unlisted_names_replaced_total %" PRIu64 "\n", u->replaced);
+	ctl_promtext_family(f, "tapcensus_vendor_unlisted_name_events_lost_total", "counter",
+			    "Unlisted names a worker could not hand to the control plane (its ring "
+			    "was full); their sessions are counted all the same.");
+	fprintf(f, "tapcensus_vendor_unlisted_name_events_lost_total %" PRIu64 "\n",
+		v->snap->total.name_events_lost);
+}
+
 static void
 render_ports(FILE *f, const struct ctl_view *v)
 {
@@ -230,6 +268,7 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 			fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k],
 				v->unverified[vd * CTL_WIN_COUNT + k]);
 		}
+	render_unlisted(f, v);
 	render_flows(f, t, v->flows_active, v->snap->learn_forward_lost);
 	by_result(f, "tapcensus_state_writes_total",
 		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,

@@ -152,6 +152,20 @@ serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 	PUT(o, u64);
 	if (l != NULL)
 		dp_learned_iterate(l, put_learned, o);
+
+	/* The unlisted names: vendor role, count, error, name. */
+	u64 = s->snap->unlisted.n;
+	PUT(o, u64);
+	for (unsigned i = 0; i < s->snap->unlisted.n; i++) {
+		const struct ctl_unlisted_entry *e = &s->snap->unlisted.e[i];
+		uint16_t vd = e->vendor;
+
+		PUT(o, vd);
+		PUT(o, e->count);
+		PUT(o, e->error);
+		put_name(o, e->name);
+	}
+	PUT(o, s->snap->unlisted.replaced);
 }
 
 static int

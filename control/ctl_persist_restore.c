@@ -149,7 +149,7 @@ load_file(const char *path, size_t max, uint8_t **buf, size_t *len, const char *
 	}
 	memcpy(&order, head + 8, 4);
 	memcpy(&version, head + 12, 4);
-	if (memcmp(head, MAGIC, 8) != 0 || order != ORDER || version != VERSION) {
+	if (memcmp(head, MAGIC, 8) != 0 || order != ORDER || version < 1 || version > VERSION) {
 		fclose(f);
 		*why = memcmp(head, MAGIC, 8) != 0 ? "not a tapcensus state file"
 		       : order != ORDER		 ? "written on a machine of another byte order"
@@ -191,8 +191,10 @@ max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
 			  (4 + 2 + 2 + sizeof(struct dp_org_ctr));
 	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 4);
 	size_t learned = (size_t)cfg->worker.learned_capacity * (1 + 16 + 8 + 4);
+	size_t unlisted = (size_t)CTL_UNLISTED_NAMES * (2 + 8 + 8 + 2 + NAME_MAX_LEN);
 
-	return 2 * (4096 + names + sizeof(struct dp_wstats) + counters + clients + learned) +
+	return 2 * (4096 + names + sizeof(struct dp_wstats) + counters + clients + learned +
+		    unlisted) +
 	       (64u << 20);
 }
 
@@ -203,7 +205,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 {
 	struct in in = {buf + 16, buf + len, false};
 	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
-	uint32_t nv = 0, no = 0, ns = 0, nt, nc;
+	uint32_t nv = 0, no = 0, ns = 0, nt, nc, version;
 	uint64_t n64, tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
 	int rc = -EBADMSG;
 
@@ -293,6 +295,35 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		}
 		dp_learned_add(learned, fam, addr, vendors, expires, now);
 		info->learned++;
+	}
+	memcpy(&version, buf + 12, 4);
+	if (version >= 2) {
+		uint64_t replaced;
+
+		GET(&in, n64);
+		for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
+			struct dp_name_event ev = {0};
+			uint64_t count, error;
+			uint16_t vd, nl;
+
+			GET(&in, vd);
+			GET(&in, count);
+			GET(&in, error);
+			GET(&in, nl);
+			if (in.short_read || vd >= nv || nl > DP_NAME_EVENT_MAX)
+				goto out;
+			get(&in, ev.name, nl);
+			if (vmap[vd] < 0 || (unsigned)vmap[vd] >= cfg->n_vendors ||
+			    !cfg->vendors[vmap[vd]].fallback) {
+				info->dropped++;
+				continue;
+			}
+			ev.vendor = (uint8_t)vmap[vd];
+			ev.len = (uint8_t)nl;
+			ctl_unlisted_restore(&snap->unlisted, &ev, count, error);
+		}
+		GET(&in, replaced);
+		snap->unlisted.replaced += replaced;
 	}
 	if (in.short_read || in.p != in.end)
 		goto out;

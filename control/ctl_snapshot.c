@@ -21,6 +21,10 @@ ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, 
 	s->worker_queue = calloc(n_workers, sizeof(*s->worker_queue));
 	s->ports = calloc(n_ports ? n_ports : 1, sizeof(*s->ports));
 	s->ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->ctr));
+	if (ctl_unlisted_init(&s->unlisted, CTL_UNLISTED_NAMES) != 0) {
+		ctl_snapshot_fini(s);
+		return -ENOMEM;
+	}
 	s->base_ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->base_ctr));
 	if (!s->worker || !s->worker_port || !s->worker_queue || !s->ports || !s->ctr ||
 	    !s->base_ctr) {
@@ -39,6 +43,7 @@ ctl_snapshot_fini(struct ctl_snapshot *s)
 	free(s->ports);
 	free(s->ctr);
 	free(s->base_ctr);
+	ctl_unlisted_fini(&s->unlisted);
 	memset(s, 0, sizeof(*s));
 }
 

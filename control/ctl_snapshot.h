@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ctl_config.h"
+#include "ctl_unlisted.h"
 #include "dp_worker_types.h"
 #include "pf_shared.h"
 
@@ -30,6 +31,9 @@ struct ctl_snapshot {
 	struct ctl_port_stats *ports;
 	struct dp_org_ctr *ctr;     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */
 	uint64_t learn_forward_lost; /* set by the control thread, which counts it */
+	/* Names of the vendors' own levels, fed by the control thread from the
+	 * workers (ctl_workers_drain), kept in the state file. */
+	struct ctl_unlisted unlisted;
 	/* Restored from the state file: added to total and ctr on collect. */
 	struct dp_wstats base;
 	struct dp_org_ctr *base_ctr;

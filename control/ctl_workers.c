@@ -122,6 +122,10 @@ ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		return -ENOMEM;
 	}
 	bind.qs = ws->qs;
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		if (cfg->vendors[v].fallback)
+			bind.report_names |= UINT64_C(1) << v;
+	ws->unlisted = &snap->unlisted;
 	ws->pool = rte_pktmbuf_pool_create("mbufs", cfg->mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					   (int)rte_socket_id());
 	if (ws->pool == NULL) {
@@ -192,6 +196,15 @@ ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
 			if (n == 0)
 				break;
 			ctl_clients_add_burst(clients, ev, n, now);
+		}
+		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
+			struct dp_name_event names[16];
+
+			n = dp_worker_names_take(ws->w[w], names, 16);
+			if (n == 0)
+				break;
+			for (unsigned i = 0; i < n; i++)
+				ctl_unlisted_add(ws->unlisted, &names[i]);
 		}
 		forward_learned(ws, w);
 	}

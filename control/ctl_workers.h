@@ -26,6 +26,7 @@
 #include "ctl_config.h"
 #include "ctl_prefilter.h"
 #include "ctl_snapshot.h"
+#include "ctl_unlisted.h"
 #include "ctl_tables.h"
 #include "dp_learned.h"
 #include "dp_worker.h"
@@ -47,6 +48,7 @@ struct ctl_workers {
 	struct dp_learned learned;   /* every worker's, for the state file */
 	uint64_t learned_evicted;
 	uint64_t learn_forward_lost; /* addresses a worker's ring had no room for */
+	struct ctl_unlisted *unlisted; /* the snapshot's: names of the vendors' own levels */
 };
 
 /* Starts the configured ports and creates one worker per RX queue, on the

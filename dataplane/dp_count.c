@@ -70,3 +70,13 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 	}
 	dp_count_clients(w, f);
 }
+
+void
+dp_count_name(struct dp_worker *w, unsigned vendor, const struct dp_name *name)
+{
+	struct dp_name_event ev = {.vendor = (uint8_t)vendor};
+
+	ev.len = (uint8_t)(name->len > DP_NAME_EVENT_MAX ? DP_NAME_EVENT_MAX : name->len);
+	memcpy(ev.name, name->s, ev.len);
+	dp_count_event(w, w->names, &ev, sizeof(ev), &w->st.name_events_lost);
+}

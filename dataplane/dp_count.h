@@ -10,6 +10,7 @@
 #ifndef DP_COUNT_H
 #define DP_COUNT_H
 
+#include "dp_name.h"
 #include "dp_worker_private.h"
 
 /* The flow is a vendor's: its streams closed, one session per vendor and
@@ -25,6 +26,10 @@ void dp_count_clients(struct dp_worker *w, struct dp_flow *f);
 /* An event onto ring r: live, a full ring loses it (counted in *lost);
  * lossless (offline), it waits for room - the control thread drains until
  * every worker has returned, so the wait always ends. */
+/* A name that decided a flow for vendor (one of bind.report_names) onto
+ * the names ring. */
+void dp_count_name(struct dp_worker *w, unsigned vendor, const struct dp_name *name);
+
 void dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
 		    uint64_t *lost);
 

@@ -102,6 +102,8 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 	if (vendors == 0)
 		return DP_OUT_OTHER_NAME;
 	dp_count_vendor_flow(w, f, vendors, sig);
+	for (uint64_t v = vendors & w->bind.report_names; v != 0; v &= v - 1)
+		dp_count_name(w, (unsigned)__builtin_ctzll(v), name);
 	return DP_OUT_VENDOR;
 }
 

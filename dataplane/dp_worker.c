@@ -65,7 +65,10 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	snprintf(name, sizeof(name), "dp_learn_in%u", id);
 	w->learn_in = rte_ring_create_elem(name, sizeof(struct dp_learn_event), DP_LEARN_RING,
 					   socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (w->events == NULL || w->learn_out == NULL || w->learn_in == NULL)
+	snprintf(name, sizeof(name), "dp_names%u", id);
+	w->names = rte_ring_create_elem(name, sizeof(struct dp_name_event), DP_NAME_RING, socket,
+					RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->events == NULL || w->learn_out == NULL || w->learn_in == NULL || w->names == NULL)
 		goto err_free;
 	snprintf(name, sizeof(name), "dp_flows%u", id);
 	rc = dp_flow_table_init(&w->flows, name, &cfg->flow, &w->st.flow, dp_worker_release_flow, w,
@@ -114,6 +117,7 @@ dp_worker_free(struct dp_worker *w)
 	dp_reasm_pool_fini(&w->reasm);
 	dp_learned_fini(&w->learned);
 	rte_ring_free(w->events);
+	rte_ring_free(w->names);
 	rte_ring_free(w->learn_out);
 	rte_ring_free(w->learn_in);
 	rte_free(w);
@@ -394,4 +398,10 @@ unsigned
 dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, unsigned max)
 {
 	return rte_ring_dequeue_burst_elem(w->events, ev, sizeof(*ev), max, NULL);
+}
+
+unsigned
+dp_worker_names_take(struct dp_worker *w, struct dp_name_event *ev, unsigned max)
+{
+	return rte_ring_dequeue_burst_elem(w->names, ev, sizeof(*ev), max, NULL);
 }

@@ -80,6 +80,8 @@ struct dp_worker_bind {
 	uint64_t ts_flag; /* its ol_flags bit */
 	bool lossless;    /* offline: wait for room in the event rings */
 	uint8_t link;     /* enum dp_link: what the port's frames start with */
+	uint64_t report_names; /* vendors whose deciding names are handed out
+				* (dp_worker_names_take): the vendors' own levels */
 };
 
 /* A generation for one worker: the shared tables (the caller's, freed by
@@ -135,6 +137,10 @@ uint32_t dp_worker_now(const struct dp_worker *w);
 
 /* Moves up to max client events out of the worker's ring; returns how many. */
 unsigned dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, unsigned max);
+
+/* Up to max names that decided flows for a vendor in bind.report_names,
+ * one per flow (lost ones counted in name_events_lost). */
+unsigned dp_worker_names_take(struct dp_worker *w, struct dp_name_event *ev, unsigned max);
 
 /* Moves up to max addresses the worker learned out of it; returns how many. */
 unsigned dp_worker_learned_take(struct dp_worker *w, struct dp_learn_event *ev, unsigned max);

@@ -37,6 +37,7 @@
 #define DP_LINBUF 16384
 #define DP_EVENT_RING 65536
 #define DP_LEARN_RING 4096
+#define DP_NAME_RING 1024
 #define DP_HTTPS_PORT 443
 
 /* One generation of the reloadable tables, as one worker sees them.  The
@@ -70,6 +71,7 @@ struct dp_worker {
 	struct dp_worker_bind bind;        /* set at create */
 	struct rte_ring *events;
 	struct rte_ring *learn_out, *learn_in;
+	struct rte_ring *names; /* dp_name_event: names of the vendors' own levels */
 	struct dp_flow_table flows;
 	struct dp_reasm_pool reasm;
 	struct dp_learned learned;

@@ -44,6 +44,7 @@ struct dp_wstats {
 	uint64_t busy_pkts;          /* packets those cycles covered */
 	uint64_t capture_cut;        /* frames cut short of their IP length (a snap length) */
 	uint64_t unsupported[DP_UNSUP_COUNT]; /* encapsulations recognised, not opened */
+	uint64_t name_events_lost;   /* names of a vendor's own level not handed out: ring full */
 } __attribute__((aligned(64)));
 
 /* Per (organisation, vendor, signal): flows decided and their traffic.
@@ -89,6 +90,16 @@ struct dp_client_event {
 	uint8_t family;
 	uint16_t gen;
 	uint8_t addr[16];
+};
+
+/* A name that decided a flow for a vendor's own level (bind.report_names):
+ * a host under the vendor's domains that no role lists.  name holds len
+ * bytes, as extracted (lower case, no trailing dot), not NUL-terminated. */
+#define DP_NAME_EVENT_MAX 253
+struct dp_name_event {
+	uint8_t vendor;
+	uint8_t len;
+	char name[DP_NAME_EVENT_MAX + 1];
 };
 
 /* Sizes and timeouts of a worker's tables, from configuration. */

@@ -171,6 +171,8 @@ while read -r kind a b c d e; do
             expect "$kind $a $b clients $w" \
                 "$(value "tapcensus_${a}_unique_clients{${sel}vendor=\"$c\",use=\"$use\",window=\"$w\"}")" "$e"
         done ;;
+    unlisted) # VENDOR NAME N: sessions decided by a name in no role
+        expect "unlisted $b" "$(value "tapcensus_vendor_unlisted_names_total{vendor=\"$a\",name=\"$b\"}")" "$c" ;;
     product_clients) # ORG VENDOR N: any role but web, a client once
         for w in 1d 30d all; do
             expect "product_clients $a $w" \
@@ -196,6 +198,11 @@ while read -r kind a b c d e; do
         fi ;;
     esac
 done < "$work/truth.tsv"
+
+# No unlisted name may appear that the truth does not name.
+expect "unlisted names exported" \
+    "$(grep -c '^tapcensus_vendor_unlisted_names_total{' "$work/metrics.prom" || true)" \
+    "$(awk '$1=="unlisted"' "$work/truth.tsv" | wc -l)"
 
 # No organisation may appear that the truth does not name.
 want_orgs=$(awk '$1=="clients"{print $2}' "$work/truth.tsv" | sort -u)

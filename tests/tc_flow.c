@@ -149,6 +149,7 @@ void
 tc_gflow_init(struct gflow *gf, int org, int client, uint8_t proto, uint16_t dport, int nvlan)
 {
 	memset(gf, 0, sizeof(*gf));
+	gf->name = -1;
 	tc_flow_init(&gf->f, org, client, proto, dport, nvlan);
 	gf->org = org;
 	gf->client = client;
@@ -163,6 +164,10 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
 	gf->st = GF_VENDOR;
 	gf->sig = sig;
 	tcg.truth.sessions[gf->org][gf->role][sig]++;
+	/* Decided by a vendor name that no role lists: listed by name. */
+	if (gf->role == R_OTHER && gf->name >= 0 &&
+	    (sig == S_TLS || sig == S_QUIC || sig == S_HTTP || sig == S_DNS))
+		tcg.truth.unlisted[gf->name]++;
 	for (int d = 0; d < 2; d++) {
 		tcg.truth.fpkts[gf->org][gf->role][sig][d] += gf->pkts[d];
 		tcg.truth.fbytes[gf->org][gf->role][sig][d] += gf->bytes[d];
@@ -275,16 +280,30 @@ tc_bulk(struct gflow *gf, unsigned n, uint8_t first, uint32_t off)
 	return off;
 }
 
+unsigned
+tc_vendor_names(void)
+{
+	return sizeof(vendor_names) / sizeof(vendor_names[0]);
+}
+
 const char *
-tc_pick_name(int vendor, enum role *role)
+tc_vendor_name(unsigned i)
+{
+	return vendor_names[i].name;
+}
+
+const char *
+tc_pick_name(int vendor, enum role *role, int *idx)
 {
 	unsigned i;
 
 	*role = R_OTHER;
+	*idx = -1;
 	if (!vendor)
 		return other_names[tc_rnd() % (sizeof(other_names) / sizeof(other_names[0]))];
 	i = tc_rnd() % (sizeof(vendor_names) / sizeof(vendor_names[0]));
 	*role = vendor_names[i].role;
+	*idx = (int)i;
 	return vendor_names[i].name;
 }
 

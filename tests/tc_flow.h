@@ -20,6 +20,7 @@ struct gflow {
 	enum { GF_NEW, GF_OPEN, GF_VENDOR, GF_OTHER } st;
 	enum sig sig;
 	enum role role; /* whose sessions it counts in (R_OTHER unless set) */
+	int name;       /* the vendor name it carries (tc_vendor_name), -1: none */
 	uint64_t pkts[2], bytes[2];
 	uint32_t seq[2]; /* next sequence number per direction */
 	/* Evidence the client's address is real, as the dataplane takes it:
@@ -69,7 +70,9 @@ void tc_teardown(struct gflow *gf, uint32_t c_off, uint32_t s_off);
 /* Server bulk data; returns the server's stream length after it. */
 uint32_t tc_bulk(struct gflow *gf, unsigned n, uint8_t first, uint32_t off);
 
-const char *tc_pick_name(int vendor, enum role *role);
+/* A vendor name (its role, and its index for tc_vendor_name) or another's
+ * (R_OTHER, -1). */
+const char *tc_pick_name(int vendor, enum role *role, int *idx);
 
 /* The client's first bytes in one segment, or in two (out of order, or
  * with the first retransmitted): the packet completing the name decides. */

@@ -49,6 +49,7 @@
  *   clients <org> <vendor> <n>               per role
  *   product_clients <org> <vendor> <n>       any role but web, a client once
  *   group|webgroup <kind> <key> <vendor> <orgs> <clients>   product use, website
+ *   unlisted <vendor> <name> <n>             sessions a name in no role decided
  */
 #include <stdio.h>
 #include <stdlib.h>

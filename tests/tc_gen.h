@@ -45,6 +45,8 @@ enum out {
 enum drop { D_L2, D_L3, D_L4, D_SCAN, D_OVERSIZE, D_N };
 enum layer { L_L2, L_L3, L_L4, L_TLS, L_QUIC, L_HTTP, L_DNS, L_N };
 
+#define TC_MAX_NAMES 32 /* vendor names the generator knows, at most */
+
 /* What the dataplane must count, recorded as each packet is written. */
 struct tc_truth {
 	uint64_t outcome[O_N], drop[D_N], perr[L_N];
@@ -55,7 +57,13 @@ struct tc_truth {
 	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG]; /* 1 << role, of each role */
 	uint64_t ech;
 	uint64_t capture_cut; /* frames cut short of their IP length */
+	/* Sessions decided by a vendor name in no role (tc_vendor_name). */
+	uint64_t unlisted[TC_MAX_NAMES];
 };
+
+/* The generator's vendor names: how many, and name i (tc_flow.c). */
+unsigned tc_vendor_names(void);
+const char *tc_vendor_name(unsigned i);
 
 /* Writes TRUTH.tsv (the format in tc_gen.c's header); 0 or 1 (told). */
 int tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned n_parts,

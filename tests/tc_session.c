@@ -28,7 +28,8 @@ static void
 dns_session(int org, int client, int vendor, int nvlan)
 {
 	enum role role;
-	const char *name = tc_pick_name(vendor, &role);
+	int nidx;
+	const char *name = tc_pick_name(vendor, &role, &nidx);
 	uint8_t q[512], a[1024], ch[4096];
 	struct tb_rr rr[2];
 	char v4[64], v6[64];
@@ -60,6 +61,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 
 		tc_gflow_init(&gf, org, client, IPPROTO_TCP, 53, nvlan);
 		gf.role = role;
+		gf.name = nidx;
 		tc_handshake(&gf, O_NONAME, 0);
 		lq = tb_dns_query(q + 2, sizeof(q) - 2, id, name, 1);
 		q[0] = (uint8_t)(lq >> 8);
@@ -80,6 +82,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 	} else {
 		tc_gflow_init(&gf, org, client, IPPROTO_UDP, 53, nvlan);
 		gf.role = role;
+		gf.name = nidx;
 		lq = tb_dns_query(q, sizeof(q), id, name, 1);
 		tc_fsend(&gf, 0, 0, q, lq, 0, vendor ? O_VENDOR : O_OTHER, S_DNS);
 		la = tb_dns_response(a, sizeof(a), id, name, rr, 2);
@@ -115,7 +118,8 @@ static void
 quic_session(int org, int client, int vendor, unsigned nbulk, int nvlan)
 {
 	enum role role;
-	const char *name = tc_pick_name(vendor, &role);
+	int nidx;
+	const char *name = tc_pick_name(vendor, &role, &nidx);
 	enum out o = vendor ? O_VENDOR : O_OTHER;
 	uint8_t hello[4096], pkt[1500], dcid[8];
 	struct gflow gf;
@@ -124,6 +128,7 @@ quic_session(int org, int client, int vendor, unsigned nbulk, int nvlan)
 
 	tc_gflow_init(&gf, org, client, IPPROTO_UDP, 443, nvlan);
 	gf.role = role;
+	gf.name = nidx;
 	for (int i = 0; i < 8; i++)
 		dcid[i] = (uint8_t)tc_rnd();
 	if (tc_rnd() % 20 == 0) {
@@ -172,7 +177,8 @@ static void
 session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nvlan)
 {
 	enum role role;
-	const char *name = tc_pick_name(vendor, &role);
+	int nidx;
+	const char *name = tc_pick_name(vendor, &role, &nidx);
 	enum out o = vendor ? O_VENDOR : O_OTHER;
 	uint8_t pl[4096], resp[64];
 	struct gflow gf;
@@ -190,6 +196,7 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 	/* Configured servers and the payload signature are the vendor's own
 	 * level; a name counts for its role. */
 	gf.role = s == S_SERVER ? R_OTHER : role;
+	gf.name = s == S_SERVER ? -1 : nidx;
 	if (s == S_SERVER) {
 		/* A configured vendor server and a ClientHello without a name:
 		 * the address decides, at the ClientHello. */
@@ -220,8 +227,9 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		char *host;
 
 		if (s == S_PAYLOAD || (!vendor && tc_rnd() % 4 == 0)) {
-			name = tc_pick_name(0, &role);
+			name = tc_pick_name(0, &role, &nidx);
 			gf.role = R_OTHER;
+			gf.name = -1;
 			/* A vendor's update agent behind a neutral host name: the
 			 * payload signature of config/tapcensus.yaml decides. */
 			len = (uint32_t)snprintf((char *)pl, sizeof(pl),

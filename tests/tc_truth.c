@@ -2,6 +2,7 @@
 /* tc_gen's world and its truth: the organisations, the names the dataplane
  * exports, TRUTH.tsv and the organisation table as CSV. */
 #include <pcap/pcap.h>
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -177,6 +178,21 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 		}
 		if (any)
 			fprintf(f, "product_clients %s %s %u\n", orgs[o].id, VENDOR, product);
+	}
+	/* Vendor names in no role that decided sessions, lower-cased as the
+	 * dataplane reads them. */
+	for (unsigned i = 0; i < tc_vendor_names(); i++) {
+		char lc[256];
+		size_t k;
+
+		if (t->unlisted[i] == 0)
+			continue;
+		for (k = 0; tc_vendor_name(i)[k] && k < sizeof(lc) - 1; k++)
+			lc[k] = (char)tolower((unsigned char)tc_vendor_name(i)[k]);
+		while (k > 0 && lc[k - 1] == '.')
+			k--;
+		lc[k] = '\0';
+		fprintf(f, "unlisted %s %s %llu\n", VENDOR, lc, (unsigned long long)t->unlisted[i]);
 	}
 	/* Groups of attributed organisations, each key once: countries,
 	 * sectors, then all government bodies ("-"). */
