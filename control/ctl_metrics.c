@@ -40,15 +40,14 @@ render_unlisted(FILE *f, const struct ctl_view *v)
 			fprintf(f, "} %" PRIu64 "\n", top[i]->count);
 		}
 	}
-	ctl_promtext_family(f, "tapcensus_vendor_unlisted_names_replaced_total", "counter",
+	ctl_promtext_scalar(f, "tapcensus_vendor_unlisted_names_replaced_total", "counter",
 			    "Unlisted names that took the place of the least seen one in a full table "
-			    "(their counts are then upper bounds).");
-	fprintf(f, "tapcensus_vendor_unlisted_names_replaced_total %" PRIu64 "\n", u->replaced);
-	ctl_promtext_family(f, "tapcensus_vendor_unlisted_name_events_lost_total", "counter",
+			    "(their counts are then upper bounds).",
+			    u->replaced);
+	ctl_promtext_scalar(f, "tapcensus_vendor_unlisted_name_events_lost_total", "counter",
 			    "Unlisted names a worker could not hand to the control plane (its ring "
-			    "was full); their sessions are counted all the same.");
-	fprintf(f, "tapcensus_vendor_unlisted_name_events_lost_total %" PRIu64 "\n",
-		v->snap->total.name_events_lost);
+			    "was full); their sessions are counted all the same.",
+			    v->snap->total.name_events_lost);
 }
 
 static void
@@ -111,9 +110,9 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 {
 	const struct dp_flow_stats *fl = &t->flow;
 
-	ctl_promtext_family(f, "tapcensus_flows_created_total", "counter",
-	       "Flows the workers' flow tables opened.");
-	fprintf(f, "tapcensus_flows_created_total %" PRIu64 "\n", fl->created);
+	ctl_promtext_scalar(f, "tapcensus_flows_created_total", "counter",
+	       "Flows the workers' flow tables opened.",
+	       fl->created);
 	ctl_promtext_family(f, "tapcensus_flows_removed_total", "counter",
 	       "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
 	       "hard_timeout, evicted to make room, or held when the process stopped (restart).");
@@ -123,20 +122,20 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"evicted\"} %" PRIu64 "\n", fl->evicted);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"restart\"} %" PRIu64 "\n",
 		fl->restarted);
-	ctl_promtext_family(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.");
-	fprintf(f, "tapcensus_flows_active %" PRIu64 "\n", active);
-	ctl_promtext_family(f, "tapcensus_flow_table_full_total", "counter",
+	ctl_promtext_scalar(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.",
+			    active);
+	ctl_promtext_scalar(f, "tapcensus_flow_table_full_total", "counter",
 	       "Packets that found no room in a full flow table (nothing evictable) and were "
-	       "inspected alone.");
-	fprintf(f, "tapcensus_flow_table_full_total %" PRIu64 "\n", fl->full);
-	ctl_promtext_family(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
+	       "inspected alone.",
+	       fl->full);
+	ctl_promtext_scalar(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
 	       "Flows that needed a reassembly buffer when none was free (decided as "
-	       "app_truncated).");
-	fprintf(f, "tapcensus_reassembly_buffers_exhausted_total %" PRIu64 "\n", t->reasm_no_buffer);
-	ctl_promtext_family(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
+	       "app_truncated).",
+	       t->reasm_no_buffer);
+	ctl_promtext_scalar(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
 	       "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
-	       "than a reassembly buffer, no buffer free, or too many gaps).");
-	fprintf(f, "tapcensus_dns_tcp_answer_streams_unread_total %" PRIu64 "\n", t->dns_tcp_unread);
+	       "than a reassembly buffer, no buffer free, or too many gaps).",
+	       t->dns_tcp_unread);
 	ctl_promtext_family(f, "tapcensus_quic_version_packets_total", "counter",
 	       "QUIC long-header packets not read for their version: a client's unknown version, "
 	       "or a server's Version Negotiation.");
@@ -144,15 +143,15 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 		t->quic_unknown_version);
 	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
 		t->quic_version_neg);
-	ctl_promtext_family(f, "tapcensus_payload_stream_errors_total", "counter",
-	       "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).");
-	fprintf(f, "tapcensus_payload_stream_errors_total %" PRIu64 "\n", t->stream_failed);
-	ctl_promtext_family(f, "tapcensus_learned_addresses_total", "counter",
-	       "Vendor server addresses learned from DNS answers (with a TTL above zero).");
-	fprintf(f, "tapcensus_learned_addresses_total %" PRIu64 "\n", t->learned);
-	ctl_promtext_family(f, "tapcensus_learned_table_evicted_total", "counter",
-	       "Unexpired learned addresses a worker replaced because its table had no room.");
-	fprintf(f, "tapcensus_learned_table_evicted_total %" PRIu64 "\n", t->learned_evicted);
+	ctl_promtext_scalar(f, "tapcensus_payload_stream_errors_total", "counter",
+	       "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).",
+	       t->stream_failed);
+	ctl_promtext_scalar(f, "tapcensus_learned_addresses_total", "counter",
+	       "Vendor server addresses learned from DNS answers (with a TTL above zero).",
+	       t->learned);
+	ctl_promtext_scalar(f, "tapcensus_learned_table_evicted_total", "counter",
+	       "Unexpired learned addresses a worker replaced because its table had no room.",
+	       t->learned_evicted);
 	ctl_promtext_family(f, "tapcensus_learn_events_lost_total", "counter",
 	       "Learned addresses not shared, by stage: a worker's ring to the control plane "
 	       "full (to_control), or another worker's ring full (to_workers).");
@@ -178,9 +177,9 @@ render_prefilter(FILE *f, const struct ctl_snapshot *s)
 	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
 		fprintf(f, "tapcensus_prefilter_bytes_total{reason=\"%s\"} %" PRIu64 "\n",
 			pf_reason_name(r), (uint64_t)s->pf[r].bytes);
-	ctl_promtext_family(f, "tapcensus_prefilter_learned_failed_total", "counter",
-	       "Learned server addresses the prefilter's map refused.");
-	fprintf(f, "tapcensus_prefilter_learned_failed_total %" PRIu64 "\n", s->pf_learn_failed);
+	ctl_promtext_scalar(f, "tapcensus_prefilter_learned_failed_total", "counter",
+	       "Learned server addresses the prefilter's map refused.",
+	       s->pf_learn_failed);
 }
 
 /* A counter family with result="ok" and result="failed". */
@@ -197,9 +196,9 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 {
 	const struct dp_wstats *t = &v->snap->total;
 
-	ctl_promtext_family(f, "tapcensus_packets_received_total", "counter",
-	       "Packets the workers received; equals processed plus dropped.");
-	fprintf(f, "tapcensus_packets_received_total %" PRIu64 "\n", t->rx_pkts);
+	ctl_promtext_scalar(f, "tapcensus_packets_received_total", "counter",
+	       "Packets the workers received; equals processed plus dropped.",
+	       t->rx_pkts);
 	ctl_promtext_family(f, "tapcensus_packets_processed_total", "counter",
 	       "Packets the workers processed, by outcome.");
 	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
@@ -214,10 +213,10 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
 			dp_layer_name(l), t->parse_err[l]);
-	ctl_promtext_family(f, "tapcensus_http_slow_heads_total", "counter",
+	ctl_promtext_scalar(f, "tapcensus_http_slow_heads_total", "counter",
 			    "Connections to this endpoint cut because their request head took "
-			    "longer than 5 s to arrive (a client sending a byte at a time).");
-	fprintf(f, "tapcensus_http_slow_heads_total %" PRIu64 "\n", v->snap->http_heads_cut);
+			    "longer than 5 s to arrive (a client sending a byte at a time).",
+			    v->snap->http_heads_cut);
 	ctl_promtext_family(f, "tapcensus_packets_unsupported_total", "counter",
 			    "Packets in an encapsulation recognised but not opened, by kind: "
 			    "gre_v1 (PPTP), esp (IPsec, encrypted), l2tpv3; counted in their outcome "
@@ -225,31 +224,29 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned k = 1; k < DP_UNSUP_COUNT; k++)
 		fprintf(f, "tapcensus_packets_unsupported_total{kind=\"%s\"} %" PRIu64 "\n",
 			dp_unsupported_name(k), t->unsupported[k]);
-	ctl_promtext_family(f, "tapcensus_packets_truncated_total", "counter",
+	ctl_promtext_scalar(f, "tapcensus_packets_truncated_total", "counter",
 			    "Packets the capture cut short of their IP length (a snap length): read "
-			    "as far as they go, their bytes counted at the IP length.");
-	fprintf(f, "tapcensus_packets_truncated_total %" PRIu64 "\n", t->capture_cut);
-	ctl_promtext_family(f, "tapcensus_tls_ech_client_hellos_total", "counter",
-	       "TLS ClientHellos carrying an encrypted_client_hello extension.");
-	fprintf(f, "tapcensus_tls_ech_client_hellos_total %" PRIu64 "\n", t->tls_ech);
-	ctl_promtext_family(f, "tapcensus_client_events_lost_total", "counter",
+			    "as far as they go, their bytes counted at the IP length.",
+			    t->capture_cut);
+	ctl_promtext_scalar(f, "tapcensus_tls_ech_client_hellos_total", "counter",
+	       "TLS ClientHellos carrying an encrypted_client_hello extension.",
+	       t->tls_ech);
+	ctl_promtext_scalar(f, "tapcensus_client_events_lost_total", "counter",
 	       "Client sightings a worker could not hand to the control plane (ring full); "
-	       "unique-client figures are lower bounds when this is not zero.");
-	fprintf(f, "tapcensus_client_events_lost_total %" PRIu64 "\n", t->client_events_lost);
-	ctl_promtext_family(f, "tapcensus_client_table_full_total", "counter",
-	       "New clients not recorded because the unique-client table was full.");
-	fprintf(f, "tapcensus_client_table_full_total %" PRIu64 "\n",
-		ctl_clients_full(v->clients));
-	ctl_promtext_family(f, "tapcensus_client_table_entries", "gauge",
-	       "Entries in the unique-client table (capacity in tapcensus_client_table_capacity).");
-	fprintf(f, "tapcensus_client_table_entries %" PRIu64 "\n", ctl_clients_entries(v->clients));
+	       "unique-client figures are lower bounds when this is not zero.",
+	       t->client_events_lost);
+	ctl_promtext_scalar(f, "tapcensus_client_table_full_total", "counter",
+	       "New clients not recorded because the unique-client table was full.",
+	       ctl_clients_full(v->clients));
+	ctl_promtext_scalar(f, "tapcensus_client_table_entries", "gauge",
+	       "Entries in the unique-client table (capacity in tapcensus_client_table_capacity).",
+	       ctl_clients_entries(v->clients));
 	ctl_promtext_family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
-	ctl_promtext_family(f, "tapcensus_client_table_unverified", "gauge",
+	ctl_promtext_scalar(f, "tapcensus_client_table_unverified", "gauge",
 			    "Entries of the unique-client table without evidence that the address is "
-			    "real (no exchange seen: a spoofed packet, a query not answered yet).");
-	fprintf(f, "tapcensus_client_table_unverified %" PRIu64 "\n",
-		ctl_clients_unverified(v->clients));
+			    "real (no exchange seen: a spoofed packet, a query not answered yet).",
+			    ctl_clients_unverified(v->clients));
 	ctl_promtext_family(f, "tapcensus_client_table_replaced_total", "counter",
 			    "Entries of a full unique-client table replaced by a newcomer, by why: "
 			    "expired (last seen before the 30-day window) or unverified.");
@@ -273,28 +270,25 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	by_result(f, "tapcensus_state_writes_total",
 		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,
 		  v->snap->state_writes_failed);
-	ctl_promtext_family(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
+	ctl_promtext_scalar(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
 	       "Unix time of the last good state-file write; 0 when the last write failed or "
-	       "none was made.");
-	fprintf(f, "tapcensus_state_last_write_timestamp_seconds %" PRIu64 "\n",
-		v->snap->state_written);
+	       "none was made.",
+	       v->snap->state_written);
 	by_result(f, "tapcensus_config_reloads_total",
 		  "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
 		  "running configuration stayed).",
 		  v->snap->reloads_ok, v->snap->reloads_failed);
-	ctl_promtext_family(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
-	       "Unix time of the last good configuration reload; 0: none since start.");
-	fprintf(f, "tapcensus_config_last_reload_success_timestamp_seconds %" PRIu64 "\n",
-		v->snap->reload_last);
-	ctl_promtext_family(f, "tapcensus_payload_streams_cut_total", "counter",
+	ctl_promtext_scalar(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
+	       "Unix time of the last good configuration reload; 0: none since start.",
+	       v->snap->reload_last);
+	ctl_promtext_scalar(f, "tapcensus_payload_streams_cut_total", "counter",
 	       "Payload-signature streams closed unscanned because two reloads replaced the "
-	       "database they were opened on.");
-	fprintf(f, "tapcensus_payload_streams_cut_total %" PRIu64 "\n", v->snap->total.streams_cut);
-	ctl_promtext_family(f, "tapcensus_client_events_stale_total", "counter",
+	       "database they were opened on.",
+	       v->snap->total.streams_cut);
+	ctl_promtext_scalar(f, "tapcensus_client_events_stale_total", "counter",
 	       "Client sightings dropped at a reload: their organisation was removed, or they "
-	       "were two reloads old.");
-	fprintf(f, "tapcensus_client_events_stale_total %" PRIu64 "\n",
-		ctl_clients_stale(v->clients));
+	       "were two reloads old.",
+	       ctl_clients_stale(v->clients));
 	if (v->snap->pf_on)
 		render_prefilter(f, v->snap);
 	ctl_promtext_family(f, "tapcensus_organisations_configured", "gauge",

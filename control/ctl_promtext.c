@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_promtext.h"
 
+#include <inttypes.h>
+
 void
 ctl_promtext_family(FILE *f, const char *name, const char *type, const char *help)
 {
@@ -31,4 +33,12 @@ ctl_promtext_vendor(FILE *f, const char *vendor, const char *role)
 	ctl_promtext_label(f, vendor);
 	fputs(",role=", f);
 	ctl_promtext_label(f, role);
+}
+
+void
+ctl_promtext_scalar(FILE *f, const char *name, const char *type, const char *help,
+		    uint64_t value)
+{
+	ctl_promtext_family(f, name, type, help);
+	fprintf(f, "%s %" PRIu64 "\n", name, value);
 }

@@ -7,10 +7,15 @@
 #ifndef CTL_PROMTEXT_H
 #define CTL_PROMTEXT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 void ctl_promtext_family(FILE *f, const char *name, const char *type, const char *help);
 void ctl_promtext_label(FILE *f, const char *s);
+
+/* A family of one unlabelled sample: its HELP and TYPE lines, then NAME VALUE. */
+void ctl_promtext_scalar(FILE *f, const char *name, const char *type, const char *help,
+			 uint64_t value);
 
 /* vendor="NAME",role="ROLE": the labels of a vendor role's series. */
 void ctl_promtext_vendor(FILE *f, const char *vendor, const char *role);
