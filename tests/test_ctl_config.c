@@ -329,6 +329,64 @@ test_ctl_config_catalogue(void **state)
 	ctl_config_free(c);
 }
 
+/* A reload may move names between a vendor's roles (counters stay by
+ * role); adding, removing or renaming a role needs a restart. */
+static void
+test_ctl_config_roles_reload(void **state)
+{
+	static const struct {
+		const char *roles; /* the vendor's roles: */
+		int rc;
+		const char *msg;
+	} rows[] = {
+		{"  - role: update\n    domains: [upd.k.example, dl.k.example]\n"
+		 "  - role: web\n    domains: [www.k.example]\n",
+		 0, NULL},
+		{"  - role: update\n    domains: [upd.k.example]\n"
+		 "  - role: web\n    domains: [www.k.example, dl.k.example]\n",
+		 0, NULL},
+		{"  - role: update\n    domains: [upd.k.example]\n",
+		 -EINVAL, "vendors: 2 vendor roles listed, 3 running"},
+		{"  - role: updates\n    domains: [upd.k.example]\n"
+		 "  - role: web\n    domains: [www.k.example]\n",
+		 -EINVAL, "vendors[0].roles[0]: vendor 'k' role 'updates' where 'k' role 'update' runs"},
+	};
+	struct ctl_config *running, *c;
+	char text[1024], err[512];
+	const char *path;
+
+	(void)state;
+	snprintf(text, sizeof(text), GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n"
+					       "    domains: [k.example]\n    roles:\n%s",
+		 "      - role: update\n        domains: [upd.k.example]\n"
+		 "      - role: web\n        domains: [www.k.example]\n");
+	path = tb_write_file(0, "running.yaml", text);
+	assert_int_equal(ctl_config_load(path, &running, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char roles[512], *w = roles;
+
+		print_message("row %zu\n", i);
+		/* Indent the row's roles under the vendor. */
+		for (const char *r = rows[i].roles; *r; r++) {
+			if (r == rows[i].roles || r[-1] == '\n')
+				w += sprintf(w, "    ");
+			*w++ = *r;
+		}
+		*w = '\0';
+		snprintf(text, sizeof(text), GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n"
+						       "    domains: [k.example]\n    roles:\n%s",
+			 roles);
+		path = tb_write_file(1, "new.yaml", text);
+		assert_int_equal(ctl_config_load(path, &c, err, sizeof(err)), 0);
+		err[0] = '\0';
+		assert_int_equal(ctl_config_reloadable(running, c, err, sizeof(err)), rows[i].rc);
+		if (rows[i].msg != NULL && strstr(err, rows[i].msg) == NULL)
+			fail_msg("row %zu: '%s' not in '%s'", i, rows[i].msg, err);
+		ctl_config_free(c);
+	}
+	ctl_config_free(running);
+}
+
 /* The shipped sample must load. */
 static void
 test_ctl_config_load_sample(void **state)
@@ -356,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_ctl_config_load_good),
 		cmocka_unit_test(test_ctl_config_roles),
 		cmocka_unit_test(test_ctl_config_catalogue),
+		cmocka_unit_test(test_ctl_config_roles_reload),
 		cmocka_unit_test(test_ctl_config_web),
 		cmocka_unit_test(test_ctl_config_lcore_at_cpu),
 		cmocka_unit_test(test_ctl_config_load_missing_file),
