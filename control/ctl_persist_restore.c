@@ -421,9 +421,13 @@ park_missing(const void *ctx, const char *id)
 	struct ctl_org org = {.country = "ZZ", .sector = "unknown"};
 	uint32_t idx;
 
+	size_t len = strlen(id);
+
 	if (ctl_orgs_find(orgs, id) >= 0)
 		return 0;
-	snprintf(org.id, sizeof(org.id), "%s", id);
+	if (len >= sizeof(org.id))
+		return -1; /* longer than any organisation id: not one of ours */
+	memcpy(org.id, id, len + 1);
 	snprintf(org.name, sizeof(org.name), "(not in the organisation table)");
 	return ctl_orgs_park(orgs, &org, &idx) == 0 ? 1 : -1;
 }
