@@ -39,7 +39,7 @@ name_hash(unsigned vendor, const char *s, unsigned len)
  * a new one: a free one with count 0, or with replace the least counted
  * one (its count kept in error and count); NULL when full and !replace. */
 static struct ctl_unlisted_entry *
-entry_of(struct ctl_unlisted *u, const struct dp_name_event *ev, bool replace, bool *found)
+entry_of(struct ctl_unlisted *u, const struct dp_name_event *ev, bool replace)
 {
 	char name[DP_NAME_EVENT_MAX + 1];
 	unsigned len = ev->len > DP_NAME_EVENT_MAX ? DP_NAME_EVENT_MAX : ev->len, least = 0;
@@ -53,12 +53,10 @@ entry_of(struct ctl_unlisted *u, const struct dp_name_event *ev, bool replace, b
 	}
 	name[len] = '\0';
 	h = name_hash(ev->vendor, name, len);
-	*found = false;
 	for (unsigned i = 0; i < u->n; i++) {
 		e = &u->e[i];
 		if (e->hash == h && e->vendor == ev->vendor && e->len == len &&
 		    memcmp(e->name, name, len) == 0) {
-			*found = true;
 			return e;
 		}
 		if (e->count < u->e[least].count)
@@ -85,8 +83,7 @@ entry_of(struct ctl_unlisted *u, const struct dp_name_event *ev, bool replace, b
 void
 ctl_unlisted_add(struct ctl_unlisted *u, const struct dp_name_event *ev)
 {
-	bool found;
-	struct ctl_unlisted_entry *e = entry_of(u, ev, true, &found);
+	struct ctl_unlisted_entry *e = entry_of(u, ev, true);
 
 	if (e != NULL)
 		e->count++;
@@ -96,8 +93,7 @@ void
 ctl_unlisted_restore(struct ctl_unlisted *u, const struct dp_name_event *ev, uint64_t count,
 		     uint64_t error)
 {
-	bool found;
-	struct ctl_unlisted_entry *e = entry_of(u, ev, false, &found);
+	struct ctl_unlisted_entry *e = entry_of(u, ev, false);
 
 	if (e == NULL)
 		return;
