@@ -228,7 +228,7 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
 					   "server_prefixes", "roles", "sources", NULL};
 	char f[64], vf[32], name[CTL_NAME_LEN];
-	struct ctl_vendor own = {0};
+	struct ctl_vendor *own;
 	unsigned first = c->n_vendors;
 	yaml_node_t *cn, *roles;
 	int rc;
@@ -247,52 +247,34 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 			return ctl_yaml_err(x, cn, f, "'%s' is defined twice", name);
 	if ((cn = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, cn, vf)))
 		return rc;
-	/* The vendor's own level first, as role other, when it gives anything. */
-	rc = parse_patterns(x, n, vf, &own);
-	if (rc == 0 && has_patterns(&own)) {
-		struct ctl_vendor *v = add_unit(x, c, name, CTL_ROLE_OTHER, vf, ctl_yaml_line(n));
-
-		if (v == NULL) {
-			rc = x->err[0] ? -EINVAL : -ENOMEM;
-		} else {
-			/* The entry takes over the patterns; own keeps none. */
-			char *file = v->file;
-			int line = v->line;
-
-			own.file = file;
-			own.line = line;
-			snprintf(own.name, sizeof(own.name), "%s", v->name);
-			snprintf(own.role, sizeof(own.role), "%s", v->role);
-			snprintf(own.field, sizeof(own.field), "%s", v->field);
-			own.group = v->group;
-			own.product = v->product;
-			own.fallback = v->fallback;
-			*v = own;
-			memset(&own, 0, sizeof(own));
-		}
+	/* The vendor's own level first, as role other, kept when it gives
+	 * anything. */
+	if ((own = add_unit(x, c, name, CTL_ROLE_OTHER, vf, ctl_yaml_line(n))) == NULL)
+		return x->err[0] ? -EINVAL : -ENOMEM;
+	if ((rc = parse_patterns(x, n, vf, own)))
+		return rc;
+	if (!has_patterns(own)) {
+		ctl_config_vendor_free(own);
+		c->n_vendors--;
 	}
-	if (rc)
-		goto out;
 	if ((roles = ctl_yaml_get(x, n, "roles")) != NULL) {
 		ctl_yaml_fieldf(f, sizeof(f), "%s.roles", vf);
 		if ((rc = ctl_yaml_want(x, roles, YAML_SEQUENCE_NODE, f)))
-			goto out;
+			return rc;
 		for (yaml_node_item_t *it = roles->data.sequence.items.start;
 		     rc == 0 && it < roles->data.sequence.items.top; it++)
 			rc = parse_role(x, ctl_yaml_node(x, *it), vf,
 					(unsigned)(it - roles->data.sequence.items.start), name, first, c);
 		if (rc)
-			goto out;
+			return rc;
 	}
 	if (c->n_vendors == first)
-		rc = ctl_yaml_err(x, n, vf,
-				  "vendor '%s' has no domains, regexes, payload_signatures, "
-				  "server_prefixes or roles",
-				  name);
+		return ctl_yaml_err(x, n, vf,
+				    "vendor '%s' has no domains, regexes, payload_signatures, "
+				    "server_prefixes or roles",
+				    name);
 	c->n_groups++;
-out:
-	ctl_config_vendor_free(&own);
-	return rc;
+	return 0;
 }
 
 /* An entry of vendors: a vendor, or {include: FILE} naming a file that
@@ -335,14 +317,13 @@ parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config 
 	} else {
 		struct ctl_vendor *v;
 
-		c->n_groups--; /* add_unit takes the group being read */
 		ctl_yaml_fieldf(f, sizeof(f), "vendors[%u]", idx);
 		v = add_unit(x, c, c->vendors[first].name, CTL_ROLE_OTHER, f, ctl_yaml_line(n));
-		c->n_groups++;
 		if (v == NULL) {
 			rc = x->err[0] ? -EINVAL : -ENOMEM;
 			goto out;
 		}
+		v->group = c->vendors[first].group; /* parse_vendor has counted the group */
 		/* Keep the vendor's entries adjacent, its own level first. */
 		struct ctl_vendor t = *v;
 

@@ -169,7 +169,7 @@ dp_match_scratch_fit(const struct dp_match *m, hs_scratch_t **s)
 struct match_ctx {
 	const struct dp_match *m;
 	uint64_t vendors;
-	unsigned rank[DP_MAX_VENDORS]; /* best so far, of vendors set */
+	unsigned rank[DP_MAX_VENDORS]; /* best so far, of vendors set (others unset: not read) */
 };
 
 static int
@@ -216,7 +216,10 @@ int
 dp_match_name(const struct dp_match *m, hs_scratch_t *scratch, const char *name, size_t len,
 	      uint64_t *vendors)
 {
-	struct match_ctx ctx = {.m = m};
+	struct match_ctx ctx;
+
+	ctx.m = m; /* rank[] is written before it is read: no 256-byte clear a scan */
+	ctx.vendors = 0;
 
 	if (m->db == NULL) {
 		*vendors = 0;
@@ -250,7 +253,10 @@ int
 dp_match_stream_scan(const struct dp_match *m, hs_stream_t *s, hs_scratch_t *scratch,
 		     const uint8_t *d, uint32_t len, uint64_t *vendors)
 {
-	struct match_ctx ctx = {.m = m};
+	struct match_ctx ctx;
+
+	ctx.m = m; /* rank[] is written before it is read: no 256-byte clear a scan */
+	ctx.vendors = 0;
 
 	if (hs_scan_stream(s, (const char *)d, len, 0, scratch, on_match, &ctx) != HS_SUCCESS)
 		return -EIO;
