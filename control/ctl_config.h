@@ -131,6 +131,9 @@ void ctl_config_client_union(const struct ctl_config *c, uint16_t *also);
  * for role other (as before roles existed), "NAME/ROLE" for the others. */
 void ctl_vendor_key(const struct ctl_vendor *v, char *out, size_t cap);
 
+/* The name of the vendor whose roles have group group ("?" for none). */
+const char *ctl_config_group_name(const struct ctl_config *c, unsigned group);
+
 /* The state file's name of client key k (ctl_config_client_keys): a vendor
  * role's ctl_vendor_key, or "NAME/+product". */
 void ctl_config_key_name(const struct ctl_config *c, unsigned k, char *out, size_t cap);

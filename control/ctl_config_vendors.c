@@ -407,17 +407,20 @@ ctl_config_client_union(const struct ctl_config *c, uint16_t *also)
 				  : UINT16_MAX;
 }
 
+const char *
+ctl_config_group_name(const struct ctl_config *c, unsigned group)
+{
+	for (unsigned v = 0; v < c->n_vendors; v++)
+		if (c->vendors[v].group == group)
+			return c->vendors[v].name;
+	return "?";
+}
+
 void
 ctl_config_key_name(const struct ctl_config *c, unsigned k, char *out, size_t cap)
 {
-	if (k < c->n_vendors) {
+	if (k < c->n_vendors)
 		ctl_vendor_key(&c->vendors[k], out, cap);
-		return;
-	}
-	for (unsigned v = 0; v < c->n_vendors; v++)
-		if (ctl_config_product_key(c, c->vendors[v].group) == k) {
-			snprintf(out, cap, "%s/+product", c->vendors[v].name);
-			return;
-		}
-	snprintf(out, cap, "?");
+	else
+		snprintf(out, cap, "%s/+product", ctl_config_group_name(c, k - c->n_vendors));
 }

@@ -190,16 +190,6 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 	}
 }
 
-/* The first vendor role of each group names the vendor. */
-static const char *
-group_vendor(const struct ctl_config *cfg, unsigned group)
-{
-	for (unsigned vd = 0; vd < cfg->n_vendors; vd++)
-		if (cfg->vendors[vd].group == group)
-			return cfg->vendors[vd].name;
-	return "";
-}
-
 int
 ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 {
@@ -237,7 +227,7 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 					fputs("tapcensus_org_product_clients", f);
 					org_labels_base(f, rows[i].org);
 					fputs(",vendor=", f);
-					ctl_promtext_label(f, group_vendor(v->cfg, g));
+					ctl_promtext_label(f, ctl_config_group_name(v->cfg, g));
 					fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
 						rows[i].win[k * CTL_WIN_COUNT + w]);
 				}
@@ -357,7 +347,7 @@ ctl_metrics_render_groups(FILE *f, const struct ctl_view *v)
 			fprintf(f, "# TYPE %s gauge\n", name);
 			for (unsigned vg = 0; vg < v->cfg->n_groups * 2; vg++) {
 				uint64_t sum[CTL_WIN_COUNT] = {0};
-				const char *vendor = group_vendor(v->cfg, vg / 2);
+				const char *vendor = ctl_config_group_name(v->cfg, vg / 2);
 				const char *use = vg % 2 ? "web" : "product";
 				int ck = ctl_metrics_use_key(v->cfg, vg / 2, vg % 2);
 
