@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 PKGS=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev libdpdk-dev
       libhyperscan-dev libbpf-dev libxdp-dev bpftool libcmocka-dev libpcap-dev
       libmicrohttpd-dev libyaml-dev libssl-dev prometheus linux-libc-dev iproute2 curl
-      openssl apache2-utils dnsmasq-base gnutls-bin bind9-dnsutils ethtool)
+      openssl apache2-utils dnsmasq-base gnutls-bin bind9-dnsutils ethtool
+      libloc-dev libloc-database location)
 
 install_deps() { # [extra packages]
     local missing=()

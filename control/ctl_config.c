@@ -173,13 +173,6 @@ parse_metrics(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 				 &c->max_orgs);
 }
 
-/* organisations: the organisation table's file. */
-static int
-parse_organisations(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
-{
-	return ctl_yaml_path(x, n, "organisations", c->orgs_path);
-}
-
 /* prefilter: what the XDP program passes, and which program. */
 static int
 parse_prefilter(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
@@ -334,7 +327,7 @@ static const struct section sections[] = {
 	 parse_web,
 	 {MEMBERS("web.tls_server_config", tls_cert, tls_key)},
 	 NULL},
-	{"organisations", YAML_SCALAR_NODE, true, NULL, parse_organisations, {{0}}, NULL},
+	{"organisations", YAML_NO_NODE, true, NULL, ctl_config_parse_organisations, {{0}}, NULL},
 	{"prefilter", YAML_MAPPING_NODE, false,
 	 (const char *const[]){"tcp_ports", "udp_ports", "program", NULL},
 	 parse_prefilter,
@@ -392,7 +385,8 @@ parse_root(struct ctl_yaml *x, yaml_node_t *root, struct ctl_config *c)
 			return ctl_yaml_err(x, root, sec->name, "missing");
 		if (n == NULL)
 			continue; /* an absent section keeps its defaults */
-		if ((rc = ctl_yaml_want(x, n, sec->type, sec->name)) ||
+		/* YAML_NO_NODE: a section of more than one form checks its own. */
+		if ((sec->type != YAML_NO_NODE && (rc = ctl_yaml_want(x, n, sec->type, sec->name))) ||
 		    (sec->keys && (rc = ctl_yaml_keys(x, n, sec->name, sec->keys))) ||
 		    (rc = sec->parse(x, n, c)))
 			return rc;

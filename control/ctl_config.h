@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_orgdata.h"
 #include "dp_prefix.h"
 #include "dp_worker_types.h"
 
@@ -92,7 +93,8 @@ struct ctl_config {
 	char tls_key[PATH_MAX];    /* tls_server_config.key_file */
 	struct ctl_user users[CTL_MAX_USERS]; /* basic_auth_users */
 	unsigned n_users;
-	char orgs_path[PATH_MAX];
+	struct ctl_orgdata_cfg orgdata; /* organisations: its sources */
+	char orgs_path[PATH_MAX]; /* the first source's file */
 	unsigned client_capacity; /* distinct (org, vendor, client) kept */
 	unsigned client_v6_prefix; /* IPv6 clients counted by this prefix */
 	char state_dir[PATH_MAX];  /* the state file's directory; empty: none */

@@ -16,6 +16,9 @@
 /* dpdk: EAL arguments, ports, the main lcore and the worker lcores. */
 int ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
 
+/* organisations: one CSV file, or {sources, on_error, max_age_days}. */
+int ctl_config_parse_organisations(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
 /* vendors: a list of vendors (or includes of one), each with its names,
  * patterns and prefixes, at its own level (role other) and by role. */
 int ctl_config_parse_vendors(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);

@@ -132,7 +132,7 @@ parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp)
 	     it++) {
 		yaml_node_t *s = ctl_yaml_node(x, *it), *c;
 		unsigned i = (unsigned)(it - n->data.sequence.items.start);
-		int y, mo, d, used = 0;
+		int64_t when;
 
 		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u]", fp, i);
 		if ((rc = ctl_yaml_want(x, s, YAML_MAPPING_NODE, f)) || (rc = ctl_yaml_keys(x, s, f, keys)))
@@ -147,10 +147,8 @@ parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp)
 			if ((rc = ctl_yaml_str(x, c, f, buf, sizeof(buf))))
 				return rc;
 		}
-		if (sscanf(buf, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || buf[used] != '\0' ||
-		    mo < 1 || mo > 12 || d < 1 || d > 31)
-			return ctl_yaml_err(x, ctl_yaml_get(x, s, "read"), f,
-					    "'%s': the date read, as YYYY-MM-DD", buf);
+		if ((rc = ctl_yaml_date(x, ctl_yaml_get(x, s, "read"), f, &when)))
+			return rc;
 	}
 	return 0;
 }

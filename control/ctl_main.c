@@ -302,7 +302,8 @@ main(int argc, char **argv)
 	struct ctl_app a;
 	struct ctl_view view;
 	long long expected = -1;
-	uint64_t t_start;
+	uint64_t t_proc = now_ns(), t_start, t_load, t_build;
+	unsigned long rss_load;
 	int rc, n, status = 1;
 
 	memset(&a, 0, sizeof(a));
@@ -340,15 +341,18 @@ main(int argc, char **argv)
 	if (ctl_telemetry_register() != 0)
 		fprintf(stderr, "tapcensus: warning: DPDK telemetry refused the /tapcensus "
 				"commands\n");
-	rc = ctl_orgs_load(a.cfg->orgs_path, &a.orgs, err, sizeof(err));
+	t_load = now_ns();
+	rss_load = proc_status_kib("VmRSS");
+	rc = ctl_orgdata_load(&a.cfg->orgdata, &a.orgs, err, sizeof(err));
+	t_build = now_ns();
 	if (rc == 0 && a.cfg->state_dir[0] != '\0') {
 		/* The state's organisations the table no longer lists: parked. */
 		int parked = ctl_persist_park(a.cfg->state_dir, a.cfg, a.orgs);
 
 		if (parked > 0)
 			fprintf(stderr, "tapcensus: %s: %d organisations of the state are not in "
-					"%s: parked (kept, not exported)\n",
-				a.cfg->state_dir, parked, a.cfg->orgs_path);
+					"the organisation table: parked (kept, not exported)\n",
+				a.cfg->state_dir, parked);
 		else if (parked < 0)
 			rc = -ENOMEM;
 	}
@@ -362,7 +366,16 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out_eal;
 	}
-	ctl_orgs_tell_nested(a.orgs, a.cfg->orgs_path);
+	ctl_orgs_tell_nested(a.orgs);
+	fprintf(stderr, "tapcensus: organisations: %u prefixes of %u organisations read in %.2f s; "
+			"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
+			"resident +%lu MiB\n",
+		a.orgs->n_prefixes, a.orgs->n_orgs - 1 - a.orgs->n_parked,
+		(double)(t_build - t_load) / 1e9, (double)(now_ns() - t_build) / 1e9,
+		a.tables.orgs_size.v4_rules, a.tables.orgs_size.v6_rules,
+		a.tables.orgs_size.v4_tbl8s, a.tables.orgs_size.v6_tbl8s,
+		dp_lpm_footprint(&a.tables.orgs_size) >> 20,
+		(proc_status_kib("VmRSS") - rss_load) / 1024);
 	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs,
 				       ctl_config_client_keys(a.cfg), a.cfg->client_v6_prefix);
 	if (a.clients != NULL) {
@@ -423,6 +436,7 @@ main(int argc, char **argv)
 
 	t_start = now_ns();
 	a.last_state = t_start;
+	fprintf(stderr, "tapcensus: ready %.2f s after start\n", (double)(t_start - t_proc) / 1e9);
 	if (ctl_workers_launch(&a.ws) == 0)
 		control_loop(&a, expected);
 	stop_flag = true;

@@ -32,10 +32,10 @@ ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 
 	if (rc)
 		return rc;
-	rc = ctl_orgs_load(c->orgs_path, &r->orgs, err, err_len);
+	rc = ctl_orgdata_load(&c->orgdata, &r->orgs, err, err_len);
 	if (rc)
 		return rc;
-	ctl_orgs_tell_nested(r->orgs, c->orgs_path);
+	ctl_orgs_tell_nested(r->orgs);
 	r->n_map = running_orgs->n_orgs;
 	r->org_map = calloc(r->n_map, sizeof(*r->org_map));
 	if (r->org_map == NULL) {
@@ -54,7 +54,7 @@ ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 
 			if ((rc = ctl_orgs_park(r->orgs, org, &idx)) != 0) {
 				snprintf(err, err_len, "%s: organisations: cannot keep '%s' parked: %s",
-					 c->orgs_path, org->id, strerror(-rc));
+					 c->path, org->id, strerror(-rc));
 				return rc;
 			}
 			k = (int32_t)idx;
@@ -74,7 +74,8 @@ ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 			 "%s: organisations: %u of the %u organisations would leave the table, "
 			 "more than reload.max_org_loss_percent (%u%%) allows; POST "
 			 "/-/reload?force=1 applies it",
-			 c->orgs_path, r->gone, running_listed, c->reload_max_org_loss);
+			 c->orgdata.n_src == 1 ? c->orgs_path : c->path, r->gone, running_listed,
+			 c->reload_max_org_loss);
 		return -EINVAL;
 	}
 	return ctl_tables_build(c, r->orgs, socket, &r->tables, err, err_len);

@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "ctl_config.h"
+#include "ctl_orgdata.h"
 #include "ctl_orgs.h"
 #include "ctl_tables.h"
 

@@ -2,6 +2,7 @@
 #include "ctl_tables.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,31 +164,28 @@ int
 ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,
 		 struct ctl_tables *out, char *err, size_t err_len)
 {
-	struct dp_lpm_size sz = {0};
 	static unsigned seq;
 	char name[32];
+	size_t bad;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < orgs->n_prefixes; i++)
-		dp_lpm_size_add(&sz, &orgs->prefixes[i].p);
 	snprintf(name, sizeof(name), "orgs%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	out->orgs = dp_lpm_create(name, &sz, socket);
+	out->orgs = dp_lpm_build(name, orgs->prefixes, orgs->n_prefixes, sizeof(*orgs->prefixes),
+				 offsetof(struct ctl_org_prefix, org), socket, &out->orgs_size, &bad);
 	if (out->orgs == NULL) {
 		rc = -rte_errno;
-		snprintf(err, err_len, "organisation table: cannot allocate LPM tables: %s",
-			 rte_strerror(rte_errno));
-		goto err_free;
-	}
-	for (unsigned i = 0; i < orgs->n_prefixes; i++) {
-		const struct ctl_org_prefix *p = &orgs->prefixes[i];
+		if (bad != SIZE_MAX) {
+			char where[PATH_MAX + 16];
 
-		rc = dp_lpm_add(out->orgs, &p->p, p->org);
-		if (rc) {
-			snprintf(err, err_len, "%s:%d: prefix: the LPM table refused it: %s",
-				 cfg->orgs_path, p->line, strerror(-rc));
-			goto err_free;
+			ctl_orgs_where(orgs, &orgs->prefixes[bad], where, sizeof(where));
+			snprintf(err, err_len, "%s: prefix: the LPM table refused it: %s", where,
+				 rte_strerror(rte_errno));
+		} else {
+			snprintf(err, err_len, "organisation table: cannot allocate LPM tables: %s",
+				 rte_strerror(rte_errno));
 		}
+		goto err_free;
 	}
 	rc = build_match(cfg, &out->match, err, err_len);
 	if (rc == 0)

@@ -24,6 +24,7 @@ struct ctl_tables {
 	struct dp_match *match;
 	struct dp_lpm *servers;
 	uint64_t *server_vendors; /* [0] unused: next hop 0 is "no prefix" */
+	struct dp_lpm_size orgs_size; /* what the organisation LPM was made for */
 };
 
 int ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int
 ctl_yaml_load(struct ctl_yaml *x, yaml_document_t *doc, yaml_node_t **root)
@@ -162,6 +163,29 @@ ctl_yaml_section(struct ctl_yaml *x, yaml_node_t *parent, const char *key, const
 	if ((rc = ctl_yaml_want(x, *out, YAML_MAPPING_NODE, key)))
 		return rc;
 	return ctl_yaml_keys(x, *out, key, allowed);
+}
+
+int
+ctl_yaml_date(struct ctl_yaml *x, yaml_node_t *n, const char *field, int64_t *out)
+{
+	char buf[32];
+	int y, mo, d, used = 0, rc = ctl_yaml_str(x, n, field, buf, sizeof(buf));
+	struct tm t = {0};
+	time_t s;
+
+	if (rc)
+		return rc;
+	if (sscanf(buf, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || buf[used] != '\0' ||
+	    used != 10 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return ctl_yaml_err(x, n, field, "'%s': a date, as YYYY-MM-DD", buf);
+	t.tm_year = y - 1900;
+	t.tm_mon = mo - 1;
+	t.tm_mday = d;
+	s = timegm(&t);
+	if (s == (time_t)-1 || t.tm_mday != d)
+		return ctl_yaml_err(x, n, field, "'%s': no such day", buf);
+	*out = (int64_t)s;
+	return 0;
 }
 
 int

@@ -64,6 +64,9 @@ int ctl_yaml_opt_uint(struct ctl_yaml *x, yaml_node_t *sec, const char *key, con
  * when absent. */
 int ctl_yaml_opt_bool(struct ctl_yaml *x, yaml_node_t *sec, const char *key, const char *field,
 		      bool *out);
+/* A date, YYYY-MM-DD: *out is its UTC midnight (Unix time). */
+int ctl_yaml_date(struct ctl_yaml *x, yaml_node_t *n, const char *field, int64_t *out);
+
 /* A path, relative ones taken from the file's directory; out has PATH_MAX
  * bytes. */
 int ctl_yaml_path(struct ctl_yaml *x, yaml_node_t *n, const char *field, char *out);

@@ -11,10 +11,17 @@
 int
 tb_eal_init(void)
 {
-	char prefix[64];
-	char *argv[] = {"test", "--no-huge", "-m", "512", "--no-pci", "--no-telemetry",
+	return tb_eal_init_mem(512);
+}
+
+int
+tb_eal_init_mem(unsigned mib)
+{
+	char prefix[64], mem[16];
+	char *argv[] = {"test", "--no-huge", "-m", mem, "--no-pci", "--no-telemetry",
 			"--log-level", "*:error", "--file-prefix", prefix, "-l", "0", NULL};
 
+	snprintf(mem, sizeof(mem), "%u", mib);
 	snprintf(prefix, sizeof(prefix), "tctest%d", (int)getpid());
 	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0 ? -1 : 0;
 }

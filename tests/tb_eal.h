@@ -5,6 +5,8 @@
 #define TB_EAL_H
 
 int tb_eal_init(void);
+/* The same with mib MiB of DPDK memory (512 above). */
+int tb_eal_init_mem(unsigned mib);
 
 /* Write text to a fresh file under a temporary directory; returns its path
  * (static storage, valid until the next call with the same slot 0..7). */

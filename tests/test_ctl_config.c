@@ -123,7 +123,7 @@ static const struct row rows[] = {
 	{"role source date", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
 		       "      - role: update\n        domains: [a.com]\n        sources:\n"
 		       "          - {document: Ports, read: 2026-13-01}\n",
-	 "14: vendors[0].roles[0].sources[0].read: '2026-13-01': the date read, as YYYY-MM-DD"},
+	 "14: vendors[0].roles[0].sources[0].read: '2026-13-01': a date, as YYYY-MM-DD"},
 	{"role domain", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
 		       "      - role: update\n        domains: [a.com, com]\n",
 	 "12: vendors[0].roles[0].domains[1]: 'com' is not a domain name of two or more labels"},
