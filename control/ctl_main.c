@@ -30,6 +30,7 @@
 #include "ctl_publish.h"
 #include "ctl_app.h"
 #include "ctl_eal.h"
+#include "ctl_lookup.h"
 #include "ctl_metrics.h"
 #include "ctl_persist.h"
 #include "ctl_reload.h"
@@ -130,6 +131,24 @@ restore_state(struct ctl_app *a)
 		return rc;
 	ctl_workers_seed_learned(&a->ws, now);
 	return 0;
+}
+
+/* --lookup FILE: each address's organisation on standard output. */
+static int
+lookup(const struct ctl_app *a)
+{
+	bool std = strcmp(a->opt.lookup, "-") == 0;
+	FILE *in = std ? stdin : fopen(a->opt.lookup, "r");
+	int rc;
+
+	if (in == NULL) {
+		fprintf(stderr, "tapcensus: --lookup %s: %s\n", a->opt.lookup, strerror(errno));
+		return EXIT_CONFIG;
+	}
+	rc = ctl_lookup_run(in, stdout, a->opt.lookup, a->orgs, a->tables.orgs);
+	if (!std)
+		fclose(in);
+	return rc == 0 ? 0 : 1;
 }
 
 /* A reload, told on stderr and counted; the result goes to msg too. */
@@ -323,7 +342,9 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG; /* the command line's files: like configuration */
 		goto out_config;
 	}
-	if (ctl_prefilter_prepare(a.cfg, err, sizeof(err)) != 0) {
+	if (a.opt.lookup != NULL)
+		a.cfg->n_ports = 0; /* the tables only: no device is probed */
+	else if (ctl_prefilter_prepare(a.cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tapcensus: %s\n", err);
 		goto out_config;
 	}
@@ -367,6 +388,10 @@ main(int argc, char **argv)
 		goto out_eal;
 	}
 	ctl_orgs_tell_nested(a.orgs);
+	if (a.opt.lookup != NULL) {
+		status = lookup(&a);
+		goto out_tables;
+	}
 	fprintf(stderr, "tapcensus: organisations: %u prefixes of %u organisations read in %.2f s; "
 			"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
 			"resident +%lu MiB\n",

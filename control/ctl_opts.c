@@ -28,7 +28,10 @@ usage(FILE *f)
 		"      --linger            offline: after the replay, keep serving (and writing\n"
 		"                          the state) until SIGINT or SIGTERM\n"
 		"  -d, --duration SEC      stop after SEC seconds, print per-worker rates\n"
-		"      --no-summary        do not print the summary table\n");
+		"      --no-summary        do not print the summary table\n"
+		"      --lookup FILE       print the organisation of each address in FILE (one\n"
+		"                          a line, - for standard input): org_id, AS, country,\n"
+		"                          sector, government; then exit (no port is opened)\n");
 }
 
 int
@@ -43,6 +46,7 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 		{"infinite", no_argument, NULL, 'i'},
 		{"linger", no_argument, NULL, 'l'},
 		{"no-summary", no_argument, NULL, 'n'},
+		{"lookup", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -74,12 +78,17 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 		case 'i': o->infinite = true; break;
 		case 'l': o->linger = true; break;
 		case 'n': o->no_summary = true; break;
+		case 'L': o->lookup = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
 	}
 	if (o->config == NULL || optind != argc) {
 		usage(stderr);
+		return -EINVAL;
+	}
+	if (o->lookup != NULL && (o->pcap != NULL || o->serve || o->duration > 0)) {
+		fprintf(stderr, "tapcensus: --lookup runs alone (no --pcap, --serve, --duration)\n");
 		return -EINVAL;
 	}
 	if (o->linger && o->pcap == NULL) {

@@ -23,6 +23,7 @@ struct ctl_opts {
 	const char *pcaps[CTL_MAX_WORKERS];
 	unsigned n_pcaps;
 	const char *metrics_out;
+	const char *lookup;        /* --lookup FILE: attribute its addresses, then exit */
 	bool infinite;
 	bool serve;
 	bool linger;
