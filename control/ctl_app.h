@@ -23,6 +23,8 @@
 #include "ctl_tables.h"
 #include "ctl_workers.h"
 
+struct ctl_reload_job;
+
 struct ctl_app {
 	struct ctl_opts opt;
 	struct ctl_config *cfg;      /* in force */
@@ -39,6 +41,10 @@ struct ctl_app {
 	pthread_t freeing;
 	bool freeing_started;
 	bool freeing_done;           /* set by that thread as it ends */
+	struct ctl_reload_job *job;  /* a reload being built (ctl_reload.h), or NULL */
+	bool job_http;               /* asked for by POST /-/reload: answer it when done */
+	char job_why[64];            /* what asked for it */
+	uint64_t job_t0;             /* when, ns */
 	uint64_t last_state;         /* when the state was last written, ns */
 };
 

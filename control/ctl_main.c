@@ -151,30 +151,55 @@ lookup(const struct ctl_app *a)
 	return rc == 0 ? 0 : 1;
 }
 
-/* A reload, told on stderr and counted; the result goes to msg too. */
-static int
-reload_and_tell(struct ctl_app *a, const char *why, bool force, char *msg, size_t len)
+/* A reload's result, told on stderr and counted (and to the HTTP request
+ * that asked for it). */
+static void
+reload_told(struct ctl_app *a, int rc, const char *msg)
 {
-	char buf[PATH_MAX + 512];
-	uint64_t t0 = now_ns();
-	int rc = ctl_reload_run(a, force, buf, sizeof(buf));
-
 	if (rc == 0) {
 		a->snap.reloads_ok++;
 		a->snap.reload_last = coarse_clock;
 		if (a->http != NULL)
 			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
 		fprintf(stderr, "tapcensus: reloaded %s (%s) at %" PRIu64 " packets in %.1f ms: %s\n",
-			a->opt.config, why, ctl_workers_rx(&a->ws), (double)(now_ns() - t0) / 1e6, buf);
+			a->opt.config, a->job_why, ctl_workers_rx(&a->ws),
+			(double)(now_ns() - a->job_t0) / 1e6, msg);
 		render_and_publish(a);
 	} else {
 		a->snap.reloads_failed++;
 		fprintf(stderr, "tapcensus: reload refused (%s); the running configuration "
-				"stays: %s\n", why, buf);
+				"stays: %s\n", a->job_why, msg);
 	}
-	if (msg != NULL)
-		snprintf(msg, len, "%s", buf);
-	return rc;
+	if (a->job_http)
+		ctl_http_reload_done(a->http, rc, msg);
+}
+
+/* A reload asked for (SIGHUP, POST /-/reload) starts its build; one built
+ * is handed over.  The control loop goes on meanwhile. */
+static void
+reload_step(struct ctl_app *a)
+{
+	char msg[PATH_MAX + 512];
+	bool force = false, http;
+	int rc;
+
+	if (a->job != NULL) {
+		if (ctl_reload_ready(a)) {
+			rc = ctl_reload_finish(a, msg, sizeof(msg));
+			reload_told(a, rc, msg);
+		}
+		return;
+	}
+	http = !reload_flag && ctl_http_reload_wanted(a->http, &force);
+	if (!reload_flag && !http)
+		return;
+	reload_flag = 0;
+	a->job_http = http;
+	snprintf(a->job_why, sizeof(a->job_why), "%s",
+		 !http ? "SIGHUP" : force ? "POST /-/reload?force=1" : "POST /-/reload");
+	a->job_t0 = now_ns();
+	if ((rc = ctl_reload_start(a, force, msg, sizeof(msg))) != 0)
+		reload_told(a, rc, msg);
 }
 
 /* The control loop: drain client events, keep the coarse clock, render
@@ -183,24 +208,13 @@ static void
 control_loop(struct ctl_app *a, long long expected)
 {
 	uint64_t start = now_ns(), last_render = start, last_progress = start, last_rx = 0;
-	bool force = false;
 
 	while (!stop_flag) {
 		uint64_t t = now_ns();
 
 		coarse_clock = (uint64_t)time(NULL);
 		ctl_workers_drain(&a->ws, a->clients);
-		if (reload_flag) {
-			reload_flag = 0;
-			reload_and_tell(a, "SIGHUP", false, NULL, 0);
-		}
-		if (ctl_http_reload_wanted(a->http, &force)) {
-			char msg[PATH_MAX + 512];
-			int rc = reload_and_tell(a, force ? "POST /-/reload?force=1" : "POST /-/reload",
-						 force, msg, sizeof(msg));
-
-			ctl_http_reload_done(a->http, rc, msg);
-		}
+		reload_step(a);
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
 			last_render = t;
@@ -485,6 +499,7 @@ main(int argc, char **argv)
 	ctl_http_stop(a.http);
 	ctl_publish_set(NULL, 0, NULL);
 out_workers:
+	ctl_reload_abandon(&a); /* a reload still being built: dropped */
 	ctl_reload_join(&a);
 	ctl_workers_free(&a.ws); /* the ports stopped before the prefilter goes */
 	ctl_prefilter_close(a.pf);

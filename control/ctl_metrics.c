@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
 
 #include "dp_types.h"
 #include "pf_ctl.h"
@@ -308,6 +311,78 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned w = 0; w < v->snap->n_workers; w++)
 		fprintf(f, "tapcensus_worker_busy_cycles_total{worker=\"%u\"} %" PRIu64 "\n", w,
 			v->snap->worker[w].busy_cycles);
+	ctl_promtext_family(f, "tapcensus_worker_burst_gap_max_seconds", "gauge",
+	       "The longest time between two receive bursts of a worker since it started or "
+	       "since the last reload began (a reload builds its tables off the workers: "
+	       "this shows it never holds them up).");
+	for (unsigned w = 0; w < v->snap->n_workers; w++)
+		fprintf(f, "tapcensus_worker_burst_gap_max_seconds{worker=\"%u\"} %.6f\n", w,
+			(double)v->snap->worker_gap[w] / (double)rte_get_tsc_hz());
+}
+
+/* The organisation table's sources: what each is (file, date, licence)
+ * and what it gave, and which are older than organisations.max_age_days. */
+static void
+render_orgdata(FILE *f, const struct ctl_view *v)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} counts[] = {
+		{"tapcensus_orgdata_rows", "Rows a source of the organisation table gave (prefixes; "
+		 "ASes for as2org and asdb).", offsetof(struct ctl_orgsrc_info, rows)},
+		{"tapcensus_orgdata_rows_skipped", "Malformed rows of a source left out "
+		 "(organisations.on_error: skip; each told on stderr with its file and line).",
+		 offsetof(struct ctl_orgsrc_info, skipped)},
+		{"tapcensus_orgdata_prefixes_overridden", "Prefixes of a source a later source gave "
+		 "again (the later one attributes them).",
+		 offsetof(struct ctl_orgsrc_info, overridden)},
+		{"tapcensus_orgdata_networks_excluded", "Networks of a location database left out "
+		 "(countries) or attributing nobody (exclude_flags).",
+		 offsetof(struct ctl_orgsrc_info, excluded)},
+		{"tapcensus_orgdata_names_cleaned", "Organisation names of a source cut to 127 bytes "
+		 "or with bytes escaped (not UTF-8, control characters).",
+		 offsetof(struct ctl_orgsrc_info, cleaned)},
+	};
+	const struct ctl_orgs *o = v->orgs;
+	unsigned max_age = v->cfg->orgdata.max_age_days;
+
+	ctl_promtext_family(f, "tapcensus_orgdata_info", "gauge",
+			    "A source of the organisation table: its kind, file, date (the data's "
+			    "own, or as configured) and licence.");
+	for (unsigned i = 0; i < o->n_src; i++) {
+		const struct ctl_orgsrc_info *s = &o->src[i];
+		char date[16] = "unknown";
+		time_t t = (time_t)s->date;
+		struct tm tm;
+
+		if (s->date != 0 && gmtime_r(&t, &tm) != NULL)
+			strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		fprintf(f, "tapcensus_orgdata_info{source=\"%u\",kind=\"%s\",file=", i,
+			ctl_orgsrc_kind_name(s->kind));
+		ctl_promtext_label(f, s->path);
+		fprintf(f, ",date=\"%s\",licence=", date);
+		ctl_promtext_label(f, s->licence[0] ? s->licence : "unknown");
+		fputs("} 1\n", f);
+	}
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		ctl_promtext_family(f, counts[c].name, "gauge", counts[c].help);
+		for (unsigned i = 0; i < o->n_src; i++)
+			fprintf(f, "%s{source=\"%u\"} %" PRIu64 "\n", counts[c].name, i,
+				*(const uint64_t *)((const char *)&o->src[i] + counts[c].off));
+	}
+	ctl_promtext_family(f, "tapcensus_orgdata_age_seconds", "gauge",
+			    "How old a source's data is (from its date); -1 when unknown.");
+	for (unsigned i = 0; i < o->n_src; i++)
+		fprintf(f, "tapcensus_orgdata_age_seconds{source=\"%u\"} %" PRId64 "\n", i,
+			o->src[i].date ? (int64_t)v->now - o->src[i].date : -1);
+	ctl_promtext_family(f, "tapcensus_orgdata_stale", "gauge",
+			    "1 when a source is older than organisations.max_age_days (or its date "
+			    "is unknown while a maximum is set): refresh it.");
+	for (unsigned i = 0; i < o->n_src; i++)
+		fprintf(f, "tapcensus_orgdata_stale{source=\"%u\"} %d\n", i,
+			max_age != 0 && (o->src[i].date == 0 ||
+					 (int64_t)v->now - o->src[i].date > (int64_t)max_age * 86400));
 }
 
 int
@@ -319,6 +394,7 @@ ctl_metrics_render(FILE *f, const struct ctl_view *v)
 	if (rc != 0)
 		return rc;
 	render_dataplane(f, v);
+	render_orgdata(f, v);
 	render_ports(f, v);
 	return ferror(f) ? -EIO : 0;
 }

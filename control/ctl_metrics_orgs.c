@@ -142,6 +142,16 @@ static const struct {
 			   "Unix time of the latest session from an organisation to a vendor."},
 };
 
+/* A signal that never recognised a session of the organisation and role
+ * has no series: at 20,000 active organisations, writing its zeros made
+ * four fifths of a 330 MiB exposition.  Counters only grow, so a series
+ * once there stays. */
+static bool
+signal_seen(const struct dp_org_ctr *c)
+{
+	return c->sessions != 0 || c->pkts[0] != 0 || c->pkts[1] != 0;
+}
+
 static void
 org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 	    const struct ctl_vendor *vendor)
@@ -154,6 +164,8 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 	switch (fam) {
 	case FAM_SESSIONS:
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+			if (!signal_seen(&c[sig]))
+				continue;
 			fputs(name, f);
 			org_labels(f, r->org, vendor);
 			fprintf(f, ",signal=\"%s\"} %" PRIu64 "\n", dp_signal_name(sig),
@@ -163,7 +175,7 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 	case FAM_PACKETS:
 	case FAM_BYTES:
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
-			for (int d = 0; d < 2; d++) {
+			for (int d = 0; d < 2 && signal_seen(&c[sig]); d++) {
 				fputs(name, f);
 				org_labels(f, r->org, vendor);
 				fprintf(f, ",signal=\"%s\",direction=\"%s\"} %" PRIu64 "\n",

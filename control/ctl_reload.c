@@ -126,47 +126,136 @@ ctl_reload_join(struct ctl_app *a)
 	a->freeing_started = false;
 }
 
-int
-ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
-{
-	struct dp_gen *gens[CTL_MAX_WORKERS] = {NULL};
-	const struct dp_org_ctr *old_ctr[CTL_MAX_WORKERS];
-	struct ctl_clients *clients = NULL;
-	struct freeing *old_tables;
-	struct ctl_reload r;
-	uint16_t id = (uint16_t)(a->ws.gen + 1);
-	int rc;
+/* ---- The build, on a thread of its own ---- */
 
-	ctl_reload_join(a);
-	if (id == 0)
-		id = 1; /* 0 is no generation (ctl_clients) */
-	rc = ctl_reload_load(a->opt.config, &r, msg, len);
-	if (rc == 0 && a->opt.pcap != NULL && ctl_opts_offline(r.cfg, &a->opt) != 0) {
-		snprintf(msg, len, "%s: dpdk.workers: fewer than the --pcap files", r.cfg->path);
+/* What the builder reads of the running process: set before it starts,
+ * not changed by the control thread until it is joined (the hand-over
+ * happens after). */
+struct ctl_reload_job {
+	pthread_t thread;
+	bool done; /* set by the builder as it ends (release) */
+	bool force;
+	uint16_t id;
+	int socket;
+	unsigned n_workers;
+	struct ctl_opts opt;
+	const struct ctl_config *running;
+	const struct ctl_orgs *running_orgs;
+	const struct dp_match *running_match;
+	/* Its result. */
+	int rc;
+	char msg[PATH_MAX + 512];
+	struct ctl_reload r;
+	struct dp_gen *gens[CTL_MAX_WORKERS];
+};
+
+static void *
+build_job(void *arg)
+{
+	struct ctl_reload_job *j = arg;
+	struct ctl_reload *r = &j->r;
+	int rc = ctl_reload_load(j->opt.config, r, j->msg, sizeof(j->msg));
+
+	if (rc == 0 && j->opt.pcap != NULL && ctl_opts_offline(r->cfg, &j->opt) != 0) {
+		snprintf(j->msg, sizeof(j->msg), "%s: dpdk.workers: fewer than the --pcap files",
+			 r->cfg->path);
 		rc = -EINVAL;
 	}
 	if (rc == 0)
-		rc = ctl_prefilter_port_args(r.cfg, msg, len); /* as at start, to compare ports */
+		rc = ctl_prefilter_port_args(r->cfg, j->msg, sizeof(j->msg)); /* as at start */
 	if (rc == 0)
-		rc = ctl_reload_build(&r, a->cfg, a->orgs, force, (int)rte_socket_id(), msg, len);
-	for (unsigned w = 0; rc == 0 && w < a->ws.n; w++)
-		if ((gens[w] = dp_gen_create(id, r.tables.orgs, r.tables.match, r.tables.servers,
-					     r.tables.server_vendors, r.orgs->n_orgs,
-					     r.cfg->n_vendors, a->tables.match,
-					     (int)rte_socket_id())) == NULL)
+		rc = ctl_reload_build(r, j->running, j->running_orgs, j->force, j->socket, j->msg,
+				      sizeof(j->msg));
+	for (unsigned w = 0; rc == 0 && w < j->n_workers; w++)
+		if ((j->gens[w] = dp_gen_create(j->id, r->tables.orgs, r->tables.match,
+						r->tables.servers, r->tables.server_vendors,
+						r->orgs->n_orgs, r->cfg->n_vendors,
+						j->running_match, j->socket)) == NULL)
 			rc = -ENOMEM;
+	if (rc == -ENOMEM)
+		snprintf(j->msg, sizeof(j->msg), "%s: out of memory for the new tables",
+			 j->opt.config);
+	j->rc = rc;
+	__atomic_store_n(&j->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void
+job_free(struct ctl_reload_job *j)
+{
+	for (unsigned w = 0; w < j->n_workers; w++)
+		dp_gen_free(j->gens[w]);
+	ctl_reload_free(&j->r);
+	free(j);
+}
+
+int
+ctl_reload_start(struct ctl_app *a, bool force, char *msg, size_t len)
+{
+	struct ctl_reload_job *j;
+	uint16_t id = (uint16_t)(a->ws.gen + 1);
+
+	if (a->job != NULL) {
+		snprintf(msg, len, "a reload is already under way");
+		return -EBUSY;
+	}
+	j = calloc(1, sizeof(*j));
+	if (j == NULL) {
+		snprintf(msg, len, "%s: out of memory", a->opt.config);
+		return -ENOMEM;
+	}
+	ctl_reload_join(a);
+	j->force = force;
+	j->id = id == 0 ? 1 : id; /* 0 is no generation (ctl_clients) */
+	j->socket = (int)rte_socket_id();
+	j->n_workers = a->ws.n;
+	j->opt = a->opt;
+	j->running = a->cfg;
+	j->running_orgs = a->orgs;
+	j->running_match = a->tables.match;
+	for (unsigned w = 0; w < a->ws.n; w++)
+		dp_worker_gap_restart(a->ws.w[w]);
+	if (pthread_create(&j->thread, NULL, build_job, j) != 0) {
+		snprintf(msg, len, "%s: cannot start the reload's thread", a->opt.config);
+		free(j);
+		return -EAGAIN;
+	}
+	a->job = j;
+	return 0;
+}
+
+bool
+ctl_reload_ready(const struct ctl_app *a)
+{
+	return a->job != NULL && __atomic_load_n(&a->job->done, __ATOMIC_ACQUIRE);
+}
+
+/* The hand-over, on the control thread, once the build is done. */
+int
+ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
+{
+	const struct dp_org_ctr *old_ctr[CTL_MAX_WORKERS];
+	struct ctl_reload_job *j = a->job;
+	struct ctl_reload *r = &j->r;
+	struct ctl_clients *clients = NULL;
+	struct freeing *old_tables;
+	int rc;
+
+	pthread_join(j->thread, NULL);
+	a->job = NULL;
+	rc = j->rc;
 	if (rc == 0) {
 		ctl_workers_drain(&a->ws, a->clients); /* every event so far, in the running index space */
-		clients = ctl_clients_regen(a->clients, r.orgs->n_orgs, r.org_map, id);
-		if (clients == NULL)
+		clients = ctl_clients_regen(a->clients, r->orgs->n_orgs, r->org_map, j->id);
+		if (clients == NULL) {
 			rc = -ENOMEM;
+			snprintf(j->msg, sizeof(j->msg), "%s: out of memory for the new tables",
+				 a->opt.config);
+		}
 	}
 	if (rc != 0) {
-		if (rc == -ENOMEM)
-			snprintf(msg, len, "%s: out of memory for the new tables", a->opt.config);
-		for (unsigned w = 0; w < a->ws.n; w++)
-			dp_gen_free(gens[w]);
-		ctl_reload_free(&r);
+		snprintf(msg, len, "%s", j->msg);
+		job_free(j);
 		return rc;
 	}
 
@@ -174,19 +263,21 @@ ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
 	ctl_clients_free(a->clients);
 	a->clients = clients;
 	for (unsigned w = 0; w < a->ws.n; w++) {
-		gens[w] = dp_worker_publish(a->ws.w[w], gens[w]);
-		old_ctr[w] = dp_gen_counters(gens[w]);
+		j->gens[w] = dp_worker_publish(a->ws.w[w], j->gens[w]);
+		old_ctr[w] = dp_gen_counters(j->gens[w]);
 	}
-	a->ws.gen = id;
+	a->ws.gen = j->id;
 	ctl_workers_quiescent(&a->ws, a->clients);
 
 	/* No worker holds the old generation now: fold its counters, free it.
 	 * The old match stays while streams opened on it may run. */
-	if (ctl_snapshot_regen(&a->snap, r.orgs->n_orgs, r.org_map, old_ctr, a->ws.n) != 0)
+	if (ctl_snapshot_regen(&a->snap, r->orgs->n_orgs, r->org_map, old_ctr, a->ws.n) != 0)
 		fprintf(stderr, "tapcensus: warning: reload: out of memory; the counters "
 				"before it are lost\n");
-	for (unsigned w = 0; w < a->ws.n; w++)
-		dp_gen_free(gens[w]);
+	for (unsigned w = 0; w < a->ws.n; w++) {
+		dp_gen_free(j->gens[w]);
+		j->gens[w] = NULL;
+	}
 	dp_match_free(a->prev_match);
 	a->prev_match = a->tables.match;
 	a->tables.match = NULL;
@@ -201,21 +292,45 @@ ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
 		if (!a->freeing_started)
 			free_tables(old_tables);
 	}
-	a->tables = r.tables;
+	a->tables = r->tables;
 	ctl_orgs_free(a->orgs);
-	a->orgs = r.orgs;
-	if (ctl_prefilter_servers(a->pf, a->cfg, r.cfg) != 0)
+	a->orgs = r->orgs;
+	if (ctl_prefilter_servers(a->pf, a->cfg, r->cfg) != 0)
 		fprintf(stderr, "tapcensus: warning: reload: the prefilter's server prefixes could "
 				"not all be replaced\n");
 	ctl_config_free(a->cfg);
-	a->cfg = r.cfg;
+	a->cfg = r->cfg;
 	snprintf(msg, len, "%u organisations (%u gone, %u new, %u back; %u parked), %u vendors; "
 		 "generation %u",
-		 r.orgs->n_orgs - 1 - r.orgs->n_parked, r.gone, r.added, r.back, r.orgs->n_parked,
-		 r.cfg->n_vendors, id);
-	memset(&r.tables, 0, sizeof(r.tables));
-	r.orgs = NULL;
-	r.cfg = NULL;
-	ctl_reload_free(&r);
+		 r->orgs->n_orgs - 1 - r->orgs->n_parked, r->gone, r->added, r->back,
+		 r->orgs->n_parked, r->cfg->n_vendors, j->id);
+	memset(&r->tables, 0, sizeof(r->tables));
+	r->orgs = NULL;
+	r->cfg = NULL;
+	job_free(j);
 	return 0;
+}
+
+void
+ctl_reload_abandon(struct ctl_app *a)
+{
+	if (a->job == NULL)
+		return;
+	pthread_join(a->job->thread, NULL);
+	job_free(a->job);
+	a->job = NULL;
+}
+
+int
+ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
+{
+	int rc = ctl_reload_start(a, force, msg, len);
+
+	if (rc != 0)
+		return rc;
+	while (!ctl_reload_ready(a)) {
+		ctl_workers_drain(&a->ws, a->clients);
+		usleep(200);
+	}
+	return ctl_reload_finish(a, msg, len);
 }

@@ -20,7 +20,7 @@
  * let more than reload.max_org_loss_percent of the listed organisations go
  * at once is refused unless the reload is forced.
  *
- * The hand-over (ctl_reload_run): one new generation per worker is
+ * The hand-over (ctl_reload_finish): one new generation per worker is
  * published, the rings drained in the running index space first and the
  * client sets carried to the new table; once every worker has passed a
  * quiescent state the old counters are folded into the control plane's,
@@ -72,11 +72,27 @@ void ctl_reload_free(struct ctl_reload *r);
 
 struct ctl_app;
 
-/* Reads the configuration again and hands the new tables to the workers
- * (force: even when the table loses many organisations at once).
- * 0, or a negative errno with the reason in msg ("FILE:LINE: FIELD:
- * reason"): the running tables stay.  Nothing fails once the first worker
- * has been handed its generation.  On success msg tells what changed. */
+/* A reload in two halves, so that the control thread goes on draining,
+ * rendering and writing the state while a large table is built (seconds
+ * for a national one):
+ *
+ * ctl_reload_start() reads the configuration again and builds the new
+ * tables and the workers' generations on a thread of its own (force: even
+ * when the table loses many organisations at once); it reads the running
+ * configuration, organisations and match, which stay as they are until
+ * the hand-over.  0, or -EBUSY (one under way), -ENOMEM, -EAGAIN with the
+ * reason in msg.
+ * ctl_reload_ready() says when the build is done; ctl_reload_finish()
+ * (control thread) then hands the new tables to the workers: 0, or a
+ * negative errno with the reason in msg ("FILE:LINE: FIELD: reason"), the
+ * running tables staying.  Nothing fails once the first worker has been
+ * handed its generation.  On success msg tells what changed.
+ * ctl_reload_abandon() waits for a build and drops it (at a stop).
+ * ctl_reload_run() is the three in a row, draining while it waits. */
+int ctl_reload_start(struct ctl_app *a, bool force, char *msg, size_t len);
+bool ctl_reload_ready(const struct ctl_app *a);
+int ctl_reload_finish(struct ctl_app *a, char *msg, size_t len);
+void ctl_reload_abandon(struct ctl_app *a);
 int ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len);
 
 /* Waits for the last reload's tables to be freed, draining meanwhile. */

@@ -18,6 +18,7 @@ ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, 
 	s->n_vendors = n_vendors;
 	s->worker = calloc(n_workers, sizeof(*s->worker));
 	s->worker_port = calloc(n_workers, sizeof(*s->worker_port));
+	s->worker_gap = calloc(n_workers, sizeof(*s->worker_gap));
 	s->worker_queue = calloc(n_workers, sizeof(*s->worker_queue));
 	s->ports = calloc(n_ports ? n_ports : 1, sizeof(*s->ports));
 	s->ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->ctr));
@@ -26,7 +27,7 @@ ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, 
 		return -ENOMEM;
 	}
 	s->base_ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->base_ctr));
-	if (!s->worker || !s->worker_port || !s->worker_queue || !s->ports || !s->ctr ||
+	if (!s->worker || !s->worker_port || !s->worker_gap || !s->worker_queue || !s->ports || !s->ctr ||
 	    !s->base_ctr) {
 		ctl_snapshot_fini(s);
 		return -ENOMEM;
@@ -39,6 +40,7 @@ ctl_snapshot_fini(struct ctl_snapshot *s)
 {
 	free(s->worker);
 	free(s->worker_port);
+	free(s->worker_gap);
 	free(s->worker_queue);
 	free(s->ports);
 	free(s->ctr);

@@ -27,6 +27,7 @@ struct ctl_snapshot {
 	struct dp_wstats total;
 	struct dp_wstats *worker;   /* [n_workers] */
 	uint16_t *worker_port;      /* index into ports[] */
+	uint64_t *worker_gap;       /* [n_workers] dp_worker_max_gap, TSC cycles */
 	uint16_t *worker_queue;
 	struct ctl_port_stats *ports;
 	struct dp_org_ctr *ctr;     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */

@@ -261,6 +261,7 @@ ctl_workers_collect(const struct ctl_workers *ws, struct ctl_snapshot *snap)
 	for (unsigned w = 0; w < ws->n; w++) {
 		st[w] = dp_worker_stats(ws->w[w]);
 		ctr[w] = dp_worker_counters(ws->w[w]);
+		snap->worker_gap[w] = dp_worker_max_gap(ws->w[w]);
 	}
 	ctl_snapshot_collect(snap, st, ctr, ws->port_ids);
 	snap->learn_forward_lost = ws->learn_forward_lost;

@@ -329,12 +329,21 @@ dp_worker_loop(void *arg)
 	if (w->bind.ts_off < 0)
 		w->now = (uint32_t)*w->bind.clock;
 	w->sweep_step = RTE_MAX(rte_get_tsc_hz() * SWEEP_BUSY / w->flows.n_slots, (uint64_t)1);
-	w->sweep_tsc = rte_rdtsc();
+	w->sweep_tsc = w->burst_tsc = rte_rdtsc();
 	while (!*w->bind.stop) {
 		uint16_t n = rte_eth_rx_burst(w->bind.port, w->bind.queue, b, DP_BURST);
-		uint64_t t0, bytes = 0;
+		uint64_t t0 = rte_rdtsc(), bytes = 0;
+		uint32_t epoch = __atomic_load_n(&w->gap_epoch, __ATOMIC_RELAXED);
 		uint16_t i;
 
+		/* The longest pause between bursts (a reload must not make one). */
+		if (epoch != w->gap_seen) {
+			w->gap_seen = epoch;
+			__atomic_store_n(&w->max_gap, 0, __ATOMIC_RELAXED);
+		}
+		if (t0 - w->burst_tsc > w->max_gap)
+			__atomic_store_n(&w->max_gap, t0 - w->burst_tsc, __ATOMIC_RELAXED);
+		w->burst_tsc = t0;
 		/* Between bursts the worker holds no table: a quiescent state. */
 		if (w->bind.qs != NULL)
 			rte_rcu_qsbr_quiescent(w->bind.qs, w->bind.qs_id);
@@ -346,7 +355,6 @@ dp_worker_loop(void *arg)
 			dp_flow_sweep(&w->flows, w->now, SWEEP_IDLE);
 			continue;
 		}
-		t0 = rte_rdtsc();
 		/* Received first, so a scrape never sees more outcomes than
 		 * packets received. */
 		DP_CTR_ADD(w->st.rx_pkts, n);
@@ -380,6 +388,18 @@ const struct dp_wstats *
 dp_worker_stats(const struct dp_worker *w)
 {
 	return &w->st;
+}
+
+uint64_t
+dp_worker_max_gap(const struct dp_worker *w)
+{
+	return __atomic_load_n(&w->max_gap, __ATOMIC_RELAXED);
+}
+
+void
+dp_worker_gap_restart(struct dp_worker *w)
+{
+	__atomic_fetch_add(&w->gap_epoch, 1, __ATOMIC_RELAXED);
 }
 
 const struct dp_org_ctr *

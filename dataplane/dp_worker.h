@@ -129,6 +129,13 @@ int dp_worker_loop(void *arg);
 /* The worker's statistics, read with DP_CTR_READ while it runs. */
 const struct dp_wstats *dp_worker_stats(const struct dp_worker *w);
 
+/* The longest time (TSC cycles) between two of the worker's rx_bursts
+ * returning - its packets' wait beyond the NIC's own - since it started or
+ * since dp_worker_gap_restart() (control plane: at a reload's start, so
+ * that a reload's effect on the workers shows). */
+uint64_t dp_worker_max_gap(const struct dp_worker *w);
+void dp_worker_gap_restart(struct dp_worker *w);
+
 /* The counters of the generation last published to the worker. */
 const struct dp_org_ctr *dp_worker_counters(const struct dp_worker *w);
 
