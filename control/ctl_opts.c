@@ -25,6 +25,8 @@ usage(FILE *f)
 		"                          output; a device or FIFO is written in place)\n"
 		"      --serve             offline: serve /metrics while replaying too\n"
 		"      --infinite          offline: replay the file in a loop (benchmarks)\n"
+		"      --pace PPS          offline: each worker receives at most PPS packets a\n"
+		"                          second (a replay that lasts, for reloads under way)\n"
 		"      --linger            offline: after the replay, keep serving (and writing\n"
 		"                          the state) until SIGINT or SIGTERM\n"
 		"  -d, --duration SEC      stop after SEC seconds, print per-worker rates\n"
@@ -47,6 +49,7 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 		{"linger", no_argument, NULL, 'l'},
 		{"no-summary", no_argument, NULL, 'n'},
 		{"lookup", required_argument, NULL, 'L'},
+		{"pace", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -79,6 +82,18 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 		case 'l': o->linger = true; break;
 		case 'n': o->no_summary = true; break;
 		case 'L': o->lookup = optarg; break;
+		case 'P': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v == 0 || v > 100000000) {
+				fprintf(stderr, "tapcensus: --pace: '%s' is not a packet rate "
+						"(1-100000000 a second)\n", optarg);
+				return -EINVAL;
+			}
+			o->pace = (uint32_t)v;
+			break;
+		}
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -93,6 +108,10 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 	}
 	if (o->linger && o->pcap == NULL) {
 		fprintf(stderr, "tapcensus: --linger needs --pcap\n");
+		return -EINVAL;
+	}
+	if (o->pace != 0 && o->pcap == NULL) {
+		fprintf(stderr, "tapcensus: --pace needs --pcap\n");
 		return -EINVAL;
 	}
 	if (o->infinite && o->pcap == NULL) {

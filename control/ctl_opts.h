@@ -29,6 +29,7 @@ struct ctl_opts {
 	bool linger;
 	bool no_summary;
 	double duration;
+	uint32_t pace;             /* --pace PPS: offline, packets a second per worker */
 	uint8_t links[CTL_MAX_WORKERS]; /* each file's enum dp_link (ctl_opts_pcap_read) */
 };
 

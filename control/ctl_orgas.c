@@ -400,8 +400,10 @@ ctl_asmap_finish(struct ctl_asmap *m)
 {
 	size_t w = 0;
 
-	qsort(m->orgs, m->n_orgs, sizeof(*m->orgs), by_id);
-	qsort(m->rows, m->n_rows, sizeof(*m->rows), by_asn);
+	if (m->n_orgs > 0)
+		qsort(m->orgs, m->n_orgs, sizeof(*m->orgs), by_id);
+	if (m->n_rows > 0)
+		qsort(m->rows, m->n_rows, sizeof(*m->rows), by_asn);
 	for (size_t i = 0; i < m->n_rows; i++) {
 		struct asrow *r = &m->rows[i], *k;
 
@@ -424,7 +426,7 @@ ctl_asmap_finish(struct ctl_asmap *m)
 		if (m->rows[i].org_id[0] == '\0')
 			continue;
 		memcpy(key.id, m->rows[i].org_id, sizeof(key.id));
-		org = bsearch(&key, m->orgs, m->n_orgs, sizeof(*m->orgs), by_id);
+		org = m->n_orgs == 0 ? NULL : bsearch(&key, m->orgs, m->n_orgs, sizeof(*m->orgs), by_id);
 		m->rows[i].org = org ? (int32_t)(org - m->orgs) : -1;
 	}
 	return 0;

@@ -75,7 +75,7 @@ add_row(struct load *l, int line, char **f)
 		return lerr(l, line, 0, why, NULL);
 	if (!valid_id(f[1]))
 		return lerr(l, line, 1, "'%s': use 1-63 letters, digits, '-', '_' or '.'", f[1]);
-	if (strcmp(f[1], "unattributed") == 0 || strcmp(f[1], "other") == 0)
+	if (strcmp(f[1], "other") == 0)
 		return lerr(l, line, 1, "'%s' is reserved", f[1]);
 	if (f[2][0] == '\0')
 		return lerr(l, line, 2, "empty%s", "");
@@ -85,6 +85,14 @@ add_row(struct load *l, int line, char **f)
 		return lerr(l, line, 4, "'%s': use 1-47 letters, digits, '-', '_' or '.'", f[4]);
 	if (parse_bool(f[5], &org.government))
 		return lerr(l, line, 5, "'%s' is not true/false/yes/no/1/0", f[5]);
+	if (strcmp(f[1], "unattributed") == 0) {
+		/* A carve-out: the prefix attributes nobody (an earlier source's
+		 * network, the operator's own infrastructure). */
+		rc = ctl_orgs_add_prefix(l->o, &p, 0, l->src, line);
+		if (rc == 0)
+			l->o->src[l->src].rows++;
+		return rc;
+	}
 	snprintf(org.id, sizeof(org.id), "%s", f[1]);
 	if (ctl_orgs_clean_name(f[2], org.name, sizeof(org.name)))
 		l->o->src[l->src].cleaned++;

@@ -5,7 +5,9 @@
  * (RFC 4180 quoting; '#' comment lines; an optional header line; a UTF-8
  * byte-order mark allowed).  An organisation may own many prefixes, but
  * every row of it must repeat the same name, country, sector and
- * government flag.  Names are cleaned (ctl_orgs_clean_name: cut to 127
+ * government flag.  A row of org_id "unattributed" is a carve-out: its
+ * prefix attributes nobody (inside a location database's network, say);
+ * its other fields are checked, not used.  Names are cleaned (ctl_orgs_clean_name: cut to 127
  * bytes, odd bytes escaped), never refused.
  *
  * ctl_orgcsv_read() adds the rows of o->src[src].path to o: 0, -ENOENT or

@@ -101,11 +101,12 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 int
 ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		  const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-		  const volatile uint64_t *clock, const volatile bool *stop,
+		  uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
 		  struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	size_t qs_size = rte_rcu_qsbr_get_memsize(cfg->n_workers);
-	struct dp_worker_bind bind = {.clock = clock, .stop = stop, .lossless = links != NULL};
+	struct dp_worker_bind bind = {.clock = clock, .stop = stop, .lossless = links != NULL,
+				      .pace_pps = pace_pps};
 	int rc;
 
 	ws->gen = 1;

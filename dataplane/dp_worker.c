@@ -318,6 +318,16 @@ handle_mbuf(struct dp_worker *w, struct rte_mbuf *m)
 	worker_frame(w, data, len, wire, packet_time(w, m));
 }
 
+/* bind.pace_pps: ahead of the pace, receive nothing this turn. */
+static inline bool
+paced_out(const struct dp_worker *w)
+{
+	if (w->bind.pace_pps == 0)
+		return false;
+	return (double)w->st.rx_pkts * (double)rte_get_tsc_hz() >
+	       (double)(rte_rdtsc() - w->pace_tsc) * (double)w->bind.pace_pps;
+}
+
 int
 dp_worker_loop(void *arg)
 {
@@ -329,9 +339,9 @@ dp_worker_loop(void *arg)
 	if (w->bind.ts_off < 0)
 		w->now = (uint32_t)*w->bind.clock;
 	w->sweep_step = RTE_MAX(rte_get_tsc_hz() * SWEEP_BUSY / w->flows.n_slots, (uint64_t)1);
-	w->sweep_tsc = w->burst_tsc = rte_rdtsc();
+	w->sweep_tsc = w->burst_tsc = w->pace_tsc = rte_rdtsc();
 	while (!*w->bind.stop) {
-		uint16_t n = rte_eth_rx_burst(w->bind.port, w->bind.queue, b, DP_BURST);
+		uint16_t n = paced_out(w) ? 0 : rte_eth_rx_burst(w->bind.port, w->bind.queue, b, DP_BURST);
 		uint64_t t0 = rte_rdtsc(), bytes = 0;
 		uint32_t epoch = __atomic_load_n(&w->gap_epoch, __ATOMIC_RELAXED);
 		uint16_t i;

@@ -82,6 +82,8 @@ struct dp_worker_bind {
 	uint8_t link;     /* enum dp_link: what the port's frames start with */
 	uint64_t report_names; /* vendors whose deciding names are handed out
 				* (dp_worker_names_take): the vendors' own levels */
+	uint32_t pace_pps;     /* offline: at most this many packets a second (0: as
+				* fast as the port gives them) */
 };
 
 /* A generation for one worker: the shared tables (the caller's, freed by

@@ -21,7 +21,13 @@ sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
     -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"e2e$$\"|" \
     "$confdir/tapcensus.yaml" > "$work/tapcensus.yaml"
 # A case may change the configuration further (tapcensus.sed: sed commands).
-if [ -f "$confdir/tapcensus.sed" ]; then sed -i -f "$confdir/tapcensus.sed" "$work/tapcensus.yaml"; fi
+# @CASE@ in what it writes stands for the case's directory.
+if [ -f "$confdir/tapcensus.sed" ]; then
+    sed -i -f "$confdir/tapcensus.sed" -e "s|@CASE@|$confdir|g" "$work/tapcensus.yaml"
+fi
+# tapcensus.args: more options for the replay (one line).
+extra=()
+[ ! -f "$confdir/tapcensus.args" ] || read -r -a extra < "$confdir/tapcensus.args"
 fail=0
 t0=$(date +%s)
 if [ -e "$work/in.pcap.p0" ]; then
@@ -70,16 +76,17 @@ if [ -f "$confdir/reloads" ]; then
     badline=$(( $(wc -l < "$work/orgs.head") + 1 ))
     rows=$(wc -l < "$work/orgs.rows")
     # Not under timeout(1), which would take the SIGHUPs: a watchdog instead.
-    "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" --serve \
+    "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" --serve "${extra[@]}" \
         -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt" &
     pid=$!
     ( sleep 120 && kill -9 "$pid" ) > /dev/null 2>&1 &
     watchdog=$!
     port=$(linger_port "$work/stderr.txt") || { echo "FAIL reload: no port"; kill "$pid"; exit 1; }
-    refused=0
+    refused=0 bad_every=4
+    [ ! -f "$confdir/bad_every" ] || bad_every=$(cat "$confdir/bad_every")
     for i in $(seq 1 2000); do # bounded: the replay ends first
         kill -0 "$pid" 2>/dev/null || break
-        if [ $((i % 4)) = 0 ]; then
+        if [ $((i % bad_every)) = 0 ]; then
             { cat "$work/orgs.head"; echo "192.0.2.240/28,bad-row,Bad Row,usa,finance,no"; \
               cat "$work/orgs.rows"; } > "$work/orgs.tmp"
             mv "$work/orgs.tmp" "$work/orgs.csv"
@@ -103,8 +110,15 @@ if [ -f "$confdir/reloads" ]; then
             [ "$code" = 000 ] || [ "$code" = 503 ] && break # the replay ended
             [ "$code" = 200 ] || { echo "FAIL reload: HTTP $code: $(cat "$work/reload.out")"; fail=1; }
         else
+            # Its result told before the table changes again (a world
+            # table's reload reads its CSV seconds after the signal).
+            told=$(grep -cE 'reloaded|reload refused' "$work/stderr.txt" || true)
             kill -HUP "$pid" 2>/dev/null || break
-            sleep 0.05
+            for _ in $(seq 600); do # 60 s at most
+                sleep 0.05
+                kill -0 "$pid" 2>/dev/null || break
+                [ "$(grep -cE 'reloaded|reload refused' "$work/stderr.txt" || true)" -le "$told" ] || break
+            done
         fi
     done
     wait "$pid" || { echo "FAIL reload: tapcensus exited $?"; cat "$work/stderr.txt"; fail=1; }

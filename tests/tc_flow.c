@@ -3,6 +3,7 @@
  * handshake, a packet's outcome (undecided, then matched or bypassed),
  * its counts in the truth, and the session's tunnel. */
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,49 @@ tc_addr_in(const char *prefix, uint32_t k, uint8_t out[16])
 	return fam;
 }
 
+/* The 5-tuples given out in this run, by a 64-bit hash (FNV-1a), in an
+ * open-addressed set: a tap merges two flows of one 5-tuple (UDP flows
+ * never end), so no two flows of a run may share one.  A false match
+ * only skips a port. */
+#define TUPLES_LOG2 21
+static uint64_t tuples[1u << TUPLES_LOG2];
+static unsigned n_tuples;
+
+static uint64_t
+tuple_hash(const struct tb_spec *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint8_t k[40];
+
+	memcpy(k, s->src, 16);
+	memcpy(k + 16, s->dst, 16);
+	k[32] = s->family;
+	k[33] = s->proto;
+	memcpy(k + 34, &s->sport, 2);
+	memcpy(k + 36, &s->dport, 2);
+	k[38] = k[39] = 0;
+	for (size_t i = 0; i < sizeof(k); i++)
+		h = (h ^ k[i]) * 0x100000001b3ull;
+	return h | 1; /* 0 marks a free slot */
+}
+
+/* Takes the tuple: false when it was taken already. */
+static bool
+tuple_take(const struct tb_spec *s)
+{
+	uint64_t h = tuple_hash(s);
+	size_t mask = (1u << TUPLES_LOG2) - 1, i = h & mask;
+
+	if (n_tuples >= mask / 2)
+		return true; /* past a million flows: no longer kept */
+	for (; tuples[i] != 0; i = (i + 1) & mask)
+		if (tuples[i] == h)
+			return false;
+	tuples[i] = h;
+	n_tuples++;
+	return true;
+}
+
 void
 tc_flow_init(struct flow *f, int org, int client, uint8_t proto, uint16_t dport, int nvlan)
 {
@@ -123,10 +167,14 @@ tc_flow_init(struct flow *f, int org, int client, uint8_t proto, uint16_t dport,
 	else
 		tc_addr_in("2001:db8:5e::/64", tc_rnd() % 50, f->c2s.dst);
 	f->c2s.proto = proto;
-	/* Ports in turn, so no two flows of a run share a 5-tuple. */
-	f->c2s.sport = tcg.next_sport;
-	tcg.next_sport = tcg.next_sport == 65535 ? 20000 : tcg.next_sport + 1;
 	f->c2s.dport = dport;
+	/* Ports in turn, skipping a 5-tuple an earlier flow of the run had. */
+	for (unsigned tries = 0; tries < 45536; tries++) {
+		f->c2s.sport = tcg.next_sport;
+		tcg.next_sport = tcg.next_sport == 65535 ? 20000 : tcg.next_sport + 1;
+		if (tuple_take(&f->c2s))
+			break;
+	}
 	f->c2s.nvlan = nvlan;
 	f->c2s.vlan[0] = 100;
 	f->c2s.vlan[1] = 200;

@@ -104,6 +104,7 @@ test_ctl_orgdata_csv_merge(void **state)
 		{"192.0.2.1", "wide-2", NULL, NULL, NULL, false, 0},
 		{"192.0.2.129", "narrow", NULL, NULL, NULL, false, 0},
 		{"198.51.100.1", "only-1", NULL, NULL, NULL, false, 0},
+		{"198.51.100.129", "unattributed", NULL, NULL, NULL, false, 0}, /* carved out */
 		{"203.0.113.1", "unattributed", NULL, NULL, NULL, false, 0},
 	};
 	struct ctl_orgs *o;
@@ -112,14 +113,15 @@ test_ctl_orgdata_csv_merge(void **state)
 	tb_write_file(1, "a.csv", HDR "192.0.2.0/24,wide,Wide,US,x,false\n"
 				      "192.0.2.128/25,narrow,Narrow,US,x,false\n"
 				      "198.51.100.0/24,only-1,One,US,x,false\n");
-	tb_write_file(2, "b.csv", HDR "192.0.2.0/24,wide-2,Wide Two,US,x,false\n");
+	tb_write_file(2, "b.csv", HDR "192.0.2.0/24,wide-2,Wide Two,US,x,false\n"
+				      "198.51.100.128/25,unattributed,Carved out,ZZ,none,false\n");
 	check(CFG_HEAD "organisations:\n  sources:\n    - csv: a.csv\n    - csv: b.csv\n", look,
 	      sizeof(look) / sizeof(look[0]), &o);
 	assert_int_equal(o->n_src, 2);
-	assert_int_equal(o->n_prefixes, 3);
+	assert_int_equal(o->n_prefixes, 4);
 	assert_int_equal(o->src[0].rows, 3);
 	assert_int_equal(o->src[0].overridden, 1);
-	assert_int_equal(o->src[1].rows, 1);
+	assert_int_equal(o->src[1].rows, 2);
 	assert_int_equal(o->src[1].overridden, 0);
 	ctl_orgs_free(o);
 }

@@ -40,7 +40,7 @@ static const struct row rows[] = {
 	 "3: prefix: the same prefix is on line 2"},
 	{"inconsistent org", HDR "192.0.2.0/25,a,A,US,x,false\n192.0.2.128/25,a,A,GB,x,false\n",
 	 "3: org_id: 'a' appears earlier with another name, country, sector or government flag"},
-	{"reserved id", HDR "192.0.2.0/24,unattributed,A,US,x,false\n", "2: org_id: 'unattributed' is reserved"},
+	{"reserved id", HDR "192.0.2.0/24,other,A,US,x,false\n", "2: org_id: 'other' is reserved"},
 	{"bad id", HDR "192.0.2.0/24,a b,A,US,x,false\n",
 	 "2: org_id: 'a b': use 1-63 letters, digits, '-', '_' or '.'"},
 	{"empty", HDR "# nothing yet\n", " organisations: no prefix in the table (every client "
