@@ -2,6 +2,7 @@
 #include "ctl_orgdata.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,20 @@ ctl_orgdata_load(const struct ctl_orgdata_cfg *cfg, struct ctl_orgs **out, char 
 			set_date(&o->src[i], &cfg->src[i]);
 	if ((rc = ctl_orgs_finish(o, cfg->skip_bad_rows, err, err_len)) != 0)
 		goto out;
+	for (unsigned i = 0; i < o->n_src && cfg->max_age_days != 0; i++) {
+		int64_t age = (int64_t)time(NULL) - o->src[i].date;
+
+		if (o->src[i].date == 0)
+			fprintf(stderr, "tapcensus: warning: %s: organisations: the data has no known "
+					"date, and organisations.max_age_days is set "
+					"(tapcensus_orgdata_stale)\n",
+				o->src[i].path);
+		else if (age > (int64_t)cfg->max_age_days * 86400)
+			fprintf(stderr, "tapcensus: warning: %s: organisations: the data is %" PRId64
+					" days old, more than organisations.max_age_days (%u): refresh "
+					"it (tapcensus_orgdata_stale)\n",
+				o->src[i].path, age / 86400, cfg->max_age_days);
+	}
 	*out = o;
 	o = NULL;
 out:

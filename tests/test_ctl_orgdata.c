@@ -11,15 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "ctl_clients.h"
 #include "ctl_config.h"
+#include "ctl_metrics.h"
 #include "ctl_orgdata.h"
 #include "ctl_orgs.h"
+#include "ctl_snapshot.h"
 #include "ctl_tables.h"
+#include "ctl_view.h"
 #include "tb_eal.h"
 
 #define LOCDB "/usr/share/libloc-location/location.db"
@@ -54,6 +59,8 @@ struct look {
 };
 
 /* Loads cfg_tail's organisations, checks each address's organisation. */
+static struct ctl_config *kept_cfg; /* check()'s configuration, when it keeps the table */
+
 static void
 check(const char *cfg_tail, const struct look *look, size_t n, struct ctl_orgs **keep)
 {
@@ -88,11 +95,35 @@ check(const char *cfg_tail, const struct look *look, size_t n, struct ctl_orgs *
 		}
 	}
 	ctl_tables_free(&t);
-	if (keep != NULL)
+	if (keep != NULL) {
 		*keep = o;
-	else
-		ctl_orgs_free(o);
+		kept_cfg = cfg;
+		return;
+	}
+	ctl_orgs_free(o);
 	ctl_config_free(cfg);
+}
+
+/* The exposition of an empty snapshot of o at now. */
+static char *
+render(const struct ctl_config *cfg, const struct ctl_orgs *o, uint32_t now)
+{
+	struct ctl_snapshot s;
+	struct ctl_clients *c = ctl_clients_create(1024, o->n_orgs, ctl_config_client_keys(cfg), 64);
+	struct ctl_view v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(c);
+	assert_int_equal(ctl_snapshot_init(&s, 1, 1, o->n_orgs, cfg->n_vendors), 0);
+	assert_int_equal(ctl_view_build(&v, cfg, o, &s, c, now), 0);
+	assert_int_equal(ctl_metrics_render(f, &v), 0);
+	fclose(f);
+	ctl_view_fini(&v);
+	ctl_snapshot_fini(&s);
+	ctl_clients_free(c);
+	return buf;
 }
 
 /* Later sources override earlier ones for the same prefix; a longer
@@ -201,7 +232,31 @@ test_ctl_orgdata_libloc(void **state)
 	assert_int_equal(o->src[3].rows, 2);
 	assert_int_equal(o->src[3].overridden, 0);
 	assert_int_equal(o->src[0].overridden, 1); /* 193.0.0.0/21, given again by the CSV */
+	/* Each source in the exposition; dated 2024-11-30, the CSV is 718 days
+	 * old at 2026-11-18 (1795000000), past max_age_days 30. */
+	{
+		char *buf = render(kept_cfg, o, 1795000000u), want[1024];
+		static const char *const lines[] = {
+			"tapcensus_orgdata_info{source=\"0\",kind=\"libloc\",file=\"" LOCDB "\","
+			"date=\"2022-10-29\",licence=\"CC BY-SA 4.0\"} 1\n",
+			"tapcensus_orgdata_info{source=\"2\",kind=\"asdb\",file=\"%s\",date=\"2022-05-01\","
+			"licence=\"unknown\"} 1\n",
+			"tapcensus_orgdata_rows{source=\"1\"} 3\n",
+			"tapcensus_orgdata_rows{source=\"3\"} 2\n",
+			"tapcensus_orgdata_prefixes_overridden{source=\"0\"} 1\n",
+			"tapcensus_orgdata_age_seconds{source=\"3\"} 62075200\n",
+			"tapcensus_orgdata_stale{source=\"3\"} 1\n",
+		};
+
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			snprintf(want, sizeof(want), lines[i], o->src[2].path);
+			if (strstr(buf, want) == NULL)
+				fail_msg("no line %s", want);
+		}
+		free(buf);
+	}
 	ctl_orgs_free(o);
+	ctl_config_free(kept_cfg);
 }
 
 /* exclude_flags: anycast networks attribute nobody; countries keeps a
