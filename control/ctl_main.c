@@ -412,10 +412,6 @@ main(int argc, char **argv)
 		goto out_eal;
 	}
 	ctl_orgs_tell_nested(a.orgs);
-	if (a.opt.lookup != NULL) {
-		status = lookup(&a);
-		goto out_tables;
-	}
 	fprintf(stderr, "tapcensus: organisations: %u prefixes of %u organisations read in %.2f s; "
 			"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
 			"resident +%lu MiB\n",
@@ -425,6 +421,10 @@ main(int argc, char **argv)
 		a.tables.orgs_size.v4_tbl8s, a.tables.orgs_size.v6_tbl8s,
 		dp_lpm_footprint(&a.tables.orgs_size) >> 20,
 		(proc_status_kib("VmRSS") - rss_load) / 1024);
+	if (a.opt.lookup != NULL) {
+		status = lookup(&a);
+		goto out_tables;
+	}
 	a.clients = ctl_clients_create(a.cfg->client_capacity, a.orgs->n_orgs,
 				       ctl_config_client_keys(a.cfg), a.cfg->client_v6_prefix);
 	if (a.clients != NULL) {

@@ -304,7 +304,8 @@ out:
 size_t
 dp_lpm_footprint(const struct dp_lpm_size *sz)
 {
-	return 2 * (size_t)TBL24_ENTRIES * NH_BYTES +
+	return ((sz->v4_rules > DP_LPM_TREE_MAX) + (sz->v6_rules > DP_LPM_TREE_MAX)) *
+		       (size_t)TBL24_ENTRIES * NH_BYTES +
 	       ((size_t)sz->v4_tbl8s + sz->v6_tbl8s + 2) * TBL8_ENTRIES * NH_BYTES +
 	       2 * ((size_t)sz->v4_rules * RIB4_NODE_BYTES + (size_t)sz->v6_rules * RIB6_NODE_BYTES);
 }
@@ -316,13 +317,13 @@ dp_lpm_create(const char *name, const struct dp_lpm_size *sz, int socket)
 	 * intermediate one), which rte_fib sizes from max_routes itself.  A
 	 * few groups spare: a set sized exactly is never refused by one. */
 	struct rte_fib_conf c4 = {
-		.type = RTE_FIB_DIR24_8,
+		.type = sz->v4_rules <= DP_LPM_TREE_MAX ? RTE_FIB_DUMMY : RTE_FIB_DIR24_8,
 		.default_nh = DP_ORG_UNATTRIBUTED,
 		.max_routes = (int)(sz->v4_rules + 16),
 		.dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = sz->v4_tbl8s + 16},
 	};
 	struct rte_fib6_conf c6 = {
-		.type = RTE_FIB6_TRIE,
+		.type = sz->v6_rules <= DP_LPM_TREE_MAX ? RTE_FIB6_DUMMY : RTE_FIB6_TRIE,
 		.default_nh = DP_ORG_UNATTRIBUTED,
 		.max_routes = (int)(sz->v6_rules + 16),
 		.trie = {.nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = sz->v6_tbl8s + 16},

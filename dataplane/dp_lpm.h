@@ -3,7 +3,8 @@
  * dp_lpm.h - a prefix table: address -> index, by longest prefix match
  * (DPDK's rte_fib, DIR-24-8, for IPv4; rte_fib6, a multibit trie, for
  * IPv6; both keep their routes in an rte_rib tree, so adding a route costs
- * its depth, not the number of routes already there).  It holds the
+ * its depth, not the number of routes already there; a small family is
+ * looked up in the tree alone, DP_LPM_TREE_MAX).  It holds the
  * organisation table (client address -> organisation index) and the
  * vendors' configured server prefixes (server address -> a row of vendors)
  * alike.
@@ -40,6 +41,12 @@
 #include "dp_types.h"
 
 #define DP_LPM_MAX_INDEX ((1u << 24) - 1)
+
+/* A family with at most this many routes is looked up in the rib tree
+ * itself (rte_fib's "dummy" type): a few hops, where DIR-24-8 and the trie
+ * would each take a 64 MiB first level (the server prefixes, a city's
+ * table).  Lookups happen once a flow, so the hops cost little. */
+#define DP_LPM_TREE_MAX 4096
 
 struct dp_lpm {
 	struct rte_fib *v4;

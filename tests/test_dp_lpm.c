@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -106,6 +107,12 @@ struct row {
 	uint32_t index;
 };
 
+static int
+by_prefix(const void *a, const void *b)
+{
+	return memcmp(&((const struct row *)a)->p, &((const struct row *)b)->p, sizeof(struct dp_prefix));
+}
+
 /* The longest of rows containing addr, by a scan of them all. */
 static uint32_t
 brute(const struct row *rows, size_t n, uint8_t family, const uint8_t *addr)
@@ -132,18 +139,19 @@ mask(struct dp_prefix *p)
 /* dp_lpm_build drops redundant routes, merges siblings and adds IPv6
  * covers: whatever it does, every lookup must equal the longest match by
  * brute force, over nested, neighbouring and repeated prefixes whose
- * indexes repeat (so that there is something to merge), both families. */
+ * indexes repeat (so that there is something to merge), both families;
+ * a small set (the rib tree alone) and a large one (DIR-24-8, the trie). */
 static void
-test_dp_lpm_build_equals_brute_force(void **state)
+brute_force(size_t want, bool big)
 {
-	enum { N = 3000, LOOKUPS = 30000 };
+	enum { N = 24000 };
+	const unsigned lookups = big ? 6000 : 30000;
 	static struct row rows[N];
 	struct dp_lpm_size sz;
 	struct dp_lpm *t;
 	size_t bad, n = 0;
 
-	(void)state;
-	while (n < N) {
+	while (n < want) {
 		struct row *r = &rows[n];
 		bool v6 = rnd() % 3 == 0;
 
@@ -175,24 +183,32 @@ test_dp_lpm_build_equals_brute_force(void **state)
 		}
 		mask(&r->p);
 		r->index = 1 + rnd() % 7;
-		/* Once per prefix, as ctl_orgs hands them over. */
-		bool dup = false;
-		for (size_t i = 0; i < n && !dup; i++)
-			dup = memcmp(&rows[i].p, &r->p, sizeof(r->p)) == 0;
-		if (!dup)
-			n++;
+		n++;
+	}
+	/* Once per prefix, as ctl_orgs hands them over. */
+	qsort(rows, n, sizeof(rows[0]), by_prefix);
+	for (size_t i = 1, w = 1; i <= n; i++) {
+		if (i == n) {
+			n = w;
+			break;
+		}
+		if (memcmp(&rows[i].p, &rows[w - 1].p, sizeof(rows[i].p)) != 0)
+			rows[w++] = rows[i];
 	}
 	t = dp_lpm_build("test_lpm_brute", rows, n, sizeof(rows[0]), offsetof(struct row, index),
 			 0, &sz, &bad);
 	assert_non_null(t);
 	print_message("%zu prefixes -> %u+%u routes, %u+%u groups\n", n, sz.v4_rules,
 		      sz.v6_rules, sz.v4_tbl8s, sz.v6_tbl8s);
+	/* Both structures: the rib tree alone, or DIR-24-8 and the trie. */
+	assert_int_equal(sz.v4_rules > DP_LPM_TREE_MAX, big);
+	assert_int_equal(sz.v6_rules > DP_LPM_TREE_MAX, big);
 	/* Something was merged or dropped (IPv6 gains covers: IPv4 tells). */
 	size_t n4 = 0;
 	for (size_t i = 0; i < n; i++)
 		n4 += rows[i].p.family == 4;
 	assert_true(sz.v4_rules < n4);
-	for (unsigned i = 0; i < LOOKUPS; i++) {
+	for (unsigned i = 0; i < lookups; i++) {
 		const struct row *o = &rows[rnd() % n];
 		uint8_t a[16];
 
@@ -206,6 +222,14 @@ test_dp_lpm_build_equals_brute_force(void **state)
 		assert_int_equal(dp_lpm_lookup(t, o->p.family, a), brute(rows, n, o->p.family, a));
 	}
 	dp_lpm_free(t);
+}
+
+static void
+test_dp_lpm_build_equals_brute_force(void **state)
+{
+	(void)state;
+	brute_force(3000, false);
+	brute_force(24000, true);
 }
 
 int
