@@ -11,7 +11,7 @@ PKGS=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
       libhyperscan-dev libbpf-dev libxdp-dev bpftool libcmocka-dev libpcap-dev
       libmicrohttpd-dev libyaml-dev libssl-dev prometheus linux-libc-dev iproute2 curl
       openssl apache2-utils dnsmasq-base gnutls-bin bind9-dnsutils ethtool
-      libloc-dev libloc-database location)
+      libloc-dev libloc-database location postgresql-15 postgresql-15-hll libpq-dev)
 
 install_deps() { # [extra packages]
     local missing=()

@@ -32,6 +32,8 @@ struct ctl_clients {
 	uint32_t *prev_map;
 	unsigned n_prev;
 	uint16_t *also; /* [vendor]: a second key it counts under, or NO_ALSO */
+	ctl_clients_sink sink; /* told of every event with evidence (the census) */
+	void *sink_arg;
 };
 
 #define NO_ALSO UINT16_MAX
@@ -227,6 +229,8 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	}
 	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
 		return -EINVAL;
+	if (c->sink != NULL && !(ev->vendor & DP_CLIENT_UNVERIFIED))
+		c->sink(c->sink_arg, ev, now);
 	rc = add_one(c, ev, now);
 	/* The union holds verified clients only: spoofed sources take one
 	 * entry each, not two. */
@@ -236,6 +240,13 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 		add_one(c, &key, now);
 	}
 	return rc;
+}
+
+void
+ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg)
+{
+	c->sink = sink;
+	c->sink_arg = arg;
 }
 
 void
@@ -382,6 +393,8 @@ ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *
 		return NULL;
 	}
 	memcpy(n->prev_map, map, c->n_orgs * sizeof(*map));
+	n->sink = c->sink; /* after the copy: its clients were told already */
+	n->sink_arg = c->sink_arg;
 	n->full = c->full;
 	n->stale = c->stale;
 	memcpy(n->evicted, c->evicted, sizeof(n->evicted));

@@ -65,6 +65,13 @@ int ctl_clients_union(struct ctl_clients *c, const uint16_t *also);
  * removed), counted in ctl_clients_stale(). */
 int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now);
 
+/* Tells sink of every event that carries evidence its address is real
+ * (no DP_CLIENT_UNVERIFIED), in this set's organisation index, before it
+ * is counted: the census's sketches.  A set a reload makes (regen) keeps
+ * it. */
+typedef void (*ctl_clients_sink)(void *arg, const struct dp_client_event *ev, uint32_t now);
+void ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg);
+
 /* ctl_clients_add for each of n events, seen at now. */
 void ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev, unsigned n,
 			   uint32_t now);

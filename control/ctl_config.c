@@ -233,6 +233,61 @@ parse_persistence(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 				 &c->state_interval);
 }
 
+/* census: the tap's name, the shared client-hash key (a file of 32 hex
+ * digits: never in the configuration itself, never logged), the database. */
+static int
+parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
+{
+	struct ctl_census_cfg *k = &c->census;
+	yaml_node_t *v;
+	char hex[64] = "";
+	FILE *f;
+	int rc;
+
+	for (const char *const *key = (const char *const[]){"tap", "key_file", "database", NULL};
+	     *key; key++)
+		if (ctl_yaml_get(x, n, *key) == NULL) {
+			char field[32];
+
+			ctl_yaml_fieldf(field, sizeof(field), "census.%s", *key);
+			return ctl_yaml_err(x, n, field, "missing");
+		}
+	v = ctl_yaml_get(x, n, "tap");
+	if ((rc = ctl_yaml_str(x, v, "census.tap", k->tap, sizeof(k->tap))))
+		return rc;
+	for (const char *p = k->tap; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return ctl_yaml_err(x, v, "census.tap", "'%s': use lower-case letters, digits, "
+								"'_' or '-' (it names the tap's "
+								"database role too)", k->tap);
+	v = ctl_yaml_get(x, n, "key_file");
+	if ((rc = ctl_yaml_path(x, v, "census.key_file", k->key_file)))
+		return rc;
+	f = fopen(k->key_file, "r");
+	if (f == NULL)
+		return ctl_yaml_err(x, v, "census.key_file", "%s: %s", k->key_file, strerror(errno));
+	if (fgets(hex, sizeof(hex), f) == NULL)
+		hex[0] = '\0';
+	fclose(f);
+	hex[strcspn(hex, "\r\n")] = '\0';
+	if (strlen(hex) != 32 || strspn(hex, "0123456789abcdefABCDEF") != 32)
+		return ctl_yaml_err(x, v, "census.key_file",
+				    "%s: not 32 hex digits (a 128-bit key every tap shares: "
+				    "openssl rand -hex 16)", k->key_file);
+	for (int i = 0; i < 16; i++) {
+		unsigned b;
+
+		sscanf(hex + 2 * i, "%2x", &b);
+		k->key[i] = (uint8_t)b;
+	}
+	memset(hex, 0, sizeof(hex));
+	v = ctl_yaml_get(x, n, "database");
+	if ((rc = ctl_yaml_str(x, v, "census.database", k->database, sizeof(k->database))))
+		return rc;
+	k->interval = 60;
+	return ctl_yaml_opt_uint(x, n, "interval", "census.interval", 1, 86400, &k->interval);
+}
+
 /* reload: what a reload may do without being forced. */
 static int
 parse_reload(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
@@ -347,6 +402,11 @@ static const struct section sections[] = {
 	 (const char *const[]){"dir", "interval", NULL},
 	 parse_persistence,
 	 {MEMBER("persistence.dir", state_dir)},
+	 NULL},
+	{"census", YAML_MAPPING_NODE, false,
+	 (const char *const[]){"tap", "key_file", "database", "interval", NULL},
+	 parse_census,
+	 {MEMBER("census", census)},
 	 NULL},
 	{"flows", YAML_MAPPING_NODE, false,
 	 (const char *const[]){"capacity", "idle_timeout", "hard_timeout", "reassembly_bytes",

@@ -72,6 +72,15 @@ struct ctl_port {
 	int line;
 };
 
+/* census: what this tap pushes to the census database (ctl_census.h). */
+struct ctl_census_cfg {
+	char tap[CTL_NAME_LEN];  /* this tap's name in every row; "" : no census */
+	uint8_t key[16];         /* from key_file: the client hash key all taps share */
+	char key_file[PATH_MAX];
+	char database[1024];     /* a libpq connection string */
+	unsigned interval;       /* seconds between pushes */
+};
+
 struct ctl_config {
 	char path[PATH_MAX];
 	char *eal_args[CTL_MAX_EAL_ARGS];
@@ -101,6 +110,7 @@ struct ctl_config {
 	unsigned state_interval;   /* seconds between snapshots */
 	unsigned reload_max_org_loss; /* percent of listed organisations a reload may drop */
 	struct dp_worker_cfg worker; /* flows: and learned: */
+	struct ctl_census_cfg census;
 	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_tcp_ports;
 	uint16_t udp_ports[CTL_MAX_L4_PORTS];

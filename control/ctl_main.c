@@ -78,6 +78,8 @@ render_and_publish(struct ctl_app *a)
 	struct ctl_view v;
 
 	ctl_workers_collect(&a->ws, &a->snap);
+	if (a->census != NULL)
+		ctl_census_stats(a->census, &a->snap.push);
 	a->snap.pf_on = a->pf != NULL;
 	ctl_prefilter_tick(a->pf, a->snap.pf);
 	a->snap.pf_learn_failed = ctl_prefilter_learn_failed(a->pf);
@@ -133,6 +135,24 @@ restore_state(struct ctl_app *a)
 		return rc;
 	ctl_workers_seed_learned(&a->ws, now);
 	return 0;
+}
+
+/* The client sets' sink: a client with evidence, of a product role of an
+ * organisation, into the census's sketch of its day. */
+static void
+census_feed(void *arg, const struct dp_client_event *ev, uint32_t now)
+{
+	struct ctl_app *a = arg;
+	unsigned v = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
+	const struct ctl_vendor *vd;
+
+	if (v >= a->feed_cfg->n_vendors || ev->org == DP_ORG_UNATTRIBUTED ||
+	    ev->org >= a->feed_orgs->n_orgs || a->feed_orgs->orgs[ev->org].parked)
+		return;
+	vd = &a->feed_cfg->vendors[v];
+	if (vd->product)
+		ctl_census_add(a->census, &a->feed_orgs->orgs[ev->org], vd->name, ev->family,
+			       ev->addr, a->feed_cfg->client_v6_prefix, now);
 }
 
 /* --lookup FILE: each address's organisation on standard output. */
@@ -217,6 +237,8 @@ control_loop(struct ctl_app *a, long long expected)
 		coarse_clock = (uint64_t)time(NULL);
 		ctl_workers_drain(&a->ws, a->clients);
 		reload_step(a);
+		if (a->census != NULL)
+			ctl_census_tick(a->census, coarse_clock);
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
 			last_render = t;
@@ -436,6 +458,17 @@ main(int argc, char **argv)
 			a.clients = NULL;
 		}
 	}
+	if (a.clients != NULL && a.cfg->census.tap[0] != '\0') {
+		a.census = ctl_census_create(&a.cfg->census);
+		if (a.census == NULL) {
+			ctl_clients_free(a.clients);
+			a.clients = NULL;
+		} else {
+			a.feed_cfg = a.cfg;
+			a.feed_orgs = a.orgs;
+			ctl_clients_set_sink(a.clients, census_feed, &a);
+		}
+	}
 	if (a.clients == NULL ||
 	    ctl_snapshot_init(&a.snap, a.cfg->n_workers, a.cfg->n_ports, a.orgs->n_orgs,
 			      a.cfg->n_vendors)) {
@@ -444,6 +477,7 @@ main(int argc, char **argv)
 			a.cfg->client_capacity);
 		goto out_tables;
 	}
+	a.snap.census = a.census != NULL;
 	rc = ctl_workers_setup(&a.ws, a.cfg, &a.tables, a.orgs->n_orgs,
 			       a.opt.pcap != NULL ? a.opt.links : NULL, a.opt.pace, &coarse_clock,
 			       &stop_flag,
@@ -491,6 +525,9 @@ main(int argc, char **argv)
 		control_loop(&a, expected);
 	stop_flag = true;
 	ctl_workers_join(&a.ws, a.clients);
+	if (a.census != NULL && ctl_census_flush(a.census) == 0)
+		fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
+			a.cfg->census.tap);
 	render_and_publish(&a);
 	write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
 	status = 0;
@@ -517,6 +554,7 @@ out_workers:
 	ctl_snapshot_fini(&a.snap);
 	ctl_clients_free(a.clients);
 out_tables:
+	ctl_census_free(a.census);
 	ctl_tables_free(&a.tables);
 	dp_match_free(a.prev_match);
 	ctl_orgs_free(a.orgs);

@@ -395,6 +395,8 @@ ctl_metrics_render(FILE *f, const struct ctl_view *v)
 		return rc;
 	render_dataplane(f, v);
 	render_orgdata(f, v);
+	if (v->snap->census)
+		ctl_census_render(f, &v->snap->push);
 	render_ports(f, v);
 	return ferror(f) ? -EIO : 0;
 }

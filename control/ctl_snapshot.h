@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ctl_config.h"
+#include "ctl_census.h"
 #include "ctl_unlisted.h"
 #include "dp_worker_types.h"
 #include "pf_shared.h"
@@ -43,6 +44,8 @@ struct ctl_snapshot {
 	uint64_t state_written; /* unix time of the last good write, 0 after a failure */
 	/* Configuration reloads, kept by the control thread. */
 	uint64_t reloads_ok, reloads_failed;
+	bool census;                     /* census: configured (push figures below) */
+	struct ctl_census_stats push;
 	uint64_t reload_last;   /* unix time of the last good reload, 0: none */
 	/* The XDP prefilter in front of net_af_xdp ports, when there is one. */
 	bool pf_on;

@@ -129,12 +129,28 @@ static const struct row rows[] = {
 	 "12: vendors[0].roles[0].domains[1]: 'com' is not a domain name of two or more labels"},
 	{"include missing", GOOD_DPDK "organisations: o.csv\nvendors:\n  - include: nope.yaml\n",
 	 "9: vendors[0].include: "},
+	{"census without tap", GOOD_DPDK GOOD_REST "census:\n  key_file: census.key\n  database: x\n",
+	 "12: census.tap: missing"},
+	{"census tap", GOOD_DPDK GOOD_REST "census:\n  tap: Tap A\n  key_file: census.key\n"
+					 "  database: x\n",
+	 "12: census.tap: 'Tap A': use lower-case letters, digits, '_' or '-'"},
+	{"census key file missing", GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: none.key\n"
+						"  database: x\n",
+	 "13: census.key_file: "},
+	{"census key not hex", GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: census-bad.key\n"
+					   "  database: x\n",
+	 "13: census.key_file: "},
+	{"census interval", GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: census.key\n"
+					"  database: x\n  interval: 0\n",
+	 "15: census.interval: 0 is out of range [1, 86400]"},
 };
 
 static void
 test_ctl_config_load_errors(void **state)
 {
 	(void)state;
+	tb_write_file(5, "census.key", "000102030405060708090a0b0c0d0e0f\n");
+	tb_write_file(6, "census-bad.key", "not a key\n");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *path = tb_write_file(0, "bad.yaml", rows[i].yaml);
 		struct ctl_config *c = (void *)1;

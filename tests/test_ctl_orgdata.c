@@ -237,10 +237,10 @@ test_ctl_orgdata_libloc(void **state)
 	{
 		char *buf = render(kept_cfg, o, 1795000000u), want[1024];
 		static const char *const lines[] = {
-			"tapcensus_orgdata_info{source=\"0\",kind=\"libloc\",file=\"" LOCDB "\","
-			"date=\"2022-10-29\",licence=\"CC BY-SA 4.0\"} 1\n",
-			"tapcensus_orgdata_info{source=\"2\",kind=\"asdb\",file=\"%s\",date=\"2022-05-01\","
-			"licence=\"unknown\"} 1\n",
+			("tapcensus_orgdata_info{source=\"0\",kind=\"libloc\",file=\"" LOCDB "\","
+			 "date=\"2022-10-29\",licence=\"CC BY-SA 4.0\"} 1\n"),
+			("tapcensus_orgdata_info{source=\"2\",kind=\"asdb\",file=\"%s\",date=\"2022-05-01\","
+			 "licence=\"unknown\"} 1\n"),
 			"tapcensus_orgdata_rows{source=\"1\"} 3\n",
 			"tapcensus_orgdata_rows{source=\"3\"} 2\n",
 			"tapcensus_orgdata_prefixes_overridden{source=\"0\"} 1\n",

@@ -1,0 +1,88 @@
+-- SPDX-License-Identifier: BSD-3-Clause
+-- The census database: where the taps' unique-client sketches meet.
+-- PostgreSQL 15 with the hll extension (Debian postgresql-15-hll).
+-- Apply as the database owner:   psql -d census -f config/census.sql
+-- then one role per tap:         CREATE ROLE tap_isp_a LOGIN IN ROLE census_tap;
+-- (the role's name is the tap's census.tap; a tap writes only its rows).
+CREATE EXTENSION IF NOT EXISTS hll;
+CREATE SCHEMA IF NOT EXISTS census;
+
+DO $$ BEGIN
+    CREATE ROLE census_tap NOLOGIN;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+DO $$ BEGIN
+    CREATE ROLE census_reader NOLOGIN;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+-- Organisations as the taps' tables label them (the last push wins).
+CREATE TABLE IF NOT EXISTS census.organisation (
+    org_id     text PRIMARY KEY,
+    name       text NOT NULL,
+    country    char(2) NOT NULL,
+    sector     text NOT NULL,
+    government boolean NOT NULL,
+    updated    timestamptz NOT NULL DEFAULT now()
+);
+
+-- Per tap, UTC day, organisation and vendor: a HyperLogLog sketch of the
+-- clients using the vendor's product (keyed hashes: no address).  A push
+-- keeps hll_union(what was, what came): idempotent.
+CREATE TABLE IF NOT EXISTS census.client_sketch (
+    tap     text NOT NULL,
+    day     date NOT NULL,
+    org_id  text NOT NULL REFERENCES census.organisation,
+    vendor  text NOT NULL,
+    sketch  hll NOT NULL,
+    updated timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tap, day, org_id, vendor)
+);
+
+-- A tap writes its own rows only: the row's tap is the session's role.
+ALTER TABLE census.client_sketch ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tap_own ON census.client_sketch;
+CREATE POLICY tap_own ON census.client_sketch FOR ALL TO census_tap
+    USING (tap = current_user) WITH CHECK (tap = current_user);
+DROP POLICY IF EXISTS readers ON census.client_sketch;
+CREATE POLICY readers ON census.client_sketch FOR SELECT TO census_reader USING (true);
+
+GRANT USAGE ON SCHEMA census TO census_tap, census_reader;
+GRANT SELECT, INSERT, UPDATE ON census.organisation, census.client_sketch TO census_tap;
+GRANT SELECT ON census.organisation, census.client_sketch TO census_reader;
+
+-- Unique clients across every tap: the union of their sketches (a client
+-- seen at two taps counts once: the taps share the hash key).
+CREATE OR REPLACE VIEW census.org_day AS
+    SELECT day, org_id, vendor,
+           hll_cardinality(hll_union_agg(sketch))::bigint AS clients,
+           count(DISTINCT tap) AS taps
+    FROM census.client_sketch GROUP BY day, org_id, vendor;
+
+CREATE OR REPLACE VIEW census.org_month AS
+    SELECT date_trunc('month', day)::date AS month, org_id, vendor,
+           hll_cardinality(hll_union_agg(sketch))::bigint AS clients
+    FROM census.client_sketch GROUP BY 1, org_id, vendor;
+
+CREATE OR REPLACE VIEW census.country_day AS
+    SELECT s.day, o.country, s.vendor,
+           count(DISTINCT s.org_id) AS organisations,
+           hll_cardinality(hll_union_agg(s.sketch))::bigint AS clients
+    FROM census.client_sketch s JOIN census.organisation o USING (org_id)
+    GROUP BY s.day, o.country, s.vendor;
+
+CREATE OR REPLACE VIEW census.sector_day AS
+    SELECT s.day, o.sector, s.vendor,
+           count(DISTINCT s.org_id) AS organisations,
+           hll_cardinality(hll_union_agg(s.sketch))::bigint AS clients
+    FROM census.client_sketch s JOIN census.organisation o USING (org_id)
+    GROUP BY s.day, o.sector, s.vendor;
+
+CREATE OR REPLACE VIEW census.government_day AS
+    SELECT s.day, s.vendor, count(DISTINCT s.org_id) AS organisations,
+           hll_cardinality(hll_union_agg(s.sketch))::bigint AS clients
+    FROM census.client_sketch s JOIN census.organisation o USING (org_id)
+    WHERE o.government GROUP BY s.day, s.vendor;
+
+GRANT SELECT ON census.org_day, census.org_month, census.country_day, census.sector_day,
+    census.government_day TO census_reader;

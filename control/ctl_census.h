@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl_census.h - what a tap pushes to the census database (PostgreSQL
+ * with the hll extension; schema in config/census.sql): per UTC day,
+ * organisation and vendor, a HyperLogLog sketch (ctl_hll.h) of the
+ * organisation's clients using the vendor's product (any role but web;
+ * clients with evidence their address is real), keyed-hashed so that no
+ * address leaves the box; and the organisations' labels.
+ *
+ * Pushes are idempotent: a day's sketch only grows, and the database
+ * keeps hll_union(what it had, what came), so a retry or a restart never
+ * counts a client twice.  A push runs on a thread of its own (libpq, one
+ * transaction); the control thread only packs the sketches that changed.
+ * While the database is away the tap goes on counting and retries at the
+ * next interval; sketches stay in memory until pushed (not yet in the
+ * state file: a restart while the database is away loses the unsent day).
+ *
+ * Threads: every function but the push thread's own is the control
+ * thread's.  Errors: ctl_census_create returns NULL (ENOMEM);
+ * ctl_census_add returns 0 or -ENOMEM (counted as lost).
+ */
+#ifndef CTL_CENSUS_H
+#define CTL_CENSUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ctl_config.h"
+#include "ctl_orgs.h"
+
+struct ctl_census;
+
+struct ctl_census_stats {
+	uint64_t pushes_ok, pushes_failed;
+	uint64_t sketches_sent;   /* sketch rows written, all pushes */
+	uint64_t clients_lost;    /* sightings not sketched: out of memory */
+	unsigned sketches;        /* kept (organisation, vendor, day) */
+	unsigned pending;         /* changed since their last push */
+	uint64_t last_ok;         /* Unix time of the last good push, 0 none */
+	char last_error[256];     /* the last failure's reason ("" none) */
+};
+
+struct ctl_census *ctl_census_create(const struct ctl_census_cfg *cfg);
+void ctl_census_free(struct ctl_census *c);
+
+/* A client of org (its id and labels) using vendor's product, at now. */
+int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
+		   uint8_t family, const uint8_t *addr, unsigned v6_prefix, uint32_t now);
+
+/* Starts a push when the interval has passed and none is under way;
+ * collects one that ended.  now_s: the control clock. */
+void ctl_census_tick(struct ctl_census *c, uint64_t now_s);
+
+/* At a stop: waits for a push under way, then pushes what is pending
+ * (the connection attempt gives up after 10 s).  0, or -EIO (told). */
+int ctl_census_flush(struct ctl_census *c);
+
+void ctl_census_stats(const struct ctl_census *c, struct ctl_census_stats *out);
+
+/* The tapcensus_push_* families. */
+void ctl_census_render(FILE *f, const struct ctl_census_stats *s);
+
+#endif

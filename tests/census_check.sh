@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Many taps, one census: a generated capture split in three as a symmetric
+# RSS key splits it (every flow at one tap; a client's flows at several),
+# replayed by three tapcensus processes, each a tap with its own database
+# role, pushing its sketches to a throwaway PostgreSQL cluster with
+# config/census.sql applied.  The database's union over the taps equals
+# the generator's product clients per organisation exactly (small sets are
+# explicit), while the taps' own counts sum to more (clients at two taps).
+# A tap replayed again changes no count (pushes are idempotent); a tap
+# whose database is down counts on and says so (tapcensus_push_total
+# failed); a tap cannot write another tap's rows.
+#   census_check.sh TAPCENSUS TC_GEN CONFIG WORKDIR
+set -euo pipefail
+tc=$(realpath "$1") gen=$(realpath "$2") conf=$(realpath "$3") work=$(realpath -m "$4")
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/pg_cluster.sh"
+rm -rf "$work"; mkdir -p "$work"
+trap pg_stop EXIT
+pg_start "$work/pg"
+q() { psql -qAt -v ON_ERROR_STOP=1 -F ' ' -c "$1"; }
+PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 -f "$root/config/census.sql" > /dev/null
+for t in a b c; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
+
+"$gen" "$work/in.pcap" "$work/truth.tsv" --seed 41 --sessions 3000 --queues 3
+"$gen" --orgs "$work/orgs.csv"
+printf '000102030405060708090a0b0c0d0e0f\n' > "$work/census.key"
+chmod 600 "$work/census.key"
+fail=0
+replay() { # TAP PART [expect_push_ok]
+    local t=$1 p=$2
+    sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
+        -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"census$$$t\"|" \
+        -e "s|include: vendors/|include: $root/config/vendors/|" "$conf" > "$work/tap_$t.yaml"
+    printf 'census:\n  tap: tap_%s\n  key_file: %s\n  database: "host=%s dbname=postgres user=tap_%s"\n  interval: 1\n' \
+        "$t" "$work/census.key" "$PGHOST" "$t" >> "$work/tap_$t.yaml"
+    timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
+        --no-summary > /dev/null 2> "$work/tap_$t.err" ||
+        { echo "FAIL tap_$t: tapcensus exited $?"; cat "$work/tap_$t.err"; exit 1; }
+    ! grep -q "000102030405060708090a0b0c0d0e0f" "$work/tap_$t.err" "$work/tap_$t.prom" ||
+        { echo "FAIL tap_$t: the key appears in its output"; fail=1; }
+}
+metric() { awk -v k="$2" 'index($0, k) == 1 {print $NF}' "$1"; }
+
+replay a 0; replay b 1; replay c 2
+# The union over the taps per organisation, against the truth.
+q "SELECT org_id, vendor, hll_cardinality(hll_union_agg(sketch))::bigint FROM census.client_sketch GROUP BY 1, 2 ORDER BY 1" > "$work/union.txt"
+q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
+checked=0
+while read -r kind org vendor n; do
+    [ "$kind" = product_clients ] && [ "$org" != unattributed ] || continue
+    got=$(awk -v o="$org" -v v="$vendor" '$1 == o && $2 == v {print $3}' "$work/union.txt")
+    [ "${got:-0}" = "$n" ] || { echo "FAIL $org $vendor: $got clients across the taps, want $n"; fail=1; }
+    checked=$((checked + 1))
+done < "$work/truth.tsv"
+[ "$checked" -ge 5 ] || { echo "FAIL only $checked organisations in the truth"; fail=1; }
+union=$(awk '{s += $3} END {print s + 0}' "$work/union.txt")
+pertap=$(awk '{s += $3} END {print s + 0}' "$work/pertap.txt")
+[ "$pertap" -gt "$union" ] || { echo "FAIL the taps' own counts ($pertap) do not exceed the union ($union): no client at two taps"; fail=1; }
+echo "census: $checked organisations exact across 3 taps: $union clients (the taps' own counts sum to $pertap)"
+for t in a b c; do
+    [ "$(metric "$work/tap_$t.prom" 'tapcensus_push_total{result="ok"}')" -ge 1 ] ||
+        { echo "FAIL tap_$t: no push succeeded"; fail=1; }
+done
+
+# Again: the same sketches, the same counts (union is idempotent).
+replay a 0
+q "SELECT org_id, vendor, hll_cardinality(hll_union_agg(sketch))::bigint FROM census.client_sketch GROUP BY 1, 2 ORDER BY 1" > "$work/union2.txt"
+cmp -s "$work/union.txt" "$work/union2.txt" || { echo "FAIL a tap replayed again changed the counts"; fail=1; }
+
+# A tap cannot write another's rows (row-level security).
+if psql -q -U tap_a -c "INSERT INTO census.client_sketch (tap, day, org_id, vendor, sketch) SELECT 'tap_b', day, org_id, vendor, sketch FROM census.client_sketch LIMIT 1" > /dev/null 2>&1; then
+    echo "FAIL tap_a wrote a row of tap_b"; fail=1
+fi
+
+# The database away: the tap counts on, says it could not push.
+pg_stop
+replay b 1
+[ "$(metric "$work/tap_b.prom" 'tapcensus_push_total{result="failed"}')" -ge 1 ] ||
+    { echo "FAIL tap_b: a push to a stopped database not counted as failed"; fail=1; }
+grep -q "census: push to the database failed\|the last push failed" "$work/tap_b.err" ||
+    { echo "FAIL tap_b: the failed push is not told"; fail=1; }
+exit "$fail"
