@@ -278,12 +278,12 @@ take_batch(struct ctl_census *c)
 
 /* A push that ended: counted; its sketches changed again on failure. */
 static void
-account(struct ctl_census *c, uint64_t now_s)
+account(struct ctl_census *c)
 {
 	if (c->result == 0) {
 		c->st.pushes_ok++;
 		c->st.sketches_sent += c->n_rows;
-		c->st.last_ok = now_s;
+		c->st.last_ok = (uint64_t)time(NULL); /* the wall's, even in a replay */
 		c->st.last_error[0] = '\0';
 	} else {
 		c->st.pushes_failed++;
@@ -304,7 +304,7 @@ ctl_census_tick(struct ctl_census *c, uint64_t now_s)
 		if (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
 			return;
 		join_push(c);
-		account(c, now_s);
+		account(c);
 	}
 	if (now_s < c->next_push)
 		return;
@@ -316,25 +316,23 @@ ctl_census_tick(struct ctl_census *c, uint64_t now_s)
 	if (!c->running) {
 		c->result = -EAGAIN;
 		snprintf(c->err, sizeof(c->err), "cannot start the push thread");
-		account(c, now_s);
+		account(c);
 	}
 }
 
 int
 ctl_census_flush(struct ctl_census *c)
 {
-	uint64_t now = (uint64_t)time(NULL);
-
 	if (c->running) {
 		join_push(c);
-		account(c, now);
+		account(c);
 	}
 	if (take_batch(c) != 0)
 		return -ENOMEM;
 	if (c->n_rows == 0)
 		return 0;
 	push(c); /* here: the process is stopping */
-	account(c, now);
+	account(c);
 	return c->result == 0 ? 0 : -EIO;
 }
 

@@ -49,7 +49,8 @@ int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *
 		   uint8_t family, const uint8_t *addr, unsigned v6_prefix, uint32_t now);
 
 /* Starts a push when the interval has passed and none is under way;
- * collects one that ended.  now_s: the control clock. */
+ * collects one that ended.  now_s: the control clock (a replay's: the
+ * capture's). */
 void ctl_census_tick(struct ctl_census *c, uint64_t now_s);
 
 /* At a stop: waits for a push under way, then pushes what is pending

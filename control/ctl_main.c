@@ -111,6 +111,25 @@ write_state(struct ctl_app *a)
 	}
 }
 
+/* The control clock: the wall clock live; offline, the capture's - its
+ * first packet's time, then the latest any worker has reached - so that a
+ * replay counts windows, days, last-seen and learned addresses' lives as
+ * the capture lived them (a week replayed in a minute gives the week's
+ * figures).  State writes keep the wall clock: they are for the process. */
+static void
+clock_tick(const struct ctl_app *a)
+{
+	uint64_t t;
+
+	if (a->opt.pcap == NULL || a->opt.capture_t0 == 0) {
+		coarse_clock = (uint64_t)time(NULL);
+		return;
+	}
+	t = ctl_workers_clock(&a->ws);
+	if (t > coarse_clock)
+		coarse_clock = t;
+}
+
 /* Restores the state file, then hands the learned addresses to every
  * worker (before they start).  0, or -EBADMSG when a state exists but no
  * generation of it is usable: the process must not write over it. */
@@ -118,7 +137,7 @@ static int
 restore_state(struct ctl_app *a)
 {
 	struct ctl_persist_info info;
-	uint32_t now = a->opt.pcap ? 0 : (uint32_t)time(NULL); /* offline: capture time unknown yet */
+	uint32_t now = (uint32_t)coarse_clock; /* offline: the capture's first packet */
 	int rc;
 
 	if (a->cfg->state_dir[0] == '\0')
@@ -234,7 +253,7 @@ control_loop(struct ctl_app *a, long long expected)
 	while (!stop_flag) {
 		uint64_t t = now_ns();
 
-		coarse_clock = (uint64_t)time(NULL);
+		clock_tick(a);
 		ctl_workers_drain(&a->ws, a->clients);
 		reload_step(a);
 		if (a->census != NULL)
@@ -388,6 +407,7 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG; /* the command line's files: like configuration */
 		goto out_config;
 	}
+	coarse_clock = a.opt.capture_t0 != 0 ? a.opt.capture_t0 : (uint64_t)time(NULL);
 	if (a.opt.lookup != NULL)
 		a.cfg->n_ports = 0; /* the tables only: no device is probed */
 	else if (ctl_prefilter_prepare(a.cfg, err, sizeof(err)) != 0) {
@@ -516,7 +536,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	coarse_clock = (uint64_t)time(NULL);
+	clock_tick(&a);
 
 	t_start = now_ns();
 	a.last_state = t_start;

@@ -149,7 +149,7 @@ link_of(int dlt)
 /* The file's link type into *link and, unless counting is off, its
  * packets into *n (net_pcap gives no end-of-file signal). */
 static int
-pcap_read(const char *path, bool count, uint8_t *link, long long *n)
+pcap_read(const char *path, bool count, uint8_t *link, long long *n, uint64_t *first)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -173,8 +173,14 @@ pcap_read(const char *path, bool count, uint8_t *link, long long *n)
 		return -1;
 	}
 	*link = (uint8_t)l;
-	while (count && pcap_next_ex(p, &h, &d) == 1)
+	*first = 0;
+	while ((count || *n == 0) && pcap_next_ex(p, &h, &d) == 1) {
+		if (*n == 0)
+			*first = (uint64_t)h->ts.tv_sec;
 		(*n)++;
+	}
+	if (!count)
+		*n = 0;
 	pcap_close(p);
 	return 0;
 }
@@ -185,9 +191,12 @@ ctl_opts_pcap_read(struct ctl_opts *o, long long *expected)
 	*expected = -1;
 	for (unsigned i = 0; i < o->n_pcaps; i++) {
 		long long k;
+		uint64_t first;
 
-		if (pcap_read(o->pcaps[i], !o->infinite, &o->links[i], &k) != 0)
+		if (pcap_read(o->pcaps[i], !o->infinite, &o->links[i], &k, &first) != 0)
 			return -1;
+		if (first != 0 && (o->capture_t0 == 0 || first < o->capture_t0))
+			o->capture_t0 = first;
 		if (!o->infinite)
 			*expected = (*expected < 0 ? 0 : *expected) + k;
 	}

@@ -31,6 +31,7 @@ struct ctl_opts {
 	double duration;
 	uint32_t pace;             /* --pace PPS: offline, packets a second per worker */
 	uint8_t links[CTL_MAX_WORKERS]; /* each file's enum dp_link (ctl_opts_pcap_read) */
+	uint64_t capture_t0;       /* the files' first packet, Unix seconds (ctl_opts_pcap_read) */
 };
 
 /* Parses argv into o (--help prints the usage and exits 0). */
@@ -40,7 +41,8 @@ int ctl_opts_parse(int argc, char **argv, struct ctl_opts *o);
 int ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o);
 
 /* Reads each file's link type into o->links (one the parser does not read
- * is refused) and sets *expected to the packets in the files, summed, or
+ * is refused) and the earliest first packet's time into o->capture_t0 (the
+ * replay's clock starts there), and sets *expected to the packets in the files, summed, or
  * -1 when there is no end (--infinite).  0, or -1 when a file cannot be
  * read or its link type is not (told). */
 int ctl_opts_pcap_read(struct ctl_opts *o, long long *expected);

@@ -253,6 +253,17 @@ ctl_workers_rx(const struct ctl_workers *ws)
 	return n;
 }
 
+uint32_t
+ctl_workers_clock(const struct ctl_workers *ws)
+{
+	uint32_t t = 0;
+
+	for (unsigned w = 0; w < ws->n; w++)
+		if (dp_worker_clock(ws->w[w]) > t)
+			t = dp_worker_clock(ws->w[w]);
+	return t;
+}
+
 void
 ctl_workers_collect(const struct ctl_workers *ws, struct ctl_snapshot *snap)
 {

@@ -58,6 +58,9 @@ struct ctl_workers {
  * Ethernet.  pace_pps: offline, each worker receives at most that many
  * packets a second (0: as fast as it can).  On error what was made stays
  * in ws for ctl_workers_free. */
+/* The latest of the workers' clocks (dp_worker_clock), 0 before any. */
+uint32_t ctl_workers_clock(const struct ctl_workers *ws);
+
 int ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		      const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
 		      uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,

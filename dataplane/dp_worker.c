@@ -385,6 +385,7 @@ dp_worker_loop(void *arg)
 		}
 		DP_CTR_ADD(w->st.rx_bytes, bytes);
 		DP_CTR_ADD(w->st.busy_pkts, n);
+		__atomic_store_n(&w->clock_out, w->now, __ATOMIC_RELAXED);
 		DP_CTR_ADD(w->st.busy_cycles, rte_rdtsc() - t0);
 	}
 	if (w->bind.qs != NULL)
@@ -398,6 +399,12 @@ const struct dp_wstats *
 dp_worker_stats(const struct dp_worker *w)
 {
 	return &w->st;
+}
+
+uint32_t
+dp_worker_clock(const struct dp_worker *w)
+{
+	return __atomic_load_n(&w->clock_out, __ATOMIC_RELAXED);
 }
 
 uint64_t

@@ -136,6 +136,11 @@ const struct dp_wstats *dp_worker_stats(const struct dp_worker *w);
  * since dp_worker_gap_restart() (control plane: at a reload's start, so
  * that a reload's effect on the workers shows). */
 uint64_t dp_worker_max_gap(const struct dp_worker *w);
+
+/* The worker's clock (Unix seconds) as of its last burst: the packets'
+ * own time where the port stamps it (net_pcap: the capture's), else the
+ * control plane's.  0 before the first burst. */
+uint32_t dp_worker_clock(const struct dp_worker *w);
 void dp_worker_gap_restart(struct dp_worker *w);
 
 /* The counters of the generation last published to the worker. */

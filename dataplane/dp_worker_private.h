@@ -82,6 +82,7 @@ struct dp_worker {
 	uint32_t now;         /* the flow clock, seconds */
 	uint64_t sweep_tsc;   /* when the busy sweep last ran */
 	uint64_t burst_tsc;   /* when the last rx_burst returned */
+	uint32_t clock_out;   /* now as of the last burst, for the control plane */
 	uint64_t pace_tsc;    /* bind.pace_pps: when the loop began */
 	uint64_t max_gap;     /* the longest TSC time between two, since gap_epoch changed */
 	uint32_t gap_epoch;   /* the control plane's: a new value restarts max_gap */

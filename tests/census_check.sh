@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Many taps, one census: a generated capture split in three as a symmetric
-# RSS key splits it (every flow at one tap; a client's flows at several),
-# replayed by three tapcensus processes, each a tap with its own database
-# role, pushing its sketches to a throwaway PostgreSQL cluster with
-# config/census.sql applied.  The database's union over the taps equals
+# Many taps, one census: a generated capture of 15 April 2024 split in
+# three as a symmetric RSS key splits it (every flow at one tap; a
+# client's flows at several), replayed by three tapcensus processes, each a
+# tap with its own database role, pushing its sketches to a throwaway
+# PostgreSQL cluster with config/census.sql applied.  The database's union
+# over the taps for that day (the capture's clock, not the replay's) equals
 # the generator's product clients per organisation exactly (small sets are
-# explicit), while the taps' own counts sum to more (clients at two taps).
+# explicit), while the taps' own counts sum to more (clients at two taps);
+# a capture of 30 November 2024 replayed later lands on its own day.
 # A tap replayed again changes no count (pushes are idempotent); a tap
 # whose database is down counts on and says so (tapcensus_push_total
 # failed); a tap cannot write another tap's rows.
@@ -22,7 +24,9 @@ q() { psql -qAt -v ON_ERROR_STOP=1 -F ' ' -c "$1"; }
 PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 -f "$root/config/census.sql" > /dev/null
 for t in a b c; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
 
-"$gen" "$work/in.pcap" "$work/truth.tsv" --seed 41 --sessions 3000 --queues 3
+"$gen" "$work/in.pcap" "$work/truth.tsv" --seed 41 --sessions 3000 --queues 3 --epoch 1713139200
+"$gen" "$work/nov.pcap" "$work/nov.tsv" --seed 43 --sessions 1500 --epoch 1732924800
+cp "$work/nov.pcap" "$work/in.pcap.q9"
 "$gen" --orgs "$work/orgs.csv"
 printf '000102030405060708090a0b0c0d0e0f\n' > "$work/census.key"
 chmod 600 "$work/census.key"
@@ -43,21 +47,34 @@ replay() { # TAP PART [expect_push_ok]
 metric() { awk -v k="$2" 'index($0, k) == 1 {print $NF}' "$1"; }
 
 replay a 0; replay b 1; replay c 2
-# The union over the taps per organisation, against the truth.
-q "SELECT org_id, vendor, hll_cardinality(hll_union_agg(sketch))::bigint FROM census.client_sketch GROUP BY 1, 2 ORDER BY 1" > "$work/union.txt"
-q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
+replay a 9 # November, later: its own day
+union_of() { # DAY: organisation, vendor, clients across the taps
+    q "SELECT org_id, vendor, clients FROM census.org_day WHERE day = '$1' ORDER BY 1"
+}
+check_day() { # DAY TRUTH UNION_FILE
+    local n=0
+    while read -r kind org vendor want; do
+        [ "$kind" = product_clients ] && [ "$org" != unattributed ] || continue
+        got=$(awk -v o="$org" -v v="$vendor" '$1 == o && $2 == v {print $3}' "$3")
+        [ "${got:-0}" = "$want" ] || { echo "FAIL $1 $org $vendor: $got clients across the taps, want $want"; fail=1; }
+        n=$((n + 1))
+    done < "$2"
+    [ "$n" -ge 5 ] || { echo "FAIL $1: only $n organisations in the truth"; fail=1; }
+    checked=$((checked + n))
+}
 checked=0
-while read -r kind org vendor n; do
-    [ "$kind" = product_clients ] && [ "$org" != unattributed ] || continue
-    got=$(awk -v o="$org" -v v="$vendor" '$1 == o && $2 == v {print $3}' "$work/union.txt")
-    [ "${got:-0}" = "$n" ] || { echo "FAIL $org $vendor: $got clients across the taps, want $n"; fail=1; }
-    checked=$((checked + 1))
-done < "$work/truth.tsv"
+union_of 2024-04-15 > "$work/union.txt"
+check_day 2024-04-15 "$work/truth.tsv" "$work/union.txt"
+union_of 2024-11-30 > "$work/nov.txt"
+check_day 2024-11-30 "$work/nov.tsv" "$work/nov.txt"
+days=$(q "SELECT string_agg(DISTINCT day::text, ',') FROM census.client_sketch")
+[ "$days" = "2024-04-15,2024-11-30" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
+q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch WHERE day = '2024-04-15' GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
 [ "$checked" -ge 5 ] || { echo "FAIL only $checked organisations in the truth"; fail=1; }
 union=$(awk '{s += $3} END {print s + 0}' "$work/union.txt")
 pertap=$(awk '{s += $3} END {print s + 0}' "$work/pertap.txt")
 [ "$pertap" -gt "$union" ] || { echo "FAIL the taps' own counts ($pertap) do not exceed the union ($union): no client at two taps"; fail=1; }
-echo "census: $checked organisations exact across 3 taps: $union clients (the taps' own counts sum to $pertap)"
+echo "census: $checked organisation-days exact; 15 April 2024 across 3 taps: $union clients (the taps' own counts sum to $pertap)"
 for t in a b c; do
     [ "$(metric "$work/tap_$t.prom" 'tapcensus_push_total{result="ok"}')" -ge 1 ] ||
         { echo "FAIL tap_$t: no push succeeded"; fail=1; }
@@ -65,7 +82,7 @@ done
 
 # Again: the same sketches, the same counts (union is idempotent).
 replay a 0
-q "SELECT org_id, vendor, hll_cardinality(hll_union_agg(sketch))::bigint FROM census.client_sketch GROUP BY 1, 2 ORDER BY 1" > "$work/union2.txt"
+union_of 2024-04-15 > "$work/union2.txt"
 cmp -s "$work/union.txt" "$work/union2.txt" || { echo "FAIL a tap replayed again changed the counts"; fail=1; }
 
 # A tap cannot write another's rows (row-level security).

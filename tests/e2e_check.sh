@@ -138,7 +138,9 @@ else
     timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
         -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
 fi
-t1=$(date +%s)
+# Offline, the clock is the capture's: last-seen lies within its span.
+t0=$(awk '$1=="span"{print $2}' "$work/truth.tsv")
+t1=$(awk '$1=="span"{print $3}' "$work/truth.tsv")
 if [ -e "$work/in.pcap.p0" ]; then
     for want in "state: checksum mismatch (truncated or corrupt); trying the previous generation" \
                 "restored $work/state/state.1"; do

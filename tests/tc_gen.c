@@ -3,8 +3,11 @@
  * tc_gen - writes a pcap of tap traffic and its ground truth.
  *
  *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N] [--encap PCT]
- *          [--kinds LIST] [--queues N] [--parts 2]
+ *          [--kinds LIST] [--queues N] [--parts 2] [--epoch UNIX_SECONDS]
  *
+ * --epoch: the capture's first second (default 2026-11-01 00:00 UTC); the
+ * truth's last line is "span FIRST LAST", the seconds of its first and
+ * last frame (the clock an offline replay runs on).
  * --kinds: the session kinds to draw from, comma separated, among tls, http,
  * dns (queries and answers over UDP and TCP, flows to learned addresses),
  * quic, server (flows to configured server prefixes), payload (update agents
@@ -75,7 +78,7 @@ main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
 				"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
-				"              [--queues N] [--parts 2]\n"
+				"              [--queues N] [--parts 2] [--epoch UNIX_SECONDS]\n"
 				"       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
@@ -94,6 +97,8 @@ main(int argc, char **argv)
 			tcg.out.n_parts = 2;
 		else if (strcmp(argv[i], "--queues") == 0 && v >= 1 && v <= MAX_QUEUES)
 			tcg.out.n_queues = (unsigned)v;
+		else if (strcmp(argv[i], "--epoch") == 0 && v > 0)
+			tcg.out.epoch = v;
 		else if (strcmp(argv[i], "--encap") == 0 && v <= 100)
 			encap_pct = v;
 		else if (strcmp(argv[i], "--kinds") == 0) {
@@ -122,6 +127,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (tcg.out.epoch == 0)
+		tcg.out.epoch = 1793491200; /* 2026-11-01 */
 	tcg.rng = 0x9e3779b97f4a7c15ull ^ seed;
 	tcg.next_sport = 20000;
 	tcg.out.pin = -1;
@@ -142,6 +149,16 @@ main(int argc, char **argv)
 	tc_oddities();
 	tc_out_close(&tcg.out);
 
-	return tc_truth_write(&tcg.truth, tcg.out.part_packets, tcg.out.n_parts, tcg.out.packets,
-			      truth_path);
+	if (tc_truth_write(&tcg.truth, tcg.out.part_packets, tcg.out.n_parts, tcg.out.packets,
+			   truth_path) != 0)
+		return 1;
+	/* The capture's first and last second: the clock of its replay. */
+	FILE *f = fopen(truth_path, "a");
+
+	if (f == NULL)
+		return 1;
+	fprintf(f, "span %llu %llu\n",
+		(unsigned long long)(tcg.out.epoch + tcg.out.first_us / 1000000),
+		(unsigned long long)(tcg.out.epoch + tcg.out.ts_us / 1000000));
+	return fclose(f) != 0;
 }

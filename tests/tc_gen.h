@@ -87,6 +87,8 @@ struct tc_out {
 	uint64_t part_packets[2];
 	int pin; /* >= 0: the queue every flow goes to for now */
 	uint64_t ts_us;
+	uint64_t epoch;    /* the capture's start, Unix seconds (--epoch) */
+	uint64_t first_us; /* ts_us of the first frame */
 	uint64_t packets;
 };
 

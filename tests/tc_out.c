@@ -47,7 +47,9 @@ tc_out_frame(struct tc_out *o, const uint8_t *frame, uint32_t len, uint32_t gap_
 	struct pcap_pkthdr h;
 
 	o->ts_us += gap_us;
-	h.ts.tv_sec = (time_t)(1793491200 + o->ts_us / 1000000); /* 2026-11-01 */
+	if (o->packets == 0)
+		o->first_us = o->ts_us;
+	h.ts.tv_sec = (time_t)(o->epoch + o->ts_us / 1000000);
 	h.ts.tv_usec = (suseconds_t)(o->ts_us % 1000000);
 	h.caplen = h.len = len;
 	pcap_dump((u_char *)o->dump, &h, frame);
