@@ -48,6 +48,7 @@ struct ctl_census {
 	char err[256];
 	struct row *rows;
 	size_t n_rows;
+	unsigned failures; /* in a row: the next push waits interval << failures (at most 64x) */
 	struct ctl_census_stats st;
 };
 
@@ -281,11 +282,13 @@ static void
 account(struct ctl_census *c)
 {
 	if (c->result == 0) {
+		c->failures = 0;
 		c->st.pushes_ok++;
 		c->st.sketches_sent += c->n_rows;
 		c->st.last_ok = (uint64_t)time(NULL); /* the wall's, even in a replay */
 		c->st.last_error[0] = '\0';
 	} else {
+		c->failures += c->failures < 6;
 		c->st.pushes_failed++;
 		snprintf(c->st.last_error, sizeof(c->st.last_error), "%s", c->err);
 		fprintf(stderr, "tapcensus: census: push to the database failed (%zu sketches kept "
@@ -308,7 +311,8 @@ ctl_census_tick(struct ctl_census *c, uint64_t now_s)
 	}
 	if (now_s < c->next_push)
 		return;
-	c->next_push = now_s + c->cfg.interval;
+	/* Backing off while the database is away: 1, 2, 4 ... 64 intervals. */
+	c->next_push = now_s + ((uint64_t)c->cfg.interval << c->failures);
 	if (take_batch(c) != 0 || c->n_rows == 0)
 		return;
 	c->done = false;

@@ -11,8 +11,8 @@
  * keeps hll_union(what it had, what came), so a retry or a restart never
  * counts a client twice.  A push runs on a thread of its own (libpq, one
  * transaction); the control thread only packs the sketches that changed.
- * While the database is away the tap goes on counting and retries at the
- * next interval; sketches stay in memory until pushed (not yet in the
+ * While the database is away the tap goes on counting and retries,
+ * backing off (1, 2, 4 ... 64 intervals); sketches stay in memory until pushed (not yet in the
  * state file: a restart while the database is away loses the unsent day).
  *
  * Threads: every function but the push thread's own is the control
@@ -49,8 +49,8 @@ int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *
 		   uint8_t family, const uint8_t *addr, unsigned v6_prefix, uint32_t now);
 
 /* Starts a push when the interval has passed and none is under way;
- * collects one that ended.  now_s: the control clock (a replay's: the
- * capture's). */
+ * collects one that ended.  now_s: a monotonic clock in seconds (pushes
+ * keep the wall's pace even when a replay runs on the capture's clock). */
 void ctl_census_tick(struct ctl_census *c, uint64_t now_s);
 
 /* At a stop: waits for a push under way, then pushes what is pending
