@@ -39,6 +39,21 @@ CREATE TABLE IF NOT EXISTS census.client_sketch (
     PRIMARY KEY (tap, day, org_id, vendor)
 );
 
+-- Per tap, UTC day, organisation, vendor and signal: the tap's session
+-- counter when its first push of the day saw this row, and its latest;
+-- the day's sessions are the difference (a retry changes nothing).
+CREATE TABLE IF NOT EXISTS census.sessions (
+    tap         text NOT NULL,
+    day         date NOT NULL,
+    org_id      text NOT NULL REFERENCES census.organisation,
+    vendor      text NOT NULL,
+    signal      text NOT NULL,
+    first_total bigint NOT NULL,
+    last_total  bigint NOT NULL,
+    updated     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tap, day, org_id, vendor, signal)
+);
+
 -- A tap writes its own rows only: the row's tap is the session's role.
 ALTER TABLE census.client_sketch ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tap_own ON census.client_sketch;
@@ -47,9 +62,17 @@ CREATE POLICY tap_own ON census.client_sketch FOR ALL TO census_tap
 DROP POLICY IF EXISTS readers ON census.client_sketch;
 CREATE POLICY readers ON census.client_sketch FOR SELECT TO census_reader USING (true);
 
+ALTER TABLE census.sessions ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tap_own ON census.sessions;
+CREATE POLICY tap_own ON census.sessions FOR ALL TO census_tap
+    USING (tap = current_user) WITH CHECK (tap = current_user);
+DROP POLICY IF EXISTS readers ON census.sessions;
+CREATE POLICY readers ON census.sessions FOR SELECT TO census_reader USING (true);
+
 GRANT USAGE ON SCHEMA census TO census_tap, census_reader;
-GRANT SELECT, INSERT, UPDATE ON census.organisation, census.client_sketch TO census_tap;
-GRANT SELECT ON census.organisation, census.client_sketch TO census_reader;
+GRANT SELECT, INSERT, UPDATE ON census.organisation, census.client_sketch, census.sessions
+    TO census_tap;
+GRANT SELECT ON census.organisation, census.client_sketch, census.sessions TO census_reader;
 
 -- Unique clients across every tap: the union of their sketches (a client
 -- seen at two taps counts once: the taps share the hash key).
@@ -84,5 +107,11 @@ CREATE OR REPLACE VIEW census.government_day AS
     FROM census.client_sketch s JOIN census.organisation o USING (org_id)
     WHERE o.government GROUP BY s.day, s.vendor;
 
+-- Sessions sum over the taps (each session is counted at one tap).
+CREATE OR REPLACE VIEW census.sessions_day AS
+    SELECT day, org_id, vendor, signal, sum(last_total - first_total)::bigint AS sessions,
+           count(DISTINCT tap) AS taps
+    FROM census.sessions GROUP BY day, org_id, vendor, signal;
+
 GRANT SELECT ON census.org_day, census.org_month, census.country_day, census.sector_day,
-    census.government_day TO census_reader;
+    census.government_day, census.sessions_day TO census_reader;

@@ -12,7 +12,9 @@
 #include <libpq-fe.h>
 
 #include "ctl_hll.h"
+#include "dp_types.h"
 #include "ctl_promtext.h"
+#include "ctl_snapshot.h"
 
 #define NO_ENTRY UINT32_MAX
 
@@ -33,8 +35,32 @@ struct row {
 	uint32_t entry;
 };
 
+/* Sessions: per (organisation, vendor, signal) of product roles, the total
+ * as of the last push; a push writes the day's row from there. */
+struct stot {
+	char org[CTL_ORG_ID_LEN];
+	char vendor[CTL_NAME_LEN];
+	uint8_t sig;
+	uint64_t prev;
+	uint32_t next;
+};
+
+struct srow {
+	uint32_t day;
+	char org[CTL_ORG_ID_LEN];
+	char vendor[CTL_NAME_LEN];
+	uint8_t sig;
+	uint64_t first, last; /* the totals before and after this push */
+};
+
 struct ctl_census {
 	struct ctl_census_cfg cfg;
+	struct stot *t;
+	uint32_t n_t, cap_t;
+	uint32_t *tbuckets; /* [n_buckets_t] */
+	uint32_t n_buckets_t;
+	struct srow *srows;
+	size_t n_srows;
 	struct entry *e;
 	uint32_t n, cap;
 	uint32_t *buckets;
@@ -103,6 +129,9 @@ ctl_census_free(struct ctl_census *c)
 	free(c->e);
 	free(c->buckets);
 	free(c->rows);
+	free(c->t);
+	free(c->tbuckets);
+	free(c->srows);
 	memset(&c->cfg.key, 0, sizeof(c->cfg.key));
 	free(c);
 }
@@ -200,6 +229,15 @@ static const char upsert_sketch[] =
 	"ON CONFLICT (tap, day, org_id, vendor) DO UPDATE SET "
 	"sketch = hll_union(census.client_sketch.sketch, EXCLUDED.sketch), updated = now()";
 
+/* A session row keeps the total it began the day with (the first push's
+ * "before"), and takes the latest: sessions = last - first, whatever the
+ * retries. */
+static const char upsert_sessions[] =
+	"INSERT INTO census.sessions (tap, day, org_id, vendor, signal, first_total, last_total) "
+	"VALUES ($1, to_timestamp($2::bigint * 86400)::date, $3, $4, $5, $6::bigint, $7::bigint) "
+	"ON CONFLICT (tap, day, org_id, vendor, signal) DO UPDATE SET "
+	"last_total = greatest(census.sessions.last_total, EXCLUDED.last_total), updated = now()";
+
 static void *
 push(void *arg)
 {
@@ -228,6 +266,17 @@ push(void *arg)
 		if (rc == 0)
 			rc = exec_params(db, upsert_sketch, 5, sk, c->err, sizeof(c->err));
 	}
+	for (size_t i = 0; rc == 0 && i < c->n_srows; i++) {
+		const struct srow *r = &c->srows[i];
+		char day[16], first[24], last[24];
+		const char *v[] = {c->cfg.tap, day, r->org, r->vendor, dp_signal_name(r->sig), first,
+				   last};
+
+		snprintf(day, sizeof(day), "%" PRIu32, r->day);
+		snprintf(first, sizeof(first), "%" PRIu64, r->first);
+		snprintf(last, sizeof(last), "%" PRIu64, r->last);
+		rc = exec_params(db, upsert_sessions, 7, v, c->err, sizeof(c->err));
+	}
 	if (rc == 0)
 		rc = exec_params(db, "COMMIT", 0, NULL, c->err, sizeof(c->err));
 	PQfinish(db);
@@ -235,6 +284,141 @@ push(void *arg)
 	c->result = rc;
 	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+static uint32_t
+stot_hash(const char *org, const char *vendor, unsigned sig)
+{
+	return key_hash(sig, org, vendor);
+}
+
+/* The entry of (org, vendor, sig), made with prev 0 when new; NULL when
+ * out of memory. */
+static struct stot *
+stot_get(struct ctl_census *c, const char *org, const char *vendor, unsigned sig)
+{
+	uint32_t k, i;
+
+	if (c->n_buckets_t == 0 || c->n_t >= c->n_buckets_t) {
+		uint32_t n = c->n_buckets_t ? c->n_buckets_t * 2 : 1024, *b = malloc(n * sizeof(*b));
+
+		if (b == NULL)
+			return NULL;
+		memset(b, 0xff, n * sizeof(*b));
+		for (i = 0; i < c->n_t; i++) {
+			k = stot_hash(c->t[i].org, c->t[i].vendor, c->t[i].sig) & (n - 1);
+			c->t[i].next = b[k];
+			b[k] = i;
+		}
+		free(c->tbuckets);
+		c->tbuckets = b;
+		c->n_buckets_t = n;
+	}
+	k = stot_hash(org, vendor, sig) & (c->n_buckets_t - 1);
+	for (i = c->tbuckets[k]; i != NO_ENTRY; i = c->t[i].next)
+		if (c->t[i].sig == sig && strcmp(c->t[i].org, org) == 0 &&
+		    strcmp(c->t[i].vendor, vendor) == 0)
+			return &c->t[i];
+	if (c->n_t == c->cap_t) {
+		uint32_t cap = c->cap_t ? c->cap_t * 2 : 256;
+		struct stot *g = realloc(c->t, cap * sizeof(*g));
+
+		if (g == NULL)
+			return NULL;
+		c->t = g;
+		c->cap_t = cap;
+	}
+	i = c->n_t++;
+	memset(&c->t[i], 0, sizeof(c->t[i]));
+	snprintf(c->t[i].org, sizeof(c->t[i].org), "%s", org);
+	snprintf(c->t[i].vendor, sizeof(c->t[i].vendor), "%s", vendor);
+	c->t[i].sig = (uint8_t)sig;
+	c->t[i].next = c->tbuckets[k];
+	c->tbuckets[k] = i;
+	return &c->t[i];
+}
+
+/* Each (organisation, vendor, signal) with product sessions, its total
+ * now against the last push's, as a row of the day (prime: no rows, the
+ * totals become the "before" - counted before this start). */
+static int
+totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
+{
+	const struct ctl_snapshot *s = src->snap;
+	uint32_t day = src->clock / 86400;
+	size_t cap = 0;
+
+	free(c->srows);
+	c->srows = NULL;
+	c->n_srows = 0;
+	for (uint32_t o = 1; o < src->orgs->n_orgs && o < s->n_orgs; o++) {
+		if (src->orgs->orgs[o].parked)
+			continue;
+		for (unsigned g = 0; g < src->cfg->n_groups; g++)
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+				uint64_t total = 0;
+				struct stot *t;
+				struct srow *r;
+
+				for (unsigned v = 0; v < src->cfg->n_vendors && v < s->n_vendors; v++)
+					if (src->cfg->vendors[v].group == g && src->cfg->vendors[v].product)
+						total += ctl_snapshot_ctr(s, o, v, sig)->sessions;
+				if (total == 0)
+					continue;
+				t = stot_get(c, src->orgs->orgs[o].id,
+					     ctl_config_group_name(src->cfg, g), sig);
+				if (t == NULL)
+					return -ENOMEM;
+				if (total < t->prev)
+					t->prev = 0; /* counters began again (no state file) */
+				if (prime)
+					t->prev = total;
+				if (total == t->prev)
+					continue;
+				if (c->n_srows == cap) {
+					size_t nc = cap ? cap * 2 : 256;
+					struct srow *g2 = realloc(c->srows, nc * sizeof(*g2));
+
+					if (g2 == NULL)
+						return -ENOMEM;
+					c->srows = g2;
+					cap = nc;
+				}
+				r = &c->srows[c->n_srows++];
+				r->day = day;
+				memcpy(r->org, t->org, sizeof(r->org));
+				memcpy(r->vendor, t->vendor, sizeof(r->vendor));
+				r->sig = (uint8_t)sig;
+				r->first = t->prev;
+				r->last = total;
+			}
+	}
+	return 0;
+}
+
+static int
+take_sessions(struct ctl_census *c, const struct ctl_census_src *src)
+{
+	return totals(c, src, false);
+}
+
+int
+ctl_census_prime(struct ctl_census *c, const struct ctl_census_src *src)
+{
+	return totals(c, src, true);
+}
+
+/* A push that succeeded: its session totals are the new "before". */
+static void
+sessions_sent(struct ctl_census *c)
+{
+	for (size_t i = 0; i < c->n_srows; i++) {
+		struct stot *t = stot_get(c, c->srows[i].org, c->srows[i].vendor, c->srows[i].sig);
+
+		if (t != NULL)
+			t->prev = c->srows[i].last;
+	}
+	c->n_srows = 0;
 }
 
 /* The sketches that changed, packed for the push thread (marked clean:
@@ -282,6 +466,7 @@ static void
 account(struct ctl_census *c)
 {
 	if (c->result == 0) {
+		sessions_sent(c);
 		c->failures = 0;
 		c->st.pushes_ok++;
 		c->st.sketches_sent += c->n_rows;
@@ -296,12 +481,13 @@ account(struct ctl_census *c)
 			c->n_rows, c->err);
 		for (size_t i = 0; i < c->n_rows; i++)
 			c->e[c->rows[i].entry].dirty = true;
+		c->n_srows = 0; /* computed again from the totals next time */
 	}
 	c->n_rows = 0;
 }
 
 void
-ctl_census_tick(struct ctl_census *c, uint64_t now_s)
+ctl_census_tick(struct ctl_census *c, uint64_t now_s, const struct ctl_census_src *src)
 {
 	if (c->running) {
 		if (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
@@ -313,7 +499,7 @@ ctl_census_tick(struct ctl_census *c, uint64_t now_s)
 		return;
 	/* Backing off while the database is away: 1, 2, 4 ... 64 intervals. */
 	c->next_push = now_s + ((uint64_t)c->cfg.interval << c->failures);
-	if (take_batch(c) != 0 || c->n_rows == 0)
+	if (take_batch(c) != 0 || take_sessions(c, src) != 0 || c->n_rows + c->n_srows == 0)
 		return;
 	c->done = false;
 	c->running = pthread_create(&c->thread, NULL, push, c) == 0;
@@ -325,15 +511,15 @@ ctl_census_tick(struct ctl_census *c, uint64_t now_s)
 }
 
 int
-ctl_census_flush(struct ctl_census *c)
+ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src)
 {
 	if (c->running) {
 		join_push(c);
 		account(c);
 	}
-	if (take_batch(c) != 0)
+	if (take_batch(c) != 0 || take_sessions(c, src) != 0)
 		return -ENOMEM;
-	if (c->n_rows == 0)
+	if (c->n_rows + c->n_srows == 0)
 		return 0;
 	push(c); /* here: the process is stopping */
 	account(c);

@@ -5,7 +5,11 @@
  * organisation and vendor, a HyperLogLog sketch (ctl_hll.h) of the
  * organisation's clients using the vendor's product (any role but web;
  * clients with evidence their address is real), keyed-hashed so that no
- * address leaves the box; and the organisations' labels.
+ * address leaves the box; the sessions of those roles by signal (each row
+ * keeps the total it began the day with and takes the latest: sessions
+ * = last - first, a day's from the push that first saw them to the last
+ * of the day - a push's interval is the grain at midnight); and the
+ * organisations' labels.
  *
  * Pushes are idempotent: a day's sketch only grows, and the database
  * keeps hll_union(what it had, what came), so a retry or a restart never
@@ -41,8 +45,22 @@ struct ctl_census_stats {
 	char last_error[256];     /* the last failure's reason ("" none) */
 };
 
+/* What a push reads besides the sketches: the sessions of the product
+ * roles, per organisation, vendor and signal, from the counters. */
+struct ctl_snapshot;
+struct ctl_census_src {
+	const struct ctl_config *cfg;
+	const struct ctl_orgs *orgs;
+	const struct ctl_snapshot *snap; /* collected: cumulative sessions */
+	uint64_t clock;                  /* the control clock: the day of the sessions */
+};
+
 struct ctl_census *ctl_census_create(const struct ctl_census_cfg *cfg);
 void ctl_census_free(struct ctl_census *c);
+
+/* At start, after the state is restored: the sessions counted before are
+ * not this run's to push (0 or -ENOMEM). */
+int ctl_census_prime(struct ctl_census *c, const struct ctl_census_src *src);
 
 /* A client of org (its id and labels) using vendor's product, at now. */
 int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
@@ -51,11 +69,11 @@ int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *
 /* Starts a push when the interval has passed and none is under way;
  * collects one that ended.  now_s: a monotonic clock in seconds (pushes
  * keep the wall's pace even when a replay runs on the capture's clock). */
-void ctl_census_tick(struct ctl_census *c, uint64_t now_s);
+void ctl_census_tick(struct ctl_census *c, uint64_t now_s, const struct ctl_census_src *src);
 
 /* At a stop: waits for a push under way, then pushes what is pending
  * (the connection attempt gives up after 10 s).  0, or -EIO (told). */
-int ctl_census_flush(struct ctl_census *c);
+int ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src);
 
 void ctl_census_stats(const struct ctl_census *c, struct ctl_census_stats *out);
 

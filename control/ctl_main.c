@@ -256,8 +256,11 @@ control_loop(struct ctl_app *a, long long expected)
 		clock_tick(a);
 		ctl_workers_drain(&a->ws, a->clients);
 		reload_step(a);
-		if (a->census != NULL) /* pushes keep the wall's pace, even in a replay */
-			ctl_census_tick(a->census, t / 1000000000u);
+		if (a->census != NULL) { /* pushes keep the wall's pace, even in a replay */
+			struct ctl_census_src src = {a->cfg, a->orgs, &a->snap, coarse_clock};
+
+			ctl_census_tick(a->census, t / 1000000000u, &src);
+		}
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
 			last_render = t;
@@ -519,6 +522,12 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out_workers;
 	}
+	if (a.census != NULL) {
+		struct ctl_census_src src = {a.cfg, a.orgs, &a.snap, coarse_clock};
+
+		ctl_workers_collect(&a.ws, &a.snap); /* the restored counts */
+		ctl_census_prime(a.census, &src);
+	}
 	if (a.opt.pcap == NULL || a.opt.serve || a.opt.linger) {
 		struct ctl_http_opts ho = {a.cfg->listen_addr, a.cfg->listen_port, a.cfg->tls_cert,
 					   a.cfg->tls_key, a.cfg->users, a.cfg->n_users};
@@ -545,9 +554,14 @@ main(int argc, char **argv)
 		control_loop(&a, expected);
 	stop_flag = true;
 	ctl_workers_join(&a.ws, a.clients);
-	if (a.census != NULL && ctl_census_flush(a.census) == 0)
-		fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
-			a.cfg->census.tap);
+	if (a.census != NULL) {
+		struct ctl_census_src src = {a.cfg, a.orgs, &a.snap, coarse_clock};
+
+		ctl_workers_collect(&a.ws, &a.snap); /* the final counts */
+		if (ctl_census_flush(a.census, &src) == 0)
+			fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
+				a.cfg->census.tap);
+	}
 	render_and_publish(&a);
 	write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
 	status = 0;

@@ -82,6 +82,20 @@ union_of 2024-04-15 > "$work/union.txt"
 check_day 2024-04-15 "$work/truth.tsv" "$work/union.txt"
 union_of 2024-11-30 > "$work/nov.txt"
 check_day 2024-11-30 "$work/nov.tsv" "$work/nov.txt"
+# Sessions by signal, summed over the taps: every role but web, per day.
+check_sessions() { # DAY TRUTH
+    awk '$1 == "sessions" && $3 !~ /\/web$/ && $2 != "unattributed" { s[$2 " " $4] += $5 }
+         END { for (k in s) if (s[k] > 0) print k, s[k] }' "$2" | sort > "$work/want_sessions.txt"
+    q "SELECT org_id, signal, sessions FROM census.sessions_day WHERE day = '$1' AND vendor = 'kaspersky' AND sessions > 0 ORDER BY 1, 2" |
+        sort > "$work/got_sessions.txt"
+    if ! cmp -s "$work/want_sessions.txt" "$work/got_sessions.txt"; then
+        echo "FAIL $1: sessions by organisation and signal differ from the truth:"
+        diff "$work/want_sessions.txt" "$work/got_sessions.txt" | head -5; fail=1
+    fi
+    [ -s "$work/want_sessions.txt" ] || { echo "FAIL $1: no sessions in the truth"; fail=1; }
+}
+check_sessions 2024-04-15 "$work/truth.tsv"
+check_sessions 2024-11-30 "$work/nov.tsv"
 days=$(q "SELECT string_agg(DISTINCT day::text, ',') FROM census.client_sketch")
 [ "$days" = "2024-04-15,2024-11-30" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
 q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch WHERE day = '2024-04-15' GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
@@ -99,6 +113,9 @@ done
 replay a 0
 union_of 2024-04-15 > "$work/union2.txt"
 cmp -s "$work/union.txt" "$work/union2.txt" || { echo "FAIL a tap replayed again changed the counts"; fail=1; }
+
+# Again: the sessions too (a repeated push replaces nothing but the latest).
+check_sessions 2024-04-15 "$work/truth.tsv"
 
 # A tap cannot write another's rows (row-level security).
 if psql -q -U tap_a -c "INSERT INTO census.client_sketch (tap, day, org_id, vendor, sketch) SELECT 'tap_b', day, org_id, vendor, sketch FROM census.client_sketch LIMIT 1" > /dev/null 2>&1; then
