@@ -41,6 +41,7 @@ struct stot {
 	char org[CTL_ORG_ID_LEN];
 	char vendor[CTL_NAME_LEN];
 	uint8_t sig;
+	bool known; /* prev is a pushed (or restored, or primed) total */
 	uint64_t prev;
 	uint32_t next;
 };
@@ -157,28 +158,67 @@ rehash(struct ctl_census *c)
 	return 0;
 }
 
-int
-ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
-	       uint8_t family, const uint8_t *addr, unsigned v6_prefix, uint32_t now)
+static struct stot *stot_get(struct ctl_census *c, const char *org, const char *vendor,
+			     unsigned sig);
+
+/* The oldest day's sketches dropped while more than CTL_CENSUS_KEEP_MAX
+ * are kept (the unsent ones counted); the table rebuilt. */
+static void
+keep_bounded(struct ctl_census *c)
 {
-	uint32_t day = now / 86400, k = key_hash(day, org->id, vendor) & (c->n_buckets - 1), i;
+	while (c->n >= CTL_CENSUS_KEEP_MAX) {
+		uint32_t oldest = UINT32_MAX, w = 0;
+
+		for (uint32_t i = 0; i < c->n; i++)
+			if (c->e[i].day < oldest)
+				oldest = c->e[i].day;
+		for (uint32_t i = 0; i < c->n; i++) {
+			if (c->e[i].day == oldest) {
+				c->st.sketches_dropped += c->e[i].dirty;
+				ctl_hll_fini(&c->e[i].h);
+				continue;
+			}
+			c->e[w++] = c->e[i];
+		}
+		c->n = w;
+		memset(c->buckets, 0xff, c->n_buckets * sizeof(*c->buckets));
+		for (uint32_t i = 0; i < c->n; i++) {
+			uint32_t k = key_hash(c->e[i].day, c->e[i].org.id, c->e[i].vendor) &
+				     (c->n_buckets - 1);
+
+			c->e[i].next = c->buckets[k];
+			c->buckets[k] = i;
+		}
+	}
+}
+
+/* The entry of (day, org, vendor), made when new; NULL out of memory. */
+static struct entry *
+entry_get(struct ctl_census *c, uint32_t day, const struct ctl_org *org, const char *vendor)
+{
+	uint32_t k, i;
 	struct entry *e = NULL;
 
+	k = key_hash(day, org->id, vendor) & (c->n_buckets - 1);
 	for (i = c->buckets[k]; i != NO_ENTRY; i = c->e[i].next)
 		if (c->e[i].day == day && strcmp(c->e[i].org.id, org->id) == 0 &&
 		    strcmp(c->e[i].vendor, vendor) == 0) {
 			e = &c->e[i];
 			break;
 		}
+	if (e == NULL && c->n >= CTL_CENSUS_KEEP_MAX) {
+		if (c->running)
+			return NULL; /* no room while a push reads the rows' entries */
+		keep_bounded(c);
+		k = key_hash(day, org->id, vendor) & (c->n_buckets - 1);
+	}
 	if (e == NULL) {
 		if (c->n == c->cap) {
 			uint32_t cap = c->cap ? c->cap * 2 : 256;
 			struct entry *grown = realloc(c->e, cap * sizeof(*grown));
 
-			if (grown == NULL) {
-				c->st.clients_lost++;
-				return -ENOMEM;
-			}
+			if (grown == NULL)
+				return NULL;
 			c->e = grown;
 			c->cap = cap;
 		}
@@ -193,12 +233,75 @@ ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vend
 		c->buckets[k] = c->n++;
 	}
 	e->org = *org; /* labels as the table says now */
-	if (ctl_hll_add(&e->h, ctl_hll_client_hash(c->cfg.key, family, addr, v6_prefix)) != 0) {
+	return e;
+}
+
+int
+ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
+	       uint8_t family, const uint8_t *addr, unsigned v6_prefix, uint32_t now)
+{
+	struct entry *e = entry_get(c, now / 86400, org, vendor);
+
+	if (e == NULL ||
+	    ctl_hll_add(&e->h, ctl_hll_client_hash(c->cfg.key, family, addr, v6_prefix)) != 0) {
 		c->st.clients_lost++;
 		return -ENOMEM;
 	}
 	e->dirty = true;
 	return 0;
+}
+
+int
+ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
+			 uint32_t day, const uint8_t *sketch, size_t len)
+{
+	struct ctl_hll h;
+	struct entry *e;
+	int rc = ctl_hll_unpack(&h, sketch, len);
+
+	if (rc != 0)
+		return rc;
+	e = entry_get(c, day, org, vendor);
+	rc = e == NULL ? -ENOMEM : ctl_hll_union(&e->h, &h);
+	if (rc == 0)
+		e->dirty = true;
+	ctl_hll_fini(&h);
+	return rc;
+}
+
+int
+ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
+			uint64_t prev)
+{
+	struct stot *t = stot_get(c, org, vendor, sig);
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->prev = prev;
+	t->known = true;
+	return 0;
+}
+
+void
+ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
+		  ctl_census_total_fn total, void *arg)
+{
+	uint8_t b[CTL_HLL_PACKED_MAX];
+
+	/* A push under way has taken its rows' sketches: they count as unsent
+	 * until it ends well. */
+	for (uint32_t i = 0; i < c->n; i++) {
+		bool sending = false;
+
+		for (size_t r = 0; c->running && r < c->n_rows && !sending; r++)
+			sending = c->rows[r].entry == i;
+		if (c->e[i].dirty || sending)
+			sketch(arg, c->e[i].day, c->e[i].org.id, c->e[i].vendor, b,
+			       ctl_hll_pack(&c->e[i].h, b));
+	}
+	for (uint32_t i = 0; i < c->n_t; i++)
+		if (c->t[i].known)
+			total(arg, c->t[i].org, c->t[i].vendor, c->t[i].sig, c->t[i].prev);
 }
 
 /* ---- The push ---- */
@@ -371,8 +474,12 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 					return -ENOMEM;
 				if (total < t->prev)
 					t->prev = 0; /* counters began again (no state file) */
-				if (prime)
+				/* Priming takes the totals as they are, but not over
+				 * restored ones; a total first met later began at 0
+				 * (everything before was primed). */
+				if (prime && !t->known)
 					t->prev = total;
+				t->known = true;
 				if (total == t->prev)
 					continue;
 				if (c->n_srows == cap) {
@@ -415,8 +522,10 @@ sessions_sent(struct ctl_census *c)
 	for (size_t i = 0; i < c->n_srows; i++) {
 		struct stot *t = stot_get(c, c->srows[i].org, c->srows[i].vendor, c->srows[i].sig);
 
-		if (t != NULL)
+		if (t != NULL) {
 			t->prev = c->srows[i].last;
+			t->known = true;
+		}
 	}
 	c->n_srows = 0;
 }
@@ -554,6 +663,9 @@ ctl_census_render(FILE *f, const struct ctl_census_stats *s)
 	ctl_promtext_scalar(f, "tapcensus_push_sketches", "gauge",
 			    "Sketches kept: (organisation, vendor, day) with a product client.",
 			    s->sketches);
+	ctl_promtext_scalar(f, "tapcensus_push_sketches_dropped_total", "counter",
+			    "Unsent sketches given up for room: the oldest day's first (at most "
+			    "200,000 kept while the database is away).", s->sketches_dropped);
 	ctl_promtext_scalar(f, "tapcensus_push_clients_lost_total", "counter",
 			    "Client sightings not sketched for lack of memory.", s->clients_lost);
 	ctl_promtext_scalar(f, "tapcensus_push_last_success_timestamp_seconds", "gauge",

@@ -16,8 +16,9 @@
  * counts a client twice.  A push runs on a thread of its own (libpq, one
  * transaction); the control thread only packs the sketches that changed.
  * While the database is away the tap goes on counting and retries,
- * backing off (1, 2, 4 ... 64 intervals); sketches stay in memory until pushed (not yet in the
- * state file: a restart while the database is away loses the unsent day).
+ * backing off (1, 2, 4 ... 64 intervals); sketches stay until pushed, in
+ * memory and in the state file (ctl_census_export / _import: a restart
+ * while the database is away loses nothing), at most CTL_CENSUS_KEEP_MAX.
  *
  * Threads: every function but the push thread's own is the control
  * thread's.  Errors: ctl_census_create returns NULL (ENOMEM);
@@ -35,8 +36,13 @@
 
 struct ctl_census;
 
+/* Sketches kept at most (memory and the state file): past it the oldest
+ * day's go first, counted in sketches_dropped. */
+#define CTL_CENSUS_KEEP_MAX 200000
+
 struct ctl_census_stats {
 	uint64_t pushes_ok, pushes_failed;
+	uint64_t sketches_dropped; /* unsent sketches given up for room (the oldest day) */
 	uint64_t sketches_sent;   /* sketch rows written, all pushes */
 	uint64_t clients_lost;    /* sightings not sketched: out of memory */
 	unsigned sketches;        /* kept (organisation, vendor, day) */
@@ -76,6 +82,22 @@ void ctl_census_tick(struct ctl_census *c, uint64_t now_s, const struct ctl_cens
 int ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src);
 
 void ctl_census_stats(const struct ctl_census *c, struct ctl_census_stats *out);
+
+/* The state file's part: each unsent sketch (packed), and each session
+ * total as last pushed. */
+typedef void (*ctl_census_sketch_fn)(void *arg, uint32_t day, const char *org, const char *vendor,
+				     const uint8_t *sketch, size_t len);
+typedef void (*ctl_census_total_fn)(void *arg, const char *org, const char *vendor, unsigned sig,
+				    uint64_t prev);
+void ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
+		       ctl_census_total_fn total, void *arg);
+
+/* Back from the state file: an unsent sketch of org (unioned into what
+ * is there; -EINVAL when it does not unpack), a session total. */
+int ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
+			     uint32_t day, const uint8_t *sketch, size_t len);
+int ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor,
+			    unsigned sig, uint64_t prev);
 
 /* The tapcensus_push_* families. */
 void ctl_census_render(FILE *f, const struct ctl_census_stats *s);

@@ -96,7 +96,8 @@ render_and_publish(struct ctl_app *a)
 static void
 write_state(struct ctl_app *a)
 {
-	struct ctl_persist_src src = {a->cfg, a->orgs, &a->snap, a->clients, &a->ws.learned};
+	struct ctl_persist_src src = {a->cfg, a->orgs, &a->snap, a->clients, &a->ws.learned,
+				      a->census};
 	char err[PATH_MAX + 128];
 
 	if (a->cfg->state_dir[0] == '\0')
@@ -148,7 +149,7 @@ restore_state(struct ctl_app *a)
 		return -errno;
 	}
 	rc = ctl_persist_restore(a->cfg->state_dir, a->cfg, a->orgs, &a->snap, a->clients,
-				 &a->ws.learned, now, &info);
+				 &a->ws.learned, a->census, now, &info);
 	fprintf(stderr, "%s", info.msg);
 	if (rc != 0)
 		return rc;

@@ -89,6 +89,67 @@ put_learned(void *arg, const struct dp_learned_entry *e)
 	return 0;
 }
 
+/* The census's export, in two passes (count, then the entries). */
+static void
+count_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
+	     size_t len)
+{
+	(void)day, (void)org, (void)vendor, (void)b, (void)len;
+	(*(uint64_t *)arg)++;
+}
+
+static void
+count_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+{
+	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev;
+}
+
+static void
+count_total2(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+{
+	(void)org, (void)vendor, (void)sig, (void)prev;
+	(*(uint64_t *)arg)++;
+}
+
+static void
+skip_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
+	    size_t len)
+{
+	(void)arg, (void)day, (void)org, (void)vendor, (void)b, (void)len;
+}
+
+static void
+skip_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+{
+	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev;
+}
+
+static void
+put_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
+	   size_t len)
+{
+	struct out *o = arg;
+	uint16_t n = (uint16_t)len;
+
+	PUT(o, day);
+	put_name(o, org);
+	put_name(o, vendor);
+	PUT(o, n);
+	put(o, b, len);
+}
+
+static void
+put_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+{
+	struct out *o = arg;
+	uint8_t sg = (uint8_t)sig;
+
+	put_name(o, org);
+	put_name(o, vendor);
+	PUT(o, sg);
+	PUT(o, prev);
+}
+
 static void
 serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 {
@@ -166,6 +227,20 @@ serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 		put_name(o, e->name);
 	}
 	PUT(o, s->snap->unlisted.replaced);
+
+	/* The census: unsent sketches, then the session totals last pushed. */
+	u64 = 0;
+	if (s->census != NULL)
+		ctl_census_export(s->census, count_sketch, count_total, &u64);
+	PUT(o, u64);
+	if (s->census != NULL)
+		ctl_census_export(s->census, put_sketch, skip_total, o);
+	u64 = 0;
+	if (s->census != NULL)
+		ctl_census_export(s->census, skip_sketch, count_total2, &u64);
+	PUT(o, u64);
+	if (s->census != NULL)
+		ctl_census_export(s->census, skip_sketch, put_total, o);
 }
 
 static int

@@ -5,7 +5,8 @@
  * Written by the control thread every persistence.interval seconds and at
  * exit: every counter (the dataplane totals and each (organisation, vendor,
  * signal) counter set), the unique-client sets with their last-seen times,
- * and the learned server addresses.  Organisations, vendors and signals are
+ * the learned server addresses, the unlisted names, and the census's
+ * unsent sketches and pushed session totals.  Organisations, vendors and signals are
  * stored by name, so a restart with an edited organisation table keeps what
  * still matches (what no longer does is reported, not silently dropped).
  *
@@ -28,6 +29,12 @@
  *   u64 count, { u32 org, u8 vendor, u8 family, u16 0, addr[16], u32 seen }
  *   u64 count, { u8 family, addr[16], u64 vendors (bits by the file's
  *     vendor list), u32 expires }
+ *   (version 2) u64 count, { u16 vendor, u64 count, u64 error, name }
+ *     the unlisted names, u64 replaced
+ *   (version 3) the census (ctl_census.h): u64 count, { u32 day, name
+ *     organisation, name vendor, u16 length, the packed sketch } unsent;
+ *     u64 count, { name organisation, name vendor, u8 signal, u64 total }
+ *     the session totals as last pushed
  *   SHA-256 of everything before it (32 bytes)
  *
  * Errors: ctl_persist_write returns 0 or a negative errno with a message
@@ -44,6 +51,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_census.h"
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_orgs.h"
@@ -56,6 +64,7 @@ struct ctl_persist_src {
 	const struct ctl_snapshot *snap; /* totals and counters, collected */
 	const struct ctl_clients *clients;
 	const struct dp_learned *learned;
+	const struct ctl_census *census; /* NULL: none */
 };
 
 struct ctl_persist_info {
@@ -63,6 +72,7 @@ struct ctl_persist_info {
 	uint64_t written;      /* its time */
 	uint64_t packets;      /* packets it covers */
 	uint64_t counters, clients, learned; /* entries restored */
+	uint64_t sketches;     /* unsent census sketches restored */
 	uint64_t dropped;      /* entries whose organisation or vendor is gone */
 	char msg[1024];        /* what happened, one line per event */
 };
@@ -74,8 +84,8 @@ int ctl_persist_write(const char *dir, const struct ctl_persist_src *s, uint64_t
  * already expired at now are left out). */
 int ctl_persist_restore(const char *dir, const struct ctl_config *cfg,
 			const struct ctl_orgs *orgs, struct ctl_snapshot *snap,
-			struct ctl_clients *clients, struct dp_learned *learned, uint32_t now,
-			struct ctl_persist_info *info);
+			struct ctl_clients *clients, struct dp_learned *learned,
+			struct ctl_census *census, uint32_t now, struct ctl_persist_info *info);
 
 /* Before the tables are built: the organisations the usable state file
  * (the newest generation that checks, as ctl_persist_restore picks it)

@@ -15,7 +15,8 @@
 
 #define MAGIC "TCSTATE"
 #define ORDER 0x01020304u
-#define VERSION 2u /* 2: the unlisted names after the learned addresses; 1 is read too */
+#define VERSION 3u /* 2: the unlisted names after the learned addresses; 3: the census
+                    * after them; 1 and 2 are read too */
 #define DIGEST 32
 #define NAME_MAX_LEN 255
 

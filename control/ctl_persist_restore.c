@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 
+#include "ctl_hll.h"
 #include "dp_types.h"
 
 #include "ctl_persist_format.h"
@@ -192,16 +193,83 @@ max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
 	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 4);
 	size_t learned = (size_t)cfg->worker.learned_capacity * (1 + 16 + 8 + 4);
 	size_t unlisted = (size_t)CTL_UNLISTED_NAMES * (2 + 8 + 8 + 2 + NAME_MAX_LEN);
+	size_t census = (size_t)CTL_CENSUS_KEEP_MAX * (4 + 4 + 2 * NAME_MAX_LEN + 2 +
+						       CTL_HLL_PACKED_MAX) +
+			(size_t)orgs->n_orgs * cfg->n_groups * DP_SIG_COUNT *
+				(4 + 2 * NAME_MAX_LEN + 1 + 8);
 
 	return 2 * (4096 + names + sizeof(struct dp_wstats) + counters + clients + learned +
-		    unlisted) +
+		    unlisted + census) +
 	       (64u << 20);
+}
+
+/* A name of at most NAME_MAX_LEN bytes into out (cap > NAME_MAX_LEN). */
+static void
+get_name(struct in *in, char *out, size_t cap)
+{
+	uint16_t len;
+
+	GET(in, len);
+	if (len > NAME_MAX_LEN || len >= cap) {
+		in->short_read = true;
+		out[0] = '\0';
+		return;
+	}
+	get(in, out, len);
+	out[len] = '\0';
+}
+
+/* Version 3: the census's unsent sketches and session totals; those of
+ * an organisation no longer in the table are dropped (counted). */
+static void
+get_census(struct in *in, const struct ctl_orgs *orgs, struct ctl_census *census,
+	   struct ctl_persist_info *info)
+{
+	uint64_t n;
+
+	GET(in, n);
+	for (uint64_t k = 0; k < n && !in->short_read; k++) {
+		char org[NAME_MAX_LEN + 1], vendor[NAME_MAX_LEN + 1];
+		uint8_t b[CTL_HLL_PACKED_MAX];
+		uint32_t day;
+		uint16_t len;
+		int32_t o;
+
+		GET(in, day);
+		get_name(in, org, sizeof(org));
+		get_name(in, vendor, sizeof(vendor));
+		GET(in, len);
+		if (in->short_read || len > sizeof(b)) {
+			in->short_read = true;
+			return;
+		}
+		get(in, b, len);
+		o = ctl_orgs_find(orgs, org);
+		if (census == NULL || o <= 0 ||
+		    ctl_census_import_sketch(census, &orgs->orgs[o], vendor, day, b, len) != 0)
+			info->dropped++;
+		else
+			info->sketches++;
+	}
+	GET(in, n);
+	for (uint64_t k = 0; k < n && !in->short_read; k++) {
+		char org[NAME_MAX_LEN + 1], vendor[NAME_MAX_LEN + 1];
+		uint64_t prev;
+		uint8_t sig;
+
+		get_name(in, org, sizeof(org));
+		get_name(in, vendor, sizeof(vendor));
+		GET(in, sig);
+		GET(in, prev);
+		if (!in->short_read && census != NULL && sig < DP_SIG_COUNT)
+			ctl_census_import_total(census, org, vendor, sig, prev);
+	}
 }
 
 static int
 apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
       struct ctl_snapshot *snap, struct ctl_clients *clients, struct dp_learned *learned,
-      uint32_t now, struct ctl_persist_info *info)
+      struct ctl_census *census, uint32_t now, struct ctl_persist_info *info)
 {
 	struct in in = {buf + 16, buf + len, false};
 	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
@@ -325,6 +393,8 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		GET(&in, replaced);
 		snap->unlisted.replaced += replaced;
 	}
+	if (version >= 3)
+		get_census(&in, orgs, census, info);
 	if (in.short_read || in.p != in.end)
 		goto out;
 	if (nt == sizeof(tot) / sizeof(tot[0])) {
@@ -348,7 +418,8 @@ out:
 int
 ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
 		    struct ctl_snapshot *snap, struct ctl_clients *clients,
-		    struct dp_learned *learned, uint32_t now, struct ctl_persist_info *info)
+		    struct dp_learned *learned, struct ctl_census *census, uint32_t now,
+		    struct ctl_persist_info *info)
 {
 	static const char *const names[2] = {"state", "state.1"};
 	char damaged[PATH_MAX] = "";
@@ -364,7 +435,7 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[g]);
 		rc = load_file(path, max_state(cfg, orgs), &buf, &len, &why);
-		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, now,
+		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, census, now,
 					   info)) != 0) {
 			/* Checked, yet not as this build reads it: part of it may be
 			 * applied already, so no fallback; the operator decides. */
@@ -391,9 +462,9 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 			info->restored = g + 1;
 			msgf(info, "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
 				   " counter sets, %" PRIu64 " clients, %" PRIu64
-				   " learned addresses\n",
+				   " learned addresses, %" PRIu64 " unsent census sketches\n",
 			     path, info->written, info->packets, info->counters, info->clients,
-			     info->learned);
+			     info->learned, info->sketches);
 			return 0;
 		}
 		if (rc == -ENOENT) {

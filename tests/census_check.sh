@@ -11,7 +11,8 @@
 # a capture of 30 November 2024 replayed later lands on its own day, and
 # the database stopped in the middle of that replay and started again
 # loses nothing and doubles nothing (the tap keeps its sketches and
-# catches up).
+# catches up); and a tap stopped while the database is away pushes what it
+# counted after its restart (the state file keeps it).
 # A tap replayed again changes no count (pushes are idempotent); a tap
 # whose database is down counts on and says so (tapcensus_push_total
 # failed); a tap cannot write another tap's rows.
@@ -25,11 +26,13 @@ trap pg_stop EXIT
 pg_start "$work/pg"
 q() { psql -qAt -v ON_ERROR_STOP=1 -F ' ' -c "$1"; }
 PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 -f "$root/config/census.sql" > /dev/null
-for t in a b c; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
+for t in a b c d; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
 
 "$gen" "$work/in.pcap" "$work/truth.tsv" --seed 41 --sessions 3000 --queues 3 --epoch 1713139200
 "$gen" "$work/nov.pcap" "$work/nov.tsv" --seed 43 --sessions 1500 --epoch 1732924800
 cp "$work/nov.pcap" "$work/in.pcap.q9"
+"$gen" "$work/in.pcap.q7" "$work/dec.tsv" --seed 47 --sessions 1200 --epoch 1733011200
+"$gen" "$work/in.pcap.q8" "$work/dec0.tsv" --seed 48 --sessions 0 --epoch 1733011200
 "$gen" --orgs "$work/orgs.csv"
 printf '000102030405060708090a0b0c0d0e0f\n' > "$work/census.key"
 chmod 600 "$work/census.key"
@@ -42,6 +45,8 @@ replay() { # TAP PART [more tapcensus options]
         -e "s|include: vendors/|include: $root/config/vendors/|" "$conf" > "$work/tap_$t.yaml"
     printf 'census:\n  tap: tap_%s\n  key_file: %s\n  database: "host=%s dbname=postgres user=tap_%s"\n  interval: 1\n' \
         "$t" "$work/census.key" "$PGHOST" "$t" >> "$work/tap_$t.yaml"
+    # tap_d keeps a state file: what it could not push survives its restart.
+    [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
     timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
         --no-summary "$@" > /dev/null 2> "$work/tap_$t.err" ||
         { echo "FAIL tap_$t: tapcensus exited $?"; cat "$work/tap_$t.err"; exit 1; }
@@ -82,6 +87,20 @@ union_of 2024-04-15 > "$work/union.txt"
 check_day 2024-04-15 "$work/truth.tsv" "$work/union.txt"
 union_of 2024-11-30 > "$work/nov.txt"
 check_day 2024-11-30 "$work/nov.tsv" "$work/nov.txt"
+# 1 December: tap_d counts while the database is down and stops (its
+# state file holds the unsent sketches and session totals); the database
+# comes back; tap_d starts again on a capture of no sessions that day and
+# pushes what it kept.
+pg_stop
+replay d 7
+pg_resume
+[ "$(metric "$work/tap_d.prom" 'tapcensus_push_pending_sketches')" -ge 1 ] ||
+    { echo "FAIL tap_d: nothing pending after a run with the database down"; fail=1; }
+replay d 8
+grep -q "unsent census sketches" "$work/tap_d.err" ||
+    { echo "FAIL tap_d: the restart does not tell the sketches it restored"; fail=1; }
+union_of 2024-12-01 > "$work/dec.txt"
+check_day 2024-12-01 "$work/dec.tsv" "$work/dec.txt"
 # Sessions by signal, summed over the taps: every role but web, per day.
 check_sessions() { # DAY TRUTH
     awk '$1 == "sessions" && $3 !~ /\/web$/ && $2 != "unattributed" { s[$2 " " $4] += $5 }
@@ -96,8 +115,9 @@ check_sessions() { # DAY TRUTH
 }
 check_sessions 2024-04-15 "$work/truth.tsv"
 check_sessions 2024-11-30 "$work/nov.tsv"
+check_sessions 2024-12-01 "$work/dec.tsv"
 days=$(q "SELECT string_agg(DISTINCT day::text, ',') FROM census.client_sketch")
-[ "$days" = "2024-04-15,2024-11-30" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
+[ "$days" = "2024-04-15,2024-11-30,2024-12-01" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
 q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch WHERE day = '2024-04-15' GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
 [ "$checked" -ge 5 ] || { echo "FAIL only $checked organisations in the truth"; fail=1; }
 union=$(awk '{s += $3} END {print s + 0}' "$work/union.txt")

@@ -109,7 +109,7 @@ fill(struct world *w)
 static int
 write_gen(struct world *w)
 {
-	struct ctl_persist_src src = {cfg, orgs, &w->snap, w->clients, &w->learned};
+	struct ctl_persist_src src = {cfg, orgs, &w->snap, w->clients, &w->learned, NULL};
 	char err[512];
 	int rc = ctl_persist_write(dir, &src, T0 + 10, err, sizeof(err));
 
@@ -143,11 +143,11 @@ test_ctl_persist_round_trip(void **state)
 	world_init(&a, orgs);
 	world_init(&b, orgs);
 	fill(&a);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, T0,
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0,
 					     &info), 0);
 	assert_int_equal(info.restored, 0); /* nothing yet */
 	assert_int_equal(write_gen(&a), 0);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, T0,
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0,
 					     &info), 0);
 	assert_int_equal(info.restored, 1);
 	assert_int_equal(info.written, T0 + 10);
@@ -179,7 +179,7 @@ test_ctl_persist_round_trip(void **state)
 
 	/* Restored at a time the second address has expired: left out. */
 	world_init(&b, orgs);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned,
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL,
 					     T0 + 100, &info), 0);
 	assert_int_equal(info.learned, 1);
 	world_fini(&b);
@@ -229,7 +229,7 @@ test_ctl_persist_damaged(void **state)
 		}
 		world_init(&b, orgs);
 		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
-						     &b.learned, T0, &info), 0);
+						     &b.learned, NULL, T0, &info), 0);
 		assert_int_equal(info.restored, 2);
 		assert_int_equal(b.snap.base.rx_pkts, 1000);
 		snprintf(want, sizeof(want), "%s: %s; trying the previous generation\n", cur,
@@ -241,7 +241,7 @@ test_ctl_persist_damaged(void **state)
 		assert_int_equal(truncate(prev, 10), 0);
 		world_init(&b, orgs);
 		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
-						     &b.learned, T0, &info),
+						     &b.learned, NULL, T0, &info),
 				 -EBADMSG);
 		assert_int_equal(ctl_clients_entries(b.clients), 0);
 		world_fini(&b);
@@ -287,7 +287,7 @@ test_ctl_persist_fallback_keeps_good(void **state)
 	assert_int_equal(truncate(cur, 100), 0);
 	good = slurp(prev, &n_good);
 	world_init(&b, orgs);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, T0,
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0,
 					     &info), 0);
 	assert_int_equal(info.restored, 2);
 	assert_int_equal(access(aside, F_OK), 0);
@@ -346,7 +346,7 @@ test_ctl_persist_refuses_unread(void **state)
 		}
 		world_init(&b, orgs);
 		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
-						     &b.learned, T0, &info), 0);
+						     &b.learned, NULL, T0, &info), 0);
 		assert_int_equal(info.restored, 2);
 		snprintf(want, sizeof(want), "%s: %s", cur, rows[i].why);
 		if (strncmp(info.msg, want, strlen(want)) != 0)
@@ -373,7 +373,7 @@ test_ctl_persist_org_gone(void **state)
 	fill(&a);
 	assert_int_equal(write_gen(&a), 0);
 	world_init(&b, fewer);
-	assert_int_equal(ctl_persist_restore(dir, cfg, fewer, &b.snap, b.clients, &b.learned, T0,
+	assert_int_equal(ctl_persist_restore(dir, cfg, fewer, &b.snap, b.clients, &b.learned, NULL, T0,
 					     &info), 0);
 	assert_int_equal(info.dropped, 3); /* gov-a's counter set and its two clients */
 	assert_int_equal(info.counters, 1);
