@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Many taps, one census: a generated capture of 15 April 2024 split in
+# Many taps, one census (tap_c over TLS): a generated capture of 15 April 2024 split in
 # three as a symmetric RSS key splits it (every flow at one tap; a
 # client's flows at several), replayed by three tapcensus processes, each a
 # tap with its own database role, pushing its sketches to a throwaway
@@ -23,7 +23,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/pg_cluster.sh"
 rm -rf "$work"; mkdir -p "$work"
 trap pg_stop EXIT
-pg_start "$work/pg"
+pg_start "$work/pg" tls
 q() { psql -qAt -v ON_ERROR_STOP=1 -F ' ' -c "$1"; }
 PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 -f "$root/config/census.sql" > /dev/null
 for t in a b c d; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
@@ -43,8 +43,12 @@ replay() { # TAP PART [more tapcensus options]
     sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
         -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"census$$$t\"|" \
         -e "s|include: vendors/|include: $root/config/vendors/|" "$conf" > "$work/tap_$t.yaml"
-    printf 'census:\n  tap: tap_%s\n  key_file: %s\n  database: "host=%s dbname=postgres user=tap_%s"\n  interval: 1\n' \
-        "$t" "$work/census.key" "$PGHOST" "$t" >> "$work/tap_$t.yaml"
+    # tap_c over TCP with TLS, the server's certificate checked; the
+    # others over the Unix socket.
+    local db="host=$PGHOST port=$PGPORT dbname=postgres user=tap_$t"
+    [ "$t" != c ] || db="host=127.0.0.1 port=$PG_TLS_PORT dbname=postgres user=tap_c sslmode=verify-full sslrootcert=$PG_TLS_CA"
+    printf 'census:\n  tap: tap_%s\n  key_file: %s\n  database: "%s"\n  interval: 1\n' \
+        "$t" "$work/census.key" "$db" >> "$work/tap_$t.yaml"
     # tap_d keeps a state file: what it could not push survives its restart.
     [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
     timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
@@ -136,6 +140,13 @@ cmp -s "$work/union.txt" "$work/union2.txt" || { echo "FAIL a tap replayed again
 
 # Again: the sessions too (a repeated push replaces nothing but the latest).
 check_sessions 2024-04-15 "$work/truth.tsv"
+
+# TCP is TLS only: tap_c's pushes went over TLS; a plain one is refused.
+if psql "host=127.0.0.1 port=$PG_TLS_PORT dbname=postgres user=tap_c sslmode=disable" -c 'SELECT 1' > /dev/null 2>&1; then
+    echo "FAIL a plain TCP connection was accepted"; fail=1
+fi
+[ "$(q "SELECT count(*) FROM census.client_sketch WHERE tap = 'tap_c'")" -ge 1 ] ||
+    { echo "FAIL tap_c (TLS) wrote no sketch"; fail=1; }
 
 # A tap cannot write another's rows (row-level security).
 if psql -q -U tap_a -c "INSERT INTO census.client_sketch (tap, day, org_id, vendor, sketch) SELECT 'tap_b', day, org_id, vendor, sketch FROM census.client_sketch LIMIT 1" > /dev/null 2>&1; then
