@@ -296,6 +296,28 @@ parse_reload(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 				 100, &c->reload_max_org_loss);
 }
 
+/* The worker's same_vendor and address_role (dp_worker_types.h): a
+ * vendor's roles are adjacent, its own level (the fallback) first when it
+ * has one. */
+static void
+address_roles(struct ctl_config *c)
+{
+	for (unsigned v = 0; v < c->n_vendors; v++) {
+		uint64_t mask = 0;
+		int role = -1;
+
+		for (unsigned u = 0; u < c->n_vendors; u++) {
+			if (c->vendors[u].group != c->vendors[v].group)
+				continue;
+			mask |= 1ull << u;
+			if (role < 0 || (c->vendors[u].fallback && !c->vendors[role].fallback))
+				role = (int)u;
+		}
+		c->worker.same_vendor[v] = mask;
+		c->worker.address_role[v] = (uint8_t)role;
+	}
+}
+
 /* ---- The schema ---- */
 
 /* A field a reload cannot change: compared as the bytes of one member of
@@ -554,6 +576,7 @@ ctl_config_load(const char *path, struct ctl_config **out, char *err, size_t err
 	yaml_document_delete(&doc);
 	if (rc)
 		goto err_free;
+	address_roles(c);
 	*out = c;
 	return 0;
 

@@ -235,6 +235,28 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 	return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_DNS, DP_LAYER_DNS, false);
 }
 
+/* An address names no role: of several roles of one vendor it names,
+ * it counts once, under the vendor's address_role. */
+static uint64_t
+one_role_each(const struct dp_worker *w, uint64_t vendors)
+{
+	uint64_t out = 0, left = vendors;
+
+	while (left) {
+		unsigned v = (unsigned)__builtin_ctzll(left);
+		uint64_t same = w->same_vendor[v];
+
+		if (same == 0 || __builtin_popcountll(vendors & same) < 2) {
+			out |= 1ull << v;
+			left &= left - 1;
+			continue;
+		}
+		out |= 1ull << w->address_role[v];
+		left &= ~same;
+	}
+	return out;
+}
+
 void
 dp_inspect_address(struct dp_worker *w, struct dp_flow *f)
 {
@@ -251,7 +273,7 @@ dp_inspect_address(struct dp_worker *w, struct dp_flow *f)
 		vendors = dp_learned_lookup(&w->learned, f->key.family, srv, w->now);
 		f->sig = DP_SIG_LEARNED_IP;
 	}
-	f->vendors = vendors;
+	f->vendors = one_role_each(w, vendors);
 }
 
 unsigned

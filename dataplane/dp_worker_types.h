@@ -112,6 +112,14 @@ struct dp_worker_cfg {
 	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */
 	uint32_t learned_min_ttl;  /* seconds; shorter TTLs (0 too) are raised to this */
 	bool client_evidence;      /* a client counts only on evidence its address is real */
+	/* A decision by address (a configured server prefix, a learned
+	 * address) that names several roles of one vendor - a CDN address
+	 * behind update and activation names alike - counts once, under the
+	 * vendor's own level (role other), or its first role when it has
+	 * none: same_vendor[v] is the mask of v's vendor's roles,
+	 * address_role[v] that role.  Zero masks: every bit counts (tests). */
+	uint64_t same_vendor[DP_MAX_VENDORS];
+	uint8_t address_role[DP_MAX_VENDORS];
 };
 
 #endif

@@ -311,6 +311,13 @@ test_ctl_config_roles(void **state)
 	}
 	assert_string_equal(c->vendors[1].domains[0], "upd.k.example");
 	assert_string_equal(c->vendors[2].field, "vendors[0].roles[1]");
+	/* An address naming several roles of k counts under k's own level. */
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(c->worker.same_vendor[i], 0x7);
+		assert_int_equal(c->worker.address_role[i], 0);
+	}
+	assert_int_equal(c->worker.same_vendor[3], 0x8);
+	assert_int_equal(c->worker.address_role[3], 3);
 	ctl_config_free(c);
 
 	tb_write_file(1, "vendor.yaml", "name: k\nroles:\n  - role: update\n    domains: [com]\n");

@@ -101,6 +101,36 @@ test_dp_worker_learned_ip(void **state)
 	dp_worker_free(w);
 }
 
+/* An address learned from names of two roles of one vendor (a CDN behind
+ * update and activation names) decides a nameless flow once, under the
+ * vendor's own level; two vendors' bits both count. */
+static void
+test_dp_worker_address_one_role(void **state)
+{
+	struct dp_worker_cfg roles = tbw_wcfg;
+	uint8_t ch[1024];
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), NULL, true, 0);
+	struct dp_learn_event ev = {.family = 4, .vendors = 3, .expires = T0 + 1000};
+	struct dp_worker *w;
+	struct tbw_conv c;
+
+	(void)state;
+	/* Vendors 0 and 1 as two roles of one vendor, 0 its own level. */
+	roles.same_vendor[0] = roles.same_vendor[1] = 3;
+	roles.address_role[0] = roles.address_role[1] = 0;
+	for (int shared = 1; shared >= 0; shared--) {
+		w = tbw_new_worker_cfg((unsigned)(20 + shared), shared ? &roles : &tbw_wcfg);
+		tb_addr("203.0.113.80", ev.addr);
+		assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
+		assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+		tbw_conv_init(&c, w, "198.51.100.9", "203.0.113.80", IPPROTO_TCP, 443);
+		assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+		assert_int_equal(dp_worker_ctr(w, 2, 0, DP_SIG_LEARNED_IP)->sessions, 1);
+		assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions, shared ? 0 : 1);
+		dp_worker_free(w);
+	}
+}
+
 /* DNS over TCP (RFC 7766): two answers back to back in the server's
  * stream, cut at the given offsets and sent in the given order (index of
  * each piece); each answer teaches its two addresses once whole.  Reading
@@ -215,6 +245,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_worker_learned_ip),
+		cmocka_unit_test(test_dp_worker_address_one_role),
 		cmocka_unit_test(test_dp_worker_learned_min_ttl),
 		cmocka_unit_test(test_dp_worker_dns_tcp_answers),
 	};
