@@ -26,4 +26,8 @@ struct ctl_orgs;
 
 int ctl_orgcsv_read(struct ctl_orgs *o, unsigned src, bool skip, char *err, size_t err_len);
 
+/* Loads one CSV file as the whole table (refusing malformed rows): the
+ * simple case, and the tests'.  ctl_orgs_finish's errors too. */
+int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len);
+
 #endif

@@ -9,7 +9,6 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 
-#include "ctl_orgcsv.h"
 
 const char *
 ctl_orgsrc_kind_name(enum ctl_orgsrc_kind k)
@@ -354,29 +353,6 @@ ctl_orgs_clean_id(const char *in, char *out, size_t cap)
 	}
 	out[w] = '\0';
 	return changed;
-}
-
-int
-ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len)
-{
-	struct ctl_orgs *o = ctl_orgs_new(1024);
-	int rc, src;
-
-	*out = NULL;
-	if (o == NULL) {
-		snprintf(err, err_len, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	src = ctl_orgs_add_source(o, CTL_ORGSRC_CSV, path);
-	rc = ctl_orgcsv_read(o, (unsigned)src, false, err, err_len);
-	if (rc == 0)
-		rc = ctl_orgs_finish(o, false, err, err_len);
-	if (rc != 0) {
-		ctl_orgs_free(o);
-		return rc;
-	}
-	*out = o;
-	return 0;
 }
 
 void

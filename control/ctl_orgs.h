@@ -99,9 +99,6 @@ struct ctl_orgs {
 	unsigned n_src;
 };
 
-/* Loads one CSV file (ctl_orgcsv.h's format) as the whole table: the
- * simple case, and the tests'. */
-int ctl_orgs_load(const char *path, struct ctl_orgs **out, char *err, size_t err_len);
 
 /* ---- Building a table (the sources) ---- */
 

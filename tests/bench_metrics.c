@@ -18,6 +18,7 @@
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_metrics.h"
+#include "ctl_orgcsv.h"
 #include "ctl_orgs.h"
 #include "ctl_snapshot.h"
 #include "ctl_view.h"

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "ctl_metrics.h"
+#include "ctl_orgcsv.h"
 #include "ctl_publish.h"
 #include "ctl_view.h"
 #include "tb_ctl.h"

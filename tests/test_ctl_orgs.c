@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ctl_config.h"
+#include "ctl_orgcsv.h"
 #include "ctl_orgs.h"
 #include "ctl_tables.h"
 #include "tb_eal.h"

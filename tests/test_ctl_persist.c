@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "ctl_orgcsv.h"
 #include "ctl_persist.h"
 #include "tb_ctl.h"
 

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "ctl_orgcsv.h"
 #include "ctl_tables.h"
 #include "tb_ctl.h"
 
