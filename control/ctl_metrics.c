@@ -311,6 +311,14 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned w = 0; w < v->snap->n_workers; w++)
 		fprintf(f, "tapcensus_worker_busy_cycles_total{worker=\"%u\"} %" PRIu64 "\n", w,
 			v->snap->worker[w].busy_cycles);
+	ctl_promtext_family(f, "tapcensus_flows_one_sided", "gauge",
+	       "Flows that have shown one direction only so far, by the side seen: a tap that "
+	       "sees only the clients' side still counts every session; one that sees only "
+	       "the servers' side counts none (a session counts where its client is seen).");
+	fprintf(f, "tapcensus_flows_one_sided{side=\"client\"} %" PRIu64 "\n",
+		v->snap->total.flow_first_side[DP_DIR_C2S] - v->snap->total.flow_both_sides[DP_DIR_C2S]);
+	fprintf(f, "tapcensus_flows_one_sided{side=\"server\"} %" PRIu64 "\n",
+		v->snap->total.flow_first_side[DP_DIR_S2C] - v->snap->total.flow_both_sides[DP_DIR_S2C]);
 	ctl_promtext_family(f, "tapcensus_worker_burst_gap_max_seconds", "gauge",
 	       "The longest time between two receive bursts of a worker since it started or "
 	       "since the last reload began (a reload builds its tables off the workers: "

@@ -293,9 +293,13 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		if (k < sizeof(tot) / sizeof(tot[0]))
 			tot[k] = v;
 	}
-	if (nt != sizeof(tot) / sizeof(tot[0]))
+	if (nt > sizeof(tot) / sizeof(tot[0]))
 		msgf(info, "dataplane totals were written by a build with %u counters, this one "
 			   "has %zu: totals start from zero; organisation counters are kept\n",
+		     nt, sizeof(tot) / sizeof(tot[0]));
+	else if (nt < sizeof(tot) / sizeof(tot[0]))
+		msgf(info, "dataplane totals were written by a build with %u counters, this one "
+			   "has %zu: the newer ones start from zero\n",
 		     nt, sizeof(tot) / sizeof(tot[0]));
 	GET(&in, nc);
 	for (uint32_t k = 0; k < nc && !in.short_read; k++) {
@@ -397,7 +401,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		get_census(&in, orgs, census, info);
 	if (in.short_read || in.p != in.end)
 		goto out;
-	if (nt == sizeof(tot) / sizeof(tot[0])) {
+	if (nt <= sizeof(tot) / sizeof(tot[0])) { /* counters are only ever appended */
 		memcpy(&snap->base, tot, sizeof(tot));
 		/* Flows held at the stop are gone: they leave the table here. */
 		snap->base.flow.restarted +=

@@ -199,7 +199,10 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 static unsigned
 server_first(struct dp_worker *w, struct dp_flow *f)
 {
-	if (f->vendors == 0)
+	/* A session counts where its client's direction is seen: a tap that
+	 * sees only the servers' side decides nothing (sessions sum across
+	 * taps), and says so (tapcensus_flows_one_sided). */
+	if (f->vendors == 0 || f->pkts[DP_DIR_C2S] == 0)
 		return DP_OUT_NO_NAME;
 	return dp_inspect_by_address(w, f);
 }

@@ -158,6 +158,10 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		return create ? DP_OUT_UNTRACKED : DP_OUT_NO_NAME;
 	f->pkts[dir]++;
 	f->bytes[dir] += wire_len;
+	if (created)
+		DP_CTR_ADD(w->st.flow_first_side[dir], 1);
+	else if (unlikely(f->pkts[dir] == 1))
+		DP_CTR_ADD(w->st.flow_both_sides[!dir], 1); /* the other side, at last */
 	/* Evidence that the client's address is real (dp_flow.h). */
 	if (dir == DP_DIR_S2C)
 		f->marks |= p->proto == IPPROTO_UDP ? DP_MARK_SERVER | DP_MARK_EXCHANGE

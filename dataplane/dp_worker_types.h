@@ -45,6 +45,11 @@ struct dp_wstats {
 	uint64_t capture_cut;        /* frames cut short of their IP length (a snap length) */
 	uint64_t unsupported[DP_UNSUP_COUNT]; /* encapsulations recognised, not opened */
 	uint64_t name_events_lost;   /* names of a vendor's own level not handed out: ring full */
+	/* One-sided taps: flows by the direction of their first packet, and
+	 * of those the ones that showed the other direction too (last: a
+	 * state file written before them restores the rest). */
+	uint64_t flow_first_side[2]; /* by enum dp_dir */
+	uint64_t flow_both_sides[2]; /* by the first packet's direction */
 } __attribute__((aligned(64)));
 
 /* Per (organisation, vendor, signal): flows decided and their traffic.
