@@ -227,8 +227,11 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 			return server_first(w, f);
 		return inspect_tcp(w, f, p);
 	}
-	if (dir == DP_DIR_S2C)
+	if (dir == DP_DIR_S2C) {
+		if (p->sport == DP_DNS_PORT && f->pkts[DP_DIR_C2S] == 0 && p->payload_len > 0)
+			dp_learn_answer_alone(w, p->payload, p->payload_len);
 		return p->payload_len > 0 ? server_first(w, f) : DP_OUT_NO_NAME;
+	}
 	if (p->dport == DP_DNS_PORT) {
 		rc = dp_dns_qname(p->payload, p->payload_len, &name);
 		return decide(w, f, rc, &name, DP_SIG_DNS, DP_LAYER_DNS, false);

@@ -5,6 +5,7 @@
 
 #include "dp_dnsans.h"
 #include "dp_count.h"
+#include "dp_match.h"
 #include "dp_worker_private.h"
 
 static void
@@ -42,6 +43,23 @@ dp_learn_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *msg
 	}
 	for (unsigned i = 0; i < n; i++)
 		learn(w, &a[i], f->vendors);
+}
+
+void
+dp_learn_answer_alone(struct dp_worker *w, const uint8_t *msg, uint32_t len)
+{
+	struct dp_dns_addr a[DP_DNS_MAX_ADDRS];
+	struct dp_name qname;
+	uint64_t vendors = 0;
+	unsigned n;
+
+	/* The answer repeats its question: the name decides, as the query's
+	 * would have (no session: the client's side is not seen). */
+	if (dp_dns_answers(msg, len, &qname, a, &n) != DP_NAME_FOUND ||
+	    dp_match_name(w->match, w->scratch, qname.s, qname.len, &vendors) != 0 || vendors == 0)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		learn(w, &a[i], vendors);
 }
 
 /* Whole length-prefixed answers (RFC 1035 4.2.2) at the head of d: learns

@@ -180,6 +180,11 @@ unsigned dp_inspect_by_address(struct dp_worker *w, struct dp_flow *f);
 uint64_t dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d,
 			    const struct dp_pkt *p);
 
+/* dp_learn.c: a DNS answer over UDP seen without its query (a tap on the
+ * servers' side): its question names the vendor, its addresses are
+ * learned. */
+void dp_learn_answer_alone(struct dp_worker *w, const uint8_t *msg, uint32_t len);
+
 /* dp_learn.c: a response in a vendor's DNS flow over UDP - its addresses
  * serve the flow's vendors. */
 void dp_learn_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *msg,

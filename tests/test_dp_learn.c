@@ -101,6 +101,35 @@ test_dp_worker_learned_ip(void **state)
 	dp_worker_free(w);
 }
 
+/* A tap on the servers' side sees the answer without its query: the
+ * question it repeats names the vendor, its addresses are learned (no
+ * session: the client's side is not seen); another name's teach nothing. */
+static void
+test_dp_worker_answer_alone(void **state)
+{
+	static const struct tb_rr rr[] = {{NULL, 1, 300, "203.0.113.81"}};
+	struct dp_worker *w = tbw_new_worker(22);
+	uint8_t ans[512], ch[1024];
+	uint32_t la = tb_dns_response(ans, sizeof(ans), 7, "s03.upd.kaspersky.com", rr, 1);
+	uint32_t lc = tb_tls_client_hello(ch, sizeof(ch), NULL, true, 0);
+	struct tbw_conv d, c;
+
+	(void)state;
+	tbw_conv_init(&d, w, "192.0.2.31", "203.0.113.53", IPPROTO_UDP, 53);
+	assert_int_equal(tbw_conv_send(&d, 1, 0, ans, la, 0), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.learned, 1);
+	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, 0);
+	la = tb_dns_response(ans, sizeof(ans), 8, "cdn.unrelated.example", rr, 1);
+	tbw_conv_init(&d, w, "192.0.2.32", "203.0.113.53", IPPROTO_UDP, 53);
+	assert_int_equal(tbw_conv_send(&d, 1, 0, ans, la, 0), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.learned, 1);
+	/* A client's nameless flow to the address it taught: the vendor's. */
+	tbw_conv_init(&c, w, "198.51.100.9", "203.0.113.81", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
+	assert_int_equal(dp_worker_ctr(w, 2, 0, DP_SIG_LEARNED_IP)->sessions, 1);
+	dp_worker_free(w);
+}
+
 /* An address learned from names of two roles of one vendor (a CDN behind
  * update and activation names) decides a nameless flow once, under the
  * vendor's own level; two vendors' bits both count. */
@@ -246,6 +275,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_worker_learned_ip),
 		cmocka_unit_test(test_dp_worker_address_one_role),
+		cmocka_unit_test(test_dp_worker_answer_alone),
 		cmocka_unit_test(test_dp_worker_learned_min_ttl),
 		cmocka_unit_test(test_dp_worker_dns_tcp_answers),
 	};
