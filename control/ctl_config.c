@@ -169,6 +169,9 @@ parse_metrics(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 			return rc;
 		c->listen_port = (uint16_t)u;
 	}
+	if ((v = ctl_yaml_get(x, n, "alert_after")) != NULL &&
+	    (rc = ctl_yaml_date(x, v, "metrics.alert_after", &c->alert_after)))
+		return rc;
 	return ctl_yaml_opt_uint(x, n, "max_orgs", "metrics.max_orgs", 0, CTL_ORGS_MAX,
 				 &c->max_orgs);
 }
@@ -395,7 +398,7 @@ static const struct section sections[] = {
 	  MEMBER("dpdk.rx_descriptors", rx_desc)},
 	 NULL},
 	{"metrics", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"listen", "port", "max_orgs", NULL},
+	 (const char *const[]){"listen", "port", "max_orgs", "alert_after", NULL},
 	 parse_metrics,
 	 {MEMBER("metrics.listen", listen_addr), MEMBER("metrics.port", listen_port)},
 	 NULL},

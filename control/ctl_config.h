@@ -97,6 +97,7 @@ struct ctl_config {
 	char listen_addr[64];
 	uint16_t listen_port;
 	unsigned max_orgs;         /* organisations exported one by one; 0: all */
+	int64_t alert_after;       /* metrics.alert_after (Unix s, UTC midnight); 0: unset */
 	/* web: (exporter-toolkit's web configuration keys) */
 	char tls_cert[PATH_MAX];   /* tls_server_config.cert_file; empty: plain HTTP */
 	char tls_key[PATH_MAX];    /* tls_server_config.key_file */

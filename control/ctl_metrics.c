@@ -403,6 +403,11 @@ ctl_metrics_render(FILE *f, const struct ctl_view *v)
 		return rc;
 	render_dataplane(f, v);
 	render_orgdata(f, v);
+	if (v->cfg->alert_after != 0)
+		ctl_promtext_scalar(f, "tapcensus_alert_after_timestamp_seconds", "gauge",
+				    "metrics.alert_after: after it, a government organisation still "
+				    "using a vendor's product alerts (config/tapcensus-rules.yml).",
+				    (uint64_t)v->cfg->alert_after);
 	if (v->snap->census)
 		ctl_census_render(f, &v->snap->push);
 	render_ports(f, v);
