@@ -216,6 +216,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	/* A flow to a vendor's address that ends (FIN, RST) before anything
 	 * named it, after its server answered: its address decides. */
 	if (f->state == DP_FLOW_OPEN && f->vendors != 0 && f->pkts[DP_DIR_S2C] > 0 &&
+	    f->pkts[DP_DIR_C2S] > 0 && /* a session counts where its client is seen */
 	    p->proto == IPPROTO_TCP && (p->tcp_flags & (DP_TCP_FIN | DP_TCP_RST)))
 		r = dp_inspect_by_address(w, f);
 	track_end(w, f, p, dir);

@@ -240,8 +240,15 @@ tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t l
 		s->seq = gf->seq[dir] + off;
 	}
 	tcg.out.queue = tc_out_queue(&tcg.out, &gf->f.c2s);
+	tcg.out.dir = dir;
 	wire = tc_emit_raw(s);
+	tcg.out.dir = -1;
 	tcg.out.queue = 0;
+	/* One side alone (--side): what the dataplane would start a flow on. */
+	if (!gf->made[dir] && (s->proto == IPPROTO_UDP || len > 0 || (flags & 0x02))) {
+		gf->made[dir] = true;
+		tcg.truth.side_flows[dir]++;
+	}
 	if (gf->st == GF_NEW && (s->proto == IPPROTO_UDP || len > 0 || (flags & 0x02))) {
 		gf->st = GF_OPEN;
 		tcg.truth.flows_created++;

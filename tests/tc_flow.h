@@ -27,6 +27,7 @@ struct gflow {
 	 * TCP, the client sending after the server; UDP, the server replying.
 	 * A vendor flow's client counts once there is. */
 	bool server_seen, exchange;
+	bool made[2]; /* a packet of that direction alone would start the flow */
 };
 
 /* A frame as it is, after the last (50-550 us later). */

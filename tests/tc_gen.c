@@ -5,6 +5,10 @@
  *   tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] [--bulk N] [--encap PCT]
  *          [--kinds LIST] [--queues N] [--parts 2] [--epoch UNIX_SECONDS]
  *
+ * --side: only that direction's frames are written (a tap on one side of
+ * an asymmetric link; frames of no flow are left out); the truth is still
+ * the whole exchange's, and side_flows says how many flows each side's
+ * packets alone start.
  * --epoch: the capture's first second (default 2026-11-01 00:00 UTC); the
  * truth's last line is "span FIRST LAST", the seconds of its first and
  * last frame (the clock an offline replay runs on).
@@ -78,12 +82,13 @@ main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
 				"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
-				"              [--queues N] [--parts 2] [--epoch UNIX_SECONDS]\n"
+				"              [--queues N] [--parts 2] [--epoch UNIX_SECONDS] [--side client|server]\n"
 				"       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
 	pcap_path = argv[1];
 	truth_path = argv[2];
+	tcg.out.side = -1;
 	for (int i = 3; i + 1 < argc; i += 2) {
 		unsigned long v = strtoul(argv[i + 1], NULL, 10);
 
@@ -99,6 +104,9 @@ main(int argc, char **argv)
 			tcg.out.n_queues = (unsigned)v;
 		else if (strcmp(argv[i], "--epoch") == 0 && v > 0)
 			tcg.out.epoch = v;
+		else if (strcmp(argv[i], "--side") == 0 &&
+			 (!strcmp(argv[i + 1], "client") || !strcmp(argv[i + 1], "server")))
+			tcg.out.side = strcmp(argv[i + 1], "server") == 0;
 		else if (strcmp(argv[i], "--encap") == 0 && v <= 100)
 			encap_pct = v;
 		else if (strcmp(argv[i], "--kinds") == 0) {
@@ -129,6 +137,7 @@ main(int argc, char **argv)
 	}
 	if (tcg.out.epoch == 0)
 		tcg.out.epoch = 1793491200; /* 2026-11-01 */
+	tcg.out.dir = -1;
 	tcg.rng = 0x9e3779b97f4a7c15ull ^ seed;
 	tcg.next_sport = 20000;
 	tcg.out.pin = -1;
@@ -157,6 +166,9 @@ main(int argc, char **argv)
 
 	if (f == NULL)
 		return 1;
+	/* Flows each side's packets alone start (--side's expectations). */
+	fprintf(f, "side_flows client %llu\nside_flows server %llu\n",
+		(unsigned long long)tcg.truth.side_flows[0], (unsigned long long)tcg.truth.side_flows[1]);
 	fprintf(f, "span %llu %llu\n",
 		(unsigned long long)(tcg.out.epoch + tcg.out.first_us / 1000000),
 		(unsigned long long)(tcg.out.epoch + tcg.out.ts_us / 1000000));

@@ -53,6 +53,7 @@ struct tc_truth {
 	uint64_t sessions[N_ORGS][R_N][S_N];
 	uint64_t fpkts[N_ORGS][R_N][S_N][2], fbytes[N_ORGS][R_N][S_N][2];
 	uint64_t flows_created, flows_ended;
+	uint64_t side_flows[2]; /* flows one direction's packets alone would start */
 	uint64_t quic_vn, quic_unknown;
 	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG]; /* 1 << role, of each role */
 	uint64_t ech;
@@ -88,6 +89,8 @@ struct tc_out {
 	int pin; /* >= 0: the queue every flow goes to for now */
 	uint64_t ts_us;
 	uint64_t epoch;    /* the capture's start, Unix seconds (--epoch) */
+	int side;          /* --side: 0 client, 1 server (that direction's frames only), -1 both */
+	int dir;           /* the direction of the frame being written, -1: no flow's */
 	uint64_t first_us; /* ts_us of the first frame */
 	uint64_t packets;
 };

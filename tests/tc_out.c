@@ -47,6 +47,10 @@ tc_out_frame(struct tc_out *o, const uint8_t *frame, uint32_t len, uint32_t gap_
 	struct pcap_pkthdr h;
 
 	o->ts_us += gap_us;
+	/* --side: the other direction's frames, and frames of no flow, are
+	 * not on this tap. */
+	if (o->side >= 0 && o->dir != o->side)
+		return;
 	if (o->packets == 0)
 		o->first_us = o->ts_us;
 	h.ts.tv_sec = (time_t)(o->epoch + o->ts_us / 1000000);
