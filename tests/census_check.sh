@@ -12,7 +12,9 @@
 # the database stopped in the middle of that replay and started again
 # loses nothing and doubles nothing (the tap keeps its sketches and
 # catches up); and a tap stopped while the database is away pushes what it
-# counted after its restart (the state file keeps it).
+# counted after its restart (the state file keeps it); and a day seen on an
+# asymmetric link, the clients' side at one tap and the servers' at
+# another, counts every client and session once.
 # A tap replayed again changes no count (pushes are idempotent); a tap
 # whose database is down counts on and says so (tapcensus_push_total
 # failed); a tap cannot write another tap's rows.
@@ -33,6 +35,14 @@ for t in a b c d; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null
 cp "$work/nov.pcap" "$work/in.pcap.q9"
 "$gen" "$work/in.pcap.q7" "$work/dec.tsv" --seed 47 --sessions 1200 --epoch 1733011200
 "$gen" "$work/in.pcap.q8" "$work/dec0.tsv" --seed 48 --sessions 0 --epoch 1733011200
+# 2 December on an asymmetric link: the clients' side at tap_a (no
+# exchange to see: clients.evidence false), the servers' side at tap_b.
+# Names and configured servers only (a learned address needs the answers,
+# which the clients' side does not see).
+"$gen" "$work/in.pcap.q5" "$work/dec2.tsv" --seed 49 --sessions 1500 --epoch 1733097600 \
+    --kinds tls,http,quic,server --side client
+"$gen" "$work/in.pcap.q6" "$work/dec2s.tsv" --seed 49 --sessions 1500 --epoch 1733097600 \
+    --kinds tls,http,quic,server --side server
 "$gen" --orgs "$work/orgs.csv"
 printf '000102030405060708090a0b0c0d0e0f\n' > "$work/census.key"
 chmod 600 "$work/census.key"
@@ -51,6 +61,8 @@ replay() { # TAP PART [more tapcensus options]
         "$t" "$work/census.key" "$db" >> "$work/tap_$t.yaml"
     # tap_d keeps a state file: what it could not push survives its restart.
     [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
+    # The clients' side of an asymmetric link shows no exchange.
+    [ "$p" != 5 ] || sed -i 's|^  evidence: true|  evidence: false|' "$work/tap_$t.yaml"
     timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
         --no-summary "$@" > /dev/null 2> "$work/tap_$t.err" ||
         { echo "FAIL tap_$t: tapcensus exited $?"; cat "$work/tap_$t.err"; exit 1; }
@@ -60,6 +72,10 @@ replay() { # TAP PART [more tapcensus options]
 metric() { awk -v k="$2" 'index($0, k) == 1 {print $NF}' "$1"; }
 
 replay a 0; replay b 1; replay c 2
+for t in a b c; do
+    [ "$(metric "$work/tap_$t.prom" 'tapcensus_push_total{result="ok"}')" -ge 1 ] ||
+        { echo "FAIL tap_$t: no push succeeded"; fail=1; }
+done
 # November, later, on its own day: paced over about 9 s, pushing every
 # second, the database stopped after 2 s and started again 3 s later.
 replay b 9 --pace 1500 &
@@ -105,6 +121,11 @@ grep -q "unsent census sketches" "$work/tap_d.err" ||
     { echo "FAIL tap_d: the restart does not tell the sketches it restored"; fail=1; }
 union_of 2024-12-01 > "$work/dec.txt"
 check_day 2024-12-01 "$work/dec.tsv" "$work/dec.txt"
+replay a 5; replay b 6 # 2 December, one side each
+union_of 2024-12-02 > "$work/dec2.txt"
+check_day 2024-12-02 "$work/dec2.tsv" "$work/dec2.txt"
+[ "$(q "SELECT count(*) FROM census.sessions WHERE day = '2024-12-02' AND tap = 'tap_b'")" = 0 ] ||
+    { echo "FAIL the servers' side pushed sessions"; fail=1; }
 # Sessions by signal, summed over the taps: every role but web, per day.
 check_sessions() { # DAY TRUTH
     awk '$1 == "sessions" && $3 !~ /\/web$/ && $2 != "unattributed" { s[$2 " " $4] += $5 }
@@ -120,18 +141,15 @@ check_sessions() { # DAY TRUTH
 check_sessions 2024-04-15 "$work/truth.tsv"
 check_sessions 2024-11-30 "$work/nov.tsv"
 check_sessions 2024-12-01 "$work/dec.tsv"
+check_sessions 2024-12-02 "$work/dec2.tsv"
 days=$(q "SELECT string_agg(DISTINCT day::text, ',') FROM census.client_sketch")
-[ "$days" = "2024-04-15,2024-11-30,2024-12-01" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
+[ "$days" = "2024-04-15,2024-11-30,2024-12-01,2024-12-02" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
 q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch WHERE day = '2024-04-15' GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
 [ "$checked" -ge 5 ] || { echo "FAIL only $checked organisations in the truth"; fail=1; }
 union=$(awk '{s += $3} END {print s + 0}' "$work/union.txt")
 pertap=$(awk '{s += $3} END {print s + 0}' "$work/pertap.txt")
 [ "$pertap" -gt "$union" ] || { echo "FAIL the taps' own counts ($pertap) do not exceed the union ($union): no client at two taps"; fail=1; }
 echo "census: $checked organisation-days exact; 15 April 2024 across 3 taps: $union clients (the taps' own counts sum to $pertap)"
-for t in a b c; do
-    [ "$(metric "$work/tap_$t.prom" 'tapcensus_push_total{result="ok"}')" -ge 1 ] ||
-        { echo "FAIL tap_$t: no push succeeded"; fail=1; }
-done
 
 # Again: the same sketches, the same counts (union is idempotent).
 replay a 0
