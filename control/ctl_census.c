@@ -56,6 +56,7 @@ struct srow {
 
 struct ctl_census {
 	struct ctl_census_cfg cfg;
+	struct ctl_hll_hasher hasher; /* keyed with cfg.key */
 	struct stot *t;
 	uint32_t n_t, cap_t;
 	uint32_t *tbuckets; /* [n_buckets_t] */
@@ -100,14 +101,19 @@ ctl_census_create(const struct ctl_census_cfg *cfg)
 	if (c == NULL)
 		return NULL;
 	c->cfg = *cfg;
+	if (ctl_hll_hasher_init(&c->hasher, cfg->key) != 0)
+		goto fail;
 	c->n_buckets = 1u << 12;
 	c->buckets = malloc(c->n_buckets * sizeof(*c->buckets));
-	if (c->buckets == NULL) {
-		free(c);
-		return NULL;
-	}
+	if (c->buckets == NULL)
+		goto fail;
 	memset(c->buckets, 0xff, c->n_buckets * sizeof(*c->buckets));
 	return c;
+fail:
+	ctl_hll_hasher_fini(&c->hasher);
+	memset(&c->cfg.key, 0, sizeof(c->cfg.key));
+	free(c);
+	return NULL;
 }
 
 static void
@@ -133,6 +139,7 @@ ctl_census_free(struct ctl_census *c)
 	free(c->t);
 	free(c->tbuckets);
 	free(c->srows);
+	ctl_hll_hasher_fini(&c->hasher);
 	memset(&c->cfg.key, 0, sizeof(c->cfg.key));
 	free(c);
 }
@@ -243,7 +250,7 @@ ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vend
 	struct entry *e = entry_get(c, now / 86400, org, vendor);
 
 	if (e == NULL ||
-	    ctl_hll_add(&e->h, ctl_hll_client_hash(c->cfg.key, family, addr, v6_prefix)) != 0) {
+	    ctl_hll_add(&e->h, ctl_hll_hasher_client(&c->hasher, family, addr, v6_prefix)) != 0) {
 		c->st.clients_lost++;
 		return -ENOMEM;
 	}

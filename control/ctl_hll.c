@@ -281,38 +281,88 @@ ctl_hll_unpack(struct ctl_hll *h, const uint8_t *in, size_t len)
 	return rc;
 }
 
-uint64_t
-ctl_hll_siphash(const uint8_t key[CTL_HLL_KEY_LEN], const uint8_t *msg, size_t len)
+/* SipHash-2-4's 64-bit output, read little-endian as its reference does;
+ * ctx holds the key (EVP_MAC_init with no key starts over with it). */
+static uint64_t
+mac_run(EVP_MAC_CTX *ctx, const uint8_t key[CTL_HLL_KEY_LEN], const uint8_t *msg, size_t len)
 {
-	uint8_t out[8] = {0};
-	size_t outlen = 0;
 	unsigned int size = 8;
-	uint64_t v = 0;
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "SIPHASH", NULL);
-	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
 	OSSL_PARAM params[] = {OSSL_PARAM_construct_uint(OSSL_MAC_PARAM_SIZE, &size),
 			       OSSL_PARAM_construct_end()};
+	uint8_t out[8] = {0};
+	size_t outlen = 0;
+	uint64_t v = 0;
 
-	/* SipHash-2-4's 64-bit output, read little-endian as its reference does. */
-	if (ctx != NULL && EVP_MAC_init(ctx, key, CTL_HLL_KEY_LEN, params) == 1 &&
+	if (ctx != NULL && EVP_MAC_init(ctx, key, key ? CTL_HLL_KEY_LEN : 0, key ? params : NULL) == 1 &&
 	    EVP_MAC_update(ctx, msg, len) == 1 && EVP_MAC_final(ctx, out, &outlen, sizeof(out)) == 1)
 		for (int k = 7; k >= 0; k--)
 			v = v << 8 | out[k];
+	return v;
+}
+
+uint64_t
+ctl_hll_siphash(const uint8_t key[CTL_HLL_KEY_LEN], const uint8_t *msg, size_t len)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "SIPHASH", NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	uint64_t v = mac_run(ctx, key, msg, len);
+
 	EVP_MAC_CTX_free(ctx);
 	EVP_MAC_free(mac);
 	return v;
+}
+
+/* The family byte and the address (IPv6 cut to v6_prefix bits). */
+static size_t
+client_msg(uint8_t msg[17], uint8_t family, const uint8_t *addr, unsigned v6_prefix)
+{
+	size_t n = family == 4 ? 4 : 16;
+
+	msg[0] = family;
+	memcpy(msg + 1, addr, n);
+	if (family == 6)
+		for (unsigned b = v6_prefix; b < 128; b++)
+			msg[1 + b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+	return 1 + n;
 }
 
 uint64_t
 ctl_hll_client_hash(const uint8_t key[CTL_HLL_KEY_LEN], uint8_t family, const uint8_t *addr,
 		    unsigned v6_prefix)
 {
-	uint8_t msg[17] = {family};
-	size_t n = family == 4 ? 4 : 16;
+	uint8_t msg[17];
+	size_t n = client_msg(msg, family, addr, v6_prefix);
 
-	memcpy(msg + 1, addr, n);
-	if (family == 6)
-		for (unsigned b = v6_prefix; b < 128; b++)
-			msg[1 + b / 8] &= (uint8_t)~(0x80u >> (b % 8));
-	return ctl_hll_siphash(key, msg, 1 + n);
+	return ctl_hll_siphash(key, msg, n);
+}
+
+int
+ctl_hll_hasher_init(struct ctl_hll_hasher *h, const uint8_t key[CTL_HLL_KEY_LEN])
+{
+	uint8_t probe = 0;
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "SIPHASH", NULL);
+
+	h->ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac); /* the context keeps its own reference */
+	if (h->ctx == NULL)
+		return -ENOMEM;
+	mac_run(h->ctx, key, &probe, 1); /* the key set once */
+	return 0;
+}
+
+uint64_t
+ctl_hll_hasher_client(struct ctl_hll_hasher *h, uint8_t family, const uint8_t *addr,
+		      unsigned v6_prefix)
+{
+	uint8_t msg[17];
+	size_t n = client_msg(msg, family, addr, v6_prefix);
+
+	return mac_run(h->ctx, NULL, msg, n);
+}
+
+void
+ctl_hll_hasher_fini(struct ctl_hll_hasher *h)
+{
+	EVP_MAC_CTX_free(h->ctx);
+	h->ctx = NULL;
 }

@@ -68,4 +68,14 @@ uint64_t ctl_hll_siphash(const uint8_t key[CTL_HLL_KEY_LEN], const uint8_t *msg,
 uint64_t ctl_hll_client_hash(const uint8_t key[CTL_HLL_KEY_LEN], uint8_t family,
 			     const uint8_t *addr, unsigned v6_prefix);
 
+/* The same hash as ctl_hll_client_hash, for many clients: the key set
+ * once (a context kept), about a tenth of the cost.  init: 0 or -ENOMEM. */
+struct ctl_hll_hasher {
+	void *ctx; /* EVP_MAC_CTX */
+};
+int ctl_hll_hasher_init(struct ctl_hll_hasher *h, const uint8_t key[CTL_HLL_KEY_LEN]);
+uint64_t ctl_hll_hasher_client(struct ctl_hll_hasher *h, uint8_t family, const uint8_t *addr,
+			       unsigned v6_prefix);
+void ctl_hll_hasher_fini(struct ctl_hll_hasher *h);
+
 #endif
