@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # tapcensus setup: install what is missing, build, and run.
-#   ./setup.sh demo    build, generate the sample traffic, replay it, print the table
+#   ./setup.sh demo    build, generate the sample traffic, replay it, print the table;
+#                      then the census report of a sample census (its path printed)
 #   ./setup.sh test    build (clang, ASan/UBSan, libFuzzer) and run every test
 #   ./setup.sh bench   build (release) and print the benchmark figures
 set -euo pipefail
@@ -11,7 +12,9 @@ PKGS=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
       libhyperscan-dev libbpf-dev libxdp-dev bpftool libcmocka-dev libpcap-dev
       libmicrohttpd-dev libyaml-dev libssl-dev prometheus linux-libc-dev iproute2 curl
       openssl apache2-utils dnsmasq-base gnutls-bin bind9-dnsutils ethtool
-      libloc-dev libloc-database location postgresql-15 postgresql-15-hll libpq-dev)
+      libloc-dev libloc-database location postgresql-15 postgresql-15-hll libpq-dev
+      python3 python3-psycopg2 python3-matplotlib python3-yaml python3-pil chromium
+      fonts-dejavu-core)
 
 install_deps() { # [extra packages]
     local missing=()
@@ -43,6 +46,20 @@ demo)
     build/control/tapcensus -c config/tapcensus.yaml --pcap build/demo/sample.pcap \
         -o build/demo/metrics.prom
     echo "setup: exposition written to build/demo/metrics.prom"
+    # The census report on a sample census: eight months of three taps
+    # pushed to a throwaway PostgreSQL cluster, started and stopped here.
+    rm -rf build/demo/census
+    mkdir -p build/demo/census
+    (
+        . tests/census_sample.sh
+        trap pg_stop EXIT
+        census_sample build/control/tapcensus build/tests/tc_census config/tapcensus.yaml \
+            "$PWD/build/demo/census"
+        read -r -a opts < build/demo/census/gen/args
+        echo "setup: the sample census report (tapcensus-report ${opts[*]}):"
+        control/tapcensus-report --db "host=$PGHOST port=$PGPORT dbname=postgres user=analyst" \
+            "${opts[@]}" --config config/tapcensus.yaml --out build/demo/report
+    )
     ;;
 test)
     install_deps

@@ -250,11 +250,11 @@ ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg)
 }
 
 void
-ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev, unsigned n,
-		      uint32_t now)
+ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev,
+		      const uint32_t *seen, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		ctl_clients_add(c, &ev[i], now);
+		ctl_clients_add(c, &ev[i], seen[i]);
 }
 
 uint64_t

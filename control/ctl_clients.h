@@ -72,9 +72,10 @@ int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uin
 typedef void (*ctl_clients_sink)(void *arg, const struct dp_client_event *ev, uint32_t now);
 void ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg);
 
-/* ctl_clients_add for each of n events, seen at now. */
-void ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev, unsigned n,
-			   uint32_t now);
+/* ctl_clients_add for each of n events, event i seen at seen[i] (the
+ * worker's clock when it happened: a replay's days stay its own). */
+void ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev,
+			   const uint32_t *seen, unsigned n);
 
 /* Since start, for one (organisation, vendor). */
 uint64_t ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor);

@@ -291,6 +291,44 @@ parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	return ctl_yaml_opt_uint(x, n, "interval", "census.interval", 1, 86400, &k->interval);
 }
 
+/* report: the census report's event markers (control/tapcensus-report
+ * reads them; the daemon checks them so that one file serves both). */
+static int
+parse_report(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
+{
+	yaml_node_t *ev = ctl_yaml_get(x, n, "events");
+	int rc;
+
+	(void)c;
+	if (ev == NULL)
+		return 0;
+	if ((rc = ctl_yaml_want(x, ev, YAML_SEQUENCE_NODE, "report.events")))
+		return rc;
+	for (yaml_node_item_t *it = ev->data.sequence.items.start; it < ev->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = ctl_yaml_node(x, *it), *v;
+		unsigned i = (unsigned)(it - ev->data.sequence.items.start);
+		char field[64], label[81];
+		int64_t date;
+
+		ctl_yaml_fieldf(field, sizeof(field), "report.events[%u]", i);
+		if ((rc = ctl_yaml_want(x, e, YAML_MAPPING_NODE, field)) ||
+		    (rc = ctl_yaml_keys(x, e, field, (const char *const[]){"date", "label", NULL})))
+			return rc;
+		ctl_yaml_fieldf(field, sizeof(field), "report.events[%u].date", i);
+		if ((v = ctl_yaml_get(x, e, "date")) == NULL)
+			return ctl_yaml_err(x, e, field, "missing");
+		if ((rc = ctl_yaml_date(x, v, field, &date)))
+			return rc;
+		ctl_yaml_fieldf(field, sizeof(field), "report.events[%u].label", i);
+		if ((v = ctl_yaml_get(x, e, "label")) == NULL)
+			return ctl_yaml_err(x, e, field, "missing");
+		if ((rc = ctl_yaml_str(x, v, field, label, sizeof(label))))
+			return rc;
+	}
+	return 0;
+}
+
 /* reload: what a reload may do without being forced. */
 static int
 parse_reload(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
@@ -433,6 +471,8 @@ static const struct section sections[] = {
 	 parse_census,
 	 {MEMBER("census", census)},
 	 NULL},
+	{"report", YAML_MAPPING_NODE, false, (const char *const[]){"events", NULL}, parse_report,
+	 {{0}}, NULL},
 	{"flows", YAML_MAPPING_NODE, false,
 	 (const char *const[]){"capacity", "idle_timeout", "hard_timeout", "reassembly_bytes",
 			       "reassembly_buffers", "stream_bytes", NULL},

@@ -62,12 +62,21 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 			   err_len);
 	if (rc)
 		return rc;
-	/* The driver registered the timestamp field when it started;
-	 * registering again returns the same offset and flag. */
+	/* Offline, net_pcap stamps each packet with its capture time (having
+	 * registered the timestamp field and flag as it started, without
+	 * offering the offload): the workers' clock.  Live, the wall's. */
 	bind->ts_off = -1;
 	bind->ts_flag = 0;
-	if (stamped && rte_mbuf_dyn_rx_timestamp_register(&bind->ts_off, &bind->ts_flag) != 0)
-		bind->ts_flag = 0;
+	(void)stamped;
+	if (bind->lossless) {
+		int off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+
+		if (off >= 0 && bit >= 0) {
+			bind->ts_off = off;
+			bind->ts_flag = UINT64_C(1) << bit;
+		}
+	}
 	bind->port = ws->port_ids[p];
 	for (uint16_t q = 0; q < cp->rx_queues; q++) {
 		unsigned w = ws->n;
@@ -187,16 +196,16 @@ void
 ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
 {
 	struct dp_client_event ev[TAKE_BURST];
-	uint32_t now = (uint32_t)*ws->clock;
+	uint32_t seen[TAKE_BURST];
 
 	for (unsigned w = 0; w < ws->n; w++) {
 		unsigned n;
 
 		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
-			n = dp_worker_events_take(ws->w[w], ev, TAKE_BURST);
+			n = dp_worker_events_take(ws->w[w], ev, seen, TAKE_BURST);
 			if (n == 0)
 				break;
-			ctl_clients_add_burst(clients, ev, n, now);
+			ctl_clients_add_burst(clients, ev, seen, n);
 		}
 		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
 			struct dp_name_event names[16];

@@ -26,13 +26,14 @@ dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
 static void
 report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, bool verified)
 {
-	struct dp_client_event ev = {.org = f->org, .vendor = (uint8_t)vendor,
-				     .family = f->key.family, .gen = f->gen};
+	struct dp_client_sighting s = {.ev = {.org = f->org, .vendor = (uint8_t)vendor,
+					       .family = f->key.family, .gen = f->gen},
+				       .seen = w->now};
 
 	if (!verified)
-		ev.vendor |= DP_CLIENT_UNVERIFIED;
-	memcpy(ev.addr, dp_flow_client(f), 16);
-	dp_count_event(w, w->events, &ev, sizeof(ev), &w->st.client_events_lost);
+		s.ev.vendor |= DP_CLIENT_UNVERIFIED;
+	memcpy(s.ev.addr, dp_flow_client(f), 16);
+	dp_count_event(w, w->events, &s, sizeof(s), &w->st.client_events_lost);
 }
 
 void

@@ -57,7 +57,7 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	if (bind->ts_flag == 0)
 		w->bind.ts_off = -1; /* the port stamps no time */
 	snprintf(name, sizeof(name), "dp_events%u", id);
-	w->events = rte_ring_create_elem(name, sizeof(struct dp_client_event), DP_EVENT_RING,
+	w->events = rte_ring_create_elem(name, sizeof(struct dp_client_sighting), DP_EVENT_RING,
 					 socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "dp_learn_out%u", id);
 	w->learn_out = rte_ring_create_elem(name, sizeof(struct dp_learn_event), DP_LEARN_RING,
@@ -283,10 +283,10 @@ dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32
 static inline uint32_t
 packet_time(const struct dp_worker *w, const struct rte_mbuf *m)
 {
-	/* net_pcap stamps nanoseconds since the epoch from the capture. */
+	/* net_pcap stamps the capture's time, microseconds since the epoch. */
 	if (w->bind.ts_off >= 0 && (m->ol_flags & w->bind.ts_flag))
 		return (uint32_t)(*RTE_MBUF_DYNFIELD(m, w->bind.ts_off, rte_mbuf_timestamp_t *) /
-				  1000000000u);
+				  1000000u);
 	return (uint32_t)*w->bind.clock;
 }
 
@@ -439,9 +439,18 @@ dp_worker_now(const struct dp_worker *w)
 }
 
 unsigned
-dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, unsigned max)
+dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, uint32_t *seen,
+		      unsigned max)
 {
-	return rte_ring_dequeue_burst_elem(w->events, ev, sizeof(*ev), max, NULL);
+	struct dp_client_sighting s[64];
+	unsigned n = rte_ring_dequeue_burst_elem(w->events, s, sizeof(s[0]), RTE_MIN(max, 64u), NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		ev[i] = s[i].ev;
+		if (seen != NULL)
+			seen[i] = s[i].seen;
+	}
+	return n;
 }
 
 unsigned

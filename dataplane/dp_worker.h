@@ -76,7 +76,8 @@ struct dp_worker_bind {
 	const volatile bool *stop;      /* dp_worker_loop returns once set */
 	struct rte_rcu_qsbr *qs;        /* NULL: no reloads (tests) */
 	unsigned qs_id;
-	int ts_off;       /* mbuf timestamp dynfield, -1 when the port stamps none */
+	int ts_off;       /* mbuf timestamp dynfield (offline: net_pcap's capture time, us
+	                   * since the epoch), -1: none, the clock instead */
 	uint64_t ts_flag; /* its ol_flags bit */
 	bool lossless;    /* offline: wait for room in the event rings */
 	uint8_t link;     /* enum dp_link: what the port's frames start with */
@@ -149,8 +150,11 @@ const struct dp_org_ctr *dp_worker_counters(const struct dp_worker *w);
 /* The worker's flow clock (seconds): the capture's offline. */
 uint32_t dp_worker_now(const struct dp_worker *w);
 
-/* Moves up to max client events out of the worker's ring; returns how many. */
-unsigned dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, unsigned max);
+/* Moves up to max client events (64 at most a call) out of the worker's
+ * ring, and when seen is not NULL the worker's clock at each (seconds:
+ * the capture's offline); returns how many. */
+unsigned dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, uint32_t *seen,
+			       unsigned max);
 
 /* Up to max names that decided flows for a vendor in bind.report_names,
  * one per flow (lost ones counted in name_events_lost). */

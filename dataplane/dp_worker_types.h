@@ -97,6 +97,14 @@ struct dp_client_event {
 	uint8_t addr[16];
 };
 
+/* A client event as the worker's ring holds it: with the worker's clock
+ * when it happened (seconds: the capture's offline), so that a sighting
+ * keeps its day however late the control plane takes it. */
+struct dp_client_sighting {
+	struct dp_client_event ev;
+	uint32_t seen;
+};
+
 /* A name that decided a flow for a vendor's own level (bind.report_names):
  * a host under the vendor's domains that no role lists.  name holds len
  * bytes, as extracted (lower case, no trailing dot), not NUL-terminated. */

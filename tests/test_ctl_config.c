@@ -143,6 +143,14 @@ static const struct row rows[] = {
 	{"census interval", GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: census.key\n"
 					"  database: x\n  interval: 0\n",
 	 "15: census.interval: 0 is out of range [1, 86400]"},
+	{"report event date", GOOD_DPDK GOOD_REST "report:\n  events:\n    - {date: 2024-02-30, label: x}\n",
+	 "13: report.events[0].date: '2024-02-30': no such day"},
+	{"report event field", GOOD_DPDK GOOD_REST "report:\n  events:\n    - {date: 2024-02-03, what: x}\n",
+	 "13: report.events[0]: unknown field 'what'"},
+	{"report event label", GOOD_DPDK GOOD_REST "report:\n  events:\n    - date: 2024-02-03\n",
+	 "13: report.events[0].label: missing"},
+	{"report events list", GOOD_DPDK GOOD_REST "report:\n  events: 2024-02-03\n",
+	 "12: report.events: "},
 };
 
 static void

@@ -316,7 +316,7 @@ test_dp_worker_client_evidence(void **state)
 	/* Spoofed: the ClientHello alone. */
 	tbw_conv_init(&c, w, "192.0.2.70", "203.0.113.9", IPPROTO_TCP, 443);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
-	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
 	assert_int_equal(ev[0].vendor, 0 | DP_CLIENT_UNVERIFIED);
 	/* A handshake the server answered, then the ClientHello: verified. */
 	tbw_conv_init(&c, w, "192.0.2.71", "203.0.113.9", IPPROTO_TCP, 443);
@@ -324,16 +324,16 @@ test_dp_worker_client_evidence(void **state)
 	tbw_conv_send(&c, 1, 0x12, NULL, 0, 0);
 	tbw_conv_send(&c, 0, 0x10, NULL, 0, 0);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
-	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
 	assert_int_equal(ev[0].vendor, 0);
 	/* DNS: the query decides, unverified; the answer verifies, once. */
 	tbw_conv_init(&c, w, "192.0.2.72", "203.0.113.53", IPPROTO_UDP, 53);
 	assert_int_equal(tbw_conv_send(&c, 0, 0, q, lq, 0), DP_OUT_VENDOR);
-	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
 	assert_int_equal(ev[0].vendor, 0 | DP_CLIENT_UNVERIFIED);
 	assert_int_equal(tbw_conv_send(&c, 1, 0, ans, la, 0), DP_OUT_MATCHED);
 	assert_int_equal(tbw_conv_send(&c, 1, 0, ans, la, 0), DP_OUT_MATCHED);
-	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
 	assert_int_equal(ev[0].vendor, 0);
 	dp_worker_free(w);
 }

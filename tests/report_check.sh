@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The census report, end to end: tc_census writes eight months of three
+# taps' traffic (organisations in four countries and a dozen sectors,
+# government bodies among them, each stopping at a drawn date so that the
+# removal shares are known in advance) and the report's tables as they must
+# come out; three tapcensus processes replay it on the capture's clock into
+# a throwaway PostgreSQL cluster (config/census.sql); tapcensus-report,
+# connected as an analyst (census_reader), writes the report; every table
+# equals the generator's, cell by cell.  The HTML fetches nothing, opens in
+# headless Chromium without errors, and each chart's place in the
+# screenshot is drawn on; without --operator no government name is in it.
+#   report_check.sh TAPCENSUS TC_CENSUS REPORT CONFIG WORKDIR
+set -euo pipefail
+tc=$(realpath "$1") gen=$(realpath "$2") report=$(realpath "$3") conf=$(realpath "$4")
+work=$(realpath -m "$5")
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/census_sample.sh"
+rm -rf "$work"; mkdir -p "$work"
+trap pg_stop EXIT
+census_sample "$tc" "$gen" "$conf" "$work" || { echo "FAIL the sample census did not load"; exit 1; }
+fail=0
+
+# The report, as an analyst (read only), for the options the truth is for.
+read -r -a opts < "$work/gen/args"
+db="host=$PGHOST port=$PGPORT dbname=postgres user=analyst"
+"$report" --db "$db" "${opts[@]}" --config "$conf" --out "$work/public" > "$work/public.out" ||
+    { echo "FAIL tapcensus-report exited $?"; exit 1; }
+"$report" --db "$db" "${opts[@]}" --config "$conf" --operator --out "$work/operator" \
+    > "$work/operator.out" || { echo "FAIL tapcensus-report --operator exited $?"; exit 1; }
+[ "$(cat "$work/public.out")" = "$work/public/report.html" ] ||
+    { echo "FAIL the report's path is not printed: $(cat "$work/public.out")"; fail=1; }
+
+# Bad options and configuration: told, with the option or file:line: field.
+expect_refusal() { # WANT_IN_STDERR, then the report's arguments
+    local want=$1 rc=0
+    shift
+    "$report" --db "$db" --out "$work/bad" "$@" > /dev/null 2> "$work/bad.err" || rc=$?
+    if [ "$rc" != 2 ] || ! grep -qF -- "$want" "$work/bad.err"; then
+        echo "FAIL $*: exit $rc, want 2 and '$want'; said: $(cat "$work/bad.err")"; fail=1
+    fi
+}
+sed 's/- {date: 2024-09-29, label: "ban in force"}/- {date: 2024-09-31, label: x}/' "$conf" > "$work/bad.yaml"
+line=$(grep -n '2024-09-31' "$work/bad.yaml" | cut -d: -f1)
+expect_refusal "$work/bad.yaml:$line: report.events[1].date: '2024-09-31': no such day" \
+    "${opts[@]}" --config "$work/bad.yaml"
+expect_refusal "--period-a: '2024-04-30:2024-04-01' ends before it begins" \
+    --from 2024-04-01 --to 2024-11-30 --period-a 2024-04-30:2024-04-01 --period-b 2024-11-01:2024-11-30
+expect_refusal "--from: 'April' is not a day (YYYY-MM-DD)" \
+    --from April --to 2024-11-30 --period-a 2024-04-01:2024-04-30 --period-b 2024-11-01:2024-11-30
+[ ! -e "$work/bad" ] || { echo "FAIL a refused report wrote $work/bad"; fail=1; }
+
+# Every table, cell by cell.
+/usr/bin/python3 - "$work/gen/truth" "$work/operator" "$work/public" <<'EOF' || fail=1
+import csv, os, sys
+truth, got, public = sys.argv[1:4]
+bad = 0
+cells = 0
+for name in sorted(os.listdir(truth)):
+    want = list(csv.reader(open(os.path.join(truth, name))))
+    path = os.path.join(got, name)
+    if not os.path.exists(path):
+        print(f"FAIL {name}: not written"); bad = 1; continue
+    have = list(csv.reader(open(path)))
+    if len(want) < 2:
+        print(f"FAIL {name}: the truth has no rows"); bad = 1
+    if len(want) != len(have):
+        print(f"FAIL {name}: {len(have) - 1} rows, want {len(want) - 1}"); bad = 1
+    for r, (w, h) in enumerate(zip(want, have)):
+        if w != h:
+            print(f"FAIL {name} row {r}: {h}, want {w}"); bad = 1; break
+        cells += len(w)
+# The public variant: the same tables but the names.
+for name in sorted(os.listdir(truth)):
+    p = os.path.join(public, name)
+    if name == "5-government-names.csv":
+        if os.path.exists(p):
+            print("FAIL the public report lists government names"); bad = 1
+    elif open(p).read() != open(os.path.join(got, name)).read():
+        print(f"FAIL {name}: the public variant differs"); bad = 1
+names = [r[2] for r in csv.reader(open(os.path.join(truth, "5-government-names.csv")))][1:]
+html = open(os.path.join(public, "report.html")).read()
+for n in names:
+    if n in html:
+        print(f"FAIL the public report names {n}"); bad = 1
+if not names or not all(n in open(os.path.join(got, "report.html")).read() for n in names):
+    print("FAIL the operator's report does not name the government organisations"); bad = 1
+print(f"report: {len(os.listdir(truth))} tables, {cells} cells equal to the truth")
+sys.exit(bad)
+EOF
+
+# Self-contained: no script, no stylesheet or image fetched.
+html=$work/operator/report.html
+fetch='<script|<link|<img|<iframe|<object|<embed|src=|@import|url\([^#]|href="[^#]'
+if grep -Eiq "$fetch" "$html"; then
+    echo "FAIL the report fetches something:"; grep -Eio ".{0,30}($fetch).{0,30}" "$html" | head -3; fail=1
+fi
+for n in 1 2 3a 3b 4 5; do
+    grep -q "id=\"chart-$n\"><svg" "$html" || { echo "FAIL chart $n is not an inline SVG"; fail=1; }
+done
+grep -q 'ban in force' "$html" || { echo "FAIL the configured event is not marked"; fail=1; }
+
+# In headless Chromium: where each chart is (a copy that measures itself),
+# then the page's screenshot, drawn on where each chart is.
+chromium=$(command -v chromium || true)
+if [ -z "$chromium" ]; then
+    echo "FAIL chromium is not installed (setup.sh installs it)"; exit 1
+fi
+cro=(--headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,8000
+     --user-data-dir="$work/chromium" --no-first-run --disable-extensions
+     --force-device-scale-factor=1)
+sed 's|</body>|<script>document.body.insertAdjacentHTML("beforeend", "<pre id=rects>" + JSON.stringify([...document.querySelectorAll("figure.chart")].map(f => { const r = f.getBoundingClientRect(); return [f.id, r.left, r.top, r.width, r.height]; })) + "</pre>");</script></body>|' \
+    "$html" > "$work/measure.html"
+timeout 120 "$chromium" "${cro[@]}" --dump-dom "file://$work/measure.html" > "$work/dom.html" \
+    2> "$work/chromium-dom.err" || { echo "FAIL chromium --dump-dom exited $?"; tail -5 "$work/chromium-dom.err"; fail=1; }
+timeout 120 "$chromium" "${cro[@]}" --enable-logging=stderr --v=0 \
+    --screenshot="$work/report.png" "file://$html" > /dev/null 2> "$work/chromium.err" ||
+    { echo "FAIL chromium --screenshot exited $?"; tail -5 "$work/chromium.err"; fail=1; }
+if grep -E 'CONSOLE|Uncaught|Failed to load|net::ERR' "$work/chromium.err" | grep -q .; then
+    echo "FAIL the page logs errors:"; grep -E 'CONSOLE|Uncaught|Failed to load|net::ERR' "$work/chromium.err" | head -3; fail=1
+fi
+/usr/bin/python3 - "$work/dom.html" "$work/report.png" <<'EOF' || fail=1
+import json, re, sys
+from PIL import Image
+dom, png = sys.argv[1:3]
+m = re.search(r'<pre id="rects">(.*?)</pre>', open(dom).read(), re.S)
+if not m:
+    print("FAIL the page did not measure its charts"); sys.exit(1)
+rects = json.loads(m.group(1).replace("&quot;", '"'))
+img = Image.open(png).convert("RGB")
+bad = 0
+if len(rects) != 6:
+    print(f"FAIL {len(rects)} charts on the page, want 6"); bad = 1
+for fid, x, y, w, h in rects:
+    if w < 200 or h < 100 or y + h > img.height:
+        print(f"FAIL {fid}: {w:.0f}x{h:.0f} at {y:.0f} (screenshot {img.height} high)"); bad = 1; continue
+    box = img.crop((int(x), int(y), int(x + w), int(y + h)))
+    colours = box.getcolors(1 << 20) or []
+    inked = sum(n for n, c in colours if sum(c) < 600)
+    share = inked / (box.width * box.height)
+    if len(colours) < 8 or share < 0.01:
+        print(f"FAIL {fid} is blank in the screenshot ({len(colours)} colours, {share:.3%} ink)"); bad = 1
+    # Outside the charts, the page's margin right of the text is white.
+edge = img.crop((img.width - 20, 0, img.width, min(img.height, 2000))).getcolors(1 << 16)
+if not edge or len(edge) != 1:
+    print("FAIL the page's right margin is not plain (the layout broke)"); bad = 1
+print(f"report: {len(rects)} charts drawn in the screenshot")
+sys.exit(bad)
+EOF
+exit "$fail"
