@@ -50,7 +50,7 @@ dp_count_clients(struct dp_worker *w, struct dp_flow *f)
 void
 dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
 {
-	uint64_t now = *w->bind.clock;
+	uint64_t now = w->now; /* the packet's time (the capture's offline) */
 
 	dp_worker_close_stream(w, f, 0);
 	dp_worker_close_stream(w, f, 1);

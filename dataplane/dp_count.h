@@ -44,7 +44,7 @@ dp_count_touch(struct dp_org_ctr *c, uint64_t now)
 static inline void
 dp_count_matched(struct dp_worker *w, const struct dp_flow *f, enum dp_dir dir, uint32_t len)
 {
-	uint64_t vendors = f->vendors, now = *w->bind.clock;
+	uint64_t vendors = f->vendors, now = w->now;
 
 	while (vendors) {
 		unsigned v = (unsigned)__builtin_ctzll(vendors);

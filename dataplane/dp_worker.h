@@ -50,7 +50,8 @@
  *
  * Time: flow timeouts and learned TTLs run on the packets' clock when the
  * port stamps packets (net_pcap replays the capture's timestamps), else on
- * the control plane's coarse wall clock.  last_seen is always wall clock.
+ * the control plane's coarse wall clock; last_seen and client sightings
+ * take the same clock.
  *
  * Errors: constructors return NULL with rte_errno set (EINVAL, ENOMEM).
  */

@@ -22,5 +22,15 @@ conf="$work/root$sysconfdir/tapcensus/tapcensus.yaml"
 for f in "$bin" "$conf" "$(dirname "$conf")/orgs.csv"; do
     [ -f "$f" ] || { echo "FAIL install: no $f"; exit 1; }
 done
+# The census report is installed beside the daemon, runnable, and reads the
+# installed configuration's report.events (refusing only the database).
+report="$work/root$prefix/bin/tapcensus-report"
+[ -x "$report" ] || { echo "FAIL install: no runnable $report"; exit 1; }
+rc=0
+"$report" --db "host=$work/nosocket dbname=none" --from 2024-04-01 --to 2024-11-30 \
+    --period-a 2024-04-01:2024-04-30 --period-b 2024-11-01:2024-11-30 --config "$conf" \
+    --out "$work/report" > /dev/null 2> "$work/report.err" || rc=$?
+[ "$rc" = 1 ] && grep -q "tapcensus-report: census database: " "$work/report.err" ||
+    { echo "FAIL the installed report: exit $rc: $(cat "$work/report.err")"; exit 1; }
 mv "$obj" "$work/pf_xsk.bpf.o.aside"
 "$live" "$bin" "$conf" "$work/live"

@@ -28,6 +28,10 @@ db="host=$PGHOST port=$PGPORT dbname=postgres user=analyst"
     { echo "FAIL tapcensus-report exited $?"; exit 1; }
 "$report" --db "$db" "${opts[@]}" --config "$conf" --operator --out "$work/operator" \
     > "$work/operator.out" || { echo "FAIL tapcensus-report --operator exited $?"; exit 1; }
+"$report" --db "$db" "${opts[@]}" --taps tap_b --out "$work/tap_b" > /dev/null ||
+    { echo "FAIL tapcensus-report --taps tap_b exited $?"; exit 1; }
+diff <(grep -E '^(tap,|tap_b,)' "$work/gen/truth/6-coverage.csv") "$work/tap_b/6-coverage.csv" > /dev/null ||
+    { echo "FAIL --taps tap_b: the coverage is not tap_b's alone"; fail=1; }
 [ "$(cat "$work/public.out")" = "$work/public/report.html" ] ||
     { echo "FAIL the report's path is not printed: $(cat "$work/public.out")"; fail=1; }
 
@@ -85,6 +89,15 @@ for n in names:
         print(f"FAIL the public report names {n}"); bad = 1
 if not names or not all(n in open(os.path.join(got, "report.html")).read() for n in names):
     print("FAIL the operator's report does not name the government organisations"); bad = 1
+# The figures in the text: the lead sentence, the sketches' bounds.
+us = [r for r in csv.reader(open(os.path.join(truth, "3-removal-country.csv"))) if r[0] == "US"][0]
+gov = [r for r in csv.reader(open(os.path.join(truth, "5-government.csv"))) if r[0] == "US"][0]
+lead = (f"In US, {us[2]} of the {us[1]} organisations active in period A ({us[3]}%) were no "
+        f"longer seen in period B; {gov[2]} government organisation")
+for want in (lead, "up to 160 clients exactly, more within about 2.3% (one standard error; "
+             "log2m 11, regwidth 5)"):
+    if want not in html:
+        print(f"FAIL the report does not say: {want}"); bad = 1
 print(f"report: {len(os.listdir(truth))} tables, {cells} cells equal to the truth")
 sys.exit(bad)
 EOF

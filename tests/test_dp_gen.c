@@ -109,7 +109,7 @@ test_dp_worker_reload(void **state)
 		static const uint16_t gens[3] = {1, 2, 2};
 		static const uint32_t org[3] = {1, 2, 1};
 
-		assert_int_equal(rte_ring_dequeue_elem(w->events, &ev, sizeof(ev)), 0);
+		assert_int_equal(dp_worker_events_take(w, &ev, NULL, 1), 1);
 		assert_int_equal(ev.gen, gens[k]);
 		assert_int_equal(ev.org, org[k]);
 	}

@@ -68,15 +68,18 @@ test_dp_worker_packet_table(void **state)
 				const struct dp_org_ctr *c = dp_worker_ctr(w, o, v, s);
 
 				assert_int_equal(c->sessions, sessions[o][v][s]);
-				assert_int_equal(c->last_seen, sessions[o][v][s] ? tbw_clock_s : 0);
+				/* The packet's time, not the control clock's. */
+				assert_int_equal(c->last_seen, sessions[o][v][s] ? T0 : 0);
 			}
 	assert_int_equal(rte_ring_count(w->events), events);
 	{
 		struct dp_client_event ev;
 		uint8_t want[16] = {0};
+		uint32_t seen = 0;
 
-		/* The first event is the first row's client. */
-		assert_int_equal(rte_ring_dequeue_elem(w->events, &ev, sizeof(ev)), 0);
+		/* The first event is the first row's client, seen at its packet's time. */
+		assert_int_equal(dp_worker_events_take(w, &ev, &seen, 1), 1);
+		assert_int_equal(seen, T0);
 		tb_addr("192.0.2.5", want);
 		assert_int_equal(ev.org, 1);
 		assert_int_equal(ev.vendor, 0);
