@@ -46,6 +46,15 @@ struct stot {
 	uint32_t next;
 };
 
+/* Offline (ctl_census_daily): sessions by the day they happened, from the
+ * sightings of flows' decisions, until a push has sent them: per (stot
+ * index, day), how many, and how many of those the push under way took. */
+struct sday {
+	uint32_t t, day;
+	uint64_t n, taken;
+	uint32_t next; /* hash chain */
+};
+
 struct srow {
 	uint32_t day;
 	char org[CTL_ORG_ID_LEN];
@@ -63,6 +72,11 @@ struct ctl_census {
 	uint32_t n_buckets_t;
 	struct srow *srows;
 	size_t n_srows;
+	bool daily; /* sessions from the sightings' days (offline), not the counters' */
+	struct sday *d;
+	uint32_t n_d, cap_d;
+	uint32_t *dbuckets; /* [n_dbuckets] */
+	uint32_t n_dbuckets;
 	struct entry *e;
 	uint32_t n, cap;
 	uint32_t *buckets;
@@ -139,6 +153,8 @@ ctl_census_free(struct ctl_census *c)
 	free(c->t);
 	free(c->tbuckets);
 	free(c->srows);
+	free(c->d);
+	free(c->dbuckets);
 	ctl_hll_hasher_fini(&c->hasher);
 	memset(&c->cfg.key, 0, sizeof(c->cfg.key));
 	free(c);
@@ -448,6 +464,172 @@ stot_get(struct ctl_census *c, const char *org, const char *vendor, unsigned sig
 	return &c->t[i];
 }
 
+void
+ctl_census_daily(struct ctl_census *c)
+{
+	c->daily = true;
+}
+
+static uint32_t
+sday_hash(uint32_t t, uint32_t day)
+{
+	return (t * 2654435761u) ^ (day * 40503u);
+}
+
+/* The buckets again, twice as many when the entries reach them. */
+static int
+sday_rehash(struct ctl_census *c)
+{
+	uint32_t n = c->n_dbuckets ? c->n_dbuckets : 1024, *b;
+
+	while (c->n_d >= n)
+		n *= 2;
+	if ((b = malloc(n * sizeof(*b))) == NULL)
+		return -ENOMEM;
+	memset(b, 0xff, n * sizeof(*b));
+	for (uint32_t i = 0; i < c->n_d; i++) {
+		uint32_t k = sday_hash(c->d[i].t, c->d[i].day) & (n - 1);
+
+		c->d[i].next = b[k];
+		b[k] = i;
+	}
+	free(c->dbuckets);
+	c->dbuckets = b;
+	c->n_dbuckets = n;
+	return 0;
+}
+
+/* n sessions of stot t on day. */
+static int
+sday_add(struct ctl_census *c, uint32_t t, uint32_t day, uint64_t n)
+{
+	uint32_t k, i;
+
+	if ((c->n_dbuckets == 0 || c->n_d >= c->n_dbuckets) && sday_rehash(c) != 0)
+		return -ENOMEM;
+	k = sday_hash(t, day) & (c->n_dbuckets - 1);
+	for (i = c->dbuckets[k]; i != NO_ENTRY; i = c->d[i].next)
+		if (c->d[i].t == t && c->d[i].day == day) {
+			c->d[i].n += n;
+			return 0;
+		}
+	if (c->n_d == c->cap_d) {
+		uint32_t cap = c->cap_d ? c->cap_d * 2 : 256;
+		struct sday *g = realloc(c->d, cap * sizeof(*g));
+
+		if (g == NULL)
+			return -ENOMEM;
+		c->d = g;
+		c->cap_d = cap;
+	}
+	i = c->n_d++;
+	c->d[i] = (struct sday){.t = t, .day = day, .n = n, .next = c->dbuckets[k]};
+	c->dbuckets[k] = i;
+	return 0;
+}
+
+int
+ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
+		   uint32_t now)
+{
+	struct stot *t;
+
+	if (!c->daily)
+		return 0;
+	if ((t = stot_get(c, org, vendor, sig)) == NULL || sday_add(c, (uint32_t)(t - c->t),
+								     now / 86400, 1) != 0) {
+		c->st.sessions_lost++;
+		return -ENOMEM;
+	}
+	/* New since the start (priming met no total of it): from 0, and kept
+	 * in the state file from now on. */
+	t->known = true;
+	return 0;
+}
+
+static int
+by_t_day(const void *a, const void *b)
+{
+	const struct sday *x = *(const struct sday *const *)a, *y = *(const struct sday *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* Offline: a row per (organisation, vendor, signal) and day with sessions
+ * not yet sent, chained from the last pushed total in the days' order. */
+static int
+daily_rows(struct ctl_census *c)
+{
+	struct sday **order;
+	size_t n = 0;
+	uint64_t running = 0;
+
+	free(c->srows);
+	c->srows = NULL;
+	c->n_srows = 0;
+	for (uint32_t i = 0; i < c->n_d; i++)
+		n += c->d[i].n != 0;
+	if (n == 0)
+		return 0;
+	order = malloc(n * sizeof(*order));
+	c->srows = malloc(n * sizeof(*c->srows));
+	if (order == NULL || c->srows == NULL) {
+		free(order);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (uint32_t i = 0; i < c->n_d; i++)
+		if (c->d[i].n != 0)
+			order[n++] = &c->d[i];
+	qsort(order, n, sizeof(*order), by_t_day);
+	for (size_t i = 0; i < n; i++) {
+		struct stot *t = &c->t[order[i]->t];
+		struct srow *r = &c->srows[c->n_srows++];
+
+		if (i == 0 || order[i - 1]->t != order[i]->t)
+			running = t->prev;
+		r->day = order[i]->day;
+		memcpy(r->org, t->org, sizeof(r->org));
+		memcpy(r->vendor, t->vendor, sizeof(r->vendor));
+		r->sig = t->sig;
+		r->first = running;
+		r->last = running += order[i]->n;
+		order[i]->taken = order[i]->n;
+	}
+	free(order);
+	return 0;
+}
+
+/* After a push: what it sent leaves the days (sent: 1), or stays to be
+ * taken again (0); the emptied days go. */
+static void
+daily_done(struct ctl_census *c, bool sent)
+{
+	uint32_t w = 0;
+
+	for (uint32_t i = 0; i < c->n_d; i++) {
+		if (sent)
+			c->d[i].n -= c->d[i].taken;
+		c->d[i].taken = 0;
+		if (c->d[i].n != 0)
+			c->d[w++] = c->d[i];
+	}
+	if (w == c->n_d)
+		return;
+	/* Fewer entries: chained again into the buckets there are. */
+	c->n_d = w;
+	for (uint32_t i = 0; i < c->n_dbuckets; i++)
+		c->dbuckets[i] = NO_ENTRY;
+	for (uint32_t i = 0; i < c->n_d; i++) {
+		uint32_t k = sday_hash(c->d[i].t, c->d[i].day) & (c->n_dbuckets - 1);
+
+		c->d[i].next = c->dbuckets[k];
+		c->dbuckets[k] = i;
+	}
+}
+
 /* Each (organisation, vendor, signal) with product sessions, its total
  * now against the last push's, as a row of the day (prime: no rows, the
  * totals become the "before" - counted before this start). */
@@ -487,6 +669,15 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 				if (prime && !t->known)
 					t->prev = total;
 				t->known = true;
+				/* Daily: sessions counted before a restart and not
+				 * pushed go to the day it restarts on; the rest come
+				 * from the sightings. */
+				if (c->daily) {
+					if (prime && total > t->prev &&
+					    sday_add(c, (uint32_t)(t - c->t), day, total - t->prev) != 0)
+						return -ENOMEM;
+					continue;
+				}
 				if (total == t->prev)
 					continue;
 				if (c->n_srows == cap) {
@@ -513,7 +704,7 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 static int
 take_sessions(struct ctl_census *c, const struct ctl_census_src *src)
 {
-	return totals(c, src, false);
+	return c->daily ? daily_rows(c) : totals(c, src, false);
 }
 
 int
@@ -535,6 +726,8 @@ sessions_sent(struct ctl_census *c)
 		}
 	}
 	c->n_srows = 0;
+	if (c->daily)
+		daily_done(c, true);
 }
 
 /* The sketches that changed, packed for the push thread (marked clean:
@@ -598,6 +791,8 @@ account(struct ctl_census *c)
 		for (size_t i = 0; i < c->n_rows; i++)
 			c->e[c->rows[i].entry].dirty = true;
 		c->n_srows = 0; /* computed again from the totals next time */
+		if (c->daily)
+			daily_done(c, false);
 	}
 	c->n_rows = 0;
 }
@@ -675,6 +870,9 @@ ctl_census_render(FILE *f, const struct ctl_census_stats *s)
 			    "200,000 kept while the database is away).", s->sketches_dropped);
 	ctl_promtext_scalar(f, "tapcensus_push_clients_lost_total", "counter",
 			    "Client sightings not sketched for lack of memory.", s->clients_lost);
+	ctl_promtext_scalar(f, "tapcensus_push_sessions_lost_total", "counter",
+			    "Sessions of an offline replay not kept by day for lack of memory.",
+			    s->sessions_lost);
 	ctl_promtext_scalar(f, "tapcensus_push_last_success_timestamp_seconds", "gauge",
 			    "When the last push succeeded (0: never).", s->last_ok);
 }

@@ -8,7 +8,8 @@
  * address leaves the box; the sessions of those roles by signal (each row
  * keeps the total it began the day with and takes the latest: sessions
  * = last - first, a day's from the push that first saw them to the last
- * of the day - a push's interval is the grain at midnight); and the
+ * of the day - a push's interval is the grain at midnight; offline, each
+ * session by the day it happened: ctl_census_daily); and the
  * organisations' labels.
  *
  * Pushes are idempotent: a day's sketch only grows, and the database
@@ -45,6 +46,7 @@ struct ctl_census_stats {
 	uint64_t sketches_dropped; /* unsent sketches given up for room (the oldest day) */
 	uint64_t sketches_sent;   /* sketch rows written, all pushes */
 	uint64_t clients_lost;    /* sightings not sketched: out of memory */
+	uint64_t sessions_lost;   /* daily: sessions not kept by day: out of memory */
 	unsigned sketches;        /* kept (organisation, vendor, day) */
 	unsigned pending;         /* changed since their last push */
 	uint64_t last_ok;         /* Unix time of the last good push, 0 none */
@@ -67,6 +69,17 @@ void ctl_census_free(struct ctl_census *c);
 /* At start, after the state is restored: the sessions counted before are
  * not this run's to push (0 or -ENOMEM). */
 int ctl_census_prime(struct ctl_census *c, const struct ctl_census_src *src);
+
+/* Offline replays: sessions are taken by the day they happened (each
+ * flow's decision, from its sighting: ctl_census_session) rather than from
+ * the counters at each push, so a replay of months gives each day its own
+ * sessions whatever the pushes' pace.  Call before ctl_census_prime. */
+void ctl_census_daily(struct ctl_census *c);
+
+/* Daily: one product session of org, vendor (its group) and signal sig at
+ * now (0; -ENOMEM, counted in sessions_lost).  Otherwise nothing. */
+int ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
+		       uint32_t now);
 
 /* A client of org (its id and labels) using vendor's product, at now. */
 int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,

@@ -209,6 +209,22 @@ add_one(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
 	return verified;
 }
 
+/* ev in this set's generation (*out), or -ESTALE: of a generation older
+ * than the one before, or of an organisation a reload removed. */
+static int
+current_gen(const struct ctl_clients *c, const struct dp_client_event *ev,
+	    struct dp_client_event *out)
+{
+	*out = *ev;
+	if (c->gen == 0 || ev->gen == c->gen)
+		return 0;
+	if (ev->gen != c->prev_gen || ev->org >= c->n_prev || c->prev_map[ev->org] == UINT32_MAX)
+		return -ESTALE;
+	out->org = c->prev_map[ev->org];
+	out->gen = c->gen;
+	return 0;
+}
+
 int
 ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
 {
@@ -217,20 +233,16 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	int rc;
 
 	if (c->gen != 0 && ev->gen != c->gen) {
-		if (ev->gen != c->prev_gen || ev->org >= c->n_prev ||
-		    c->prev_map[ev->org] == UINT32_MAX) {
+		if (current_gen(c, ev, &key) != 0) {
 			c->stale++;
 			return -ESTALE;
 		}
-		key = *ev;
-		key.org = c->prev_map[ev->org];
-		key.gen = c->gen;
 		return ctl_clients_add(c, &key, now);
 	}
 	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
 		return -EINVAL;
 	if (c->sink != NULL && !(ev->vendor & DP_CLIENT_UNVERIFIED))
-		c->sink(c->sink_arg, ev, now);
+		c->sink(c->sink_arg, ev, now, -1);
 	rc = add_one(c, ev, now);
 	/* The union holds verified clients only: spoofed sources take one
 	 * entry each, not two. */
@@ -250,11 +262,16 @@ ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg)
 }
 
 void
-ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_event *ev,
-		      const uint32_t *seen, unsigned n)
+ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		ctl_clients_add(c, &ev[i], seen[i]);
+	for (unsigned i = 0; i < n; i++) {
+		struct dp_client_event ev;
+
+		if (s[i].decided && c->sink != NULL && current_gen(c, &s[i].ev, &ev) == 0 &&
+		    ev.org < c->n_orgs)
+			c->sink(c->sink_arg, &ev, s[i].seen, s[i].sig);
+		ctl_clients_add(c, &s[i].ev, s[i].seen);
+	}
 }
 
 uint64_t

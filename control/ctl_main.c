@@ -158,9 +158,10 @@ restore_state(struct ctl_app *a)
 }
 
 /* The client sets' sink: a client with evidence, of a product role of an
- * organisation, into the census's sketch of its day. */
+ * organisation, into the census's sketch of its day (sig -1); a flow's
+ * decision (sig >= 0), into its sessions of that day (offline). */
 static void
-census_feed(void *arg, const struct dp_client_event *ev, uint32_t now)
+census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig)
 {
 	struct ctl_app *a = arg;
 	unsigned v = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
@@ -170,7 +171,10 @@ census_feed(void *arg, const struct dp_client_event *ev, uint32_t now)
 	    ev->org >= a->feed_orgs->n_orgs || a->feed_orgs->orgs[ev->org].parked)
 		return;
 	vd = &a->feed_cfg->vendors[v];
-	if (vd->product)
+	if (vd->product && sig >= 0)
+		ctl_census_session(a->census, a->feed_orgs->orgs[ev->org].id,
+				   ctl_config_group_name(a->feed_cfg, vd->group), (unsigned)sig, now);
+	else if (vd->product)
 		ctl_census_add(a->census, &a->feed_orgs->orgs[ev->org], vd->name, ev->family,
 			       ev->addr, a->feed_cfg->client_v6_prefix, now);
 }
@@ -488,6 +492,9 @@ main(int argc, char **argv)
 			ctl_clients_free(a.clients);
 			a.clients = NULL;
 		} else {
+			/* A replay: sessions by the day they happened. */
+			if (a.opt.pcap != NULL)
+				ctl_census_daily(a.census);
 			a.feed_cfg = a.cfg;
 			a.feed_orgs = a.orgs;
 			ctl_clients_set_sink(a.clients, census_feed, &a);

@@ -195,17 +195,16 @@ forward_learned(struct ctl_workers *ws, unsigned from)
 void
 ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
 {
-	struct dp_client_event ev[TAKE_BURST];
-	uint32_t seen[TAKE_BURST];
+	struct dp_client_sighting ev[TAKE_BURST];
 
 	for (unsigned w = 0; w < ws->n; w++) {
 		unsigned n;
 
 		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
-			n = dp_worker_events_take(ws->w[w], ev, seen, TAKE_BURST);
+			n = dp_worker_events_take(ws->w[w], ev, TAKE_BURST);
 			if (n == 0)
 				break;
-			ctl_clients_add_burst(clients, ev, seen, n);
+			ctl_clients_add_burst(clients, ev, n);
 		}
 		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
 			struct dp_name_event names[16];

@@ -24,11 +24,12 @@ dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
 }
 
 static void
-report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, bool verified)
+report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, bool verified,
+	      bool decided)
 {
 	struct dp_client_sighting s = {.ev = {.org = f->org, .vendor = (uint8_t)vendor,
 					       .family = f->key.family, .gen = f->gen},
-				       .seen = w->now};
+				       .seen = w->now, .sig = f->sig, .decided = decided};
 
 	if (!verified)
 		s.ev.vendor |= DP_CLIENT_UNVERIFIED;
@@ -37,12 +38,12 @@ report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, boo
 }
 
 void
-dp_count_clients(struct dp_worker *w, struct dp_flow *f)
+dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided)
 {
 	bool verified = !w->evidence || (f->marks & DP_MARK_EXCHANGE);
 
 	for (uint64_t v = f->vendors; v != 0; v &= v - 1)
-		report_client(w, f, (unsigned)__builtin_ctzll(v), verified);
+		report_client(w, f, (unsigned)__builtin_ctzll(v), verified, decided);
 	f->marks |= verified ? DP_MARK_CLIENT_VERIFIED : DP_MARK_CLIENT_SENT;
 }
 
@@ -69,7 +70,7 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 		}
 		dp_count_touch(c, now);
 	}
-	dp_count_clients(w, f);
+	dp_count_clients(w, f, true);
 }
 
 void

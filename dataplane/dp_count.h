@@ -21,7 +21,7 @@ void dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendo
 /* The flow's client, once per vendor, to the control plane: verified when
  * the flow shows an exchange (or evidence is not asked for), else flagged
  * DP_CLIENT_UNVERIFIED and reported again once it does. */
-void dp_count_clients(struct dp_worker *w, struct dp_flow *f);
+void dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided);
 
 /* An event onto ring r: live, a full ring loses it (counted in *lost);
  * lossless (offline), it waits for room - the control thread drains until

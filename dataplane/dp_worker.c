@@ -187,7 +187,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		 * client is reported again, now verified. */
 		if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) ==
 			     DP_MARK_EXCHANGE))
-			dp_count_clients(w, f);
+			dp_count_clients(w, f, false);
 		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
 			if (p->proto == IPPROTO_UDP)
 				dp_learn_answer(w, f, p->payload, p->payload_len);
@@ -439,18 +439,9 @@ dp_worker_now(const struct dp_worker *w)
 }
 
 unsigned
-dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, uint32_t *seen,
-		      unsigned max)
+dp_worker_events_take(struct dp_worker *w, struct dp_client_sighting *s, unsigned max)
 {
-	struct dp_client_sighting s[64];
-	unsigned n = rte_ring_dequeue_burst_elem(w->events, s, sizeof(s[0]), RTE_MIN(max, 64u), NULL);
-
-	for (unsigned i = 0; i < n; i++) {
-		ev[i] = s[i].ev;
-		if (seen != NULL)
-			seen[i] = s[i].seen;
-	}
-	return n;
+	return rte_ring_dequeue_burst_elem(w->events, s, sizeof(*s), max, NULL);
 }
 
 unsigned

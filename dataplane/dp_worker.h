@@ -151,11 +151,10 @@ const struct dp_org_ctr *dp_worker_counters(const struct dp_worker *w);
 /* The worker's flow clock (seconds): the capture's offline. */
 uint32_t dp_worker_now(const struct dp_worker *w);
 
-/* Moves up to max client events (64 at most a call) out of the worker's
- * ring, and when seen is not NULL the worker's clock at each (seconds:
- * the capture's offline); returns how many. */
-unsigned dp_worker_events_take(struct dp_worker *w, struct dp_client_event *ev, uint32_t *seen,
-			       unsigned max);
+/* Moves up to max client sightings out of the worker's ring (each with
+ * the worker's clock when it happened: the capture's offline); returns
+ * how many. */
+unsigned dp_worker_events_take(struct dp_worker *w, struct dp_client_sighting *s, unsigned max);
 
 /* Up to max names that decided flows for a vendor in bind.report_names,
  * one per flow (lost ones counted in name_events_lost). */

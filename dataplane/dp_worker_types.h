@@ -99,10 +99,14 @@ struct dp_client_event {
 
 /* A client event as the worker's ring holds it: with the worker's clock
  * when it happened (seconds: the capture's offline), so that a sighting
- * keeps its day however late the control plane takes it. */
+ * keeps its day however late the control plane takes it; decided marks
+ * the event of the flow's decision (one per vendor session, whatever its
+ * evidence; sig its signal), not the second one evidence brings later. */
 struct dp_client_sighting {
 	struct dp_client_event ev;
 	uint32_t seen;
+	uint8_t sig;
+	uint8_t decided;
 };
 
 /* A name that decided a flow for a vendor's own level (bind.report_names):

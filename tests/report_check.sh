@@ -5,7 +5,8 @@
 # government bodies among them, each stopping at a drawn date so that the
 # removal shares are known in advance) and the report's tables as they must
 # come out; three tapcensus processes replay it on the capture's clock into
-# a throwaway PostgreSQL cluster (config/census.sql); tapcensus-report,
+# a throwaway PostgreSQL cluster (config/census.sql), each session on the
+# day it happened (sessions_day equal to the generator's); tapcensus-report,
 # connected as an analyst (census_reader), writes the report; every table
 # equals the generator's, cell by cell.  The HTML fetches nothing, opens in
 # headless Chromium without errors, and each chart's place in the
@@ -20,6 +21,16 @@ rm -rf "$work"; mkdir -p "$work"
 trap pg_stop EXIT
 census_sample "$tc" "$gen" "$conf" "$work" || { echo "FAIL the sample census did not load"; exit 1; }
 fail=0
+
+# Sessions day by day, summed over the taps: eight months replayed in
+# seconds, each session on the day it happened (not the push's).
+psql -qAt -F, -c "SELECT day, org_id, signal, sessions FROM census.sessions_day
+                   WHERE vendor = 'kaspersky' AND sessions > 0 ORDER BY 1, 2, 3" > "$work/sessions_day.csv"
+if ! diff <(tail -n +2 "$work/gen/sessions_day.csv" | LC_ALL=C sort) <(LC_ALL=C sort "$work/sessions_day.csv") > "$work/sessions_day.diff"; then
+    echo "FAIL sessions by day differ from the truth ($(grep -c '^[<>]' "$work/sessions_day.diff") lines):"
+    head -4 "$work/sessions_day.diff"; fail=1
+fi
+[ "$(wc -l < "$work/sessions_day.csv")" -ge 100 ] || { echo "FAIL few session days"; fail=1; }
 
 # The report, as an analyst (read only), for the options the truth is for.
 read -r -a opts < "$work/gen/args"

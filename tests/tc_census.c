@@ -10,6 +10,7 @@
  *                      countries, sectors, government bodies among them
  * OUTDIR/tapN.pcap     what tap N saw (each session at one tap, drawn: a
  *                      client's sessions spread over taps)
+ * OUTDIR/sessions_day.csv  product sessions per day, organisation and signal
  * OUTDIR/args          the report's options the tables are for: the whole
  *                      span, period A the first month, B the last, country
  *                      US, the top 3 countries
@@ -632,6 +633,27 @@ write_truth(const char *dir)
 		return -1;
 	fprintf(f, "http-host,%llu\ntls-sni,%llu\n", (unsigned long long)sig_sessions[1],
 		(unsigned long long)sig_sessions[0]);
+	fclose(f);
+
+	/* Product sessions per day, organisation and signal (the census
+	 * database's sessions_day, summed over the taps). */
+	snprintf(path, sizeof(path), "%s/sessions_day.csv", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "day,org_id,signal,sessions\n");
+	for (int d = 0; d < n_days; d++)
+		for (unsigned o = 0; o < n_orgs; o++)
+			for (int h = 0; h < 2; h++) {
+				unsigned long n = 0;
+
+				for (size_t i = 0; i < n_sess; i++)
+					n += !sess[i].web && sess[i].org == (int)o && sess[i].http == h &&
+					     (int)(sess[i].t_us / 86400000000ull) == d;
+				if (n == 0)
+					continue;
+				day_label(d, d0);
+				fprintf(f, "%s,%s,%s,%lu\n", d0, orgs[o].id, h ? "http-host" : "tls-sni", n);
+			}
 	fclose(f);
 
 	/* The options these tables are for. */

@@ -38,7 +38,7 @@ test_dp_worker_reload(void **state)
 	struct dp_match *match2;
 	struct dp_prefix p[3];
 	struct dp_gen *g, *old;
-	struct dp_client_event ev;
+	struct dp_client_sighting ev;
 	char err[128], req[600];
 	int idx, len = snprintf(req, sizeof(req),
 				"GET /x HTTP/1.1\r\nHost: www.example.org\r\nUser-Agent: "
@@ -109,9 +109,9 @@ test_dp_worker_reload(void **state)
 		static const uint16_t gens[3] = {1, 2, 2};
 		static const uint32_t org[3] = {1, 2, 1};
 
-		assert_int_equal(dp_worker_events_take(w, &ev, NULL, 1), 1);
-		assert_int_equal(ev.gen, gens[k]);
-		assert_int_equal(ev.org, org[k]);
+		assert_int_equal(dp_worker_events_take(w, &ev, 1), 1);
+		assert_int_equal(ev.ev.gen, gens[k]);
+		assert_int_equal(ev.ev.org, org[k]);
 	}
 	dp_worker_free(w);
 	dp_match_free(match2);

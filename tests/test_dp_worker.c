@@ -73,13 +73,14 @@ test_dp_worker_packet_table(void **state)
 			}
 	assert_int_equal(rte_ring_count(w->events), events);
 	{
+		struct dp_client_sighting s;
 		struct dp_client_event ev;
 		uint8_t want[16] = {0};
-		uint32_t seen = 0;
 
 		/* The first event is the first row's client, seen at its packet's time. */
-		assert_int_equal(dp_worker_events_take(w, &ev, &seen, 1), 1);
-		assert_int_equal(seen, T0);
+		assert_int_equal(dp_worker_events_take(w, &s, 1), 1);
+		assert_int_equal(s.seen, T0);
+		ev = s.ev;
 		tb_addr("192.0.2.5", want);
 		assert_int_equal(ev.org, 1);
 		assert_int_equal(ev.vendor, 0);
@@ -309,7 +310,7 @@ test_dp_worker_client_evidence(void **state)
 	uint32_t lq = tb_dns_query(q, sizeof(q), 5, "kaspersky.com", 1);
 	struct tb_rr rr = {NULL, 1, 60, "203.0.113.70"};
 	uint32_t la = tb_dns_response(ans, sizeof(ans), 5, "kaspersky.com", &rr, 1);
-	struct dp_client_event ev[8];
+	struct dp_client_sighting ev[8];
 	struct dp_worker *w;
 	struct tbw_conv c;
 
@@ -319,25 +320,30 @@ test_dp_worker_client_evidence(void **state)
 	/* Spoofed: the ClientHello alone. */
 	tbw_conv_init(&c, w, "192.0.2.70", "203.0.113.9", IPPROTO_TCP, 443);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
-	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
-	assert_int_equal(ev[0].vendor, 0 | DP_CLIENT_UNVERIFIED);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].ev.vendor, 0 | DP_CLIENT_UNVERIFIED);
+	assert_int_equal(ev[0].decided, 1); /* a session, evidence or not */
+	assert_int_equal(ev[0].sig, DP_SIG_TLS_SNI);
 	/* A handshake the server answered, then the ClientHello: verified. */
 	tbw_conv_init(&c, w, "192.0.2.71", "203.0.113.9", IPPROTO_TCP, 443);
 	tbw_conv_send(&c, 0, 0x02, NULL, 0, 0);
 	tbw_conv_send(&c, 1, 0x12, NULL, 0, 0);
 	tbw_conv_send(&c, 0, 0x10, NULL, 0, 0);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
-	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
-	assert_int_equal(ev[0].vendor, 0);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].ev.vendor, 0);
 	/* DNS: the query decides, unverified; the answer verifies, once. */
 	tbw_conv_init(&c, w, "192.0.2.72", "203.0.113.53", IPPROTO_UDP, 53);
 	assert_int_equal(tbw_conv_send(&c, 0, 0, q, lq, 0), DP_OUT_VENDOR);
-	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
-	assert_int_equal(ev[0].vendor, 0 | DP_CLIENT_UNVERIFIED);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].ev.vendor, 0 | DP_CLIENT_UNVERIFIED);
+	assert_int_equal(ev[0].decided, 1);
+	assert_int_equal(ev[0].sig, DP_SIG_DNS);
 	assert_int_equal(tbw_conv_send(&c, 1, 0, ans, la, 0), DP_OUT_MATCHED);
 	assert_int_equal(tbw_conv_send(&c, 1, 0, ans, la, 0), DP_OUT_MATCHED);
-	assert_int_equal(dp_worker_events_take(w, ev, NULL, 8), 1);
-	assert_int_equal(ev[0].vendor, 0);
+	assert_int_equal(dp_worker_events_take(w, ev, 8), 1);
+	assert_int_equal(ev[0].ev.vendor, 0);
+	assert_int_equal(ev[0].decided, 0); /* the same session, now verified */
 	dp_worker_free(w);
 }
 
