@@ -476,6 +476,19 @@ sday_hash(uint32_t t, uint32_t day)
 	return (t * 2654435761u) ^ (day * 40503u);
 }
 
+/* The days chained into buckets b[n] (n a power of two). */
+static void
+sday_chain(struct ctl_census *c, uint32_t *b, uint32_t n)
+{
+	memset(b, 0xff, n * sizeof(*b));
+	for (uint32_t i = 0; i < c->n_d; i++) {
+		uint32_t k = sday_hash(c->d[i].t, c->d[i].day) & (n - 1);
+
+		c->d[i].next = b[k];
+		b[k] = i;
+	}
+}
+
 /* The buckets again, twice as many when the entries reach them. */
 static int
 sday_rehash(struct ctl_census *c)
@@ -486,13 +499,7 @@ sday_rehash(struct ctl_census *c)
 		n *= 2;
 	if ((b = malloc(n * sizeof(*b))) == NULL)
 		return -ENOMEM;
-	memset(b, 0xff, n * sizeof(*b));
-	for (uint32_t i = 0; i < c->n_d; i++) {
-		uint32_t k = sday_hash(c->d[i].t, c->d[i].day) & (n - 1);
-
-		c->d[i].next = b[k];
-		b[k] = i;
-	}
+	sday_chain(c, b, n);
 	free(c->dbuckets);
 	c->dbuckets = b;
 	c->n_dbuckets = n;
@@ -620,14 +627,7 @@ daily_done(struct ctl_census *c, bool sent)
 		return;
 	/* Fewer entries: chained again into the buckets there are. */
 	c->n_d = w;
-	for (uint32_t i = 0; i < c->n_dbuckets; i++)
-		c->dbuckets[i] = NO_ENTRY;
-	for (uint32_t i = 0; i < c->n_d; i++) {
-		uint32_t k = sday_hash(c->d[i].t, c->d[i].day) & (c->n_dbuckets - 1);
-
-		c->d[i].next = c->dbuckets[k];
-		c->dbuckets[k] = i;
-	}
+	sday_chain(c, c->dbuckets, c->n_dbuckets);
 }
 
 /* Each (organisation, vendor, signal) with product sessions, its total
