@@ -48,7 +48,6 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 	   struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	const struct ctl_port *cp = &cfg->ports[p];
-	bool stamped;
 	int rc;
 
 	if (rte_eth_dev_get_port_by_name(cp->name, &ws->port_ids[p]) != 0) {
@@ -58,8 +57,7 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 	}
 	ws->n_ports = p + 1;
 	snprintf(snap->ports[p].name, sizeof(snap->ports[p].name), "%s", cp->name);
-	rc = dp_port_setup(ws->port_ids[p], cp->rx_queues, cfg->rx_desc, ws->pool, &stamped, err,
-			   err_len);
+	rc = dp_port_setup(ws->port_ids[p], cp->rx_queues, cfg->rx_desc, ws->pool, err, err_len);
 	if (rc)
 		return rc;
 	/* Offline, net_pcap stamps each packet with its capture time (having
@@ -67,7 +65,6 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 	 * offering the offload): the workers' clock.  Live, the wall's. */
 	bind->ts_off = -1;
 	bind->ts_flag = 0;
-	(void)stamped;
 	if (bind->lossless) {
 		int off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
 		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);

@@ -20,7 +20,7 @@ dp_port_rss_key(void)
 
 int
 dp_port_setup(uint16_t port, uint16_t n_queues, uint16_t n_desc, struct rte_mempool *pool,
-	      bool *stamped, char *err, size_t err_len)
+	      char *err, size_t err_len)
 {
 	const uint64_t need = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP;
 	struct rte_eth_conf conf;
@@ -60,9 +60,6 @@ dp_port_setup(uint16_t port, uint16_t n_queues, uint16_t n_desc, struct rte_memp
 	}
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
-	*stamped = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) != 0;
-	if (*stamped)
-		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
 	/* A tap only listens: no TX queue, unless the driver works in queue
 	 * pairs (net_af_xdp: one XDP socket per queue holds both rings). */
 	n_tx = 0;

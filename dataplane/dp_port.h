@@ -3,9 +3,9 @@
  * dp_port.h - bring up one ethdev port for receive only (a tap never sends).
  *
  * dp_port_setup() configures n_queues RX queues of n_desc descriptors from
- * pool, scatter when offered (jumbo frames on net_pcap), receive timestamps
- * when offered (*stamped says so: net_pcap gives the capture's), promiscuous
- * mode when supported, and starts the port.  With more than one queue it
+ * pool, scatter when offered (jumbo frames on net_pcap), promiscuous mode
+ * when supported, and starts the port (net_pcap stamps each packet with its
+ * capture time without offering the offload: ctl_workers looks it up).  With more than one queue it
  * turns on RSS over IP, TCP and UDP with a symmetric Toeplitz key
  * (DP_PORT_RSS_KEY: 0x6d5a repeated), so both directions of a flow hash to
  * the same queue and reach the worker that holds the flow.  A device with
@@ -17,7 +17,6 @@
 #ifndef DP_PORT_H
 #define DP_PORT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +29,6 @@
 const uint8_t *dp_port_rss_key(void);
 
 int dp_port_setup(uint16_t port, uint16_t n_queues, uint16_t n_desc, struct rte_mempool *pool,
-		  bool *stamped, char *err, size_t err_len);
+		  char *err, size_t err_len);
 
 #endif
