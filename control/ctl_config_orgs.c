@@ -31,7 +31,7 @@ parse_countries(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ct
 				(unsigned)(it - n->data.sequence.items.start));
 		if ((rc = ctl_yaml_str(x, v, f, cc, sizeof(cc))))
 			return rc;
-		if (strlen(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
+		if (!ctl_orgs_country_ok(cc))
 			return ctl_yaml_err(x, v, f, "'%s' is not an ISO 3166-1 alpha-2 code (two "
 						     "capitals)", cc);
 		if (s->n_countries == CTL_ORG_COUNTRIES_MAX)

@@ -220,8 +220,7 @@ as2org_line(struct reader *r, char *s, void *arg)
 		if (ctl_orgs_clean_id(f[0], org->id, sizeof(org->id)) ||
 		    ctl_orgs_clean_name(f[2][0] ? f[2] : f[0], org->name, sizeof(org->name)))
 			r->o->src[r->src].cleaned++;
-		if (strlen(f[3]) == 2 && isupper((unsigned char)f[3][0]) &&
-		    isupper((unsigned char)f[3][1]))
+		if (ctl_orgs_country_ok(f[3]))
 			memcpy(org->country, f[3], 3);
 		return 0;
 	} else {
@@ -283,18 +282,6 @@ struct asdb_state {
 };
 
 static int
-parse_gov(const char *s, int8_t *out)
-{
-	if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1"))
-		*out = 1;
-	else if (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcmp(s, "0"))
-		*out = 0;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static int
 asdb_line(struct reader *r, char *s, void *arg)
 {
 	struct asdb_state *st = arg;
@@ -335,12 +322,15 @@ asdb_line(struct reader *r, char *s, void *arg)
 			    "'%s' is not an AS number (1-4294967295)", f[0]);
 	row.government = -1;
 	if (st->form == FORM_SIMPLE) {
+		bool gov;
+
 		if (f[1][0] == '\0' || strlen(f[1]) >= CTL_ORG_SECTOR_LEN ||
 		    ctl_orgs_clean_id(f[1], row.sector, sizeof(row.sector)))
 			return rerr(r, "sector", "'%s': use 1-47 letters, digits, '-', '_' or '.'",
 				    f[1]);
-		if (parse_gov(f[2], &row.government) != 0)
+		if (ctl_orgs_parse_bool(f[2], &gov) != 0)
 			return rerr(r, "government", "'%s' is not true/false/yes/no/1/0", f[2]);
+		row.government = gov;
 	} else {
 		/* Categories come in pairs (layer 1, layer 2); the first layer 1
 		 * is the sector, and any layer 1 may say government. */

@@ -17,24 +17,6 @@ static const char *const field_names[NFIELDS] = {"prefix", "org_id", "name",
 						 "country", "sector", "government"};
 
 static int
-parse_bool(const char *s, bool *out)
-{
-	static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
-
-	for (int i = 0; i < 3; i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static int
 valid_id(const char *s)
 {
 	char clean[CTL_ORG_ID_LEN];
@@ -79,11 +61,11 @@ add_row(struct load *l, int line, char **f)
 		return lerr(l, line, 1, "'%s' is reserved", f[1]);
 	if (f[2][0] == '\0')
 		return lerr(l, line, 2, "empty%s", "");
-	if (strlen(f[3]) != 2 || f[3][0] < 'A' || f[3][0] > 'Z' || f[3][1] < 'A' || f[3][1] > 'Z')
+	if (!ctl_orgs_country_ok(f[3]))
 		return lerr(l, line, 3, "'%s' is not an ISO 3166-1 alpha-2 code (two capitals)", f[3]);
 	if (!valid_id(f[4]) || strlen(f[4]) >= CTL_ORG_SECTOR_LEN)
 		return lerr(l, line, 4, "'%s': use 1-47 letters, digits, '-', '_' or '.'", f[4]);
-	if (parse_bool(f[5], &org.government))
+	if (ctl_orgs_parse_bool(f[5], &org.government))
 		return lerr(l, line, 5, "'%s' is not true/false/yes/no/1/0", f[5]);
 	if (strcmp(f[1], "unattributed") == 0) {
 		/* A carve-out: the prefix attributes nobody (an earlier source's

@@ -122,8 +122,7 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 		if (net == NULL)
 			break;
 		cc = loc_network_get_country_code(net);
-		if (cc == NULL || strlen(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' ||
-		    cc[1] > 'Z')
+		if (!ctl_orgs_country_ok(cc))
 			cc = "ZZ";
 		asn = loc_network_get_asn(net);
 		first = loc_network_get_first_address(net);

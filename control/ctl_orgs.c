@@ -355,6 +355,31 @@ ctl_orgs_clean_id(const char *in, char *out, size_t cap)
 	return changed;
 }
 
+bool
+ctl_orgs_country_ok(const char *cc)
+{
+	return cc != NULL && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' &&
+	       cc[1] <= 'Z';
+}
+
+int
+ctl_orgs_parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
+
+	for (int i = 0; i < 3; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 void
 ctl_orgs_free(struct ctl_orgs *o)
 {

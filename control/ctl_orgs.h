@@ -137,6 +137,13 @@ bool ctl_orgs_clean_name(const char *in, char *out, size_t cap);
  * cut to fit cap.  Returns true when it changed anything. */
 bool ctl_orgs_clean_id(const char *in, char *out, size_t cap);
 
+/* An ISO 3166-1 alpha-2 code as the table keeps it: two capitals. */
+bool ctl_orgs_country_ok(const char *cc);
+
+/* The government flag as every source writes it: true/yes/1 or
+ * false/no/0, any case.  0, or -EINVAL. */
+int ctl_orgs_parse_bool(const char *s, bool *out);
+
 /* ---- Using it ---- */
 
 /* Says on stderr how many prefixes lie inside another organisation's, if
