@@ -326,16 +326,6 @@ client_msg(uint8_t msg[17], uint8_t family, const uint8_t *addr, unsigned v6_pre
 	return 1 + n;
 }
 
-uint64_t
-ctl_hll_client_hash(const uint8_t key[CTL_HLL_KEY_LEN], uint8_t family, const uint8_t *addr,
-		    unsigned v6_prefix)
-{
-	uint8_t msg[17];
-	size_t n = client_msg(msg, family, addr, v6_prefix);
-
-	return ctl_hll_siphash(key, msg, n);
-}
-
 int
 ctl_hll_hasher_init(struct ctl_hll_hasher *h, const uint8_t key[CTL_HLL_KEY_LEN])
 {

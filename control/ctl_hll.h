@@ -63,13 +63,10 @@ int ctl_hll_unpack(struct ctl_hll *h, const uint8_t *in, size_t len);
 /* SipHash-2-4 of msg under key (64-bit output). */
 uint64_t ctl_hll_siphash(const uint8_t key[CTL_HLL_KEY_LEN], const uint8_t *msg, size_t len);
 
-/* The keyed hash of a client address: SipHash of the family byte and the
- * address (IPv6 cut to v6_prefix bits). */
-uint64_t ctl_hll_client_hash(const uint8_t key[CTL_HLL_KEY_LEN], uint8_t family,
-			     const uint8_t *addr, unsigned v6_prefix);
-
-/* The same hash as ctl_hll_client_hash, for many clients: the key set
- * once (a context kept), about a tenth of the cost.  init: 0 or -ENOMEM. */
+/* The keyed hash of client addresses: SipHash of the family byte and the
+ * address (IPv6 cut to v6_prefix bits), the key set once in a context kept
+ * for every client (a tenth of the cost of setting it each time).  init: 0
+ * or -ENOMEM. */
 struct ctl_hll_hasher {
 	void *ctx; /* EVP_MAC_CTX */
 };

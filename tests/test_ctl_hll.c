@@ -40,6 +40,19 @@ test_ctl_hll_siphash_vectors(void **state)
 		assert_int_equal(ctl_hll_siphash(ref_key, msg, rows[i].len), rows[i].want);
 }
 
+/* A client's hash under key, as the census takes it (ctl_hll_hasher). */
+static uint64_t
+keyed(const uint8_t key[CTL_HLL_KEY_LEN], uint8_t family, const uint8_t *a, unsigned v6_prefix)
+{
+	struct ctl_hll_hasher h;
+	uint64_t v;
+
+	assert_int_equal(ctl_hll_hasher_init(&h, key), 0);
+	v = ctl_hll_hasher_client(&h, family, a, v6_prefix);
+	ctl_hll_hasher_fini(&h);
+	return v;
+}
+
 static uint64_t
 client(const char *text, unsigned v6_prefix)
 {
@@ -47,7 +60,7 @@ client(const char *text, unsigned v6_prefix)
 	int v6 = strchr(text, ':') != NULL;
 
 	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, text, a), 1);
-	return ctl_hll_client_hash(ref_key, v6 ? 6 : 4, a, v6_prefix);
+	return keyed(ref_key, v6 ? 6 : 4, a, v6_prefix);
 }
 
 /* One /64 hashes alike; another /64, another key or the other family not. */
@@ -62,8 +75,26 @@ test_ctl_hll_client_hash(void **state)
 	assert_int_not_equal(client("2001:db8:1:2::1", 64), client("2001:db8:1:3::1", 64));
 	assert_int_not_equal(client("2001:db8:1:2::1", 128), client("2001:db8:1:2::2", 128));
 	assert_int_not_equal(client("192.0.2.1", 64), client("::ffff:192.0.2.1", 128));
-	assert_int_not_equal(client("192.0.2.1", 64), ctl_hll_client_hash(other_key, 4, a, 64));
-	assert_int_equal(client("192.0.2.1", 64), ctl_hll_client_hash(ref_key, 4, a, 64));
+	assert_int_not_equal(client("192.0.2.1", 64), keyed(other_key, 4, a, 64));
+	assert_int_equal(client("192.0.2.1", 64), keyed(ref_key, 4, a, 64));
+	/* The message is the family byte and the address (IPv6 to its /64). */
+	assert_int_equal(client("192.0.2.1", 64),
+			 ctl_hll_siphash(ref_key, (const uint8_t[]){4, 192, 0, 2, 1}, 5));
+	assert_int_equal(client("2001:db8:1:2::1", 64),
+			 ctl_hll_siphash(ref_key, (const uint8_t[]){6, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0,
+								    2, 0, 0, 0, 0, 0, 0, 0, 0},
+					 17));
+	/* One context, many clients: each hash as if alone. */
+	{
+		struct ctl_hll_hasher h;
+		uint8_t b[4] = {198, 51, 100, 7};
+
+		assert_int_equal(ctl_hll_hasher_init(&h, ref_key), 0);
+		assert_int_equal(ctl_hll_hasher_client(&h, 4, a, 64), client("192.0.2.1", 64));
+		assert_int_equal(ctl_hll_hasher_client(&h, 4, b, 64), client("198.51.100.7", 64));
+		assert_int_equal(ctl_hll_hasher_client(&h, 4, a, 64), client("192.0.2.1", 64));
+		ctl_hll_hasher_fini(&h);
+	}
 }
 
 /* Explicit: ascending as signed 64-bit, each once, exact; the 161st
