@@ -225,20 +225,14 @@ current_gen(const struct ctl_clients *c, const struct dp_client_event *ev,
 	return 0;
 }
 
-int
-ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+/* ev, in this set's generation, counted (and told to the sink). */
+static int
+add_current(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
 {
 	struct dp_client_event key;
 	unsigned vendor = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
 	int rc;
 
-	if (c->gen != 0 && ev->gen != c->gen) {
-		if (current_gen(c, ev, &key) != 0) {
-			c->stale++;
-			return -ESTALE;
-		}
-		return ctl_clients_add(c, &key, now);
-	}
 	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
 		return -EINVAL;
 	if (c->sink != NULL && !(ev->vendor & DP_CLIENT_UNVERIFIED))
@@ -254,6 +248,18 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	return rc;
 }
 
+int
+ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+{
+	struct dp_client_event cur;
+
+	if (current_gen(c, ev, &cur) != 0) {
+		c->stale++;
+		return -ESTALE;
+	}
+	return add_current(c, &cur, now);
+}
+
 void
 ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg)
 {
@@ -267,10 +273,13 @@ ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s,
 	for (unsigned i = 0; i < n; i++) {
 		struct dp_client_event ev;
 
-		if (s[i].decided && c->sink != NULL && current_gen(c, &s[i].ev, &ev) == 0 &&
-		    ev.org < c->n_orgs)
+		if (current_gen(c, &s[i].ev, &ev) != 0) {
+			c->stale++;
+			continue;
+		}
+		if (s[i].decided && c->sink != NULL && ev.org < c->n_orgs)
 			c->sink(c->sink_arg, &ev, s[i].seen, s[i].sig);
-		ctl_clients_add(c, &s[i].ev, s[i].seen);
+		add_current(c, &ev, s[i].seen);
 	}
 }
 
