@@ -40,6 +40,7 @@
 #include <time.h>
 
 #include "tb_pkt.h"
+#include "tb_rnd.h"
 
 #define MAX_ORGS 64
 #define MAX_CLIENTS 6
@@ -101,10 +102,7 @@ static time_t epoch; /* the first day's midnight, UTC */
 static uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
+	return tb_rnd(&rng);
 }
 
 static int

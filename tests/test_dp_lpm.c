@@ -14,6 +14,7 @@
 
 #include "dp_lpm.h"
 #include "tb_eal.h"
+#include "tb_rnd.h"
 
 static const struct {
 	const char *prefix;
@@ -96,10 +97,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 16);
+	return tb_rnd(&rng);
 }
 
 struct row {
