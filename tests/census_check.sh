@@ -23,6 +23,7 @@ set -euo pipefail
 tc=$(realpath "$1") gen=$(realpath "$2") conf=$(realpath "$3") work=$(realpath -m "$4")
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/pg_cluster.sh"
+. "$(dirname "$0")/census_sample.sh"
 rm -rf "$work"; mkdir -p "$work"
 trap pg_stop EXIT
 pg_start "$work/pg" tls
@@ -50,15 +51,12 @@ fail=0
 replay() { # TAP PART [more tapcensus options]
     local t=$1 p=$2
     shift 2
-    sed -e "s|^organisations:.*|organisations: $work/orgs.csv|" \
-        -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"census$$$t\"|" \
-        -e "s|include: vendors/|include: $root/config/vendors/|" "$conf" > "$work/tap_$t.yaml"
     # tap_c over TCP with TLS, the server's certificate checked; the
     # others over the Unix socket.
     local db="host=$PGHOST port=$PGPORT dbname=postgres user=tap_$t"
     [ "$t" != c ] || db="host=127.0.0.1 port=$PG_TLS_PORT dbname=postgres user=tap_c sslmode=verify-full sslrootcert=$PG_TLS_CA"
-    printf 'census:\n  tap: tap_%s\n  key_file: %s\n  database: "%s"\n  interval: 1\n' \
-        "$t" "$work/census.key" "$db" >> "$work/tap_$t.yaml"
+    census_tap_yaml "$conf" "$work/orgs.csv" "$work/census.key" "tap_$t" "$db" "census$$$t" \
+        > "$work/tap_$t.yaml"
     # tap_d keeps a state file: what it could not push survives its restart.
     [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
     # The clients' side of an asymmetric link shows no exchange.

@@ -7,6 +7,18 @@
 # of three taps' traffic and the report's tables as they must come out
 # (WORKDIR/gen), and replays each tap's capture through its own tapcensus
 # process on the capture's clock, pushing to the database.
+# census_tap_yaml CONFIG ORGS KEYFILE TAP DATABASE EAL_PREFIX: CONFIG as tap
+# TAP's (its organisations, the vendors' catalogue from the source tree, a
+# DPDK file prefix of its own) with a census section pushing every second.
+census_tap_yaml() {
+    local root
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    sed -e "s|^organisations:.*|organisations: $2|" \
+        -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"$6\"|" \
+        -e "s|include: vendors/|include: $root/config/vendors/|" "$1"
+    printf 'census:\n  tap: %s\n  key_file: %s\n  database: "%s"\n  interval: 1\n' "$4" "$3" "$5"
+}
+
 census_sample() {
     local tc=$1 gen=$2 conf=$3 work=$4 i=0 t
     local root
@@ -23,12 +35,9 @@ census_sample() {
     printf '00112233445566778899aabbccddeeff\n' > "$work/census.key"
     chmod 600 "$work/census.key"
     for t in a b c; do
-        sed -e "s|^organisations:.*|organisations: $work/gen/orgs.csv|" \
-            -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"sample$$$t\"|" \
-            -e "s|include: vendors/|include: $root/config/vendors/|" "$conf" > "$work/tap_$t.yaml"
-        printf 'census:\n  tap: tap_%s\n  key_file: %s\n  database: "%s"\n  interval: 1\n' \
-            "$t" "$work/census.key" "host=$PGHOST port=$PGPORT dbname=postgres user=tap_$t" \
-            >> "$work/tap_$t.yaml"
+        census_tap_yaml "$conf" "$work/gen/orgs.csv" "$work/census.key" "tap_$t" \
+            "host=$PGHOST port=$PGPORT dbname=postgres user=tap_$t" "sample$$$t" \
+            > "$work/tap_$t.yaml"
         timeout 180 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/gen/tap$i.pcap" \
             -o "$work/tap_$t.prom" --no-summary > /dev/null 2> "$work/tap_$t.err" ||
             { echo "census_sample: tap_$t: tapcensus exited $?"; cat "$work/tap_$t.err"; return 1; }

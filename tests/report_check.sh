@@ -15,7 +15,6 @@
 set -euo pipefail
 tc=$(realpath "$1") gen=$(realpath "$2") report=$(realpath "$3") conf=$(realpath "$4")
 work=$(realpath -m "$5")
-root=$(cd "$(dirname "$0")/.." && pwd)
 . "$(dirname "$0")/census_sample.sh"
 rm -rf "$work"; mkdir -p "$work"
 trap pg_stop EXIT
