@@ -35,8 +35,16 @@ struct row {
 	uint32_t entry;
 };
 
+/* Offline (ctl_census_daily): sessions of one day, from the sightings of
+ * flows' decisions, not yet sent; taken: how many the push under way took. */
+struct sday {
+	uint32_t day;
+	uint64_t n, taken;
+};
+
 /* Sessions: per (organisation, vendor, signal) of product roles, the total
- * as of the last push; a push writes the day's row from there. */
+ * as of the last push; a push writes the day's row from there.  Offline,
+ * the days with sessions not yet sent (in the order they came). */
 struct stot {
 	char org[CTL_ORG_ID_LEN];
 	char vendor[CTL_NAME_LEN];
@@ -44,15 +52,8 @@ struct stot {
 	bool known; /* prev is a pushed (or restored, or primed) total */
 	uint64_t prev;
 	uint32_t next;
-};
-
-/* Offline (ctl_census_daily): sessions by the day they happened, from the
- * sightings of flows' decisions, until a push has sent them: per (stot
- * index, day), how many, and how many of those the push under way took. */
-struct sday {
-	uint32_t t, day;
-	uint64_t n, taken;
-	uint32_t next; /* hash chain */
+	struct sday *days;
+	uint32_t n_days, cap_days;
 };
 
 struct srow {
@@ -73,10 +74,6 @@ struct ctl_census {
 	struct srow *srows;
 	size_t n_srows;
 	bool daily; /* sessions from the sightings' days (offline), not the counters' */
-	struct sday *d;
-	uint32_t n_d, cap_d;
-	uint32_t *dbuckets; /* [n_dbuckets] */
-	uint32_t n_dbuckets;
 	struct entry *e;
 	uint32_t n, cap;
 	uint32_t *buckets;
@@ -150,11 +147,11 @@ ctl_census_free(struct ctl_census *c)
 	free(c->e);
 	free(c->buckets);
 	free(c->rows);
+	for (uint32_t i = 0; i < c->n_t; i++)
+		free(c->t[i].days);
 	free(c->t);
 	free(c->tbuckets);
 	free(c->srows);
-	free(c->d);
-	free(c->dbuckets);
 	ctl_hll_hasher_fini(&c->hasher);
 	memset(&c->cfg.key, 0, sizeof(c->cfg.key));
 	free(c);
@@ -470,68 +467,25 @@ ctl_census_daily(struct ctl_census *c)
 	c->daily = true;
 }
 
-static uint32_t
-sday_hash(uint32_t t, uint32_t day)
-{
-	return (t * 2654435761u) ^ (day * 40503u);
-}
-
-/* The days chained into buckets b[n] (n a power of two). */
-static void
-sday_chain(struct ctl_census *c, uint32_t *b, uint32_t n)
-{
-	memset(b, 0xff, n * sizeof(*b));
-	for (uint32_t i = 0; i < c->n_d; i++) {
-		uint32_t k = sday_hash(c->d[i].t, c->d[i].day) & (n - 1);
-
-		c->d[i].next = b[k];
-		b[k] = i;
-	}
-}
-
-/* The buckets again, twice as many when the entries reach them. */
+/* n sessions of t on day (the latest day first: a replay's come in order). */
 static int
-sday_rehash(struct ctl_census *c)
+day_add(struct stot *t, uint32_t day, uint64_t n)
 {
-	uint32_t n = c->n_dbuckets ? c->n_dbuckets : 1024, *b;
-
-	while (c->n_d >= n)
-		n *= 2;
-	if ((b = malloc(n * sizeof(*b))) == NULL)
-		return -ENOMEM;
-	sday_chain(c, b, n);
-	free(c->dbuckets);
-	c->dbuckets = b;
-	c->n_dbuckets = n;
-	return 0;
-}
-
-/* n sessions of stot t on day. */
-static int
-sday_add(struct ctl_census *c, uint32_t t, uint32_t day, uint64_t n)
-{
-	uint32_t k, i;
-
-	if ((c->n_dbuckets == 0 || c->n_d >= c->n_dbuckets) && sday_rehash(c) != 0)
-		return -ENOMEM;
-	k = sday_hash(t, day) & (c->n_dbuckets - 1);
-	for (i = c->dbuckets[k]; i != NO_ENTRY; i = c->d[i].next)
-		if (c->d[i].t == t && c->d[i].day == day) {
-			c->d[i].n += n;
+	for (uint32_t i = t->n_days; i-- > 0;)
+		if (t->days[i].day == day) {
+			t->days[i].n += n;
 			return 0;
 		}
-	if (c->n_d == c->cap_d) {
-		uint32_t cap = c->cap_d ? c->cap_d * 2 : 256;
-		struct sday *g = realloc(c->d, cap * sizeof(*g));
+	if (t->n_days == t->cap_days) {
+		uint32_t cap = t->cap_days ? t->cap_days * 2 : 4;
+		struct sday *g = realloc(t->days, cap * sizeof(*g));
 
 		if (g == NULL)
 			return -ENOMEM;
-		c->d = g;
-		c->cap_d = cap;
+		t->days = g;
+		t->cap_days = cap;
 	}
-	i = c->n_d++;
-	c->d[i] = (struct sday){.t = t, .day = day, .n = n, .next = c->dbuckets[k]};
-	c->dbuckets[k] = i;
+	t->days[t->n_days++] = (struct sday){.day = day, .n = n};
 	return 0;
 }
 
@@ -543,8 +497,7 @@ ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, un
 
 	if (!c->daily)
 		return 0;
-	if ((t = stot_get(c, org, vendor, sig)) == NULL || sday_add(c, (uint32_t)(t - c->t),
-								     now / 86400, 1) != 0) {
+	if ((t = stot_get(c, org, vendor, sig)) == NULL || day_add(t, now / 86400, 1) != 0) {
 		c->st.sessions_lost++;
 		return -ENOMEM;
 	}
@@ -554,58 +507,38 @@ ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, un
 	return 0;
 }
 
-static int
-by_t_day(const void *a, const void *b)
-{
-	const struct sday *x = *(const struct sday *const *)a, *y = *(const struct sday *const *)b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->day < y->day ? -1 : x->day > y->day;
-}
-
 /* Offline: a row per (organisation, vendor, signal) and day with sessions
- * not yet sent, chained from the last pushed total in the days' order. */
+ * not yet sent, chained from the last pushed total. */
 static int
 daily_rows(struct ctl_census *c)
 {
-	struct sday **order;
 	size_t n = 0;
-	uint64_t running = 0;
 
 	free(c->srows);
 	c->srows = NULL;
 	c->n_srows = 0;
-	for (uint32_t i = 0; i < c->n_d; i++)
-		n += c->d[i].n != 0;
+	for (uint32_t i = 0; i < c->n_t; i++)
+		n += c->t[i].n_days;
 	if (n == 0)
 		return 0;
-	order = malloc(n * sizeof(*order));
-	c->srows = malloc(n * sizeof(*c->srows));
-	if (order == NULL || c->srows == NULL) {
-		free(order);
+	if ((c->srows = malloc(n * sizeof(*c->srows))) == NULL)
 		return -ENOMEM;
-	}
-	n = 0;
-	for (uint32_t i = 0; i < c->n_d; i++)
-		if (c->d[i].n != 0)
-			order[n++] = &c->d[i];
-	qsort(order, n, sizeof(*order), by_t_day);
-	for (size_t i = 0; i < n; i++) {
-		struct stot *t = &c->t[order[i]->t];
-		struct srow *r = &c->srows[c->n_srows++];
+	for (uint32_t i = 0; i < c->n_t; i++) {
+		struct stot *t = &c->t[i];
+		uint64_t running = t->prev;
 
-		if (i == 0 || order[i - 1]->t != order[i]->t)
-			running = t->prev;
-		r->day = order[i]->day;
-		memcpy(r->org, t->org, sizeof(r->org));
-		memcpy(r->vendor, t->vendor, sizeof(r->vendor));
-		r->sig = t->sig;
-		r->first = running;
-		r->last = running += order[i]->n;
-		order[i]->taken = order[i]->n;
+		for (uint32_t k = 0; k < t->n_days; k++) {
+			struct srow *r = &c->srows[c->n_srows++];
+
+			r->day = t->days[k].day;
+			memcpy(r->org, t->org, sizeof(r->org));
+			memcpy(r->vendor, t->vendor, sizeof(r->vendor));
+			r->sig = t->sig;
+			r->first = running;
+			r->last = running += t->days[k].n;
+			t->days[k].taken = t->days[k].n;
+		}
 	}
-	free(order);
 	return 0;
 }
 
@@ -614,20 +547,19 @@ daily_rows(struct ctl_census *c)
 static void
 daily_done(struct ctl_census *c, bool sent)
 {
-	uint32_t w = 0;
+	for (uint32_t i = 0; i < c->n_t; i++) {
+		struct stot *t = &c->t[i];
+		uint32_t w = 0;
 
-	for (uint32_t i = 0; i < c->n_d; i++) {
-		if (sent)
-			c->d[i].n -= c->d[i].taken;
-		c->d[i].taken = 0;
-		if (c->d[i].n != 0)
-			c->d[w++] = c->d[i];
+		for (uint32_t k = 0; k < t->n_days; k++) {
+			if (sent)
+				t->days[k].n -= t->days[k].taken;
+			t->days[k].taken = 0;
+			if (t->days[k].n != 0)
+				t->days[w++] = t->days[k];
+		}
+		t->n_days = w;
 	}
-	if (w == c->n_d)
-		return;
-	/* Fewer entries: chained again into the buckets there are. */
-	c->n_d = w;
-	sday_chain(c, c->dbuckets, c->n_dbuckets);
 }
 
 /* Each (organisation, vendor, signal) with product sessions, its total
@@ -674,7 +606,7 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 				 * from the sightings. */
 				if (c->daily) {
 					if (prime && total > t->prev &&
-					    sday_add(c, (uint32_t)(t - c->t), day, total - t->prev) != 0)
+					    day_add(t, day, total - t->prev) != 0)
 						return -ENOMEM;
 					continue;
 				}
