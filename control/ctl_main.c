@@ -171,10 +171,12 @@ census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig)
 	    ev->org >= a->feed_orgs->n_orgs || a->feed_orgs->orgs[ev->org].parked)
 		return;
 	vd = &a->feed_cfg->vendors[v];
-	if (vd->product && sig >= 0)
+	if (!vd->product)
+		return;
+	if (sig >= 0)
 		ctl_census_session(a->census, a->feed_orgs->orgs[ev->org].id,
 				   ctl_config_group_name(a->feed_cfg, vd->group), (unsigned)sig, now);
-	else if (vd->product)
+	else
 		ctl_census_add(a->census, &a->feed_orgs->orgs[ev->org], vd->name, ev->family,
 			       ev->addr, a->feed_cfg->client_v6_prefix, now);
 }
