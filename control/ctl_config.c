@@ -39,7 +39,9 @@ parse_flows(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	    (rc = ctl_yaml_opt_uint(x, n, "reassembly_buffers", "flows.reassembly_buffers", 1,
 				    1u << 22, &w->reasm_buffers)) ||
 	    (rc = ctl_yaml_opt_uint(x, n, "stream_bytes", "flows.stream_bytes", 1, 1u << 20,
-				    &w->stream_bytes)))
+				    &w->stream_bytes)) ||
+	    (rc = ctl_yaml_opt_uint(x, n, "partial_timeout", "flows.partial_timeout", 1, 3600,
+				    &w->partial_timeout)))
 		return rc;
 	if (w->flow.hard_timeout < w->flow.idle_timeout) {
 		yaml_node_t *h = ctl_yaml_get(x, n, "hard_timeout");
@@ -475,7 +477,7 @@ static const struct section sections[] = {
 	 {{0}}, NULL},
 	{"flows", YAML_MAPPING_NODE, false,
 	 (const char *const[]){"capacity", "idle_timeout", "hard_timeout", "reassembly_bytes",
-			       "reassembly_buffers", "stream_bytes", NULL},
+			       "reassembly_buffers", "stream_bytes", "partial_timeout", NULL},
 	 parse_flows,
 	 {MEMBERS("flows", worker.flow, worker.stream_bytes)},
 	 NULL},
@@ -585,6 +587,7 @@ set_defaults(struct ctl_config *c)
 	c->worker.flow.hard_timeout = 3600;
 	c->worker.reasm_bytes = 16384;
 	c->worker.reasm_buffers = 4096;
+	c->worker.partial_timeout = 10;
 	c->worker.stream_bytes = 4096;
 	c->worker.learned_capacity = 1u << 16;
 	c->worker.learned_max_ttl = 86400;

@@ -52,6 +52,11 @@ struct ctl_vendor {
 	unsigned group;          /* the vendor's index among vendors */
 	bool product;            /* every role but web: counted as product use */
 	bool fallback;           /* role other: loses to any role of the vendor */
+	/* What the role's names rest on (tapcensus_vendor_catalogue_info):
+	 * "documented" (a source graded A, the vendor's documentation, or B,
+	 * an artefact the vendor issued), "reported" (third-party data and
+	 * reports only, C and D), "unsourced" (no graded source). */
+	char confidence[16];
 	char **domains;
 	unsigned n_domains;
 	char **regexes;

@@ -116,15 +116,20 @@ parse_ident(struct ctl_yaml *x, yaml_node_t *n, const char *f, char *out)
 	return 0;
 }
 
-/* sources: where a role's names come from - [{document, url, read}], read
- * a date (YYYY-MM-DD).  Checked, not kept: the catalogue is the record. */
+/* sources: where a role's names come from - [{document, url, read,
+ * grade}], read a date (YYYY-MM-DD), grade the evidence: A the vendor's
+ * documentation, B an artefact the vendor issued (code, a certificate), C
+ * maintained third-party data, D reports; E (unverified list entries)
+ * is refused, as is a source with no grade.  Kept of them: the best grade
+ * (*best, 'Z' for none).  The catalogue is the record of the rest. */
 static int
-parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp)
+parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char *best)
 {
-	static const char *const keys[] = {"document", "url", "read", NULL};
+	static const char *const keys[] = {"document", "url", "read", "grade", NULL};
 	char f[200], buf[512];
 	int rc;
 
+	*best = 'Z';
 	ctl_yaml_fieldf(f, sizeof(f), "%s.sources", fp);
 	if ((rc = ctl_yaml_want(x, n, YAML_SEQUENCE_NODE, f)))
 		return rc;
@@ -147,9 +152,46 @@ parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp)
 			if ((rc = ctl_yaml_str(x, c, f, buf, sizeof(buf))))
 				return rc;
 		}
+		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].grade", fp, i);
+		c = ctl_yaml_get(x, s, "grade");
+		ctl_yaml_str(x, c, f, buf, sizeof(buf));
+		if (strcmp(buf, "E") == 0)
+			return ctl_yaml_err(x, c, f, "grade E (an unverified list entry) is never a "
+						     "source: find a better one or leave the name out");
+		if (strlen(buf) != 1 || buf[0] < 'A' || buf[0] > 'D')
+			return ctl_yaml_err(x, c, f, "'%s': one of A (the vendor's documentation), B "
+						     "(its artefact), C (maintained third-party data), "
+						     "D (a report)", buf);
+		if (buf[0] < *best)
+			*best = buf[0];
+		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].read", fp, i);
 		if ((rc = ctl_yaml_date(x, ctl_yaml_get(x, s, "read"), f, &when)))
 			return rc;
 	}
+	return 0;
+}
+
+/* A unit's confidence from its best source grade; a catalogue may state
+ * it (confidence:), and may not claim more than its sources hold. */
+static int
+parse_confidence(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char best,
+		 struct ctl_vendor *v)
+{
+	const char *derived = best <= 'B' ? "documented" : best <= 'D' ? "reported" : "unsourced";
+	yaml_node_t *c = ctl_yaml_get(x, n, "confidence");
+	char f[128];
+	int rc;
+
+	snprintf(v->confidence, sizeof(v->confidence), "%s", derived);
+	if (c == NULL)
+		return 0;
+	ctl_yaml_fieldf(f, sizeof(f), "%s.confidence", fp);
+	if ((rc = ctl_yaml_str(x, c, f, v->confidence, sizeof(v->confidence))))
+		return rc;
+	if (strcmp(v->confidence, "documented") != 0 && strcmp(v->confidence, "reported") != 0)
+		return ctl_yaml_err(x, c, f, "'%s': documented or reported", v->confidence);
+	if (strcmp(v->confidence, "documented") == 0 && best > 'B')
+		return ctl_yaml_err(x, c, f, "documented, but no source is graded A or B");
 	return 0;
 }
 
@@ -185,8 +227,8 @@ parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const
 	   unsigned first, struct ctl_config *c)
 {
 	static const char *const keys[] = {"role", "domains", "regexes", "payload_signatures",
-					   "server_prefixes", "sources", NULL};
-	char f[96], role[CTL_NAME_LEN];
+					   "server_prefixes", "sources", "confidence", NULL};
+	char f[96], role[CTL_NAME_LEN], best = 'Z';
 	struct ctl_vendor *v;
 	yaml_node_t *r;
 	int rc;
@@ -210,7 +252,9 @@ parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const
 		return x->err[0] ? -EINVAL : -ENOMEM;
 	if ((rc = parse_patterns(x, n, f, v)))
 		return rc;
-	if ((r = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, r, f)))
+	if ((r = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, r, f, &best)))
+		return rc;
+	if ((rc = parse_confidence(x, n, f, best, v)))
 		return rc;
 	if (!has_patterns(v))
 		return ctl_yaml_err(x, n, f, "role '%s' has no domains, regexes, "
@@ -224,8 +268,8 @@ static int
 parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
 {
 	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
-					   "server_prefixes", "roles", "sources", NULL};
-	char f[64], vf[32], name[CTL_NAME_LEN];
+					   "server_prefixes", "roles", "sources", "confidence", NULL};
+	char f[64], vf[32], name[CTL_NAME_LEN], best = 'Z';
 	struct ctl_vendor *own;
 	unsigned first = c->n_vendors;
 	yaml_node_t *cn, *roles;
@@ -243,13 +287,13 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 	for (unsigned k = 0; k < first; k++)
 		if (strcmp(c->vendors[k].name, name) == 0)
 			return ctl_yaml_err(x, cn, f, "'%s' is defined twice", name);
-	if ((cn = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, cn, vf)))
+	if ((cn = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, cn, vf, &best)))
 		return rc;
 	/* The vendor's own level first, as role other, kept when it gives
 	 * anything. */
 	if ((own = add_unit(x, c, name, CTL_ROLE_OTHER, vf, ctl_yaml_line(n))) == NULL)
 		return x->err[0] ? -EINVAL : -ENOMEM;
-	if ((rc = parse_patterns(x, n, vf, own)))
+	if ((rc = parse_patterns(x, n, vf, own)) || (rc = parse_confidence(x, n, vf, best, own)))
 		return rc;
 	if (!has_patterns(own)) {
 		ctl_config_vendor_free(own);

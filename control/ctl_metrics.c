@@ -135,6 +135,10 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 	       "Flows that needed a reassembly buffer when none was free (decided as "
 	       "app_truncated).",
 	       t->reasm_no_buffer);
+	ctl_promtext_scalar(f, "tapcensus_partial_names_expired_total", "counter",
+	       "Flows whose name was still arriving after flows.partial_timeout (decided then: by a "
+	       "vendor's address, else as app_truncated).",
+	       t->partial_expired);
 	ctl_promtext_scalar(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
 	       "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
 	       "than a reassembly buffer, no buffer free, or too many gaps).",
@@ -268,6 +272,17 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 			fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[k],
 				v->unverified[vd * CTL_WIN_COUNT + k]);
 		}
+	ctl_promtext_family(f, "tapcensus_vendor_catalogue_info", "gauge",
+			    "The vendor catalogue's roles and what each rests on: documented (the "
+			    "vendor's documentation or artefacts, grades A and B), reported "
+			    "(third-party data and reports only, C and D), unsourced.");
+	for (unsigned vd = 0; vd < v->cfg->n_vendors; vd++) {
+		fputs("tapcensus_vendor_catalogue_info{", f);
+		ctl_promtext_vendor(f, v->cfg->vendors[vd].name, v->cfg->vendors[vd].role);
+		fputs(",confidence=", f);
+		ctl_promtext_label(f, v->cfg->vendors[vd].confidence);
+		fputs("} 1\n", f);
+	}
 	render_unlisted(f, v);
 	render_flows(f, t, v->flows_active, v->snap->learn_forward_lost);
 	by_result(f, "tapcensus_state_writes_total",

@@ -120,7 +120,15 @@ org_labels(FILE *f, const struct ctl_org *o, const struct ctl_vendor *vendor)
 }
 
 /* The per-organisation families, one walk over the rows each. */
-enum org_family { FAM_SESSIONS, FAM_PACKETS, FAM_BYTES, FAM_CLIENTS, FAM_LAST_SEEN, FAM_COUNT };
+enum org_family {
+	FAM_SESSIONS,
+	FAM_NAME_ONLY,
+	FAM_PACKETS,
+	FAM_BYTES,
+	FAM_CLIENTS,
+	FAM_LAST_SEEN,
+	FAM_COUNT
+};
 
 static const struct {
 	const char *name, *type, *help;
@@ -128,6 +136,12 @@ static const struct {
 	[FAM_SESSIONS] = {"tapcensus_org_sessions_total", "counter",
 			  "Sessions from an organisation's clients to a vendor, by the signal that "
 			  "recognised them."},
+	[FAM_NAME_ONLY] = {"tapcensus_org_sessions_name_only_total", "counter",
+			   "Of those sessions, the ones a name or payload signature decided whose "
+			   "server address is not the vendor's (no DNS answer for its names taught "
+			   "it, no server prefix holds it): a name alone, which a decoy can carry. "
+			   "The rest are corroborated.  DNS queries go to resolvers: name-only by "
+			   "construction."},
 	[FAM_PACKETS] = {"tapcensus_org_flow_packets_total", "counter",
 			 "Packets of an organisation's flows to a vendor, from each flow's first "
 			 "packet to its end, by the signal that recognised the flow and direction."},
@@ -163,13 +177,16 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 
 	switch (fam) {
 	case FAM_SESSIONS:
+	case FAM_NAME_ONLY:
+		/* Name-only sessions have no series where there is none. */
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
-			if (!signal_seen(&c[sig]))
+			uint64_t n = fam == FAM_SESSIONS ? c[sig].sessions : c[sig].name_only;
+
+			if (fam == FAM_SESSIONS ? !signal_seen(&c[sig]) : n == 0)
 				continue;
 			fputs(name, f);
 			org_labels(f, r->org, vendor);
-			fprintf(f, ",signal=\"%s\"} %" PRIu64 "\n", dp_signal_name(sig),
-				c[sig].sessions);
+			fprintf(f, ",signal=\"%s\"} %" PRIu64 "\n", dp_signal_name(sig), n);
 		}
 		break;
 	case FAM_PACKETS:

@@ -277,6 +277,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 	uint64_t n64, tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
 	int rc = -EBADMSG;
 
+	memcpy(&version, buf + 12, 4);
 	GET(&in, info->written);
 	GET(&in, info->packets);
 	if ((vmap = get_names(&in, &nv, 2 * DP_MAX_VENDORS, find_vendor, cfg)) == NULL ||
@@ -311,7 +312,9 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		GET(&in, g);
 		GET(&in, v);
 		GET(&in, s);
-		GET(&in, c);
+		/* Before format 4 a counter ended before name_only. */
+		memset(&c, 0, sizeof(c));
+		get(&in, &c, version >= 4 ? sizeof(c) : offsetof(struct dp_org_ctr, name_only));
 		if (in.short_read || g >= no || v >= nv || s >= ns)
 			goto out;
 		if (omap[g] < 0 || vmap[v] < 0 || smap[s] < 0 ||
@@ -368,7 +371,6 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		dp_learned_add(learned, fam, addr, vendors, expires, now);
 		info->learned++;
 	}
-	memcpy(&version, buf + 12, 4);
 	if (version >= 2) {
 		uint64_t replaced;
 

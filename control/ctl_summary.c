@@ -16,6 +16,7 @@ struct row {
 	uint64_t clients; /* since start */
 	uint64_t rank;    /* the organisation's product clients with the vendor */
 	uint64_t sessions[DP_SIG_COUNT];
+	uint64_t name_only; /* of them, decided by a name alone (dp_org_ctr) */
 };
 
 /* Organisations by product clients, then table order; within one, the
@@ -60,13 +61,13 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 			uint32_t o = v->active[i];
 			unsigned pk = ctl_config_product_key(cfg, g);
 			struct row prod = {o, 0, true, ctl_clients_count(v->clients, o, pk),
-					   ctl_clients_count(v->clients, o, pk), {0}};
+					   ctl_clients_count(v->clients, o, pk), {0}, 0};
 			bool any = false;
 
 			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
 				struct ctl_view_vendor vv;
 				struct row r = {o, vd, false, ctl_clients_count(v->clients, o, vd),
-						prod.rank, {0}};
+						prod.rank, {0}, 0};
 
 				if (cfg->vendors[vd].group != g)
 					continue;
@@ -75,8 +76,11 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 					continue;
 				for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
 					r.sessions[sig] = vv.ctr[sig].sessions;
-					if (cfg->vendors[vd].product)
+					r.name_only += vv.ctr[sig].name_only;
+					if (cfg->vendors[vd].product) {
 						prod.sessions[sig] += vv.ctr[sig].sessions;
+						prod.name_only += vv.ctr[sig].name_only;
+					}
 				}
 				if (cfg->vendors[vd].product) {
 					prod.vendor = vd;
@@ -93,7 +97,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 		"GOV", "VENDOR", "ROLE", "CLIENTS");
 	for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 		fprintf(f, " %10s", dp_signal_name(sig));
-	fputc('\n', f);
+	fprintf(f, " %10s\n", "name-only");
 	for (size_t i = 0; i < n; i++) {
 		const struct ctl_org *o = &v->orgs->orgs[rows[i].org];
 
@@ -104,7 +108,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 			rows[i].clients);
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			fprintf(f, " %10" PRIu64, rows[i].sessions[sig]);
-		fputc('\n', f);
+		fprintf(f, " %10" PRIu64 "\n", rows[i].name_only);
 	}
 	if (n == 0)
 		fprintf(f, "(no organisation reached a configured vendor)\n");

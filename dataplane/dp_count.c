@@ -47,11 +47,24 @@ dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided)
 	f->marks |= verified ? DP_MARK_CLIENT_VERIFIED : DP_MARK_CLIENT_SENT;
 }
 
+/* Is an address behind which stand the vendors (roles) behind also vendor
+ * v's - v itself or another role of its vendor? */
+static inline bool
+dp_count_address_is(const struct dp_worker *w, uint64_t behind, unsigned v)
+{
+	uint64_t same = w->same_vendor[v] ? w->same_vendor[v] : 1ull << v;
+
+	return (behind & same) != 0;
+}
+
 /* The flow is a vendor's: one session, and its traffic so far. */
 void
 dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
 {
 	uint64_t now = w->now; /* the packet's time (the capture's offline) */
+	/* f->vendors, until now: the vendors behind the server's address
+	 * (dp_inspect_address), each of which names its vendor's roles. */
+	uint64_t behind = f->vendors;
 
 	dp_worker_close_stream(w, f, 0);
 	dp_worker_close_stream(w, f, 1);
@@ -64,6 +77,8 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 
 		vendors &= vendors - 1;
 		DP_CTR_ADD(c->sessions, 1);
+		if (!dp_count_address_is(w, behind, v))
+			DP_CTR_ADD(c->name_only, 1);
 		for (int d = 0; d < 2; d++) {
 			DP_CTR_ADD(c->pkts[d], f->pkts[d]);
 			DP_CTR_ADD(c->bytes[d], f->bytes[d]);

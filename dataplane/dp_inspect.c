@@ -71,20 +71,31 @@ extract_quic(struct dp_worker *w, const struct dp_flow *f, const uint8_t *p, uin
 }
 
 /* An extractor's verdict decides the flow; returns the packet's outcome,
- * or DP_OUT_COUNT + a drop reason.  A name decides (the vendor's, or
- * another's); a flow to a vendor's address (configured or learned) that
- * carries none - no SNI, Encrypted Client Hello, another protocol, a head
- * that cannot be read - is decided by its address. */
+ * or DP_OUT_COUNT + a drop reason.  Names decide before addresses: a
+ * vendor's name decides for the vendor whatever the address, and also
+ * when the ClientHello offers Encrypted Client Hello (browsers send a
+ * GREASE extension with the true name outside; with real ECH a vendor's
+ * outer name is the vendor's own front end).  A flow to a vendor's address
+ * (configured or learned) whose name cannot come - no SNI, another
+ * protocol, a head that cannot be read or is too long to keep, or an
+ * outer name of another's under ECH (the inner one is hidden) - is
+ * decided by its address.  Called only once the name is whole or cannot
+ * come (reassemble() waits while it is still arriving). */
 static unsigned
 decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct dp_name *name,
        enum dp_signal sig, enum dp_layer layer, bool ech)
 {
-	uint64_t vendors;
+	uint64_t vendors = 0;
 
 	dp_worker_release_reasm(w, f);
 	if (rc == DP_NAME_MALFORMED)
 		DP_CTR_ADD(w->st.parse_err[layer], 1);
-	if (f->vendors != 0 && (rc != DP_NAME_FOUND || ech))
+	if (rc == DP_NAME_FOUND &&
+	    dp_match_name(w->match, w->scratch, name->s, name->len, &vendors) != 0) {
+		f->state = DP_FLOW_OTHER;
+		return DP_OUT_COUNT + DP_DROP_SCAN_ERROR;
+	}
+	if (vendors == 0 && f->vendors != 0 && (rc != DP_NAME_FOUND || ech))
 		return dp_inspect_by_address(w, f);
 	f->state = DP_FLOW_OTHER;
 	switch (rc) {
@@ -97,8 +108,6 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 	default:
 		return DP_OUT_NO_NAME;
 	}
-	if (dp_match_name(w->match, w->scratch, name->s, name->len, &vendors) != 0)
-		return DP_OUT_COUNT + DP_DROP_SCAN_ERROR;
 	if (vendors == 0)
 		return DP_OUT_OTHER_NAME;
 	dp_count_vendor_flow(w, f, vendors, sig);
@@ -107,10 +116,27 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 	return DP_OUT_VENDOR;
 }
 
+/* One packet's pieces in stream order (QUIC clients scatter a ClientHello
+ * over many CRYPTO frames in random order - Chromium's chaos protection):
+ * added in order, each joins the range before it, so the reassembly's
+ * range limit bounds gaps between packets, not frames within one. */
+static void
+sort_pieces(struct dp_quic_crypto *pc, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		struct dp_quic_crypto x = pc[i];
+		unsigned j = i;
+
+		for (; j > 0 && pc[j - 1].off > x.off; j--)
+			pc[j] = pc[j - 1];
+		pc[j] = x;
+	}
+}
+
 /* Pieces of the client's first bytes at stream offsets: extract straight
  * from a lone first piece, else through the flow's reassembly buffer. */
 static unsigned
-reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *pc, unsigned n,
+reassemble(struct dp_worker *w, struct dp_flow *f, struct dp_quic_crypto *pc, unsigned n,
 	   extract_fn ex, enum dp_signal sig, enum dp_layer layer)
 {
 	struct dp_name name;
@@ -131,7 +157,9 @@ reassemble(struct dp_worker *w, struct dp_flow *f, const struct dp_quic_crypto *
 			return decide(w, f, DP_NAME_TRUNCATED, NULL, sig, layer, false);
 		}
 		f->reasm = (uint32_t)idx + 1;
+		w->reasm.bufs[idx].since = w->now;
 	}
+	sort_pieces(pc, n);
 	for (unsigned i = 0; i < n; i++) {
 		contig = dp_reasm_add(&w->reasm, f->reasm - 1, pc[i].off, pc[i].data, pc[i].len);
 		if (contig < 0)
@@ -199,6 +227,10 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 static unsigned
 server_first(struct dp_worker *w, struct dp_flow *f)
 {
+	/* The client's name is still arriving (a QUIC server acknowledges the
+	 * first Initial before the ClientHello is whole): it decides. */
+	if (f->reasm != 0)
+		return DP_OUT_PARTIAL;
 	/* A session counts where its client's direction is seen: a tap that
 	 * sees only the servers' side decides nothing (sessions sum across
 	 * taps), and says so (tapcensus_flows_one_sided). */
@@ -213,6 +245,12 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 	struct dp_name name;
 	enum dp_name_rc rc;
 
+	/* A name still arriving after flows.partial_timeout will not come. */
+	if (unlikely(f->reasm != 0) &&
+	    w->now - w->reasm.bufs[f->reasm - 1].since >= w->partial_timeout) {
+		DP_CTR_ADD(w->st.partial_expired, 1);
+		return decide(w, f, DP_NAME_TRUNCATED, NULL, DP_SIG_TLS_SNI, DP_LAYER_TLS, false);
+	}
 	if (p->proto == IPPROTO_TCP) {
 		if (dir == DP_DIR_C2S && (p->tcp_flags & DP_TCP_SYN)) {
 			f->c_base = p->seq + 1; /* the SYN takes one sequence number */

@@ -31,7 +31,7 @@
 #define DP_QUIC_V1 0x00000001u
 #define DP_QUIC_V2 0x6b3343cfu
 #define DP_QUIC_MAX_CID 20
-#define DP_QUIC_MAX_FRAMES 16
+#define DP_QUIC_MAX_FRAMES 64
 
 enum dp_quic_rc {
 	DP_QUIC_OK = 0,

@@ -35,7 +35,7 @@ struct dp_reasm_range {
 struct dp_reasm_buf {
 	uint32_t n; /* ranges held, sorted and disjoint */
 	struct dp_reasm_range r[DP_REASM_MAX_RANGES];
-	uint32_t user; /* for the borrower (a QUIC flow keeps its version here) */
+	uint32_t since; /* for the borrower: when it started waiting (seconds) */
 };
 
 struct dp_reasm_pool {

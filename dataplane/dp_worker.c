@@ -89,6 +89,7 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	w->evidence = cfg->client_evidence;
 	w->learned_min_ttl = RTE_MIN(cfg->learned_min_ttl, cfg->learned_max_ttl);
 	w->stream_cfg = cfg->stream_bytes;
+	w->partial_timeout = cfg->partial_timeout ? cfg->partial_timeout : UINT32_MAX;
 	memcpy(w->same_vendor, cfg->same_vendor, sizeof(w->same_vendor));
 	memcpy(w->address_role, cfg->address_role, sizeof(w->address_role));
 	w->n_vendors = n_vendors;

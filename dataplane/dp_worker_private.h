@@ -79,6 +79,7 @@ struct dp_worker {
 	bool evidence;         /* clients count on evidence of an exchange only */
 	uint32_t stream_bytes; /* 0: no payload signatures configured */
 	uint32_t stream_cfg;   /* flows.stream_bytes */
+	uint32_t partial_timeout; /* flows.partial_timeout, seconds */
 	uint64_t same_vendor[DP_MAX_VENDORS]; /* dp_worker_cfg's: one role per address decision */
 	uint8_t address_role[DP_MAX_VENDORS];
 	uint32_t now;         /* the flow clock, seconds */

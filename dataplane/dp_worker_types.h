@@ -50,6 +50,7 @@ struct dp_wstats {
 	 * state file written before them restores the rest). */
 	uint64_t flow_first_side[2]; /* by enum dp_dir */
 	uint64_t flow_both_sides[2]; /* by the first packet's direction */
+	uint64_t partial_expired;    /* names still arriving after flows.partial_timeout */
 } __attribute__((aligned(64)));
 
 /* Per (organisation, vendor, signal): flows decided and their traffic.
@@ -59,6 +60,13 @@ struct dp_org_ctr {
 	uint64_t pkts[2];   /* by enum dp_dir, from the flow's first packet */
 	uint64_t bytes[2];  /* frame bytes as the tap delivered them */
 	uint64_t last_seen; /* unix seconds */
+	/* Of sessions, those decided by a name or a payload signature whose
+	 * server address is not the vendor's: no DNS answer for the vendor's
+	 * names taught it and no server prefix holds it.  A name alone is no
+	 * proof (a VPN's decoy ClientHello carries the vendor's names to its
+	 * own servers); the rest are corroborated.  Last: a state file of
+	 * format 3 holds the fields before it. */
+	uint64_t name_only;
 };
 
 /* dst += src, read while src's worker may still write it: sums add up,
@@ -69,6 +77,7 @@ dp_org_ctr_add(struct dp_org_ctr *dst, const struct dp_org_ctr *src)
 	uint64_t seen = DP_CTR_READ(src->last_seen);
 
 	dst->sessions += DP_CTR_READ(src->sessions);
+	dst->name_only += DP_CTR_READ(src->name_only);
 	for (int d = 0; d < 2; d++) {
 		dst->pkts[d] += DP_CTR_READ(src->pkts[d]);
 		dst->bytes[d] += DP_CTR_READ(src->bytes[d]);
@@ -124,6 +133,7 @@ struct dp_worker_cfg {
 	struct dp_flow_cfg flow;
 	uint32_t reasm_bytes;   /* kept of the client's first bytes */
 	uint32_t reasm_buffers; /* flows that can wait for the rest at once */
+	uint32_t partial_timeout; /* seconds a flow waits for the rest of a name */
 	uint32_t stream_bytes;  /* of each direction scanned for payload signatures */
 	uint32_t learned_capacity; /* power of two */
 	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */

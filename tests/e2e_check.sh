@@ -198,6 +198,10 @@ while read -r kind a b c d e; do
         done ;;
     ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;
     truncated) expect truncated "$(value 'tapcensus_packets_truncated_total ')" "$a" ;;
+    name_only) # sessions decided by a name alone (no vendor address behind it)
+        got=$(grep -F "tapcensus_org_sessions_name_only_total{org=\"$a\"," "$work/metrics.prom" \
+              | grep -F "$(vsel "$b"),signal=\"$c\"}" | awk '{print $NF}' || true)
+        expect "name_only $a $b $c" "${got:-0}" "$d" ;;
     sessions)
         got=$(grep -F "tapcensus_org_sessions_total{org=\"$a\"," "$work/metrics.prom" \
               | grep -F "$(vsel "$b"),signal=\"$c\"}" | awk '{print $NF}' || true)
@@ -238,9 +242,9 @@ expect "port rx = worker rx" "$(value 'tapcensus_port_rx_packets_total{')" "$wan
 
 # The summary table: one row per organisation and role, and one per
 # organisation for its product use (=product: the roles but web summed, its
-# clients once), clients then sessions by signal.
+# clients once), clients then sessions by signal, then the name-only ones.
 summary_row() { # ORG ROLE
-    awk -v o="$1" -v r="$2" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o && $(NF-8)==r {x=$(NF-7); for (i = NF-6; i <= NF; i++) x = x " " $i; print x}' \
+    awk -v o="$1" -v r="$2" '{id=substr($0,1,20); sub(/ +$/,"",id)} id==o && $(NF-9)==r {x=$(NF-8); for (i = NF-7; i <= NF; i++) x = x " " $i; print x}' \
         "$work/summary.txt"
 }
 while read -r _ org vendor n; do
@@ -249,6 +253,7 @@ while read -r _ org vendor n; do
     for s in tls-sni quic-sni http-host dns server-ip learned-ip payload; do
         want="$want $(awk -v o="$org" -v v="$vendor" -v s="$s" '$1=="sessions" && $2==o && $3==v && $4==s {print $5}' "$work/truth.tsv")"
     done
+    want="$want $(awk -v o="$org" -v v="$vendor" '$1=="name_only" && $2==o && $3==v {t+=$5} END{print t+0}' "$work/truth.tsv")"
     row=$(summary_row "$org" "$role")
     expect "summary row $org $role" "${row:-MISSING}" "$want"
 done < <(awk '$1=="clients"' "$work/truth.tsv")
@@ -257,6 +262,7 @@ while read -r _ org _ n; do
     for s in tls-sni quic-sni http-host dns server-ip learned-ip payload; do
         want="$want $(awk -v o="$org" -v s="$s" '$1=="sessions" && $2==o && $3!~/\/web$/ && $4==s {t+=$5} END{print t+0}' "$work/truth.tsv")"
     done
+    want="$want $(awk -v o="$org" '$1=="name_only" && $2==o && $3!~/\/web$/ {t+=$5} END{print t+0}' "$work/truth.tsv")"
     row=$(summary_row "$org" "=product")
     expect "summary row $org product" "${row:-MISSING}" "$want"
 done < <(awk '$1=="product_clients"' "$work/truth.tsv")

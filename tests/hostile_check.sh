@@ -346,11 +346,11 @@ PY
     grep -q '^  capacity: 1024 ' "$conf" || { failed "spoofed: no clients.capacity to set"; return; }
     timeout 60 "$tapcensus" -c "$conf" --pcap "$work/spoof.pcap" --no-summary -o "$work/spoof.prom" \
         2> "$work/spoof.err" || failed "spoofed: exit $?: $(tail -2 "$work/spoof.err")"
-    local treas='tapcensus_org_unique_clients{org="us-treasury",org_name="Department of the Treasury (sample)",country="US",sector="government",government="true",vendor="kaspersky",role="other",window="1d"}'
+    local treas='tapcensus_org_unique_clients{org="us-treasury",org_name="Department of the Treasury (sample)",country="US",sector="government",government="true",vendor="kaspersky",role="update",window="1d"}'
     [ "$(sample "$work/spoof.prom" "$treas")" = 0 ] ||
         failed "spoofed: spoofed sources counted as $(sample "$work/spoof.prom" "$treas") clients"
-    [ "$(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",role="other",window="1d"}')" = 1024 ] ||
-        failed "spoofed: $(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",role="other",window="1d"}') unverified, want 1024 (the table)"
+    [ "$(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",role="update",window="1d"}')" = 1024 ] ||
+        failed "spoofed: $(sample "$work/spoof.prom" 'tapcensus_unverified_clients{vendor="kaspersky",role="update",window="1d"}') unverified, want 1024 (the table)"
     timeout 60 "$tapcensus" -c "$conf" --pcap "$work/real.pcap" --no-summary -o "$work/real.prom" \
         2> "$work/real.err" || failed "spoofed: the restart exited $?"
     # Every organisation's product clients as the generator counted them.

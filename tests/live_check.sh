@@ -10,7 +10,8 @@
 #   configured server prefix), 198.51.100.90:8080 python3 http.server (bulk)
 #   tap: s0 ingress and egress mirrored to m0 (tsv$$) -> m1 (root ns) -> XDP
 #
-# Clients: .10 asks dnsmasq for dnl-01.geo.kaspersky.com (dig) and connects
+# Clients: .10 asks dnsmasq for edge.geo.kaspersky.com (a name in no role of
+# the catalogue: role other) and connects
 # to the answer with openssl s_client, sending no name (learned-ip); .11 runs gnutls-cli to the configured
 # server prefix (server-ip); .12 curls https://updates.kaspersky-labs.com on
 # an address nobody taught (tls-sni); .13 asks for www.example.org and
@@ -67,7 +68,7 @@ tc -n "$S" filter add dev s0 egress protocol all u32 match u32 0 0 action mirred
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
     -subj /CN=test.example -keyout "$work/key.pem" -out "$work/cert.pem" 2> /dev/null
 ip netns exec "$S" dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
-    --listen-address=198.51.100.53 --address=/dnl-01.geo.kaspersky.com/198.51.100.80 \
+    --listen-address=198.51.100.53 --address=/edge.geo.kaspersky.com/198.51.100.80 \
     --address=/www.example.org/198.51.100.90 --local-ttl=300 --pid-file="$work/dnsmasq.pid" --user=root \
     > "$work/dnsmasq.log" 2>&1 &
 pids+=($!)
@@ -105,7 +106,7 @@ for _ in $(seq 50); do # the servers up, 5 s at most
     inc bash -c 'exec 3<>/dev/tcp/198.51.100.90/443' 2> /dev/null && break
     sleep 0.1
 done
-inc dig +tries=1 +time=3 -b 192.0.2.10 @198.51.100.53 dnl-01.geo.kaspersky.com A > "$work/dig.out"
+inc dig +tries=1 +time=3 -b 192.0.2.10 @198.51.100.53 edge.geo.kaspersky.com A > "$work/dig.out"
 grep -q '198.51.100.80' "$work/dig.out" || { echo "FAIL dig: no answer"; fail=1; }
 sleep 0.5 # the answer learned before the connection, as a round trip would ensure
 # A ClientHello without a name (a name, when there is one, decides the flow

@@ -122,6 +122,12 @@ for n in 1 2 3a 3b 4 5; do
     grep -q "id=\"chart-$n\"><svg" "$html" || { echo "FAIL chart $n is not an inline SVG"; fail=1; }
 done
 grep -q 'ban in force' "$html" || { echo "FAIL the configured event is not marked"; fail=1; }
+# The method states what each role rests on, as the catalogue grades it
+# (config/vendors/kaspersky.yaml: KSN's names come from third parties).
+for want in '<td>reputation</td><td>reported</td>' '<td>update</td><td>documented</td>' \
+            '<td>other</td><td>unsourced</td>' '<td>web</td><td>documented</td><td>ACD</td><td>no</td>'; do
+    grep -qF "$want" "$html" || { echo "FAIL the method's catalogue lacks $want"; fail=1; }
+done
 
 # In headless Chromium: where each chart is (a copy that measures itself),
 # then the page's screenshot, drawn on where each chart is.

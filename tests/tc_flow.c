@@ -15,18 +15,21 @@ struct tc_gen tcg;
 const char *const role_names[R_N] = {"other", "activation", "update", "web"};
 
 /* Vendor names and the role config/vendors/kaspersky.yaml gives each,
- * written out by hand: the most specific of its patterns decides. */
+ * written out by hand: the most specific of its patterns decides.  The
+ * generator's roles are four (each has an address of its own in the
+ * learned range); the catalogue's other roles are tested by name in
+ * test_ctl_tables. */
 static const struct {
 	const char *name;
 	enum role role;
 } vendor_names[] = {
-	{"dnl-01.geo.kaspersky.com", R_OTHER},      /* not in the table read */
-	{"dnl-17.geo.kaspersky.com", R_OTHER},
-	{"ksn-a-stat.kaspersky-labs.com", R_OTHER},
+	{"dnl-01.geo.kaspersky.com", R_UPDATE},     /* the dnl-00..19 regex */
+	{"dnl-17.geo.kaspersky.com", R_UPDATE},
+	{"ksn-a-stat.kaspersky-labs.com", R_OTHER},  /* not ksn-*-geo: unsourced */
 	{"kaspersky.com", R_WEB},                    /* the apex, exactly */
 	{"UPD.Kaspersky.RU", R_OTHER},
 	{"activation-v2.kaspersky.com", R_ACTIVATION},
-	{"click.kaspersky.com.", R_OTHER},
+	{"ds.kaspersky.com.", R_OTHER},              /* no source gives it a role */
 	{"s.kaspersky-labs.com", R_OTHER},
 	{"s07.upd.kaspersky.com", R_UPDATE},         /* the s00-s19 regex */
 	{"S19.UPD.kaspersky.com", R_UPDATE},
@@ -212,6 +215,8 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
 	gf->st = GF_VENDOR;
 	gf->sig = sig;
 	tcg.truth.sessions[gf->org][gf->role][sig]++;
+	if (!gf->vendor_server)
+		tcg.truth.name_only[gf->org][gf->role][sig]++;
 	/* Decided by a vendor name that no role lists: listed by name. */
 	if (gf->role == R_OTHER && gf->name >= 0 &&
 	    (sig == S_TLS || sig == S_QUIC || sig == S_HTTP || sig == S_DNS))

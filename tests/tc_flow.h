@@ -21,6 +21,9 @@ struct gflow {
 	enum sig sig;
 	enum role role; /* whose sessions it counts in (R_OTHER unless set) */
 	int name;       /* the vendor name it carries (tc_vendor_name), -1: none */
+	/* Its server is an address the tap knows as the vendor's (learned
+	 * from an answer it saw, or configured): a name is corroborated. */
+	bool vendor_server;
 	uint64_t pkts[2], bytes[2];
 	uint32_t seq[2]; /* next sequence number per direction */
 	/* Evidence the client's address is real, as the dataplane takes it:

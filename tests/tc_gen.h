@@ -51,6 +51,7 @@ enum layer { L_L2, L_L3, L_L4, L_TLS, L_QUIC, L_HTTP, L_DNS, L_N };
 struct tc_truth {
 	uint64_t outcome[O_N], drop[D_N], perr[L_N];
 	uint64_t sessions[N_ORGS][R_N][S_N];
+	uint64_t name_only[N_ORGS][R_N][S_N]; /* of them, to a server not the vendor's */
 	uint64_t fpkts[N_ORGS][R_N][S_N][2], fbytes[N_ORGS][R_N][S_N][2];
 	uint64_t flows_created, flows_ended;
 	uint64_t side_flows[2]; /* flows one direction's packets alone would start */

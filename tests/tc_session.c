@@ -99,6 +99,7 @@ dns_session(int org, int client, int vendor, int nvlan)
 	tc_gflow_init(&tls, org, client, IPPROTO_TCP, 443, nvlan);
 	tls.role = role; /* the address counts for the role that taught it */
 	tc_to_server(&tls, l4, l6, k);
+	tls.vendor_server = true;
 	tcg.out.pin = (int)tc_out_queue(&tcg.out, &gf.f.c2s);
 	/* The handshake waits for a name; the ClientHello offers ECH, so its
 	 * name is the provider's, not the server's: the learned vendor
@@ -201,6 +202,7 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		/* A configured vendor server and a ClientHello without a name:
 		 * the address decides, at the ClientHello. */
 		tc_to_server(&gf, CONFIGURED_V4, CONFIGURED_V6, tc_rnd() % 4);
+		gf.vendor_server = true;
 		tc_handshake(&gf, O_NONAME, 0);
 		len = tb_tls_client_hello(pl, sizeof(pl), NULL, false, tc_rnd() % 100);
 		tc_fsend(&gf, 0, 0x18, pl, len, 0, O_VENDOR, S_SERVER);

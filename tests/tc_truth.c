@@ -165,6 +165,8 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 			for (int s = 0; s < S_N; s++) {
 				fprintf(f, "sessions %s %s %s %llu\n", orgs[o].id, vendor_key(r),
 					sig_names[s], (unsigned long long)t->sessions[o][r][s]);
+				fprintf(f, "name_only %s %s %s %llu\n", orgs[o].id, vendor_key(r),
+					sig_names[s], (unsigned long long)t->name_only[o][r][s]);
 				for (int d = 0; d < 2; d++) {
 					fprintf(f, "flow_packets %s %s %s %s %llu\n", orgs[o].id,
 						vendor_key(r), sig_names[s], dir_names[d],

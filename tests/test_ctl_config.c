@@ -122,8 +122,21 @@ static const struct row rows[] = {
 	 "server_prefixes"},
 	{"role source date", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
 		       "      - role: update\n        domains: [a.com]\n        sources:\n"
-		       "          - {document: Ports, read: 2026-13-01}\n",
+		       "          - {document: Ports, read: 2026-13-01, grade: A}\n",
 	 "14: vendors[0].roles[0].sources[0].read: '2026-13-01': a date, as YYYY-MM-DD"},
+	{"role source grade E", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
+		       "      - role: update\n        domains: [a.com]\n        sources:\n"
+		       "          - {document: List, read: 2026-11-01, grade: E}\n",
+	 "14: vendors[0].roles[0].sources[0].grade: grade E (an unverified list entry) is never a "
+	 "source: find a better one or leave the name out"},
+	{"role source no grade", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
+		       "      - role: update\n        domains: [a.com]\n        sources:\n"
+		       "          - {document: List, read: 2026-11-01}\n",
+	 "14: vendors[0].roles[0].sources[0].grade: missing"},
+	{"role claims too much", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
+		       "      - role: update\n        domains: [a.com]\n        confidence: documented\n"
+		       "        sources:\n          - {document: Issue, read: 2026-11-01, grade: D}\n",
+	 "13: vendors[0].roles[0].confidence: documented, but no source is graded A or B"},
 	{"role domain", GOOD_DPDK "organisations: o.csv\nvendors:\n  - name: k\n    roles:\n"
 		       "      - role: update\n        domains: [a.com, com]\n",
 	 "12: vendors[0].roles[0].domains[1]: 'com' is not a domain name of two or more labels"},
@@ -289,7 +302,7 @@ test_ctl_config_roles(void **state)
 	tb_write_file(1, "vendor.yaml",
 		      "name: k\ndomains: [k.example]\nroles:\n"
 		      "  - role: update\n    domains: [upd.k.example]\n"
-		      "    sources: [{document: K ports, url: 'https://k.example/ports', read: 2026-11-29}]\n"
+		      "    sources: [{document: K ports, url: 'https://k.example/ports', read: 2026-11-29, grade: A}]\n"
 		      "  - role: web\n    domains: [www.k.example]\n    server_prefixes: [192.0.2.0/28]\n");
 	path = tb_write_file(0, "inc.yaml",
 			     GOOD_DPDK "organisations: o.csv\nvendors:\n  - include: vendor.yaml\n"
@@ -351,12 +364,22 @@ test_ctl_config_catalogue(void **state)
 	path = tb_write_file(0, "cat.yaml", text);
 	assert_int_equal(ctl_config_load(path, &c, err, sizeof(err)), 0);
 	assert_int_equal(c->n_groups, 1);
-	assert_int_equal(c->n_vendors, 4);
-	assert_string_equal(c->vendors[0].role, "other");
-	assert_string_equal(c->vendors[1].role, "activation");
-	assert_string_equal(c->vendors[2].role, "update");
-	assert_string_equal(c->vendors[3].role, "web");
-	assert_false(c->vendors[3].product);
+	{
+		static const char *const want[][2] = {
+			{"other", "unsourced"},      {"activation", "documented"},
+			{"update", "documented"},    {"reputation", "reported"},
+			{"pki", "documented"},       {"management", "documented"},
+			{"product-ui", "documented"}, {"distribution", "reported"},
+			{"threat-intel", "documented"}, {"web", "documented"},
+		};
+
+		assert_int_equal(c->n_vendors, sizeof(want) / sizeof(want[0]));
+		for (unsigned i = 0; i < c->n_vendors; i++) {
+			assert_string_equal(c->vendors[i].role, want[i][0]);
+			assert_string_equal(c->vendors[i].confidence, want[i][1]);
+			assert_int_equal(c->vendors[i].product, strcmp(want[i][0], "web") != 0);
+		}
+	}
 	ctl_config_free(c);
 }
 
@@ -430,10 +453,11 @@ test_ctl_config_load_sample(void **state)
 			 0);
 	assert_string_equal(c->vendors[0].name, "kaspersky");
 	assert_string_equal(c->vendors[0].role, "other");
-	assert_int_equal(c->vendors[0].n_domains, 3);
+	assert_int_equal(c->vendors[0].n_domains, 4); /* with securelist.com */
 	assert_int_equal(c->vendors[0].n_payloads, 1);
 	assert_int_equal(c->vendors[0].n_servers, 2); /* the sample's own, beside the include */
-	assert_int_equal(c->n_vendors, 4);
+	assert_int_equal(c->n_vendors, 10);
+	assert_int_equal(c->n_udp_ports, 3); /* 53, 443 and 2001, the legacy KSN port */
 	ctl_config_free(c);
 }
 

@@ -90,9 +90,9 @@ fill(struct world *w)
 	w->snap.total.flow.created = 50;
 	w->snap.total.flow.ended = 40;
 	c = (struct dp_org_ctr *)ctl_snapshot_ctr(&w->snap, 1, 0, DP_SIG_TLS_SNI);
-	*c = (struct dp_org_ctr){5, {100, 90}, {10000, 90000}, T0 + 5};
+	*c = (struct dp_org_ctr){5, {100, 90}, {10000, 90000}, T0 + 5, 3};
 	c = (struct dp_org_ctr *)ctl_snapshot_ctr(&w->snap, 2, 1, DP_SIG_QUIC_SNI);
-	*c = (struct dp_org_ctr){2, {20, 30}, {2000, 3000}, T0 + 9};
+	*c = (struct dp_org_ctr){2, {20, 30}, {2000, 3000}, T0 + 9, 1};
 	e = tb_ctl_ev(1, 0, "192.0.2.7");
 	ctl_clients_add(w->clients, &e, T0 - 2 * 86400);
 	e = tb_ctl_ev(1, 0, "2001:db8:1:2::9");

@@ -110,12 +110,144 @@ test_ctl_tables_build_bad_regex(void **state)
 	ctl_config_free(cfg);
 }
 
+/* The vendors a match found are exactly one, of that role (NULL: none). */
+static void
+assert_one_role(const struct ctl_config *cfg, uint64_t v, const char *role)
+{
+	if (role == NULL) {
+		assert_int_equal(v, 0);
+		return;
+	}
+	assert_int_equal(__builtin_popcountll(v), 1);
+	assert_string_equal(cfg->vendors[__builtin_ctzll(v)].role, role);
+}
+
+/* The shipped catalogue (config/vendors/kaspersky.yaml): each name of
+ * shared/research/kaspersky-endpoints.md decides for the role its facts
+ * give, look-alikes for none; the legacy KSN protocol's first bytes
+ * (libprotoident's match_kaspersky) are the reputation role's signature. */
+static void
+test_ctl_tables_catalogue(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *role; /* NULL: not the vendor's */
+	} names[] = {
+		{"activation-v2.kaspersky.com", "activation"},
+		{"activate.activation-v2.kaspersky.com", "activation"},
+		{"refresh-bkg.activation-v2.kaspersky.com", "activation"},
+		{"activation-v2.geo.kaspersky.com", "activation"},
+		{"s00.upd.kaspersky.com", "update"},
+		{"s19.upd.kaspersky.com", "update"},
+		{"p10.upd.kaspersky.com", "update"},
+		{"s20.upd.kaspersky.com", "other"},
+		{"dnl-00.geo.kaspersky.com", "update"},
+		{"dnl-19.geo.kaspersky.com", "update"},
+		{"dnl-20.geo.kaspersky.com", "other"},
+		{"dnl-3.geo.kaspersky.com", "other"}, /* grade E: a typo in a script */
+		{"cm.k.kaspersky-labs.com", "update"},
+		{"downloads.upd.kaspersky.com", "update"},
+		{"downloads3.kaspersky-labs.com", "update"},
+		{"downloads0.kaspersky-labs.com", "other"}, /* grade E only */
+		{"rescuedisk.s.kaspersky-labs.com", "update"},
+		{"ksn-file-geo.kaspersky-labs.com", "reputation"},
+		{"ksn-crypto-wifiplus-geo.kaspersky-labs.com", "reputation"},
+		{"ksn-stat-geo.kaspersky-labs.com", "reputation"},
+		{"ksn-a-stat.kaspersky-labs.com", "other"},
+		{"dc1-file.ksn.kaspersky-labs.com", "reputation"},
+		{"ksn.kaspersky-labs.com", "reputation"},
+		{"ksn-kas.geoksn.kaspersky.com", "reputation"},
+		{"crl.kaspersky.com", "pki"},
+		{"ocsp.kaspersky.com", "pki"},
+		{"a1b2.ksc.kaspersky.com", "management"},
+		{"ksc.kaspersky.com", "management"},
+		{"s405.cloud.kaspersky.com", "management"},
+		{"cloud.kaspersky.com", "other"},
+		{"click.kaspersky.com", "product-ui"},
+		{"redirect.kaspersky.com", "product-ui"},
+		{"touch.kaspersky.com", "product-ui"},
+		{"gc.kis.v2.scr.kaspersky-labs.com", "product-ui"},
+		{"statistic.content.ipm-klca.kaspersky.com", "product-ui"},
+		{"products.s.kaspersky-labs.com", "distribution"},
+		{"aes.s.kaspersky-labs.com", "distribution"},
+		{"opentip.kaspersky.com", "threat-intel"},
+		{"taxii.tip.kaspersky.com", "threat-intel"},
+		{"kaspersky.com", "web"},
+		{"www.kaspersky.com", "web"},
+		{"support.kaspersky.com", "web"},
+		{"www.kaspersky.de", "web"},
+		{"kaspersky.co.uk", "web"},
+		{"securelist.com", "web"},
+		{"my.kaspersky.com", "web"},
+		{"hq.uis.kaspersky.com", "web"},
+		{"ds.kaspersky.com", "other"}, /* no role sourced; a decoy name */
+		{"blog.kaspersky.com", "other"},
+		{"upd.kaspersky.ru", "other"},
+		{"kaspersky-lab.com", NULL}, /* grade E */
+		{"notkaspersky.com", NULL},
+		{"kaspersky.com.evil.example", NULL},
+		{"kaspersky.community", NULL},
+	};
+	static const struct {
+		const char *what;
+		uint8_t bytes[8];
+		const char *role;
+	} payloads[] = {
+		{"KE 0 0", {'K', 'E', 0, 0, 1, 2, 3, 4}, "reputation"},
+		{"KE 0 2", {'K', 'E', 0, 2, 9, 9, 9, 9}, "reputation"},
+		{"KE 0 7", {'K', 'E', 0, 7, 0, 0, 0, 0}, "reputation"},
+		{"KS 0 0", {'K', 'S', 0, 0, 5, 5, 5, 5}, "reputation"},
+		{"KE 0 1", {'K', 'E', 0, 1, 0, 0, 0, 0}, NULL},
+		{"KE later", {0, 'K', 'E', 0, 0, 0, 0, 0}, NULL},
+	};
+	char text[512], err[512];
+	struct ctl_config *cfg;
+	struct ctl_orgs *orgs;
+	struct ctl_tables t;
+	hs_scratch_t *scratch = NULL;
+
+	(void)state;
+	tb_write_file(1, "orgs.csv", "192.0.2.0/24,gov-a,A,US,government,true\n");
+	snprintf(text, sizeof(text),
+		 "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
+		 "organisations: orgs.csv\nvendors:\n  - include: %s/config/vendors/kaspersky.yaml\n",
+		 SOURCE_ROOT);
+	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", text), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err)), 0);
+	assert_int_equal(ctl_tables_build(cfg, orgs, 0, &t, err, sizeof(err)), 0);
+	assert_int_equal(dp_match_scratch_fit(t.match, &scratch), 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint64_t v = 99;
+
+		print_message("name %s\n", names[i].name);
+		assert_int_equal(dp_match_name(t.match, scratch, names[i].name,
+					       strlen(names[i].name), &v), 0);
+		assert_one_role(cfg, v, names[i].role);
+	}
+	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+		hs_stream_t *st = dp_match_stream_open(t.match);
+		uint64_t v = 0; /* the scan adds what it finds */
+
+		print_message("payload %s\n", payloads[i].what);
+		assert_non_null(st);
+		assert_int_equal(dp_match_stream_scan(t.match, st, scratch, payloads[i].bytes,
+						      sizeof(payloads[i].bytes), &v), 0);
+		dp_match_stream_close(st, scratch);
+		assert_one_role(cfg, v, payloads[i].role);
+	}
+	hs_free_scratch(scratch);
+	ctl_tables_free(&t);
+	ctl_orgs_free(orgs);
+	ctl_config_free(cfg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_tables_build_lookups),
 		cmocka_unit_test(test_ctl_tables_build_bad_regex),
+		cmocka_unit_test(test_ctl_tables_catalogue),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -174,7 +174,11 @@ test_dp_worker_name_beats_address(void **state)
 		{"another's host", S_HTTP, "www.google.com", DP_OUT_OTHER_NAME, 0},
 		{"the vendor's sni", S_HELLO, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR, DP_SIG_TLS_SNI},
 		{"no sni", S_HELLO, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
-		{"ech", S_ECH, "ech-public.example.net", DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+		{"ech, a provider's public name", S_ECH, "ech-public.cdn.test", DP_OUT_VENDOR,
+		 DP_SIG_LEARNED_IP},
+		/* Chromium's GREASE ECH: the true name outside. */
+		{"grease ech, the vendor's sni", S_ECH, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR,
+		 DP_SIG_TLS_SNI},
 		{"bulk mid-stream", S_BULK, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
 		{"server first", S_SERVER_FIRST, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
 		{"handshake, then fin", S_CLOSE, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
@@ -238,6 +242,127 @@ test_dp_worker_name_beats_address(void **state)
 				before[sg][d] = dp_worker_ctr(w, 1, 0, sg)->pkts[d];
 	}
 	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_LEARNED_IP)->sessions, 5);
+	dp_worker_free(w);
+}
+
+/* While a name is still arriving it decides, not the learned address: a
+ * QUIC server acknowledging the first Initial; a ClientHello scattered in
+ * shuffled CRYPTO frames over two Initials (Chromium's chaos protection:
+ * more pieces than the reassembly holds ranges); a TLS head whose rest
+ * never comes decides by the address once flows.partial_timeout passes. */
+static void
+test_dp_worker_name_still_arriving(void **state)
+{
+	static const uint8_t dcid[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct dp_worker_cfg cfg = tbw_wcfg;
+	struct dp_learn_event ev = {.vendors = 1, .expires = T0 + 1000, .family = 4};
+	uint8_t hello[4096], pkt[1500], ack[60], ch[4096];
+	uint32_t hl = tb_tls_hello_message(hello, sizeof(hello), "dnl-09.geo.kaspersky.com", 1216);
+	struct tb_crypto_frag a[] = {{0, hello, 900}}, b[] = {{900, hello + 900, hl - 900}};
+	struct tb_crypto_frag p1[16], p2[16];
+	struct dp_worker *w;
+	struct tbw_conv c;
+	uint32_t len, piece;
+
+	(void)state;
+	cfg.partial_timeout = 5;
+	w = tbw_new_worker_cfg(15, &cfg);
+	tb_addr("203.0.113.9", ev.addr);
+	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
+	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+
+	/* The server answers the first Initial (an ACK in its own Initial). */
+	memset(ack, 0xc3, sizeof(ack));
+	tbw_conv_init(&c, w, "198.51.100.50", "203.0.113.9", IPPROTO_UDP, 443);
+	len = tb_quic_initial(pkt, sizeof(pkt), DP_QUIC_V1, dcid, 1, a, 1, 1200);
+	assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_PARTIAL);
+	assert_int_equal(tbw_conv_send(&c, 1, 0, ack, sizeof(ack), 0), DP_OUT_PARTIAL);
+	len = tb_quic_initial(pkt, sizeof(pkt), DP_QUIC_V1, dcid, 2, b, 1, 1200);
+	assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_VENDOR);
+	tbw_assert_traffic(w, &c, 2, 0, DP_SIG_QUIC_SNI, 1);
+
+	/* Sixteen pieces a packet, every other one first, then the rest; the
+	 * second half first, so the name waits for the first. */
+	piece = (hl + 31) / 32;
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned k = i < 8 ? 2 * i : 2 * (i - 8) + 1;
+		uint32_t o1 = k * piece, o2 = (16 + k) * piece;
+
+		p1[i] = (struct tb_crypto_frag){o1, hello + o1, piece};
+		p2[i] = (struct tb_crypto_frag){o2, hello + o2, o2 + piece > hl ? hl - o2 : piece};
+	}
+	tbw_conv_init(&c, w, "192.0.2.51", "203.0.113.9", IPPROTO_UDP, 443);
+	len = tb_quic_initial(pkt, sizeof(pkt), DP_QUIC_V1, dcid, 2, p2, 16, 1250);
+	assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_PARTIAL);
+	len = tb_quic_initial(pkt, sizeof(pkt), DP_QUIC_V1, dcid, 1, p1, 16, 1250);
+	assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_VENDOR);
+	tbw_assert_traffic(w, &c, 1, 0, DP_SIG_QUIC_SNI, 1);
+
+	/* The rest of a ClientHello never comes. */
+	len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 500, 1216);
+	tbw_conv_init(&c, w, "198.51.100.52", "203.0.113.9", IPPROTO_TCP, 443);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, 1000, 0), DP_OUT_PARTIAL);
+	c.now += 4;
+	assert_int_equal(tbw_conv_send(&c, 0, 0x10, NULL, 0, 1000), DP_OUT_NO_NAME);
+	assert_int_equal(w->st.partial_expired, 0);
+	c.now += 1;
+	assert_int_equal(tbw_conv_send(&c, 0, 0x10, NULL, 0, 1000), DP_OUT_VENDOR);
+	assert_int_equal(w->st.partial_expired, 1);
+	assert_int_equal(w->reasm.n_free, w->reasm.n_bufs);
+	tbw_assert_traffic(w, &c, 2, 0, DP_SIG_LEARNED_IP, 1);
+	dp_worker_free(w);
+}
+
+/* Evidence: a session decided by a name counts as name-only unless its
+ * server's address is the vendor's - one a DNS answer for the vendor's
+ * names taught, or in its server prefixes.  A VPN's decoy ClientHello
+ * (Proton's stealth mode sends dc1-file.ksn.kaspersky-labs.com to its own
+ * servers) is name-only; the product's, to the address its lookup just
+ * returned, corroborated; a decision by address always is. */
+static void
+test_dp_worker_evidence(void **state)
+{
+	static const struct {
+		const char *what, *server, *sni;
+		unsigned vendor;
+		enum dp_signal sig;
+		uint64_t name_only;
+	} rows[] = {
+		{"decoy: the vendor's name, another's server", "198.51.100.200",
+		 "dc1-file.ksn.kaspersky.com", 0, DP_SIG_TLS_SNI, 1},
+		{"the product: its learned server", "203.0.113.9", "dc1-file.ksn.kaspersky.com", 0,
+		 DP_SIG_TLS_SNI, 0},
+		{"a configured server of the name's vendor", "203.0.113.97", "upd.example.net", 1,
+		 DP_SIG_TLS_SNI, 0},
+		{"another vendor's configured server", "203.0.113.98", "www.kaspersky.com", 0,
+		 DP_SIG_TLS_SNI, 1},
+		{"no name: the learned address decides", "203.0.113.9", NULL, 0, DP_SIG_LEARNED_IP,
+		 0},
+	};
+	struct dp_worker *w = tbw_new_worker(16);
+	struct dp_learn_event ev = {.vendors = 1, .expires = T0 + 1000, .family = 4};
+	uint8_t pl[1024];
+
+	(void)state;
+	tb_addr("203.0.113.9", ev.addr);
+	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
+	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct dp_org_ctr *k = dp_worker_ctr(w, 1, rows[i].vendor, rows[i].sig);
+		uint64_t sessions = k->sessions, name_only = k->name_only;
+		struct tbw_conv c;
+		uint32_t n = tb_tls_client_hello(pl, sizeof(pl), rows[i].sni, false, 0);
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		tbw_conv_init(&c, w, "192.0.2.60", rows[i].server, IPPROTO_TCP, 443);
+		assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+		assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+		assert_int_equal(tbw_conv_send(&c, 0, 0x18, pl, n, 0), DP_OUT_VENDOR);
+		assert_int_equal(k->sessions, sessions + 1);
+		assert_int_equal(k->name_only, name_only + rows[i].name_only);
+	}
 	dp_worker_free(w);
 }
 
@@ -331,6 +456,8 @@ main(void)
 		cmocka_unit_test(test_dp_worker_flow_reassembly_limits),
 		cmocka_unit_test(test_dp_worker_server_ip),
 		cmocka_unit_test(test_dp_worker_name_beats_address),
+		cmocka_unit_test(test_dp_worker_name_still_arriving),
+		cmocka_unit_test(test_dp_worker_evidence),
 		cmocka_unit_test(test_dp_worker_quic),
 		cmocka_unit_test(test_dp_worker_payload_signature),
 	};
