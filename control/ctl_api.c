@@ -51,8 +51,10 @@ ctl_api_build(const struct ctl_view *v)
 			struct ctl_view_vendor vv;
 
 			ctl_view_vendor(v, o, vd, &vv);
-			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
 				av->sessions[sig] = vv.ctr[sig].sessions;
+				av->name_only += vv.ctr[sig].name_only;
+			}
 			av->pkts = vv.pkts;
 			av->bytes = vv.bytes;
 			av->last_seen = vv.last_seen;
@@ -128,8 +130,9 @@ ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_or
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			fprintf(f, "%s\"%s\":%" PRIu64, sig ? "," : "", dp_signal_name(sig),
 				v->sessions[sig]);
-		fprintf(f, "},\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"unique_clients\":{",
-			v->pkts, v->bytes);
+		fprintf(f, "},\"name_only_sessions\":%" PRIu64 ",\"packets\":%" PRIu64
+			",\"bytes\":%" PRIu64 ",\"unique_clients\":{",
+			v->name_only, v->pkts, v->bytes);
 		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
 			fprintf(f, "%s\"%s\":%" PRIu64, w ? "," : "", ctl_window_names[w],
 				v->clients[w]);

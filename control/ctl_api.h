@@ -32,6 +32,7 @@
 
 struct ctl_api_vendor {
 	uint64_t sessions[DP_SIG_COUNT];
+	uint64_t name_only; /* of them, decided by a name alone (dp_org_ctr) */
 	uint64_t pkts, bytes; /* both directions */
 	uint64_t clients[CTL_WIN_COUNT];
 	uint64_t last_seen;

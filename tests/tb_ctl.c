@@ -77,6 +77,8 @@ tb_ctl_fill(const struct ctl_orgs *orgs, struct ctl_snapshot *s, struct ctl_clie
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_TLS_SNI))->sessions = 5;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_TLS_SNI))->last_seen = 1795000000;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->sessions = 2;
+	/* A DNS query's server is a resolver: its sessions rest on the name. */
+	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->name_only = 2;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(s, 1, 0, DP_SIG_DNS))->last_seen = 1795000100;
 	*c = ctl_clients_create(1024, orgs->n_orgs, ctl_config_client_keys(tb_cfg), 64);
 	{

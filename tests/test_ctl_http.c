@@ -25,11 +25,11 @@ static const char gov_a_json[] =
 	"\"sector\":\"government\",\"government\":true,\"vendors\":{\"kaspersky\":{\"role\":\"other\","
 	"\"sessions\":"
 	"{\"tls-sni\":5,\"quic-sni\":0,\"http-host\":0,\"dns\":2,\"server-ip\":0,"
-	"\"learned-ip\":0,\"payload\":0},\"packets\":0,\"bytes\":0,\"unique_clients\":"
-	"{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{\"role\":\"other\",\"sessions\":"
+	"\"learned-ip\":0,\"payload\":0},\"name_only_sessions\":2,\"packets\":0,\"bytes\":0,"
+	"\"unique_clients\":{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{\"role\":\"other\",\"sessions\":"
 	"{\"tls-sni\":0,\"quic-sni\":0,\"http-host\":0,\"dns\":0,\"server-ip\":0,"
-	"\"learned-ip\":0,\"payload\":0},\"packets\":0,\"bytes\":0,\"unique_clients\":"
-	"{\"1d\":0,\"30d\":0,\"all\":0},\"last_seen\":0}}}";
+	"\"learned-ip\":0,\"payload\":0},\"name_only_sessions\":0,\"packets\":0,\"bytes\":0,"
+	"\"unique_clients\":{\"1d\":0,\"30d\":0,\"all\":0},\"last_seen\":0}}}";
 
 static void
 test_ctl_http_serves_published(void **state)

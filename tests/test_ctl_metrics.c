@@ -21,6 +21,10 @@ test_ctl_metrics_render_exact_lines(void **state)
 		"tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
 		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
 		"signal=\"tls-sni\"} 5\n",
+		"tapcensus_org_sessions_name_only_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
+		"signal=\"dns\"} 2\n",
+		"tapcensus_vendor_catalogue_info{vendor=\"kaspersky\",role=\"other\",confidence=\"unsourced\"} 1\n",
 		"tapcensus_org_unique_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
 		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
 		"window=\"1d\"} 2\n",
@@ -55,6 +59,10 @@ test_ctl_metrics_render_exact_lines(void **state)
 	(void)state;
 	tb_ctl_fill(tb_orgs, &s, &c);
 	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
+	/* No name-only series where there is none (tls-sni: 5, all corroborated). */
+	assert_null(strstr(buf, "tapcensus_org_sessions_name_only_total{org=\"gov-a\",org_name=\"Agency "
+				"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
+				"vendor=\"kaspersky\",role=\"other\",signal=\"tls-sni\"}"));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		print_message("line %zu\n", i);
 		assert_non_null(strstr(buf, want[i]));
