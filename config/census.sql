@@ -41,7 +41,10 @@ CREATE TABLE IF NOT EXISTS census.client_sketch (
 
 -- Per tap, UTC day, organisation, vendor and signal: the tap's session
 -- counter when its first push of the day saw this row, and its latest;
--- the day's sessions are the difference (a retry changes nothing).
+-- the day's sessions are the difference (a retry changes nothing).  The
+-- name_only pair does the same for the sessions among them that rest on
+-- the server's name alone (the address is none the vendor's DNS answers
+-- taught nor its configured prefixes: possibly a decoy name).
 CREATE TABLE IF NOT EXISTS census.sessions (
     tap         text NOT NULL,
     day         date NOT NULL,
@@ -51,8 +54,14 @@ CREATE TABLE IF NOT EXISTS census.sessions (
     first_total bigint NOT NULL,
     last_total  bigint NOT NULL,
     updated     timestamptz NOT NULL DEFAULT now(),
+    name_only_first bigint NOT NULL DEFAULT 0,
+    name_only_last  bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (tap, day, org_id, vendor, signal)
 );
+-- A database made before the evidence levels: every earlier session
+-- counts as corroborated (0 name-only), as the taps then counted them.
+ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_first bigint NOT NULL DEFAULT 0;
+ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_last bigint NOT NULL DEFAULT 0;
 
 -- A tap writes its own rows only: the row's tap is the session's role.
 ALTER TABLE census.client_sketch ENABLE ROW LEVEL SECURITY;
@@ -110,7 +119,8 @@ CREATE OR REPLACE VIEW census.government_day AS
 -- Sessions sum over the taps (each session is counted at one tap).
 CREATE OR REPLACE VIEW census.sessions_day AS
     SELECT day, org_id, vendor, signal, sum(last_total - first_total)::bigint AS sessions,
-           count(DISTINCT tap) AS taps
+           count(DISTINCT tap) AS taps,
+           sum(name_only_last - name_only_first)::bigint AS name_only_sessions
     FROM census.sessions GROUP BY day, org_id, vendor, signal;
 
 GRANT SELECT ON census.org_day, census.org_month, census.country_day, census.sector_day,

@@ -40,6 +40,7 @@ struct row {
 struct sday {
 	uint32_t day;
 	uint64_t n, taken;
+	uint64_t n_name_only, taken_name_only; /* of n: resting on the name alone */
 };
 
 /* Sessions: per (organisation, vendor, signal) of product roles, the total
@@ -51,6 +52,7 @@ struct stot {
 	uint8_t sig;
 	bool known; /* prev is a pushed (or restored, or primed) total */
 	uint64_t prev;
+	uint64_t prev_name_only; /* of prev: the sessions resting on the name alone */
 	uint32_t next;
 	struct sday *days;
 	uint32_t n_days, cap_days;
@@ -62,6 +64,7 @@ struct srow {
 	char vendor[CTL_NAME_LEN];
 	uint8_t sig;
 	uint64_t first, last; /* the totals before and after this push */
+	uint64_t first_name_only, last_name_only; /* the same, of the name-only sessions */
 };
 
 struct ctl_census {
@@ -291,13 +294,14 @@ ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, const 
 
 int
 ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
-			uint64_t prev)
+			uint64_t prev, uint64_t prev_name_only)
 {
 	struct stot *t = stot_get(c, org, vendor, sig);
 
 	if (t == NULL)
 		return -ENOMEM;
 	t->prev = prev;
+	t->prev_name_only = prev_name_only;
 	t->known = true;
 	return 0;
 }
@@ -321,7 +325,8 @@ ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
 	}
 	for (uint32_t i = 0; i < c->n_t; i++)
 		if (c->t[i].known)
-			total(arg, c->t[i].org, c->t[i].vendor, c->t[i].sig, c->t[i].prev);
+			total(arg, c->t[i].org, c->t[i].vendor, c->t[i].sig, c->t[i].prev,
+			      c->t[i].prev_name_only);
 }
 
 /* ---- The push ---- */
@@ -356,10 +361,14 @@ static const char upsert_sketch[] =
  * "before"), and takes the latest: sessions = last - first, whatever the
  * retries. */
 static const char upsert_sessions[] =
-	"INSERT INTO census.sessions (tap, day, org_id, vendor, signal, first_total, last_total) "
-	"VALUES ($1, to_timestamp($2::bigint * 86400)::date, $3, $4, $5, $6::bigint, $7::bigint) "
+	"INSERT INTO census.sessions (tap, day, org_id, vendor, signal, first_total, last_total, "
+	"name_only_first, name_only_last) "
+	"VALUES ($1, to_timestamp($2::bigint * 86400)::date, $3, $4, $5, $6::bigint, $7::bigint, "
+	"$8::bigint, $9::bigint) "
 	"ON CONFLICT (tap, day, org_id, vendor, signal) DO UPDATE SET "
-	"last_total = greatest(census.sessions.last_total, EXCLUDED.last_total), updated = now()";
+	"last_total = greatest(census.sessions.last_total, EXCLUDED.last_total), "
+	"name_only_last = greatest(census.sessions.name_only_last, EXCLUDED.name_only_last), "
+	"updated = now()";
 
 static void *
 push(void *arg)
@@ -391,14 +400,16 @@ push(void *arg)
 	}
 	for (size_t i = 0; rc == 0 && i < c->n_srows; i++) {
 		const struct srow *r = &c->srows[i];
-		char day[16], first[24], last[24];
+		char day[16], first[24], last[24], nfirst[24], nlast[24];
 		const char *v[] = {c->cfg.tap, day, r->org, r->vendor, dp_signal_name(r->sig), first,
-				   last};
+				   last, nfirst, nlast};
 
 		snprintf(day, sizeof(day), "%" PRIu32, r->day);
 		snprintf(first, sizeof(first), "%" PRIu64, r->first);
 		snprintf(last, sizeof(last), "%" PRIu64, r->last);
-		rc = exec_params(db, upsert_sessions, 7, v, c->err, sizeof(c->err));
+		snprintf(nfirst, sizeof(nfirst), "%" PRIu64, r->first_name_only);
+		snprintf(nlast, sizeof(nlast), "%" PRIu64, r->last_name_only);
+		rc = exec_params(db, upsert_sessions, 9, v, c->err, sizeof(c->err));
 	}
 	if (rc == 0)
 		rc = exec_params(db, "COMMIT", 0, NULL, c->err, sizeof(c->err));
@@ -467,13 +478,15 @@ ctl_census_daily(struct ctl_census *c)
 	c->daily = true;
 }
 
-/* n sessions of t on day (the latest day first: a replay's come in order). */
+/* n sessions of t on day, name_only of them resting on the name alone
+ * (the latest day first: a replay's come in order). */
 static int
-day_add(struct stot *t, uint32_t day, uint64_t n)
+day_add(struct stot *t, uint32_t day, uint64_t n, uint64_t name_only)
 {
 	for (uint32_t i = t->n_days; i-- > 0;)
 		if (t->days[i].day == day) {
 			t->days[i].n += n;
+			t->days[i].n_name_only += name_only;
 			return 0;
 		}
 	if (t->n_days == t->cap_days) {
@@ -485,19 +498,20 @@ day_add(struct stot *t, uint32_t day, uint64_t n)
 		t->days = g;
 		t->cap_days = cap;
 	}
-	t->days[t->n_days++] = (struct sday){.day = day, .n = n};
+	t->days[t->n_days++] = (struct sday){.day = day, .n = n, .n_name_only = name_only};
 	return 0;
 }
 
 int
 ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
-		   uint32_t now)
+		   bool name_only, uint32_t now)
 {
 	struct stot *t;
 
 	if (!c->daily)
 		return 0;
-	if ((t = stot_get(c, org, vendor, sig)) == NULL || day_add(t, now / 86400, 1) != 0) {
+	if ((t = stot_get(c, org, vendor, sig)) == NULL ||
+	    day_add(t, now / 86400, 1, name_only) != 0) {
 		c->st.sessions_lost++;
 		return -ENOMEM;
 	}
@@ -525,7 +539,7 @@ daily_rows(struct ctl_census *c)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < c->n_t; i++) {
 		struct stot *t = &c->t[i];
-		uint64_t running = t->prev;
+		uint64_t running = t->prev, running_no = t->prev_name_only;
 
 		for (uint32_t k = 0; k < t->n_days; k++) {
 			struct srow *r = &c->srows[c->n_srows++];
@@ -536,7 +550,10 @@ daily_rows(struct ctl_census *c)
 			r->sig = t->sig;
 			r->first = running;
 			r->last = running += t->days[k].n;
+			r->first_name_only = running_no;
+			r->last_name_only = running_no += t->days[k].n_name_only;
 			t->days[k].taken = t->days[k].n;
+			t->days[k].taken_name_only = t->days[k].n_name_only;
 		}
 	}
 	return 0;
@@ -552,9 +569,12 @@ daily_done(struct ctl_census *c, bool sent)
 		uint32_t w = 0;
 
 		for (uint32_t k = 0; k < t->n_days; k++) {
-			if (sent)
+			if (sent) {
 				t->days[k].n -= t->days[k].taken;
+				t->days[k].n_name_only -= t->days[k].taken_name_only;
+			}
 			t->days[k].taken = 0;
+			t->days[k].taken_name_only = 0;
 			if (t->days[k].n != 0)
 				t->days[w++] = t->days[k];
 		}
@@ -580,37 +600,46 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 			continue;
 		for (unsigned g = 0; g < src->cfg->n_groups; g++)
 			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
-				uint64_t total = 0;
+				uint64_t total = 0, total_no = 0;
 				struct stot *t;
 				struct srow *r;
 
 				for (unsigned v = 0; v < src->cfg->n_vendors && v < s->n_vendors; v++)
-					if (src->cfg->vendors[v].group == g && src->cfg->vendors[v].product)
-						total += ctl_snapshot_ctr(s, o, v, sig)->sessions;
+					if (src->cfg->vendors[v].group == g &&
+					    src->cfg->vendors[v].product) {
+						const struct dp_org_ctr *k = ctl_snapshot_ctr(s, o, v, sig);
+
+						total += k->sessions;
+						total_no += k->name_only;
+					}
 				if (total == 0)
 					continue;
 				t = stot_get(c, src->orgs->orgs[o].id,
 					     ctl_config_group_name(src->cfg, g), sig);
 				if (t == NULL)
 					return -ENOMEM;
-				if (total < t->prev)
-					t->prev = 0; /* counters began again (no state file) */
+				if (total < t->prev || total_no < t->prev_name_only)
+					/* counters began again (no state file) */
+					t->prev = t->prev_name_only = 0;
 				/* Priming takes the totals as they are, but not over
 				 * restored ones; a total first met later began at 0
 				 * (everything before was primed). */
-				if (prime && !t->known)
+				if (prime && !t->known) {
 					t->prev = total;
+					t->prev_name_only = total_no;
+				}
 				t->known = true;
 				/* Daily: sessions counted before a restart and not
 				 * pushed go to the day it restarts on; the rest come
 				 * from the sightings. */
 				if (c->daily) {
 					if (prime && total > t->prev &&
-					    day_add(t, day, total - t->prev) != 0)
+					    day_add(t, day, total - t->prev,
+						    total_no - t->prev_name_only) != 0)
 						return -ENOMEM;
 					continue;
 				}
-				if (total == t->prev)
+				if (total == t->prev && total_no == t->prev_name_only)
 					continue;
 				if (c->n_srows == cap) {
 					size_t nc = cap ? cap * 2 : 256;
@@ -628,6 +657,8 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 				r->sig = (uint8_t)sig;
 				r->first = t->prev;
 				r->last = total;
+				r->first_name_only = t->prev_name_only;
+				r->last_name_only = total_no;
 			}
 	}
 	return 0;
@@ -654,6 +685,7 @@ sessions_sent(struct ctl_census *c)
 
 		if (t != NULL) {
 			t->prev = c->srows[i].last;
+			t->prev_name_only = c->srows[i].last_name_only;
 			t->known = true;
 		}
 	}

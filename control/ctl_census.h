@@ -77,9 +77,11 @@ int ctl_census_prime(struct ctl_census *c, const struct ctl_census_src *src);
 void ctl_census_daily(struct ctl_census *c);
 
 /* Daily: one product session of org, vendor (its group) and signal sig at
- * now (0; -ENOMEM, counted in sessions_lost).  Otherwise nothing. */
+ * now, name_only when it rests on the name alone (0; -ENOMEM, counted in
+ * sessions_lost).  Otherwise nothing.  Each session row carries both
+ * totals: all sessions and the name-only ones among them. */
 int ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
-		       uint32_t now);
+		       bool name_only, uint32_t now);
 
 /* A client of org (its id and labels) using vendor's product, at now. */
 int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
@@ -101,7 +103,7 @@ void ctl_census_stats(const struct ctl_census *c, struct ctl_census_stats *out);
 typedef void (*ctl_census_sketch_fn)(void *arg, uint32_t day, const char *org, const char *vendor,
 				     const uint8_t *sketch, size_t len);
 typedef void (*ctl_census_total_fn)(void *arg, const char *org, const char *vendor, unsigned sig,
-				    uint64_t prev);
+				    uint64_t prev, uint64_t prev_name_only);
 void ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
 		       ctl_census_total_fn total, void *arg);
 
@@ -110,7 +112,7 @@ void ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
 int ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
 			     uint32_t day, const uint8_t *sketch, size_t len);
 int ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor,
-			    unsigned sig, uint64_t prev);
+			    unsigned sig, uint64_t prev, uint64_t prev_name_only);
 
 /* The tapcensus_push_* families. */
 void ctl_census_render(FILE *f, const struct ctl_census_stats *s);

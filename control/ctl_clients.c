@@ -236,7 +236,7 @@ add_current(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t no
 	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
 		return -EINVAL;
 	if (c->sink != NULL && !(ev->vendor & DP_CLIENT_UNVERIFIED))
-		c->sink(c->sink_arg, ev, now, -1);
+		c->sink(c->sink_arg, ev, now, -1, false);
 	rc = add_one(c, ev, now);
 	/* The union holds verified clients only: spoofed sources take one
 	 * entry each, not two. */
@@ -278,7 +278,7 @@ ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s,
 			continue;
 		}
 		if (s[i].decided && c->sink != NULL && ev.org < c->n_orgs)
-			c->sink(c->sink_arg, &ev, s[i].seen, s[i].sig);
+			c->sink(c->sink_arg, &ev, s[i].seen, s[i].sig, s[i].name_only != 0);
 		add_current(c, &ev, s[i].seen);
 	}
 }

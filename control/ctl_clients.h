@@ -28,6 +28,7 @@
 #ifndef CTL_CLIENTS_H
 #define CTL_CLIENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dp_worker_types.h"
@@ -70,9 +71,10 @@ int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uin
  * it is counted, with sig -1 (the census's sketches); and, from
  * ctl_clients_add_burst, of every sighting of a flow's decision with its
  * signal (sig >= 0: a session, evidence or not - the census's sessions
- * by day).  A set a reload makes (regen) keeps it. */
+ * by day; name_only: the session rests on the name alone).  A set a
+ * reload makes (regen) keeps it. */
 typedef void (*ctl_clients_sink)(void *arg, const struct dp_client_event *ev, uint32_t now,
-				 int sig);
+				 int sig, bool name_only);
 void ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg);
 
 /* ctl_clients_add for each of n sightings, each at its own time (the

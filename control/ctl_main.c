@@ -159,9 +159,10 @@ restore_state(struct ctl_app *a)
 
 /* The client sets' sink: a client with evidence, of a product role of an
  * organisation, into the census's sketch of its day (sig -1); a flow's
- * decision (sig >= 0), into its sessions of that day (offline). */
+ * decision (sig >= 0), into its sessions of that day (offline), and its
+ * name-only sessions when it rests on the name alone. */
 static void
-census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig)
+census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig, bool name_only)
 {
 	struct ctl_app *a = arg;
 	unsigned v = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
@@ -175,7 +176,8 @@ census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig)
 		return;
 	if (sig >= 0)
 		ctl_census_session(a->census, a->feed_orgs->orgs[ev->org].id,
-				   ctl_config_group_name(a->feed_cfg, vd->group), (unsigned)sig, now);
+				   ctl_config_group_name(a->feed_cfg, vd->group), (unsigned)sig,
+				   name_only, now);
 	else
 		ctl_census_add(a->census, &a->feed_orgs->orgs[ev->org], vd->name, ev->family,
 			       ev->addr, a->feed_cfg->client_v6_prefix, now);

@@ -99,15 +99,10 @@ count_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const
 }
 
 static void
-count_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+count_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
+	    uint64_t prev_name_only)
 {
-	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev;
-}
-
-static void
-count_total2(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
-{
-	(void)org, (void)vendor, (void)sig, (void)prev;
+	(void)org, (void)vendor, (void)sig, (void)prev, (void)prev_name_only;
 	(*(uint64_t *)arg)++;
 }
 
@@ -119,9 +114,10 @@ skip_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const 
 }
 
 static void
-skip_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+skip_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
+	   uint64_t prev_name_only)
 {
-	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev;
+	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev, (void)prev_name_only;
 }
 
 static void
@@ -139,7 +135,8 @@ put_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const u
 }
 
 static void
-put_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev)
+put_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
+	  uint64_t prev_name_only)
 {
 	struct out *o = arg;
 	uint8_t sg = (uint8_t)sig;
@@ -148,6 +145,7 @@ put_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t
 	put_name(o, vendor);
 	PUT(o, sg);
 	PUT(o, prev);
+	PUT(o, prev_name_only);
 }
 
 static void
@@ -231,13 +229,13 @@ serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 	/* The census: unsent sketches, then the session totals last pushed. */
 	u64 = 0;
 	if (s->census != NULL)
-		ctl_census_export(s->census, count_sketch, count_total, &u64);
+		ctl_census_export(s->census, count_sketch, skip_total, &u64);
 	PUT(o, u64);
 	if (s->census != NULL)
 		ctl_census_export(s->census, put_sketch, skip_total, o);
 	u64 = 0;
 	if (s->census != NULL)
-		ctl_census_export(s->census, skip_sketch, count_total2, &u64);
+		ctl_census_export(s->census, skip_sketch, count_total, &u64);
 	PUT(o, u64);
 	if (s->census != NULL)
 		ctl_census_export(s->census, skip_sketch, put_total, o);

@@ -25,7 +25,7 @@
  *     length and bytes)
  *   u32 count, u64 dataplane totals (struct dp_wstats)
  *   u32 count, { u32 org, u16 vendor, u16 signal, u64 sessions, pkts[2],
- *     bytes[2], last_seen }
+ *     bytes[2], last_seen, (version 4) name_only } (struct dp_org_ctr)
  *   u64 count, { u32 org, u8 vendor, u8 family, u16 0, addr[16], u32 seen }
  *   u64 count, { u8 family, addr[16], u64 vendors (bits by the file's
  *     vendor list), u32 expires }
@@ -33,8 +33,8 @@
  *     the unlisted names, u64 replaced
  *   (version 3) the census (ctl_census.h): u64 count, { u32 day, name
  *     organisation, name vendor, u16 length, the packed sketch } unsent;
- *     u64 count, { name organisation, name vendor, u8 signal, u64 total }
- *     the session totals as last pushed
+ *     u64 count, { name organisation, name vendor, u8 signal, u64 total,
+ *     (version 5) u64 name-only total } the session totals as last pushed
  *   SHA-256 of everything before it (32 bytes)
  *
  * Errors: ctl_persist_write returns 0 or a negative errno with a message

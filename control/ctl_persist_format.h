@@ -15,9 +15,9 @@
 
 #define MAGIC "TCSTATE"
 #define ORDER 0x01020304u
-#define VERSION 4u /* 2: the unlisted names after the learned addresses; 3: the census
-                    * after them; 4: organisation counters with name_only; 1 to 3
-                    * are read too */
+#define VERSION 5u /* 2: the unlisted names after the learned addresses; 3: the census
+                    * after them; 4: organisation counters with name_only; 5: census
+                    * session totals with their name-only total; 1 to 4 are read too */
 #define DIGEST 32
 #define NAME_MAX_LEN 255
 

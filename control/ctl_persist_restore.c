@@ -219,10 +219,11 @@ get_name(struct in *in, char *out, size_t cap)
 	out[len] = '\0';
 }
 
-/* Version 3: the census's unsent sketches and session totals; those of
- * an organisation no longer in the table are dropped (counted). */
+/* Version 3: the census's unsent sketches and session totals (version 5:
+ * with their name-only totals, 0 before); those of an organisation no
+ * longer in the table are dropped (counted). */
 static void
-get_census(struct in *in, const struct ctl_orgs *orgs, struct ctl_census *census,
+get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct ctl_census *census,
 	   struct ctl_persist_info *info)
 {
 	uint64_t n;
@@ -254,15 +255,17 @@ get_census(struct in *in, const struct ctl_orgs *orgs, struct ctl_census *census
 	GET(in, n);
 	for (uint64_t k = 0; k < n && !in->short_read; k++) {
 		char org[NAME_MAX_LEN + 1], vendor[NAME_MAX_LEN + 1];
-		uint64_t prev;
+		uint64_t prev, prev_name_only = 0;
 		uint8_t sig;
 
 		get_name(in, org, sizeof(org));
 		get_name(in, vendor, sizeof(vendor));
 		GET(in, sig);
 		GET(in, prev);
+		if (version >= 5)
+			GET(in, prev_name_only);
 		if (!in->short_read && census != NULL && sig < DP_SIG_COUNT)
-			ctl_census_import_total(census, org, vendor, sig, prev);
+			ctl_census_import_total(census, org, vendor, sig, prev, prev_name_only);
 	}
 }
 
@@ -400,7 +403,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		snap->unlisted.replaced += replaced;
 	}
 	if (version >= 3)
-		get_census(&in, orgs, census, info);
+		get_census(&in, version, orgs, census, info);
 	if (in.short_read || in.p != in.end)
 		goto out;
 	if (nt <= sizeof(tot) / sizeof(tot[0])) { /* counters are only ever appended */

@@ -25,11 +25,12 @@ dp_count_event(struct dp_worker *w, struct rte_ring *r, void *ev, unsigned size,
 
 static void
 report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, bool verified,
-	      bool decided)
+	      bool decided, bool name_only)
 {
 	struct dp_client_sighting s = {.ev = {.org = f->org, .vendor = (uint8_t)vendor,
 					       .family = f->key.family, .gen = f->gen},
-				       .seen = w->now, .sig = f->sig, .decided = decided};
+				       .seen = w->now, .sig = f->sig, .decided = decided,
+				       .name_only = name_only};
 
 	if (!verified)
 		s.ev.vendor |= DP_CLIENT_UNVERIFIED;
@@ -38,12 +39,13 @@ report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, boo
 }
 
 void
-dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided)
+dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided, uint64_t name_only)
 {
 	bool verified = !w->evidence || (f->marks & DP_MARK_EXCHANGE);
 
 	for (uint64_t v = f->vendors; v != 0; v &= v - 1)
-		report_client(w, f, (unsigned)__builtin_ctzll(v), verified, decided);
+		report_client(w, f, (unsigned)__builtin_ctzll(v), verified, decided,
+			      (name_only & (v & -v)) != 0);
 	f->marks |= verified ? DP_MARK_CLIENT_VERIFIED : DP_MARK_CLIENT_SENT;
 }
 
@@ -64,7 +66,7 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 	uint64_t now = w->now; /* the packet's time (the capture's offline) */
 	/* f->vendors, until now: the vendors behind the server's address
 	 * (dp_inspect_address), each of which names its vendor's roles. */
-	uint64_t behind = f->vendors;
+	uint64_t behind = f->vendors, name_only = 0;
 
 	dp_worker_close_stream(w, f, 0);
 	dp_worker_close_stream(w, f, 1);
@@ -77,15 +79,17 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 
 		vendors &= vendors - 1;
 		DP_CTR_ADD(c->sessions, 1);
-		if (!dp_count_address_is(w, behind, v))
+		if (!dp_count_address_is(w, behind, v)) {
 			DP_CTR_ADD(c->name_only, 1);
+			name_only |= 1ull << v;
+		}
 		for (int d = 0; d < 2; d++) {
 			DP_CTR_ADD(c->pkts[d], f->pkts[d]);
 			DP_CTR_ADD(c->bytes[d], f->bytes[d]);
 		}
 		dp_count_touch(c, now);
 	}
-	dp_count_clients(w, f, true);
+	dp_count_clients(w, f, true, name_only);
 }
 
 void

@@ -20,8 +20,10 @@ void dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendo
 
 /* The flow's client, once per vendor, to the control plane: verified when
  * the flow shows an exchange (or evidence is not asked for), else flagged
- * DP_CLIENT_UNVERIFIED and reported again once it does. */
-void dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided);
+ * DP_CLIENT_UNVERIFIED and reported again once it does.  decided: the
+ * report of the flow's decision, its session; name_only: the vendors (a
+ * mask) whose session rests on the name alone (decided reports only). */
+void dp_count_clients(struct dp_worker *w, struct dp_flow *f, bool decided, uint64_t name_only);
 
 /* An event onto ring r: live, a full ring loses it (counted in *lost);
  * lossless (offline), it waits for room - the control thread drains until

@@ -188,7 +188,7 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 		 * client is reported again, now verified. */
 		if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) ==
 			     DP_MARK_EXCHANGE))
-			dp_count_clients(w, f, false);
+			dp_count_clients(w, f, false, 0);
 		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
 			if (p->proto == IPPROTO_UDP)
 				dp_learn_answer(w, f, p->payload, p->payload_len);

@@ -110,12 +110,15 @@ struct dp_client_event {
  * when it happened (seconds: the capture's offline), so that a sighting
  * keeps its day however late the control plane takes it; decided marks
  * the event of the flow's decision (one per vendor session, whatever its
- * evidence; sig its signal), not the second one evidence brings later. */
+ * evidence; sig its signal), not the second one evidence brings later;
+ * name_only marks a decided session that rests on the name alone (the
+ * server's address is none of the vendor's: dp_org_ctr.name_only). */
 struct dp_client_sighting {
 	struct dp_client_event ev;
 	uint32_t seen;
 	uint8_t sig;
 	uint8_t decided;
+	uint8_t name_only;
 };
 
 /* A name that decided a flow for a vendor's own level (bind.report_names):

@@ -124,11 +124,14 @@ union_of 2024-12-02 > "$work/dec2.txt"
 check_day 2024-12-02 "$work/dec2.tsv" "$work/dec2.txt"
 [ "$(q "SELECT count(*) FROM census.sessions WHERE day = '2024-12-02' AND tap = 'tap_b'")" = 0 ] ||
     { echo "FAIL the servers' side pushed sessions"; fail=1; }
-# Sessions by signal, summed over the taps: every role but web, per day.
+# Sessions by signal, summed over the taps: every role but web, per day,
+# and of them those resting on the name alone (the generator's servers
+# outside the vendor's learned and configured addresses).
 check_sessions() { # DAY TRUTH
-    awk '$1 == "sessions" && $3 !~ /\/web$/ && $2 != "unattributed" { s[$2 " " $4] += $5 }
-         END { for (k in s) if (s[k] > 0) print k, s[k] }' "$2" | sort > "$work/want_sessions.txt"
-    q "SELECT org_id, signal, sessions FROM census.sessions_day WHERE day = '$1' AND vendor = 'kaspersky' AND sessions > 0 ORDER BY 1, 2" |
+    awk '($1 == "sessions" || $1 == "name_only") && $3 !~ /\/web$/ && $2 != "unattributed" {
+             if ($1 == "sessions") s[$2 " " $4] += $5; else n[$2 " " $4] += $5 }
+         END { for (k in s) if (s[k] > 0) print k, s[k], n[k] + 0 }' "$2" | sort > "$work/want_sessions.txt"
+    q "SELECT org_id, signal, sessions, name_only_sessions FROM census.sessions_day WHERE day = '$1' AND vendor = 'kaspersky' AND sessions > 0 ORDER BY 1, 2" |
         sort > "$work/got_sessions.txt"
     if ! cmp -s "$work/want_sessions.txt" "$work/got_sessions.txt"; then
         echo "FAIL $1: sessions by organisation and signal differ from the truth:"
@@ -137,6 +140,8 @@ check_sessions() { # DAY TRUTH
     [ -s "$work/want_sessions.txt" ] || { echo "FAIL $1: no sessions in the truth"; fail=1; }
 }
 check_sessions 2024-04-15 "$work/truth.tsv"
+awk '$4 > 0 { n++ } $4 < $3 { c++ } END { exit !(n > 0 && c > 0) }' "$work/want_sessions.txt" ||
+    { echo "FAIL 2024-04-15: the truth lacks name-only or corroborated sessions"; fail=1; }
 check_sessions 2024-11-30 "$work/nov.tsv"
 check_sessions 2024-12-01 "$work/dec.tsv"
 check_sessions 2024-12-02 "$work/dec2.tsv"

@@ -22,8 +22,9 @@ census_sample "$tc" "$gen" "$conf" "$work" || { echo "FAIL the sample census did
 fail=0
 
 # Sessions day by day, summed over the taps: eight months replayed in
-# seconds, each session on the day it happened (not the push's).
-psql -qAt -F, -c "SELECT day, org_id, signal, sessions FROM census.sessions_day
+# seconds, each session on the day it happened (not the push's), and the
+# name-only ones among them (the generator's servers outside the vendor's).
+psql -qAt -F, -c "SELECT day, org_id, signal, sessions, name_only_sessions FROM census.sessions_day
                    WHERE vendor = 'kaspersky' AND sessions > 0 ORDER BY 1, 2, 3" > "$work/sessions_day.csv"
 if ! diff <(tail -n +2 "$work/gen/sessions_day.csv" | LC_ALL=C sort) <(LC_ALL=C sort "$work/sessions_day.csv") > "$work/sessions_day.diff"; then
     echo "FAIL sessions by day differ from the truth ($(grep -c '^[<>]' "$work/sessions_day.diff") lines):"

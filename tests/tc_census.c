@@ -23,7 +23,12 @@
  * government bodies; a stopping organisation's last day is drawn between A
  * and B.  Two organisations per country begin only after A (never in the
  * removal's base), and one of each country's visits only the vendor's
- * website (never a product client: in no table).  Each active month, an
+ * website (never a product client: in no table).  Two organisations of
+ * each of the first two countries and one of the others reach servers
+ * outside the vendor's (the configuration's server_prefixes) with the
+ * vendor's names: one with every session (a decoy: name-only), one with
+ * its odd clients' only; every other session goes to a configured server
+ * (corroborated).  Each active month, an
  * organisation's first client and some of the others (1 to 6 clients, IPv4
  * and IPv6, each IPv6 client in a /64 of its own) fetch updates or
  * activate over TLS or HTTP on drawn days and seconds, and some read the
@@ -78,10 +83,18 @@ struct org {
 	unsigned n_clients;
 	int first_month; /* active from this month */
 	int stop_day;    /* no session on or after this day (index), or INT_MAX-ish */
+	/* Evidence: 0, every session to the vendor's configured servers
+	 * (corroborated); NAME_ONLY_ALL, every one to another's server with
+	 * the vendor's names (a decoy, name-only); NAME_ONLY_ODD, the odd
+	 * clients' only. */
+	int name_only;
 	/* What was written: product clients per month (a bit per client),
-	 * product sessions per signal. */
+	 * product sessions per month, and the name-only ones among them. */
 	unsigned char month_clients[MAX_MONTHS];
+	unsigned month_sessions[MAX_MONTHS], month_name_only[MAX_MONTHS];
 };
+#define NAME_ONLY_ALL 1
+#define NAME_ONLY_ODD 2
 
 struct session {
 	uint64_t t_us; /* since the first day's midnight */
@@ -186,6 +199,10 @@ plan_orgs(void)
 			o->first_month = i >= in_a ? 1 + (int)(rnd() % (unsigned)(n_months - 2)) : 0;
 			o->stop_day = stops ? a_end + (int)(rnd() % (unsigned)(b_start - a_end)) : n_days;
 			o->web_only = i == pl->orgs; /* one more: the website only */
+			/* Drawn from the index, not the generator: every other
+			 * table is what it was before the evidence levels. */
+			o->name_only = i == pl->stop ? NAME_ONLY_ODD
+				       : i + 1 == in_a && p < 2 ? NAME_ONLY_ALL : 0;
 			if (o->web_only) {
 				o->first_month = 0;
 				o->stop_day = n_days;
@@ -247,8 +264,21 @@ plan_sessions(void)
 
 /* ---- The captures ---- */
 
+/* Does this session rest on the name alone (its server is not the
+ * vendor's)? */
+static int
+session_name_only(const struct session *s)
+{
+	int no = orgs[s->org].name_only;
+
+	return no == NAME_ONLY_ALL || (no == NAME_ONLY_ODD && s->client % 2 == 1);
+}
+
+/* The session's client, and its server: one of the vendor's configured
+ * prefixes (config/tapcensus.yaml: 203.0.113.196/30, 2001:db8:5d::/64),
+ * or another's for a name-only session. */
 static void
-client_addr(int org, int client, struct tb_spec *s)
+client_addr(int org, int client, int name_only, struct tb_spec *s)
 {
 	memset(s->src, 0, 16);
 	if (org < 32 && client % 2 == 0) {
@@ -258,7 +288,7 @@ client_addr(int org, int client, struct tb_spec *s)
 		s->src[1] = 51;
 		s->src[2] = 100;
 		s->src[3] = (uint8_t)(8 * org + 1 + client);
-		tb_addr("203.0.113.10", s->dst);
+		tb_addr(name_only ? "203.0.113.10" : "203.0.113.197", s->dst);
 	} else {
 		/* 2001:db8:1XX:C::1, a /64 of its own in the org's /48 */
 		tb_addr("2001:db8::1", s->src);
@@ -266,7 +296,7 @@ client_addr(int org, int client, struct tb_spec *s)
 		s->src[5] = (uint8_t)org;
 		s->src[7] = (uint8_t)client;
 		s->family = 6;
-		tb_addr("2001:db8:5a::10", s->dst);
+		tb_addr(name_only ? "2001:db8:5a::10" : "2001:db8:5d::10", s->dst);
 	}
 }
 
@@ -303,7 +333,7 @@ write_captures(const char *dir)
 		} steps[8];
 		unsigned n = 0;
 
-		client_addr(s->org, s->client, &c2s);
+		client_addr(s->org, s->client, session_name_only(s), &c2s);
 		c2s.proto = IPPROTO_TCP;
 		c2s.sport = sport;
 		c2s.dport = s->http ? 80 : 443;
@@ -461,6 +491,111 @@ removal(FILE *f, int by_sector)
 		fprintf(f, "\"%s\",%ld,%ld,%.1f\n", r[i].key, r[i].a, r[i].b, r[i].share);
 }
 
+/* One row of 7-evidence: of the organisations active in month m that
+ * pass keep, how many rest on names alone (every session name-only), and
+ * the share of their sessions that is corroborated. */
+static void
+evidence_row(FILE *f, const char *table, const char *period, int m,
+	     int (*keep)(const struct org *))
+{
+	unsigned long n = 0, decoys = 0, sessions = 0, name_only = 0;
+
+	for (unsigned o = 0; o < n_orgs; o++) {
+		const struct org *g = &orgs[o];
+
+		if (!g->month_clients[m] || !keep(g))
+			continue;
+		n++;
+		decoys += g->month_name_only[m] == g->month_sessions[m];
+		sessions += g->month_sessions[m];
+		name_only += g->month_name_only[m];
+	}
+	if (n != 0)
+		fprintf(f, "%s,%s,%lu,%lu,%lu,%.1f\n", table, period, n, decoys, sessions,
+			100.0 * (double)(sessions - name_only) / (double)sessions);
+}
+
+static int
+keep_all(const struct org *g)
+{
+	(void)g;
+	return 1;
+}
+
+static int
+keep_us(const struct org *g)
+{
+	return strcmp(g->cc, "US") == 0;
+}
+
+static int
+keep_gov(const struct org *g)
+{
+	return g->gov;
+}
+
+/* 7: what each table rests on (corroborated or name-only sessions), and
+ * the organisations with name-only sessions in the span, the wholly
+ * name-only (possible decoys) first. */
+static int
+write_evidence(const char *dir)
+{
+	static const struct {
+		const char *table;
+		int (*keep)(const struct org *);
+	} periods[] = {{"3-removal", keep_all}, {"4-sectors", keep_us}, {"5-government", keep_gov}};
+	char ml[8];
+	FILE *f = table(dir, "7-evidence.csv",
+			"table,period,organisations,name_only_organisations,sessions,"
+			"corroborated_percent");
+
+	if (f == NULL)
+		return -1;
+	for (int m = 0; m < n_months; m++) {
+		month_label(m, ml);
+		evidence_row(f, "1-monthly", ml, m, keep_all);
+	}
+	for (size_t t = 0; t < sizeof(periods) / sizeof(periods[0]); t++) {
+		evidence_row(f, periods[t].table, "A", 0, periods[t].keep);
+		evidence_row(f, periods[t].table, "B", n_months - 1, periods[t].keep);
+	}
+	fclose(f);
+	if ((f = table(dir, "7-name-only.csv", "org_id,country,sector,sessions,name_only_sessions")) ==
+	    NULL)
+		return -1;
+	for (int whole = 1; whole >= 0; whole--) {
+		const struct org *row[MAX_ORGS];
+		unsigned long n[MAX_ORGS] = {0}, no[MAX_ORGS] = {0};
+		unsigned k = 0;
+
+		for (unsigned o = 0; o < n_orgs; o++) {
+			unsigned long a = 0, b = 0;
+
+			for (int m = 0; m < n_months; m++) {
+				a += orgs[o].month_sessions[m];
+				b += orgs[o].month_name_only[m];
+			}
+			if (b == 0 || (b == a) != whole)
+				continue;
+			/* in the order of their ids */
+			unsigned i = k++;
+
+			for (; i > 0 && strcmp(row[i - 1]->id, orgs[o].id) > 0; i--) {
+				row[i] = row[i - 1];
+				n[i] = n[i - 1];
+				no[i] = no[i - 1];
+			}
+			row[i] = &orgs[o];
+			n[i] = a;
+			no[i] = b;
+		}
+		for (unsigned i = 0; i < k; i++)
+			fprintf(f, "%s,%s,\"%s\",%lu,%lu\n", row[i]->id, row[i]->cc, row[i]->sector,
+				n[i], no[i]);
+	}
+	return fclose(f);
+}
+
 static int
 write_truth(const char *dir)
 {
@@ -480,6 +615,8 @@ write_truth(const char *dir)
 		if (s->web)
 			continue;
 		orgs[s->org].month_clients[month_of_day(day)] |= (unsigned char)(1u << s->client);
+		orgs[s->org].month_sessions[month_of_day(day)]++;
+		orgs[s->org].month_name_only[month_of_day(day)] += (unsigned)session_name_only(s);
 		sig_sessions[s->http]++;
 		tap_day[s->tap][day] = 1;
 	}
@@ -633,24 +770,32 @@ write_truth(const char *dir)
 		(unsigned long long)sig_sessions[0]);
 	fclose(f);
 
+	if (write_evidence(dir) != 0)
+		return -1;
+
 	/* Product sessions per day, organisation and signal (the census
-	 * database's sessions_day, summed over the taps). */
+	 * database's sessions_day, summed over the taps), and the name-only
+	 * ones among them. */
 	snprintf(path, sizeof(path), "%s/sessions_day.csv", dir);
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
-	fprintf(f, "day,org_id,signal,sessions\n");
+	fprintf(f, "day,org_id,signal,sessions,name_only_sessions\n");
 	for (int d = 0; d < n_days; d++)
 		for (unsigned o = 0; o < n_orgs; o++)
 			for (int h = 0; h < 2; h++) {
-				unsigned long n = 0;
+				unsigned long n = 0, no = 0;
 
 				for (size_t i = 0; i < n_sess; i++)
-					n += !sess[i].web && sess[i].org == (int)o && sess[i].http == h &&
-					     (int)(sess[i].t_us / 86400000000ull) == d;
+					if (!sess[i].web && sess[i].org == (int)o && sess[i].http == h &&
+					    (int)(sess[i].t_us / 86400000000ull) == d) {
+						n++;
+						no += (unsigned long)session_name_only(&sess[i]);
+					}
 				if (n == 0)
 					continue;
 				day_label(d, d0);
-				fprintf(f, "%s,%s,%s,%lu\n", d0, orgs[o].id, h ? "http-host" : "tls-sni", n);
+				fprintf(f, "%s,%s,%s,%lu,%lu\n", d0, orgs[o].id,
+					h ? "http-host" : "tls-sni", n, no);
 			}
 	fclose(f);
 

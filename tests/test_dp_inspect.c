@@ -343,6 +343,7 @@ test_dp_worker_evidence(void **state)
 	};
 	struct dp_worker *w = tbw_new_worker(16);
 	struct dp_learn_event ev = {.vendors = 1, .expires = T0 + 1000, .family = 4};
+	struct dp_client_sighting seen[8];
 	uint8_t pl[1024];
 
 	(void)state;
@@ -362,6 +363,12 @@ test_dp_worker_evidence(void **state)
 		assert_int_equal(tbw_conv_send(&c, 0, 0x18, pl, n, 0), DP_OUT_VENDOR);
 		assert_int_equal(k->sessions, sessions + 1);
 		assert_int_equal(k->name_only, name_only + rows[i].name_only);
+		/* The decision's sighting carries it to the census. */
+		n = dp_worker_events_take(w, seen, 8);
+		assert_int_equal(n, 1);
+		assert_int_equal(seen[0].decided, 1);
+		assert_int_equal(seen[0].ev.vendor & 0x3f, rows[i].vendor);
+		assert_int_equal(seen[0].name_only, rows[i].name_only);
 	}
 	dp_worker_free(w);
 }
