@@ -373,10 +373,10 @@ print_rates(struct ctl_app *a, double secs)
 		const struct dp_wstats *s = &a->snap.worker[w];
 
 		printf("worker %u: %" PRIu64 " packets in %.2f s = %.3f Mpps, %.1f cycles/packet "
-		       "outside rx_burst (TSC %.2f GHz)\n",
+		       "outside rx_burst (TSC %.2f GHz), %" PRIu64 " flows held\n",
 		       w, s->rx_pkts, secs, (double)s->rx_pkts / secs / 1e6,
 		       s->busy_pkts ? (double)s->busy_cycles / (double)s->busy_pkts : 0.0,
-		       (double)rte_get_tsc_hz() / 1e9);
+		       (double)rte_get_tsc_hz() / 1e9, dp_flow_stats_active(&s->flow));
 	}
 	printf("memory: resident %lu MiB, peak %lu MiB (includes the -m EAL memory touched)\n",
 	       proc_status_kib("VmRSS") / 1024, proc_status_kib("VmHWM") / 1024);

@@ -9,6 +9,7 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "dp_types.h"
 
@@ -158,20 +159,55 @@ client_is_src(const struct dp_pkt *p)
 	return p->sport >= p->dport;
 }
 
-struct dp_flow *
-dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool create,
-	    bool *created, enum dp_dir *dir)
+static inline bool
+key_equal(const struct dp_flow_key *a, const struct dp_flow_key *b)
 {
-	struct dp_flow_key k;
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) |
+		(x[5] ^ y[5])) == 0;
+}
+
+void
+dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys, unsigned n,
+		     int32_t *pos)
+{
+	t->burst_adds = t->adds;
+	if (n == 0)
+		return;
+	if (rte_hash_lookup_bulk(t->h, (const void **)keys, n, pos) < 0) {
+		for (unsigned i = 0; i < n; i++)
+			pos[i] = DP_FLOW_UNKNOWN;
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (pos[i] >= 0)
+			rte_prefetch0(&t->flows[pos[i]]);
+		else
+			pos[i] = DP_FLOW_MISS;
+	}
+}
+
+struct dp_flow *
+dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_flow_key *k,
+	       bool src_is_a, int32_t hint, uint32_t now, bool create, bool *created,
+	       enum dp_dir *dir)
+{
 	struct dp_flow *f;
-	bool src_is_a;
-	hash_sig_t sig;
-	int32_t pos;
+	hash_sig_t sig = 0;
+	bool have_sig = false;
+	int32_t pos = DP_FLOW_MISS;
 
 	*created = false;
-	dp_flow_key_make(p, &k, &src_is_a);
-	sig = rte_hash_hash(t->h, &k);
-	pos = rte_hash_lookup_with_hash(t->h, &k, sig);
+	if (hint >= 0 && t->flows[hint].state != DP_FLOW_FREE && key_equal(&t->flows[hint].key, k))
+		pos = hint;
+	else if (hint != DP_FLOW_MISS || t->adds != t->burst_adds) {
+		/* Not looked up, or what the burst's lookup said may have
+		 * changed since: ask the table. */
+		sig = rte_hash_hash(t->h, k);
+		have_sig = true;
+		pos = rte_hash_lookup_with_hash(t->h, k, sig);
+	}
 	if (pos >= 0) {
 		uint64_t *why;
 
@@ -184,16 +220,19 @@ dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool 
 	}
 	if (!create)
 		return NULL;
-	pos = rte_hash_add_key_with_hash(t->h, &k, sig);
+	if (!have_sig)
+		sig = rte_hash_hash(t->h, k);
+	pos = rte_hash_add_key_with_hash(t->h, k, sig);
 	if (pos == -ENOSPC && make_room(t, now))
-		pos = rte_hash_add_key_with_hash(t->h, &k, sig);
+		pos = rte_hash_add_key_with_hash(t->h, k, sig);
 	if (pos < 0) {
 		DP_CTR_ADD(t->st->full, 1);
 		return NULL;
 	}
+	t->adds++;
 	f = &t->flows[pos];
 	memset(f, 0, sizeof(*f));
-	f->key = k;
+	f->key = *k;
 	f->state = DP_FLOW_OPEN;
 	f->first_seen = now;
 	f->client_is_a = client_is_src(p) == src_is_a;
@@ -203,6 +242,17 @@ found:
 	f->last_seen = now;
 	*dir = (src_is_a == (bool)f->client_is_a) ? DP_DIR_C2S : DP_DIR_S2C;
 	return f;
+}
+
+struct dp_flow *
+dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool create,
+	    bool *created, enum dp_dir *dir)
+{
+	struct dp_flow_key k;
+	bool src_is_a;
+
+	dp_flow_key_make(p, &k, &src_is_a);
+	return dp_flow_get_at(t, p, &k, src_is_a, DP_FLOW_UNKNOWN, now, create, created, dir);
 }
 
 void

@@ -23,6 +23,13 @@
  * Memory: capacity entries of sizeof(struct dp_flow) plus rte_hash's key
  * store and buckets, all allocated at init; nothing is allocated later.
  *
+ * A burst: dp_flow_lookup_burst looks a burst's keys up at once (rte_hash
+ * prefetches every bucket and key before comparing any, so the misses of
+ * a backbone's million flows overlap instead of queueing), and
+ * dp_flow_get_at takes each packet's position from it in order, checking
+ * it still holds the packet's key (an earlier packet of the burst may have
+ * ended that flow, or created the one a miss was for).
+ *
  * Errors: dp_flow_table_init returns 0, -EINVAL (capacity or timeouts out
  * of range) or -ENOMEM.  dp_flow_get returns NULL when the table is full
  * and nothing could be evicted (counted in stats.full).
@@ -60,27 +67,36 @@ struct dp_flow_key {
 
 _Static_assert(sizeof(struct dp_flow_key) == 48, "rte_hash compares 48-byte keys by vector");
 
+/* An entry.  Its first cache line holds all a bypassed packet reads and
+ * writes (the key it is checked against, the times, the state and marks);
+ * the rest is read only while the flow is inspected or a vendor's. */
 struct dp_flow {
 	struct dp_flow_key key;
 	uint32_t first_seen, last_seen; /* seconds, the worker's clock */
+	uint8_t state;    /* enum dp_flow_state */
+	uint8_t sig;      /* enum dp_signal that decided a vendor flow */
+	uint8_t client_is_a;
+	uint8_t marks;    /* DP_MARK_*: FINs seen, evidence of a real client */
+	uint16_t gen;     /* the worker generation org was looked up in */
+	uint8_t scan_done; /* bit per enum dp_dir: its payload scanned as far as it goes */
+	uint8_t spare;
+	/* -- the second cache line -- */
+	uint64_t vendors;               /* when DP_FLOW_VENDOR */
+	uint64_t pkts[2], bytes[2];     /* by enum dp_dir: while open or a vendor's */
 	uint32_t org;                   /* the client's organisation */
 	uint32_t reasm;                 /* reassembly buffer + 1; 0 for none */
-	uint64_t vendors;               /* when DP_FLOW_VENDOR */
-	uint64_t pkts[2], bytes[2];     /* by enum dp_dir, since creation */
 	void *hs[2];          /* Hyperscan stream per enum dp_dir, while scanning */
 	uint32_t scanned[2];  /* payload bytes fed to them */
 	uint32_t c_base;  /* client stream: sequence number of offset 0 */
 	uint32_t s_base;  /* server stream: the same */
 	uint32_t s_next;  /* DNS over TCP: server stream offset of the next answer */
-	uint8_t state;    /* enum dp_flow_state */
-	uint8_t sig;      /* enum dp_signal that decided a vendor flow */
-	uint8_t client_is_a;
+	uint16_t hs_gen[2]; /* the generation whose database each stream runs on */
 	uint8_t c_base_known;
 	uint8_t s_base_known;
-	uint8_t marks;    /* DP_MARK_*: FINs seen, evidence of a real client */
-	uint16_t gen;       /* the worker generation org was looked up in */
-	uint16_t hs_gen[2]; /* the generation whose database each stream runs on */
-};
+} __attribute__((aligned(64)));
+
+_Static_assert(__builtin_offsetof(struct dp_flow, vendors) == 64,
+	       "a bypassed packet's fields fill the entry's first cache line");
 
 /* dp_flow.marks.  A client's address is real (not spoofed) when the tap
  * shows an exchange: for TCP the client sending after the server did (a
@@ -91,6 +107,9 @@ struct dp_flow {
 #define DP_MARK_EXCHANGE 0x08       /* evidence of the exchange */
 #define DP_MARK_CLIENT_SENT 0x10    /* the client reported, unverified */
 #define DP_MARK_CLIENT_VERIFIED 0x20 /* the client reported verified */
+#define DP_MARK_CLIENT 0x40         /* a packet from the client */
+/* A packet of direction dir has been seen. */
+#define DP_MARK_SEEN(dir) ((dir) == DP_DIR_S2C ? DP_MARK_SERVER : DP_MARK_CLIENT)
 
 struct dp_flow_stats {
 	uint64_t created;
@@ -127,6 +146,8 @@ struct dp_flow_table {
 	struct dp_flow_stats *st;
 	void (*release)(void *ctx, struct dp_flow *f);
 	void *ctx;
+	uint64_t adds;      /* entries added, ever: a burst's misses stay misses while it holds */
+	uint64_t burst_adds; /* adds when the last burst was looked up */
 };
 
 int dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_flow_cfg *cfg,
@@ -142,6 +163,24 @@ void dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_i
  * the side with the higher port (servers listen on the low ones). */
 struct dp_flow *dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now,
 			    bool create, bool *created, enum dp_dir *dir);
+
+/* At most this many keys a dp_flow_lookup_burst (rte_hash's bulk limit). */
+#define DP_FLOW_BURST_MAX 64
+/* dp_flow_get_at's hint: not looked up (any negative value but MISS). */
+#define DP_FLOW_UNKNOWN (-2)
+#define DP_FLOW_MISS (-1) /* looked up, not there */
+
+/* Looks up n keys (n <= DP_FLOW_BURST_MAX) at once: pos[i] their entry's
+ * position or DP_FLOW_MISS, each first cache line prefetched. */
+void dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys,
+			  unsigned n, int32_t *pos);
+
+/* dp_flow_get for a packet whose key k (and src_is_a) is made, and hint
+ * its position from the burst's lookup (or DP_FLOW_UNKNOWN): checked,
+ * never trusted blindly. */
+struct dp_flow *dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p,
+			       const struct dp_flow_key *k, bool src_is_a, int32_t hint,
+			       uint32_t now, bool create, bool *created, enum dp_dir *dir);
 
 /* The flow ended (RST, FINs): released and removed now. */
 void dp_flow_end(struct dp_flow_table *t, struct dp_flow *f);

@@ -223,14 +223,21 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 
 /* The server sends data before the client named anything (a flow joined
  * mid-stream, a protocol where the server speaks first): no name will come
- * that the tap can rely on, so a vendor's address decides. */
+ * that the tap can rely on, so a vendor's address decides.  Over TCP (tcp
+ * true) a flow with no vendor's address behind it is decided then, as no
+ * vendor's: the client's name comes before any server data (TLS, HTTP),
+ * so it was before the tap joined, or the protocol names nothing - a
+ * backbone's flows joined mid-stream are bypassed from here on instead of
+ * inspected packet after packet. */
 static unsigned
-server_first(struct dp_worker *w, struct dp_flow *f)
+server_first(struct dp_worker *w, struct dp_flow *f, bool tcp)
 {
 	/* The client's name is still arriving (a QUIC server acknowledges the
 	 * first Initial before the ClientHello is whole): it decides. */
 	if (f->reasm != 0)
 		return DP_OUT_PARTIAL;
+	if (tcp && f->vendors == 0)
+		return decide(w, f, DP_NAME_NOT_PROTO, NULL, DP_SIG_TLS_SNI, DP_LAYER_TLS, false);
 	/* A session counts where its client's direction is seen: a tap that
 	 * sees only the servers' side decides nothing (sessions sum across
 	 * taps), and says so (tapcensus_flows_one_sided). */
@@ -262,13 +269,13 @@ dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p
 		if (p->payload_len == 0)
 			return DP_OUT_NO_NAME;
 		if (dir == DP_DIR_S2C)
-			return server_first(w, f);
+			return server_first(w, f, true);
 		return inspect_tcp(w, f, p);
 	}
 	if (dir == DP_DIR_S2C) {
 		if (p->sport == DP_DNS_PORT && f->pkts[DP_DIR_C2S] == 0 && p->payload_len > 0)
 			dp_learn_answer_alone(w, p->payload, p->payload_len);
-		return p->payload_len > 0 ? server_first(w, f) : DP_OUT_NO_NAME;
+		return p->payload_len > 0 ? server_first(w, f, false) : DP_OUT_NO_NAME;
 	}
 	if (p->dport == DP_DNS_PORT) {
 		rc = dp_dns_qname(p->payload, p->payload_len, &name);
@@ -337,6 +344,7 @@ dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const 
 	if (f->hs[d] == NULL) {
 		if ((f->hs[d] = dp_match_stream_open(m)) == NULL) {
 			f->scanned[d] = UINT32_MAX; /* no memory for the stream */
+			f->scan_done |= (uint8_t)(1u << d);
 			DP_CTR_ADD(w->st.stream_failed, 1);
 			return 0;
 		}
@@ -356,7 +364,9 @@ dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const 
 		vendors = 0;
 	}
 	f->scanned[d] += n;
-	if (f->scanned[d] >= w->stream_bytes)
+	if (f->scanned[d] >= w->stream_bytes) {
 		dp_worker_close_stream(w, f, d);
+		f->scan_done |= (uint8_t)(1u << d);
+	}
 	return vendors;
 }

@@ -141,9 +141,13 @@ track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum d
 		dp_flow_end(&w->flows, f);
 }
 
+/* A packet (its key made, hint its flow's position from the burst's
+ * lookup) followed in its flow: the outcome, or past DP_OUT_COUNT a drop. */
 static unsigned
-handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
+handle_flow(struct dp_worker *w, const struct dp_staged *sp, int32_t hint)
 {
+	const struct dp_pkt *p = &sp->p;
+	uint32_t wire_len = sp->wire;
 	/* Bare ACKs and FINs of flows we do not hold start nothing. */
 	bool create = p->proto == IPPROTO_UDP || p->payload_len > 0 || (p->tcp_flags & DP_TCP_SYN);
 	struct dp_flow *f;
@@ -151,24 +155,40 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	enum dp_dir dir;
 	unsigned r;
 
-	f = dp_flow_get(&w->flows, p, w->now, create, &created, &dir);
+	f = dp_flow_get_at(&w->flows, p, &sp->key, sp->src_is_a, hint, w->now, create, &created,
+			   &dir);
 	if (f == NULL)
 		/* No entry and no room (counted in flow.full): a packet alone
 		 * is no session - counting it as one made every packet of a
 		 * flow to a vendor address a session when the table was full. */
 		return create ? DP_OUT_UNTRACKED : DP_OUT_NO_NAME;
-	f->pkts[dir]++;
-	f->bytes[dir] += wire_len;
 	if (created)
 		DP_CTR_ADD(w->st.flow_first_side[dir], 1);
-	else if (unlikely(f->pkts[dir] == 1))
+	else if (unlikely(!(f->marks & DP_MARK_SEEN(dir))))
 		DP_CTR_ADD(w->st.flow_both_sides[!dir], 1); /* the other side, at last */
-	/* Evidence that the client's address is real (dp_flow.h). */
-	if (dir == DP_DIR_S2C)
-		f->marks |= p->proto == IPPROTO_UDP ? DP_MARK_SERVER | DP_MARK_EXCHANGE
-						    : DP_MARK_SERVER;
-	else if (f->marks & DP_MARK_SERVER)
+	f->marks |= DP_MARK_SEEN(dir);
+	/* RFC 9000 17.2.1: a server refusing the client's version. */
+	if (dir == DP_DIR_S2C && p->proto == IPPROTO_UDP && p->sport == DP_HTTPS_PORT &&
+	    p->payload_len >= 5 && (p->payload[0] & 0x80) && p->payload[1] == 0 &&
+	    p->payload[2] == 0 && p->payload[3] == 0 && p->payload[4] == 0)
+		DP_CTR_ADD(w->st.quic_version_neg, 1);
+	/* A bypassed packet touches the entry's first cache line only
+	 * (unless its direction's payload is still scanned for signatures). */
+	if (f->state == DP_FLOW_OTHER &&
+	    (p->payload_len == 0 || w->stream_bytes == 0 || (f->scan_done & (1u << dir)))) {
+		track_end(w, f, p, dir);
+		return DP_OUT_BYPASSED;
+	}
+	f->pkts[dir]++;
+	f->bytes[dir] += wire_len;
+	/* Evidence that the client's address is real (dp_flow.h): the
+	 * server's packet is marked above. */
+	if (dir == DP_DIR_S2C) {
+		if (p->proto == IPPROTO_UDP)
+			f->marks |= DP_MARK_EXCHANGE;
+	} else if (f->marks & DP_MARK_SERVER) {
 		f->marks |= DP_MARK_EXCHANGE;
+	}
 	if (unlikely(f->gen != w->gen) || created) {
 		/* New, or its organisation is from before a reload. */
 		f->org = dp_lpm_lookup(w->orgs, f->key.family, dp_flow_client(f));
@@ -176,11 +196,6 @@ handle_flow(struct dp_worker *w, const struct dp_pkt *p, uint32_t wire_len)
 	}
 	if (created)
 		dp_inspect_address(w, f);
-	/* RFC 9000 17.2.1: a server refusing the client's version. */
-	if (dir == DP_DIR_S2C && p->proto == IPPROTO_UDP && p->sport == DP_HTTPS_PORT &&
-	    p->payload_len >= 5 && (p->payload[0] & 0x80) && p->payload[1] == 0 &&
-	    p->payload[2] == 0 && p->payload[3] == 0 && p->payload[4] == 0)
-		DP_CTR_ADD(w->st.quic_version_neg, 1);
 	switch (f->state) {
 	case DP_FLOW_VENDOR:
 		dp_count_matched(w, f, dir, wire_len);
@@ -240,45 +255,87 @@ _Static_assert(DP_DROP_L3_MALFORMED == DP_DROP_L2_MALFORMED + 1 &&
 		       DP_DROP_L4_MALFORMED == DP_DROP_L2_MALFORMED + 2,
 	       "drops in layer order");
 
-/* len bytes of the frame are at hand; wire is its length as received. */
-static void
-worker_frame(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t wire, uint32_t now)
+/* Stage one: len bytes of the frame are at hand (wire its length as
+ * received), parsed into sp with its flow key.  False when the parse ends
+ * it (counted here); true when it goes on to its flow. */
+static bool
+stage_frame(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t wire, uint32_t now,
+	    struct dp_staged *sp)
 {
-	struct dp_pkt p;
-	enum dp_parse_rc rc = dp_parse_link(w->bind.link, frame, len, &p);
-	unsigned r;
+	enum dp_parse_rc rc = dp_parse_link(w->bind.link, frame, len, &sp->p);
 
-	w->now = now;
-	if (unlikely(p.unsupported != DP_UNSUP_NONE))
-		DP_CTR_ADD(w->st.unsupported[p.unsupported], 1);
-	if (unlikely(p.lost != 0)) {
+	if (unlikely(sp->p.unsupported != DP_UNSUP_NONE))
+		DP_CTR_ADD(w->st.unsupported[sp->p.unsupported], 1);
+	if (unlikely(sp->p.lost != 0)) {
 		/* Counted at the datagram's length, as it was on the wire. */
 		DP_CTR_ADD(w->st.capture_cut, 1);
-		wire += p.lost;
+		wire += sp->p.lost;
 	}
 	if (unlikely(rc >= DP_PARSE_ERR_L2)) {
 		unsigned k = rc - DP_PARSE_ERR_L2;
 
 		DP_CTR_ADD(w->st.parse_err[DP_LAYER_L2 + k], 1);
 		DP_CTR_ADD(w->st.drop[DP_DROP_L2_MALFORMED + k], 1);
-		return;
+		return false;
 	}
 	if (rc != DP_PARSE_OK) {
 		DP_CTR_ADD(w->st.outcome[parse_outcome[rc]], 1);
-		return;
+		return false;
 	}
-	/* handle_flow folds the one drop it can cause past the outcomes. */
-	r = handle_flow(w, &p, wire);
+	sp->wire = wire;
+	sp->now = now;
+	dp_flow_key_make(&sp->p, &sp->key, &sp->src_is_a);
+	return true;
+}
+
+/* handle_flow's result: an outcome, or past DP_OUT_COUNT the one drop it
+ * can cause. */
+static inline void
+count_outcome(struct dp_worker *w, unsigned r)
+{
 	if (r < DP_OUT_COUNT)
 		DP_CTR_ADD(w->st.outcome[r], 1);
 	else
 		DP_CTR_ADD(w->st.drop[r - DP_OUT_COUNT], 1);
 }
 
+/* Stages two and three: the n staged packets' flows looked up at once,
+ * then each packet followed in its flow, in order, at its own time. */
+static void
+flush_staged(struct dp_worker *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		w->staged_keys[i] = &w->staged[i].key;
+	dp_flow_lookup_burst(&w->flows, w->staged_keys, n, w->staged_pos);
+	for (unsigned i = 0; i < n; i++) {
+		w->now = w->staged[i].now;
+		count_outcome(w, handle_flow(w, &w->staged[i], w->staged_pos[i]));
+	}
+}
+
 void
 dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t now)
 {
-	worker_frame(w, frame, len, len, now);
+	w->now = now;
+	if (!stage_frame(w, frame, len, len, now, &w->staged[0]))
+		return;
+	count_outcome(w, handle_flow(w, &w->staged[0], DP_FLOW_UNKNOWN));
+}
+
+void
+dp_worker_packets(struct dp_worker *w, const uint8_t *const *frames, const uint32_t *lens,
+		  unsigned n, uint32_t now)
+{
+	unsigned staged = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (staged == DP_BURST) {
+			flush_staged(w, staged);
+			staged = 0;
+		}
+		staged += stage_frame(w, frames[i], lens[i], lens[i], now, &w->staged[staged]);
+	}
+	flush_staged(w, staged);
 }
 
 static inline uint32_t
@@ -306,24 +363,52 @@ chain_whole(const struct rte_mbuf *m)
 	return s == NULL && have == rte_pktmbuf_pkt_len(m);
 }
 
-static inline void
-handle_mbuf(struct dp_worker *w, struct rte_mbuf *m)
+/* A chained frame: copied into linbuf and followed at once (linbuf holds
+ * one), after the packets staged before it, so that order is kept. */
+static void
+handle_chained(struct dp_worker *w, struct rte_mbuf *m, unsigned staged)
 {
-	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m), wire = rte_pktmbuf_pkt_len(m);
+	uint32_t len, wire = rte_pktmbuf_pkt_len(m);
+	const uint8_t *data;
 
-	if (unlikely(m->nb_segs > 1 || len != wire)) {
-		if (!chain_whole(m)) {
-			DP_CTR_ADD(w->st.drop[DP_DROP_OVERSIZE], 1);
-			return;
-		}
-		/* A jumbo frame chained over several mbufs: headers and the
-		 * first bytes of payload are all any extractor reads, so copy
-		 * at most that. */
-		len = RTE_MIN(wire, (uint32_t)DP_LINBUF);
-		data = rte_pktmbuf_read(m, 0, len, w->linbuf);
+	flush_staged(w, staged);
+	if (!chain_whole(m)) {
+		DP_CTR_ADD(w->st.drop[DP_DROP_OVERSIZE], 1);
+		return;
 	}
-	worker_frame(w, data, len, wire, packet_time(w, m));
+	/* A jumbo frame chained over several mbufs: headers and the first
+	 * bytes of payload are all any extractor reads, so copy at most that. */
+	len = RTE_MIN(wire, (uint32_t)DP_LINBUF);
+	data = rte_pktmbuf_read(m, 0, len, w->linbuf);
+	if (stage_frame(w, data, len, wire, packet_time(w, m), &w->staged[0]))
+		flush_staged(w, 1);
+}
+
+/* A burst, in three stages: each frame parsed and its flow key made
+ * (prefetching frames ahead), the keys looked up at once, then each packet
+ * followed in its flow. */
+static void
+handle_burst(struct dp_worker *w, struct rte_mbuf **b, uint16_t n)
+{
+	unsigned staged = 0;
+
+	for (uint16_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(b[i], void *));
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = b[i];
+		uint32_t len = rte_pktmbuf_data_len(m), wire = rte_pktmbuf_pkt_len(m);
+
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(b[i + PREFETCH_AHEAD], void *));
+		if (unlikely(m->nb_segs > 1 || len != wire)) {
+			handle_chained(w, m, staged);
+			staged = 0;
+			continue;
+		}
+		staged += stage_frame(w, rte_pktmbuf_mtod(m, const uint8_t *), len, wire,
+				      packet_time(w, m), &w->staged[staged]);
+	}
+	flush_staged(w, staged);
 }
 
 /* bind.pace_pps: ahead of the pace, receive nothing this turn. */
@@ -376,14 +461,9 @@ dp_worker_loop(void *arg)
 		/* Received first, so a scrape never sees more outcomes than
 		 * packets received. */
 		DP_CTR_ADD(w->st.rx_pkts, n);
-		for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
-			rte_prefetch0(rte_pktmbuf_mtod(b[i], void *));
-		for (i = 0; i < n; i++) {
-			if (i + PREFETCH_AHEAD < n)
-				rte_prefetch0(rte_pktmbuf_mtod(b[i + PREFETCH_AHEAD], void *));
+		for (i = 0; i < n; i++)
 			bytes += rte_pktmbuf_pkt_len(b[i]);
-			handle_mbuf(w, b[i]);
-		}
+		handle_burst(w, b, n);
 		rte_pktmbuf_free_bulk(b, n);
 		if (t0 - w->sweep_tsc >= w->sweep_step) {
 			dp_flow_sweep(&w->flows, w->now, SWEEP_BUSY);

@@ -122,8 +122,14 @@ struct dp_gen *dp_worker_publish(struct dp_worker *w, struct dp_gen *g);
 void dp_worker_adopt(struct dp_worker *w);
 
 /* Follow, inspect and count one contiguous frame at time now (seconds of
- * the flow clock): the per-packet stage. */
+ * the flow clock): the per-packet stage, its flow looked up alone. */
 void dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t now);
+
+/* The same for n frames as the burst loop takes them: parsed, their flows
+ * looked up DP_BURST at a time, then each followed in order.  Counts are
+ * those of n dp_worker_packet calls. */
+void dp_worker_packets(struct dp_worker *w, const uint8_t *const *frames, const uint32_t *lens,
+		       unsigned n, uint32_t now);
 
 /* The lcore entry point: the burst loop, until *bind.stop. */
 int dp_worker_loop(void *arg);

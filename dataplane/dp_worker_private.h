@@ -93,6 +93,16 @@ struct dp_worker {
 	uint64_t sweep_step;  /* TSC cycles per SWEEP_BUSY entries: a whole pass a second */
 	unsigned n_vendors;
 	struct dp_quic *quic;
+	/* The burst under way: each frame parsed with its flow key, then the
+	 * keys looked up at once (dp_worker.c). */
+	struct dp_staged {
+		struct dp_pkt p;
+		struct dp_flow_key key;
+		uint32_t wire, now;
+		bool src_is_a;
+	} staged[DP_BURST];
+	const struct dp_flow_key *staged_keys[DP_BURST];
+	int32_t staged_pos[DP_BURST];
 	uint8_t linbuf[DP_LINBUF] __rte_cache_aligned;
 	uint8_t qplain[DP_LINBUF]; /* a decrypted QUIC Initial */
 };

@@ -5,6 +5,11 @@
 # lcores in the same run.  Prints Mpps per worker core, the ratio to testpmd,
 # the worker's cycles per packet outside rx_burst, and resident memory.
 #   tests/bench.sh BUILD_DIR [SECONDS]
+# Mixes: the tap mix (tc_gen), and backbone mixes of 35,000, 256,000 and
+# 1,000,000 concurrent flows (tc_mix); TAPCENSUS_BENCH_MIXES picks some.
+# 2 MiB hugepages are reserved for the runs where they can be (root), and
+# given back after; TAPCENSUS_BENCH_NO_HUGE=1 runs without them;
+# TAPCENSUS_BENCH_PARTS=mixes stops after the mixes.
 set -euo pipefail
 build=$(realpath "$1")
 secs=${2:-10}
@@ -12,36 +17,59 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$build/bench
 mkdir -p "$work"
 
-# About 95% bulk payload of long flows, a few percent handshakes and DNS;
-# frames average about 800 bytes.  Also split in two as a symmetric RSS key
-# would split it, for two workers.
-if [ ! -f "$work/tapmix.pcap.q1" ]; then
-    "$build/tests/tc_gen" "$work/tapmix.pcap" "$work/tapmix.truth" --seed 3 --sessions 700 \
-        --bulk 150 --queues 2
-fi
-pkts=$(awk '$1=="packets"{print $2}' "$work/tapmix.truth")
-bytes=$(( $(stat -c %s "$work/tapmix.pcap") - 24 - 16 * pkts ))
-mbufs=$(( pkts * 2 + 16384 ))
-echo "bench: tap mix $pkts packets, $(( bytes / pkts )) bytes per frame on average"
+# Memory: 2 MiB hugepages where they can be reserved (as production runs),
+# else --no-huge with -m; which one is printed.  Given back at the end.
+huge_dir="" huge_before=""
+hugepages_get() { # MiB
+    local pages=$(( $1 / 2 + 256 ))
+    [ "$(id -u)" = 0 ] && [ -w /proc/sys/vm/nr_hugepages ] || return 1
+    [ "${TAPCENSUS_BENCH_NO_HUGE:-0}" = 1 ] && return 1
+    huge_before=$(cat /proc/sys/vm/nr_hugepages)
+    echo "$pages" > /proc/sys/vm/nr_hugepages 2>/dev/null || return 1
+    if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt "$pages" ]; then hugepages_put; return 1; fi
+    huge_dir=$(mktemp -d /tmp/tapcensus-huge.XXXXXX)
+    mount -t hugetlbfs -o pagesize=2M nodev "$huge_dir" || { hugepages_put; return 1; }
+}
+hugepages_put() {
+    if [ -n "$huge_dir" ]; then umount "$huge_dir" 2>/dev/null || true; rmdir "$huge_dir" 2>/dev/null || true; fi
+    [ -z "$huge_before" ] || echo "$huge_before" > /proc/sys/vm/nr_hugepages
+    huge_dir="" huge_before=""
+}
+trap hugepages_put EXIT
+
 # Lcores on this machine's CPUs: the main lcore shares CPU 0 with the second
 # worker (it sleeps between its once-a-second merges); worker 1 has CPU 1.
 lcores=("0@0,1@1" "0@0,1@1,2@0")
 workers=("1@1" "1@1, 2@0")
+summary=()
 
-# run NWORKERS: testpmd rxonly (the ceiling: receive and free, nothing else)
-# then tapcensus, on the same files and lcores, one RX queue per worker.
+# run NAME NWORKERS CAPACITY MEM_MIB: testpmd rxonly (the ceiling: receive
+# and free, nothing else) then tapcensus, on the same files ($work/NAME.pcap,
+# or its .q0 and .q1 for two workers) and lcores, one RX queue per worker,
+# flows.capacity CAPACITY per worker.
 run() {
-    local nw=$1 files=() vdev="" tp_log=$work/testpmd$1.log tp tp_pps tc_sum
-    if [ "$nw" = 1 ]; then files=("$work/tapmix.pcap")
-    else files=("$work/tapmix.pcap.q0" "$work/tapmix.pcap.q1"); fi
+    local name=$1 nw=$2 cap=$3 mem=$4 files=() vdev="" tp_log=$work/testpmd-$1-$2.log tp tp_pps
+    local pkts mbufs eal_tp eal_tc tc_log=$work/tapcensus-$1-$2.log
+    pkts=$(cat "$work/$name.frames")
+    mbufs=$(( pkts + 65536 ))
+    if [ "$nw" = 1 ]; then files=("$work/$name.pcap")
+    else files=("$work/$name.pcap.q0" "$work/$name.pcap.q1"); fi
     for f in "${files[@]}"; do vdev+="rx_pcap=$f,"; done
-    timeout -s INT $(( secs + 15 )) dpdk-testpmd --lcores "${lcores[nw-1]}" --main-lcore 0 \
-        --no-huge -m 2048 --no-pci --file-prefix benchtp$$ --no-telemetry --log-level '*:error' \
+    if [ -n "$huge_dir" ]; then
+        eal_tp=(--huge-dir "$huge_dir"); eal_tc="\"--huge-dir\", \"$huge_dir\""
+    else
+        eal_tp=(--no-huge -m "$mem"); eal_tc="\"--no-huge\", \"-m\", \"$mem\""
+    fi
+    timeout -s INT $(( secs + 60 )) dpdk-testpmd --lcores "${lcores[nw-1]}" --main-lcore 0 \
+        "${eal_tp[@]}" --no-pci --file-prefix benchtp$$ --no-telemetry --log-level '*:error' \
         --vdev "net_pcap0,${vdev}infinite_rx=1" -- \
         --forward-mode=rxonly --nb-cores="$nw" --rxq="$nw" --txq="$nw" --total-num-mbufs=$mbufs \
         --stats-period 1 < /dev/null > "$tp_log" 2>&1 &
     tp=$!
-    sleep $(( secs + 5 ))
+    # The file is loaded first (seconds for a million frames): time from
+    # the first rate reported.
+    for _ in $(seq 120); do grep -q 'Rx-pps' "$tp_log" && break; sleep 1; done
+    sleep $(( secs + 3 ))
     kill -INT $tp 2>/dev/null || true
     wait $tp 2>/dev/null || true
     # Rx-pps of every stats period after the warm-up; the median.
@@ -50,29 +78,77 @@ run() {
     [ "$tp_pps" -gt 0 ] || { echo "bench: testpmd gave no rate; see $tp_log"; exit 1; }
 
     sed -e "s|^organisations:.*|organisations: $root/config/orgs.csv|" \
-        -e "s|\"-m\", \"1024\"|\"-m\", \"2048\"|" \
+        -e "s|\"--no-huge\", \"-m\", \"1024\"|$eal_tc|" \
         -e "s|--file-prefix\", \"tapcensus\"|--file-prefix\", \"benchtc$$\"|" \
         -e "s|^  mbufs:.*|  mbufs: $mbufs|" \
         -e "s|^  main_core:.*|  main_core: 0@0|" \
         -e "s|^  workers:.*|  workers: [${workers[nw-1]}]|" \
         -e "s|^      rx_queues: 1|      rx_queues: $nw|" \
+        -e "s|^  capacity: 262144 .*|  capacity: $cap|" \
         -e "s|include: vendors/|include: $root/config/vendors/|" \
-        "$root/config/tapcensus.yaml" > "$work/bench$nw.yaml"
+        "$root/config/tapcensus.yaml" > "$work/bench-$name-$nw.yaml"
     local pargs=()
     for f in "${files[@]}"; do pargs+=(--pcap "$f"); done
-    "$build/control/tapcensus" -c "$work/bench$nw.yaml" "${pargs[@]}" --infinite \
-        -d "$secs" --no-summary > "$work/tapcensus$nw.log"
-    echo "== $nw worker(s)"
-    cat "$work/tapcensus$nw.log"
-    tc_sum=$(awk '/^worker [0-9]+:/{for(i=1;i<=NF;i++) if ($(i+1)=="Mpps,") s+=$i} END{print s}' \
-             "$work/tapcensus$nw.log")
-    awk -v tc="$tc_sum" -v tp="$tp_pps" -v nw="$nw" 'BEGIN{
-        printf "testpmd rxonly ceiling (net_pcap copy, same lcores): %.3f Mpps\n", tp/1e6;
-        printf "tapcensus: %.3f Mpps in all, %.3f per worker core = %.2f of the ceiling\n",
-               tc, tc/nw, tc*1e6/tp }'
+    "$build/control/tapcensus" -c "$work/bench-$name-$nw.yaml" "${pargs[@]}" --infinite \
+        -d "$secs" --no-summary > "$tc_log"
+    echo "== $name, $nw worker(s), $( [ -n "$huge_dir" ] && echo "2 MiB hugepages" || echo "no hugepages (--no-huge -m $mem)" )"
+    cat "$tc_log"
+    summary+=("$(awk -v tp="$tp_pps" -v nw="$nw" -v name="$name" '
+        /^worker [0-9]+:/ { for (i = 1; i <= NF; i++) { if ($(i+1) == "Mpps,") s += $i
+                                                        if ($(i+1) == "cycles/packet") c += $i
+                                                        if ($(i+1) == "flows") f += $i } }
+        END { printf "%-10s %2d  %6.3f  %6.3f  %5.2f  %6.1f  %9d", name, nw, s / nw, tp / 1e6,
+                     s * 1e6 / tp, c / nw, f }' "$tc_log")")
+    echo "${summary[-1]}" | awk '{printf "testpmd rxonly ceiling (net_pcap copy, same lcores): %.3f Mpps\n", $4;
+        printf "tapcensus: %.3f Mpps per worker core = %s of the ceiling, %s cycles/packet outside rx_burst\n", $3, $5, $6}'
 }
-run 1
-run 2
+
+# mix NAME FLOWS FRAMES_PER_FLOW: the capture (made once), its frame count.
+mix() {
+    if [ ! -f "$work/$1.frames" ]; then
+        "$build/tests/tc_mix" "$work/$1.pcap" --flows "$2" --frames-per-flow "$3" --queues 2 \
+            --seed 5 | tee "$work/$1.made"
+        awk '{print $2}' "$work/$1.made" > "$work/$1.frames"
+    fi
+}
+
+# The tap mix (tc_gen: about 95% bulk payload of long flows, a few percent
+# handshakes and DNS; frames of about 800 bytes), also split in two as a
+# symmetric RSS key would split it, for two workers.
+if [ ! -f "$work/tapmix.pcap.q1" ]; then
+    "$build/tests/tc_gen" "$work/tapmix.pcap" "$work/tapmix.truth" --seed 3 --sessions 700 \
+        --bulk 150 --queues 2
+fi
+awk '$1=="packets"{print $2}' "$work/tapmix.truth" > "$work/tapmix.frames"
+# Backbone mixes (tc_mix): N concurrent long-lived flows joined mid-stream,
+# both directions, interleaved at random, 5% handshakes of new flows; 945
+# bytes a frame.
+mix flows35k 35000 9
+mix flows256k 256000 2
+mix flows1m 1000000 2
+# TAPCENSUS_BENCH_MIXES=tapmix,flows1m: some of them only.
+read -r -a mixes <<< "${TAPCENSUS_BENCH_MIXES:-tapmix flows35k flows256k flows1m}"
+mixes=(${mixes[@]//,/ })
+# The largest: a million frames' mbufs (2.2 KiB each) and two flow tables.
+mem=$(( ($(cat "$work/flows1m.frames") + 65536) * 2432 / 1048576 + 2 * 1310720 * 400 / 1048576 + 512 ))
+used="no hugepages (--no-huge -m per run)"
+if hugepages_get "$mem"; then used="2 MiB hugepages"; fi
+for m in "${mixes[@]}"; do
+    case $m in
+        flows1m) cap=1310720 ;;
+        flows256k) cap=393216 ;;
+        *) cap=262144 ;;
+    esac
+    m_mem=$(( ($(cat "$work/$m.frames") + 65536) * 2432 / 1048576 + 2 * cap * 400 / 1048576 + 512 ))
+    run "$m" 1 "$cap" "$m_mem"
+    run "$m" 2 "$cap" "$m_mem"
+done
+hugepages_put
+echo "== summary: $used; Mpps per worker core, the testpmd ceiling and the ratio, cycles a packet outside rx_burst, flows held at the end"
+printf '%-10s %2s  %6s  %6s  %5s  %6s  %9s\n' mix wk "Mpps/w" ceil ratio cyc/pk "flows"
+printf '%s\n' "${summary[@]}"
+# TAPCENSUS_BENCH_PARTS=mixes: the mixes alone.
+[ "${TAPCENSUS_BENCH_PARTS:-all}" != mixes ] || exit 0
 
 # Memory and per-packet cost with a million concurrent flows in one worker.
 "$build/tests/bench_flows" 1048576

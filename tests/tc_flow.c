@@ -281,7 +281,10 @@ tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t l
 		if (o == O_VENDOR)
 			tc_gflow_vendor(gf, sig);
 		else if (o == O_OTHER || o == O_APPBAD || o == O_APPCUT ||
-			 (o == O_NONAME && len > 0 && dir == 0))
+			 (o == O_NONAME && len > 0 && dir == 0) ||
+			 /* TCP server data first, no vendor's address: bypassed */
+			 (o == O_NONAME && len > 0 && dir == 1 && s->proto == IPPROTO_TCP &&
+			  !gf->vendor_server))
 			gf->st = GF_OTHER;
 	}
 	if (gf->st == GF_VENDOR && gf->exchange)

@@ -350,6 +350,127 @@ test_dp_worker_client_evidence(void **state)
 /* A product whose system resolver fails asks public resolvers directly
  * (the vendor's network-settings table lists them, in this order): its
  * queries count in the dns signal whichever resolver they go to. */
+/* The burst path (parse all, look the flows up at once, follow each in
+ * order) counts exactly what packet-by-packet does, where a burst holds a
+ * flow's whole life twice over (its entry ended and made again within the
+ * burst), flows joined mid-stream in both directions, a bypassed flow's
+ * later packets and a DNS exchange.  Expected counts are the frames' own. */
+static void
+test_dp_worker_burst_same_as_single(void **state)
+{
+	enum { N = 96 };
+	static uint8_t frames[N][1600];
+	const uint8_t *fp[N];
+	uint32_t lens[N];
+	unsigned n = 0, bypassed = 0, vendor_pkts = 0;
+	uint8_t ch[600], other[600], bulk[1000];
+	uint32_t chl = tb_tls_client_hello(ch, sizeof(ch), "s07.upd.kaspersky.com", false, 0);
+	uint32_t otl = tb_tls_client_hello(other, sizeof(other), "www.example.org", false, 0);
+	struct dp_worker *single = tbw_new_worker(40), *burst = tbw_new_worker(41);
+
+	(void)state;
+	memset(bulk, 0x5a, sizeof(bulk));
+	/* frame: client (0) or server (1) of conversation c, flags, payload */
+	struct tb_spec conv[4][2];
+	static const char *const clients[4] = {"192.0.2.20", "192.0.2.21", "198.51.100.22",
+					       "2001:db8:1::23"};
+	static const char *const servers[4] = {"203.0.113.9", "203.0.113.10", "203.0.113.11",
+					       "2001:db8:5::1"};
+	uint32_t seq[4][2] = {{100, 900}, {200, 800}, {300, 700}, {400, 600}};
+
+	for (int c = 0; c < 4; c++) {
+		struct tb_spec *k = &conv[c][0];
+
+		memset(k, 0, sizeof(*k));
+		k->family = strchr(clients[c], ':') ? 6 : 4;
+		tb_addr(clients[c], k->src);
+		tb_addr(servers[c], k->dst);
+		k->proto = IPPROTO_TCP;
+		k->sport = (uint16_t)(40000 + c);
+		k->dport = 443;
+		conv[c][1] = *k;
+		memcpy(conv[c][1].src, k->dst, 16);
+		memcpy(conv[c][1].dst, k->src, 16);
+		conv[c][1].sport = k->dport;
+		conv[c][1].dport = k->sport;
+	}
+#define FRAME(c, d, fl, P, L)                                                               \
+	do {                                                                                    \
+		struct tb_spec *sp_ = &conv[c][d];                                              \
+		sp_->tcp_flags = (fl);                                                          \
+		sp_->seq = seq[c][d];                                                           \
+		sp_->payload = (P);                                                             \
+		sp_->plen = (L);                                                                \
+		lens[n] = tb_frame(sp_, frames[n], sizeof(frames[n]));                          \
+		assert_true(lens[n] > 0);                                                       \
+		seq[c][d] += (L) + (((fl) & 0x03) ? 1 : 0);                                     \
+		n++;                                                                            \
+	} while (0)
+	for (int life = 0; life < 2; life++) {
+		/* 0: the product's whole session, ended by FINs both ways */
+		FRAME(0, 0, 0x02, NULL, 0);
+		FRAME(1, 1, 0x10, bulk, sizeof(bulk)); /* 1: mid-stream, server first */
+		FRAME(0, 1, 0x12, NULL, 0);
+		FRAME(0, 0, 0x10, NULL, 0);
+		FRAME(1, 0, 0x10, NULL, 0);
+		FRAME(0, 0, 0x18, ch, chl);
+		FRAME(2, 0, 0x02, NULL, 0); /* 2: another's name, then bypassed */
+		FRAME(2, 1, 0x12, NULL, 0);
+		FRAME(2, 0, 0x18, other, otl);
+		FRAME(0, 1, 0x18, bulk, sizeof(bulk));
+		vendor_pkts++;
+		FRAME(2, 1, 0x18, bulk, sizeof(bulk));
+		FRAME(2, 0, 0x10, NULL, 0);
+		bypassed += 2;
+		FRAME(0, 0, 0x11, NULL, 0);
+		FRAME(0, 1, 0x11, NULL, 0);
+		vendor_pkts += 2;
+		FRAME(3, 0, 0x10, bulk, 200); /* 3: mid-stream, client first, IPv6 */
+		FRAME(3, 1, 0x10, NULL, 0);
+		/* the product's flow again, same 5-tuple, same burst */
+		seq[0][0] += 5000;
+		seq[0][1] += 5000;
+	}
+#undef FRAME
+	for (unsigned i = 0; i < n; i++) {
+		fp[i] = frames[i];
+		dp_worker_packet(single, frames[i], lens[i], T0);
+	}
+	/* Two calls: the second's lookups find the flows the first made,
+	 * and some of them ended and made again before their packets come. */
+	dp_worker_packets(burst, fp, lens, 8, T0);
+	dp_worker_packets(burst, fp + 8, lens + 8, n - 8, T0);
+	/* The frames' own counts: two sessions of the product, its matched
+	 * packets; the bypassed flow's later packets; flows made. */
+	assert_int_equal(burst->st.outcome[DP_OUT_VENDOR], 2);
+	assert_int_equal(burst->st.outcome[DP_OUT_MATCHED], vendor_pkts);
+	assert_true(burst->st.outcome[DP_OUT_BYPASSED] >= bypassed);
+	assert_int_equal(dp_worker_ctr(burst, 1, 0, DP_SIG_TLS_SNI)->sessions, 2);
+	assert_int_equal(burst->st.flow.ended, 2);
+	/* 0 twice, 1 at its server's data, 2, 3 at its client's data */
+	assert_int_equal(burst->st.flow.created, 5);
+	assert_int_equal(burst->st.flow_both_sides[DP_DIR_C2S] + burst->st.flow_both_sides[DP_DIR_S2C],
+			 5);
+	/* And every counter equal to packet-by-packet's. */
+	assert_memory_equal(&burst->st.outcome, &single->st.outcome, sizeof(single->st.outcome));
+	assert_memory_equal(&burst->st.flow, &single->st.flow, sizeof(single->st.flow));
+	assert_memory_equal(&burst->st.drop, &single->st.drop, sizeof(single->st.drop));
+	assert_memory_equal(&burst->st.flow_both_sides, &single->st.flow_both_sides,
+			    sizeof(single->st.flow_both_sides));
+	for (uint32_t o = 0; o < 3; o++)
+		for (unsigned v = 0; v < 2; v++)
+			for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
+				const struct dp_org_ctr *a = dp_worker_ctr(single, o, v, sig);
+				const struct dp_org_ctr *b = dp_worker_ctr(burst, o, v, sig);
+
+				assert_int_equal(a->sessions, b->sessions);
+				assert_int_equal(a->pkts[0] + a->pkts[1], b->pkts[0] + b->pkts[1]);
+				assert_int_equal(a->bytes[0] + a->bytes[1], b->bytes[0] + b->bytes[1]);
+			}
+	dp_worker_free(single);
+	dp_worker_free(burst);
+}
+
 static void
 test_dp_worker_public_resolvers(void **state)
 {
@@ -377,6 +498,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_worker_packet_table),
 		cmocka_unit_test(test_dp_worker_public_resolvers),
+		cmocka_unit_test(test_dp_worker_burst_same_as_single),
 		cmocka_unit_test(test_dp_worker_packet_ring_full),
 		cmocka_unit_test(test_dp_worker_packet_mutations),
 		cmocka_unit_test(test_dp_worker_flow_timeouts),
