@@ -51,6 +51,8 @@ struct stot {
 	char vendor[CTL_NAME_LEN];
 	uint8_t sig;
 	bool known; /* prev is a pushed (or restored, or primed) total */
+	bool labelled; /* lab holds the organisation's labels (not yet, when restored) */
+	struct ctl_org lab;
 	uint64_t prev;
 	uint64_t prev_name_only; /* of prev: the sessions resting on the name alone */
 	uint32_t next;
@@ -63,6 +65,8 @@ struct srow {
 	char org[CTL_ORG_ID_LEN];
 	char vendor[CTL_NAME_LEN];
 	uint8_t sig;
+	bool labelled;
+	struct ctl_org lab; /* its organisation's row goes first (foreign key) */
 	uint64_t first, last; /* the totals before and after this push */
 	uint64_t first_name_only, last_name_only; /* the same, of the name-only sessions */
 };
@@ -349,11 +353,14 @@ static const char upsert_org[] =
 	"VALUES ($1, $2, $3, $4, $5::boolean) ON CONFLICT (org_id) DO UPDATE SET "
 	"name = EXCLUDED.name, country = EXCLUDED.country, sector = EXCLUDED.sector, "
 	"government = EXCLUDED.government, updated = now()";
+/* Days are UTC whatever the database session's time zone: a date made
+ * from the day's number, never through a timestamp (to_timestamp()::date
+ * is the day in the session's zone). */
 /* The union of what the database has and this tap's sketch of the day:
  * a retry, or the same sketch again, changes nothing. */
 static const char upsert_sketch[] =
 	"INSERT INTO census.client_sketch (tap, day, org_id, vendor, sketch) "
-	"VALUES ($1, to_timestamp($2::bigint * 86400)::date, $3, $4, $5::hll) "
+	"VALUES ($1, DATE '1970-01-01' + $2::integer, $3, $4, $5::hll) "
 	"ON CONFLICT (tap, day, org_id, vendor) DO UPDATE SET "
 	"sketch = hll_union(census.client_sketch.sketch, EXCLUDED.sketch), updated = now()";
 
@@ -363,7 +370,7 @@ static const char upsert_sketch[] =
 static const char upsert_sessions[] =
 	"INSERT INTO census.sessions (tap, day, org_id, vendor, signal, first_total, last_total, "
 	"name_only_first, name_only_last) "
-	"VALUES ($1, to_timestamp($2::bigint * 86400)::date, $3, $4, $5, $6::bigint, $7::bigint, "
+	"VALUES ($1, DATE '1970-01-01' + $2::integer, $3, $4, $5, $6::bigint, $7::bigint, "
 	"$8::bigint, $9::bigint) "
 	"ON CONFLICT (tap, day, org_id, vendor, signal) DO UPDATE SET "
 	"last_total = greatest(census.sessions.last_total, EXCLUDED.last_total), "
@@ -403,7 +410,15 @@ push(void *arg)
 		char day[16], first[24], last[24], nfirst[24], nlast[24];
 		const char *v[] = {c->cfg.tap, day, r->org, r->vendor, dp_signal_name(r->sig), first,
 				   last, nfirst, nlast};
+		const char *org[] = {r->lab.id, r->lab.name, r->lab.country, r->lab.sector,
+				     r->lab.government ? "true" : "false"};
 
+		/* Its organisation's row first: an organisation may have sessions
+		 * and no client with evidence (no sketch row brought it). */
+		if (r->labelled && (i == 0 || strcmp(c->srows[i - 1].org, r->org) != 0))
+			rc = exec_params(db, upsert_org, 5, org, c->err, sizeof(c->err));
+		if (rc != 0)
+			break;
 		snprintf(day, sizeof(day), "%" PRIu32, r->day);
 		snprintf(first, sizeof(first), "%" PRIu64, r->first);
 		snprintf(last, sizeof(last), "%" PRIu64, r->last);
@@ -503,18 +518,20 @@ day_add(struct stot *t, uint32_t day, uint64_t n, uint64_t name_only)
 }
 
 int
-ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
-		   bool name_only, uint32_t now)
+ctl_census_session(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
+		   unsigned sig, bool name_only, uint32_t now)
 {
 	struct stot *t;
 
 	if (!c->daily)
 		return 0;
-	if ((t = stot_get(c, org, vendor, sig)) == NULL ||
+	if ((t = stot_get(c, org->id, vendor, sig)) == NULL ||
 	    day_add(t, now / 86400, 1, name_only) != 0) {
 		c->st.sessions_lost++;
 		return -ENOMEM;
 	}
+	t->lab = *org;
+	t->labelled = true;
 	/* New since the start (priming met no total of it): from 0, and kept
 	 * in the state file from now on. */
 	t->known = true;
@@ -548,6 +565,8 @@ daily_rows(struct ctl_census *c)
 			memcpy(r->org, t->org, sizeof(r->org));
 			memcpy(r->vendor, t->vendor, sizeof(r->vendor));
 			r->sig = t->sig;
+			r->lab = t->lab;
+			r->labelled = t->labelled;
 			r->first = running;
 			r->last = running += t->days[k].n;
 			r->first_name_only = running_no;
@@ -618,6 +637,8 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 					     ctl_config_group_name(src->cfg, g), sig);
 				if (t == NULL)
 					return -ENOMEM;
+				t->lab = src->orgs->orgs[o];
+				t->labelled = true;
 				if (total < t->prev || total_no < t->prev_name_only)
 					/* counters began again (no state file) */
 					t->prev = t->prev_name_only = 0;
@@ -655,6 +676,8 @@ totals(struct ctl_census *c, const struct ctl_census_src *src, bool prime)
 				memcpy(r->org, t->org, sizeof(r->org));
 				memcpy(r->vendor, t->vendor, sizeof(r->vendor));
 				r->sig = (uint8_t)sig;
+				r->lab = t->lab;
+				r->labelled = true;
 				r->first = t->prev;
 				r->last = total;
 				r->first_name_only = t->prev_name_only;

@@ -80,8 +80,8 @@ void ctl_census_daily(struct ctl_census *c);
  * now, name_only when it rests on the name alone (0; -ENOMEM, counted in
  * sessions_lost).  Otherwise nothing.  Each session row carries both
  * totals: all sessions and the name-only ones among them. */
-int ctl_census_session(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
-		       bool name_only, uint32_t now);
+int ctl_census_session(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
+		       unsigned sig, bool name_only, uint32_t now);
 
 /* A client of org (its id and labels) using vendor's product, at now. */
 int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,

@@ -175,7 +175,7 @@ census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig, 
 	if (!vd->product)
 		return;
 	if (sig >= 0)
-		ctl_census_session(a->census, a->feed_orgs->orgs[ev->org].id,
+		ctl_census_session(a->census, &a->feed_orgs->orgs[ev->org],
 				   ctl_config_group_name(a->feed_cfg, vd->group), (unsigned)sig,
 				   name_only, now);
 	else

@@ -15,6 +15,10 @@
 # counted after its restart (the state file keeps it); and a day seen on an
 # asymmetric link, the clients' side at one tap and the servers' at
 # another, counts every client and session once.
+# An organisation with sessions but no client with evidence (a tap seeing
+# the clients' side with evidence asked for) does not block the push;
+# days are UTC whatever the database session's time zone (tap_a's role
+# west of UTC, tap_b's PGTZ).
 # A tap replayed again changes no count (pushes are idempotent); a tap
 # whose database is down counts on and says so (tapcensus_push_total
 # failed); a tap cannot write another tap's rows.
@@ -29,7 +33,10 @@ trap pg_stop EXIT
 pg_start "$work/pg" tls
 q() { psql -qAt -v ON_ERROR_STOP=1 -F ' ' -c "$1"; }
 PGOPTIONS="-c client_min_messages=warning" psql -q -v ON_ERROR_STOP=1 -f "$root/config/census.sql" > /dev/null
-for t in a b c d; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
+for t in a b c d e; do q "CREATE ROLE tap_$t LOGIN IN ROLE census_tap" > /dev/null; done
+# Days are UTC whatever the session's time zone: tap_a's role is set west
+# of UTC, tap_b's libpq environment (PGTZ) too.
+q "ALTER ROLE tap_a SET timezone = 'America/Los_Angeles'" > /dev/null
 
 "$gen" "$work/in.pcap" "$work/truth.tsv" --seed 41 --sessions 3000 --queues 3 --epoch 1713139200
 "$gen" "$work/nov.pcap" "$work/nov.tsv" --seed 43 --sessions 1500 --epoch 1732924800
@@ -44,6 +51,11 @@ cp "$work/nov.pcap" "$work/in.pcap.q9"
     --kinds tls,http,quic,server --side client
 "$gen" "$work/in.pcap.q6" "$work/dec2s.tsv" --seed 49 --sessions 1500 --epoch 1733097600 \
     --kinds tls,http,quic,server --side server
+# 3 December, the clients' side with evidence asked for: sessions, but no
+# client with evidence its address is real (no sketch), so no sketch row
+# brings their organisations: the session rows must (tap_e, first of all).
+"$gen" "$work/in.pcap.q4" "$work/dec3.tsv" --seed 50 --sessions 300 --epoch 1733184000 \
+    --kinds tls,http --side client
 "$gen" --orgs "$work/orgs.csv"
 printf '000102030405060708090a0b0c0d0e0f\n' > "$work/census.key"
 chmod 600 "$work/census.key"
@@ -61,7 +73,9 @@ replay() { # TAP PART [more tapcensus options]
     [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
     # The clients' side of an asymmetric link shows no exchange.
     [ "$p" != 5 ] || sed -i 's|^  evidence: true|  evidence: false|' "$work/tap_$t.yaml"
-    timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
+    local tz=()
+    [ "$t" != b ] || tz=(env PGTZ=Pacific/Honolulu)
+    "${tz[@]}" timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
         --no-summary "$@" > /dev/null 2> "$work/tap_$t.err" ||
         { echo "FAIL tap_$t: tapcensus exited $?"; cat "$work/tap_$t.err"; exit 1; }
     ! grep -q "000102030405060708090a0b0c0d0e0f" "$work/tap_$t.err" "$work/tap_$t.prom" ||
@@ -69,6 +83,12 @@ replay() { # TAP PART [more tapcensus options]
 }
 metric() { awk -v k="$2" 'index($0, k) == 1 {print $NF}' "$1"; }
 
+replay e 4
+[ "$(metric "$work/tap_e.prom" 'tapcensus_push_total{result="failed"}')" = 0 ] &&
+    [ "$(metric "$work/tap_e.prom" 'tapcensus_push_total{result="ok"}')" -ge 1 ] ||
+    { echo "FAIL tap_e: sessions without a sketch failed the push:"; grep -i census "$work/tap_e.err" | head -3; fail=1; }
+[ "$(q "SELECT count(*) FROM census.client_sketch WHERE tap = 'tap_e'")" = 0 ] ||
+    { echo "FAIL tap_e wrote sketches: its clients showed no exchange"; fail=1; }
 replay a 0; replay b 1; replay c 2
 for t in a b c; do
     [ "$(metric "$work/tap_$t.prom" 'tapcensus_push_total{result="ok"}')" -ge 1 ] ||
@@ -145,6 +165,7 @@ awk '$4 > 0 { n++ } $4 < $3 { c++ } END { exit !(n > 0 && c > 0) }' "$work/want_
 check_sessions 2024-11-30 "$work/nov.tsv"
 check_sessions 2024-12-01 "$work/dec.tsv"
 check_sessions 2024-12-02 "$work/dec2.tsv"
+check_sessions 2024-12-03 "$work/dec3.tsv"
 days=$(q "SELECT string_agg(DISTINCT day::text, ',') FROM census.client_sketch")
 [ "$days" = "2024-04-15,2024-11-30,2024-12-01,2024-12-02" ] || { echo "FAIL the sketches' days are $days"; fail=1; }
 q "SELECT org_id, vendor, sum(c)::bigint FROM (SELECT tap, org_id, vendor, hll_cardinality(hll_union_agg(sketch)) c FROM census.client_sketch WHERE day = '2024-04-15' GROUP BY 1, 2, 3) x GROUP BY 1, 2 ORDER BY 1" > "$work/pertap.txt"
