@@ -95,6 +95,7 @@ struct ctl_census {
 	struct row *rows;
 	size_t n_rows;
 	unsigned failures; /* in a row: the next push waits interval << failures (at most 64x) */
+	bool stopping;     /* the final push (ctl_census_flush) */
 	struct ctl_census_stats st;
 };
 
@@ -772,9 +773,14 @@ account(struct ctl_census *c)
 		c->failures += c->failures < 6;
 		c->st.pushes_failed++;
 		snprintf(c->st.last_error, sizeof(c->st.last_error), "%s", c->err);
-		fprintf(stderr, "tapcensus: census: push to the database failed (%zu sketches kept "
-				"for the next): %s\n",
-			c->n_rows, c->err);
+		if (c->stopping)
+			fprintf(stderr, "tapcensus: census: the final push to the database failed "
+					"(%zu sketches, %zu session rows not pushed): %s\n",
+				c->n_rows, c->n_srows, c->err);
+		else
+			fprintf(stderr, "tapcensus: census: push to the database failed (%zu "
+					"sketches kept for the next): %s\n",
+				c->n_rows, c->err);
 		for (size_t i = 0; i < c->n_rows; i++)
 			c->e[c->rows[i].entry].dirty = true;
 		c->n_srows = 0; /* computed again from the totals next time */
@@ -819,6 +825,7 @@ ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src)
 		return -ENOMEM;
 	if (c->n_rows + c->n_srows == 0)
 		return 0;
+	c->stopping = true;
 	push(c); /* here: the process is stopping */
 	account(c);
 	return c->result == 0 ? 0 : -EIO;

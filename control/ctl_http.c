@@ -88,6 +88,10 @@ reply(struct MHD_Connection *c, unsigned status, const char *type, const char *b
 	return rc;
 }
 
+static const char not_ready[] = "{\"error\":\"not ready\"}\n";
+static const char no_org[] =
+	"{\"error\":\"no sessions from that organisation, or no such organisation\"}\n";
+
 static enum MHD_Result
 reply_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
@@ -251,13 +255,11 @@ serve_api(struct MHD_Connection *c, const char *id)
 		free(buf);
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
 	}
+	/* Lengths from the strings (a hand count once sent a NUL byte). */
 	if (t == NULL)
-		rc = reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, JSON_TYPE,
-			   "{\"error\":\"not ready\"}\n", 22);
+		rc = reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, JSON_TYPE, not_ready, strlen(not_ready));
 	else if (id != NULL && o == NULL)
-		rc = reply(c, MHD_HTTP_NOT_FOUND, JSON_TYPE,
-			   "{\"error\":\"no sessions from that organisation, or no such "
-			   "organisation\"}\n", 73);
+		rc = reply(c, MHD_HTTP_NOT_FOUND, JSON_TYPE, no_org, strlen(no_org));
 	else
 		rc = reply(c, MHD_HTTP_OK, JSON_TYPE, buf, len);
 	free(buf);

@@ -8,7 +8,9 @@
  *
  * Exit status: 0 success, 1 runtime failure, 2 bad command line or
  * configuration (the message names the file, line and field) or a state
- * file that cannot be used (systemd does not restart on 2).
+ * file that cannot be used (systemd does not restart on 2), 3 stopped
+ * cleanly but the census's final push failed (what it held is in the
+ * state file when persistence.dir is set, else lost: both are told).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -40,6 +42,7 @@
 #include "ctl_telemetry.h"
 
 #define EXIT_CONFIG 2
+#define EXIT_CENSUS 3 /* stopped cleanly, but the census's final push failed */
 #define RENDER_INTERVAL_NS 1000000000ull
 #define STALL_NS 3000000000ull
 
@@ -393,6 +396,7 @@ main(int argc, char **argv)
 	uint64_t t_proc = now_ns(), t_start, t_load, t_build;
 	unsigned long rss_load;
 	int rc, n, status = 1;
+	bool census_failed = false;
 
 	memset(&a, 0, sizeof(a));
 	a.clock = &coarse_clock;
@@ -573,10 +577,18 @@ main(int argc, char **argv)
 		if (ctl_census_flush(a.census, &src) == 0)
 			fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
 				a.cfg->census.tap);
+		else if (a.cfg->state_dir[0] != '\0')
+			census_failed = fprintf(stderr, "tapcensus: census: what was not pushed is "
+							"kept in the state file in %s; the next "
+							"run pushes it\n",
+						a.cfg->state_dir) > 0;
+		else
+			census_failed = fprintf(stderr, "tapcensus: census: what was not pushed is "
+							"lost: no persistence.dir keeps it\n") > 0;
 	}
 	render_and_publish(&a);
 	write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
-	status = 0;
+	status = census_failed ? EXIT_CENSUS : 0;
 	if (a.opt.duration > 0)
 		print_rates(&a, (double)(now_ns() - t_start) / 1e9);
 	if ((a.opt.metrics_out || !a.opt.no_summary) &&

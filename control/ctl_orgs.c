@@ -234,7 +234,8 @@ ctl_orgs_finish(struct ctl_orgs *o, bool skip, char *err, size_t err_len)
 {
 	unsigned w = 0;
 
-	qsort(o->prefixes, o->n_prefixes, sizeof(*o->prefixes), by_address);
+	if (o->n_prefixes > 0) /* qsort(NULL, 0) is undefined */
+		qsort(o->prefixes, o->n_prefixes, sizeof(*o->prefixes), by_address);
 	for (unsigned i = 0; i < o->n_prefixes; i++) {
 		struct ctl_org_prefix *p = &o->prefixes[i];
 

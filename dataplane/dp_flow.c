@@ -73,18 +73,36 @@ dp_flow_table_fini(struct dp_flow_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The canonical order of the two ends is any total order both directions
+ * agree on: here the addresses' bytes as native words, then the ports
+ * (cheaper than memcmp for the one compare every packet pays). */
 void
 dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_is_a)
 {
-	unsigned alen = p->family == 4 ? 4 : 16;
-	int c = memcmp(p->saddr, p->daddr, alen);
+	bool lt;
 
 	memset(k, 0, sizeof(*k));
-	*src_is_a = c < 0 || (c == 0 && p->sport <= p->dport);
-	memcpy(k->a, *src_is_a ? p->saddr : p->daddr, alen);
-	memcpy(k->b, *src_is_a ? p->daddr : p->saddr, alen);
-	k->pa = *src_is_a ? p->sport : p->dport;
-	k->pb = *src_is_a ? p->dport : p->sport;
+	if (p->family == 4) {
+		uint32_t sa, da;
+
+		memcpy(&sa, p->saddr, 4);
+		memcpy(&da, p->daddr, 4);
+		lt = sa < da || (sa == da && p->sport <= p->dport);
+		memcpy(k->a, lt ? &sa : &da, 4);
+		memcpy(k->b, lt ? &da : &sa, 4);
+	} else {
+		uint64_t sa[2], da[2];
+
+		memcpy(sa, p->saddr, 16);
+		memcpy(da, p->daddr, 16);
+		lt = sa[0] < da[0] ||
+		     (sa[0] == da[0] && (sa[1] < da[1] || (sa[1] == da[1] && p->sport <= p->dport)));
+		memcpy(k->a, lt ? sa : da, 16);
+		memcpy(k->b, lt ? da : sa, 16);
+	}
+	*src_is_a = lt;
+	k->pa = lt ? p->sport : p->dport;
+	k->pb = lt ? p->dport : p->sport;
 	k->family = p->family;
 	k->proto = p->proto;
 }
@@ -168,14 +186,20 @@ key_equal(const struct dp_flow_key *a, const struct dp_flow_key *b)
 		(x[5] ^ y[5])) == 0;
 }
 
-void
-dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys, unsigned n,
-		     int32_t *pos)
+uint32_t
+dp_flow_key_hash(const struct dp_flow_table *t, const struct dp_flow_key *k)
 {
-	t->burst_adds = t->adds;
+	return rte_hash_hash(t->h, k);
+}
+
+void
+dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys,
+		     uint32_t *hashes, unsigned n, int32_t *pos)
+{
+	t->n_burst_added = 0;
 	if (n == 0)
 		return;
-	if (rte_hash_lookup_bulk(t->h, (const void **)keys, n, pos) < 0) {
+	if (rte_hash_lookup_with_hash_bulk(t->h, (const void **)keys, hashes, n, pos) < 0) {
 		for (unsigned i = 0; i < n; i++)
 			pos[i] = DP_FLOW_UNKNOWN;
 		return;
@@ -188,26 +212,33 @@ dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *k
 	}
 }
 
+/* Was a key of this hash added since the burst was looked up? */
+static inline bool
+added_in_burst(const struct dp_flow_table *t, uint32_t hash)
+{
+	if (t->n_burst_added > DP_FLOW_BURST_MAX)
+		return true;
+	for (unsigned i = 0; i < t->n_burst_added; i++)
+		if (t->burst_added[i] == hash)
+			return true;
+	return false;
+}
+
 struct dp_flow *
 dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_flow_key *k,
-	       bool src_is_a, int32_t hint, uint32_t now, bool create, bool *created,
-	       enum dp_dir *dir)
+	       uint32_t sig, bool src_is_a, int32_t hint, uint32_t now, bool create,
+	       bool *created, enum dp_dir *dir)
 {
 	struct dp_flow *f;
-	hash_sig_t sig = 0;
-	bool have_sig = false;
 	int32_t pos = DP_FLOW_MISS;
 
 	*created = false;
 	if (hint >= 0 && t->flows[hint].state != DP_FLOW_FREE && key_equal(&t->flows[hint].key, k))
 		pos = hint;
-	else if (hint != DP_FLOW_MISS || t->adds != t->burst_adds) {
-		/* Not looked up, or what the burst's lookup said may have
-		 * changed since: ask the table. */
-		sig = rte_hash_hash(t->h, k);
-		have_sig = true;
+	else if (hint != DP_FLOW_MISS || added_in_burst(t, sig))
+		/* Not looked up, ended since, or perhaps added since by an
+		 * earlier packet of the burst: ask the table. */
 		pos = rte_hash_lookup_with_hash(t->h, k, sig);
-	}
 	if (pos >= 0) {
 		uint64_t *why;
 
@@ -220,8 +251,6 @@ dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_
 	}
 	if (!create)
 		return NULL;
-	if (!have_sig)
-		sig = rte_hash_hash(t->h, k);
 	pos = rte_hash_add_key_with_hash(t->h, k, sig);
 	if (pos == -ENOSPC && make_room(t, now))
 		pos = rte_hash_add_key_with_hash(t->h, k, sig);
@@ -229,7 +258,10 @@ dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_
 		DP_CTR_ADD(t->st->full, 1);
 		return NULL;
 	}
-	t->adds++;
+	if (t->n_burst_added < DP_FLOW_BURST_MAX)
+		t->burst_added[t->n_burst_added++] = sig;
+	else
+		t->n_burst_added = DP_FLOW_BURST_MAX + 1; /* too many to tell: ask again */
 	f = &t->flows[pos];
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
@@ -252,7 +284,8 @@ dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now, bool 
 	bool src_is_a;
 
 	dp_flow_key_make(p, &k, &src_is_a);
-	return dp_flow_get_at(t, p, &k, src_is_a, DP_FLOW_UNKNOWN, now, create, created, dir);
+	return dp_flow_get_at(t, p, &k, dp_flow_key_hash(t, &k), src_is_a, DP_FLOW_UNKNOWN, now,
+			      create, created, dir);
 }
 
 void

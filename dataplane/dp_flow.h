@@ -43,6 +43,8 @@
 #include "dp_parse.h"
 
 #define DP_FLOW_MIN_CAPACITY 64
+/* At most this many keys a dp_flow_lookup_burst (rte_hash's bulk limit). */
+#define DP_FLOW_BURST_MAX 64
 #define DP_FLOW_MAX_CAPACITY (64u << 20)
 
 /* Direction of a packet within its flow. */
@@ -146,8 +148,11 @@ struct dp_flow_table {
 	struct dp_flow_stats *st;
 	void (*release)(void *ctx, struct dp_flow *f);
 	void *ctx;
-	uint64_t adds;      /* entries added, ever: a burst's misses stay misses while it holds */
-	uint64_t burst_adds; /* adds when the last burst was looked up */
+	/* The hashes of the keys added since the last burst was looked up:
+	 * only a miss of one of these may have become a hit (more than fit:
+	 * every miss is asked again). */
+	uint32_t burst_added[DP_FLOW_BURST_MAX];
+	unsigned n_burst_added;
 };
 
 int dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_flow_cfg *cfg,
@@ -158,29 +163,32 @@ void dp_flow_table_fini(struct dp_flow_table *t);
 /* The key of a parsed packet, and whether its sender is side a. */
 void dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_is_a);
 
+/* The key's hash, as the table computes it. */
+uint32_t dp_flow_key_hash(const struct dp_flow_table *t, const struct dp_flow_key *k);
+
 /* The packet's flow, or a new one when create is true (*created set).
  * A new flow's client is the SYN's sender, the SYN-ACK's receiver, or else
  * the side with the higher port (servers listen on the low ones). */
 struct dp_flow *dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uint32_t now,
 			    bool create, bool *created, enum dp_dir *dir);
 
-/* At most this many keys a dp_flow_lookup_burst (rte_hash's bulk limit). */
-#define DP_FLOW_BURST_MAX 64
 /* dp_flow_get_at's hint: not looked up (any negative value but MISS). */
 #define DP_FLOW_UNKNOWN (-2)
 #define DP_FLOW_MISS (-1) /* looked up, not there */
 
-/* Looks up n keys (n <= DP_FLOW_BURST_MAX) at once: pos[i] their entry's
- * position or DP_FLOW_MISS, each first cache line prefetched. */
+/* Looks up n keys (n <= DP_FLOW_BURST_MAX) with their hashes at once:
+ * pos[i] their entry's position or DP_FLOW_MISS, each first cache line
+ * prefetched. */
 void dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys,
-			  unsigned n, int32_t *pos);
+			  uint32_t *hashes, unsigned n, int32_t *pos);
 
-/* dp_flow_get for a packet whose key k (and src_is_a) is made, and hint
- * its position from the burst's lookup (or DP_FLOW_UNKNOWN): checked,
+/* dp_flow_get for a packet whose key k (its hash, src_is_a) is made, and
+ * hint its position from the burst's lookup (or DP_FLOW_UNKNOWN): checked,
  * never trusted blindly. */
 struct dp_flow *dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p,
-			       const struct dp_flow_key *k, bool src_is_a, int32_t hint,
-			       uint32_t now, bool create, bool *created, enum dp_dir *dir);
+			       const struct dp_flow_key *k, uint32_t hash, bool src_is_a,
+			       int32_t hint, uint32_t now, bool create, bool *created,
+			       enum dp_dir *dir);
 
 /* The flow ended (RST, FINs): released and removed now. */
 void dp_flow_end(struct dp_flow_table *t, struct dp_flow *f);

@@ -144,7 +144,7 @@ track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum d
 /* A packet (its key made, hint its flow's position from the burst's
  * lookup) followed in its flow: the outcome, or past DP_OUT_COUNT a drop. */
 static unsigned
-handle_flow(struct dp_worker *w, const struct dp_staged *sp, int32_t hint)
+handle_flow(struct dp_worker *w, const struct dp_staged *sp, uint32_t hash, int32_t hint)
 {
 	const struct dp_pkt *p = &sp->p;
 	uint32_t wire_len = sp->wire;
@@ -155,8 +155,8 @@ handle_flow(struct dp_worker *w, const struct dp_staged *sp, int32_t hint)
 	enum dp_dir dir;
 	unsigned r;
 
-	f = dp_flow_get_at(&w->flows, p, &sp->key, sp->src_is_a, hint, w->now, create, &created,
-			   &dir);
+	f = dp_flow_get_at(&w->flows, p, &sp->key, hash, sp->src_is_a, hint, w->now, create,
+			   &created, &dir);
 	if (f == NULL)
 		/* No entry and no room (counted in flow.full): a packet alone
 		 * is no session - counting it as one made every packet of a
@@ -304,12 +304,14 @@ count_outcome(struct dp_worker *w, unsigned r)
 static void
 flush_staged(struct dp_worker *w, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		w->staged_keys[i] = &w->staged[i].key;
-	dp_flow_lookup_burst(&w->flows, w->staged_keys, n, w->staged_pos);
+		w->staged_hash[i] = dp_flow_key_hash(&w->flows, &w->staged[i].key);
+	}
+	dp_flow_lookup_burst(&w->flows, w->staged_keys, w->staged_hash, n, w->staged_pos);
 	for (unsigned i = 0; i < n; i++) {
 		w->now = w->staged[i].now;
-		count_outcome(w, handle_flow(w, &w->staged[i], w->staged_pos[i]));
+		count_outcome(w, handle_flow(w, &w->staged[i], w->staged_hash[i], w->staged_pos[i]));
 	}
 }
 
@@ -319,7 +321,8 @@ dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32
 	w->now = now;
 	if (!stage_frame(w, frame, len, len, now, &w->staged[0]))
 		return;
-	count_outcome(w, handle_flow(w, &w->staged[0], DP_FLOW_UNKNOWN));
+	count_outcome(w, handle_flow(w, &w->staged[0],
+				     dp_flow_key_hash(&w->flows, &w->staged[0].key), DP_FLOW_UNKNOWN));
 }
 
 void

@@ -75,9 +75,12 @@ replay() { # TAP PART [more tapcensus options]
     [ "$p" != 5 ] || sed -i 's|^  evidence: true|  evidence: false|' "$work/tap_$t.yaml"
     local tz=()
     [ "$t" != b ] || tz=(env PGTZ=Pacific/Honolulu)
+    # REPLAY_RC: the exit status wanted (3: the final push failed).
+    local rc=0
     "${tz[@]}" timeout 120 "$tc" -c "$work/tap_$t.yaml" --pcap "$work/in.pcap.q$p" -o "$work/tap_$t.prom" \
-        --no-summary "$@" > /dev/null 2> "$work/tap_$t.err" ||
-        { echo "FAIL tap_$t: tapcensus exited $?"; cat "$work/tap_$t.err"; exit 1; }
+        --no-summary "$@" > /dev/null 2> "$work/tap_$t.err" || rc=$?
+    [ "$rc" = "${REPLAY_RC:-0}" ] ||
+        { echo "FAIL tap_$t: tapcensus exited $rc, want ${REPLAY_RC:-0}"; cat "$work/tap_$t.err"; exit 1; }
     ! grep -q "000102030405060708090a0b0c0d0e0f" "$work/tap_$t.err" "$work/tap_$t.prom" ||
         { echo "FAIL tap_$t: the key appears in its output"; fail=1; }
 }
@@ -130,7 +133,13 @@ check_day 2024-11-30 "$work/nov.tsv" "$work/nov.txt"
 # comes back; tap_d starts again on a capture of no sessions that day and
 # pushes what it kept.
 pg_stop
-replay d 7
+REPLAY_RC=3 replay d 7
+grep -q "kept in the state file in $work/state_d" "$work/tap_d.err" ||
+    { echo "FAIL tap_d: the failed final push does not say where its counts are kept"; fail=1; }
+# Without a state directory the same stop says what it lost.
+REPLAY_RC=3 replay e 4
+grep -q "what was not pushed is lost: no persistence.dir" "$work/tap_e.err" ||
+    { echo "FAIL tap_e: the failed final push does not say it lost its counts"; fail=1; }
 pg_resume
 [ "$(metric "$work/tap_d.prom" 'tapcensus_push_pending_sketches')" -ge 1 ] ||
     { echo "FAIL tap_d: nothing pending after a run with the database down"; fail=1; }

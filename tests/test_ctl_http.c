@@ -103,6 +103,11 @@ test_ctl_http_api(void **state)
 	/* bank-b has no sessions; nobody is "nobody". */
 	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/orgs/bank-b HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 404", 12);
+	/* Valid JSON, its length the body's: no NUL byte after it. */
+	assert_string_equal(tb_http_body(resp),
+			    "{\"error\":\"no sessions from that organisation, or no such "
+			    "organisation\"}\n");
+	assert_non_null(strcasestr(resp, "Content-Length: 72\r\n"));
 	free(resp);
 	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/orgs/nobody HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 404", 12);
