@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl_csv.h"
@@ -11,10 +12,13 @@ int
 ctl_lookup_run(FILE *in, FILE *out, const char *name, const struct ctl_orgs *o,
 	       const struct dp_lpm *t)
 {
-	char line[256];
-	int lineno = 0, invalid = 0;
+	/* A line of any length is one line, one answer (a fixed buffer once
+	 * split a long line in two and misaligned every answer after it). */
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, invalid = 0, rc;
 
-	while (fgets(line, sizeof(line), in) != NULL) {
+	while (getline(&line, &cap, in) != -1) {
 		char *s = ctl_csv_trim(line);
 		uint8_t a[16] = {0};
 		const struct ctl_org *org;
@@ -38,7 +42,7 @@ ctl_lookup_run(FILE *in, FILE *out, const char *name, const struct ctl_orgs *o,
 		fprintf(out, "%s\t%u\t%s\t%s\t%s\n", org->id, org->asn, org->country, org->sector,
 			org->government ? "true" : "false");
 	}
-	if (ferror(in) || fflush(out) != 0)
-		return -EIO;
-	return invalid;
+	rc = ferror(in) || fflush(out) != 0 ? -EIO : invalid;
+	free(line);
+	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "ctl_config.h"
 #include "ctl_orgcsv.h"
+#include "ctl_lookup.h"
 #include "ctl_orgs.h"
 #include "ctl_tables.h"
 #include "tb_eal.h"
@@ -203,6 +204,27 @@ test_ctl_orgs_load_and_lookup(void **state)
 		assert_int_equal(inet_pton(fam == 4 ? AF_INET : AF_INET6, look[i].addr, a), 1);
 		print_message("lookup %s\n", look[i].addr);
 		assert_string_equal(o->orgs[dp_lpm_lookup(t.orgs, (uint8_t)fam, a)].id, look[i].org);
+	}
+	/* --lookup: one answer a line, whatever its length (a line of 300
+	 * characters is one invalid line, not two). */
+	{
+		char in_text[1024], *out_text = NULL;
+		size_t out_len = 0;
+		int n = snprintf(in_text, sizeof(in_text), "192.0.2.1\n");
+		FILE *in, *out;
+
+		for (int k = 0; k < 300; k++)
+			in_text[n++] = 'x';
+		n += snprintf(in_text + n, sizeof(in_text) - (size_t)n, "\n2001:db8:1:2::99\n");
+		assert_non_null(in = fmemopen(in_text, (size_t)n, "r"));
+		assert_non_null(out = open_memstream(&out_text, &out_len));
+		assert_int_equal(ctl_lookup_run(in, out, "addrs.txt", o, t.orgs), 1);
+		fclose(in);
+		fclose(out);
+		assert_string_equal(out_text, "wide\t0\tUS\ttelecom\tfalse\n"
+					      "invalid\n"
+					      "narrow\t0\tGB\thealth\ttrue\n");
+		free(out_text);
 	}
 	ctl_tables_free(&t);
 	ctl_orgs_free(o);
