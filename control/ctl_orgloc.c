@@ -11,6 +11,7 @@
 #include <libloc/libloc.h>
 #include <libloc/network.h>
 
+#include "ctl_locdb.h"
 #include "ctl_orgas.h"
 #include "ctl_orgdata.h"
 #include "ctl_orgs.h"
@@ -84,16 +85,15 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 	struct loc_network *net = NULL;
 	struct loc_database *db = NULL;
 	struct loc_ctx *ctx = NULL;
+	uint64_t declared, read = 0;
 	int rc = -ENOMEM;
 	FILE *f;
 
 	err[0] = '\0';
-	f = fopen(path, "r");
-	if (f == NULL) {
-		rc = -errno;
-		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+	/* libloc trusts its file: it is checked first (ctl_locdb.h). */
+	if ((rc = ctl_locdb_open(path, &f, &declared, err, err_len)) != 0)
 		return rc;
-	}
+	rc = -ENOMEM;
 	if (loc_new(&ctx) != 0)
 		goto out;
 	if (loc_database_new(ctx, &db, f) != 0 || db == NULL) {
@@ -121,6 +121,7 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 		}
 		if (net == NULL)
 			break;
+		read++;
 		cc = loc_network_get_country_code(net);
 		if (!ctl_orgs_country_ok(cc))
 			cc = "ZZ";
@@ -153,6 +154,12 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 		}
 		loc_network_unref(net);
 		net = NULL;
+	}
+	if (read != declared) {
+		rc = -EINVAL;
+		snprintf(err, err_len, "%s: damaged: %llu networks read of the %llu it declares", path,
+			 (unsigned long long)read, (unsigned long long)declared);
+		goto out;
 	}
 	rc = 0;
 	goto out;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,6 +21,7 @@
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_metrics.h"
+#include "ctl_locdb.h"
 #include "ctl_orgdata.h"
 #include "ctl_orgs.h"
 #include "ctl_snapshot.h"
@@ -28,6 +30,12 @@
 #include "tb_eal.h"
 
 #define LOCDB "/usr/share/libloc-location/location.db"
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 #define HDR "prefix,org_id,name,country,sector,government\n"
 #define CFG_HEAD "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n" \
 		 "vendors:\n  - name: k\n    domains: [kaspersky.com]\n"
@@ -261,6 +269,94 @@ test_ctl_orgdata_libloc(void **state)
 
 /* exclude_flags: anycast networks attribute nobody; countries keeps a
  * national table. */
+/* A damaged location database is refused with the file and the reason,
+ * never read (libloc trusts its file: these crashed the process or loaded
+ * a fraction of the networks): copies of Debian's, each damaged one way
+ * the format's header tells (big-endian offsets after the 8-byte magic). */
+static void
+test_ctl_orgdata_libloc_damaged(void **state)
+{
+	enum { CUT, BYTE, BE32 };
+	static const struct {
+		const char *what;
+		int how;
+		long at;     /* CUT: the length kept; BYTE, BE32: where (-1: the pool's last byte;
+			      * -2: node 1's "zero" child) */
+		uint32_t v;  /* the value written */
+		const char *why;
+	} rows[] = {
+		{"cut at 100 bytes", CUT, 100, 0, "shorter than a location database's header (truncated?)"},
+		{"cut at 4096 bytes", CUT, 4096, 0, "shorter than a location database's header (truncated?)"},
+		{"cut after the header", CUT, 8192, 0, "a section runs past the end of the file (truncated?)"},
+		{"no magic", BYTE, 0, 'X', "not a location database (no LOCDBXX magic)"},
+		{"version 9", BYTE, 7, 9, "a location database of a version other than 1"},
+		{"string pool without NUL", BYTE, -1, 'x', "the string pool does not end in NUL"},
+		{"a tree node pointing at itself", BE32, -2, 1,
+		 "the network tree is not a tree (a node is reached twice)"},
+		{"the licence past the pool", BE32, 8 + 16, 0xfffffff0u,
+		 "the vendor, description or licence is outside the string pool"},
+	};
+	char path[4096], err[4400];
+	uint8_t *orig;
+	long size;
+	FILE *f;
+
+	(void)state;
+	if (access(LOCDB, R_OK) != 0)
+		skip(); /* Debian's libloc-database: setup.sh installs it */
+	assert_non_null(f = fopen(LOCDB, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	rewind(f);
+	assert_non_null(orig = malloc((size_t)size));
+	assert_int_equal(fread(orig, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s", tb_write_file(1, "damaged.db", ""));
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t *d = malloc((size_t)size);
+		long len = size, at = rows[i].at;
+		char want[4400];
+		uint64_t n;
+		FILE *out;
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		assert_non_null(d);
+		memcpy(d, orig, (size_t)size);
+		if (at == -1) /* the pool: offset and length at header bytes 52, 56 */
+			at = (long)(be32(d + 8 + 52) + be32(d + 8 + 56)) - 1;
+		else if (at == -2) /* the tree at 36, 40; node 1 of 12 bytes */
+			at = (long)be32(d + 8 + 36) + 12;
+		if (rows[i].how == CUT)
+			len = rows[i].at;
+		else if (rows[i].how == BYTE)
+			d[at] = (uint8_t)rows[i].v;
+		else
+			for (int k = 0; k < 4; k++)
+				d[at + k] = (uint8_t)(rows[i].v >> (24 - 8 * k));
+		assert_non_null(out = fopen(path, "wb"));
+		assert_int_equal(fwrite(d, 1, (size_t)len, out), (size_t)len);
+		fclose(out);
+		free(d);
+		snprintf(want, sizeof(want), "%s: damaged location database: %s", path, rows[i].why);
+		assert_int_equal(ctl_locdb_open(path, &f, &n, err, sizeof(err)), -EINVAL);
+		assert_null(f);
+		assert_string_equal(err, want);
+	}
+	/* The whole file passes, with every network it declares. */
+	assert_int_equal(ctl_locdb_open(LOCDB, &f, &(uint64_t){0}, err, sizeof(err)), 0);
+	fclose(f);
+	/* A FIFO (it would block start-up for ever) and a device. */
+	snprintf(path + strlen(path) - strlen("damaged.db"), 16, "fifo.db");
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(ctl_locdb_open(path, &f, &(uint64_t){0}, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	unlink(path);
+	assert_int_equal(ctl_locdb_open("/dev/zero", &f, &(uint64_t){0}, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/dev/zero: not a regular file (a FIFO or a device never ends)");
+	free(orig);
+}
+
 static void
 test_ctl_orgdata_libloc_filters(void **state)
 {
@@ -320,7 +416,8 @@ test_ctl_orgdata_errors(void **state)
 		 HDR "192.0.2.0/24,a,A,US,x,false\n\n192.0.2.0/24,b,B,US,x,false\n",
 		 "    - csv: F\n", "F:4: prefix: the same prefix is on line 2"},
 		{"not a location database", "fake.db", "hello\n", "    - libloc: F\n",
-		 "F: not a location database libloc can read"},
+		 "F: damaged location database: shorter than a location database's header "
+		 "(truncated?)"},
 	};
 
 	(void)state;
@@ -406,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_ctl_orgdata_skip),
 		cmocka_unit_test(test_ctl_orgdata_libloc),
 		cmocka_unit_test(test_ctl_orgdata_libloc_filters),
+		cmocka_unit_test(test_ctl_orgdata_libloc_damaged),
 		cmocka_unit_test(test_ctl_orgdata_errors),
 		cmocka_unit_test(test_ctl_orgdata_config_errors),
 	};
