@@ -16,6 +16,7 @@
 #include <rte_common.h>
 #include <rte_config.h>
 
+#include "ctl_file.h"
 #include "ctl_config_sections.h"
 #include "ctl_orgs.h"
 #include "dp_learned.h"
@@ -268,9 +269,10 @@ parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	v = ctl_yaml_get(x, n, "key_file");
 	if ((rc = ctl_yaml_path(x, v, "census.key_file", k->key_file)))
 		return rc;
-	f = fopen(k->key_file, "r");
+	f = ctl_file_open(k->key_file);
 	if (f == NULL)
-		return ctl_yaml_err(x, v, "census.key_file", "%s: %s", k->key_file, strerror(errno));
+		return ctl_yaml_err(x, v, "census.key_file", "%s: %s", k->key_file,
+				    ctl_file_error(errno));
 	if (fgets(hex, sizeof(hex), f) == NULL)
 		hex[0] = '\0';
 	fclose(f);

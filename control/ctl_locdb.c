@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl_file.h"
+
 /* The format's sizes (libloc's format.h, version 1), written out: its
  * structs are private to libloc.  Every field is big-endian. */
 #define MAGIC "LOCDBXX"
@@ -162,31 +164,26 @@ check_file(const uint8_t *d, uint64_t size, uint64_t *networks, uint64_t *leaves
 int
 ctl_locdb_open(const char *path, FILE **f, uint64_t *networks, char *err, size_t err_len)
 {
-	/* Non-blocking: opening a FIFO for reading waits for a writer. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc;
+	FILE *file = ctl_file_open(path);
 	uint64_t leaves = 0;
 	const char *why = NULL;
 	struct stat st;
 	void *map;
+	int fd, rc;
 
 	*f = NULL;
 	*networks = 0;
-	if (fd < 0) {
+	if (file == NULL) {
 		rc = -errno;
-		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+		snprintf(err, err_len, "%s: cannot open: %s", path, ctl_file_error(errno));
 		return rc;
 	}
+	fd = fileno(file);
 	if (fstat(fd, &st) != 0) {
 		rc = -errno;
 		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		close(fd);
+		fclose(file);
 		return rc;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, err_len, "%s: not a regular file (a FIFO or a device never ends)",
-			 path);
-		close(fd);
-		return -EINVAL;
 	}
 	if (st.st_size < MAGIC_LEN + HEADER_LEN) {
 		why = "shorter than a location database's header (truncated?)";
@@ -195,7 +192,7 @@ ctl_locdb_open(const char *path, FILE **f, uint64_t *networks, char *err, size_t
 		if (map == MAP_FAILED) {
 			rc = -errno;
 			snprintf(err, err_len, "%s: cannot map: %s", path, strerror(errno));
-			close(fd);
+			fclose(file);
 			return rc;
 		}
 		why = check_file(map, (uint64_t)st.st_size, networks, &leaves);
@@ -203,14 +200,9 @@ ctl_locdb_open(const char *path, FILE **f, uint64_t *networks, char *err, size_t
 	}
 	if (why != NULL) {
 		snprintf(err, err_len, "%s: damaged location database: %s", path, why);
-		close(fd);
+		fclose(file);
 		return strcmp(why, "out of memory") == 0 ? -ENOMEM : -EINVAL;
 	}
-	if (fcntl(fd, F_SETFL, 0) != 0 || (*f = fdopen(fd, "r")) == NULL) {
-		rc = -errno;
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		close(fd);
-		return rc;
-	}
+	*f = file;
 	return 0;
 }

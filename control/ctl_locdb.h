@@ -14,7 +14,8 @@
  *
  * Errors: 0 with *f open at the file's start (the caller closes it) and
  * *networks the count declared; else a negative errno and err says
- * "PATH: why" (-EINVAL for a damaged file, -ENOMEM, or the open's errno).
+ * "PATH: why" (-EINVAL for a damaged file or one not regular, -ENOMEM, or
+ * the open's errno).
  */
 #ifndef CTL_LOCDB_H
 #define CTL_LOCDB_H

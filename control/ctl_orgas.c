@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ctl_file.h"
 #include "ctl_csv.h"
 #include "ctl_orgs.h"
 
@@ -140,11 +141,11 @@ each_line(struct reader *r, int (*fn)(struct reader *r, char *line, void *arg), 
 	const char *path = r->o->src[r->src].path;
 	char line[LINE_MAX_LEN + 2];
 	int rc = 0;
-	FILE *f = fopen(path, "r");
+	FILE *f = ctl_file_open(path);
 
 	if (f == NULL) {
 		rc = -errno;
-		snprintf(r->err, r->err_len, "%s: cannot open: %s", path, strerror(errno));
+		snprintf(r->err, r->err_len, "%s: cannot open: %s", path, ctl_file_error(errno));
 		return rc;
 	}
 	r->line = 0;

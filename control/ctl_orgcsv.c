@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ctl_file.h"
 #include "ctl_csv.h"
 #include "ctl_orgs.h"
 
@@ -118,10 +119,10 @@ ctl_orgcsv_read(struct ctl_orgs *o, unsigned src, bool skip, char *err, size_t e
 	bool first = true;
 	FILE *f;
 
-	f = fopen(path, "r");
+	f = ctl_file_open(path);
 	if (f == NULL) {
 		rc = -errno;
-		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+		snprintf(err, err_len, "%s: cannot open: %s", path, ctl_file_error(errno));
 		return rc;
 	}
 	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {

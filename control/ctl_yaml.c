@@ -11,17 +11,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctl_file.h"
+
 int
 ctl_yaml_load(struct ctl_yaml *x, yaml_document_t *doc, yaml_node_t **root)
 {
 	yaml_parser_t parser;
 	yaml_document_t next;
-	FILE *f = fopen(x->path, "r");
+	FILE *f = ctl_file_open(x->path);
 	int rc = 0;
 
 	if (f == NULL) {
 		rc = -errno;
-		snprintf(x->err, x->err_len, "%s: cannot open: %s", x->path, strerror(errno));
+		snprintf(x->err, x->err_len, "%s: cannot open: %s", x->path, ctl_file_error(errno));
 		return rc;
 	}
 	if (!yaml_parser_initialize(&parser)) {

@@ -150,6 +150,9 @@ static const struct row rows[] = {
 	{"census key file missing", GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: none.key\n"
 						"  database: x\n",
 	 "13: census.key_file: "},
+	{"census key file a device (it would never end)",
+	 GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: /dev/zero\n  database: x\n",
+	 "13: census.key_file: /dev/zero: not a regular file (a FIFO or a device never ends)"},
 	{"census key not hex", GOOD_DPDK GOOD_REST "census:\n  tap: a\n  key_file: census-bad.key\n"
 					   "  database: x\n",
 	 "13: census.key_file: "},

@@ -353,7 +353,8 @@ test_ctl_orgdata_libloc_damaged(void **state)
 	assert_non_null(strstr(err, "not a regular file"));
 	unlink(path);
 	assert_int_equal(ctl_locdb_open("/dev/zero", &f, &(uint64_t){0}, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "/dev/zero: not a regular file (a FIFO or a device never ends)");
+	assert_string_equal(err, "/dev/zero: cannot open: not a regular file (a FIFO or a device "
+				 "never ends)");
 	free(orig);
 }
 
