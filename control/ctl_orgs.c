@@ -273,7 +273,10 @@ ctl_orgs_finish(struct ctl_orgs *o, bool skip, char *err, size_t err_len)
 }
 
 /* RFC 3629 4: the length of the well-formed UTF-8 sequence at s that is
- * not a control character, or 0. */
+ * not a control character, or 0.  Bidirectional controls (Unicode UAX #9:
+ * U+061C, U+200E-200F, U+202A-202E, U+2066-2069) count as controls: an
+ * organisation's name must not reorder the text it lands in (a metric
+ * label, the report, a CSV). */
 static unsigned
 good_char(const unsigned char *s)
 {
@@ -297,7 +300,8 @@ good_char(const unsigned char *s)
 		cp = cp << 6 | (s[k] & 0x3f);
 	}
 	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return 1 + n;
 }

