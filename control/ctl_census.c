@@ -382,8 +382,14 @@ static void *
 push(void *arg)
 {
 	struct ctl_census *c = arg;
-	const char *const keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-	const char *const vals[] = {c->cfg.database, "10", "tapcensus", NULL};
+	/* Every database call is bounded, so a stop is never held by the
+	 * database: 10 s to connect, a statement 30 s, a lock 10 s, a silent
+	 * TCP peer 30 s (these follow the operator's connection string). */
+	const char *const keys[] = {"dbname", "connect_timeout", "application_name", "options",
+				    "tcp_user_timeout", NULL};
+	const char *const vals[] = {c->cfg.database, "10", "tapcensus",
+				    "-c statement_timeout=30000 -c lock_timeout=10000",
+				    "30000", NULL};
 	PGconn *db = PQconnectdbParams(keys, vals, 1);
 	int rc = 0;
 

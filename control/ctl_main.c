@@ -574,6 +574,9 @@ main(int argc, char **argv)
 		struct ctl_census_src src = {a.cfg, a.orgs, &a.snap, coarse_clock};
 
 		ctl_workers_collect(&a.ws, &a.snap); /* the final counts */
+		/* The final state first: whatever the database does, nothing
+		 * counted is lost (written again below, with the push's result). */
+		write_state(&a);
 		if (ctl_census_flush(a.census, &src) == 0)
 			fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
 				a.cfg->census.tap);

@@ -204,4 +204,23 @@ if psql -q -U tap_a -c "INSERT INTO census.client_sketch (tap, day, org_id, vend
     echo "FAIL tap_a wrote a row of tap_b"; fail=1
 fi
 
+# A push held by a lock on the table: every database call is bounded
+# (lock_timeout 10 s), so the stop is not held by the database; the exit
+# status tells the final push failed.
+psql -q -c "BEGIN; LOCK TABLE census.sessions IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" \
+    > /dev/null 2>&1 &
+locker=$!
+for _ in $(seq 50); do
+    [ "$(q "SELECT count(*) FROM pg_locks WHERE relation = 'census.sessions'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && break
+    sleep 0.1
+done
+t0=$(date +%s)
+REPLAY_RC=3 replay e 4
+t1=$(date +%s)
+kill "$locker" 2>/dev/null || true
+wait "$locker" 2>/dev/null || true
+[ $((t1 - t0)) -lt 45 ] || { echo "FAIL a locked table held tap_e's stop $((t1 - t0)) s"; fail=1; }
+grep -q "lock timeout" "$work/tap_e.err" ||
+    { echo "FAIL tap_e: the failed push does not say the lock timed out:"; grep census "$work/tap_e.err" | head -3; fail=1; }
+
 exit "$fail"
