@@ -17,14 +17,20 @@ ctl_file_open(const char *path)
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0 ||
-	    (f = fdopen(fd, "r")) == NULL) {
-		e = S_ISREG(st.st_mode) ? errno : EINVAL;
-		close(fd);
-		errno = e;
-		return NULL;
+	if (fstat(fd, &st) != 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
 	}
+	if (fcntl(fd, F_SETFL, 0) != 0 || (f = fdopen(fd, "r")) == NULL)
+		goto fail;
 	return f;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return NULL;
 }
 
 const char *

@@ -35,7 +35,6 @@ be32_at(const uint8_t *p)
 }
 
 struct section {
-	const char *name;
 	uint64_t off, len;
 	unsigned rec; /* record size, 1 for the pool */
 };
@@ -124,18 +123,17 @@ check_file(const uint8_t *d, uint64_t size, uint64_t *networks, uint64_t *leaves
 	uint64_t pool_off, pool_len;
 	const char *why;
 
-	if (size < MAGIC_LEN + HEADER_LEN)
-		return "shorter than a location database's header (truncated?)";
+	/* size >= MAGIC_LEN + HEADER_LEN: ctl_locdb_open checked it. */
 	if (memcmp(d, MAGIC, 7) != 0)
 		return "not a location database (no LOCDBXX magic)";
 	if (d[7] != 1)
 		return "a location database of a version other than 1";
 	/* After created_at (8) and vendor, description, licence (12). */
-	s[0] = (struct section){"ASes", be32_at(h + 20), be32_at(h + 24), AS_LEN};
-	s[1] = (struct section){"networks", be32_at(h + 28), be32_at(h + 32), NETWORK_LEN};
-	s[2] = (struct section){"network tree", be32_at(h + 36), be32_at(h + 40), NODE_LEN};
-	s[3] = (struct section){"countries", be32_at(h + 44), be32_at(h + 48), COUNTRY_LEN};
-	s[4] = (struct section){"string pool", be32_at(h + 52), be32_at(h + 56), 1};
+	s[0] = (struct section){be32_at(h + 20), be32_at(h + 24), AS_LEN};
+	s[1] = (struct section){be32_at(h + 28), be32_at(h + 32), NETWORK_LEN};
+	s[2] = (struct section){be32_at(h + 36), be32_at(h + 40), NODE_LEN};
+	s[3] = (struct section){be32_at(h + 44), be32_at(h + 48), COUNTRY_LEN};
+	s[4] = (struct section){be32_at(h + 52), be32_at(h + 56), 1};
 	for (unsigned i = 0; i < 5; i++) {
 		if (s[i].off + s[i].len > size)
 			return i == 4 ? "the string pool runs past the end of the file (truncated?)"
