@@ -595,10 +595,10 @@ set_defaults(struct ctl_config *c)
 	c->worker.learned_max_ttl = 86400;
 	c->worker.learned_min_ttl = 30;
 	c->worker.client_evidence = true;
-	c->tcp_ports[c->n_tcp_ports++] = 80;
-	c->tcp_ports[c->n_tcp_ports++] = 443;
-	c->udp_ports[c->n_udp_ports++] = 53;
-	c->udp_ports[c->n_udp_ports++] = 443;
+	c->tcp_ports[c->n_tcp_ports++] = (struct ctl_port_range){80, 80};
+	c->tcp_ports[c->n_tcp_ports++] = (struct ctl_port_range){443, 443};
+	c->udp_ports[c->n_udp_ports++] = (struct ctl_port_range){53, 53};
+	c->udp_ports[c->n_udp_ports++] = (struct ctl_port_range){443, 443};
 	default_prefilter(c->pf_program, sizeof(c->pf_program));
 }
 

@@ -25,6 +25,11 @@
 #define CTL_MAX_WORKERS 64
 #define CTL_MAX_EAL_ARGS 64
 #define CTL_MAX_L4_PORTS 64
+
+/* A run of ports the prefilter passes, lo <= hi, both in 1-65535. */
+struct ctl_port_range {
+	uint16_t lo, hi;
+};
 #define CTL_NAME_LEN 64
 #define CTL_MAX_USERS 32
 #define CTL_BCRYPT_LEN 60
@@ -117,9 +122,9 @@ struct ctl_config {
 	unsigned reload_max_org_loss; /* percent of listed organisations a reload may drop */
 	struct dp_worker_cfg worker; /* flows: and learned: */
 	struct ctl_census_cfg census;
-	uint16_t tcp_ports[CTL_MAX_L4_PORTS];
+	struct ctl_port_range tcp_ports[CTL_MAX_L4_PORTS]; /* prefilter: ports or ranges */
 	unsigned n_tcp_ports;
-	uint16_t udp_ports[CTL_MAX_L4_PORTS];
+	struct ctl_port_range udp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_udp_ports;
 	char pf_program[PATH_MAX]; /* prefilter.program: the AF_XDP build's object */
 	struct ctl_vendor *vendors; /* one per (vendor, role), vendor by vendor */

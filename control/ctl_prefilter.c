@@ -119,9 +119,11 @@ ctl_prefilter_open(const struct ctl_config *cfg, struct ctl_prefilter **out, cha
 		return rc;
 	}
 	for (unsigned i = 0; rc == 0 && i < cfg->n_tcp_ports; i++)
-		rc = pf_ctl_port_add(&p->maps, PF_PORT_TCP, cfg->tcp_ports[i]);
+		rc = pf_ctl_port_range_add(&p->maps, PF_PORT_TCP, cfg->tcp_ports[i].lo,
+					   cfg->tcp_ports[i].hi);
 	for (unsigned i = 0; rc == 0 && i < cfg->n_udp_ports; i++)
-		rc = pf_ctl_port_add(&p->maps, PF_PORT_UDP, cfg->udp_ports[i]);
+		rc = pf_ctl_port_range_add(&p->maps, PF_PORT_UDP, cfg->udp_ports[i].lo,
+					   cfg->udp_ports[i].hi);
 	if (rc == 0)
 		rc = servers(p, cfg, true);
 	if (rc) {

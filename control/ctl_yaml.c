@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctl_config.h"
 #include "ctl_file.h"
 
 int
@@ -292,8 +293,8 @@ ctl_yaml_str_list(struct ctl_yaml *x, yaml_node_t *n, const char *field, char **
 }
 
 int
-ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field, uint16_t *out,
-		   unsigned max, unsigned *count)
+ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field,
+		   struct ctl_port_range *out, unsigned max, unsigned *count)
 {
 	unsigned i = 0;
 	int rc = ctl_yaml_want(x, n, YAML_SEQUENCE_NODE, field);
@@ -302,16 +303,35 @@ ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field, uint16
 		return rc;
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
-		unsigned long v;
+		yaml_node_t *v = ctl_yaml_node(x, *it);
+		unsigned long lo, hi;
+		const char *s;
+		char *end;
 		char f[128];
 
 		ctl_yaml_fieldf(f, sizeof(f), "%s[%u]", field, i);
 		if (i == max)
-			return ctl_yaml_err(x, ctl_yaml_node(x, *it), f, "more than %u ports", max);
-		rc = ctl_yaml_uint(x, ctl_yaml_node(x, *it), f, 1, 65535, &v);
-		if (rc)
+			return ctl_yaml_err(x, v, f, "more than %u ports or ranges", max);
+		if ((rc = ctl_yaml_want(x, v, YAML_SCALAR_NODE, f)))
 			return rc;
-		out[i] = (uint16_t)v;
+		s = (const char *)v->data.scalar.value;
+		if (strchr(s, '-') == NULL) {
+			if ((rc = ctl_yaml_uint(x, v, f, 1, 65535, &lo)))
+				return rc;
+			out[i].lo = out[i].hi = (uint16_t)lo;
+			continue;
+		}
+		errno = 0;
+		lo = strtoul(s, &end, 10);
+		if (s[0] < '0' || s[0] > '9' || *end != '-' || errno || end[1] < '0' || end[1] > '9')
+			return ctl_yaml_err(x, v, f, "'%s' is neither a port nor a range lo-hi", s);
+		hi = strtoul(end + 1, &end, 10);
+		if (*end != '\0' || errno)
+			return ctl_yaml_err(x, v, f, "'%s' is neither a port nor a range lo-hi", s);
+		if (lo < 1 || hi > 65535 || lo > hi)
+			return ctl_yaml_err(x, v, f, "range '%s' is not within 1-65535 with lo <= hi", s);
+		out[i].lo = (uint16_t)lo;
+		out[i].hi = (uint16_t)hi;
 	}
 	*count = i;
 	return 0;

@@ -75,8 +75,11 @@ int ctl_yaml_path(struct ctl_yaml *x, yaml_node_t *n, const char *field, char *o
  * gets each one's line. */
 int ctl_yaml_str_list(struct ctl_yaml *x, yaml_node_t *n, const char *field, char ***out,
 		      int **lines, unsigned *count);
-/* A list of at most max port numbers (1-65535). */
-int ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field, uint16_t *out,
-		       unsigned max, unsigned *count);
+struct ctl_port_range; /* ctl_config.h */
+
+/* A list of at most max ports or ranges: each item a port number (443) or
+ * a range "lo-hi" (23100-23199, both ends included, lo <= hi). */
+int ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field,
+		       struct ctl_port_range *out, unsigned max, unsigned *count);
 
 #endif

@@ -125,6 +125,16 @@ pf_ctl_port_add(const struct pf_maps *m, int proto_idx, uint16_t port)
 	return bpf_map_update_elem(m->ports, &key, &one, BPF_ANY) ? -errno : 0;
 }
 
+int
+pf_ctl_port_range_add(const struct pf_maps *m, int proto_idx, uint16_t lo, uint16_t hi)
+{
+	int rc = lo > hi ? -EINVAL : 0;
+
+	for (uint32_t port = lo; rc == 0 && port <= hi; port++)
+		rc = pf_ctl_port_add(m, proto_idx, (uint16_t)port);
+	return rc;
+}
+
 union server_key {
 	struct pf_v4_key v4;
 	struct pf_v6_key v6;

@@ -40,6 +40,8 @@ void pf_ctl_close(struct pf_maps *m);
 int pf_ctl_clear(const struct pf_maps *m);
 
 int pf_ctl_port_add(const struct pf_maps *m, int proto_idx, uint16_t port);
+/* Every port of lo..hi (both included); -EINVAL when lo > hi. */
+int pf_ctl_port_range_add(const struct pf_maps *m, int proto_idx, uint16_t lo, uint16_t hi);
 /* Adds bits (PF_SRV_*) to the prefix's entry; removes bits, deleting the
  * entry when none is left.  Removing from an absent entry is 0. */
 int pf_ctl_server_add(const struct pf_maps *m, const struct dp_prefix *p, uint8_t bits);

@@ -10,6 +10,8 @@
 #   configured server prefix), 198.51.100.90:8080 python3 http.server (bulk)
 #   tap: s0 ingress and egress mirrored to m0 (tsv$$) -> m1 (root ns) -> XDP
 #
+# .12 also curls https://agent.ksc.kaspersky.com:23150 (the management role's
+# Cloud Console range, passed by the sample's prefilter.tcp_ports 23100-23199).
 # Clients: .10 asks dnsmasq for edge.geo.kaspersky.com (a name in no role of
 # the catalogue: role other) and connects
 # to the answer with openssl s_client, sending no name (learned-ip); .11 runs gnutls-cli to the configured
@@ -77,6 +79,9 @@ for a in 198.51.100.80 198.51.100.90 203.0.113.197; do
         -key "$work/key.pem" -www -quiet > "$work/s_server.$a.log" 2>&1 &
     pids+=($!)
 done
+ip netns exec "$S" openssl s_server -accept "198.51.100.90:23150" -cert "$work/cert.pem" \
+    -key "$work/key.pem" -www -quiet > "$work/s_server.23150.log" 2>&1 &
+pids+=($!)
 head -c 24000000 /dev/urandom > "$work/www/big.bin"
 ip netns exec "$S" python3 -m http.server 8080 --bind 198.51.100.90 --directory "$work/www" \
     > "$work/http.log" 2>&1 &
@@ -119,6 +124,12 @@ inc gnutls-cli --insecure -p 443 203.0.113.197 < /dev/null \
 grep -q 'Handshake was completed' "$work/gnutls.out" || { echo "FAIL gnutls-cli"; fail=1; }
 inc curl -sk --interface 192.0.2.12 --resolve updates.kaspersky-labs.com:443:198.51.100.90 \
     -o /dev/null https://updates.kaspersky-labs.com/ || { echo "FAIL curl sni"; fail=1; }
+for _ in $(seq 50); do # the range's server up, 5 s at most
+    inc bash -c 'exec 3<>/dev/tcp/198.51.100.90/23150' 2> /dev/null && break
+    sleep 0.1
+done
+inc curl -sk --interface 192.0.2.12 --resolve agent.ksc.kaspersky.com:23150:198.51.100.90 \
+    -o /dev/null https://agent.ksc.kaspersky.com:23150/ || { echo "FAIL curl management"; fail=1; }
 inc dig +tries=1 +time=3 -b 192.0.2.13 @198.51.100.53 www.example.org A > /dev/null
 inc curl -s --interface 192.0.2.13 -o "$work/big.out" http://198.51.100.90:8080/big.bin ||
     { echo "FAIL bulk download"; fail=1; }
@@ -143,6 +154,11 @@ for _ in $(seq 100); do # counted within 10 s
 done
 [ "$got" = "$want_dns $want_learned $want_server $want_sni $want_clients" ] ||
     { echo "FAIL sessions dns learned-ip server-ip tls-sni, clients: got [$got], want [$want_dns $want_learned $want_server $want_sni $want_clients]"; fail=1; }
+# The ClientHello on TCP 23150 passed the prefilter (a port of a range) and
+# its name decided: one management session.
+mgmt=${org/role=\"other\"/role=\"management\"}
+n=$(sample "tapcensus_org_sessions_total${mgmt},signal=\"tls-sni\"}")
+[ "${n:-0}" = 1 ] || { echo "FAIL management session on TCP 23150: ${n:-none}, want 1"; fail=1; }
 for s in quic-sni http-host payload; do # none: no series (a signal's zeros are not written)
     n=$(sample "tapcensus_org_sessions_total${org},signal=\"$s\"}")
     [ "${n:-0}" = 0 ] || { echo "FAIL sessions $s: $n, want 0"; fail=1; }
@@ -176,5 +192,5 @@ grep -q 'reloaded .* (SIGHUP)' "$work/tapcensus.err" ||
     { echo "FAIL live reload: $(grep reload "$work/tapcensus.err")"; fail=1; }
 kill "$tc_pid"; wait "$tc_pid" || { echo "FAIL tapcensus exited $? on SIGTERM"; fail=1; }
 tc_pid=""
-[ $fail = 0 ] && echo "PASS live: 3 vendor clients, sessions dns=1 learned-ip=1 server-ip=1 tls-sni=1; prefilter passed $srv packets to or from vendor servers and dropped $drop_pk packets ($drop_by bytes) of TCP in the kernel; workers received $rx = passed"
+[ $fail = 0 ] && echo "PASS live: 3 vendor clients, sessions dns=1 learned-ip=1 server-ip=1 tls-sni=1, management tls-sni=1 on TCP 23150; prefilter passed $srv packets to or from vendor servers and dropped $drop_pk packets ($drop_by bytes) of TCP in the kernel; workers received $rx = passed"
 exit $fail

@@ -84,6 +84,18 @@ static const struct row rows[] = {
 	{"tls file", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /nonexistent/s.crt\n"
 			 "    key_file: /nonexistent/s.key\n" GOOD_REST,
 	 "9: web.tls_server_config.cert_file: /nonexistent/s.crt: No such file or directory"},
+	{"port range reversed", GOOD_DPDK "prefilter:\n  tcp_ports: [443, 23199-23100]\n" GOOD_REST,
+	 "8: prefilter.tcp_ports[1]: range '23199-23100' is not within 1-65535 with lo <= hi"},
+	{"port range past 65535", GOOD_DPDK "prefilter:\n  udp_ports: [65000-65536]\n" GOOD_REST,
+	 "8: prefilter.udp_ports[0]: range '65000-65536' is not within 1-65535 with lo <= hi"},
+	{"port range from 0", GOOD_DPDK "prefilter:\n  tcp_ports: [0-80]\n" GOOD_REST,
+	 "8: prefilter.tcp_ports[0]: range '0-80' is not within 1-65535 with lo <= hi"},
+	{"port range open", GOOD_DPDK "prefilter:\n  tcp_ports: [23100-]\n" GOOD_REST,
+	 "8: prefilter.tcp_ports[0]: '23100-' is neither a port nor a range lo-hi"},
+	{"port range words", GOOD_DPDK "prefilter:\n  tcp_ports: [80, http-https]\n" GOOD_REST,
+	 "8: prefilter.tcp_ports[1]: 'http-https' is neither a port nor a range lo-hi"},
+	{"port range tail", GOOD_DPDK "prefilter:\n  tcp_ports: [1-2-3]\n" GOOD_REST,
+	 "8: prefilter.tcp_ports[0]: '1-2-3' is neither a port nor a range lo-hi"},
 	{"prefilter program", GOOD_DPDK "prefilter:\n  program: /nonexistent/pf.o\n" GOOD_REST,
 	 "8: prefilter.program: /nonexistent/pf.o: No such file or directory"},
 	{"tls key missing", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /dev/null\n" GOOD_REST,
@@ -193,7 +205,7 @@ static void
 test_ctl_config_load_good(void **state)
 {
 	const char *path = tb_write_file(0, "good.yaml",
-					 GOOD_DPDK "prefilter:\n  tcp_ports: [443, 8443]\n" GOOD_REST
+					 GOOD_DPDK "prefilter:\n  tcp_ports: [443, 8443, 23100-23199]\n" GOOD_REST
 						   "    regexes: ['^ksn-']\n"
 						   "    server_prefixes: [\"2001:db8:5e::/64\"]\n");
 	struct ctl_config *c;
@@ -210,8 +222,11 @@ test_ctl_config_load_good(void **state)
 	assert_int_equal(c->n_eal_args, 1);
 	assert_string_equal(c->eal_args[0], "--no-huge");
 	assert_string_equal(c->listen_addr, "127.0.0.1");
-	assert_int_equal(c->n_tcp_ports, 2);
-	assert_int_equal(c->tcp_ports[1], 8443);
+	assert_int_equal(c->n_tcp_ports, 3);
+	assert_int_equal(c->tcp_ports[1].lo, 8443);
+	assert_int_equal(c->tcp_ports[1].hi, 8443);
+	assert_int_equal(c->tcp_ports[2].lo, 23100);
+	assert_int_equal(c->tcp_ports[2].hi, 23199);
 	assert_int_equal(c->n_vendors, 1);
 	assert_int_equal(c->vendors[0].n_domains, 1);
 	assert_int_equal(c->vendors[0].n_regexes, 1);

@@ -46,6 +46,11 @@ static const struct row rows[] = {
 	{"client hello", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 443, 1, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
 	{"client hello v6 ext", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40001, 443, 0, 2, 0, 0, 0, B_HELLO, PF_PASS_TLS},
 	{"hello to ssh port", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 22, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
+	/* The management role's ports: a range, both ends included. */
+	{"hello to range start", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23100, 0, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
+	{"hello to range end", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23199, 0, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
+	{"hello below range", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23099, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
+	{"hello above range", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23200, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
 	{"server's hello back", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40001, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
 	{"http get", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 80, 0, 0, 0, 0, 0, B_HTTP, PF_PASS_HTTP},
 	{"http get to 8080", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 8080, 0, 0, 0, 0, 0, B_HTTP, PF_DROP_TCP},
@@ -100,7 +105,9 @@ setup_maps(void)
 	const char *why;
 
 	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
-	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443))
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443) ||
+	    pf_ctl_port_range_add(pf_loader_maps(pf), PF_PORT_TCP, 23100, 23199) ||
+	    pf_ctl_port_range_add(pf_loader_maps(pf), PF_PORT_TCP, 23199, 23100) != -EINVAL)
 		return -1;
 	if (dp_prefix_parse("198.51.100.0/24", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
 		return -1;
