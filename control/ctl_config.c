@@ -650,6 +650,7 @@ ctl_config_vendor_free(struct ctl_vendor *v)
 	free_strs(v->payloads, v->n_payloads);
 	free(v->payload_lines);
 	free(v->servers);
+	free(v->asns);
 	free(v->file);
 }
 

@@ -72,6 +72,11 @@ struct ctl_vendor {
 	unsigned n_payloads;
 	struct dp_prefix *servers;
 	unsigned n_servers;
+	/* asns: the vendor's own autonomous systems, kept on one entry of
+	 * the vendor (any; they are the whole vendor's).  With a libloc organisation source their networks
+	 * are the vendor's (ctl_tables: corroboration, never a signal). */
+	uint32_t *asns;
+	unsigned n_asns;
 	int line;
 };
 

@@ -95,6 +95,52 @@ parse_patterns(struct ctl_yaml *x, yaml_node_t *n, const char *fp, struct ctl_ve
 	return 0;
 }
 
+/* asns: [N, ...] of a vendor (its own level, or beside an include), each
+ * 1-4294967295, none twice; appended to v's.  Their networks are read from
+ * a libloc organisation source (organisations: is parsed before vendors:),
+ * so one must be configured. */
+static int
+parse_asns(struct ctl_yaml *x, yaml_node_t *n, const char *fp, const struct ctl_config *cfg,
+	   struct ctl_vendor *v)
+{
+	yaml_node_t *c = ctl_yaml_get(x, n, "asns");
+	uint32_t **asns = &v->asns;
+	unsigned *count = &v->n_asns;
+	bool libloc = false;
+	char f[160];
+	int rc;
+
+	if (c == NULL)
+		return 0;
+	ctl_yaml_fieldf(f, sizeof(f), "%s.asns", fp);
+	if ((rc = ctl_yaml_want(x, c, YAML_SEQUENCE_NODE, f)))
+		return rc;
+	for (unsigned i = 0; i < cfg->orgdata.n_src; i++)
+		libloc |= cfg->orgdata.src[i].kind == CTL_ORGSRC_LIBLOC;
+	if (!libloc)
+		return ctl_yaml_err(x, c, f, "no organisations source is a libloc database (the "
+					     "networks of these ASes are read from one)");
+	for (yaml_node_item_t *it = c->data.sequence.items.start; it < c->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = ctl_yaml_node(x, *it);
+		uint32_t *grown;
+		unsigned long a;
+
+		ctl_yaml_fieldf(f, sizeof(f), "%s.asns[%u]", fp,
+				(unsigned)(it - c->data.sequence.items.start));
+		if ((rc = ctl_yaml_uint(x, item, f, 1, UINT32_MAX, &a)))
+			return rc;
+		for (unsigned i = 0; i < *count; i++)
+			if ((*asns)[i] == a)
+				return ctl_yaml_err(x, item, f, "AS%lu is listed twice", a);
+		if ((grown = realloc(*asns, (*count + 1) * sizeof(*grown))) == NULL)
+			return -ENOMEM;
+		grown[(*count)++] = (uint32_t)a;
+		*asns = grown;
+	}
+	return 0;
+}
+
 static bool
 has_patterns(const struct ctl_vendor *v)
 {
@@ -268,7 +314,8 @@ static int
 parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
 {
 	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
-					   "server_prefixes", "roles", "sources", "confidence", NULL};
+					   "server_prefixes", "asns", "roles", "sources", "confidence",
+					   NULL};
 	char f[64], vf[32], name[CTL_NAME_LEN], best = 'Z';
 	struct ctl_vendor *own;
 	unsigned first = c->n_vendors;
@@ -315,6 +362,9 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 				    "vendor '%s' has no domains, regexes, payload_signatures, "
 				    "server_prefixes or roles",
 				    name);
+	own = &c->vendors[first];
+	if ((rc = parse_asns(x, n, vf, c, own)))
+		return rc;
 	c->n_groups++;
 	return 0;
 }
@@ -322,11 +372,12 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 /* An entry of vendors: a vendor, or {include: FILE} naming a file that
  * holds one (a catalogue such as config/vendors/kaspersky.yaml); errors in
  * it name that file.  Beside include, server_prefixes adds the operator's
- * own verified servers to the vendor's own level (role other). */
+ * own verified servers to the vendor's own level (role other), asns the
+ * vendor's autonomous systems. */
 static int
 parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
 {
-	static const char *const keys[] = {"include", "server_prefixes", NULL};
+	static const char *const keys[] = {"include", "server_prefixes", "asns", NULL};
 	char f[32], path[PATH_MAX];
 	struct ctl_yaml y = {.path = path, .err = x->err, .err_len = x->err_len};
 	struct ctl_vendor local = {0}, *own = NULL;
@@ -351,6 +402,9 @@ parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config 
 	}
 	rc = parse_vendor(&y, root, idx, c);
 	yaml_document_delete(&doc);
+	ctl_yaml_fieldf(f, sizeof(f), "vendors[%u]", idx);
+	if (rc == 0) /* the operator's own ASes, beside the catalogue's */
+		rc = parse_asns(x, n, f, c, &c->vendors[first]);
 	if (rc || local.n_servers == 0)
 		goto out;
 	/* The vendor's own level is its first entry when it has one. */

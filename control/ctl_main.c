@@ -479,6 +479,11 @@ main(int argc, char **argv)
 		a.tables.orgs_size.v4_tbl8s, a.tables.orgs_size.v6_tbl8s,
 		dp_lpm_footprint(&a.tables.orgs_size) >> 20,
 		(proc_status_kib("VmRSS") - rss_load) / 1024);
+	for (unsigned v = 0, n = 0; v < a.cfg->n_vendors; v++)
+		if (a.cfg->vendors[v].n_asns > 0 && n++ == 0)
+			fprintf(stderr, "tapcensus: vendors: %zu networks of the ASes the vendors list "
+					"(asns:) corroborate their names\n",
+				a.tables.n_vendor_nets);
 	if (a.opt.lookup != NULL) {
 		status = lookup(&a);
 		goto out_tables;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -76,21 +77,47 @@ org_of(struct ctl_orgs *o, unsigned src, struct loc_database *db, const struct c
 	return rc == -EEXIST ? 0 : rc; /* an operator's row of the same id: theirs */
 }
 
-int
-ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *cfg,
-		const struct ctl_asmap *as, char *err, size_t err_len)
+/* What walk() calls: on_db once the database is open, on_net for each
+ * network (p its prefix); either returns 0 or a negative errno that ends
+ * the walk (-ENOMEM, -ENOSPC: walk says so in err unless fn did). */
+struct walk_fns {
+	void (*on_db)(void *arg, struct loc_database *db);
+	int (*on_net)(void *arg, struct loc_database *db, struct loc_network *net,
+		      const struct dp_prefix *p);
+	void *arg;
+};
+
+/* The network's prefix. */
+static void
+net_prefix(struct loc_network *net, struct dp_prefix *p)
 {
-	const char *path = o->src[src].path;
+	const struct in6_addr *first = loc_network_get_first_address(net);
+
+	memset(p, 0, sizeof(*p));
+	p->len = (uint8_t)loc_network_prefix(net);
+	if (loc_network_address_family(net) == AF_INET) {
+		p->family = 4;
+		memcpy(p->addr, &first->s6_addr[12], 4);
+	} else {
+		p->family = 6;
+		memcpy(p->addr, first->s6_addr, 16);
+	}
+}
+
+/* Every network of the database at path, checked first (libloc trusts its
+ * file: ctl_locdb.h) and counted against what the file declares. */
+static int
+walk(const char *path, const struct walk_fns *fns, char *err, size_t err_len)
+{
 	struct loc_database_enumerator *en = NULL;
 	struct loc_network *net = NULL;
 	struct loc_database *db = NULL;
 	struct loc_ctx *ctx = NULL;
 	uint64_t declared, read = 0;
-	int rc = -ENOMEM;
+	int rc;
 	FILE *f;
 
 	err[0] = '\0';
-	/* libloc trusts its file: it is checked first (ctl_locdb.h). */
 	if ((rc = ctl_locdb_open(path, &f, &declared, err, err_len)) != 0)
 		return rc;
 	rc = -ENOMEM;
@@ -101,18 +128,12 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 		snprintf(err, err_len, "%s: not a location database libloc can read", path);
 		goto out;
 	}
-	o->src[src].date = (int64_t)loc_database_created_at(db);
-	if (loc_database_get_license(db) != NULL)
-		snprintf(o->src[src].licence, sizeof(o->src[src].licence), "%s",
-			 loc_database_get_license(db));
+	if (fns->on_db != NULL)
+		fns->on_db(fns->arg, db);
 	if (loc_database_enumerator_new(&en, db, LOC_DB_ENUMERATE_NETWORKS, 0) != 0)
 		goto out;
 	for (;;) {
-		struct dp_prefix p = {0};
-		const struct in6_addr *first;
-		const char *cc;
-		uint32_t idx = 0, asn;
-		unsigned len;
+		struct dp_prefix p;
 
 		if (loc_database_enumerator_next_network(en, &net) != 0) {
 			rc = -EINVAL;
@@ -122,36 +143,9 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 		if (net == NULL)
 			break;
 		read++;
-		cc = loc_network_get_country_code(net);
-		if (!ctl_orgs_country_ok(cc))
-			cc = "ZZ";
-		asn = loc_network_get_asn(net);
-		first = loc_network_get_first_address(net);
-		len = loc_network_prefix(net);
-		if (loc_network_address_family(net) == AF_INET) {
-			p.family = 4;
-			p.len = (uint8_t)len;
-			memcpy(p.addr, &first->s6_addr[12], 4);
-		} else {
-			p.family = 6;
-			p.len = (uint8_t)len;
-			memcpy(p.addr, first->s6_addr, 16);
-		}
-		if (!wanted_country(cfg, cc)) {
-			o->src[src].excluded++;
-		} else {
-			bool drop = false;
-
-			for (uint32_t fl = 1; fl <= LOC_NETWORK_FLAG_DROP; fl <<= 1)
-				drop |= (cfg->exclude_flags & fl) && loc_network_has_flag(net, fl);
-			if (drop)
-				o->src[src].excluded++; /* attributes nobody: index 0 */
-			else if ((rc = org_of(o, src, db, as, asn, cc, &idx)) != 0)
-				goto out_rc;
-			if ((rc = ctl_orgs_add_prefix(o, &p, idx, src, 0)) != 0)
-				goto out_rc;
-			o->src[src].rows += !drop;
-		}
+		net_prefix(net, &p);
+		if ((rc = fns->on_net(fns->arg, db, net, &p)) != 0)
+			goto out;
 		loc_network_unref(net);
 		net = NULL;
 	}
@@ -162,14 +156,10 @@ ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *c
 		goto out;
 	}
 	rc = 0;
-	goto out;
-out_rc:
-	if (rc == -ENOSPC)
-		snprintf(err, err_len, "%s: more than %u organisations", path, CTL_ORGS_MAX);
-	else
-		snprintf(err, err_len, "%s: out of memory", path);
 out:
-	if (rc == -ENOMEM && err[0] == '\0')
+	if (rc == -ENOSPC && err[0] == '\0')
+		snprintf(err, err_len, "%s: more than %u organisations", path, CTL_ORGS_MAX);
+	else if (rc != 0 && err[0] == '\0')
 		snprintf(err, err_len, "%s: out of memory", path);
 	if (net != NULL)
 		loc_network_unref(net);
@@ -181,4 +171,125 @@ out:
 		loc_unref(ctx);
 	fclose(f);
 	return rc;
+}
+
+struct read_arg {
+	struct ctl_orgs *o;
+	unsigned src;
+	const struct ctl_orgsrc_cfg *cfg;
+	const struct ctl_asmap *as;
+};
+
+static void
+read_db(void *arg, struct loc_database *db)
+{
+	struct read_arg *a = arg;
+	struct ctl_orgsrc_info *s = &a->o->src[a->src];
+
+	s->date = (int64_t)loc_database_created_at(db);
+	if (loc_database_get_license(db) != NULL)
+		snprintf(s->licence, sizeof(s->licence), "%s", loc_database_get_license(db));
+}
+
+static int
+read_net(void *arg, struct loc_database *db, struct loc_network *net, const struct dp_prefix *p)
+{
+	struct read_arg *a = arg;
+	const char *cc = loc_network_get_country_code(net);
+	uint32_t idx = 0;
+	bool drop = false;
+	int rc;
+
+	if (!ctl_orgs_country_ok(cc))
+		cc = "ZZ";
+	if (!wanted_country(a->cfg, cc)) {
+		a->o->src[a->src].excluded++;
+		return 0;
+	}
+	for (uint32_t fl = 1; fl <= LOC_NETWORK_FLAG_DROP; fl <<= 1)
+		drop |= (a->cfg->exclude_flags & fl) && loc_network_has_flag(net, fl);
+	if (drop)
+		a->o->src[a->src].excluded++; /* attributes nobody: index 0 */
+	else if ((rc = org_of(a->o, a->src, db, a->as, loc_network_get_asn(net), cc, &idx)) != 0)
+		return rc;
+	if ((rc = ctl_orgs_add_prefix(a->o, p, idx, a->src, 0)) != 0)
+		return rc;
+	a->o->src[a->src].rows += !drop;
+	return 0;
+}
+
+int
+ctl_orgloc_read(struct ctl_orgs *o, unsigned src, const struct ctl_orgsrc_cfg *cfg,
+		const struct ctl_asmap *as, char *err, size_t err_len)
+{
+	struct read_arg a = {.o = o, .src = src, .cfg = cfg, .as = as};
+	const struct walk_fns fns = {.on_db = read_db, .on_net = read_net, .arg = &a};
+
+	return walk(o->src[src].path, &fns, err, err_len);
+}
+
+struct asn_arg {
+	const uint32_t *asns; /* sorted */
+	unsigned n_asns;
+	struct ctl_asnet *nets;
+	size_t n, cap;
+};
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+asn_net(void *arg, struct loc_database *db, struct loc_network *net, const struct dp_prefix *p)
+{
+	struct asn_arg *a = arg;
+	uint32_t asn = loc_network_get_asn(net);
+
+	(void)db;
+	if (asn == 0 || bsearch(&asn, a->asns, a->n_asns, sizeof(asn), cmp_u32) == NULL)
+		return 0;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		struct ctl_asnet *grown = realloc(a->nets, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return -ENOMEM;
+		a->nets = grown;
+		a->cap = cap;
+	}
+	a->nets[a->n].prefix = *p;
+	a->nets[a->n++].asn = asn;
+	return 0;
+}
+
+int
+ctl_orgloc_networks(const char *path, const uint32_t *asns, unsigned n_asns,
+		    struct ctl_asnet **out, size_t *n, char *err, size_t err_len)
+{
+	uint32_t *sorted = malloc((n_asns ? n_asns : 1) * sizeof(*sorted));
+	struct asn_arg a = {.asns = sorted, .n_asns = n_asns};
+	const struct walk_fns fns = {.on_net = asn_net, .arg = &a};
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sorted == NULL) {
+		snprintf(err, err_len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	memcpy(sorted, asns, n_asns * sizeof(*sorted));
+	qsort(sorted, n_asns, sizeof(*sorted), cmp_u32);
+	rc = walk(path, &fns, err, err_len);
+	free(sorted);
+	if (rc) {
+		free(a.nets);
+		return rc;
+	}
+	*out = a.nets;
+	*n = a.n;
+	return 0;
 }

@@ -167,10 +167,9 @@ build_job(void *arg)
 		rc = ctl_reload_build(r, j->running, j->running_orgs, j->force, j->socket, j->msg,
 				      sizeof(j->msg));
 	for (unsigned w = 0; rc == 0 && w < j->n_workers; w++)
-		if ((j->gens[w] = dp_gen_create(j->id, r->tables.orgs, r->tables.match,
-						r->tables.servers, r->tables.server_vendors,
-						r->orgs->n_orgs, r->cfg->n_vendors,
-						j->running_match, j->socket)) == NULL)
+		if ((j->gens[w] = ctl_tables_gen(&r->tables, j->id, r->orgs->n_orgs,
+						 r->cfg->n_vendors, j->running_match,
+						 j->socket)) == NULL)
 			rc = -ENOMEM;
 	if (rc == -ENOMEM)
 		snprintf(j->msg, sizeof(j->msg), "%s: out of memory for the new tables",

@@ -9,6 +9,9 @@
 
 #include <rte_errno.h>
 
+#include "ctl_orgloc.h"
+#include "dp_worker.h"
+
 /* A pattern's rank within its vendor (dp_match.h): the vendor's own level
  * (role other) 0; a role's suffix its label count, so the longer suffix
  * wins; a role's regex or payload signature above any suffix. */
@@ -160,6 +163,87 @@ out:
 	return rc;
 }
 
+/* A network of a vendor's ASes and its index in vendor_nets. */
+struct vnet {
+	struct dp_prefix prefix;
+	uint32_t k;
+};
+
+/* The vendors' own networks: those of the ASes they list (asns:), read
+ * from the first libloc organisation source.  Each network maps to every
+ * entry (role) of the vendors that list its AS. */
+static int
+build_vendor_nets(const struct ctl_config *cfg, int socket, struct ctl_tables *out, char *err,
+		  size_t err_len)
+{
+	const char *path = NULL;
+	struct ctl_asnet *nets = NULL;
+	struct vnet *vn = NULL;
+	uint32_t *asns = NULL;
+	unsigned n_asns = 0, want = 0;
+	static unsigned seq;
+	char name[32];
+	size_t n = 0, bad;
+	int rc;
+
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		want += cfg->vendors[v].n_asns;
+	for (unsigned i = 0; i < cfg->orgdata.n_src && path == NULL; i++)
+		if (cfg->orgdata.src[i].kind == CTL_ORGSRC_LIBLOC)
+			path = cfg->orgdata.src[i].path;
+	if (want == 0 || path == NULL) /* ctl_config refuses asns without libloc */
+		return 0;
+	if ((asns = malloc(want * sizeof(*asns))) == NULL)
+		goto err_nomem;
+	for (unsigned v = 0; v < cfg->n_vendors; v++)
+		for (unsigned i = 0; i < cfg->vendors[v].n_asns; i++)
+			asns[n_asns++] = cfg->vendors[v].asns[i];
+	if ((rc = ctl_orgloc_networks(path, asns, n_asns, &nets, &n, err, err_len)) != 0)
+		goto out;
+	if (n == 0) { /* the ASes have no network in the database */
+		rc = 0;
+		goto out;
+	}
+	out->n_vendor_nets = n;
+	out->vendor_net_vendors = calloc(n + 1, sizeof(*out->vendor_net_vendors));
+	vn = calloc(n, sizeof(*vn));
+	if (out->vendor_net_vendors == NULL || vn == NULL)
+		goto err_nomem;
+	for (size_t j = 0; j < n; j++) {
+		uint64_t groups = 0, mask = 0;
+
+		for (unsigned v = 0; v < cfg->n_vendors; v++)
+			for (unsigned i = 0; i < cfg->vendors[v].n_asns; i++)
+				if (cfg->vendors[v].asns[i] == nets[j].asn)
+					groups |= 1ull << cfg->vendors[v].group;
+		for (unsigned v = 0; v < cfg->n_vendors; v++)
+			if (groups & (1ull << cfg->vendors[v].group))
+				mask |= 1ull << v;
+		vn[j].prefix = nets[j].prefix;
+		vn[j].k = (uint32_t)(j + 1);
+		out->vendor_net_vendors[j + 1] = mask;
+	}
+	snprintf(name, sizeof(name), "vnet%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	out->vendor_nets = dp_lpm_build(name, vn, n, sizeof(*vn), offsetof(struct vnet, k), socket,
+					&out->vendor_nets_size, &bad);
+	if (out->vendor_nets == NULL) {
+		rc = -rte_errno;
+		snprintf(err, err_len, "%s: vendors: asns: the LPM table refused their networks: %s",
+			 path, rte_strerror(rte_errno));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+err_nomem:
+	rc = -ENOMEM;
+	snprintf(err, err_len, "%s: vendors: asns: out of memory", cfg->path);
+out:
+	free(asns);
+	free(nets);
+	free(vn);
+	return rc;
+}
+
 int
 ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int socket,
 		 struct ctl_tables *out, char *err, size_t err_len)
@@ -190,6 +274,8 @@ ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int 
 	rc = build_match(cfg, &out->match, err, err_len);
 	if (rc == 0)
 		rc = build_servers(cfg, socket, out, err, err_len);
+	if (rc == 0)
+		rc = build_vendor_nets(cfg, socket, out, err, err_len);
 	if (rc)
 		goto err_free;
 	return 0;
@@ -206,5 +292,19 @@ ctl_tables_free(struct ctl_tables *t)
 	dp_match_free(t->match);
 	dp_lpm_free(t->servers);
 	free(t->server_vendors);
+	dp_lpm_free(t->vendor_nets);
+	free(t->vendor_net_vendors);
 	memset(t, 0, sizeof(*t));
+}
+
+struct dp_gen *
+ctl_tables_gen(const struct ctl_tables *t, uint16_t id, unsigned n_orgs, unsigned n_vendors,
+	       const struct dp_match *prev, int socket)
+{
+	struct dp_gen *g = dp_gen_create(id, t->orgs, t->match, t->servers, t->server_vendors,
+					 n_orgs, n_vendors, prev, socket);
+
+	if (g != NULL)
+		dp_gen_set_vendor_nets(g, t->vendor_nets, t->vendor_net_vendors);
+	return g;
 }

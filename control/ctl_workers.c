@@ -36,8 +36,7 @@ now_ns(void)
 static struct dp_gen *
 first_gen(const struct ctl_tables *t, unsigned n_orgs, unsigned n_vendors)
 {
-	return dp_gen_create(1, t->orgs, t->match, t->servers, t->server_vendors, n_orgs,
-			     n_vendors, NULL, (int)rte_socket_id());
+	return ctl_tables_gen(t, 1, n_orgs, n_vendors, NULL, (int)rte_socket_id());
 }
 
 /* One port's queues, a worker each. */

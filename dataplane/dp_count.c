@@ -59,6 +59,19 @@ dp_count_address_is(const struct dp_worker *w, uint64_t behind, unsigned v)
 	return (behind & same) != 0;
 }
 
+/* The vendors whose own networks (dp_gen_set_vendor_nets) hold the
+ * flow's server. */
+static uint64_t
+dp_count_in_vendor_nets(const struct dp_worker *w, const struct dp_flow *f)
+{
+	uint32_t i;
+
+	if (w->vendor_nets == NULL)
+		return 0;
+	i = dp_lpm_lookup(w->vendor_nets, f->key.family, dp_flow_server(f));
+	return i ? w->vendor_net_vendors[i] : 0;
+}
+
 /* The flow is a vendor's: one session, and its traffic so far. */
 void
 dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
@@ -66,7 +79,7 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 	uint64_t now = w->now; /* the packet's time (the capture's offline) */
 	/* f->vendors, until now: the vendors behind the server's address
 	 * (dp_inspect_address), each of which names its vendor's roles. */
-	uint64_t behind = f->vendors, name_only = 0;
+	uint64_t behind = f->vendors, name_only = 0, nets = ~0ull; /* ~0: not looked up */
 
 	dp_worker_close_stream(w, f, 0);
 	dp_worker_close_stream(w, f, 1);
@@ -79,7 +92,9 @@ dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, e
 
 		vendors &= vendors - 1;
 		DP_CTR_ADD(c->sessions, 1);
-		if (!dp_count_address_is(w, behind, v)) {
+		if (!dp_count_address_is(w, behind, v) && nets == ~0ull)
+			nets = dp_count_in_vendor_nets(w, f);
+		if (!dp_count_address_is(w, behind, v) && !(nets & (1ull << v))) {
 			DP_CTR_ADD(c->name_only, 1);
 			name_only |= 1ull << v;
 		}

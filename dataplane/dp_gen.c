@@ -35,6 +35,13 @@ err_nomem:
 }
 
 void
+dp_gen_set_vendor_nets(struct dp_gen *g, const struct dp_lpm *nets, const uint64_t *net_vendors)
+{
+	g->vendor_nets = nets;
+	g->vendor_net_vendors = net_vendors;
+}
+
+void
 dp_gen_free(struct dp_gen *g)
 {
 	if (g == NULL)
@@ -74,6 +81,8 @@ dp_worker_adopt(struct dp_worker *w)
 	w->match = g->match;
 	w->servers = g->servers;
 	w->server_vendors = g->server_vendors;
+	w->vendor_nets = g->vendor_nets;
+	w->vendor_net_vendors = g->vendor_net_vendors;
 	w->scratch = g->scratch;
 	w->ctr = g->ctr;
 	w->n_orgs = g->n_orgs;

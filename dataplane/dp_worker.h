@@ -99,6 +99,14 @@ struct dp_gen *dp_gen_create(uint16_t id, const struct dp_lpm *orgs, const struc
 			     int socket);
 void dp_gen_free(struct dp_gen *g);
 
+/* The vendors' own networks (an LPM whose next hop indexes net_vendors,
+ * the vendors each belongs to), set before the generation is published:
+ * a decided session to an address in a vendor's networks is corroborated
+ * (dp_org_ctr.name_only not counted) even when the address decided
+ * nothing.  Both NULL (the default): no vendor lists its networks. */
+void dp_gen_set_vendor_nets(struct dp_gen *g, const struct dp_lpm *nets,
+			    const uint64_t *net_vendors);
+
 /* A generation's counters, [n_orgs * n_vendors * DP_SIG_COUNT]. */
 const struct dp_org_ctr *dp_gen_counters(const struct dp_gen *g);
 

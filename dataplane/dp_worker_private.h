@@ -48,6 +48,8 @@ struct dp_gen {
 	const struct dp_match *match;
 	const struct dp_lpm *servers;   /* configured server prefixes -> index; may be NULL */
 	const uint64_t *server_vendors; /* index -> vendors */
+	const struct dp_lpm *vendor_nets;   /* the vendors' own networks; may be NULL */
+	const uint64_t *vendor_net_vendors; /* index -> vendors */
 	struct dp_org_ctr *ctr;         /* n_orgs * n_vendors * DP_SIG_COUNT */
 	hs_scratch_t *scratch;          /* fits match and the previous generation's */
 	unsigned n_orgs;
@@ -61,6 +63,8 @@ struct dp_worker {
 	const struct dp_match *match;
 	const struct dp_lpm *servers;
 	const uint64_t *server_vendors;
+	const struct dp_lpm *vendor_nets;
+	const uint64_t *vendor_net_vendors;
 	hs_scratch_t *scratch;
 	struct dp_org_ctr *ctr;
 	unsigned n_orgs;

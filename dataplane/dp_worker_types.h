@@ -62,7 +62,8 @@ struct dp_org_ctr {
 	uint64_t last_seen; /* unix seconds */
 	/* Of sessions, those decided by a name or a payload signature whose
 	 * server address is not the vendor's: no DNS answer for the vendor's
-	 * names taught it and no server prefix holds it.  A name alone is no
+	 * names taught it, no server prefix holds it and none of the vendor's
+	 * own networks (its ASes: dp_gen_set_vendor_nets).  A name alone is no
 	 * proof (a VPN's decoy ClientHello carries the vendor's names to its
 	 * own servers); the rest are corroborated.  Last: a state file of
 	 * format 3 holds the fields before it. */

@@ -20,6 +20,8 @@
 	"    - name: net_null0\n"                                                                  \
 	"      rx_queues: 1\n"                                                                     \
 	"  workers: [1]\n"
+#define LIBLOC_ORGS                                                                                \
+	"organisations:\n  sources:\n    - libloc: /usr/share/libloc-location/location.db\n"
 #define GOOD_REST                                                                                  \
 	"organisations: orgs.csv\n"                                                                \
 	"vendors:\n"                                                                               \
@@ -84,6 +86,18 @@ static const struct row rows[] = {
 	{"tls file", GOOD_DPDK "web:\n  tls_server_config:\n    cert_file: /nonexistent/s.crt\n"
 			 "    key_file: /nonexistent/s.key\n" GOOD_REST,
 	 "9: web.tls_server_config.cert_file: /nonexistent/s.crt: No such file or directory"},
+	{"asns without libloc", GOOD_DPDK GOOD_REST "    asns: [13335]\n",
+	 "11: vendors[0].asns: no organisations source is a libloc database (the networks of "
+	 "these ASes are read from one)"},
+	{"asns twice", GOOD_DPDK LIBLOC_ORGS "vendors:\n  - name: k\n    domains: [k.example]\n"
+			     "    asns: [5, 5]\n",
+	 "13: vendors[0].asns[1]: AS5 is listed twice"},
+	{"asns zero", GOOD_DPDK LIBLOC_ORGS "vendors:\n  - name: k\n    domains: [k.example]\n"
+			    "    asns: [0]\n",
+	 "13: vendors[0].asns[0]: 0 is out of range [1, 4294967295]"},
+	{"asns not numbers", GOOD_DPDK LIBLOC_ORGS "vendors:\n  - name: k\n    domains: [k.example]\n"
+				   "    asns: [AS5]\n",
+	 "13: vendors[0].asns[0]: 'AS5' is not a whole number"},
 	{"port range reversed", GOOD_DPDK "prefilter:\n  tcp_ports: [443, 23199-23100]\n" GOOD_REST,
 	 "8: prefilter.tcp_ports[1]: range '23199-23100' is not within 1-65535 with lo <= hi"},
 	{"port range past 65535", GOOD_DPDK "prefilter:\n  udp_ports: [65000-65536]\n" GOOD_REST,

@@ -241,6 +241,89 @@ test_ctl_tables_catalogue(void **state)
 	ctl_config_free(cfg);
 }
 
+#define LOCDB "/usr/share/libloc-location/location.db"
+
+/* Networks of AS asn in the location database, by Debian's own location
+ * tool (python3-location: libloc's enumerator as its maintainers use it). */
+static size_t
+networks_by_location_tool(unsigned asn)
+{
+	char cmd[256], line[256];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "location --database %s list-networks-by-as %u", LOCDB, asn);
+	assert_non_null(p = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), p))
+		n += strchr(line, '/') != NULL;
+	assert_int_equal(pclose(p), 0);
+	return n;
+}
+
+/* A vendor's asns: the networks of its ASes (from the libloc source) map
+ * to every entry of that vendor and of no other; as many as the location
+ * tool lists for those ASes. */
+static void
+test_ctl_tables_vendor_nets(void **state)
+{
+	static const struct {
+		const char *addr;
+		const char *vendor; /* NULL: nobody's network */
+	} addrs[] = {
+		{"1.1.1.1", "kaspersky"},   /* AS13335 */
+		{"2606:4700:4700::1111", "kaspersky"},
+		{"80.156.1.1", "kaspersky"}, /* AS3320 */
+		{"8.8.8.8", "acme"},         /* AS15169 */
+		{"192.0.2.1", NULL},
+		{"193.0.6.139", NULL},        /* AS3333 */
+	};
+	char text[1024], err[512];
+	struct ctl_config *cfg;
+	struct ctl_orgs *orgs;
+	struct ctl_tables t;
+	size_t want;
+
+	(void)state;
+	tb_write_file(1, "orgs.csv", "prefix,org_id,name,country,sector,government\n"
+				     "192.0.2.0/24,gov-a,A,US,government,true\n");
+	snprintf(text, sizeof(text),
+		 "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
+		 "organisations:\n  sources:\n    - libloc: " LOCDB "\n    - csv: orgs.csv\n"
+		 "vendors:\n  - include: %s/config/vendors/kaspersky.yaml\n"
+		 "    asns: [13335, 3320]\n"
+		 "  - name: acme\n    domains: [acme.example]\n    asns: [15169]\n",
+		 SOURCE_ROOT);
+	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", text), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(ctl_orgs_load(tb_write_file(1, "orgs.csv", "prefix,org_id,name,country,sector,government\n192.0.2.0/24,gov-a,A,US,government,true\n"), &orgs, err, sizeof(err)), 0);
+	assert_int_equal(ctl_tables_build(cfg, orgs, 0, &t, err, sizeof(err)), 0);
+	want = networks_by_location_tool(13335) + networks_by_location_tool(3320) +
+	       networks_by_location_tool(15169);
+	assert_true(want > 100);
+	assert_int_equal(t.n_vendor_nets, want);
+	assert_non_null(t.vendor_nets);
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		uint8_t a[16] = {0};
+		uint8_t fam = strchr(addrs[i].addr, ':') ? 6 : 4;
+		uint64_t mask = 0, got;
+		uint32_t k;
+
+		for (unsigned v = 0; addrs[i].vendor && v < cfg->n_vendors; v++)
+			if (strcmp(cfg->vendors[v].name, addrs[i].vendor) == 0)
+				mask |= 1ull << v;
+		print_message("addr %s\n", addrs[i].addr);
+		inet_pton(fam == 4 ? AF_INET : AF_INET6, addrs[i].addr, a);
+		k = dp_lpm_lookup(t.vendor_nets, fam, a);
+		got = k ? t.vendor_net_vendors[k] : 0;
+		assert_int_equal(got, mask);
+		/* They corroborate; they never decide: no server prefix. */
+		k = dp_lpm_lookup(t.servers, fam, a);
+		assert_int_equal(k ? t.server_vendors[k] : 0, 0);
+	}
+	ctl_tables_free(&t);
+	ctl_orgs_free(orgs);
+	ctl_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -248,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_ctl_tables_build_lookups),
 		cmocka_unit_test(test_ctl_tables_build_bad_regex),
 		cmocka_unit_test(test_ctl_tables_catalogue),
+		cmocka_unit_test(test_ctl_tables_vendor_nets),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -340,13 +340,40 @@ test_dp_worker_evidence(void **state)
 		 DP_SIG_TLS_SNI, 1},
 		{"no name: the learned address decides", "203.0.113.9", NULL, 0, DP_SIG_LEARNED_IP,
 		 0},
+		{"the vendor's own network (its AS)", "198.51.100.130", "dc1-file.ksn.kaspersky.com",
+		 0, DP_SIG_TLS_SNI, 0},
+		{"the other vendor's network", "198.51.100.200", "www.kaspersky.com", 0,
+		 DP_SIG_TLS_SNI, 1},
+		{"its network, the other vendor's name", "198.51.100.201", "upd.example.net", 1,
+		 DP_SIG_TLS_SNI, 0},
 	};
+	/* The vendors' own networks (asns: in the configuration): vendor 0's
+	 * 198.51.100.128/26, vendor 1's 198.51.100.192/27. */
+	static const uint64_t net_vendors[3] = {0, 1u << 0, 1u << 1};
 	struct dp_worker *w = tbw_new_worker(16);
 	struct dp_learn_event ev = {.vendors = 1, .expires = T0 + 1000, .family = 4};
 	struct dp_client_sighting seen[8];
+	struct dp_lpm_size sz = {0};
+	struct dp_prefix np[2];
+	struct dp_lpm *nets;
+	struct dp_gen *g;
+	const char *why;
 	uint8_t pl[1024];
 
 	(void)state;
+	dp_prefix_parse("198.51.100.128/26", &np[0], &why);
+	dp_prefix_parse("198.51.100.192/27", &np[1], &why);
+	dp_lpm_size_add(&sz, &np[0]);
+	dp_lpm_size_add(&sz, &np[1]);
+	assert_non_null(nets = dp_lpm_create("evnets", &sz, 0));
+	assert_int_equal(dp_lpm_add(nets, &np[0], 1), 0);
+	assert_int_equal(dp_lpm_add(nets, &np[1], 2), 0);
+	g = dp_gen_create(2, tbw_orgs, tbw_match, tbw_servers, tbw_server_vendors, 3, 2, tbw_match, 0);
+	assert_non_null(g);
+	dp_gen_set_vendor_nets(g, nets, net_vendors);
+	g = dp_worker_publish(w, g);
+	dp_worker_adopt(w);
+	dp_gen_free(g);
 	tb_addr("203.0.113.9", ev.addr);
 	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
 	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
@@ -370,7 +397,19 @@ test_dp_worker_evidence(void **state)
 		assert_int_equal(seen[0].ev.vendor & 0x3f, rows[i].vendor);
 		assert_int_equal(seen[0].name_only, rows[i].name_only);
 	}
+	/* The networks only corroborate: an address in them decides nothing. */
+	{
+		struct tbw_conv c;
+		uint32_t n = tb_tls_client_hello(pl, sizeof(pl), NULL, false, 0);
+
+		tbw_conv_init(&c, w, "192.0.2.61", "198.51.100.130", IPPROTO_TCP, 443);
+		assert_int_equal(tbw_conv_send(&c, 0, 0x02, NULL, 0, 0), DP_OUT_NO_NAME);
+		assert_int_equal(tbw_conv_send(&c, 1, 0x12, NULL, 0, 0), DP_OUT_NO_NAME);
+		assert_int_not_equal(tbw_conv_send(&c, 0, 0x18, pl, n, 0), DP_OUT_VENDOR);
+		assert_int_equal(dp_worker_events_take(w, seen, 8), 0);
+	}
 	dp_worker_free(w);
+	dp_lpm_free(nets);
 }
 
 /* QUIC: a ClientHello over two Initials (the second half first), v1 and
