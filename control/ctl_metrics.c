@@ -216,6 +216,14 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
 		fprintf(f, "tapcensus_packets_dropped_total{reason=\"%s\"} %" PRIu64 "\n",
 			dp_drop_name(d), t->drop[d]);
+	/* Offline: a stamp no capture holds (before 2000, or past the wall
+	 * clock by more than a day: dp_clock.h). */
+	fprintf(f, "tapcensus_packets_dropped_total{reason=\"capture_time\"} %" PRIu64 "\n",
+		t->time_invalid);
+	ctl_promtext_scalar(f, "tapcensus_capture_time_held_total", "counter",
+			    "Offline: frames more than a day ahead of the capture's clock that "
+			    "did not move it (a bogus stamp; four frames in a row there do).",
+			    t->time_held);
 	ctl_promtext_family(f, "tapcensus_parse_errors_total", "counter", "Malformed headers or messages, by layer.");
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",

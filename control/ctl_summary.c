@@ -116,6 +116,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 		processed += t->outcome[o];
 	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
 		dropped += t->drop[d];
+	dropped += t->time_invalid;
 	fprintf(f,
 		"\npackets: received %" PRIu64 " = processed %" PRIu64 " + dropped %" PRIu64
 		"%s\n",
@@ -127,6 +128,9 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 	fprintf(f, "\ndropped:");
 	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
 		fprintf(f, " %s=%" PRIu64, dp_drop_name(d), t->drop[d]);
+	if (t->time_invalid != 0 || t->time_held != 0)
+		fprintf(f, " capture_time=%" PRIu64 " (held: %" PRIu64 ")", t->time_invalid,
+			t->time_held);
 	fputc('\n', f);
 	free(rows);
 }

@@ -59,6 +59,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_dict_u64(
 				d, tel_key(name, sizeof(name), "dropped_", dp_drop_name(k)), s->drop[k]);
 		}
+		rte_tel_data_add_dict_u64(d, "dropped_capture_time", s->time_invalid);
+		rte_tel_data_add_dict_u64(d, "capture_time_held", s->time_held);
 		rte_tel_data_add_dict_u64(d, "flows_created", fl->created);
 		rte_tel_data_add_dict_u64(d, "flows_active", t->flows_active);
 		rte_tel_data_add_dict_u64(d, "flow_table_full", fl->full);

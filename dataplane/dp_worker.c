@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -341,14 +342,25 @@ dp_worker_packets(struct dp_worker *w, const uint8_t *const *frames, const uint3
 	flush_staged(w, staged);
 }
 
-static inline uint32_t
-packet_time(const struct dp_worker *w, const struct rte_mbuf *m)
+/* The frame's time into *t: false for a stamp no capture holds (the frame
+ * is dropped, counted).  net_pcap stamps the capture's time, microseconds
+ * since the epoch; the clock follows it as dp_clock.h says. */
+static inline bool
+packet_time(struct dp_worker *w, const struct rte_mbuf *m, uint32_t *t)
 {
-	/* net_pcap stamps the capture's time, microseconds since the epoch. */
-	if (w->bind.ts_off >= 0 && (m->ol_flags & w->bind.ts_flag))
-		return (uint32_t)(*RTE_MBUF_DYNFIELD(m, w->bind.ts_off, rte_mbuf_timestamp_t *) /
-				  1000000u);
-	return (uint32_t)*w->bind.clock;
+	if (w->bind.ts_off < 0 || !(m->ol_flags & w->bind.ts_flag)) {
+		*t = (uint32_t)*w->bind.clock;
+		return true;
+	}
+	if (unlikely(dp_clock_seconds(*RTE_MBUF_DYNFIELD(m, w->bind.ts_off,
+							 rte_mbuf_timestamp_t *),
+				      w->wall, t) != 0)) {
+		DP_CTR_ADD(w->st.time_invalid, 1);
+		return false;
+	}
+	if (unlikely(dp_clock_step(&w->capture, *t)))
+		DP_CTR_ADD(w->st.time_held, 1);
+	return true;
 }
 
 /* Does the chain hold the bytes the frame claims?  Its segments are walked
@@ -371,10 +383,12 @@ chain_whole(const struct rte_mbuf *m)
 static void
 handle_chained(struct dp_worker *w, struct rte_mbuf *m, unsigned staged)
 {
-	uint32_t len, wire = rte_pktmbuf_pkt_len(m);
+	uint32_t len, wire = rte_pktmbuf_pkt_len(m), t;
 	const uint8_t *data;
 
 	flush_staged(w, staged);
+	if (!packet_time(w, m, &t))
+		return;
 	if (!chain_whole(m)) {
 		DP_CTR_ADD(w->st.drop[DP_DROP_OVERSIZE], 1);
 		return;
@@ -383,7 +397,7 @@ handle_chained(struct dp_worker *w, struct rte_mbuf *m, unsigned staged)
 	 * bytes of payload are all any extractor reads, so copy at most that. */
 	len = RTE_MIN(wire, (uint32_t)DP_LINBUF);
 	data = rte_pktmbuf_read(m, 0, len, w->linbuf);
-	if (stage_frame(w, data, len, wire, packet_time(w, m), &w->staged[0]))
+	if (stage_frame(w, data, len, wire, t, &w->staged[0]))
 		flush_staged(w, 1);
 }
 
@@ -399,7 +413,7 @@ handle_burst(struct dp_worker *w, struct rte_mbuf **b, uint16_t n)
 		rte_prefetch0(rte_pktmbuf_mtod(b[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = b[i];
-		uint32_t len = rte_pktmbuf_data_len(m), wire = rte_pktmbuf_pkt_len(m);
+		uint32_t len = rte_pktmbuf_data_len(m), wire = rte_pktmbuf_pkt_len(m), t;
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(b[i + PREFETCH_AHEAD], void *));
@@ -408,8 +422,10 @@ handle_burst(struct dp_worker *w, struct rte_mbuf **b, uint16_t n)
 			staged = 0;
 			continue;
 		}
-		staged += stage_frame(w, rte_pktmbuf_mtod(m, const uint8_t *), len, wire,
-				      packet_time(w, m), &w->staged[staged]);
+		if (unlikely(!packet_time(w, m, &t)))
+			continue;
+		staged += stage_frame(w, rte_pktmbuf_mtod(m, const uint8_t *), len, wire, t,
+				      &w->staged[staged]);
 	}
 	flush_staged(w, staged);
 }
@@ -466,7 +482,13 @@ dp_worker_loop(void *arg)
 		DP_CTR_ADD(w->st.rx_pkts, n);
 		for (i = 0; i < n; i++)
 			bytes += rte_pktmbuf_pkt_len(b[i]);
+		if (w->bind.ts_off >= 0)
+			w->wall = (uint64_t)time(NULL);
 		handle_burst(w, b, n);
+		/* Offline, what follows goes by the capture's clock, which no
+		 * single frame moves (each packet was followed at its own time). */
+		if (w->bind.ts_off >= 0 && w->capture.now != 0)
+			w->now = w->capture.now;
 		rte_pktmbuf_free_bulk(b, n);
 		if (t0 - w->sweep_tsc >= w->sweep_step) {
 			dp_flow_sweep(&w->flows, w->now, SWEEP_BUSY);

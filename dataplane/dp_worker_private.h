@@ -24,6 +24,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "dp_clock.h"
 #include "dp_flow.h"
 #include "dp_learned.h"
 #include "dp_lpm.h"
@@ -90,6 +91,8 @@ struct dp_worker {
 	uint64_t sweep_tsc;   /* when the busy sweep last ran */
 	uint64_t burst_tsc;   /* when the last rx_burst returned */
 	uint32_t clock_out;   /* now as of the last burst, for the control plane */
+	struct dp_clock capture; /* offline: the capture's clock (dp_clock.h) */
+	uint64_t wall;           /* offline: the wall clock, Unix seconds, per burst */
 	uint64_t pace_tsc;    /* bind.pace_pps: when the loop began */
 	uint64_t max_gap;     /* the longest TSC time between two, since gap_epoch changed */
 	uint32_t gap_epoch;   /* the control plane's: a new value restarts max_gap */

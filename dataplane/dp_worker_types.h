@@ -51,6 +51,10 @@ struct dp_wstats {
 	uint64_t flow_first_side[2]; /* by enum dp_dir */
 	uint64_t flow_both_sides[2]; /* by the first packet's direction */
 	uint64_t partial_expired;    /* names still arriving after flows.partial_timeout */
+	/* Offline capture time (dp_clock.h; last, as above): frames dropped
+	 * for a stamp no capture holds, frames whose step the clock held. */
+	uint64_t time_invalid;
+	uint64_t time_held;
 } __attribute__((aligned(64)));
 
 /* Per (organisation, vendor, signal): flows decided and their traffic.

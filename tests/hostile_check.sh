@@ -66,7 +66,7 @@ f = open(sys.argv[1], 'wb')
 f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
 arp = b'\xff' * 6 + b'\x02' * 6 + b'\x08\x06' + bytes(28)
 def frame(data, t):
-    f.write(struct.pack('<IIII', t, 0, len(data), len(data)) + data)
+    f.write(struct.pack('<IIII', 1793491200 + t, 0, len(data), len(data)) + data)
 frame(arp, 1)
 for n in (70000, 200000, 65536 + 60):
     frame(b'\x02' * 12 + b'\x08\x00\x45' + bytes(n - 15), 2)
@@ -363,8 +363,60 @@ PY
     done < "$work/real.truth"
 }
 
+# ---- Capture time: stamps no capture holds are dropped and counted, one
+# frame far ahead does not move the clock (the 1-day figures stay) ----
+case_capture_time() {
+    "$gen" "$work/ct.pcap" "$work/ct.truth" --sessions 200 > /dev/null
+    python3 - "$work/ct.pcap" "$work/ct-bad.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+out = open(sys.argv[2], 'wb')
+out.write(data[:24])
+recs, o = [], 24
+while o < len(data):
+    ts, us, cap, wire = struct.unpack('<IIII', data[o:o + 16])
+    recs.append((ts, data[o:o + 16 + cap]))
+    o += 16 + cap
+arp = b'\xff' * 6 + b'\x02' * 6 + b'\x08\x06' + bytes(28)
+def rec(ts, us=0):
+    return struct.pack('<IIII', ts, us, len(arp), len(arp)) + arp
+first = recs[0][0]
+bad = [rec(0),                    # all-zero stamp: 1970
+       rec(4102444800),           # 2100-01-01: libpcap reads it negative
+       rec(2177452800)]           # 2039-01-01: past 2^31 seconds, and the future
+for i, (ts, r) in enumerate(recs):
+    if i == len(recs) // 2:
+        out.write(b''.join(bad))
+    out.write(r)
+# Last (the clock the windows are read at): in range, 24 days ahead (held),
+# then the bogus ones again.
+out.write(rec(first + 24 * 86400) + b''.join(bad))
+PY
+    replay "$work/ct-bad.pcap" "$work/ct.prom"
+    [ "$rc" = 0 ] || { failed "capture time: exit $rc: $(tail -3 "$work/stderr.txt")"; return; }
+    local pkts; pkts=$(awk '$1=="packets"{print $2}' "$work/ct.truth")
+    local notip; notip=$(awk '$1=="outcome" && $2=="not_ip"{print $3}' "$work/ct.truth")
+    [ "$(sample "$work/ct.prom" tapcensus_packets_received_total)" = $((pkts + 7)) ] ||
+        failed "capture time: received $(sample "$work/ct.prom" tapcensus_packets_received_total), want $((pkts + 7))"
+    [ "$(sample "$work/ct.prom" 'tapcensus_packets_dropped_total{reason="capture_time"}')" = 6 ] ||
+        failed "capture time: $(sample "$work/ct.prom" 'tapcensus_packets_dropped_total{reason="capture_time"}') dropped for their stamp, want 6"
+    [ "$(sample "$work/ct.prom" tapcensus_capture_time_held_total)" = 1 ] ||
+        failed "capture time: $(sample "$work/ct.prom" tapcensus_capture_time_held_total) held, want 1"
+    [ "$(sample "$work/ct.prom" 'tapcensus_packets_processed_total{outcome="not_ip"}')" = $((notip + 1)) ] ||
+        failed "capture time: the held frame not followed"
+    # The 1-day figures as the generator counted them: no frame emptied them.
+    while read -r kind org vendor n; do
+        [ "$kind" = product_clients ] || continue
+        local got
+        got=$(grep -v '^#' "$work/ct.prom" | grep -F "tapcensus_org_product_clients{org=\"$org\"," |
+              grep -F 'window="1d"}' | awk '{print $NF}')
+        [ "${got:-0}" = "$n" ] || failed "capture time: $org has ${got:-0} clients in the 1-day window, want $n"
+    done < "$work/ct.truth"
+}
+
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss slow_clients spoofed)
+[ ${#cases[@]} -gt 0 ] || cases=(output_targets oversize state link_types reload_loss slow_clients spoofed
+                                  capture_time)
 for c in "${cases[@]}"; do
     "case_$c"
 done
