@@ -30,6 +30,18 @@ replay() {
 # sample FILE SERIES: the value of one sample of an exposition.
 sample() { grep -v '^#' "$1" | grep -F -- "$2 " | awk '{print $NF}' || true; }
 
+# product_clients_1d PROM TRUTH WHAT: every organisation's product clients
+# in the 1-day window as tc_gen's truth counts them.
+product_clients_1d() {
+    local kind org vendor n got
+    while read -r kind org vendor n; do
+        [ "$kind" = product_clients ] || continue
+        got=$(grep -v '^#' "$1" | grep -F "tapcensus_org_product_clients{org=\"$org\"," |
+              grep -F 'window="1d"}' | awk '{print $NF}')
+        [ "${got:-0}" = "$n" ] || failed "$3: $org has ${got:-0} product clients (1d), want $n"
+    done < "$2"
+}
+
 # ---- -o onto a device node, a FIFO and standard output ----
 case_output_targets() {
     "$gen" "$work/small.pcap" "$work/small.truth" --sessions 20 > /dev/null
@@ -354,13 +366,7 @@ PY
     timeout 60 "$tapcensus" -c "$conf" --pcap "$work/real.pcap" --no-summary -o "$work/real.prom" \
         2> "$work/real.err" || failed "spoofed: the restart exited $?"
     # Every organisation's product clients as the generator counted them.
-    while read -r kind org vendor n; do
-        [ "$kind" = product_clients ] || continue
-        local got
-        got=$(grep -v '^#' "$work/real.prom" | grep -F "tapcensus_org_product_clients{org=\"$org\"," |
-              grep -F 'window="1d"}' | awk '{print $NF}')
-        [ "${got:-0}" = "$n" ] || failed "spoofed: $org has ${got:-0} clients after the restart, want $n"
-    done < "$work/real.truth"
+    product_clients_1d "$work/real.prom" "$work/real.truth" "spoofed: after the restart"
 }
 
 # ---- Capture time: stamps no capture holds are dropped and counted, one
@@ -405,13 +411,7 @@ PY
     [ "$(sample "$work/ct.prom" 'tapcensus_packets_processed_total{outcome="not_ip"}')" = $((notip + 1)) ] ||
         failed "capture time: the held frame not followed"
     # The 1-day figures as the generator counted them: no frame emptied them.
-    while read -r kind org vendor n; do
-        [ "$kind" = product_clients ] || continue
-        local got
-        got=$(grep -v '^#' "$work/ct.prom" | grep -F "tapcensus_org_product_clients{org=\"$org\"," |
-              grep -F 'window="1d"}' | awk '{print $NF}')
-        [ "${got:-0}" = "$n" ] || failed "capture time: $org has ${got:-0} clients in the 1-day window, want $n"
-    done < "$work/ct.truth"
+    product_clients_1d "$work/ct.prom" "$work/ct.truth" "capture time"
 }
 
 cases=("$@")
