@@ -247,6 +247,7 @@ parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	struct ctl_census_cfg *k = &c->census;
 	yaml_node_t *v;
 	char hex[64] = "";
+	struct stat st;
 	FILE *f;
 	int rc;
 
@@ -273,6 +274,14 @@ parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	if (f == NULL)
 		return ctl_yaml_err(x, v, "census.key_file", "%s: %s", k->key_file,
 				    ctl_file_error(errno));
+	/* Whoever reads the key can test any address against the census's
+	 * sketches: only its owner should. */
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		fprintf(stderr,
+			"tapcensus: warning: %s:%d: census.key_file: %s is open to others (mode "
+			"%04o); whoever reads it can test client addresses against the census: "
+			"chmod 600 it\n",
+			x->path, ctl_yaml_line(v), k->key_file, (unsigned)(st.st_mode & 07777));
 	if (fgets(hex, sizeof(hex), f) == NULL)
 		hex[0] = '\0';
 	fclose(f);

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+#include <sys/stat.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "ctl_config.h"
@@ -473,6 +476,53 @@ test_ctl_config_roles_reload(void **state)
 	ctl_config_free(running);
 }
 
+/* What ctl_config_load wrote to stderr while loading path, into out. */
+static int
+load_stderr(const char *path, char *out, size_t cap)
+{
+	char tmpl[] = "/tmp/tc-stderr-XXXXXX", err[512];
+	int fd = mkstemp(tmpl), saved = dup(2), rc;
+	struct ctl_config *c = NULL;
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	unlink(tmpl);
+	fflush(stderr);
+	dup2(fd, 2);
+	rc = ctl_config_load(path, &c, err, sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, out, cap - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	ctl_config_free(c);
+	return rc;
+}
+
+/* A key file others may read loads, with a warning naming it and its mode;
+ * the owner's alone, without. */
+static void
+test_ctl_config_key_mode(void **state)
+{
+	const char *key = tb_write_file(5, "census.key", "000102030405060708090a0b0c0d0e0f\n");
+	const char *path = tb_write_file(0, "key.yaml", GOOD_DPDK GOOD_REST
+				       "census:\n  tap: a\n  key_file: census.key\n  database: x\n");
+	char out[1024], want[1200];
+
+	(void)state;
+	assert_int_equal(chmod(key, 0644), 0);
+	assert_int_equal(load_stderr(path, out, sizeof(out)), 0);
+	snprintf(want, sizeof(want),
+		 "tapcensus: warning: %s:13: census.key_file: %s is open to others (mode 0644)",
+		 path, key);
+	if (strstr(out, want) == NULL)
+		fail_msg("'%s' not in '%s'", want, out);
+	assert_int_equal(chmod(key, 0600), 0);
+	assert_int_equal(load_stderr(path, out, sizeof(out)), 0);
+	assert_null(strstr(out, "census.key_file"));
+}
+
 /* The shipped sample must load. */
 static void
 test_ctl_config_load_sample(void **state)
@@ -506,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_ctl_config_lcore_at_cpu),
 		cmocka_unit_test(test_ctl_config_load_missing_file),
 		cmocka_unit_test(test_ctl_config_load_sample),
+		cmocka_unit_test(test_ctl_config_key_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
