@@ -179,6 +179,8 @@ each_line(struct reader *r, int (*fn)(struct reader *r, char *line, void *arg), 
 
 /* ---- CAIDA AS2Org ---- */
 
+_Static_assert(CTL_ORG_ID_LEN == 64, "as2org_line's messages say 63 characters");
+
 enum as2org_part { PART_NONE, PART_ORG, PART_AUT };
 
 struct as2org_state {
@@ -212,6 +214,8 @@ as2org_line(struct reader *r, char *s, void *arg)
 				    "expected 5 fields: org_id|changed|org_name|country|source%s", "");
 		if (f[0][0] == '\0')
 			return rerr(r, "org_id", "empty%s", "");
+		if (strlen(f[0]) >= sizeof(org->id)) /* cut, two would merge */
+			return rerr(r, "org_id", "longer than 63 characters%s", "");
 		orgs = grow(st->m->orgs, &st->m->cap_orgs, st->m->n_orgs + 1, sizeof(*org));
 		if (orgs == NULL)
 			return -ENOMEM;
@@ -234,6 +238,8 @@ as2org_line(struct reader *r, char *s, void *arg)
 				    "");
 		if (parse_asn(f[0], &asn) != 0)
 			return rerr(r, "aut", "'%s' is not an AS number (1-4294967295)", f[0]);
+		if (strlen(f[3]) >= sizeof(row->org_id))
+			return rerr(r, "org_id", "longer than 63 characters%s", "");
 		if ((row = new_row(st->m, asn)) == NULL)
 			return -ENOMEM;
 		ctl_orgs_clean_id(f[3], row->org_id, sizeof(row->org_id));
@@ -248,8 +254,16 @@ ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, boo
 {
 	struct reader r = {o, src, skip, err, err_len, 0};
 	struct as2org_state st = {m, PART_NONE};
+	size_t orgs = m->n_orgs;
+	uint64_t rows = o->src[src].rows;
+	int rc = each_line(&r, as2org_line, &st);
 
-	return each_line(&r, as2org_line, &st);
+	if (rc == 0 && m->n_orgs == orgs && o->src[src].rows == rows) {
+		snprintf(err, err_len, "%s: no organisation and no AS row (an empty or cut file)",
+			 o->src[src].path);
+		return -EINVAL;
+	}
+	return rc;
 }
 
 /* ---- ASdb, or asn,sector,government ---- */

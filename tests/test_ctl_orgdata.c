@@ -400,6 +400,20 @@ test_ctl_orgdata_errors(void **state)
 		 "# format:org_id|changed|org_name|country|source\nGOGL|1|Google\n",
 		 "    - as2org: F\n    - csv: ok.csv\n",
 		 "F:2: (record): expected 5 fields: org_id|changed|org_name|country|source"},
+		{"as2org empty", "x.as-org2info.txt", "", "    - as2org: F\n    - csv: ok.csv\n",
+		 "F: no organisation and no AS row (an empty or cut file)"},
+		{"as2org formats only", "x.as-org2info.txt",
+		 "# format:org_id|changed|org_name|country|source\n",
+		 "    - as2org: F\n    - csv: ok.csv\n",
+		 "F: no organisation and no AS row (an empty or cut file)"},
+		{"as2org org id over 63", "x.as-org2info.txt",
+		 "# format:org_id|changed|org_name|country|source\n"
+		 "ORG-0123456789012345678901234567890123456789012345678901234567890123|1|N|US|ARIN\n",
+		 "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
+		{"as2org aut's org id over 63", "x.as-org2info.txt",
+		 "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
+		 "64496|1|N|ORG-0123456789012345678901234567890123456789012345678901234567890123|a|ARIN\n",
+		 "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
 		{"asdb without header", "asdb.csv", "AS1,Other,Other\n",
 		 "    - asdb: F\n    - csv: ok.csv\n",
 		 "F:1: (header): expected ASdb's 'ASN,Category 1 - Layer 1,...' or "
