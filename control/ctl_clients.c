@@ -21,7 +21,9 @@ struct ctl_clients {
 	struct rte_hash *set;
 	uint32_t *seen;    /* by the set's key position */
 	uint8_t *unverified; /* by key position: no evidence the address is real yet */
+	uint8_t *corro;      /* by key position: a session of it was corroborated */
 	uint64_t *counts;  /* [org * n_vendors + vendor]: verified, since the first start */
+	uint64_t *counts_corro; /* of those, the corroborated */
 	unsigned n_orgs, n_vendors, capacity, v6_prefix;
 	uint64_t entries, full, stale, n_unverified;
 	uint64_t evicted[CTL_EVICT_COUNT];
@@ -70,11 +72,16 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsig
 	c->v6_prefix = ipv6_prefix;
 	c->counts = rte_zmalloc("ctl_client_counts",
 				(size_t)n_orgs * n_vendors * sizeof(*c->counts), 0);
+	c->counts_corro = rte_zmalloc("ctl_client_counts_corro",
+				      (size_t)n_orgs * n_vendors * sizeof(*c->counts_corro), 0);
 	/* Key positions run below the hash's entry count (plus its spare). */
 	c->seen = rte_zmalloc("ctl_client_seen", ((size_t)capacity + 64) * sizeof(*c->seen), 0);
 	c->unverified = rte_zmalloc("ctl_client_unverified", (size_t)capacity + 64, 0);
+	c->corro = rte_zmalloc("ctl_client_corro", (size_t)capacity + 64, 0);
 	snprintf(name, sizeof(name), "clients%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	c->set = c->counts && c->seen && c->unverified ? rte_hash_create(&p) : NULL;
+	c->set = c->counts && c->counts_corro && c->seen && c->unverified && c->corro
+			 ? rte_hash_create(&p)
+			 : NULL;
 	if (c->set == NULL) {
 		ctl_clients_free(c);
 		rte_errno = ENOMEM;
@@ -92,7 +99,9 @@ ctl_clients_free(struct ctl_clients *c)
 	free(c->prev_map);
 	rte_free(c->seen);
 	rte_free(c->unverified);
+	rte_free(c->corro);
 	rte_free(c->counts);
+	rte_free(c->counts_corro);
 	free(c->also);
 	rte_free(c);
 }
@@ -169,29 +178,53 @@ make_room(struct ctl_clients *c, bool verified, uint32_t now)
 	c->evicted[c->unverified[victim] ? CTL_EVICT_UNVERIFIED : CTL_EVICT_EXPIRED]++;
 	c->n_unverified -= c->unverified[victim];
 	c->unverified[victim] = 0;
+	c->corro[victim] = 0;
 	rte_hash_del_key(c->set, vkey);
 	c->entries--;
 	return true;
 }
 
-/* One key: the client under ev's vendor, in this generation. */
+/* The entry at pos (verified) gains a corroborated session. */
+static void
+mark_corro(struct ctl_clients *c, int pos, const struct dp_client_event *key)
+{
+	if (c->corro[pos])
+		return;
+	c->corro[pos] = 1;
+	if (!c->unverified[pos])
+		c->counts_corro[(size_t)key->org * c->n_vendors + key->vendor]++;
+}
+
+/* One key: the client under ev's vendor, in this generation; corro: the
+ * event is a corroborated session's decision.  *posp (when not NULL) gets
+ * the entry's position, or -1. */
 static int
-add_one(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+add_one(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now, bool corro,
+	int *posp)
 {
 	bool verified = !(ev->vendor & DP_CLIENT_UNVERIFIED);
 	struct dp_client_event key;
+	size_t k;
 	int pos;
 
+	if (posp != NULL)
+		*posp = -1;
 	client_key(c, ev, &key);
+	k = (size_t)key.org * c->n_vendors + key.vendor;
 	if ((pos = rte_hash_lookup(c->set, &key)) >= 0) {
+		if (posp != NULL)
+			*posp = pos;
 		if (c->seen[pos] < now)
 			c->seen[pos] = now;
+		if (corro)
+			mark_corro(c, pos, &key);
 		if (!verified || !c->unverified[pos])
 			return 0;
 		/* The evidence came: it counts from now on. */
 		c->unverified[pos] = 0;
 		c->n_unverified--;
-		c->counts[(size_t)key.org * c->n_vendors + key.vendor]++;
+		c->counts[k]++;
+		c->counts_corro[k] += c->corro[pos];
 		return 1;
 	}
 	if ((c->entries >= c->capacity && !make_room(c, verified, now)) ||
@@ -199,13 +232,18 @@ add_one(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
 		c->full++;
 		return -ENOSPC;
 	}
+	if (posp != NULL)
+		*posp = pos;
 	c->seen[pos] = now;
 	c->unverified[pos] = !verified;
+	c->corro[pos] = corro;
 	c->entries++;
-	if (verified)
-		c->counts[(size_t)key.org * c->n_vendors + key.vendor]++;
-	else
+	if (verified) {
+		c->counts[k]++;
+		c->counts_corro[k] += corro;
+	} else {
 		c->n_unverified++;
+	}
 	return verified;
 }
 
@@ -227,29 +265,40 @@ current_gen(const struct ctl_clients *c, const struct dp_client_event *ev,
 
 /* ev, in this set's generation, counted (and told to the sink). */
 static int
-add_current(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+add_current(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now, bool corro)
 {
 	struct dp_client_event key;
 	unsigned vendor = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
-	int rc;
+	int rc, pos;
 
 	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
 		return -EINVAL;
 	if (c->sink != NULL && !(ev->vendor & DP_CLIENT_UNVERIFIED))
 		c->sink(c->sink_arg, ev, now, -1, false);
-	rc = add_one(c, ev, now);
+	rc = add_one(c, ev, now, corro, &pos);
+	if (c->also == NULL || c->also[vendor] == NO_ALSO)
+		return rc;
 	/* The union holds verified clients only: spoofed sources take one
-	 * entry each, not two. */
-	if (c->also != NULL && c->also[vendor] != NO_ALSO && !(ev->vendor & DP_CLIENT_UNVERIFIED)) {
-		key = *ev;
-		key.vendor = (uint8_t)(c->also[vendor] | (ev->vendor & DP_CLIENT_UNVERIFIED));
-		add_one(c, &key, now);
+	 * entry each, not two.  It is corroborated once one of its roles is,
+	 * whichever came first, the evidence or the corroborated session. */
+	key = *ev;
+	key.vendor = (uint8_t)c->also[vendor];
+	if (!(ev->vendor & DP_CLIENT_UNVERIFIED)) {
+		add_one(c, &key, now, pos >= 0 && c->corro[pos], NULL);
+	} else if (pos >= 0 && !c->unverified[pos] && c->corro[pos]) {
+		struct dp_client_event k;
+		int upos;
+
+		client_key(c, &key, &k);
+		if ((upos = rte_hash_lookup(c->set, &k)) >= 0)
+			mark_corro(c, upos, &k);
 	}
 	return rc;
 }
 
 int
-ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now)
+ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now,
+		bool corroborated)
 {
 	struct dp_client_event cur;
 
@@ -257,7 +306,7 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 		c->stale++;
 		return -ESTALE;
 	}
-	return add_current(c, &cur, now);
+	return add_current(c, &cur, now, corroborated);
 }
 
 void
@@ -279,7 +328,7 @@ ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s,
 		}
 		if (s[i].decided && c->sink != NULL && ev.org < c->n_orgs)
 			c->sink(c->sink_arg, &ev, s[i].seen, s[i].sig, s[i].name_only != 0);
-		add_current(c, &ev, s[i].seen);
+		add_current(c, &ev, s[i].seen, s[i].decided && !s[i].name_only);
 	}
 }
 
@@ -291,7 +340,9 @@ ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor)
 
 int
 ctl_clients_iterate(const struct ctl_clients *c,
-		    int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen), void *arg)
+		    int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen,
+			      bool corroborated),
+		    void *arg)
 {
 	const void *key;
 	void *data;
@@ -304,7 +355,7 @@ ctl_clients_iterate(const struct ctl_clients *c,
 
 		if (c->unverified[pos])
 			k.vendor |= DP_CLIENT_UNVERIFIED;
-		if ((rc = fn(arg, &k, c->seen[pos])) != 0)
+		if ((rc = fn(arg, &k, c->seen[pos], c->corro[pos] != 0)) != 0)
 			return rc;
 	}
 	return 0;
@@ -313,39 +364,54 @@ ctl_clients_iterate(const struct ctl_clients *c,
 struct windows {
 	const struct ctl_clients *c;
 	uint32_t now;
-	uint64_t *out, *unverified;
+	uint64_t *out, *unverified, *corro;
 };
 
 static int
-count_windows(void *arg, const struct dp_client_event *k, uint32_t seen)
+count_windows(void *arg, const struct dp_client_event *k, uint32_t seen, bool corroborated)
 {
 	const struct windows *w = arg;
 	unsigned vendor = k->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
+	size_t at = ((size_t)k->org * w->c->n_vendors + vendor) * CTL_WIN_COUNT;
 	uint64_t *o = k->vendor & DP_CLIENT_UNVERIFIED
 			      ? (w->unverified ? w->unverified + (size_t)vendor * CTL_WIN_COUNT : NULL)
-			      : w->out + ((size_t)k->org * w->c->n_vendors + vendor) * CTL_WIN_COUNT;
+			      : w->out + at;
+	uint64_t *oc = w->corro != NULL && corroborated && !(k->vendor & DP_CLIENT_UNVERIFIED)
+			       ? w->corro + at
+			       : NULL;
 
-	for (unsigned i = 0; o != NULL && i < CTL_WIN_COUNT; i++)
+	for (unsigned i = 0; o != NULL && i < CTL_WIN_COUNT; i++) {
 		/* Seen after now (a clock set back) counts as now. */
-		o[i] += ctl_window_secs[i] == 0 || seen >= w->now ||
-			w->now - seen < ctl_window_secs[i];
+		bool in = ctl_window_secs[i] == 0 || seen >= w->now ||
+			  w->now - seen < ctl_window_secs[i];
+
+		o[i] += in;
+		if (oc != NULL)
+			oc[i] += in;
+	}
 	return 0;
 }
 
 void
 ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out,
-		    uint64_t *unverified)
+		    uint64_t *unverified, uint64_t *corroborated)
 {
-	struct windows w = {c, now, out, unverified};
+	struct windows w = {c, now, out, unverified, corroborated};
+	size_t cells = (size_t)c->n_orgs * c->n_vendors;
 
-	memset(out, 0, (size_t)c->n_orgs * c->n_vendors * CTL_WIN_COUNT * sizeof(*out));
+	memset(out, 0, cells * CTL_WIN_COUNT * sizeof(*out));
 	if (unverified != NULL)
 		memset(unverified, 0, (size_t)c->n_vendors * CTL_WIN_COUNT * sizeof(*unverified));
+	if (corroborated != NULL)
+		memset(corroborated, 0, cells * CTL_WIN_COUNT * sizeof(*corroborated));
 	ctl_clients_iterate(c, count_windows, &w);
 	/* Since the first start: every client counted once, entries replaced
 	 * for room included. */
-	for (size_t i = 0; i < (size_t)c->n_orgs * c->n_vendors; i++)
+	for (size_t i = 0; i < cells; i++) {
 		out[i * CTL_WIN_COUNT + CTL_WIN_ALL] = c->counts[i];
+		if (corroborated != NULL)
+			corroborated[i * CTL_WIN_COUNT + CTL_WIN_ALL] = c->counts_corro[i];
+	}
 }
 
 uint64_t
@@ -384,7 +450,7 @@ struct regen {
 };
 
 static int
-regen_one(void *arg, const struct dp_client_event *key, uint32_t seen)
+regen_one(void *arg, const struct dp_client_event *key, uint32_t seen, bool corroborated)
 {
 	const struct regen *r = arg;
 	struct dp_client_event ev = *key;
@@ -393,7 +459,7 @@ regen_one(void *arg, const struct dp_client_event *key, uint32_t seen)
 		return 0; /* its organisation is gone */
 	ev.org = r->map[key->org];
 	ev.gen = r->to->gen;
-	return ctl_clients_add(r->to, &ev, seen) < 0 ? -ENOSPC : 0;
+	return ctl_clients_add(r->to, &ev, seen, corroborated) < 0 ? -ENOSPC : 0;
 }
 
 struct ctl_clients *
@@ -426,10 +492,14 @@ ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *
 	memcpy(n->evicted, c->evicted, sizeof(n->evicted));
 	/* Since-start counts go by organisation, like the entries. */
 	memset(n->counts, 0, (size_t)n_orgs * n->n_vendors * sizeof(*n->counts));
+	memset(n->counts_corro, 0, (size_t)n_orgs * n->n_vendors * sizeof(*n->counts_corro));
 	for (unsigned o = 0; o < c->n_orgs; o++)
-		for (unsigned v = 0; map[o] != UINT32_MAX && v < c->n_vendors; v++)
+		for (unsigned v = 0; map[o] != UINT32_MAX && v < c->n_vendors; v++) {
 			n->counts[(size_t)map[o] * n->n_vendors + v] +=
 				c->counts[(size_t)o * c->n_vendors + v];
+			n->counts_corro[(size_t)map[o] * n->n_vendors + v] +=
+				c->counts_corro[(size_t)o * c->n_vendors + v];
+		}
 	return n;
 }
 

@@ -22,6 +22,10 @@
  * counted from the last-seen times; "all" (since the first start) counts
  * each verified client once as it arrives, so entries replaced for room
  * still count there (a client back after being replaced counts again).
+ * Evidence of the vendor (dp_worker_types.h: name_only): an entry is
+ * corroborated once a session of it was (a decision whose server address is
+ * the vendor's); a union entry once any of its roles' entries is, verified.
+ * ctl_clients_windows counts those apart too.
  * Client addresses never leave this module except into a snapshot file
  * (ctl_clients_iterate): only counts are exported.
  */
@@ -64,7 +68,8 @@ int ctl_clients_union(struct ctl_clients *c, const uint16_t *also);
  * organisation or vendor out of range, -ESTALE for an event of a
  * generation older than the one before (or of an organisation a reload
  * removed), counted in ctl_clients_stale(). */
-int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now);
+int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now,
+		    bool corroborated);
 
 /* Tells sink, in this set's organisation index: of every event that
  * carries evidence its address is real (no DP_CLIENT_UNVERIFIED), before
@@ -87,15 +92,17 @@ uint64_t ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned v
 /* Verified clients per window at now: out[(org * n_vendors + vendor) *
  * CTL_WIN_COUNT + window], n_orgs * n_vendors * CTL_WIN_COUNT values; and,
  * when unverified is not NULL, the unverified ones per vendor and window
- * (n_vendors * CTL_WIN_COUNT).  One pass over the set. */
+ * (n_vendors * CTL_WIN_COUNT); when corroborated is not NULL, the verified
+ * and corroborated ones, laid out as out.  One pass over the set. */
 void ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out,
-			 uint64_t *unverified);
+			 uint64_t *unverified, uint64_t *corroborated);
 
 /* Calls fn for every entry (key as stored: IPv6 already cut to the prefix;
- * DP_CLIENT_UNVERIFIED in its vendor when unverified) until it returns
- * non-zero, which is returned. */
+ * DP_CLIENT_UNVERIFIED in its vendor when unverified; corroborated as
+ * above) until it returns non-zero, which is returned. */
 int ctl_clients_iterate(const struct ctl_clients *c,
-			int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen),
+			int (*fn)(void *arg, const struct dp_client_event *key, uint32_t seen,
+				  bool corroborated),
 			void *arg);
 
 /* After a reload to generation gen: a new set of n_orgs organisations

@@ -21,6 +21,7 @@ struct org_row {
 	const struct ctl_org *org;
 	const struct dp_org_ctr *ctr; /* [n_vendors * DP_SIG_COUNT] */
 	const uint64_t *win;          /* [n_keys * CTL_WIN_COUNT] */
+	const uint64_t *corro;        /* as win: the corroborated of those */
 };
 
 static const struct ctl_org other_org = {
@@ -59,11 +60,12 @@ by_sessions(const void *a, const void *b)
  * the row count, or -ENOMEM; *folded is the organisations in "other". */
 static int
 org_rows(const struct ctl_view *v, struct org_row *rows,
-	 struct dp_org_ctr *other_ctr, uint64_t *other_win, unsigned *folded)
+	 struct dp_org_ctr *other_ctr, uint64_t *other_win, uint64_t *other_corro,
+	 unsigned *folded)
 {
 	const struct ctl_snapshot *s = v->snap;
 	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT, per_win = (size_t)v->n_keys * CTL_WIN_COUNT;
-	const uint64_t *win = v->win;
+	const uint64_t *win = v->win, *corro = v->win_corro;
 	struct rank *r = malloc((v->n_active + 1) * sizeof(*r));
 	unsigned n = 0, rows_n = 0, keep;
 
@@ -75,23 +77,26 @@ org_rows(const struct ctl_view *v, struct org_row *rows,
 	keep = v->cfg->max_orgs != 0 && n > v->cfg->max_orgs ? v->cfg->max_orgs : n;
 	if (keep < n)
 		qsort(r, n, sizeof(*r), by_sessions);
-	rows[rows_n++] = (struct org_row){&v->orgs->orgs[0], s->ctr, win};
+	rows[rows_n++] = (struct org_row){&v->orgs->orgs[0], s->ctr, win, corro};
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t o = r[i].org;
 		const struct dp_org_ctr *c = &s->ctr[o * per_ctr];
 
 		if (i < keep) {
-			rows[rows_n++] = (struct org_row){&v->orgs->orgs[o], c, win + o * per_win};
+			rows[rows_n++] = (struct org_row){&v->orgs->orgs[o], c, win + o * per_win,
+							  corro + o * per_win};
 			continue;
 		}
 		for (size_t k = 0; k < per_ctr; k++)
 			dp_org_ctr_add(&other_ctr[k], &c[k]);
 		/* A client belongs to one organisation: the sum is exact. */
-		for (size_t k = 0; k < per_win; k++)
+		for (size_t k = 0; k < per_win; k++) {
 			other_win[k] += win[o * per_win + k];
+			other_corro[k] += corro[o * per_win + k];
+		}
 	}
 	if (keep < n)
-		rows[rows_n++] = (struct org_row){&other_org, other_ctr, other_win};
+		rows[rows_n++] = (struct org_row){&other_org, other_ctr, other_win, other_corro};
 	*folded = n - keep;
 	free(r);
 	return (int)rows_n;
@@ -226,11 +231,12 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 	struct org_row *rows = malloc((s->n_orgs + 1) * sizeof(*rows));
 	struct dp_org_ctr *other_ctr = calloc((size_t)s->n_vendors * DP_SIG_COUNT, sizeof(*other_ctr));
 	uint64_t *other_win = calloc((size_t)v->n_keys * CTL_WIN_COUNT, sizeof(*other_win));
+	uint64_t *other_corro = calloc((size_t)v->n_keys * CTL_WIN_COUNT, sizeof(*other_corro));
 	unsigned folded = 0;
 	int n = -ENOMEM;
 
-	if (rows != NULL && other_ctr != NULL && other_win != NULL)
-		n = org_rows(v, rows, other_ctr, other_win, &folded);
+	if (rows != NULL && other_ctr != NULL && other_win != NULL && other_corro != NULL)
+		n = org_rows(v, rows, other_ctr, other_win, other_corro, &folded);
 	for (unsigned fam = 0; fam < FAM_COUNT && n > 0; fam++) {
 		ctl_promtext_family(f, org_fams[fam].name, org_fams[fam].type, org_fams[fam].help);
 		for (int i = 0; i < n; i++)
@@ -238,10 +244,18 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 				if (row_active(&rows[i], vd))
 					org_samples(f, fam, &rows[i], vd, &v->cfg->vendors[vd]);
 	}
-	if (n > 0) {
-		ctl_promtext_family(f, "tapcensus_org_product_clients", "gauge",
-		       "Distinct clients of an organisation seen using a vendor's product - any "
-		       "role but web, a client once however many roles it reaches - in the window.");
+	for (unsigned c = 0; c < 2 && n > 0; c++) {
+		static const char *const names[2] = {"tapcensus_org_product_clients",
+						      "tapcensus_org_product_clients_corroborated"};
+		static const char *const helps[2] = {
+			"Distinct clients of an organisation seen using a vendor's product - any "
+			"role but web, a client once however many roles it reaches - in the window.",
+			"Of tapcensus_org_product_clients, those with a corroborated session: one "
+			"whose server address is the vendor's (a DNS answer for its names taught "
+			"it, or it lies in its server prefixes or networks); the rest rest on "
+			"names alone."};
+
+		ctl_promtext_family(f, names[c], "gauge", helps[c]);
 		for (int i = 0; i < n; i++)
 			for (unsigned g = 0; g < v->cfg->n_groups; g++) {
 				bool active = false;
@@ -253,14 +267,16 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 				if (!active)
 					continue;
 				for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
-					fputs("tapcensus_org_product_clients", f);
+					fputs(names[c], f);
 					org_labels_base(f, rows[i].org);
 					fputs(",vendor=", f);
 					ctl_promtext_label(f, ctl_config_group_name(v->cfg, g));
 					fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
-						rows[i].win[k * CTL_WIN_COUNT + w]);
+						(c ? rows[i].corro : rows[i].win)[k * CTL_WIN_COUNT + w]);
 				}
 			}
+	}
+	if (n > 0) {
 		ctl_promtext_family(f, "tapcensus_organisations_exported", "gauge",
 		       "Organisations with their own series in the tapcensus_org_* families "
 		       "(unattributed and other excepted); at most metrics.max_orgs when set.");
@@ -274,6 +290,7 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 	free(rows);
 	free(other_ctr);
 	free(other_win);
+	free(other_corro);
 	return n < 0 ? n : 0;
 }
 

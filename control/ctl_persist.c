@@ -60,12 +60,14 @@ put_name(struct out *o, const char *s)
 }
 
 static int
-put_client(void *arg, const struct dp_client_event *k, uint32_t seen)
+put_client(void *arg, const struct dp_client_event *k, uint32_t seen, bool corroborated)
 {
 	struct out *o = arg;
+	uint8_t flags = corroborated;
 
 	put(o, k, sizeof(*k));
 	PUT(o, seen);
+	PUT(o, flags);
 	return o->oom ? -ENOMEM : 0;
 }
 

@@ -190,7 +190,7 @@ max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
 	size_t names = ((size_t)cfg->n_vendors + orgs->n_orgs + DP_SIG_COUNT) * (NAME_MAX_LEN + 4);
 	size_t counters = (size_t)orgs->n_orgs * cfg->n_vendors * DP_SIG_COUNT *
 			  (4 + 2 + 2 + sizeof(struct dp_org_ctr));
-	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 4);
+	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 5);
 	size_t learned = (size_t)cfg->worker.learned_capacity * (1 + 16 + 8 + 4);
 	size_t unlisted = (size_t)CTL_UNLISTED_NAMES * (2 + 8 + 8 + 2 + NAME_MAX_LEN);
 	size_t census = (size_t)CTL_CENSUS_KEEP_MAX * (4 + 4 + 2 * NAME_MAX_LEN + 2 +
@@ -335,10 +335,12 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		struct dp_client_event e;
 		uint32_t seen;
 
-		uint8_t unverified, vendor;
+		uint8_t unverified, vendor, flags = 0;
 
 		GET(&in, e);
 		GET(&in, seen);
+		if (version >= 6) /* a client restored from an earlier state: name-only */
+			GET(&in, flags);
 		unverified = e.vendor & DP_CLIENT_UNVERIFIED;
 		vendor = e.vendor & (uint8_t)~DP_CLIENT_UNVERIFIED;
 		if (in.short_read || e.org >= no || vendor >= nv || (e.family != 4 && e.family != 6))
@@ -349,7 +351,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		}
 		e.org = (uint32_t)omap[e.org];
 		e.vendor = (uint8_t)vmap[vendor] | unverified;
-		if (ctl_clients_add(clients, &e, seen) >= 0)
+		if (ctl_clients_add(clients, &e, seen, (flags & 1) != 0) >= 0)
 			info->clients++;
 	}
 	GET(&in, n64);

@@ -19,15 +19,17 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 	v->now = now;
 	v->n_keys = ctl_config_client_keys(cfg);
 	v->win = calloc((size_t)snap->n_orgs * v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->win));
+	v->win_corro = calloc((size_t)snap->n_orgs * v->n_keys * CTL_WIN_COUNT + 1,
+			      sizeof(*v->win_corro));
 	v->unverified = calloc((size_t)v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->unverified));
 	v->org_sessions = calloc(snap->n_orgs + 1, sizeof(*v->org_sessions));
 	v->active = calloc(snap->n_orgs + 1, sizeof(*v->active));
-	if (v->win == NULL || v->unverified == NULL || v->org_sessions == NULL ||
+	if (v->win == NULL || v->win_corro == NULL || v->unverified == NULL || v->org_sessions == NULL ||
 	    v->active == NULL) {
 		ctl_view_fini(v);
 		return -ENOMEM;
 	}
-	ctl_clients_windows(clients, now, v->win, v->unverified);
+	ctl_clients_windows(clients, now, v->win, v->unverified, v->win_corro);
 	for (uint32_t o = 0; o < snap->n_orgs; o++) {
 		for (size_t i = 0; i < per_org; i++)
 			v->org_sessions[o] += snap->ctr[o * per_org + i].sessions;
@@ -43,6 +45,7 @@ void
 ctl_view_fini(struct ctl_view *v)
 {
 	free(v->win);
+	free(v->win_corro);
 	free(v->unverified);
 	free(v->org_sessions);
 	free(v->active);

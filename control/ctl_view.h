@@ -40,6 +40,7 @@ struct ctl_view {
 	unsigned n_keys;          /* client keys: vendor roles, then vendors' product use
 				   * (ctl_config_client_keys) */
 	uint64_t *win;            /* [(org * n_keys + key) * CTL_WIN_COUNT + window] */
+	uint64_t *win_corro;      /* as win: those with a corroborated session */
 	uint64_t *unverified;     /* [key * CTL_WIN_COUNT + window]: clients without
 				   * evidence their address is real, counted apart */
 	uint64_t *org_sessions;   /* [n_orgs]: every vendor and signal */
@@ -59,6 +60,13 @@ static inline const uint64_t *
 ctl_view_clients(const struct ctl_view *v, uint32_t org, unsigned k)
 {
 	return &v->win[((size_t)org * v->n_keys + k) * CTL_WIN_COUNT];
+}
+
+/* Of those, the corroborated (ctl_clients.h), [CTL_WIN_COUNT]. */
+static inline const uint64_t *
+ctl_view_clients_corroborated(const struct ctl_view *v, uint32_t org, unsigned k)
+{
+	return &v->win_corro[((size_t)org * v->n_keys + k) * CTL_WIN_COUNT];
 }
 
 /* Organisation org's figures for vendor vendor. */

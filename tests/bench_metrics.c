@@ -119,7 +119,7 @@ main(int argc, char **argv)
 			uint32_t a = htonl(net_of(org - 1) + h);
 
 			memcpy(e.addr, &a, 4);
-			ctl_clients_add(c, &e, NOW - h * 60);
+			ctl_clients_add(c, &e, NOW - h * 60, false);
 		}
 	}
 	printf("bench_metrics: %u organisations in the table, %u active (two roles each, three "

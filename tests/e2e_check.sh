@@ -190,10 +190,11 @@ while read -r kind a b c d e; do
         done ;;
     unlisted) # VENDOR NAME N: sessions decided by a name in no role
         expect "unlisted $b" "$(value "tapcensus_vendor_unlisted_names_total{vendor=\"$a\",name=\"$b\"}")" "$c" ;;
-    product_clients) # ORG VENDOR N: any role but web, a client once
+    product_clients|product_clients_corroborated) # ORG VENDOR N: any role but web, a client
+        # once; of those, the ones with a verified role that had a corroborated session
         for w in 1d 30d all; do
-            expect "product_clients $a $w" \
-                "$(grep -v '^#' "$work/metrics.prom" | grep -F "tapcensus_org_product_clients{org=\"$a\"," \
+            expect "$kind $a $w" \
+                "$(grep -v '^#' "$work/metrics.prom" | grep -F "tapcensus_org_${kind}{org=\"$a\"," \
                    | grep -F "vendor=\"$b\",window=\"$w\"}" | awk '{print $NF}')" "$c"
         done ;;
     ech) expect ech "$(value 'tapcensus_tls_ech_client_hellos_total ')" "$a" ;;

@@ -88,9 +88,9 @@ tb_ctl_fill(const struct ctl_orgs *orgs, struct ctl_snapshot *s, struct ctl_clie
 		assert_int_equal(ctl_clients_union(*c, also), 0);
 	}
 	e = tb_ctl_ev(1, 0, "192.0.2.7");
-	ctl_clients_add(*c, &e, T0);
+	ctl_clients_add(*c, &e, T0, false);
 	e = tb_ctl_ev(1, 0, "192.0.2.8");
-	ctl_clients_add(*c, &e, T0);
+	ctl_clients_add(*c, &e, T0, false);
 }
 
 char *

@@ -217,6 +217,8 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
 	tcg.truth.sessions[gf->org][gf->role][sig]++;
 	if (!gf->vendor_server)
 		tcg.truth.name_only[gf->org][gf->role][sig]++;
+	else
+		tcg.truth.vendor_client_corro[gf->org][gf->client] |= (unsigned char)(1u << gf->role);
 	/* Decided by a vendor name that no role lists: listed by name. */
 	if (gf->role == R_OTHER && gf->name >= 0 &&
 	    (sig == S_TLS || sig == S_QUIC || sig == S_HTTP || sig == S_DNS))

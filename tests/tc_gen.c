@@ -55,6 +55,8 @@
  *   flow_bytes <org> <vendor> <signal> <direction> <n>     kaspersky/ROLE
  *   clients <org> <vendor> <n>               per role
  *   product_clients <org> <vendor> <n>       any role but web, a client once
+ *   product_clients_corroborated <org> <vendor> <n>   of those, a role both verified and
+ *                                            with a session to the vendor's address
  *   group|webgroup <kind> <key> <vendor> <orgs> <clients>   product use, website
  *   unlisted <vendor> <name> <n>             sessions a name in no role decided
  */

@@ -57,6 +57,8 @@ struct tc_truth {
 	uint64_t side_flows[2]; /* flows one direction's packets alone would start */
 	uint64_t quic_vn, quic_unknown;
 	unsigned char vendor_client[N_ORGS][CLIENTS_PER_ORG]; /* 1 << role, of each role */
+	/* 1 << role, of each role with a session to a vendor's address */
+	unsigned char vendor_client_corro[N_ORGS][CLIENTS_PER_ORG];
 	uint64_t ech;
 	uint64_t capture_cut; /* frames cut short of their IP length */
 	/* Sessions decided by a vendor name in no role (tc_vendor_name). */

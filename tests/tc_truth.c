@@ -146,11 +146,15 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 	fprintf(f, "quic_unknown_version %llu\n", (unsigned long long)t->quic_unknown);
 	fprintf(f, "quic_version_negotiation %llu\n", (unsigned long long)t->quic_vn);
 	for (size_t o = 0; o < N_ORGS; o++) {
-		unsigned product = 0;
+		unsigned product = 0, corro = 0;
 		uint64_t any = 0;
 
-		for (int c = 0; c < CLIENTS_PER_ORG; c++)
+		for (int c = 0; c < CLIENTS_PER_ORG; c++) {
 			product += (t->vendor_client[o][c] & PRODUCT_ROLES) != 0;
+			/* Corroborated: a role both verified and corroborated. */
+			corro += (t->vendor_client[o][c] & t->vendor_client_corro[o][c] &
+				  PRODUCT_ROLES) != 0;
+		}
 		for (int r = 0; r < R_N; r++) {
 			unsigned clients = 0;
 			uint64_t in_role = 0;
@@ -178,8 +182,11 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 			}
 			fprintf(f, "clients %s %s %u\n", orgs[o].id, vendor_key(r), clients);
 		}
-		if (any)
+		if (any) {
 			fprintf(f, "product_clients %s %s %u\n", orgs[o].id, VENDOR, product);
+			fprintf(f, "product_clients_corroborated %s %s %u\n", orgs[o].id, VENDOR,
+				corro);
+		}
 	}
 	/* Vendor names in no role that decided sessions, lower-cased as the
 	 * dataplane reads them. */

@@ -22,14 +22,14 @@ test_ctl_clients_add_dedup(void **state)
 
 	(void)state;
 	e = tb_ctl_ev(1, 0, "192.0.2.1");
-	assert_int_equal(ctl_clients_add(c, &e, T0), 1);
-	assert_int_equal(ctl_clients_add(c, &e, T0), 0); /* same client, any signal */
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), 1);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), 0); /* same client, any signal */
 	e = tb_ctl_ev(1, 1, "192.0.2.1");
-	assert_int_equal(ctl_clients_add(c, &e, T0), 1); /* another vendor */
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), 1); /* another vendor */
 	e = tb_ctl_ev(1, 0, "2001:db8::1");
-	assert_int_equal(ctl_clients_add(c, &e, T0), 1);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), 1);
 	e = tb_ctl_ev(9, 0, "192.0.2.1");
-	assert_int_equal(ctl_clients_add(c, &e, T0), -EINVAL);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), -EINVAL);
 	assert_int_equal(ctl_clients_count(c, 1, 0), 2);
 	assert_int_equal(ctl_clients_count(c, 1, 1), 1);
 	assert_int_equal(ctl_clients_entries(c), 3);
@@ -42,7 +42,7 @@ test_ctl_clients_add_dedup(void **state)
 
 		snprintf(a, sizeof(a), "2001:db8:0:%x::1", i + 1);
 		e = tb_ctl_ev(2, 0, a);
-		ctl_clients_add(c, &e, T0);
+		ctl_clients_add(c, &e, T0, false);
 	}
 	assert_int_equal(ctl_clients_count(c, 2, 0), 1024);
 	assert_int_equal(ctl_clients_full(c), 6);
@@ -74,8 +74,8 @@ test_ctl_clients_ipv6_prefix(void **state)
 		struct dp_client_event a = tb_ctl_ev(1, 0, agg_rows[i].a), b = tb_ctl_ev(1, 0, agg_rows[i].b);
 
 		print_message("row %zu: %s\n", i, agg_rows[i].what);
-		assert_int_equal(ctl_clients_add(c, &a, T0), 1);
-		assert_int_equal(ctl_clients_add(c, &b, T0), agg_rows[i].same ? 0 : 1);
+		assert_int_equal(ctl_clients_add(c, &a, T0, false), 1);
+		assert_int_equal(ctl_clients_add(c, &b, T0, false), agg_rows[i].same ? 0 : 1);
 		assert_int_equal(ctl_clients_count(c, 1, 0), agg_rows[i].same ? 1 : 2);
 		ctl_clients_free(c);
 	}
@@ -110,9 +110,9 @@ test_ctl_clients_windows(void **state)
 		for (int k = 0; k < 2; k++) {
 			struct dp_client_event e = tb_ctl_ev(seen[i].org, 0, seen[i].addr);
 
-			ctl_clients_add(c, &e, now - seen[i].age[k]);
+			ctl_clients_add(c, &e, now - seen[i].age[k], false);
 		}
-	ctl_clients_windows(c, now, win, NULL);
+	ctl_clients_windows(c, now, win, NULL, NULL);
 	/* org 1, vendor 0: 1d has .1 .2 .4 .5; 30d adds .3 and .6; all has seven. */
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 4);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 6);
@@ -141,16 +141,16 @@ test_ctl_clients_unverified_and_room(void **state)
 		e = tb_ctl_ev(1, 0, a);
 		e.addr[2] = (uint8_t)(i / 128); /* 192.0.<n>.x: distinct */
 		e.vendor |= DP_CLIENT_UNVERIFIED;
-		assert_int_equal(ctl_clients_add(c, &e, T0), 0);
+		assert_int_equal(ctl_clients_add(c, &e, T0, false), 0);
 	}
 	assert_int_equal(ctl_clients_entries(c), cap);
 	assert_int_equal(ctl_clients_unverified(c), cap);
 	/* A real client still gets in, in place of one of them. */
 	e = tb_ctl_ev(2, 0, "198.51.100.7");
-	assert_int_equal(ctl_clients_add(c, &e, T0 + 1), 1);
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 1, false), 1);
 	assert_int_equal(ctl_clients_evicted(c, CTL_EVICT_UNVERIFIED), 1);
 	assert_int_equal(ctl_clients_full(c), 0);
-	ctl_clients_windows(c, T0 + 2, win, unv);
+	ctl_clients_windows(c, T0 + 2, win, unv, NULL);
 	assert_int_equal(win[(2 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
 	assert_int_equal(win[(2 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_ALL], 1);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 0);
@@ -161,12 +161,12 @@ test_ctl_clients_unverified_and_room(void **state)
 	c = ctl_clients_create(1024, tb_orgs->n_orgs, 2, 64);
 	e = tb_ctl_ev(1, 0, "192.0.2.5");
 	e.vendor |= DP_CLIENT_UNVERIFIED;
-	assert_int_equal(ctl_clients_add(c, &e, T0), 0);
-	assert_int_equal(ctl_clients_add(c, &e, T0), 0);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), 0);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), 0);
 	assert_int_equal(ctl_clients_count(c, 1, 0), 0);
 	e.vendor &= (uint8_t)~DP_CLIENT_UNVERIFIED;
-	assert_int_equal(ctl_clients_add(c, &e, T0 + 5), 1);
-	assert_int_equal(ctl_clients_add(c, &e, T0 + 6), 0);
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 5, false), 1);
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 6, false), 0);
 	assert_int_equal(ctl_clients_count(c, 1, 0), 1);
 	assert_int_equal(ctl_clients_unverified(c), 0);
 	assert_int_equal(ctl_clients_entries(c), 1);
@@ -178,18 +178,18 @@ test_ctl_clients_unverified_and_room(void **state)
 		e = tb_ctl_ev(1, 1, "2001:db8::1");
 		e.addr[5] = (uint8_t)i;
 		e.addr[6] = (uint8_t)(i >> 8);
-		assert_int_equal(ctl_clients_add(c, &e, T0 - 29 * 86400), 1);
+		assert_int_equal(ctl_clients_add(c, &e, T0 - 29 * 86400, false), 1);
 	}
 	e = tb_ctl_ev(2, 1, "198.51.100.9");
-	assert_int_equal(ctl_clients_add(c, &e, T0), -ENOSPC);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), -ENOSPC);
 	e.vendor |= DP_CLIENT_UNVERIFIED;
-	assert_int_equal(ctl_clients_add(c, &e, T0), -ENOSPC);
+	assert_int_equal(ctl_clients_add(c, &e, T0, false), -ENOSPC);
 	assert_int_equal(ctl_clients_full(c), 2);
 	/* Two days later they are past the 30-day window: room, even for an
 	 * unverified newcomer; "all" still counts every one. */
-	assert_int_equal(ctl_clients_add(c, &e, T0 + 2 * 86400), 0);
+	assert_int_equal(ctl_clients_add(c, &e, T0 + 2 * 86400, false), 0);
 	assert_int_equal(ctl_clients_evicted(c, CTL_EVICT_EXPIRED), 1);
-	ctl_clients_windows(c, T0 + 2 * 86400, win, unv);
+	ctl_clients_windows(c, T0 + 2 * 86400, win, unv, NULL);
 	assert_int_equal(win[(1 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_30D], 0);
 	assert_int_equal(win[(1 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_ALL], cap);
 	assert_int_equal(unv[1 * CTL_WIN_COUNT + CTL_WIN_1D], 1);
@@ -225,10 +225,10 @@ test_ctl_clients_product_union(void **state)
 
 		e.vendor = seen[i].vendor;
 		print_message("event %zu\n", i);
-		assert_int_equal(ctl_clients_add(c, &e, T0), seen[i].rc);
+		assert_int_equal(ctl_clients_add(c, &e, T0, false), seen[i].rc);
 	}
 	assert_int_equal(ctl_clients_entries(c), 6); /* 4 role keys, 1 unverified, 1 product */
-	ctl_clients_windows(c, T0, win, unv);
+	ctl_clients_windows(c, T0, win, unv, NULL);
 	for (unsigned k = 0; k < 4; k++) {
 		assert_int_equal(ctl_clients_count(c, 1, k), want[k]);
 		assert_int_equal(win[(1 * 4 + k) * CTL_WIN_COUNT + CTL_WIN_1D], want[k]);
@@ -236,6 +236,72 @@ test_ctl_clients_product_union(void **state)
 	assert_int_equal(unv[1 * CTL_WIN_COUNT + CTL_WIN_1D], 1);
 	assert_int_equal(unv[3 * CTL_WIN_COUNT + CTL_WIN_1D], 0); /* the union: verified only */
 	ctl_clients_free(c);
+}
+
+/* Evidence of the vendor: a role's entry is corroborated once one of its
+ * sessions' decisions was; the product union once a role of it is both
+ * verified and corroborated, whichever came first.  Keys 0 and 1 are
+ * product roles, 2 their union; each row is one client's sightings. */
+static void
+test_ctl_clients_corroborated(void **state)
+{
+	static const uint16_t also[3] = {2, 2, UINT16_MAX};
+	struct sight {
+		uint8_t key;
+		bool verified, decided, name_only;
+	};
+	static const struct {
+		const char *what;
+		struct sight s[3];
+		unsigned n;
+		uint64_t want[3]; /* corroborated clients under keys 0, 1, 2 */
+	} rows[] = {
+		{"corroborated and verified", {{0, true, true, false}}, 1, {1, 0, 1}},
+		{"name-only", {{0, true, true, true}}, 1, {0, 0, 0}},
+		{"corroborated, never verified", {{0, false, true, false}}, 1, {0, 0, 0}},
+		{"corroborated, then the evidence",
+		 {{0, false, true, false}, {0, true, false, false}}, 2, {1, 0, 1}},
+		{"the evidence, then a corroborated session unverified",
+		 {{0, true, false, false}, {0, false, true, false}}, 2, {1, 0, 1}},
+		{"one role corroborated, the other name-only",
+		 {{0, true, true, false}, {1, true, true, true}}, 2, {1, 0, 1}},
+		{"corroborated on a role never verified, the other verified",
+		 {{0, false, true, false}, {1, true, true, true}}, 2, {0, 0, 0}},
+		{"a later event is no decision",
+		 {{0, true, true, true}, {0, true, false, false}}, 2, {0, 0, 0}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 3, 64);
+		uint64_t win[3 * 3 * CTL_WIN_COUNT], corro[3 * 3 * CTL_WIN_COUNT];
+		struct dp_client_sighting sg[3];
+
+		memset(sg, 0, sizeof(sg));
+
+		print_message("row %zu: %s\n", i, rows[i].what);
+		assert_int_equal(ctl_clients_union(c, also), 0);
+		for (unsigned k = 0; k < rows[i].n; k++) {
+			sg[k].ev = tb_ctl_ev(1, rows[i].s[k].key, "192.0.2.9");
+			if (!rows[i].s[k].verified)
+				sg[k].ev.vendor |= DP_CLIENT_UNVERIFIED;
+			sg[k].seen = T0;
+			sg[k].decided = rows[i].s[k].decided;
+			sg[k].name_only = rows[i].s[k].name_only;
+		}
+		ctl_clients_add_burst(c, sg, rows[i].n);
+		ctl_clients_windows(c, T0, win, NULL, corro);
+		for (unsigned k = 0; k < 3; k++) {
+			assert_int_equal(corro[(1 * 3 + k) * CTL_WIN_COUNT + CTL_WIN_1D],
+					 rows[i].want[k]);
+			assert_int_equal(corro[(1 * 3 + k) * CTL_WIN_COUNT + CTL_WIN_ALL],
+					 rows[i].want[k]);
+			/* Never more than the clients themselves. */
+			assert_true(corro[(1 * 3 + k) * CTL_WIN_COUNT + CTL_WIN_1D] <=
+				    win[(1 * 3 + k) * CTL_WIN_COUNT + CTL_WIN_1D]);
+		}
+		ctl_clients_free(c);
+	}
 }
 
 int
@@ -247,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_ctl_clients_windows),
 		cmocka_unit_test(test_ctl_clients_unverified_and_room),
 		cmocka_unit_test(test_ctl_clients_product_union),
+		cmocka_unit_test(test_ctl_clients_corroborated),
 	};
 	if (tb_eal_init())
 		return 1;

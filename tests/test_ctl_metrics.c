@@ -100,7 +100,7 @@ test_ctl_metrics_cap_folds_into_other(void **state)
 	((struct dp_org_ctr *)ctl_snapshot_ctr(&s, 2, 0, DP_SIG_HTTP_HOST))->sessions = 3;
 	((struct dp_org_ctr *)ctl_snapshot_ctr(&s, 2, 0, DP_SIG_HTTP_HOST))->pkts[1] = 40;
 	e = tb_ctl_ev(2, 0, "198.51.100.1");
-	ctl_clients_add(c, &e, T0);
+	ctl_clients_add(c, &e, T0, false);
 	tb_cfg->max_orgs = 1;
 	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
 	tb_cfg->max_orgs = 0;

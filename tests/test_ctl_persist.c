@@ -94,14 +94,14 @@ fill(struct world *w)
 	c = (struct dp_org_ctr *)ctl_snapshot_ctr(&w->snap, 2, 1, DP_SIG_QUIC_SNI);
 	*c = (struct dp_org_ctr){2, {20, 30}, {2000, 3000}, T0 + 9, 1};
 	e = tb_ctl_ev(1, 0, "192.0.2.7");
-	ctl_clients_add(w->clients, &e, T0 - 2 * 86400);
+	ctl_clients_add(w->clients, &e, T0 - 2 * 86400, false);
 	e = tb_ctl_ev(1, 0, "2001:db8:1:2::9");
-	ctl_clients_add(w->clients, &e, T0);
+	ctl_clients_add(w->clients, &e, T0, true); /* a corroborated session */
 	e = tb_ctl_ev(2, 1, "198.51.100.3");
-	ctl_clients_add(w->clients, &e, T0 - 40 * 86400);
+	ctl_clients_add(w->clients, &e, T0 - 40 * 86400, false);
 	e = tb_ctl_ev(2, 0, "198.51.100.4");
 	e.vendor |= DP_CLIENT_UNVERIFIED; /* no exchange seen: held apart */
-	ctl_clients_add(w->clients, &e, T0);
+	ctl_clients_add(w->clients, &e, T0, false);
 	dp_learned_add(&w->learned, 4, a, 1, T0 + 300, T0);
 	a[3] = 78;
 	dp_learned_add(&w->learned, 4, a, 3, T0 + 100, T0);
@@ -136,7 +136,7 @@ test_ctl_persist_round_trip(void **state)
 {
 	struct world a, b;
 	struct ctl_persist_info info;
-	uint64_t win[3 * 2 * CTL_WIN_COUNT];
+	uint64_t win[3 * 2 * CTL_WIN_COUNT], corro[3 * 2 * CTL_WIN_COUNT];
 	uint8_t addr[16] = {203, 0, 113, 77};
 
 	(void)state;
@@ -167,8 +167,13 @@ test_ctl_persist_round_trip(void **state)
 			    ctl_snapshot_ctr(&a.snap, 1, 0, DP_SIG_TLS_SNI), sizeof(struct dp_org_ctr));
 	assert_memory_equal(&b.snap.base_ctr[(2 * 2 + 1) * DP_SIG_COUNT + DP_SIG_QUIC_SNI],
 			    ctl_snapshot_ctr(&a.snap, 2, 1, DP_SIG_QUIC_SNI), sizeof(struct dp_org_ctr));
-	/* Last-seen times came back: the windows are those of before. */
-	ctl_clients_windows(b.clients, T0, win, NULL);
+	/* Last-seen times came back: the windows are those of before; and
+	 * which clients were corroborated. */
+	ctl_clients_windows(b.clients, T0, win, NULL, corro);
+	assert_int_equal(corro[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
+	assert_int_equal(corro[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 1);
+	assert_int_equal(corro[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_ALL], 1);
+	assert_int_equal(corro[(2 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_ALL], 0);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_1D], 1);
 	assert_int_equal(win[(1 * 2 + 0) * CTL_WIN_COUNT + CTL_WIN_30D], 2);
 	assert_int_equal(win[(2 * 2 + 1) * CTL_WIN_COUNT + CTL_WIN_30D], 0);
