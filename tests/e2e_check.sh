@@ -79,7 +79,9 @@ if [ -f "$confdir/reloads" ]; then
     "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" --serve "${extra[@]}" \
         -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt" &
     pid=$!
-    ( sleep 120 && kill -9 "$pid" ) > /dev/null 2>&1 &
+    # Bounded well above its usual length (a world table loaded and reloaded
+    # under the sanitizers on a busy machine: 130 s were seen).
+    ( sleep 240 && kill -9 "$pid" ) > /dev/null 2>&1 &
     watchdog=$!
     port=$(linger_port "$work/stderr.txt") || { echo "FAIL reload: no port"; kill "$pid"; exit 1; }
     refused=0 bad_every=4
@@ -135,7 +137,7 @@ if [ -f "$confdir/reloads" ]; then
     grep -q "reload refused (POST /-/reload)" "$work/stderr.txt" \
         || { echo "FAIL reload: the refusal is not logged"; fail=1; }
 else
-    timeout 120 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
+    timeout 240 "$tapcensus" -c "$work/tapcensus.yaml" "${pcaps[@]}" \
         -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt"
 fi
 # Offline, the clock is the capture's: last-seen lies within its span.
