@@ -63,6 +63,19 @@ CREATE TABLE IF NOT EXISTS census.sessions (
 ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_first bigint NOT NULL DEFAULT 0;
 ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_last bigint NOT NULL DEFAULT 0;
 
+-- The client-hash key every tap shares, by its fingerprint (the first 8
+-- bytes of SHA-256("tapcensus census key" || key), hex: it tells keys
+-- apart without telling the key).  The first push writes it; a push from a
+-- tap with another key is refused (sketches of two keys cannot be merged:
+-- every client would count twice).  One row; rotating the key is a new
+-- census (README: key rotation).
+CREATE TABLE IF NOT EXISTS census.key_fingerprint (
+    one         boolean PRIMARY KEY DEFAULT true CHECK (one),
+    fingerprint text NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{16}$'),
+    first_tap   text NOT NULL DEFAULT current_user,
+    since       timestamptz NOT NULL DEFAULT now()
+);
+
 -- A tap writes its own rows only: the row's tap is the session's role.
 ALTER TABLE census.client_sketch ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tap_own ON census.client_sketch;
@@ -82,6 +95,8 @@ GRANT USAGE ON SCHEMA census TO census_tap, census_reader;
 GRANT SELECT, INSERT, UPDATE ON census.organisation, census.client_sketch, census.sessions
     TO census_tap;
 GRANT SELECT ON census.organisation, census.client_sketch, census.sessions TO census_reader;
+GRANT SELECT, INSERT ON census.key_fingerprint TO census_tap;
+GRANT SELECT ON census.key_fingerprint TO census_reader;
 
 -- Unique clients across every tap: the union of their sketches (a client
 -- seen at two taps counts once: the taps share the hash key).

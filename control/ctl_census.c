@@ -74,6 +74,7 @@ struct srow {
 struct ctl_census {
 	struct ctl_census_cfg cfg;
 	struct ctl_hll_hasher hasher; /* keyed with cfg.key */
+	char fingerprint[CTL_HLL_FP_LEN + 1]; /* the key's (ctl_hll_key_fingerprint) */
 	struct stot *t;
 	uint32_t n_t, cap_t;
 	uint32_t *tbuckets; /* [n_buckets_t] */
@@ -120,7 +121,8 @@ ctl_census_create(const struct ctl_census_cfg *cfg)
 	if (c == NULL)
 		return NULL;
 	c->cfg = *cfg;
-	if (ctl_hll_hasher_init(&c->hasher, cfg->key) != 0)
+	if (ctl_hll_hasher_init(&c->hasher, cfg->key) != 0 ||
+	    ctl_hll_key_fingerprint(cfg->key, c->fingerprint) != 0)
 		goto fail;
 	c->n_buckets = 1u << 12;
 	c->buckets = malloc(c->n_buckets * sizeof(*c->buckets));
@@ -378,6 +380,42 @@ static const char upsert_sessions[] =
 	"name_only_last = greatest(census.sessions.name_only_last, EXCLUDED.name_only_last), "
 	"updated = now()";
 
+/* The census's key: the first tap's fingerprint is kept (census.sql:
+ * census.key_fingerprint, one row); every push compares its own. */
+static const char claim_key[] =
+	"INSERT INTO census.key_fingerprint (fingerprint) VALUES ($1) ON CONFLICT DO NOTHING";
+static const char read_key[] =
+	"SELECT fingerprint, first_tap, since::date FROM census.key_fingerprint";
+
+/* -EKEYREJECTED, told in err, when the database's key is another. */
+static int
+check_key(PGconn *db, const char *fp, char *err, size_t len)
+{
+	const char *v[] = {fp};
+	PGresult *r;
+	int rc = exec_params(db, claim_key, 1, v, err, len);
+
+	if (rc != 0)
+		return rc;
+	r = PQexecParams(db, read_key, 0, NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		snprintf(err, len, "%s", PQresultStatus(r) == PGRES_TUPLES_OK
+					     ? "census.key_fingerprint does not hold one row"
+					     : PQerrorMessage(db));
+		rc = -EIO;
+	} else if (strcmp(PQgetvalue(r, 0, 0), fp) != 0) {
+		snprintf(err, len,
+			 "the census database's client-hash key has fingerprint %s (first pushed by "
+			 "%s on %s); this tap's census.key_file gives %s: every tap of a census "
+			 "shares one key, and sketches of two keys cannot be merged (README: key "
+			 "rotation)",
+			 PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), fp);
+		rc = -EKEYREJECTED;
+	}
+	PQclear(r);
+	return rc;
+}
+
 static void *
 push(void *arg)
 {
@@ -400,6 +438,8 @@ push(void *arg)
 	}
 	if (rc == 0)
 		rc = exec_params(db, "BEGIN", 0, NULL, c->err, sizeof(c->err));
+	if (rc == 0)
+		rc = check_key(db, c->fingerprint, c->err, sizeof(c->err));
 	for (size_t i = 0; rc == 0 && i < c->n_rows; i++) {
 		const struct row *r = &c->rows[i];
 		char day[16];
@@ -835,6 +875,12 @@ ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src)
 	push(c); /* here: the process is stopping */
 	account(c);
 	return c->result == 0 ? 0 : -EIO;
+}
+
+const char *
+ctl_census_fingerprint(const struct ctl_census *c)
+{
+	return c->fingerprint;
 }
 
 void

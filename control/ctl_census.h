@@ -98,6 +98,11 @@ int ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src);
 
 void ctl_census_stats(const struct ctl_census *c, struct ctl_census_stats *out);
 
+/* The fingerprint of the census key (ctl_hll_key_fingerprint): a push
+ * fails, told, when the database's differs; the state file keeps it with
+ * the unsent sketches. */
+const char *ctl_census_fingerprint(const struct ctl_census *c);
+
 /* The state file's part: each unsent sketch (packed), and each session
  * total as last pushed. */
 typedef void (*ctl_census_sketch_fn)(void *arg, uint32_t day, const char *org, const char *vendor,

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,4 +356,21 @@ ctl_hll_hasher_fini(struct ctl_hll_hasher *h)
 {
 	EVP_MAC_CTX_free(h->ctx);
 	h->ctx = NULL;
+}
+
+int
+ctl_hll_key_fingerprint(const uint8_t key[CTL_HLL_KEY_LEN], char out[CTL_HLL_FP_LEN + 1])
+{
+	static const char domain[] = "tapcensus census key";
+	uint8_t msg[sizeof(domain) - 1 + CTL_HLL_KEY_LEN], d[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	int rc;
+
+	memcpy(msg, domain, sizeof(domain) - 1);
+	memcpy(msg + sizeof(domain) - 1, key, CTL_HLL_KEY_LEN);
+	rc = EVP_Digest(msg, sizeof(msg), d, &len, EVP_sha256(), NULL) == 1 && len >= 8 ? 0 : -EIO;
+	for (unsigned i = 0; i < CTL_HLL_FP_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", rc == 0 ? d[i] : 0);
+	memset(msg, 0, sizeof(msg));
+	return rc;
 }

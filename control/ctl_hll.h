@@ -75,4 +75,11 @@ uint64_t ctl_hll_hasher_client(struct ctl_hll_hasher *h, uint8_t family, const u
 			       unsigned v6_prefix);
 void ctl_hll_hasher_fini(struct ctl_hll_hasher *h);
 
+/* The key's fingerprint, which taps, state files and the census database
+ * compare (sketches of two keys cannot be merged): the first 8 bytes of
+ * SHA-256("tapcensus census key" || key) in hex, CTL_HLL_FP_LEN characters
+ * and a NUL.  It tells keys apart without telling the key. */
+#define CTL_HLL_FP_LEN 16
+int ctl_hll_key_fingerprint(const uint8_t key[CTL_HLL_KEY_LEN], char out[CTL_HLL_FP_LEN + 1]);
+
 #endif

@@ -228,7 +228,9 @@ serialise(struct out *o, const struct ctl_persist_src *s, uint64_t now)
 	}
 	PUT(o, s->snap->unlisted.replaced);
 
-	/* The census: unsent sketches, then the session totals last pushed. */
+	/* The census: the key's fingerprint (version 6), unsent sketches, then
+	 * the session totals last pushed. */
+	put_name(o, s->census != NULL ? ctl_census_fingerprint(s->census) : "");
 	u64 = 0;
 	if (s->census != NULL)
 		ctl_census_export(s->census, count_sketch, skip_total, &u64);

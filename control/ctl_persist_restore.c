@@ -220,15 +220,30 @@ get_name(struct in *in, char *out, size_t cap)
 }
 
 /* Version 3: the census's unsent sketches and session totals (version 5:
- * with their name-only totals, 0 before); those of an organisation no
- * longer in the table are dropped (counted). */
-static void
+ * with their name-only totals, 0 before; version 6: after the key's
+ * fingerprint); those of an organisation no longer in the table are
+ * dropped (counted).  -EKEYREJECTED, told, when the sketches were made
+ * with another key than the census's: merged, every client would count
+ * twice. */
+static int
 get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct ctl_census *census,
 	   struct ctl_persist_info *info)
 {
+	char fp[NAME_MAX_LEN + 1] = "";
 	uint64_t n;
 
+	if (version >= 6)
+		get_name(in, fp, sizeof(fp));
 	GET(in, n);
+	if (n > 0 && census != NULL && fp[0] != '\0' && !in->short_read &&
+	    strcmp(fp, ctl_census_fingerprint(census)) != 0) {
+		msgf(info, "%" PRIu64 " unsent census sketches were made with the client-hash key "
+			   "of fingerprint %s; census.key_file gives %s: put the old key back "
+			   "until they are pushed, or move the state aside (they are then "
+			   "lost); README: key rotation\n",
+		     n, fp, ctl_census_fingerprint(census));
+		return -EKEYREJECTED;
+	}
 	for (uint64_t k = 0; k < n && !in->short_read; k++) {
 		char org[NAME_MAX_LEN + 1], vendor[NAME_MAX_LEN + 1];
 		uint8_t b[CTL_HLL_PACKED_MAX];
@@ -242,7 +257,7 @@ get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct 
 		GET(in, len);
 		if (in->short_read || len > sizeof(b)) {
 			in->short_read = true;
-			return;
+			return 0; /* a short read: apply refuses it */
 		}
 		get(in, b, len);
 		o = ctl_orgs_find(orgs, org);
@@ -267,6 +282,7 @@ get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct 
 		if (!in->short_read && census != NULL && sig < DP_SIG_COUNT)
 			ctl_census_import_total(census, org, vendor, sig, prev, prev_name_only);
 	}
+	return 0;
 }
 
 static int
@@ -404,8 +420,9 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		GET(&in, replaced);
 		snap->unlisted.replaced += replaced;
 	}
-	if (version >= 3)
-		get_census(&in, version, orgs, census, info);
+	if (version >= 3 && (rc = get_census(&in, version, orgs, census, info)) != 0)
+		goto out;
+	rc = -EBADMSG;
 	if (in.short_read || in.p != in.end)
 		goto out;
 	if (nt <= sizeof(tot) / sizeof(tot[0])) { /* counters are only ever appended */
@@ -448,9 +465,14 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 		rc = load_file(path, max_state(cfg, orgs), &buf, &len, &why);
 		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, census, now,
 					   info)) != 0) {
+			free(buf);
+			if (rc == -EKEYREJECTED) {
+				msgf(info, "%s: refused: its census sketches are of another key\n",
+				     path);
+				return rc;
+			}
 			/* Checked, yet not as this build reads it: part of it may be
 			 * applied already, so no fallback; the operator decides. */
-			free(buf);
 			msgf(info, "%s: checksum good but contents inconsistent; move it aside to "
 				   "start\n", path);
 			return -EBADMSG;

@@ -67,7 +67,7 @@ replay() { # TAP PART [more tapcensus options]
     # others over the Unix socket.
     local db="host=$PGHOST port=$PGPORT dbname=postgres user=tap_$t"
     [ "$t" != c ] || db="host=127.0.0.1 port=$PG_TLS_PORT dbname=postgres user=tap_c sslmode=verify-full sslrootcert=$PG_TLS_CA"
-    census_tap_yaml "$conf" "$work/orgs.csv" "$work/census.key" "tap_$t" "$db" "census$$$t" \
+    census_tap_yaml "$conf" "$work/orgs.csv" "${KEY:-$work/census.key}" "tap_$t" "$db" "census$$$t" \
         > "$work/tap_$t.yaml"
     # tap_d keeps a state file: what it could not push survives its restart.
     [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
@@ -203,6 +203,21 @@ fi
 if psql -q -U tap_a -c "INSERT INTO census.client_sketch (tap, day, org_id, vendor, sketch) SELECT 'tap_b', day, org_id, vendor, sketch FROM census.client_sketch LIMIT 1" > /dev/null 2>&1; then
     echo "FAIL tap_a wrote a row of tap_b"; fail=1
 fi
+
+# The key all taps share, by its fingerprint (sha256("tapcensus census
+# key" || key)[:8], computed here): the first push wrote it; a tap with
+# another key is refused, told, and writes nothing.
+want_fp=$(python3 -c 'import hashlib; print(hashlib.sha256(b"tapcensus census key" + bytes(range(16))).hexdigest()[:16])')
+[ "$(q "SELECT fingerprint FROM census.key_fingerprint")" = "$want_fp" ] ||
+    { echo "FAIL census.key_fingerprint holds '$(q "SELECT fingerprint FROM census.key_fingerprint")', want $want_fp"; fail=1; }
+printf 'ffeeddccbbaa99887766554433221100\n' > "$work/other.key"
+chmod 600 "$work/other.key"
+before=$(q "SELECT count(*) || ' ' || sum(hll_cardinality(sketch))::bigint FROM census.client_sketch")
+KEY=$work/other.key REPLAY_RC=3 replay a 0
+grep -q "client-hash key has fingerprint $want_fp (first pushed by tap_e on .*); this tap's census.key_file gives " "$work/tap_a.err" ||
+    { echo "FAIL another key: the refusal is not told:"; grep -i census "$work/tap_a.err" | head -3; fail=1; }
+[ "$(q "SELECT count(*) || ' ' || sum(hll_cardinality(sketch))::bigint FROM census.client_sketch")" = "$before" ] ||
+    { echo "FAIL another key: the sketches changed ($before before)"; fail=1; }
 
 # A push held by a lock on the table: every database call is bounded
 # (lock_timeout 10 s), so the stop is not held by the database; the exit

@@ -393,6 +393,61 @@ test_ctl_persist_org_gone(void **state)
 	world_fini(&a);
 }
 
+/* The census's unsent sketches carry their key's fingerprint: a restart
+ * with another census key refuses the state, naming both; with the same
+ * key they come back. */
+static void
+test_ctl_persist_census_key(void **state)
+{
+	struct ctl_census_cfg ka = {.tap = "tap_a", .database = "", .interval = 60};
+	struct ctl_census_cfg kb = ka;
+	struct ctl_census *ca, *cb;
+	struct ctl_persist_info info;
+	struct world a, b;
+	uint8_t addr[16] = {192, 0, 2, 9};
+	char err[512];
+
+	(void)state;
+	for (int i = 0; i < 16; i++) {
+		ka.key[i] = (uint8_t)i;
+		kb.key[i] = (uint8_t)(0xf0 | i);
+	}
+	clean();
+	assert_non_null(ca = ctl_census_create(&ka));
+	assert_non_null(cb = ctl_census_create(&kb));
+	/* Both fingerprints as Python's hashlib gives them:
+	 * sha256(b"tapcensus census key" + key)[:8].hex(). */
+	assert_string_equal(ctl_census_fingerprint(ca), "a8f91dba70533f8b");
+	world_init(&a, orgs);
+	assert_int_equal(ctl_census_add(ca, &orgs->orgs[1], "kaspersky", 4, addr, 64, T0), 0);
+	{
+		struct ctl_persist_src src = {cfg, orgs, &a.snap, a.clients, &a.learned, ca};
+
+		assert_int_equal(ctl_persist_write(dir, &src, T0 + 10, err, sizeof(err)), 0);
+	}
+	world_init(&b, orgs);
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, cb,
+					     T0, &info),
+			 -EKEYREJECTED);
+	if (strstr(info.msg, "1 unsent census sketches were made with the client-hash key of "
+			     "fingerprint a8f91dba70533f8b; census.key_file gives ") == NULL ||
+	    strstr(info.msg, ctl_census_fingerprint(cb)) == NULL)
+		fail_msg("%s", info.msg);
+	world_fini(&b);
+	ctl_census_free(cb);
+	world_init(&b, orgs);
+	assert_non_null(cb = ctl_census_create(&ka));
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, cb,
+					     T0, &info),
+			 0);
+	assert_int_equal(info.sketches, 1);
+	world_fini(&b);
+	world_fini(&a);
+	ctl_census_free(ca);
+	ctl_census_free(cb);
+	clean();
+}
+
 int
 main(void)
 {
@@ -402,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_ctl_persist_fallback_keeps_good),
 		cmocka_unit_test(test_ctl_persist_refuses_unread),
 		cmocka_unit_test(test_ctl_persist_org_gone),
+		cmocka_unit_test(test_ctl_persist_census_key),
 	};
 
 	if (tb_eal_init())
