@@ -20,6 +20,7 @@ struct asorg {
 	char id[CTL_ORG_ID_LEN];
 	char name[CTL_ORG_NAME_LEN];
 	char country[3];
+	int line; /* in its file */
 };
 
 /* One source's word on one AS; merged by ctl_asmap_finish. */
@@ -149,23 +150,37 @@ each_line(struct reader *r, int (*fn)(struct reader *r, char *line, void *arg), 
 		return rc;
 	}
 	r->line = 0;
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+	for (;;) {
+		size_t n = 0;
+		bool nul = false;
+		int c;
 		char *s;
 
-		r->line++;
-		if (strlen(line) > LINE_MAX_LEN) {
-			int c;
-
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-			rc = rerr(r, "(record)", "line longer than %s bytes", "4096");
-			continue;
+		/* A line by hand, so that a NUL in it is seen (a C string would
+		 * end there and the rest of the line be read as nothing). */
+		while ((c = getc(f)) != EOF && c != '\n') {
+			nul |= c == '\0';
+			if (n <= LINE_MAX_LEN)
+				line[n] = (char)c;
+			n++;
 		}
-		if (r->line == 1 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-			memmove(line, line + 3, strlen(line + 3) + 1);
-		s = ctl_csv_trim(line);
-		if (*s != '\0')
-			rc = fn(r, s, arg);
+		if (c == EOF && n == 0)
+			break;
+		line[n <= LINE_MAX_LEN ? n : LINE_MAX_LEN + 1] = '\0';
+		r->line++;
+		if (n > LINE_MAX_LEN) {
+			rc = rerr(r, "(record)", "line longer than %s bytes", "4096");
+		} else if (nul) {
+			rc = rerr(r, "(record)", "a NUL byte in the line%s", "");
+		} else {
+			if (r->line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+				memmove(line, line + 3, strlen(line + 3) + 1);
+			s = ctl_csv_trim(line);
+			if (*s != '\0')
+				rc = fn(r, s, arg);
+		}
+		if (rc != 0 || c == EOF)
+			break;
 	}
 	if (rc == 0 && ferror(f)) {
 		rc = -EIO;
@@ -183,6 +198,9 @@ _Static_assert(CTL_ORG_ID_LEN == 64, "as2org_line's messages say 63 characters")
 
 enum as2org_part { PART_NONE, PART_ORG, PART_AUT };
 
+#define AS2ORG_ORG_FORMAT "org_id|changed|org_name|country|source"
+#define AS2ORG_AUT_FORMAT "aut|changed|aut_name|org_id|opaque_id|source"
+
 struct as2org_state {
 	struct ctl_asmap *m;
 	enum as2org_part part;
@@ -196,10 +214,16 @@ as2org_line(struct reader *r, char *s, void *arg)
 	int n;
 
 	if (*s == '#') {
-		if (strncmp(s, "# format:", 9) == 0)
-			st->part = strncmp(s + 9, "org_id|", 7) == 0 ? PART_ORG
-				   : strncmp(s + 9, "aut|", 4) == 0  ? PART_AUT
-								     : PART_NONE;
+		if (strncmp(s, "# format:", 9) != 0)
+			return 0;
+		/* The fields as CAIDA writes them, every one: a file of another
+		 * layout would be read into the wrong fields. */
+		st->part = strcmp(s + 9, AS2ORG_ORG_FORMAT) == 0   ? PART_ORG
+			   : strcmp(s + 9, AS2ORG_AUT_FORMAT) == 0 ? PART_AUT
+								   : PART_NONE;
+		if (st->part == PART_NONE)
+			return rerr(r, "# format", "'%s' is neither '" AS2ORG_ORG_FORMAT "' nor '"
+					   AS2ORG_AUT_FORMAT "'", s + 9);
 		return 0;
 	}
 	if (st->part == PART_NONE)
@@ -222,6 +246,7 @@ as2org_line(struct reader *r, char *s, void *arg)
 		st->m->orgs = orgs;
 		org = &orgs[st->m->n_orgs++];
 		memset(org, 0, sizeof(*org));
+		org->line = r->line;
 		if (ctl_orgs_clean_id(f[0], org->id, sizeof(org->id)) ||
 		    ctl_orgs_clean_name(f[2][0] ? f[2] : f[0], org->name, sizeof(org->name)))
 			r->o->src[r->src].cleaned++;
@@ -248,6 +273,44 @@ as2org_line(struct reader *r, char *s, void *arg)
 	}
 }
 
+static int
+by_id_line(const void *a, const void *b)
+{
+	const struct asorg *x = *(const struct asorg *const *)a, *y = *(const struct asorg *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* The organisations this file added (from first on) have ids of their own:
+ * a second row of an id would silently take the first one's place. */
+static int
+unique_ids(struct reader *r, const struct ctl_asmap *m, size_t first)
+{
+	size_t n = m->n_orgs - first;
+	const struct asorg **p = malloc((n ? n : 1) * sizeof(*p));
+	int rc = 0;
+
+	if (p == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		p[i] = &m->orgs[first + i];
+	qsort(p, n, sizeof(*p), by_id_line);
+	for (size_t i = 1; i < n && rc == 0; i++)
+		if (strcmp(p[i]->id, p[i - 1]->id) == 0) {
+			char first_on[16];
+
+			snprintf(first_on, sizeof(first_on), "%d", p[i - 1]->line);
+			r->line = p[i]->line;
+			r->skip = false; /* which of the two is meant cannot be told */
+			snprintf(r->err, r->err_len, "%s:%d: org_id: '%s' is given twice (first on line %s)",
+				 r->o->src[r->src].path, p[i]->line, p[i]->id, first_on);
+			rc = -EINVAL;
+		}
+	free(p);
+	return rc;
+}
+
 int
 ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip,
 		      char *err, size_t err_len)
@@ -258,6 +321,8 @@ ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, boo
 	uint64_t rows = o->src[src].rows;
 	int rc = each_line(&r, as2org_line, &st);
 
+	if (rc == 0)
+		rc = unique_ids(&r, m, orgs);
 	if (rc == 0 && m->n_orgs == orgs && o->src[src].rows == rows) {
 		snprintf(err, err_len, "%s: no organisation and no AS row (an empty or cut file)",
 			 o->src[src].path);
@@ -324,7 +389,8 @@ asdb_line(struct reader *r, char *s, void *arg)
 	if (n < 0)
 		return rerr(r, "(record)", "unbalanced quotes%s", "");
 	if (n > MAX_FIELDS)
-		n = MAX_FIELDS;
+		return rerr(r, "(record)", "more than %s fields (an ASN and its category pairs)",
+			    "32");
 	if (n < (st->form == FORM_SIMPLE ? 3 : 2))
 		return rerr(r, "(record)",
 			    st->form == FORM_SIMPLE ? "expected 3 fields: asn,sector,government%s"

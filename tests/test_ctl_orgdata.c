@@ -414,6 +414,21 @@ test_ctl_orgdata_errors(void **state)
 		 "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
 		 "64496|1|N|ORG-0123456789012345678901234567890123456789012345678901234567890123|a|ARIN\n",
 		 "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
+		{"as2org another layout", "x.as-org2info.txt",
+		 "# format:org_id|org_name|changed|country|source\nGOGL|Google|1|US|ARIN\n",
+		 "    - as2org: F\n    - csv: ok.csv\n",
+		 "F:1: # format: 'org_id|org_name|changed|country|source' is neither "
+		 "'org_id|changed|org_name|country|source' nor "
+		 "'aut|changed|aut_name|org_id|opaque_id|source'"},
+		{"as2org org id twice", "x.as-org2info.txt",
+		 "# format:org_id|changed|org_name|country|source\nA-1|1|First|US|ARIN\n"
+		 "B-2|1|Other|US|ARIN\nA-1|1|Second|DE|RIPE\n",
+		 "    - as2org: F\n    - csv: ok.csv\n",
+		 "F:4: org_id: 'A-1' is given twice (first on line 2)"},
+		{"asdb over 32 fields", "asdb.csv", "ASN,Category 1 - Layer 1\n"
+		 "AS64496,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other\n",
+		 "    - asdb: F\n    - csv: ok.csv\n",
+		 "F:2: (record): more than 32 fields (an ASN and its category pairs)"},
 		{"asdb without header", "asdb.csv", "AS1,Other,Other\n",
 		 "    - asdb: F\n    - csv: ok.csv\n",
 		 "F:1: (header): expected ASdb's 'ASN,Category 1 - Layer 1,...' or "
@@ -464,6 +479,36 @@ test_ctl_orgdata_errors(void **state)
 		assert_string_equal(err, want);
 		ctl_config_free(cfg);
 	}
+}
+
+/* A NUL byte inside a line is refused at its line, never read as the
+ * line's end (the rest of the row would have been lost silently). */
+static void
+test_ctl_orgdata_nul_in_line(void **state)
+{
+	static const char text[] = "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
+				   "64496|1|N|ORG-1|a|ARIN\n"
+				   "64497|1|N\0|ORG-2|a|ARIN\n";
+	const char *path = tb_write_file(1, "nul.as-org2info.txt", "");
+	char cfgtext[1024], err[1024], want[1200];
+	struct ctl_config *cfg;
+	struct ctl_orgs *o = (void *)1;
+	FILE *f = fopen(path, "wb");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	fclose(f);
+	tb_write_file(3, "ok.csv", HDR "192.0.2.0/24,a,A,US,x,false\n");
+	snprintf(cfgtext, sizeof(cfgtext),
+		 CFG_HEAD "organisations:\n  sources:\n    - as2org: %s\n    - csv: ok.csv\n", path);
+	assert_int_equal(ctl_config_load(tb_write_file(7, "tc.yaml", cfgtext), &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(ctl_orgdata_load(&cfg->orgdata, &o, err, sizeof(err)), -EINVAL);
+	assert_null(o);
+	snprintf(want, sizeof(want), "%s:3: (record): a NUL byte in the line", path);
+	assert_string_equal(err, want);
+	ctl_config_free(cfg);
 }
 
 /* The configuration of sources: errors at their line. */
@@ -520,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_ctl_orgdata_libloc_filters),
 		cmocka_unit_test(test_ctl_orgdata_libloc_damaged),
 		cmocka_unit_test(test_ctl_orgdata_errors),
+		cmocka_unit_test(test_ctl_orgdata_nul_in_line),
 		cmocka_unit_test(test_ctl_orgdata_config_errors),
 	};
 	if (tb_eal_init_mem(2048)) /* the world's tables */
