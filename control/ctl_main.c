@@ -523,9 +523,9 @@ main(int argc, char **argv)
 	}
 	a.snap.census = a.census != NULL;
 	rc = ctl_workers_setup(&a.ws, a.cfg, &a.tables, a.orgs->n_orgs,
-			       a.opt.pcap != NULL ? a.opt.links : NULL, a.opt.pace, &coarse_clock,
-			       &stop_flag,
-			       &a.snap, err, sizeof(err));
+			       a.opt.pcap != NULL ? a.opt.links : NULL,
+			       a.opt.pcap != NULL ? a.opt.bad : NULL, a.opt.pace, &coarse_clock,
+			       &stop_flag, &a.snap, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "tapcensus: %s\n", err);
 		goto out_workers;
@@ -627,6 +627,7 @@ out_tables:
 out_eal:
 	rte_eal_cleanup();
 out_config:
+	ctl_opts_free(&a.opt);
 	ctl_config_free(a.cfg);
 	return status;
 }

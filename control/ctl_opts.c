@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,8 +149,28 @@ link_of(int dlt)
 
 /* The file's link type into *link and, unless counting is off, its
  * packets into *n (net_pcap gives no end-of-file signal). */
+/* A record whose microsecond field is 10^6 or more (libpcap reads it as
+ * a signed 32-bit number: 2^31 and more come negative): its position and
+ * the stamp net_pcap will make of it, into bad. */
 static int
-pcap_read(const char *path, bool count, uint8_t *link, long long *n, uint64_t *first)
+note_bad_stamp(struct dp_bad_stamps *bad, uint64_t pos, const struct pcap_pkthdr *h)
+{
+	uint64_t *p = realloc(bad->pos, (bad->n + 1) * sizeof(*p)), *s;
+
+	if (p == NULL)
+		return -ENOMEM;
+	bad->pos = p;
+	if ((s = realloc(bad->stamp, (bad->n + 1) * sizeof(*s))) == NULL)
+		return -ENOMEM;
+	bad->stamp = s;
+	bad->pos[bad->n] = pos;
+	bad->stamp[bad->n++] = (uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec;
+	return 0;
+}
+
+static int
+pcap_read(const char *path, bool count, uint8_t *link, long long *n, uint64_t *first,
+	  struct dp_bad_stamps *bad)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -175,10 +196,21 @@ pcap_read(const char *path, bool count, uint8_t *link, long long *n, uint64_t *f
 	*link = (uint8_t)l;
 	*first = 0;
 	while ((count || *n == 0) && pcap_next_ex(p, &h, &d) == 1) {
+		if ((h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000) &&
+		    note_bad_stamp(bad, (uint64_t)*n, h) != 0) {
+			fprintf(stderr, "tapcensus: %s: out of memory\n", path);
+			pcap_close(p);
+			return -1;
+		}
 		if (*n == 0)
 			*first = (uint64_t)h->ts.tv_sec;
 		(*n)++;
 	}
+	if (bad->n > 0)
+		fprintf(stderr, "tapcensus: warning: %s: %u records hold a microsecond field of "
+				"10^6 or more (the first: record %" PRIu64 "); dropped as they "
+				"arrive (tapcensus_packets_dropped_total{reason=\"capture_time\"})\n",
+			path, bad->n, bad->pos[0] + 1);
 	if (!count)
 		*n = 0;
 	pcap_close(p);
@@ -193,7 +225,7 @@ ctl_opts_pcap_read(struct ctl_opts *o, long long *expected)
 		long long k;
 		uint64_t first;
 
-		if (pcap_read(o->pcaps[i], !o->infinite, &o->links[i], &k, &first) != 0)
+		if (pcap_read(o->pcaps[i], !o->infinite, &o->links[i], &k, &first, &o->bad[i]) != 0)
 			return -1;
 		if (first != 0 && (o->capture_t0 == 0 || first < o->capture_t0))
 			o->capture_t0 = first;
@@ -201,6 +233,16 @@ ctl_opts_pcap_read(struct ctl_opts *o, long long *expected)
 			*expected = (*expected < 0 ? 0 : *expected) + k;
 	}
 	return 0;
+}
+
+void
+ctl_opts_free(struct ctl_opts *o)
+{
+	for (unsigned i = 0; i < CTL_MAX_WORKERS; i++) {
+		free(o->bad[i].pos);
+		free(o->bad[i].stamp);
+		memset(&o->bad[i], 0, sizeof(o->bad[i]));
+	}
 }
 
 int

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dp_worker.h"
+
 #include "ctl_config.h"
 
 struct ctl_opts {
@@ -32,6 +34,10 @@ struct ctl_opts {
 	uint32_t pace;             /* --pace PPS: offline, packets a second per worker */
 	uint8_t links[CTL_MAX_WORKERS]; /* each file's enum dp_link (ctl_opts_pcap_read) */
 	uint64_t capture_t0;       /* the files' first packet, Unix seconds (ctl_opts_pcap_read) */
+	/* Each file's records whose microsecond field is not below 10^6
+	 * (ctl_opts_pcap_read; malloc'd, ctl_opts_free): their stamps
+	 * cannot be told from good ones once net_pcap has made them. */
+	struct dp_bad_stamps bad[CTL_MAX_WORKERS];
 };
 
 /* Parses argv into o (--help prints the usage and exits 0). */
@@ -46,5 +52,8 @@ int ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o);
  * -1 when there is no end (--infinite).  0, or -1 when a file cannot be
  * read or its link type is not (told). */
 int ctl_opts_pcap_read(struct ctl_opts *o, long long *expected);
+
+/* Frees what ctl_opts_pcap_read allocated. */
+void ctl_opts_free(struct ctl_opts *o);
 
 #endif

@@ -43,7 +43,7 @@ first_gen(const struct ctl_tables *t, unsigned n_orgs, unsigned n_vendors)
 static int
 setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 	   const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-	   struct dp_worker_bind *bind,
+	   const struct dp_bad_stamps *bad, struct dp_worker_bind *bind,
 	   struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	const struct ctl_port *cp = &cfg->ports[p];
@@ -81,6 +81,7 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 		bind->queue = q;
 		bind->qs_id = w;
 		bind->link = links != NULL ? links[w] : DP_LINK_ETHERNET;
+		bind->bad = bad != NULL ? bad[w] : (struct dp_bad_stamps){0};
 		ws->w[w] = g ? dp_worker_create(w, cfg->n_vendors, g, &cfg->worker, bind,
 						(int)rte_socket_id())
 			     : NULL;
@@ -106,7 +107,7 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 int
 ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		  const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-		  uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
+		  const struct dp_bad_stamps *bad, uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
 		  struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	size_t qs_size = rte_rcu_qsbr_get_memsize(cfg->n_workers);
@@ -139,7 +140,7 @@ ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		return -rte_errno;
 	}
 	for (unsigned p = 0; p < cfg->n_ports; p++)
-		if ((rc = setup_port(ws, cfg, p, t, n_orgs, links, &bind, snap, err, err_len)) != 0)
+		if ((rc = setup_port(ws, cfg, p, t, n_orgs, links, bad, &bind, snap, err, err_len)) != 0)
 			return rc;
 	return 0;
 }

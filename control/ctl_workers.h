@@ -55,7 +55,8 @@ struct ctl_workers {
  * generation-1 tables t; snap learns which port and queue each worker
  * reads.  links: offline replay, worker w's frames are of link type
  * links[w] and it waits for room in its rings (lossless); NULL: live,
- * Ethernet.  pace_pps: offline, each worker receives at most that many
+ * Ethernet; bad (NULL when live): worker w's damaged stamps, bad[w], kept
+ * by the caller while the workers run.  pace_pps: offline, each worker receives at most that many
  * packets a second (0: as fast as it can).  On error what was made stays
  * in ws for ctl_workers_free. */
 /* The latest of the workers' clocks (dp_worker_clock), 0 before any. */
@@ -63,7 +64,7 @@ uint32_t ctl_workers_clock(const struct ctl_workers *ws);
 
 int ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		      const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-		      uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
+		      const struct dp_bad_stamps *bad, uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
 		      struct ctl_snapshot *snap, char *err, size_t err_len);
 
 /* Launches every worker on its lcore; 0 or the first failure (told). */

@@ -348,13 +348,19 @@ dp_worker_packets(struct dp_worker *w, const uint8_t *const *frames, const uint3
 static inline bool
 packet_time(struct dp_worker *w, const struct rte_mbuf *m, uint32_t *t)
 {
+	uint64_t stamp, at;
+
 	if (w->bind.ts_off < 0 || !(m->ol_flags & w->bind.ts_flag)) {
 		*t = (uint32_t)*w->bind.clock;
 		return true;
 	}
-	if (unlikely(dp_clock_seconds(*RTE_MBUF_DYNFIELD(m, w->bind.ts_off,
-							 rte_mbuf_timestamp_t *),
-				      w->wall, t) != 0)) {
+	stamp = *RTE_MBUF_DYNFIELD(m, w->bind.ts_off, rte_mbuf_timestamp_t *);
+	at = w->frames++;
+	while (unlikely(w->bad_next < w->bind.bad.n && w->bind.bad.pos[w->bad_next] < at))
+		w->bad_next++; /* passed (net_pcap lost a record: positions moved) */
+	if (unlikely((w->bad_next < w->bind.bad.n && w->bind.bad.pos[w->bad_next] == at &&
+		      w->bind.bad.stamp[w->bad_next++] == stamp) ||
+		     dp_clock_seconds(stamp, w->wall, t) != 0)) {
 		DP_CTR_ADD(w->st.time_invalid, 1);
 		return false;
 	}

@@ -69,6 +69,17 @@ struct dp_lpm;
 struct dp_match;
 struct rte_rcu_qsbr;
 
+/* Offline: the frames (by their position in the worker's capture, from 0)
+ * whose pcap record holds a microsecond field of 10^6 or more, and the
+ * stamp net_pcap makes of each (dp_clock.h cannot tell it from a good one);
+ * sorted by position.  The worker drops such a frame, counted as
+ * time_invalid, when it arrives at that position with that stamp. */
+struct dp_bad_stamps {
+	uint64_t *pos;
+	uint64_t *stamp;
+	uint32_t n;
+};
+
 /* What binds a worker to its place: the RX queue it polls, the clocks and
  * flags the control plane keeps, and its RCU slot. */
 struct dp_worker_bind {
@@ -86,6 +97,8 @@ struct dp_worker_bind {
 				* (dp_worker_names_take): the vendors' own levels */
 	uint32_t pace_pps;     /* offline: at most this many packets a second (0: as
 				* fast as the port gives them) */
+	struct dp_bad_stamps bad; /* offline: the capture's damaged stamps (the
+				   * caller's, kept while the worker runs) */
 };
 
 /* A generation for one worker: the shared tables (the caller's, freed by

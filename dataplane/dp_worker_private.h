@@ -93,6 +93,8 @@ struct dp_worker {
 	uint32_t clock_out;   /* now as of the last burst, for the control plane */
 	struct dp_clock capture; /* offline: the capture's clock (dp_clock.h) */
 	uint64_t wall;           /* offline: the wall clock, Unix seconds, per burst */
+	uint64_t frames;         /* offline: frames stamped so far (bind.bad's positions) */
+	uint32_t bad_next;       /* the next of bind.bad to meet */
 	uint64_t pace_tsc;    /* bind.pace_pps: when the loop began */
 	uint64_t max_gap;     /* the longest TSC time between two, since gap_epoch changed */
 	uint32_t gap_epoch;   /* the control plane's: a new value restarts max_gap */

@@ -390,9 +390,12 @@ first = recs[0][0]
 bad = [rec(0),                    # all-zero stamp: 1970
        rec(4102444800),           # 2100-01-01: libpcap reads it negative
        rec(2177452800)]           # 2039-01-01: past 2^31 seconds, and the future
+# Microsecond fields of 10^6 and of 2^31 (libpcap reads the latter as
+# negative: 36 minutes early): only the records themselves tell them.
+usec = [rec(first, 1000000), rec(first + 1, 2 ** 31)]
 for i, (ts, r) in enumerate(recs):
     if i == len(recs) // 2:
-        out.write(b''.join(bad))
+        out.write(b''.join(bad + usec))
     out.write(r)
 # Last (the clock the windows are read at): in range, 24 days ahead (held),
 # then the bogus ones again.
@@ -402,10 +405,12 @@ PY
     [ "$rc" = 0 ] || { failed "capture time: exit $rc: $(tail -3 "$work/stderr.txt")"; return; }
     local pkts; pkts=$(awk '$1=="packets"{print $2}' "$work/ct.truth")
     local notip; notip=$(awk '$1=="outcome" && $2=="not_ip"{print $3}' "$work/ct.truth")
-    [ "$(sample "$work/ct.prom" tapcensus_packets_received_total)" = $((pkts + 7)) ] ||
-        failed "capture time: received $(sample "$work/ct.prom" tapcensus_packets_received_total), want $((pkts + 7))"
-    [ "$(sample "$work/ct.prom" 'tapcensus_packets_dropped_total{reason="capture_time"}')" = 6 ] ||
-        failed "capture time: $(sample "$work/ct.prom" 'tapcensus_packets_dropped_total{reason="capture_time"}') dropped for their stamp, want 6"
+    [ "$(sample "$work/ct.prom" tapcensus_packets_received_total)" = $((pkts + 9)) ] ||
+        failed "capture time: received $(sample "$work/ct.prom" tapcensus_packets_received_total), want $((pkts + 9))"
+    [ "$(sample "$work/ct.prom" 'tapcensus_packets_dropped_total{reason="capture_time"}')" = 8 ] ||
+        failed "capture time: $(sample "$work/ct.prom" 'tapcensus_packets_dropped_total{reason="capture_time"}') dropped for their stamp, want 8"
+    grep -q "ct-bad.pcap: 2 records hold a microsecond field of 10^6 or more (the first: record $(( $(awk '$1=="packets"{print $2}' "$work/ct.truth") / 2 + 4 )))" "$work/stderr.txt" ||
+        failed "capture time: the damaged microsecond fields are not told: $(grep -i microsecond "$work/stderr.txt")"
     [ "$(sample "$work/ct.prom" tapcensus_capture_time_held_total)" = 1 ] ||
         failed "capture time: $(sample "$work/ct.prom" tapcensus_capture_time_held_total) held, want 1"
     [ "$(sample "$work/ct.prom" 'tapcensus_packets_processed_total{outcome="not_ip"}')" = $((notip + 1)) ] ||
