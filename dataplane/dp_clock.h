@@ -19,8 +19,10 @@
  * a row lie that far ahead (within DP_CLOCK_JUMP of the first of them: a
  * capture resumed after a gap); until then each such frame is held (the
  * worker counts time_held) and keeps its own time for itself alone.  The
- * clock never moves back.  A microsecond field of 2^31 or more cannot be
- * told from the stamp (it reads as a time up to 36 minutes earlier).
+ * clock never moves back.  A microsecond field of 10^6 or more cannot be
+ * told from the stamp (2^31 and more read as a time up to 36 minutes
+ * earlier): the control plane finds those records in its pass over the
+ * file, and the worker drops them by position (dp_bad_stamps).
  */
 #ifndef DP_CLOCK_H
 #define DP_CLOCK_H
