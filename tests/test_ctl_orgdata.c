@@ -555,20 +555,26 @@ test_ctl_orgdata_config_errors(void **state)
 	}
 }
 
+/* Without arguments the unit tests; with --world those that read the
+ * world's location database (seconds each: an e2e test of their own). */
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctl_orgdata_csv_merge),
 		cmocka_unit_test(test_ctl_orgdata_skip),
-		cmocka_unit_test(test_ctl_orgdata_libloc),
-		cmocka_unit_test(test_ctl_orgdata_libloc_filters),
-		cmocka_unit_test(test_ctl_orgdata_libloc_damaged),
 		cmocka_unit_test(test_ctl_orgdata_errors),
 		cmocka_unit_test(test_ctl_orgdata_nul_in_line),
 		cmocka_unit_test(test_ctl_orgdata_config_errors),
 	};
-	if (tb_eal_init_mem(2048)) /* the world's tables */
+	const struct CMUnitTest world[] = {
+		cmocka_unit_test(test_ctl_orgdata_libloc),
+		cmocka_unit_test(test_ctl_orgdata_libloc_filters),
+		cmocka_unit_test(test_ctl_orgdata_libloc_damaged),
+	};
+	bool w = argc > 1 && strcmp(argv[1], "--world") == 0;
+
+	if (tb_eal_init_mem(w ? 2048 : 256)) /* the world's tables */
 		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return w ? cmocka_run_group_tests(world, NULL, NULL) : cmocka_run_group_tests(tests, NULL, NULL);
 }
