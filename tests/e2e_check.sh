@@ -80,8 +80,8 @@ if [ -f "$confdir/reloads" ]; then
         -o "$work/metrics.prom" > "$work/summary.txt" 2> "$work/stderr.txt" &
     pid=$!
     # Bounded well above its usual length (a world table loaded and reloaded
-    # under the sanitizers on a busy machine: 130 s were seen).
-    ( sleep 240 && kill -9 "$pid" ) > /dev/null 2>&1 &
+    # under the sanitizers: 130 s idle, 232 s beside other test runs).
+    ( sleep 480 && kill -9 "$pid" ) > /dev/null 2>&1 &
     watchdog=$!
     port=$(linger_port "$work/stderr.txt") || { echo "FAIL reload: no port"; kill "$pid"; exit 1; }
     refused=0 bad_every=4
