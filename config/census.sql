@@ -16,14 +16,33 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
 
--- Organisations as the taps' tables label them (the last push wins).
+-- Organisations as the taps' tables label them.  tap: the tap whose
+-- table labelled it first; only that tap relabels it (row-level security
+-- below), so two taps with different tables cannot flip an organisation's
+-- country, sector or government flag in push order, and no tap can rewrite
+-- another's.  The census owner settles a disagreement (UPDATE ... SET tap).
 CREATE TABLE IF NOT EXISTS census.organisation (
     org_id     text PRIMARY KEY,
     name       text NOT NULL,
     country    char(2) NOT NULL,
     sector     text NOT NULL,
     government boolean NOT NULL,
-    updated    timestamptz NOT NULL DEFAULT now()
+    updated    timestamptz NOT NULL DEFAULT now(),
+    tap        text NOT NULL DEFAULT current_user
+);
+-- A database made before: its rows become the owner's (no tap relabels them).
+ALTER TABLE census.organisation ADD COLUMN IF NOT EXISTS tap text NOT NULL DEFAULT current_user;
+
+-- One tapcensus process per tap name: two under one census.tap would mix
+-- their session counters (each row keeps the greatest total: sessions
+-- lost).  A push claims the name for its instance; another instance's
+-- push is refused while the claim is fresh (10 minutes since its last
+-- push); a clean stop releases it.
+CREATE TABLE IF NOT EXISTS census.tap_instance (
+    tap      text PRIMARY KEY DEFAULT current_user,
+    instance text NOT NULL,
+    host     text NOT NULL,
+    seen     timestamptz NOT NULL
 );
 
 -- Per tap, UTC day, organisation and vendor: a HyperLogLog sketch of the
@@ -91,11 +110,32 @@ CREATE POLICY tap_own ON census.sessions FOR ALL TO census_tap
 DROP POLICY IF EXISTS readers ON census.sessions;
 CREATE POLICY readers ON census.sessions FOR SELECT TO census_reader USING (true);
 
+ALTER TABLE census.organisation ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tap_read ON census.organisation;
+CREATE POLICY tap_read ON census.organisation FOR SELECT TO census_tap USING (true);
+DROP POLICY IF EXISTS tap_add ON census.organisation;
+CREATE POLICY tap_add ON census.organisation FOR INSERT TO census_tap
+    WITH CHECK (tap = current_user);
+DROP POLICY IF EXISTS tap_relabel ON census.organisation;
+CREATE POLICY tap_relabel ON census.organisation FOR UPDATE TO census_tap
+    USING (tap = current_user) WITH CHECK (tap = current_user);
+DROP POLICY IF EXISTS readers ON census.organisation;
+CREATE POLICY readers ON census.organisation FOR SELECT TO census_reader USING (true);
+
+ALTER TABLE census.tap_instance ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tap_own ON census.tap_instance;
+CREATE POLICY tap_own ON census.tap_instance FOR ALL TO census_tap
+    USING (tap = current_user) WITH CHECK (tap = current_user);
+DROP POLICY IF EXISTS readers ON census.tap_instance;
+CREATE POLICY readers ON census.tap_instance FOR SELECT TO census_reader USING (true);
+
 GRANT USAGE ON SCHEMA census TO census_tap, census_reader;
 GRANT SELECT, INSERT, UPDATE ON census.organisation, census.client_sketch, census.sessions
     TO census_tap;
 GRANT SELECT ON census.organisation, census.client_sketch, census.sessions TO census_reader;
 GRANT SELECT, INSERT ON census.key_fingerprint TO census_tap;
+GRANT SELECT, INSERT, UPDATE ON census.tap_instance TO census_tap;
+GRANT SELECT ON census.tap_instance TO census_reader;
 GRANT SELECT ON census.key_fingerprint TO census_reader;
 
 -- Unique clients across every tap: the union of their sketches (a client

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +76,9 @@ struct ctl_census {
 	struct ctl_census_cfg cfg;
 	struct ctl_hll_hasher hasher; /* keyed with cfg.key */
 	char fingerprint[CTL_HLL_FP_LEN + 1]; /* the key's (ctl_hll_key_fingerprint) */
+	char instance[17];  /* this process, random: its claim on cfg.tap */
+	char host[64];      /* this host's name, told to another instance */
+	bool claimed;       /* a push went through: the final one releases */
 	struct stot *t;
 	uint32_t n_t, cap_t;
 	uint32_t *tbuckets; /* [n_buckets_t] */
@@ -92,7 +96,7 @@ struct ctl_census {
 	bool running;
 	bool done; /* set by the push thread as it ends (release) */
 	int result;
-	char err[256];
+	char err[512];
 	struct row *rows;
 	size_t n_rows;
 	unsigned failures; /* in a row: the next push waits interval << failures (at most 64x) */
@@ -117,13 +121,20 @@ struct ctl_census *
 ctl_census_create(const struct ctl_census_cfg *cfg)
 {
 	struct ctl_census *c = calloc(1, sizeof(*c));
+	uint8_t rnd[8];
 
 	if (c == NULL)
 		return NULL;
 	c->cfg = *cfg;
 	if (ctl_hll_hasher_init(&c->hasher, cfg->key) != 0 ||
-	    ctl_hll_key_fingerprint(cfg->key, c->fingerprint) != 0)
+	    ctl_hll_key_fingerprint(cfg->key, c->fingerprint) != 0 ||
+	    getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		goto fail;
+	for (unsigned i = 0; i < sizeof(rnd); i++)
+		snprintf(c->instance + 2 * i, 3, "%02x", rnd[i]);
+	if (gethostname(c->host, sizeof(c->host)) != 0)
+		snprintf(c->host, sizeof(c->host), "?");
+	c->host[sizeof(c->host) - 1] = '\0';
 	c->n_buckets = 1u << 12;
 	c->buckets = malloc(c->n_buckets * sizeof(*c->buckets));
 	if (c->buckets == NULL)
@@ -355,7 +366,9 @@ static const char upsert_org[] =
 	"INSERT INTO census.organisation (org_id, name, country, sector, government) "
 	"VALUES ($1, $2, $3, $4, $5::boolean) ON CONFLICT (org_id) DO UPDATE SET "
 	"name = EXCLUDED.name, country = EXCLUDED.country, sector = EXCLUDED.sector, "
-	"government = EXCLUDED.government, updated = now()";
+	"government = EXCLUDED.government, updated = now() "
+	/* Only the tap that labelled it first relabels it (census.sql). */
+	"WHERE census.organisation.tap = current_user";
 /* Days are UTC whatever the database session's time zone: a date made
  * from the day's number, never through a timestamp (to_timestamp()::date
  * is the day in the session's zone). */
@@ -386,6 +399,52 @@ static const char claim_key[] =
 	"INSERT INTO census.key_fingerprint (fingerprint) VALUES ($1) ON CONFLICT DO NOTHING";
 static const char read_key[] =
 	"SELECT fingerprint, first_tap, since::date FROM census.key_fingerprint";
+
+/* The tap's name for this instance: taken when free, ours, or stale (no
+ * push for 10 minutes); released by a clean stop (census.sql). */
+static const char claim_tap[] =
+	"INSERT INTO census.tap_instance (tap, instance, host, seen) "
+	"VALUES (current_user, $1, $2, now()) ON CONFLICT (tap) DO UPDATE SET "
+	"instance = EXCLUDED.instance, host = EXCLUDED.host, seen = now() "
+	"WHERE census.tap_instance.instance = EXCLUDED.instance "
+	"OR census.tap_instance.seen < now() - interval '10 minutes' RETURNING tap";
+static const char read_tap[] =
+	"SELECT host, to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+	"FROM census.tap_instance WHERE tap = current_user";
+static const char release_tap[] =
+	"UPDATE census.tap_instance SET seen = '-infinity' "
+	"WHERE tap = current_user AND instance = $1";
+
+/* -EADDRINUSE, told in err, when another tapcensus pushes under this
+ * census.tap. */
+static int
+claim(PGconn *db, const struct ctl_census *c, char *err, size_t len)
+{
+	const char *v[] = {c->instance, c->host};
+	PGresult *r = PQexecParams(db, claim_tap, 2, NULL, v, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		snprintf(err, len, "%s", PQerrorMessage(db));
+		rc = -EIO;
+	} else if (PQntuples(r) == 0) {
+		PQclear(r);
+		r = PQexecParams(db, read_tap, 0, NULL, NULL, NULL, NULL, 0);
+		snprintf(err, len,
+			 "census.tap '%s' is pushed by another tapcensus (on %s, last push %s UTC): "
+			 "two under one name lose sessions; give each tap its own census.tap (and "
+			 "role), or stop the other (a clean stop frees the name; else 10 minutes "
+			 "after its last push)",
+			 c->cfg.tap,
+			 PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0)
+										   : "?",
+			 PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 1)
+										   : "?");
+		rc = -EADDRINUSE;
+	}
+	PQclear(r);
+	return rc;
+}
 
 /* -EKEYREJECTED, told in err, when the database's key is another. */
 static int
@@ -440,6 +499,8 @@ push(void *arg)
 		rc = exec_params(db, "BEGIN", 0, NULL, c->err, sizeof(c->err));
 	if (rc == 0)
 		rc = check_key(db, c->fingerprint, c->err, sizeof(c->err));
+	if (rc == 0)
+		rc = claim(db, c, c->err, sizeof(c->err));
 	for (size_t i = 0; rc == 0 && i < c->n_rows; i++) {
 		const struct row *r = &c->rows[i];
 		char day[16];
@@ -473,8 +534,15 @@ push(void *arg)
 		snprintf(nlast, sizeof(nlast), "%" PRIu64, r->last_name_only);
 		rc = exec_params(db, upsert_sessions, 9, v, c->err, sizeof(c->err));
 	}
+	if (rc == 0 && c->stopping) { /* a clean stop frees the name */
+		const char *v[] = {c->instance};
+
+		rc = exec_params(db, release_tap, 1, v, c->err, sizeof(c->err));
+	}
 	if (rc == 0)
 		rc = exec_params(db, "COMMIT", 0, NULL, c->err, sizeof(c->err));
+	if (rc == 0)
+		c->claimed = true;
 	PQfinish(db);
 	c->err[strcspn(c->err, "\n")] = '\0';
 	c->result = rc;
@@ -869,7 +937,9 @@ ctl_census_flush(struct ctl_census *c, const struct ctl_census_src *src)
 	}
 	if (take_batch(c) != 0 || take_sessions(c, src) != 0)
 		return -ENOMEM;
-	if (c->n_rows + c->n_srows == 0)
+	/* Nothing to send: still a push when one went through before, to
+	 * free the tap's name for the next run. */
+	if (c->n_rows + c->n_srows == 0 && !c->claimed)
 		return 0;
 	c->stopping = true;
 	push(c); /* here: the process is stopping */

@@ -50,7 +50,7 @@ struct ctl_census_stats {
 	unsigned sketches;        /* kept (organisation, vendor, day) */
 	unsigned pending;         /* changed since their last push */
 	uint64_t last_ok;         /* Unix time of the last good push, 0 none */
-	char last_error[256];     /* the last failure's reason ("" none) */
+	char last_error[512];     /* the last failure's reason ("" none) */
 };
 
 /* What a push reads besides the sketches: the sessions of the product

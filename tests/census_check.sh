@@ -67,7 +67,7 @@ replay() { # TAP PART [more tapcensus options]
     # others over the Unix socket.
     local db="host=$PGHOST port=$PGPORT dbname=postgres user=tap_$t"
     [ "$t" != c ] || db="host=127.0.0.1 port=$PG_TLS_PORT dbname=postgres user=tap_c sslmode=verify-full sslrootcert=$PG_TLS_CA"
-    census_tap_yaml "$conf" "$work/orgs.csv" "${KEY:-$work/census.key}" "tap_$t" "$db" "census$$$t" \
+    census_tap_yaml "$conf" "${ORGS:-$work/orgs.csv}" "${KEY:-$work/census.key}" "tap_$t" "$db" "census$$$t" \
         > "$work/tap_$t.yaml"
     # tap_d keeps a state file: what it could not push survives its restart.
     [ "$t" != d ] || printf 'persistence:\n  dir: %s\n  interval: 1\n' "$work/state_d" >> "$work/tap_$t.yaml"
@@ -218,6 +218,33 @@ grep -q "client-hash key has fingerprint $want_fp (first pushed by tap_e on .*);
     { echo "FAIL another key: the refusal is not told:"; grep -i census "$work/tap_a.err" | head -3; fail=1; }
 [ "$(q "SELECT count(*) || ' ' || sum(hll_cardinality(sketch))::bigint FROM census.client_sketch")" = "$before" ] ||
     { echo "FAIL another key: the sketches changed ($before before)"; fail=1; }
+
+# An organisation's labels are the first tap's: a tap whose table says the
+# Treasury is no government body pushes (exit 0) and changes nothing.
+first_tap=$(q "SELECT tap FROM census.organisation WHERE org_id = 'us-treasury'")
+sed -e 's|^\(192.0.2.0/26,us-treasury,.*\),government,true$|\1,finance,false|' \
+    -e 's|^\(2001:db8:100::/48,us-treasury,.*\),government,true$|\1,finance,false|' \
+    "$work/orgs.csv" > "$work/orgs_flip.csv"
+grep -q '^192.0.2.0/26,us-treasury,.*,finance,false$' "$work/orgs_flip.csv" ||
+    { echo "FAIL could not write the flipped table"; fail=1; }
+other=b; [ "$first_tap" != tap_b ] || other=c
+ORGS=$work/orgs_flip.csv replay "$other" 1
+[ "$(q "SELECT sector || ' ' || government || ' ' || tap FROM census.organisation WHERE org_id = 'us-treasury'")" = "government true $first_tap" ] ||
+    { echo "FAIL tap_$other relabelled us-treasury: $(q "SELECT sector, government, tap FROM census.organisation WHERE org_id = 'us-treasury'")"; fail=1; }
+psql -q -U "tap_$other" -c "UPDATE census.organisation SET government = false WHERE tap <> 'tap_$other'" \
+    > /dev/null 2>&1 || true
+[ "$(q "SELECT count(*) FROM census.organisation WHERE government AND org_id = 'us-treasury'")" = 1 ] ||
+    { echo "FAIL tap_$other rewrote another tap's organisation by hand"; fail=1; }
+
+# One tapcensus per tap name: every clean stop above freed its name; a
+# fresh claim by another instance refuses tap_b's push, told.
+[ "$(q "SELECT count(*) FROM census.tap_instance WHERE seen > now() - interval '10 minutes'")" = 0 ] ||
+    { echo "FAIL clean stops left claims: $(q "SELECT tap FROM census.tap_instance WHERE seen > now() - interval '10 minutes'")"; fail=1; }
+q "UPDATE census.tap_instance SET instance = 'deadbeefdeadbeef', host = 'tap-b-twin', seen = now() WHERE tap = 'tap_b'" > /dev/null
+REPLAY_RC=3 replay b 1
+grep -q "census.tap 'tap_b' is pushed by another tapcensus (on tap-b-twin, last push " "$work/tap_b.err" ||
+    { echo "FAIL a second tap_b was not refused:"; grep -i census "$work/tap_b.err" | head -3; fail=1; }
+q "UPDATE census.tap_instance SET seen = '-infinity' WHERE tap = 'tap_b'" > /dev/null
 
 # A push held by a lock on the table: every database call is bounded
 # (lock_timeout 10 s), so the stop is not held by the database; the exit
