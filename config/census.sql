@@ -95,21 +95,24 @@ CREATE TABLE IF NOT EXISTS census.key_fingerprint (
     since       timestamptz NOT NULL DEFAULT now()
 );
 
--- A tap writes its own rows only: the row's tap is the session's role.
-ALTER TABLE census.client_sketch ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS tap_own ON census.client_sketch;
-CREATE POLICY tap_own ON census.client_sketch FOR ALL TO census_tap
-    USING (tap = current_user) WITH CHECK (tap = current_user);
-DROP POLICY IF EXISTS readers ON census.client_sketch;
-CREATE POLICY readers ON census.client_sketch FOR SELECT TO census_reader USING (true);
+-- A tap writes its own rows only: the row's tap is the session's role;
+-- readers read every row.
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['client_sketch', 'sessions', 'tap_instance'] LOOP
+        EXECUTE format('ALTER TABLE census.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS tap_own ON census.%I', t);
+        EXECUTE format('CREATE POLICY tap_own ON census.%I FOR ALL TO census_tap '
+                       'USING (tap = current_user) WITH CHECK (tap = current_user)', t);
+        EXECUTE format('DROP POLICY IF EXISTS readers ON census.%I', t);
+        EXECUTE format('CREATE POLICY readers ON census.%I FOR SELECT TO census_reader '
+                       'USING (true)', t);
+    END LOOP;
+END $$;
 
-ALTER TABLE census.sessions ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS tap_own ON census.sessions;
-CREATE POLICY tap_own ON census.sessions FOR ALL TO census_tap
-    USING (tap = current_user) WITH CHECK (tap = current_user);
-DROP POLICY IF EXISTS readers ON census.sessions;
-CREATE POLICY readers ON census.sessions FOR SELECT TO census_reader USING (true);
-
+-- Organisations: every tap reads them and adds its own; only the first
+-- tap relabels one.
 ALTER TABLE census.organisation ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tap_read ON census.organisation;
 CREATE POLICY tap_read ON census.organisation FOR SELECT TO census_tap USING (true);
@@ -121,13 +124,6 @@ CREATE POLICY tap_relabel ON census.organisation FOR UPDATE TO census_tap
     USING (tap = current_user) WITH CHECK (tap = current_user);
 DROP POLICY IF EXISTS readers ON census.organisation;
 CREATE POLICY readers ON census.organisation FOR SELECT TO census_reader USING (true);
-
-ALTER TABLE census.tap_instance ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS tap_own ON census.tap_instance;
-CREATE POLICY tap_own ON census.tap_instance FOR ALL TO census_tap
-    USING (tap = current_user) WITH CHECK (tap = current_user);
-DROP POLICY IF EXISTS readers ON census.tap_instance;
-CREATE POLICY readers ON census.tap_instance FOR SELECT TO census_reader USING (true);
 
 GRANT USAGE ON SCHEMA census TO census_tap, census_reader;
 GRANT SELECT, INSERT, UPDATE ON census.organisation, census.client_sketch, census.sessions
