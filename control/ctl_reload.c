@@ -264,7 +264,7 @@ ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
 	a->feed_cfg = r->cfg; /* the index space the new sets count in */
 	a->feed_orgs = r->orgs;
 	for (unsigned w = 0; w < a->ws.n; w++) {
-		j->gens[w] = dp_worker_publish(a->ws.w[w], j->gens[w]);
+		j->gens[w] = dp_gen_publish(a->ws.w[w], j->gens[w]);
 		old_ctr[w] = dp_gen_counters(j->gens[w]);
 	}
 	a->ws.gen = j->id;

@@ -170,7 +170,7 @@ forward_learned(struct ctl_workers *ws, unsigned from)
 	unsigned n;
 
 	for (unsigned k = 0; k < LEARNED_PER_DRAIN; k += n) {
-		n = dp_worker_learned_take(ws->w[from], ev, TAKE_BURST);
+		n = dp_learn_take(ws->w[from], ev, TAKE_BURST);
 		if (n == 0)
 			break;
 		/* On the worker's clock, which is the capture's offline. */
@@ -183,7 +183,7 @@ forward_learned(struct ctl_workers *ws, unsigned from)
 				ctl_prefilter_learned(ws->pf, ev[i].family, ev[i].addr,
 						      ev[i].expires - now);
 			for (unsigned w = 0; w < ws->n; w++)
-				if (w != from && dp_worker_learned_give(ws->w[w], &ev[i]) != 0)
+				if (w != from && dp_learn_give(ws->w[w], &ev[i]) != 0)
 					ws->learn_forward_lost++;
 		}
 	}
@@ -298,7 +298,7 @@ seed_one(void *arg, const struct dp_learned_entry *e)
 
 	memcpy(ev.addr, e->addr, sizeof(ev.addr));
 	for (unsigned w = 0; w < s->ws->n; w++)
-		dp_worker_learned_seed(s->ws->w[w], &ev, s->now);
+		dp_learn_seed(s->ws->w[w], &ev, s->now);
 	if (e->expires > s->now && s->now != 0)
 		ctl_prefilter_learned(s->ws->pf, e->family, e->addr, e->expires - s->now);
 	return 0;

@@ -72,20 +72,15 @@ dp_count_in_vendor_nets(const struct dp_worker *w, const struct dp_flow *f)
 	return i ? w->vendor_net_vendors[i] : 0;
 }
 
-/* The flow is a vendor's: one session, and its traffic so far. */
+/* The flow just decided (dp_inspect_decide set its vendors and signal):
+ * one session per vendor, its traffic so far, its client. */
 void
-dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
+dp_count_session(struct dp_worker *w, struct dp_flow *f, uint64_t behind)
 {
 	uint64_t now = w->now; /* the packet's time (the capture's offline) */
-	/* f->vendors, until now: the vendors behind the server's address
-	 * (dp_inspect_address), each of which names its vendor's roles. */
-	uint64_t behind = f->vendors, name_only = 0, nets = ~0ull; /* ~0: not looked up */
+	uint64_t vendors = f->vendors, name_only = 0, nets = ~0ull; /* ~0: not looked up */
+	enum dp_signal sig = (enum dp_signal)f->sig;
 
-	dp_worker_close_stream(w, f, 0);
-	dp_worker_close_stream(w, f, 1);
-	f->state = DP_FLOW_VENDOR;
-	f->vendors = vendors;
-	f->sig = (uint8_t)sig;
 	while (vendors) {
 		unsigned v = (unsigned)__builtin_ctzll(vendors);
 		struct dp_org_ctr *c = dp_worker_ctr(w, f->org, v, sig);

@@ -11,12 +11,14 @@
 #define DP_COUNT_H
 
 #include "dp_name.h"
-#include "dp_worker_private.h"
+#include "dp_worker_ctx.h"
 
-/* The flow is a vendor's: its streams closed, one session per vendor and
- * its traffic so far counted, its client reported once per vendor. */
-void dp_count_vendor_flow(struct dp_worker *w, struct dp_flow *f, uint64_t vendors,
-			  enum dp_signal sig);
+/* The flow just decided (dp_inspect_decide: f->vendors and f->sig are
+ * the decision's): one session per vendor and its traffic so far counted,
+ * name-only where no address in behind (the vendors its server address
+ * stood for before) nor the vendor's networks corroborate it, its client
+ * reported once per vendor. */
+void dp_count_session(struct dp_worker *w, struct dp_flow *f, uint64_t behind);
 
 /* The flow's client, once per vendor, to the control plane: verified when
  * the flow shows an exchange (or evidence is not asked for), else flagged

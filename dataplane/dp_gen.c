@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Worker generations: what a reload replaces, created by the control
  * plane, published to a worker and adopted by it between bursts. */
+#include "dp_gen.h"
+
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
-#include "dp_worker_private.h"
+#include "dp_worker_ctx.h"
 
 struct dp_gen *
 dp_gen_create(uint16_t id, const struct dp_lpm *orgs, const struct dp_match *match,
@@ -59,7 +61,7 @@ dp_gen_counters(const struct dp_gen *g)
 }
 
 struct dp_gen *
-dp_worker_publish(struct dp_worker *w, struct dp_gen *g)
+dp_gen_publish(struct dp_worker *w, struct dp_gen *g)
 {
 	struct dp_gen *old = w->next;
 
@@ -68,7 +70,7 @@ dp_worker_publish(struct dp_worker *w, struct dp_gen *g)
 }
 
 void
-dp_worker_adopt(struct dp_worker *w)
+dp_gen_adopt(struct dp_worker *w)
 {
 	struct dp_gen *g = __atomic_load_n(&w->next, __ATOMIC_ACQUIRE);
 

@@ -4,6 +4,8 @@
  * Initial), reassembled across segments or Initials when needed; the
  * server address of a new flow; payload signatures.  Each ends in a
  * verdict that decides the flow. */
+#include "dp_inspect.h"
+
 #include <netinet/in.h>
 
 #include "dp_dns.h"
@@ -11,7 +13,7 @@
 #include "dp_parse.h"
 #include "dp_tls.h"
 #include "dp_count.h"
-#include "dp_worker_private.h"
+#include "dp_learn.h"
 
 /* An extractor: the name a client's first bytes carry, its signal and
  * layer, and whether the ClientHello offered Encrypted Client Hello (its
@@ -110,7 +112,7 @@ decide(struct dp_worker *w, struct dp_flow *f, enum dp_name_rc rc, const struct 
 	}
 	if (vendors == 0)
 		return DP_OUT_OTHER_NAME;
-	dp_count_vendor_flow(w, f, vendors, sig);
+	dp_inspect_decide(w, f, vendors, sig);
 	for (uint64_t v = vendors & w->bind.report_names; v != 0; v &= v - 1)
 		dp_count_name(w, (unsigned)__builtin_ctzll(v), name);
 	return DP_OUT_VENDOR;
@@ -327,14 +329,31 @@ dp_inspect_address(struct dp_worker *w, struct dp_flow *f)
 	f->vendors = one_role_each(w, vendors);
 }
 
+void
+dp_inspect_decide(struct dp_worker *w, struct dp_flow *f, uint64_t vendors, enum dp_signal sig)
+{
+	/* f->vendors, until now: the vendors behind the server's address
+	 * (dp_inspect_address), each of which names its vendor's roles. */
+	uint64_t behind = f->vendors;
+
+	dp_worker_close_stream(w, f, 0);
+	dp_worker_close_stream(w, f, 1);
+	f->state = DP_FLOW_VENDOR;
+	f->vendors = vendors;
+	f->sig = (uint8_t)sig;
+	dp_count_session(w, f, behind);
+}
+
 unsigned
 dp_inspect_by_address(struct dp_worker *w, struct dp_flow *f)
 {
-	dp_count_vendor_flow(w, f, f->vendors, (enum dp_signal)f->sig);
+	dp_inspect_decide(w, f, f->vendors, (enum dp_signal)f->sig);
 	return DP_OUT_VENDOR;
 }
 
-uint64_t
+/* The direction's next payload bytes through its signature stream; the
+ * vendors whose signatures matched. */
+static uint64_t
 dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const struct dp_pkt *p)
 {
 	uint32_t n = RTE_MIN(p->payload_len, w->stream_bytes - f->scanned[d]);
@@ -369,4 +388,17 @@ dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const 
 		f->scan_done |= (uint8_t)(1u << d);
 	}
 	return vendors;
+}
+
+unsigned
+dp_inspect_signatures(struct dp_worker *w, struct dp_flow *f, enum dp_dir d,
+		      const struct dp_pkt *p, unsigned r)
+{
+	uint64_t v = dp_inspect_payload(w, f, d, p);
+
+	if (v == 0)
+		return r;
+	dp_worker_release_reasm(w, f);
+	dp_inspect_decide(w, f, v, DP_SIG_PAYLOAD);
+	return DP_OUT_VENDOR;
 }

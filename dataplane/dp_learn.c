@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Learning server addresses: the answers of a vendor's DNS flows, over UDP
  * and TCP, into the worker's learned table and out to the other workers. */
+#include "dp_learn.h"
+
 #include <string.h>
 
 #include "dp_dnsans.h"
 #include "dp_count.h"
 #include "dp_match.h"
-#include "dp_worker_private.h"
 
 static void
 learn(struct dp_worker *w, const struct dp_dns_addr *a, uint64_t vendors)
@@ -132,7 +133,7 @@ unread:
 }
 
 unsigned
-dp_worker_learn_apply(struct dp_worker *w, unsigned budget)
+dp_learn_apply(struct dp_worker *w, unsigned budget)
 {
 	struct dp_learn_event ev;
 	unsigned n = 0;
@@ -145,19 +146,19 @@ dp_worker_learn_apply(struct dp_worker *w, unsigned budget)
 }
 
 unsigned
-dp_worker_learned_take(struct dp_worker *w, struct dp_learn_event *ev, unsigned max)
+dp_learn_take(struct dp_worker *w, struct dp_learn_event *ev, unsigned max)
 {
 	return rte_ring_dequeue_burst_elem(w->learn_out, ev, sizeof(*ev), max, NULL);
 }
 
 int
-dp_worker_learned_give(struct dp_worker *w, const struct dp_learn_event *ev)
+dp_learn_give(struct dp_worker *w, const struct dp_learn_event *ev)
 {
 	return rte_ring_enqueue_elem(w->learn_in, (void *)(uintptr_t)ev, sizeof(*ev));
 }
 
 void
-dp_worker_learned_seed(struct dp_worker *w, const struct dp_learn_event *ev, uint32_t now)
+dp_learn_seed(struct dp_worker *w, const struct dp_learn_event *ev, uint32_t now)
 {
 	dp_learned_add(&w->learned, ev->family, ev->addr, ev->vendors, ev->expires, now);
 }

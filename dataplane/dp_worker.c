@@ -19,7 +19,8 @@
 
 #include "dp_parse.h"
 #include "dp_count.h"
-#include "dp_worker_private.h"
+#include "dp_inspect.h"
+#include "dp_learn.h"
 
 #define PREFETCH_AHEAD 3
 /* Flow-table entries looked at for timeouts at a time while busy (paced so
@@ -95,7 +96,7 @@ dp_worker_create(unsigned id, unsigned n_vendors, struct dp_gen *gen,
 	memcpy(w->address_role, cfg->address_role, sizeof(w->address_role));
 	w->n_vendors = n_vendors;
 	w->next = gen;
-	dp_worker_adopt(w);
+	dp_gen_adopt(w);
 	return w;
 
 err_nomem:
@@ -142,13 +143,81 @@ track_end(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum d
 		dp_flow_end(&w->flows, f);
 }
 
+/* Which sides the flow has shown; a server's QUIC Version Negotiation
+ * (RFC 9000 17.2.1: refusing the client's version) counted. */
+static inline void
+note_side(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir,
+	  bool created)
+{
+	if (created)
+		DP_CTR_ADD(w->st.flow_first_side[dir], 1);
+	else if (unlikely(!(f->marks & DP_MARK_SEEN(dir))))
+		DP_CTR_ADD(w->st.flow_both_sides[!dir], 1); /* the other side, at last */
+	f->marks |= DP_MARK_SEEN(dir);
+	if (dir == DP_DIR_S2C && p->proto == IPPROTO_UDP && p->sport == DP_HTTPS_PORT &&
+	    p->payload_len >= 5 && (p->payload[0] & 0x80) && p->payload[1] == 0 &&
+	    p->payload[2] == 0 && p->payload[3] == 0 && p->payload[4] == 0)
+		DP_CTR_ADD(w->st.quic_version_neg, 1);
+}
+
+/* The packet's traffic on the flow, and the evidence that the client's
+ * address is real (dp_flow.h): a UDP answer, or the client sending after
+ * the server. */
+static inline void
+note_traffic(struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir, uint32_t wire_len)
+{
+	f->pkts[dir]++;
+	f->bytes[dir] += wire_len;
+	if (dir == DP_DIR_S2C) {
+		if (p->proto == IPPROTO_UDP)
+			f->marks |= DP_MARK_EXCHANGE;
+	} else if (f->marks & DP_MARK_SERVER) {
+		f->marks |= DP_MARK_EXCHANGE;
+	}
+}
+
+/* A new flow's organisation and server candidates; an older one's
+ * organisation again after a reload. */
+static inline void
+attribute(struct dp_worker *w, struct dp_flow *f, bool created)
+{
+	if (unlikely(f->gen != w->gen) || created) {
+		f->org = dp_lpm_lookup(w->orgs, f->key.family, dp_flow_client(f));
+		f->gen = w->gen;
+	}
+	if (created)
+		dp_inspect_address(w, f);
+}
+
+/* A packet of a decided vendor flow: counted; the client reported again
+ * once evidence came after the decision (a query, an Initial); a DNS
+ * flow's answers learned. */
+static inline unsigned
+follow_vendor(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, enum dp_dir dir,
+	      uint32_t wire_len)
+{
+	dp_count_matched(w, f, dir, wire_len);
+	if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) ==
+		     DP_MARK_EXCHANGE))
+		dp_count_clients(w, f, false, 0);
+	if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
+		if (p->proto == IPPROTO_UDP)
+			dp_learn_answer(w, f, p->payload, p->payload_len);
+		else
+			dp_learn_follow_tcp(w, f, p);
+	}
+	return DP_OUT_MATCHED;
+}
+
 /* A packet (its key made, hint its flow's position from the burst's
- * lookup) followed in its flow: the outcome, or past DP_OUT_COUNT a drop. */
+ * lookup) followed in its flow: the outcome, or past DP_OUT_COUNT a drop.
+ * Its flow found or made, its sides and traffic noted, attributed, then
+ * by the flow's state: counted (vendor), passed (other), or inspected
+ * (open: a name, a signature, or its end by address may decide it). */
 static unsigned
 handle_flow(struct dp_worker *w, const struct dp_staged *sp, uint32_t hash, int32_t hint)
 {
 	const struct dp_pkt *p = &sp->p;
-	uint32_t wire_len = sp->wire;
 	/* Bare ACKs and FINs of flows we do not hold start nothing. */
 	bool create = p->proto == IPPROTO_UDP || p->payload_len > 0 || (p->tcp_flags & DP_TCP_SYN);
 	struct dp_flow *f;
@@ -163,16 +232,7 @@ handle_flow(struct dp_worker *w, const struct dp_staged *sp, uint32_t hash, int3
 		 * is no session - counting it as one made every packet of a
 		 * flow to a vendor address a session when the table was full. */
 		return create ? DP_OUT_UNTRACKED : DP_OUT_NO_NAME;
-	if (created)
-		DP_CTR_ADD(w->st.flow_first_side[dir], 1);
-	else if (unlikely(!(f->marks & DP_MARK_SEEN(dir))))
-		DP_CTR_ADD(w->st.flow_both_sides[!dir], 1); /* the other side, at last */
-	f->marks |= DP_MARK_SEEN(dir);
-	/* RFC 9000 17.2.1: a server refusing the client's version. */
-	if (dir == DP_DIR_S2C && p->proto == IPPROTO_UDP && p->sport == DP_HTTPS_PORT &&
-	    p->payload_len >= 5 && (p->payload[0] & 0x80) && p->payload[1] == 0 &&
-	    p->payload[2] == 0 && p->payload[3] == 0 && p->payload[4] == 0)
-		DP_CTR_ADD(w->st.quic_version_neg, 1);
+	note_side(w, f, p, dir, created);
 	/* A bypassed packet touches the entry's first cache line only
 	 * (unless its direction's payload is still scanned for signatures). */
 	if (f->state == DP_FLOW_OTHER &&
@@ -180,56 +240,17 @@ handle_flow(struct dp_worker *w, const struct dp_staged *sp, uint32_t hash, int3
 		track_end(w, f, p, dir);
 		return DP_OUT_BYPASSED;
 	}
-	f->pkts[dir]++;
-	f->bytes[dir] += wire_len;
-	/* Evidence that the client's address is real (dp_flow.h): the
-	 * server's packet is marked above. */
-	if (dir == DP_DIR_S2C) {
-		if (p->proto == IPPROTO_UDP)
-			f->marks |= DP_MARK_EXCHANGE;
-	} else if (f->marks & DP_MARK_SERVER) {
-		f->marks |= DP_MARK_EXCHANGE;
-	}
-	if (unlikely(f->gen != w->gen) || created) {
-		/* New, or its organisation is from before a reload. */
-		f->org = dp_lpm_lookup(w->orgs, f->key.family, dp_flow_client(f));
-		f->gen = w->gen;
-	}
-	if (created)
-		dp_inspect_address(w, f);
-	switch (f->state) {
-	case DP_FLOW_VENDOR:
-		dp_count_matched(w, f, dir, wire_len);
-		/* Decided before the evidence came (a query, an Initial): the
-		 * client is reported again, now verified. */
-		if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) ==
-			     DP_MARK_EXCHANGE))
-			dp_count_clients(w, f, false, 0);
-		if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
-			if (p->proto == IPPROTO_UDP)
-				dp_learn_answer(w, f, p->payload, p->payload_len);
-			else
-				dp_learn_follow_tcp(w, f, p);
-		}
-		r = DP_OUT_MATCHED;
-		break;
-	case DP_FLOW_OTHER:
+	note_traffic(f, p, dir, sp->wire);
+	attribute(w, f, created);
+	if (f->state == DP_FLOW_VENDOR)
+		r = follow_vendor(w, f, p, dir, sp->wire);
+	else if (f->state == DP_FLOW_OTHER)
 		r = DP_OUT_BYPASSED;
-		break;
-	default:
+	else
 		r = dp_inspect_packet(w, f, p, dir);
-		break;
-	}
 	if (w->stream_bytes != 0 && f->state != DP_FLOW_VENDOR && p->payload_len > 0 &&
-	    f->scanned[dir] < w->stream_bytes && r < DP_OUT_COUNT) {
-		uint64_t v = dp_inspect_payload(w, f, dir, p);
-
-		if (v != 0) {
-			dp_worker_release_flow(w, f);
-			dp_count_vendor_flow(w, f, v, DP_SIG_PAYLOAD);
-			r = DP_OUT_VENDOR;
-		}
-	}
+	    f->scanned[dir] < w->stream_bytes && r < DP_OUT_COUNT)
+		r = dp_inspect_signatures(w, f, dir, p, r);
 	/* A flow to a vendor's address that ends (FIN, RST) before anything
 	 * named it, after its server answered: its address decides. */
 	if (f->state == DP_FLOW_OPEN && f->vendors != 0 && f->pkts[DP_DIR_S2C] > 0 &&
@@ -475,8 +496,8 @@ dp_worker_loop(void *arg)
 		/* Between bursts the worker holds no table: a quiescent state. */
 		if (w->bind.qs != NULL)
 			rte_rcu_qsbr_quiescent(w->bind.qs, w->bind.qs_id);
-		dp_worker_adopt(w);
-		dp_worker_learn_apply(w, LEARN_APPLY_BUDGET);
+		dp_gen_adopt(w);
+		dp_learn_apply(w, LEARN_APPLY_BUDGET);
 		if (n == 0) {
 			if (w->bind.ts_off < 0)
 				w->now = (uint32_t)*w->bind.clock;

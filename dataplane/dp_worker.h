@@ -3,7 +3,7 @@
  * dp_worker.h - one worker lcore: receive a burst, follow each packet's
  * flow, inspect undecided flows, count.  Workers never write shared state.
  * This is the control plane's view of a worker; its insides are in
- * dp_worker_private.h (the worker's files and the tests only).
+ * dp_worker_ctx.h (the worker's files and the tests only).
  *
  * Ownership and threads:
  *  - The control plane creates a worker (dp_worker_create) with its first
@@ -20,8 +20,8 @@
  *    control plane must then keep taking events until the worker returns.
  *  - Server addresses the worker learns from DNS answers go into its own
  *    learned table at once and out as dp_learn_events
- *    (dp_worker_learned_take); the control plane gives them to every other
- *    worker (dp_worker_learned_give), which applies them at the top of each
+ *    (dp_learn_take); the control plane gives them to every other
+ *    worker (dp_learn_give), which applies them at the top of each
  *    burst.  Each learned table has one writer.
  *  - Flows: see dp_flow.h.  A packet that would start a flow but finds no
  *    room in the flow table is counted in flow.full and as untracked: it is
@@ -35,7 +35,7 @@
  * Reload (RCU): what a reload replaces - organisation and server tables,
  * the Hyperscan databases, and this worker's counters sized for the new
  * organisation table - is one struct dp_gen.  The control plane publishes
- * a new one (dp_worker_publish), the worker adopts it at the top of its
+ * a new one (dp_gen_publish), the worker adopts it at the top of its
  * next burst and reports a quiescent state (rte_rcu_qsbr) after every
  * burst; once every worker has, the control plane folds the old counters
  * (dp_gen_counters) into its own and frees the old generation.  Vendors
@@ -61,6 +61,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dp_gen.h"
 #include "dp_worker_types.h"
 
 struct dp_worker;
@@ -101,28 +102,6 @@ struct dp_worker_bind {
 				   * caller's, kept while the worker runs) */
 };
 
-/* A generation for one worker: the shared tables (the caller's, freed by
- * the caller once no worker holds them), and counters and a scratch of its
- * own (the scratch also fits prev's databases, for the payload streams
- * opened before).  servers and server_vendors may be NULL.  NULL with
- * rte_errno set (ENOMEM). */
-struct dp_gen *dp_gen_create(uint16_t id, const struct dp_lpm *orgs, const struct dp_match *match,
-			     const struct dp_lpm *servers, const uint64_t *server_vendors,
-			     unsigned n_orgs, unsigned n_vendors, const struct dp_match *prev,
-			     int socket);
-void dp_gen_free(struct dp_gen *g);
-
-/* The vendors' own networks (an LPM whose next hop indexes net_vendors,
- * the vendors each belongs to), set before the generation is published:
- * a decided session to an address in a vendor's networks is corroborated
- * (dp_org_ctr.name_only not counted) even when the address decided
- * nothing.  Both NULL (the default): no vendor lists its networks. */
-void dp_gen_set_vendor_nets(struct dp_gen *g, const struct dp_lpm *nets,
-			    const uint64_t *net_vendors);
-
-/* A generation's counters, [n_orgs * n_vendors * DP_SIG_COUNT]. */
-const struct dp_org_ctr *dp_gen_counters(const struct dp_gen *g);
-
 /* Allocates the worker, its rings, flow table, reassembly pool and learned
  * table; gen becomes its first generation and the worker's to free.
  * Returns NULL with rte_errno set (EINVAL for sizes out of range, ENOMEM);
@@ -132,15 +111,6 @@ struct dp_worker *dp_worker_create(unsigned id, unsigned n_vendors, struct dp_ge
 				   const struct dp_worker_bind *bind, int socket);
 /* Frees the worker and its last published generation. */
 void dp_worker_free(struct dp_worker *w);
-
-/* Hands the worker a new generation (same vendors) and returns the one it
- * replaces, which the caller frees once every worker has reported a
- * quiescent state after this call (rte_rcu_qsbr_start/check), not before. */
-struct dp_gen *dp_worker_publish(struct dp_worker *w, struct dp_gen *g);
-
-/* Adopts the published generation if it is new: called by the worker at
- * the top of each burst (and by tests between packets). */
-void dp_worker_adopt(struct dp_worker *w);
 
 /* Follow, inspect and count one contiguous frame at time now (seconds of
  * the flow clock): the per-packet stage, its flow looked up alone. */
@@ -188,18 +158,18 @@ unsigned dp_worker_events_take(struct dp_worker *w, struct dp_client_sighting *s
 unsigned dp_worker_names_take(struct dp_worker *w, struct dp_name_event *ev, unsigned max);
 
 /* Moves up to max addresses the worker learned out of it; returns how many. */
-unsigned dp_worker_learned_take(struct dp_worker *w, struct dp_learn_event *ev, unsigned max);
+unsigned dp_learn_take(struct dp_worker *w, struct dp_learn_event *ev, unsigned max);
 
 /* Gives the worker an address another worker learned: 0, or -ENOBUFS when
  * its ring is full (the caller counts the loss). */
-int dp_worker_learned_give(struct dp_worker *w, const struct dp_learn_event *ev);
+int dp_learn_give(struct dp_worker *w, const struct dp_learn_event *ev);
 
 /* Puts an address into the worker's learned table directly: before the
  * worker is launched only (restoring the state file). */
-void dp_worker_learned_seed(struct dp_worker *w, const struct dp_learn_event *ev, uint32_t now);
+void dp_learn_seed(struct dp_worker *w, const struct dp_learn_event *ev, uint32_t now);
 
 /* Applies what other workers learned (at most budget entries); returns how
  * many.  The worker calls it at the top of each burst; tests call it too. */
-unsigned dp_worker_learn_apply(struct dp_worker *w, unsigned budget);
+unsigned dp_learn_apply(struct dp_worker *w, unsigned budget);
 
 #endif

@@ -19,7 +19,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
-#include "dp_worker_private.h"
+#include "dp_worker_ctx.h"
 #include "tb_pkt.h"
 
 static unsigned long

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dp_worker_private.h"
+#include "dp_worker_ctx.h"
 #include "tb_eal.h"
 #include "tb_pkt.h"
 

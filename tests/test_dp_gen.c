@@ -65,8 +65,8 @@ test_dp_worker_reload(void **state)
 
 	g = dp_gen_create(2, swapped, match2, tbw_servers, tbw_server_vendors, 3, 2, tbw_match, 0);
 	assert_non_null(g);
-	old = dp_worker_publish(w, g);
-	dp_worker_adopt(w);
+	old = dp_gen_publish(w, g);
+	dp_gen_adopt(w);
 	assert_int_equal(w->gen, 2);
 	assert_int_equal(w->st.reloads, 2); /* the first generation, then this */
 	assert_int_equal(old->ctr[(1 * 2 + 0) * DP_SIG_COUNT + DP_SIG_TLS_SNI].sessions, 1);
@@ -97,8 +97,8 @@ test_dp_worker_reload(void **state)
 	for (uint16_t id = 3; id <= 4; id++) {
 		g = dp_gen_create(id, swapped, match2, tbw_servers, tbw_server_vendors, 3, 2, match2, 0);
 		assert_non_null(g);
-		dp_gen_free(dp_worker_publish(w, g));
-		dp_worker_adopt(w);
+		dp_gen_free(dp_gen_publish(w, g));
+		dp_gen_adopt(w);
 	}
 	assert_int_equal(tbw_conv_send(&d, 0, 0x18, (uint8_t *)"X-Agent: other\r\n", 16, cut),
 			 DP_OUT_BYPASSED);

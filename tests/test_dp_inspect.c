@@ -191,7 +191,7 @@ test_dp_worker_name_beats_address(void **state)
 	(void)state;
 	tb_addr("8.8.8.8", ev.addr); /* what a spoofed answer taught */
 	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
-	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	assert_int_equal(dp_learn_apply(w, 8), 1);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct tbw_conv c;
 		uint32_t n;
@@ -269,7 +269,7 @@ test_dp_worker_name_still_arriving(void **state)
 	w = tbw_new_worker_cfg(15, &cfg);
 	tb_addr("203.0.113.9", ev.addr);
 	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
-	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	assert_int_equal(dp_learn_apply(w, 8), 1);
 
 	/* The server answers the first Initial (an ACK in its own Initial). */
 	memset(ack, 0xc3, sizeof(ack));
@@ -371,12 +371,12 @@ test_dp_worker_evidence(void **state)
 	g = dp_gen_create(2, tbw_orgs, tbw_match, tbw_servers, tbw_server_vendors, 3, 2, tbw_match, 0);
 	assert_non_null(g);
 	dp_gen_set_vendor_nets(g, nets, net_vendors);
-	g = dp_worker_publish(w, g);
-	dp_worker_adopt(w);
+	g = dp_gen_publish(w, g);
+	dp_gen_adopt(w);
 	dp_gen_free(g);
 	tb_addr("203.0.113.9", ev.addr);
 	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
-	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	assert_int_equal(dp_learn_apply(w, 8), 1);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct dp_org_ctr *k = dp_worker_ctr(w, 1, rows[i].vendor, rows[i].sig);
 		uint64_t sessions = k->sessions, name_only = k->name_only;

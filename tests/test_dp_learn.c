@@ -82,7 +82,7 @@ test_dp_worker_learned_ip(void **state)
 	ev.family = 4;
 	ev.vendors = 2;
 	assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
-	assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+	assert_int_equal(dp_learn_apply(w, 8), 1);
 	tbw_conv_init(&c, w, "198.51.100.8", "203.0.113.79", IPPROTO_TCP, 443);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
 	assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions, 1);
@@ -96,7 +96,7 @@ test_dp_worker_learned_ip(void **state)
 		ev.addr[3] = (uint8_t)(100 + i);
 		assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
 	}
-	assert_int_equal(dp_worker_learn_apply(w, 32), 17);
+	assert_int_equal(dp_learn_apply(w, 32), 17);
 	assert_int_equal(w->st.learned_evicted, 1);
 	dp_worker_free(w);
 }
@@ -151,7 +151,7 @@ test_dp_worker_address_one_role(void **state)
 		w = tbw_new_worker_cfg((unsigned)(20 + shared), shared ? &roles : &tbw_wcfg);
 		tb_addr("203.0.113.80", ev.addr);
 		assert_int_equal(rte_ring_enqueue_elem(w->learn_in, &ev, sizeof(ev)), 0);
-		assert_int_equal(dp_worker_learn_apply(w, 8), 1);
+		assert_int_equal(dp_learn_apply(w, 8), 1);
 		tbw_conv_init(&c, w, "198.51.100.9", "203.0.113.80", IPPROTO_TCP, 443);
 		assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
 		assert_int_equal(dp_worker_ctr(w, 2, 0, DP_SIG_LEARNED_IP)->sessions, 1);

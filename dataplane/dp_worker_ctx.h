@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dp_worker_private.h - the worker's insides, shared by the files that make
- * one worker (DPDK's *_private.h pattern): dp_worker.c (the burst loop and
- * flow handling), dp_count.c (counting a vendor's flow, events out),
- * dp_gen.c (generations: create, publish, adopt),
- * dp_inspect.c (names from undecided flows, reassembly, deciding a flow,
- * payload signatures) and dp_learn.c (server addresses from DNS answers).
- * Nothing outside dataplane/ includes it but the tests.
+ * dp_worker_ctx.h - the worker's context (as l3fwd keeps its lcore context
+ * apart from its stages): struct dp_worker and the generation it adopted,
+ * and the small helpers on what a flow holds.  It declares no stage: each
+ * stage file has its header and its name - dp_worker.c the burst loop,
+ * dp_inspect.c (dp_inspect.h) reading and deciding undecided flows,
+ * dp_count.c (dp_count.h) counting decided ones and the events out,
+ * dp_learn.c (dp_learn.h) server addresses from DNS answers, dp_gen.c
+ * (dp_worker.h) generations.  Nothing outside dataplane/ includes it but
+ * the tests.
  *
  * Invariants: only the worker's lcore writes a struct dp_worker after
  * dp_worker_create, except `next` (the control plane publishes it with a
  * release store) and the rings' consumer/producer ends the control plane
  * owns (events and learn_out it drains, learn_in it fills).
  */
-#ifndef DP_WORKER_PRIVATE_H
-#define DP_WORKER_PRIVATE_H
+#ifndef DP_WORKER_CTX_H
+#define DP_WORKER_CTX_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -178,40 +180,5 @@ dp_stream_clip(uint32_t base, uint32_t from, uint32_t seq, const uint8_t **d, ui
 	*off = o;
 	return true;
 }
-
-/* ---- Across the worker's files ---- */
-
-/* dp_inspect.c: a packet of a flow still open - what it tells, and whether
- * that decides the flow.  Returns the packet's outcome, or DP_OUT_COUNT + a
- * drop reason. */
-unsigned dp_inspect_packet(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p,
-			   enum dp_dir dir);
-
-/* dp_inspect.c: a new flow's server address - a configured server prefix
- * or a learned address - makes the vendors behind it the flow's candidates
- * (f->vendors, with f->sig SERVER_IP or LEARNED_IP) while the flow is open:
- * a name, when one comes, decides; they decide a flow that carries none. */
-void dp_inspect_address(struct dp_worker *w, struct dp_flow *f);
-
-/* dp_inspect.c: the flow is decided by its candidates. DP_OUT_VENDOR. */
-unsigned dp_inspect_by_address(struct dp_worker *w, struct dp_flow *f);
-
-/* dp_inspect.c: the direction's next payload bytes through its signature
- * stream; returns the vendors whose signatures matched. */
-uint64_t dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d,
-			    const struct dp_pkt *p);
-
-/* dp_learn.c: a DNS answer over UDP seen without its query (a tap on the
- * servers' side): its question names the vendor, its addresses are
- * learned. */
-void dp_learn_answer_alone(struct dp_worker *w, const uint8_t *msg, uint32_t len);
-
-/* dp_learn.c: a response in a vendor's DNS flow over UDP - its addresses
- * serve the flow's vendors. */
-void dp_learn_answer(struct dp_worker *w, const struct dp_flow *f, const uint8_t *msg,
-		     uint32_t len);
-
-/* dp_learn.c: the server's stream of a vendor's DNS-over-TCP flow. */
-void dp_learn_follow_tcp(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p);
 
 #endif
