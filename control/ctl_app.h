@@ -46,12 +46,9 @@ struct ctl_app {
 	bool job_http;               /* asked for by POST /-/reload: answer it when done */
 	char job_why[64];            /* what asked for it */
 	uint64_t job_t0;             /* when, ns */
-	/* census: the sketches pushed to the census database, fed by the
-	 * client sets' sink with the configuration and organisations of the
-	 * index space the sets are in (switched with them at a hand-over). */
-	struct ctl_census *census;
-	const struct ctl_config *feed_cfg;
-	const struct ctl_orgs *feed_orgs;
+	/* The census (NULL: none), fed what the client sets are, in their
+	 * index space (switched with them at a hand-over). */
+	struct ctl_census_feed feed;
 	uint64_t last_state;         /* when the state was last written, ns */
 };
 

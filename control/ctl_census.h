@@ -9,21 +9,21 @@
  * keeps the total it began the day with and takes the latest: sessions
  * = last - first, a day's from the push that first saw them to the last
  * of the day - a push's interval is the grain at midnight; offline, each
- * session by the day it happened: ctl_census_daily); and the
- * organisations' labels.
+ * session by the day it happened); and the organisations' labels.
  *
- * Pushes are idempotent: a day's sketch only grows, and the database
- * keeps hll_union(what it had, what came), so a retry or a restart never
- * counts a client twice.  A push runs on a thread of its own (libpq, one
- * transaction); the control thread only packs the sketches that changed.
- * While the database is away the tap goes on counting and retries,
- * backing off (1, 2, 4 ... 64 intervals); sketches stay until pushed, in
- * memory and in the state file (ctl_census_export / _import: a restart
- * while the database is away loses nothing), at most CTL_CENSUS_KEEP_MAX.
+ * The census is fed (ctl_census_feed: the drain's sightings, the restored
+ * clients), keeps what it was fed in its store (ctl_census_store.h), and
+ * pushes it (ctl_census_push.h) every interval.  Pushes are idempotent: a
+ * day's sketch only grows, and the database keeps hll_union(what it had,
+ * what came), so a retry or a restart never counts a client twice.  While
+ * the database is away the tap goes on counting and retries, backing off
+ * (1, 2, 4 ... 64 intervals); sketches stay until pushed, in memory and in
+ * the state file (ctl_census_export / _import: a restart while the
+ * database is away loses nothing), at most CTL_CENSUS_KEEP_MAX.
  *
- * Threads: every function but the push thread's own is the control
- * thread's.  Errors: ctl_census_create returns NULL (ENOMEM);
- * ctl_census_add returns 0 or -ENOMEM (counted as lost).
+ * Threads: the control thread's (the push has a thread of its own).
+ * Errors: ctl_census_create returns NULL (ENOMEM); ctl_census_add returns
+ * 0 or -ENOMEM (counted as lost).
  */
 #ifndef CTL_CENSUS_H
 #define CTL_CENSUS_H
@@ -32,14 +32,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ctl_census_store.h"
 #include "ctl_config.h"
 #include "ctl_orgs.h"
+#include "dp_worker_types.h"
 
 struct ctl_census;
-
-/* Sketches kept at most (memory and the state file): past it the oldest
- * day's go first, counted in sketches_dropped. */
-#define CTL_CENSUS_KEEP_MAX 200000
 
 struct ctl_census_stats {
 	uint64_t pushes_ok, pushes_failed;
@@ -53,35 +51,37 @@ struct ctl_census_stats {
 	char last_error[512];     /* the last failure's reason ("" none) */
 };
 
-/* What a push reads besides the sketches: the sessions of the product
- * roles, per organisation, vendor and signal, from the counters. */
-struct ctl_snapshot;
-struct ctl_census_src {
+/* daily (offline replays): sessions are taken by the day they happened
+ * (each flow's decision, from its sighting) rather than from the counters
+ * at each push, so a replay of months gives each day its own sessions
+ * whatever the pushes' pace. */
+struct ctl_census *ctl_census_create(const struct ctl_census_cfg *cfg, bool daily);
+void ctl_census_free(struct ctl_census *c);
+
+/* What feeds the census: the sightings of the client sets' index space
+ * (cfg and orgs are the configuration and organisations of the
+ * generation the sets count in, switched with them at a hand-over). */
+struct ctl_census_feed {
+	struct ctl_census *census; /* NULL: no census */
 	const struct ctl_config *cfg;
 	const struct ctl_orgs *orgs;
-	const struct ctl_snapshot *snap; /* collected: cumulative sessions */
-	uint64_t clock;                  /* the control clock: the day of the sessions */
 };
 
-struct ctl_census *ctl_census_create(const struct ctl_census_cfg *cfg);
-void ctl_census_free(struct ctl_census *c);
+/* n sightings, in the feed's index space: of an organisation (not parked,
+ * not unattributed) and a product role, a flow's decision is a session of
+ * its day (daily), a client with evidence its address is real a client of
+ * its day's sketch. */
+void ctl_census_feed(const struct ctl_census_feed *f, const struct dp_client_sighting *s,
+		     unsigned n);
+
+/* A client restored from the state file (the same rule, no session).
+ * Both take a NULL feed as no census. */
+void ctl_census_feed_client(const struct ctl_census_feed *f, const struct dp_client_event *ev,
+			    uint32_t seen);
 
 /* At start, after the state is restored: the sessions counted before are
  * not this run's to push (0 or -ENOMEM). */
 int ctl_census_prime(struct ctl_census *c, const struct ctl_census_src *src);
-
-/* Offline replays: sessions are taken by the day they happened (each
- * flow's decision, from its sighting: ctl_census_session) rather than from
- * the counters at each push, so a replay of months gives each day its own
- * sessions whatever the pushes' pace.  Call before ctl_census_prime. */
-void ctl_census_daily(struct ctl_census *c);
-
-/* Daily: one product session of org, vendor (its group) and signal sig at
- * now, name_only when it rests on the name alone (0; -ENOMEM, counted in
- * sessions_lost).  Otherwise nothing.  Each session row carries both
- * totals: all sessions and the name-only ones among them. */
-int ctl_census_session(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
-		       unsigned sig, bool name_only, uint32_t now);
 
 /* A client of org (its id and labels) using vendor's product, at now. */
 int ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
@@ -103,17 +103,10 @@ void ctl_census_stats(const struct ctl_census *c, struct ctl_census_stats *out);
  * the unsent sketches. */
 const char *ctl_census_fingerprint(const struct ctl_census *c);
 
-/* The state file's part: each unsent sketch (packed), and each session
- * total as last pushed. */
-typedef void (*ctl_census_sketch_fn)(void *arg, uint32_t day, const char *org, const char *vendor,
-				     const uint8_t *sketch, size_t len);
-typedef void (*ctl_census_total_fn)(void *arg, const char *org, const char *vendor, unsigned sig,
-				    uint64_t prev, uint64_t prev_name_only);
+/* The state file's part (ctl_census_store.h): each unsent sketch, each
+ * session total as last pushed. */
 void ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
 		       ctl_census_total_fn total, void *arg);
-
-/* Back from the state file: an unsent sketch of org (unioned into what
- * is there; -EINVAL when it does not unpack), a session total. */
 int ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
 			     uint32_t day, const uint8_t *sketch, size_t len);
 int ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor,

@@ -34,8 +34,6 @@ struct ctl_clients {
 	uint32_t *prev_map;
 	unsigned n_prev;
 	uint16_t *also; /* [vendor]: a second key it counts under, or NO_ALSO */
-	ctl_clients_sink sink; /* told of every event with evidence (the census) */
-	void *sink_arg;
 };
 
 #define NO_ALSO UINT16_MAX
@@ -263,7 +261,7 @@ current_gen(const struct ctl_clients *c, const struct dp_client_event *ev,
 	return 0;
 }
 
-/* ev, in this set's generation, counted (and told to the sink). */
+/* ev, in this set's generation, counted. */
 static int
 add_current(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now, bool corro)
 {
@@ -273,8 +271,6 @@ add_current(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t no
 
 	if (ev->org >= c->n_orgs || vendor >= c->n_vendors)
 		return -EINVAL;
-	if (c->sink != NULL && !(ev->vendor & DP_CLIENT_UNVERIFIED))
-		c->sink(c->sink_arg, ev, now, -1, false);
 	rc = add_one(c, ev, now, corro, &pos);
 	if (c->also == NULL || c->also[vendor] == NO_ALSO)
 		return rc;
@@ -309,16 +305,11 @@ ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_
 	return add_current(c, &cur, now, corroborated);
 }
 
-void
-ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg)
+unsigned
+ctl_clients_add_burst(struct ctl_clients *c, struct dp_client_sighting *s, unsigned n)
 {
-	c->sink = sink;
-	c->sink_arg = arg;
-}
+	unsigned kept = 0;
 
-void
-ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s, unsigned n)
-{
 	for (unsigned i = 0; i < n; i++) {
 		struct dp_client_event ev;
 
@@ -326,10 +317,12 @@ ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s,
 			c->stale++;
 			continue;
 		}
-		if (s[i].decided && c->sink != NULL && ev.org < c->n_orgs)
-			c->sink(c->sink_arg, &ev, s[i].seen, s[i].sig, s[i].name_only != 0);
-		add_current(c, &ev, s[i].seen, s[i].decided && !s[i].name_only);
+		s[kept] = s[i];
+		s[kept].ev = ev;
+		add_current(c, &ev, s[kept].seen, s[kept].decided && !s[kept].name_only);
+		kept++;
 	}
+	return kept;
 }
 
 uint64_t
@@ -485,8 +478,6 @@ ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *
 		return NULL;
 	}
 	memcpy(n->prev_map, map, c->n_orgs * sizeof(*map));
-	n->sink = c->sink; /* after the copy: its clients were told already */
-	n->sink_arg = c->sink_arg;
 	n->full = c->full;
 	n->stale = c->stale;
 	memcpy(n->evicted, c->evicted, sizeof(n->evicted));

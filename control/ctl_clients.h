@@ -71,20 +71,12 @@ int ctl_clients_union(struct ctl_clients *c, const uint16_t *also);
 int ctl_clients_add(struct ctl_clients *c, const struct dp_client_event *ev, uint32_t now,
 		    bool corroborated);
 
-/* Tells sink, in this set's organisation index: of every event that
- * carries evidence its address is real (no DP_CLIENT_UNVERIFIED), before
- * it is counted, with sig -1 (the census's sketches); and, from
- * ctl_clients_add_burst, of every sighting of a flow's decision with its
- * signal (sig >= 0: a session, evidence or not - the census's sessions
- * by day; name_only: the session rests on the name alone).  A set a
- * reload makes (regen) keeps it. */
-typedef void (*ctl_clients_sink)(void *arg, const struct dp_client_event *ev, uint32_t now,
-				 int sig, bool name_only);
-void ctl_clients_set_sink(struct ctl_clients *c, ctl_clients_sink sink, void *arg);
-
 /* ctl_clients_add for each of n sightings, each at its own time (the
- * worker's clock when it happened: a replay's days stay its own). */
-void ctl_clients_add_burst(struct ctl_clients *c, const struct dp_client_sighting *s, unsigned n);
+ * worker's clock when it happened: a replay's days stay its own).  The
+ * burst is rewritten in place into this set's generation, those of a
+ * generation gone left out (counted stale): the first (returned) many are
+ * what was added, for the census to be fed the same (ctl_census_feed). */
+unsigned ctl_clients_add_burst(struct ctl_clients *c, struct dp_client_sighting *s, unsigned n);
 
 /* Since start, for one (organisation, vendor). */
 uint64_t ctl_clients_count(const struct ctl_clients *c, uint32_t org, unsigned vendor);

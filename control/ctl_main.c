@@ -81,8 +81,8 @@ render_and_publish(struct ctl_app *a)
 	struct ctl_view v;
 
 	ctl_workers_collect(&a->ws, &a->snap);
-	if (a->census != NULL)
-		ctl_census_stats(a->census, &a->snap.push);
+	if (a->feed.census != NULL)
+		ctl_census_stats(a->feed.census, &a->snap.push);
 	a->snap.pf_on = a->pf != NULL;
 	ctl_prefilter_tick(a->pf, a->snap.pf);
 	a->snap.pf_learn_failed = ctl_prefilter_learn_failed(a->pf);
@@ -100,7 +100,7 @@ static void
 write_state(struct ctl_app *a)
 {
 	struct ctl_persist_src src = {a->cfg, a->orgs, &a->snap, a->clients, &a->ws.learned,
-				      a->census};
+				      a->feed.census};
 	char err[PATH_MAX + 128];
 
 	if (a->cfg->state_dir[0] == '\0')
@@ -152,38 +152,12 @@ restore_state(struct ctl_app *a)
 		return -errno;
 	}
 	rc = ctl_persist_restore(a->cfg->state_dir, a->cfg, a->orgs, &a->snap, a->clients,
-				 &a->ws.learned, a->census, now, &info);
+				 &a->ws.learned, &a->feed, now, &info);
 	fprintf(stderr, "%s", info.msg);
 	if (rc != 0)
 		return rc;
 	ctl_workers_seed_learned(&a->ws, now);
 	return 0;
-}
-
-/* The client sets' sink: a client with evidence, of a product role of an
- * organisation, into the census's sketch of its day (sig -1); a flow's
- * decision (sig >= 0), into its sessions of that day (offline), and its
- * name-only sessions when it rests on the name alone. */
-static void
-census_feed(void *arg, const struct dp_client_event *ev, uint32_t now, int sig, bool name_only)
-{
-	struct ctl_app *a = arg;
-	unsigned v = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
-	const struct ctl_vendor *vd;
-
-	if (v >= a->feed_cfg->n_vendors || ev->org == DP_ORG_UNATTRIBUTED ||
-	    ev->org >= a->feed_orgs->n_orgs || a->feed_orgs->orgs[ev->org].parked)
-		return;
-	vd = &a->feed_cfg->vendors[v];
-	if (!vd->product)
-		return;
-	if (sig >= 0)
-		ctl_census_session(a->census, &a->feed_orgs->orgs[ev->org],
-				   ctl_config_group_name(a->feed_cfg, vd->group), (unsigned)sig,
-				   name_only, now);
-	else
-		ctl_census_add(a->census, &a->feed_orgs->orgs[ev->org], vd->name, ev->family,
-			       ev->addr, a->feed_cfg->client_v6_prefix, now);
 }
 
 /* --lookup FILE: each address's organisation on standard output. */
@@ -266,12 +240,12 @@ control_loop(struct ctl_app *a, long long expected)
 		uint64_t t = now_ns();
 
 		clock_tick(a);
-		ctl_workers_drain(&a->ws, a->clients);
+		ctl_workers_drain(&a->ws, a->clients, &a->feed);
 		reload_step(a);
-		if (a->census != NULL) { /* pushes keep the wall's pace, even in a replay */
+		if (a->feed.census != NULL) { /* pushes keep the wall's pace, even in a replay */
 			struct ctl_census_src src = {a->cfg, a->orgs, &a->snap, coarse_clock};
 
-			ctl_census_tick(a->census, t / 1000000000u, &src);
+			ctl_census_tick(a->feed.census, t / 1000000000u, &src);
 		}
 		if (t - last_render >= RENDER_INTERVAL_NS) {
 			render_and_publish(a);
@@ -500,17 +474,11 @@ main(int argc, char **argv)
 		}
 	}
 	if (a.clients != NULL && a.cfg->census.tap[0] != '\0') {
-		a.census = ctl_census_create(&a.cfg->census);
-		if (a.census == NULL) {
+		/* A replay: sessions by the day they happened. */
+		a.feed.census = ctl_census_create(&a.cfg->census, a.opt.pcap != NULL);
+		if (a.feed.census == NULL) {
 			ctl_clients_free(a.clients);
 			a.clients = NULL;
-		} else {
-			/* A replay: sessions by the day they happened. */
-			if (a.opt.pcap != NULL)
-				ctl_census_daily(a.census);
-			a.feed_cfg = a.cfg;
-			a.feed_orgs = a.orgs;
-			ctl_clients_set_sink(a.clients, census_feed, &a);
 		}
 	}
 	if (a.clients == NULL ||
@@ -521,7 +489,9 @@ main(int argc, char **argv)
 			a.cfg->client_capacity);
 		goto out_tables;
 	}
-	a.snap.census = a.census != NULL;
+	a.snap.census = a.feed.census != NULL;
+	a.feed.cfg = a.cfg;
+	a.feed.orgs = a.orgs;
 	rc = ctl_workers_setup(&a.ws, a.cfg, &a.tables, a.orgs->n_orgs,
 			       a.opt.pcap != NULL ? a.opt.links : NULL,
 			       a.opt.pcap != NULL ? a.opt.bad : NULL, a.opt.pace, &coarse_clock,
@@ -543,11 +513,11 @@ main(int argc, char **argv)
 		status = EXIT_CONFIG;
 		goto out_workers;
 	}
-	if (a.census != NULL) {
+	if (a.feed.census != NULL) {
 		struct ctl_census_src src = {a.cfg, a.orgs, &a.snap, coarse_clock};
 
 		ctl_workers_collect(&a.ws, &a.snap); /* the restored counts */
-		ctl_census_prime(a.census, &src);
+		ctl_census_prime(a.feed.census, &src);
 	}
 	if (a.opt.pcap == NULL || a.opt.serve || a.opt.linger) {
 		struct ctl_http_opts ho = {a.cfg->listen_addr, a.cfg->listen_port, a.cfg->tls_cert,
@@ -574,15 +544,15 @@ main(int argc, char **argv)
 	if (ctl_workers_launch(&a.ws) == 0)
 		control_loop(&a, expected);
 	stop_flag = true;
-	ctl_workers_join(&a.ws, a.clients);
-	if (a.census != NULL) {
+	ctl_workers_join(&a.ws, a.clients, &a.feed);
+	if (a.feed.census != NULL) {
 		struct ctl_census_src src = {a.cfg, a.orgs, &a.snap, coarse_clock};
 
 		ctl_workers_collect(&a.ws, &a.snap); /* the final counts */
 		/* The final state first: whatever the database does, nothing
 		 * counted is lost (written again below, with the push's result). */
 		write_state(&a);
-		if (ctl_census_flush(a.census, &src) == 0)
+		if (ctl_census_flush(a.feed.census, &src) == 0)
 			fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
 				a.cfg->census.tap);
 		else if (a.cfg->state_dir[0] != '\0')
@@ -620,7 +590,7 @@ out_workers:
 	ctl_snapshot_fini(&a.snap);
 	ctl_clients_free(a.clients);
 out_tables:
-	ctl_census_free(a.census);
+	ctl_census_free(a.feed.census);
 	ctl_tables_free(&a.tables);
 	dp_match_free(a.prev_match);
 	ctl_orgs_free(a.orgs);

@@ -81,11 +81,14 @@ int ctl_persist_write(const char *dir, const struct ctl_persist_src *s, uint64_t
 		      size_t err_len);
 
 /* Into snap's base counters, the client set and the learned table (entries
- * already expired at now are left out). */
+ * already expired at now are left out); the census's sketches and totals
+ * into feed->census, and each restored client fed to it
+ * (ctl_census_feed_client). */
 int ctl_persist_restore(const char *dir, const struct ctl_config *cfg,
 			const struct ctl_orgs *orgs, struct ctl_snapshot *snap,
 			struct ctl_clients *clients, struct dp_learned *learned,
-			struct ctl_census *census, uint32_t now, struct ctl_persist_info *info);
+			const struct ctl_census_feed *feed, uint32_t now,
+			struct ctl_persist_info *info);
 
 /* Before the tables are built: the organisations the usable state file
  * (the newest generation that checks, as ctl_persist_restore picks it)

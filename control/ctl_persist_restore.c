@@ -288,7 +288,7 @@ get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct 
 static int
 apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
       struct ctl_snapshot *snap, struct ctl_clients *clients, struct dp_learned *learned,
-      struct ctl_census *census, uint32_t now, struct ctl_persist_info *info)
+      const struct ctl_census_feed *feed, uint32_t now, struct ctl_persist_info *info)
 {
 	struct in in = {buf + 16, buf + len, false};
 	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
@@ -369,6 +369,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		e.vendor = (uint8_t)vmap[vendor] | unverified;
 		if (ctl_clients_add(clients, &e, seen, (flags & 1) != 0) >= 0)
 			info->clients++;
+		ctl_census_feed_client(feed, &e, seen);
 	}
 	GET(&in, n64);
 	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
@@ -420,7 +421,7 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		GET(&in, replaced);
 		snap->unlisted.replaced += replaced;
 	}
-	if (version >= 3 && (rc = get_census(&in, version, orgs, census, info)) != 0)
+	if (version >= 3 && (rc = get_census(&in, version, orgs, feed ? feed->census : NULL, info)) != 0)
 		goto out;
 	rc = -EBADMSG;
 	if (in.short_read || in.p != in.end)
@@ -446,7 +447,7 @@ out:
 int
 ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
 		    struct ctl_snapshot *snap, struct ctl_clients *clients,
-		    struct dp_learned *learned, struct ctl_census *census, uint32_t now,
+		    struct dp_learned *learned, const struct ctl_census_feed *feed, uint32_t now,
 		    struct ctl_persist_info *info)
 {
 	static const char *const names[2] = {"state", "state.1"};
@@ -463,7 +464,7 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[g]);
 		rc = load_file(path, max_state(cfg, orgs), &buf, &len, &why);
-		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, census, now,
+		if (rc == 0 && (rc = apply(buf, len, cfg, orgs, snap, clients, learned, feed, now,
 					   info)) != 0) {
 			free(buf);
 			if (rc == -EKEYREJECTED) {

@@ -119,7 +119,7 @@ ctl_reload_join(struct ctl_app *a)
 	if (!a->freeing_started)
 		return;
 	while (!__atomic_load_n(&a->freeing_done, __ATOMIC_ACQUIRE)) {
-		ctl_workers_drain(&a->ws, a->clients);
+		ctl_workers_drain(&a->ws, a->clients, &a->feed);
 		usleep(100);
 	}
 	pthread_join(a->freeing, NULL);
@@ -244,7 +244,7 @@ ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
 	a->job = NULL;
 	rc = j->rc;
 	if (rc == 0) {
-		ctl_workers_drain(&a->ws, a->clients); /* every event so far, in the running index space */
+		ctl_workers_drain(&a->ws, a->clients, &a->feed); /* every event so far, in the running index space */
 		clients = ctl_clients_regen(a->clients, r->orgs->n_orgs, r->org_map, j->id);
 		if (clients == NULL) {
 			rc = -ENOMEM;
@@ -261,14 +261,14 @@ ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
 	/* Hand over: from here on, events of either generation are taken. */
 	ctl_clients_free(a->clients);
 	a->clients = clients;
-	a->feed_cfg = r->cfg; /* the index space the new sets count in */
-	a->feed_orgs = r->orgs;
+	a->feed.cfg = r->cfg; /* the index space the new sets count in */
+	a->feed.orgs = r->orgs;
 	for (unsigned w = 0; w < a->ws.n; w++) {
 		j->gens[w] = dp_gen_publish(a->ws.w[w], j->gens[w]);
 		old_ctr[w] = dp_gen_counters(j->gens[w]);
 	}
 	a->ws.gen = j->id;
-	ctl_workers_quiescent(&a->ws, a->clients);
+	ctl_workers_quiescent(&a->ws, a->clients, &a->feed);
 
 	/* No worker holds the old generation now: fold its counters, free it.
 	 * The old match stays while streams opened on it may run. */
@@ -330,7 +330,7 @@ ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
 	if (rc != 0)
 		return rc;
 	while (!ctl_reload_ready(a)) {
-		ctl_workers_drain(&a->ws, a->clients);
+		ctl_workers_drain(&a->ws, a->clients, &a->feed);
 		usleep(200);
 	}
 	return ctl_reload_finish(a, msg, len);

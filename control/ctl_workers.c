@@ -190,7 +190,8 @@ forward_learned(struct ctl_workers *ws, unsigned from)
 }
 
 void
-ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
+ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients,
+		  const struct ctl_census_feed *feed)
 {
 	struct dp_client_sighting ev[TAKE_BURST];
 
@@ -201,7 +202,8 @@ ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
 			n = dp_worker_events_take(ws->w[w], ev, TAKE_BURST);
 			if (n == 0)
 				break;
-			ctl_clients_add_burst(clients, ev, n);
+			/* Each sighting to the client set and the census. */
+			ctl_census_feed(feed, ev, ctl_clients_add_burst(clients, ev, n));
 		}
 		for (unsigned k = 0; k < EVENTS_PER_DRAIN; k += n) {
 			struct dp_name_event names[16];
@@ -217,12 +219,13 @@ ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients)
 }
 
 void
-ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients)
+ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients,
+		      const struct ctl_census_feed *feed)
 {
 	uint64_t token = rte_rcu_qsbr_start(ws->qs), warned = now_ns();
 
 	while (rte_rcu_qsbr_check(ws->qs, token, false) == 0) {
-		ctl_workers_drain(ws, clients);
+		ctl_workers_drain(ws, clients, feed);
 		if (now_ns() - warned > STALL_NS) {
 			fprintf(stderr, "tapcensus: warning: reload: a worker has not taken the new "
 					"tables for 3 s; still waiting\n");
@@ -233,14 +236,15 @@ ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients)
 }
 
 void
-ctl_workers_join(struct ctl_workers *ws, struct ctl_clients *clients)
+ctl_workers_join(struct ctl_workers *ws, struct ctl_clients *clients,
+		 const struct ctl_census_feed *feed)
 {
 	for (;;) {
 		unsigned running = 0;
 
 		for (unsigned w = 0; w < ws->n; w++)
 			running += rte_eal_get_lcore_state(ws->lcores[w]) == RUNNING;
-		ctl_workers_drain(ws, clients);
+		ctl_workers_drain(ws, clients, feed);
 		if (running == 0)
 			break; /* drained after every worker had returned */
 		usleep(100);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_census.h"
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_prefilter.h"
@@ -71,15 +72,18 @@ int ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 int ctl_workers_launch(struct ctl_workers *ws);
 
 /* Moves client events into clients and forwards learned addresses. */
-void ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients);
+void ctl_workers_drain(struct ctl_workers *ws, struct ctl_clients *clients,
+		       const struct ctl_census_feed *feed);
 
 /* Waits until every worker has passed a quiescent state since now (after
  * publishing generations); a worker that has returned is not waited for. */
-void ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients);
+void ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients,
+			   const struct ctl_census_feed *feed);
 
 /* Waits for every worker to return from its loop, draining until the last
  * has. */
-void ctl_workers_join(struct ctl_workers *ws, struct ctl_clients *clients);
+void ctl_workers_join(struct ctl_workers *ws, struct ctl_clients *clients,
+		      const struct ctl_census_feed *feed);
 
 /* Packets the workers received so far. */
 uint64_t ctl_workers_rx(const struct ctl_workers *ws);

@@ -404,6 +404,7 @@ test_ctl_persist_census_key(void **state)
 	struct ctl_census *ca, *cb;
 	struct ctl_persist_info info;
 	struct world a, b;
+	struct ctl_census_feed feed;
 	uint8_t addr[16] = {192, 0, 2, 9};
 	char err[512];
 
@@ -413,8 +414,8 @@ test_ctl_persist_census_key(void **state)
 		kb.key[i] = (uint8_t)(0xf0 | i);
 	}
 	clean();
-	assert_non_null(ca = ctl_census_create(&ka));
-	assert_non_null(cb = ctl_census_create(&kb));
+	assert_non_null(ca = ctl_census_create(&ka, false));
+	assert_non_null(cb = ctl_census_create(&kb, false));
 	/* Both fingerprints as Python's hashlib gives them:
 	 * sha256(b"tapcensus census key" + key)[:8].hex(). */
 	assert_string_equal(ctl_census_fingerprint(ca), "a8f91dba70533f8b");
@@ -426,7 +427,8 @@ test_ctl_persist_census_key(void **state)
 		assert_int_equal(ctl_persist_write(dir, &src, T0 + 10, err, sizeof(err)), 0);
 	}
 	world_init(&b, orgs);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, cb,
+	feed = (struct ctl_census_feed){cb, cfg, orgs};
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, &feed,
 					     T0, &info),
 			 -EKEYREJECTED);
 	if (strstr(info.msg, "1 unsent census sketches were made with the client-hash key of "
@@ -436,8 +438,9 @@ test_ctl_persist_census_key(void **state)
 	world_fini(&b);
 	ctl_census_free(cb);
 	world_init(&b, orgs);
-	assert_non_null(cb = ctl_census_create(&ka));
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, cb,
+	assert_non_null(cb = ctl_census_create(&ka, false));
+	feed.census = cb;
+	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, &feed,
 					     T0, &info),
 			 0);
 	assert_int_equal(info.sketches, 1);
