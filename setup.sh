@@ -14,7 +14,7 @@ PKGS=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
       openssl apache2-utils dnsmasq-base gnutls-bin bind9-dnsutils ethtool
       libloc-dev libloc-database location postgresql-15 postgresql-15-hll libpq-dev
       python3 python3-psycopg2 python3-matplotlib python3-yaml python3-pil chromium
-      fonts-dejavu-core)
+      fonts-dejavu-core clang-format)
 
 install_deps() { # [extra packages]
     local missing=()
@@ -63,6 +63,14 @@ demo)
     ;;
 test)
     install_deps
+    # Every C file as the committed .clang-format lays it out (clang-format -i
+    # FILE fixes one).
+    unformatted=$(find dataplane control ebpf tests -name '*.[ch]' -print0 |
+                  xargs -0 -n 50 clang-format --dry-run 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: warning: .*/\1/p' | sort -u)
+    if [ -n "$unformatted" ]; then
+        echo "setup: not formatted as .clang-format says (clang-format -i FILE):" $unformatted >&2
+        exit 1
+    fi
     # The optimised build as the benchmark and a production box build it
     # (gcc -O3 warns where -O0 does not: -Werror makes that a failure here).
     build build-release --buildtype=release

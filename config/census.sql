@@ -87,7 +87,7 @@ ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_last bigint NOT N
 -- apart without telling the key).  The first push writes it; a push from a
 -- tap with another key is refused (sketches of two keys cannot be merged:
 -- every client would count twice).  One row; rotating the key is a new
--- census (README: key rotation).
+-- census (docs/census.md: key rotation).
 CREATE TABLE IF NOT EXISTS census.key_fingerprint (
     one         boolean PRIMARY KEY DEFAULT true CHECK (one),
     fingerprint text NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{16}$'),

@@ -9,7 +9,8 @@
 static int
 by_id(const void *a, const void *b)
 {
-	return strcmp(((const struct ctl_api_org *)a)->org.id, ((const struct ctl_api_org *)b)->org.id);
+	return strcmp(((const struct ctl_api_org *)a)->org.id,
+		      ((const struct ctl_api_org *)b)->org.id);
 }
 
 struct ctl_api_table *
@@ -130,7 +131,8 @@ ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_or
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			fprintf(f, "%s\"%s\":%" PRIu64, sig ? "," : "", dp_signal_name(sig),
 				v->sessions[sig]);
-		fprintf(f, "},\"name_only_sessions\":%" PRIu64 ",\"packets\":%" PRIu64
+		fprintf(f,
+			"},\"name_only_sessions\":%" PRIu64 ",\"packets\":%" PRIu64
 			",\"bytes\":%" PRIu64 ",\"unique_clients\":{",
 			v->name_only, v->pkts, v->bytes);
 		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)

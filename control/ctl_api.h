@@ -32,7 +32,7 @@
 
 struct ctl_api_vendor {
 	uint64_t sessions[DP_SIG_COUNT];
-	uint64_t name_only; /* of them, decided by a name alone (dp_org_ctr) */
+	uint64_t name_only;   /* of them, decided by a name alone (dp_org_ctr) */
 	uint64_t pkts, bytes; /* both directions */
 	uint64_t clients[CTL_WIN_COUNT];
 	uint64_t last_seen;
@@ -45,7 +45,7 @@ struct ctl_api_org {
 
 struct ctl_api_table {
 	uint64_t generated;
-	unsigned configured;      /* organisations in the table, unattributed excluded */
+	unsigned configured; /* organisations in the table, unattributed excluded */
 	unsigned n_vendors, n;
 	char (*vendors)[2 * CTL_NAME_LEN]; /* ctl_vendor_key: NAME, or NAME/ROLE */
 	char (*roles)[CTL_NAME_LEN];

@@ -28,28 +28,28 @@ struct ctl_reload_job;
 
 struct ctl_app {
 	struct ctl_opts opt;
-	struct ctl_config *cfg;      /* in force */
+	struct ctl_config *cfg; /* in force */
 	struct ctl_orgs *orgs;
 	struct ctl_tables tables;
 	struct dp_match *prev_match; /* the generation before's: streams still scan on it */
 	struct ctl_clients *clients;
 	struct ctl_snapshot snap;
-	struct ctl_http *http;       /* NULL when not serving */
-	struct ctl_prefilter *pf;    /* NULL without net_af_xdp ports */
+	struct ctl_http *http;	  /* NULL when not serving */
+	struct ctl_prefilter *pf; /* NULL without net_af_xdp ports */
 	struct ctl_workers ws;
 	const volatile uint64_t *clock; /* unix seconds, kept by the control loop */
 	/* The tables a reload replaced, freed on a thread of their own. */
 	pthread_t freeing;
 	bool freeing_started;
-	bool freeing_done;           /* set by that thread as it ends */
-	struct ctl_reload_job *job;  /* a reload being built (ctl_reload.h), or NULL */
-	bool job_http;               /* asked for by POST /-/reload: answer it when done */
-	char job_why[64];            /* what asked for it */
-	uint64_t job_t0;             /* when, ns */
+	bool freeing_done;	    /* set by that thread as it ends */
+	struct ctl_reload_job *job; /* a reload being built (ctl_reload.h), or NULL */
+	bool job_http;		    /* asked for by POST /-/reload: answer it when done */
+	char job_why[64];	    /* what asked for it */
+	uint64_t job_t0;	    /* when, ns */
 	/* The census (NULL: none), fed what the client sets are, in their
 	 * index space (switched with them at a hand-over). */
 	struct ctl_census_feed feed;
-	uint64_t last_state;         /* when the state was last written, ns */
+	uint64_t last_state; /* when the state was last written, ns */
 };
 
 #endif

@@ -15,7 +15,7 @@
 
 struct ctl_census {
 	struct ctl_census_cfg cfg;
-	struct ctl_hll_hasher hasher; /* keyed with cfg.key */
+	struct ctl_hll_hasher hasher;	      /* keyed with cfg.key */
 	char fingerprint[CTL_HLL_FP_LEN + 1]; /* the key's (ctl_hll_key_fingerprint) */
 	struct ctl_census_store *store;
 	struct ctl_census_push *push;
@@ -57,8 +57,8 @@ ctl_census_free(struct ctl_census *c)
 }
 
 int
-ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
-	       uint8_t family, const uint8_t *addr, unsigned v6_prefix, uint32_t now)
+ctl_census_add(struct ctl_census *c, const struct ctl_org *org, const char *vendor, uint8_t family,
+	       const uint8_t *addr, unsigned v6_prefix, uint32_t now)
 {
 	return ctl_census_store_client(c->store, now / 86400, org, vendor,
 				       ctl_hll_hasher_client(&c->hasher, family, addr, v6_prefix));
@@ -73,9 +73,9 @@ counted(const struct ctl_census_feed *f, const struct dp_client_event *ev)
 {
 	unsigned v = ev->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
 
-	if (f == NULL || f->census == NULL || v >= f->cfg->n_vendors || ev->org == DP_ORG_UNATTRIBUTED ||
-	    ev->org >= f->orgs->n_orgs || f->orgs->orgs[ev->org].parked ||
-	    !f->cfg->vendors[v].product)
+	if (f == NULL || f->census == NULL || v >= f->cfg->n_vendors ||
+	    ev->org == DP_ORG_UNATTRIBUTED || ev->org >= f->orgs->n_orgs ||
+	    f->orgs->orgs[ev->org].parked || !f->cfg->vendors[v].product)
 		return NULL;
 	return &f->cfg->vendors[v];
 }
@@ -153,12 +153,14 @@ account(struct ctl_census *c, int rc, const char *err, bool final)
 		c->st.pushes_failed++;
 		snprintf(c->st.last_error, sizeof(c->st.last_error), "%s", err);
 		if (final)
-			fprintf(stderr, "tapcensus: census: the final push to the database failed "
-					"(%zu sketches, %zu session rows not pushed): %s\n",
+			fprintf(stderr,
+				"tapcensus: census: the final push to the database failed "
+				"(%zu sketches, %zu session rows not pushed): %s\n",
 				c->batch.n_rows, c->batch.n_srows, err);
 		else
-			fprintf(stderr, "tapcensus: census: push to the database failed (%zu "
-					"sketches kept for the next): %s\n",
+			fprintf(stderr,
+				"tapcensus: census: push to the database failed (%zu "
+				"sketches kept for the next): %s\n",
 				c->batch.n_rows, err);
 	}
 	ctl_census_store_sent(c->store, &c->batch, rc == 0);
@@ -238,7 +240,8 @@ ctl_census_render(FILE *f, const struct ctl_census_stats *s)
 	fprintf(f, "tapcensus_push_total{result=\"failed\"} %" PRIu64 "\n", s->pushes_failed);
 	ctl_promtext_scalar(f, "tapcensus_push_sketches_sent_total", "counter",
 			    "Sketch rows written to the census database (a day's sketch again "
-			    "as it grows).", s->sketches_sent);
+			    "as it grows).",
+			    s->sketches_sent);
 	ctl_promtext_scalar(f, "tapcensus_push_pending_sketches", "gauge",
 			    "Sketches changed since they were last pushed.", s->pending);
 	ctl_promtext_scalar(f, "tapcensus_push_sketches", "gauge",
@@ -246,7 +249,8 @@ ctl_census_render(FILE *f, const struct ctl_census_stats *s)
 			    s->sketches);
 	ctl_promtext_scalar(f, "tapcensus_push_sketches_dropped_total", "counter",
 			    "Unsent sketches given up for room: the oldest day's first (at most "
-			    "200,000 kept while the database is away).", s->sketches_dropped);
+			    "200,000 kept while the database is away).",
+			    s->sketches_dropped);
 	ctl_promtext_scalar(f, "tapcensus_push_clients_lost_total", "counter",
 			    "Client sightings not sketched for lack of memory.", s->clients_lost);
 	ctl_promtext_scalar(f, "tapcensus_push_sessions_lost_total", "counter",

@@ -42,13 +42,13 @@ struct ctl_census;
 struct ctl_census_stats {
 	uint64_t pushes_ok, pushes_failed;
 	uint64_t sketches_dropped; /* unsent sketches given up for room (the oldest day) */
-	uint64_t sketches_sent;   /* sketch rows written, all pushes */
-	uint64_t clients_lost;    /* sightings not sketched: out of memory */
-	uint64_t sessions_lost;   /* daily: sessions not kept by day: out of memory */
-	unsigned sketches;        /* kept (organisation, vendor, day) */
-	unsigned pending;         /* changed since their last push */
-	uint64_t last_ok;         /* Unix time of the last good push, 0 none */
-	char last_error[512];     /* the last failure's reason ("" none) */
+	uint64_t sketches_sent;	   /* sketch rows written, all pushes */
+	uint64_t clients_lost;	   /* sightings not sketched: out of memory */
+	uint64_t sessions_lost;	   /* daily: sessions not kept by day: out of memory */
+	unsigned sketches;	   /* kept (organisation, vendor, day) */
+	unsigned pending;	   /* changed since their last push */
+	uint64_t last_ok;	   /* Unix time of the last good push, 0 none */
+	char last_error[512];	   /* the last failure's reason ("" none) */
 };
 
 /* daily (offline replays): sessions are taken by the day they happened
@@ -109,8 +109,8 @@ void ctl_census_export(const struct ctl_census *c, ctl_census_sketch_fn sketch,
 		       ctl_census_total_fn total, void *arg);
 int ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, const char *vendor,
 			     uint32_t day, const uint8_t *sketch, size_t len);
-int ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor,
-			    unsigned sig, uint64_t prev, uint64_t prev_name_only);
+int ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
+			    uint64_t prev, uint64_t prev_name_only);
 
 /* The tapcensus_push_* families. */
 void ctl_census_render(FILE *f, const struct ctl_census_stats *s);

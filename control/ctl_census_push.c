@@ -19,9 +19,9 @@ struct ctl_census_push {
 	struct ctl_census_cfg cfg; /* its key zeroed: the push needs none */
 	char fingerprint[CTL_HLL_FP_LEN + 1];
 	char instance[17]; /* this process, random: its claim on cfg.tap */
-	char host[64];     /* this host's name, told to another instance */
-	bool claimed;      /* a push went through: the final one releases */
-	bool stopping;     /* the final push */
+	char host[64];	   /* this host's name, told to another instance */
+	bool claimed;	   /* a push went through: the final one releases */
+	bool stopping;	   /* the final push */
 	/* The push under way. */
 	const struct ctl_census_batch *b;
 	pthread_t thread;
@@ -76,8 +76,8 @@ static int
 exec_params(PGconn *db, const char *sql, int n, const char *const *v, char *err, size_t len)
 {
 	PGresult *r = PQexecParams(db, sql, n, NULL, v, NULL, NULL, 0);
-	int ok = r != NULL && (PQresultStatus(r) == PGRES_COMMAND_OK ||
-			       PQresultStatus(r) == PGRES_TUPLES_OK);
+	int ok = r != NULL &&
+		 (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
 
 	if (!ok)
 		snprintf(err, len, "%s", PQerrorMessage(db));
@@ -94,22 +94,22 @@ exec_params(PGconn *db, const char *sql, int n, const char *const *v, char *err,
 #define CHUNK 50000
 
 static const char temp_tables[] =
-	"CREATE TEMP TABLE tc_org (org_id text, name text, country text, sector text, "
-	"government boolean) ON COMMIT DROP; "
-	"CREATE TEMP TABLE tc_sketch (day integer, org_id text, vendor text, sketch hll) "
-	"ON COMMIT DROP; "
-	"CREATE TEMP TABLE tc_sessions (day integer, org_id text, vendor text, signal text, "
-	"first_total bigint, last_total bigint, name_only_first bigint, name_only_last bigint) "
-	"ON COMMIT DROP";
+    "CREATE TEMP TABLE tc_org (org_id text, name text, country text, sector text, "
+    "government boolean) ON COMMIT DROP; "
+    "CREATE TEMP TABLE tc_sketch (day integer, org_id text, vendor text, sketch hll) "
+    "ON COMMIT DROP; "
+    "CREATE TEMP TABLE tc_sessions (day integer, org_id text, vendor text, signal text, "
+    "first_total bigint, last_total bigint, name_only_first bigint, name_only_last bigint) "
+    "ON COMMIT DROP";
 
 static const char merge_org[] =
-	"INSERT INTO census.organisation AS o (org_id, name, country, sector, government, tap) "
-	"SELECT org_id, name, country, sector, government, $1 FROM tc_org "
-	"ON CONFLICT (org_id) DO UPDATE SET "
-	"name = EXCLUDED.name, country = EXCLUDED.country, sector = EXCLUDED.sector, "
-	"government = EXCLUDED.government, updated = now() "
-	"WHERE o.tap = current_user AND (o.name, o.country, o.sector, o.government) IS DISTINCT "
-	"FROM (EXCLUDED.name, EXCLUDED.country, EXCLUDED.sector, EXCLUDED.government)";
+    "INSERT INTO census.organisation AS o (org_id, name, country, sector, government, tap) "
+    "SELECT org_id, name, country, sector, government, $1 FROM tc_org "
+    "ON CONFLICT (org_id) DO UPDATE SET "
+    "name = EXCLUDED.name, country = EXCLUDED.country, sector = EXCLUDED.sector, "
+    "government = EXCLUDED.government, updated = now() "
+    "WHERE o.tap = current_user AND (o.name, o.country, o.sector, o.government) IS DISTINCT "
+    "FROM (EXCLUDED.name, EXCLUDED.country, EXCLUDED.sector, EXCLUDED.government)";
 
 /* Days are UTC whatever the database session's time zone: a date made
  * from the day's number, never through a timestamp (to_timestamp()::date
@@ -117,45 +117,44 @@ static const char merge_org[] =
  * and this tap's sketch of the day: a retry, or the same sketch again,
  * changes nothing. */
 static const char merge_sketch[] =
-	"INSERT INTO census.client_sketch AS c (tap, day, org_id, vendor, sketch) "
-	"SELECT $1, DATE '1970-01-01' + day, org_id, vendor, sketch FROM tc_sketch "
-	"ON CONFLICT (tap, day, org_id, vendor) DO UPDATE SET "
-	"sketch = hll_union(c.sketch, EXCLUDED.sketch), updated = now()";
+    "INSERT INTO census.client_sketch AS c (tap, day, org_id, vendor, sketch) "
+    "SELECT $1, DATE '1970-01-01' + day, org_id, vendor, sketch FROM tc_sketch "
+    "ON CONFLICT (tap, day, org_id, vendor) DO UPDATE SET "
+    "sketch = hll_union(c.sketch, EXCLUDED.sketch), updated = now()";
 
 /* A session row keeps the total it began the day with (the first push's
  * "before"), and takes the latest: sessions = last - first, whatever the
  * retries. */
 static const char merge_sessions[] =
-	"INSERT INTO census.sessions AS s (tap, day, org_id, vendor, signal, first_total, "
-	"last_total, name_only_first, name_only_last) "
-	"SELECT $1, DATE '1970-01-01' + day, org_id, vendor, signal, first_total, last_total, "
-	"name_only_first, name_only_last FROM tc_sessions "
-	"ON CONFLICT (tap, day, org_id, vendor, signal) DO UPDATE SET "
-	"last_total = greatest(s.last_total, EXCLUDED.last_total), "
-	"name_only_last = greatest(s.name_only_last, EXCLUDED.name_only_last), "
-	"updated = now()";
+    "INSERT INTO census.sessions AS s (tap, day, org_id, vendor, signal, first_total, "
+    "last_total, name_only_first, name_only_last) "
+    "SELECT $1, DATE '1970-01-01' + day, org_id, vendor, signal, first_total, last_total, "
+    "name_only_first, name_only_last FROM tc_sessions "
+    "ON CONFLICT (tap, day, org_id, vendor, signal) DO UPDATE SET "
+    "last_total = greatest(s.last_total, EXCLUDED.last_total), "
+    "name_only_last = greatest(s.name_only_last, EXCLUDED.name_only_last), "
+    "updated = now()";
 
 /* The census's key: the first tap's fingerprint is kept (census.sql:
  * census.key_fingerprint, one row); every push compares its own. */
 static const char claim_key[] =
-	"INSERT INTO census.key_fingerprint (fingerprint) VALUES ($1) ON CONFLICT DO NOTHING";
+    "INSERT INTO census.key_fingerprint (fingerprint) VALUES ($1) ON CONFLICT DO NOTHING";
 static const char read_key[] =
-	"SELECT fingerprint, first_tap, since::date FROM census.key_fingerprint";
+    "SELECT fingerprint, first_tap, since::date FROM census.key_fingerprint";
 
 /* The tap's name for this instance: taken when free, ours, or stale (no
  * push for 10 minutes); released by a clean stop (census.sql). */
 static const char claim_tap[] =
-	"INSERT INTO census.tap_instance (tap, instance, host, seen) "
-	"VALUES (current_user, $1, $2, now()) ON CONFLICT (tap) DO UPDATE SET "
-	"instance = EXCLUDED.instance, host = EXCLUDED.host, seen = now() "
-	"WHERE census.tap_instance.instance = EXCLUDED.instance "
-	"OR census.tap_instance.seen < now() - interval '10 minutes' RETURNING tap";
+    "INSERT INTO census.tap_instance (tap, instance, host, seen) "
+    "VALUES (current_user, $1, $2, now()) ON CONFLICT (tap) DO UPDATE SET "
+    "instance = EXCLUDED.instance, host = EXCLUDED.host, seen = now() "
+    "WHERE census.tap_instance.instance = EXCLUDED.instance "
+    "OR census.tap_instance.seen < now() - interval '10 minutes' RETURNING tap";
 static const char read_tap[] =
-	"SELECT host, to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
-	"FROM census.tap_instance WHERE tap = current_user";
-static const char release_tap[] =
-	"UPDATE census.tap_instance SET seen = '-infinity' "
-	"WHERE tap = current_user AND instance = $1";
+    "SELECT host, to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+    "FROM census.tap_instance WHERE tap = current_user";
+static const char release_tap[] = "UPDATE census.tap_instance SET seen = '-infinity' "
+				  "WHERE tap = current_user AND instance = $1";
 
 /* -EADDRINUSE, told in err, when another tapcensus pushes under this
  * census.tap. */
@@ -172,16 +171,17 @@ claim(PGconn *db, const struct ctl_census_push *c, char *err, size_t len)
 	} else if (PQntuples(r) == 0) {
 		PQclear(r);
 		r = PQexecParams(db, read_tap, 0, NULL, NULL, NULL, NULL, 0);
-		snprintf(err, len,
-			 "census.tap '%s' is pushed by another tapcensus (on %s, last push %s UTC): "
-			 "two under one name lose sessions; give each tap its own census.tap (and "
-			 "role), or stop the other (a clean stop frees the name; else 10 minutes "
-			 "after its last push)",
-			 c->cfg.tap,
-			 PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0)
-										   : "?",
-			 PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 1)
-										   : "?");
+		snprintf(
+		    err, len,
+		    "census.tap '%s' is pushed by another tapcensus (on %s, last push %s UTC): "
+		    "two under one name lose sessions; give each tap its own census.tap (and "
+		    "role), or stop the other (a clean stop frees the name; else 10 minutes "
+		    "after its last push)",
+		    c->cfg.tap,
+		    PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0)
+									      : "?",
+		    PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 1)
+									      : "?");
 		rc = -EADDRINUSE;
 	}
 	PQclear(r);
@@ -200,17 +200,19 @@ check_key(PGconn *db, const char *fp, char *err, size_t len)
 		return rc;
 	r = PQexecParams(db, read_key, 0, NULL, NULL, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		snprintf(err, len, "%s", PQresultStatus(r) == PGRES_TUPLES_OK
-					     ? "census.key_fingerprint does not hold one row"
-					     : PQerrorMessage(db));
+		snprintf(err, len, "%s",
+			 PQresultStatus(r) == PGRES_TUPLES_OK
+			     ? "census.key_fingerprint does not hold one row"
+			     : PQerrorMessage(db));
 		rc = -EIO;
 	} else if (strcmp(PQgetvalue(r, 0, 0), fp) != 0) {
-		snprintf(err, len,
-			 "the census database's client-hash key has fingerprint %s (first pushed by "
-			 "%s on %s); this tap's census.key_file gives %s: every tap of a census "
-			 "shares one key, and sketches of two keys cannot be merged (README: key "
-			 "rotation)",
-			 PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), fp);
+		snprintf(
+		    err, len,
+		    "the census database's client-hash key has fingerprint %s (first pushed by "
+		    "%s on %s); this tap's census.key_file gives %s: every tap of a census "
+		    "shares one key, and sketches of two keys cannot be merged (docs/census.md: key "
+		    "rotation)",
+		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), fp);
 		rc = -EKEYREJECTED;
 	}
 	PQclear(r);
@@ -226,8 +228,11 @@ copy_field(char *o, size_t len, const char *v)
 	size_t n = 0;
 
 	for (; *v != '\0'; v++) {
-		const char *esc = *v == '\\' ? "\\\\" : *v == '\t' ? "\\t" : *v == '\n' ? "\\n"
-			       : *v == '\r' ? "\\r" : NULL;
+		const char *esc = *v == '\\'   ? "\\\\"
+				  : *v == '\t' ? "\\t"
+				  : *v == '\n' ? "\\n"
+				  : *v == '\r' ? "\\r"
+					       : NULL;
 		size_t k = esc != NULL ? 2 : 1;
 
 		if (n + k >= len)
@@ -371,8 +376,8 @@ session_line(PGconn *db, const void *ctx, size_t i, char *err, size_t len)
 {
 	const struct ctl_census_srow *r = &((const struct ctl_census_batch *)ctx)->srows[i];
 	char day[16], first[24], last[24], nfirst[24], nlast[24];
-	const char *f[] = {day, r->org, r->vendor, dp_signal_name(r->sig), first, last, nfirst,
-			   nlast};
+	const char *f[] = {day,	  r->org, r->vendor, dp_signal_name(r->sig),
+			   first, last,	  nfirst,    nlast};
 
 	snprintf(day, sizeof(day), "%" PRIu32, r->day);
 	snprintf(first, sizeof(first), "%" PRIu64, r->first);
@@ -415,11 +420,11 @@ send_batch(struct ctl_census_push *p)
 	/* Every database call is bounded, so a stop is never held by the
 	 * database: 10 s to connect, a statement 30 s, a lock 10 s, a silent
 	 * TCP peer 30 s (these follow the operator's connection string). */
-	const char *const keys[] = {"dbname", "connect_timeout", "application_name", "options",
-				    "tcp_user_timeout", NULL};
-	const char *const vals[] = {p->cfg.database, "10", "tapcensus",
-				    "-c statement_timeout=30000 -c lock_timeout=10000",
-				    "30000", NULL};
+	const char *const keys[] = {"dbname",  "connect_timeout",  "application_name",
+				    "options", "tcp_user_timeout", NULL};
+	const char *const vals[] = {
+	    p->cfg.database, "10", "tapcensus", "-c statement_timeout=30000 -c lock_timeout=10000",
+	    "30000",	     NULL};
 	PGconn *db = PQconnectdbParams(keys, vals, 1);
 	char *err = p->err;
 	size_t len = sizeof(p->err);

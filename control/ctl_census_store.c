@@ -2,9 +2,9 @@
 #include "ctl_census_store.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "ctl_index.h"
 #include "ctl_snapshot.h"
@@ -275,8 +275,8 @@ day_add(struct stot *t, uint32_t day, uint64_t n, uint64_t name_only)
 }
 
 int
-ctl_census_store_session(struct ctl_census_store *s, const struct ctl_org *org,
-			 const char *vendor, unsigned sig, bool name_only, uint32_t day)
+ctl_census_store_session(struct ctl_census_store *s, const struct ctl_org *org, const char *vendor,
+			 unsigned sig, bool name_only, uint32_t day)
 {
 	struct stot *t;
 
@@ -403,7 +403,7 @@ totals(struct ctl_census_store *s, const struct ctl_census_src *src, struct ctl_
 					if (src->cfg->vendors[v].group == g &&
 					    src->cfg->vendors[v].product) {
 						const struct dp_org_ctr *k =
-							ctl_snapshot_ctr(snap, o, v, sig);
+						    ctl_snapshot_ctr(snap, o, v, sig);
 
 						total += k->sessions;
 						total_no += k->name_only;

@@ -23,9 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_config.h"
 #include "ctl_hll.h"
 #include "ctl_orgs.h"
-#include "ctl_config.h"
 
 /* Sketches kept at most (memory and the state file): past it the oldest
  * day's go first, counted in dropped. */
@@ -35,7 +35,7 @@
 struct ctl_census_row {
 	uint32_t day; /* days since 1970-01-01, UTC */
 	char vendor[CTL_NAME_LEN];
-	struct ctl_org org; /* id and labels */
+	struct ctl_org org;			     /* id and labels */
 	char sketch[2 + 2 * CTL_HLL_PACKED_MAX + 1]; /* \x and hex */
 	uint32_t entry;
 };
@@ -46,7 +46,7 @@ struct ctl_census_srow {
 	char org[CTL_ORG_ID_LEN];
 	char vendor[CTL_NAME_LEN];
 	uint8_t sig;
-	bool labelled;      /* lab holds its organisation's labels */
+	bool labelled;	    /* lab holds its organisation's labels */
 	struct ctl_org lab; /* its organisation's row goes first (foreign key) */
 	uint64_t first, last;
 	uint64_t first_name_only, last_name_only; /* the same, of the name-only sessions */
@@ -61,11 +61,11 @@ struct ctl_census_batch {
 };
 
 struct ctl_census_store_stats {
-	uint64_t dropped;        /* unsent sketches given up for room */
-	uint64_t clients_lost;   /* sightings not sketched: out of memory */
-	uint64_t sessions_lost;  /* daily sessions not kept: out of memory */
-	unsigned sketches;       /* kept */
-	unsigned pending;        /* changed since last sent, and out in a batch */
+	uint64_t dropped;	/* unsent sketches given up for room */
+	uint64_t clients_lost;	/* sightings not sketched: out of memory */
+	uint64_t sessions_lost; /* daily sessions not kept: out of memory */
+	unsigned sketches;	/* kept */
+	unsigned pending;	/* changed since last sent, and out in a batch */
 };
 
 /* What the session totals are read from besides the daily sessions: the
@@ -132,8 +132,8 @@ int ctl_census_store_import_total(struct ctl_census_store *s, const char *org, c
 				  unsigned sig, uint64_t prev, uint64_t prev_name_only);
 
 /* The estimate of one kept sketch (tests, the report's checks): -1 none. */
-double ctl_census_store_estimate(const struct ctl_census_store *s, uint32_t day,
-				 const char *org, const char *vendor);
+double ctl_census_store_estimate(const struct ctl_census_store *s, uint32_t day, const char *org,
+				 const char *vendor);
 
 void ctl_census_store_stats(const struct ctl_census_store *s, struct ctl_census_store_stats *out);
 

@@ -19,15 +19,15 @@ const uint32_t ctl_window_secs[CTL_WIN_COUNT] = {86400, 30 * 86400, 0};
 
 struct ctl_clients {
 	struct rte_hash *set;
-	uint32_t *seen;    /* by the set's key position */
-	uint8_t *unverified; /* by key position: no evidence the address is real yet */
-	uint8_t *corro;      /* by key position: a session of it was corroborated */
-	uint64_t *counts;  /* [org * n_vendors + vendor]: verified, since the first start */
+	uint32_t *seen;		/* by the set's key position */
+	uint8_t *unverified;	/* by key position: no evidence the address is real yet */
+	uint8_t *corro;		/* by key position: a session of it was corroborated */
+	uint64_t *counts;	/* [org * n_vendors + vendor]: verified, since the first start */
 	uint64_t *counts_corro; /* of those, the corroborated */
 	unsigned n_orgs, n_vendors, capacity, v6_prefix;
 	uint64_t entries, full, stale, n_unverified;
 	uint64_t evicted[CTL_EVICT_COUNT];
-	uint32_t cursor;   /* where the next search for room starts */
+	uint32_t cursor; /* where the next search for room starts */
 	/* Events of the generation before a reload carry the old index:
 	 * prev_map takes it to this set's.  gen 0 takes every event as is. */
 	uint16_t gen, prev_gen;
@@ -44,14 +44,14 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsig
 	static unsigned seq;
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = capacity,
-		.key_len = sizeof(struct dp_client_event),
-		.hash_func = rte_hash_crc,
-		.socket_id = SOCKET_ID_ANY,
-		/* Extendable buckets: the set holds capacity entries whatever
-		 * their hashes, so room is only ever a question of capacity. */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	    .name = name,
+	    .entries = capacity,
+	    .key_len = sizeof(struct dp_client_event),
+	    .hash_func = rte_hash_crc,
+	    .socket_id = SOCKET_ID_ANY,
+	    /* Extendable buckets: the set holds capacity entries whatever
+	     * their hashes, so room is only ever a question of capacity. */
+	    .extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct ctl_clients *c;
 
@@ -68,8 +68,8 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsig
 	c->n_vendors = n_vendors;
 	c->capacity = capacity;
 	c->v6_prefix = ipv6_prefix;
-	c->counts = rte_zmalloc("ctl_client_counts",
-				(size_t)n_orgs * n_vendors * sizeof(*c->counts), 0);
+	c->counts =
+	    rte_zmalloc("ctl_client_counts", (size_t)n_orgs * n_vendors * sizeof(*c->counts), 0);
 	c->counts_corro = rte_zmalloc("ctl_client_counts_corro",
 				      (size_t)n_orgs * n_vendors * sizeof(*c->counts_corro), 0);
 	/* Key positions run below the hash's entry count (plus its spare). */
@@ -78,8 +78,8 @@ ctl_clients_create(unsigned capacity, unsigned n_orgs, unsigned n_vendors, unsig
 	c->corro = rte_zmalloc("ctl_client_corro", (size_t)capacity + 64, 0);
 	snprintf(name, sizeof(name), "clients%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
 	c->set = c->counts && c->counts_corro && c->seen && c->unverified && c->corro
-			 ? rte_hash_create(&p)
-			 : NULL;
+		     ? rte_hash_create(&p)
+		     : NULL;
 	if (c->set == NULL) {
 		ctl_clients_free(c);
 		rte_errno = ENOMEM;
@@ -170,8 +170,8 @@ make_room(struct ctl_clients *c, bool verified, uint32_t now)
 			vkey = key;
 		}
 	}
-	if (victim < 0 || (!verified && !c->unverified[victim] && now - c->seen[victim] <
-							  LONGEST_WINDOW))
+	if (victim < 0 ||
+	    (!verified && !c->unverified[victim] && now - c->seen[victim] < LONGEST_WINDOW))
 		return false;
 	c->evicted[c->unverified[victim] ? CTL_EVICT_UNVERIFIED : CTL_EVICT_EXPIRED]++;
 	c->n_unverified -= c->unverified[victim];
@@ -367,16 +367,16 @@ count_windows(void *arg, const struct dp_client_event *k, uint32_t seen, bool co
 	unsigned vendor = k->vendor & (unsigned)~DP_CLIENT_UNVERIFIED;
 	size_t at = ((size_t)k->org * w->c->n_vendors + vendor) * CTL_WIN_COUNT;
 	uint64_t *o = k->vendor & DP_CLIENT_UNVERIFIED
-			      ? (w->unverified ? w->unverified + (size_t)vendor * CTL_WIN_COUNT : NULL)
-			      : w->out + at;
+			  ? (w->unverified ? w->unverified + (size_t)vendor * CTL_WIN_COUNT : NULL)
+			  : w->out + at;
 	uint64_t *oc = w->corro != NULL && corroborated && !(k->vendor & DP_CLIENT_UNVERIFIED)
-			       ? w->corro + at
-			       : NULL;
+			   ? w->corro + at
+			   : NULL;
 
 	for (unsigned i = 0; o != NULL && i < CTL_WIN_COUNT; i++) {
 		/* Seen after now (a clock set back) counts as now. */
-		bool in = ctl_window_secs[i] == 0 || seen >= w->now ||
-			  w->now - seen < ctl_window_secs[i];
+		bool in =
+		    ctl_window_secs[i] == 0 || seen >= w->now || w->now - seen < ctl_window_secs[i];
 
 		o[i] += in;
 		if (oc != NULL)
@@ -386,8 +386,8 @@ count_windows(void *arg, const struct dp_client_event *k, uint32_t seen, bool co
 }
 
 void
-ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out,
-		    uint64_t *unverified, uint64_t *corroborated)
+ctl_clients_windows(const struct ctl_clients *c, uint32_t now, uint64_t *out, uint64_t *unverified,
+		    uint64_t *corroborated)
 {
 	struct windows w = {c, now, out, unverified, corroborated};
 	size_t cells = (size_t)c->n_orgs * c->n_vendors;
@@ -487,9 +487,9 @@ ctl_clients_regen(const struct ctl_clients *c, unsigned n_orgs, const uint32_t *
 	for (unsigned o = 0; o < c->n_orgs; o++)
 		for (unsigned v = 0; map[o] != UINT32_MAX && v < c->n_vendors; v++) {
 			n->counts[(size_t)map[o] * n->n_vendors + v] +=
-				c->counts[(size_t)o * c->n_vendors + v];
+			    c->counts[(size_t)o * c->n_vendors + v];
 			n->counts_corro[(size_t)map[o] * n->n_vendors + v] +=
-				c->counts_corro[(size_t)o * c->n_vendors + v];
+			    c->counts_corro[(size_t)o * c->n_vendors + v];
 		}
 	return n;
 }

@@ -5,8 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
-#include <stddef.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,8 @@
 #include <rte_common.h>
 #include <rte_config.h>
 
-#include "ctl_file.h"
 #include "ctl_config_sections.h"
+#include "ctl_file.h"
 #include "ctl_orgs.h"
 #include "dp_learned.h"
 #include "dp_types.h"
@@ -119,30 +119,34 @@ parse_web(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 		return 0;
 	if ((rc = ctl_yaml_want(x, u, YAML_MAPPING_NODE, "web.basic_auth_users")))
 		return rc;
-	for (yaml_node_pair_t *p = u->data.mapping.pairs.start; p < u->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = u->data.mapping.pairs.start; p < u->data.mapping.pairs.top;
+	     p++) {
 		struct ctl_user *cu = &c->users[c->n_users];
 		char field[CTL_NAME_LEN + 32];
 
 		if (c->n_users == CTL_MAX_USERS)
-			return ctl_yaml_err(x, ctl_yaml_node(x, p->key), "web.basic_auth_users", "more than %d users",
-				       CTL_MAX_USERS);
-		if ((rc = ctl_yaml_str(x, ctl_yaml_node(x, p->key), "web.basic_auth_users", cu->name,
-				  sizeof(cu->name))))
+			return ctl_yaml_err(x, ctl_yaml_node(x, p->key), "web.basic_auth_users",
+					    "more than %d users", CTL_MAX_USERS);
+		if ((rc = ctl_yaml_str(x, ctl_yaml_node(x, p->key), "web.basic_auth_users",
+				       cu->name, sizeof(cu->name))))
 			return rc;
 		if (strchr(cu->name, ':') != NULL)
 			return ctl_yaml_err(x, ctl_yaml_node(x, p->key), "web.basic_auth_users",
-				       "'%s': a user name cannot hold ':' (RFC 7617)", cu->name);
+					    "'%s': a user name cannot hold ':' (RFC 7617)",
+					    cu->name);
 		ctl_yaml_fieldf(field, sizeof(field), "web.basic_auth_users.%s", cu->name);
 		v = ctl_yaml_node(x, p->value);
 		if ((rc = ctl_yaml_want(x, v, YAML_SCALAR_NODE, field)))
 			return rc;
 		if (!valid_bcrypt((const char *)v->data.scalar.value))
-			return ctl_yaml_err(x, v, field, "not a bcrypt hash ($2y$ or $2b$, cost 04-31, "
-						    "60 characters; htpasswd -nBC 10 USER makes one)");
+			return ctl_yaml_err(x, v, field,
+					    "not a bcrypt hash ($2y$ or $2b$, cost 04-31, "
+					    "60 characters; htpasswd -nBC 10 USER makes one)");
 		memcpy(cu->hash, v->data.scalar.value, CTL_BCRYPT_LEN + 1);
 		for (unsigned i = 0; i < c->n_users; i++)
 			if (strcmp(c->users[i].name, cu->name) == 0)
-				return ctl_yaml_err(x, ctl_yaml_node(x, p->key), field, "listed twice");
+				return ctl_yaml_err(x, ctl_yaml_node(x, p->key), field,
+						    "listed twice");
 		c->n_users++;
 	}
 	return 0;
@@ -232,8 +236,8 @@ parse_persistence(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 		if ((rc = ctl_yaml_path(x, v, "persistence.dir", c->state_dir)))
 			return rc;
 		if (stat(c->state_dir, &st) == 0 && !S_ISDIR(st.st_mode))
-			return ctl_yaml_err(x, v, "persistence.dir", "%s exists and is not a directory",
-					    c->state_dir);
+			return ctl_yaml_err(x, v, "persistence.dir",
+					    "%s exists and is not a directory", c->state_dir);
 	}
 	return ctl_yaml_opt_uint(x, n, "interval", "persistence.interval", 1, 86400,
 				 &c->state_interval);
@@ -263,10 +267,13 @@ parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	if ((rc = ctl_yaml_str(x, v, "census.tap", k->tap, sizeof(k->tap))))
 		return rc;
 	for (const char *p = k->tap; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-			return ctl_yaml_err(x, v, "census.tap", "'%s': use lower-case letters, digits, "
-								"'_' or '-' (it names the tap's "
-								"database role too)", k->tap);
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '-'))
+			return ctl_yaml_err(x, v, "census.tap",
+					    "'%s': use lower-case letters, digits, "
+					    "'_' or '-' (it names the tap's "
+					    "database role too)",
+					    k->tap);
 	v = ctl_yaml_get(x, n, "key_file");
 	if ((rc = ctl_yaml_path(x, v, "census.key_file", k->key_file)))
 		return rc;
@@ -289,7 +296,8 @@ parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	if (strlen(hex) != 32 || strspn(hex, "0123456789abcdefABCDEF") != 32)
 		return ctl_yaml_err(x, v, "census.key_file",
 				    "%s: not 32 hex digits (a 128-bit key every tap shares: "
-				    "openssl rand -hex 16)", k->key_file);
+				    "openssl rand -hex 16)",
+				    k->key_file);
 	for (int i = 0; i < 16; i++) {
 		unsigned b;
 
@@ -382,11 +390,18 @@ struct restart_field {
 	bool (*same)(const struct ctl_config *a, const struct ctl_config *b);
 };
 
-#define MEMBER(f, ...) {f, offsetof(struct ctl_config, __VA_ARGS__), \
-			 sizeof(((struct ctl_config *)0)->__VA_ARGS__), NULL}
-#define MEMBERS(f, first, last) {f, offsetof(struct ctl_config, first), \
-				 offsetof(struct ctl_config, last) - offsetof(struct ctl_config, first) + \
-					 sizeof(((struct ctl_config *)0)->last), NULL}
+#define MEMBER(f, ...)                                                                             \
+	{                                                                                          \
+		f, offsetof(struct ctl_config, __VA_ARGS__),                                       \
+		    sizeof(((struct ctl_config *)0)->__VA_ARGS__), NULL                            \
+	}
+#define MEMBERS(f, first, last)                                                                    \
+	{                                                                                          \
+		f, offsetof(struct ctl_config, first),                                             \
+		    offsetof(struct ctl_config, last) - offsetof(struct ctl_config, first) +       \
+			sizeof(((struct ctl_config *)0)->last),                                    \
+		    NULL                                                                           \
+	}
 
 static bool
 same_eal_args(const struct ctl_config *a, const struct ctl_config *b)
@@ -437,68 +452,99 @@ struct section {
 };
 
 static const struct section sections[] = {
-	{"dpdk", YAML_MAPPING_NODE, true,
-	 (const char *const[]){"eal_args", "ports", "main_core", "workers", "mbufs",
-			       "rx_descriptors", NULL},
-	 ctl_config_parse_dpdk,
-	 {{"dpdk.eal_args", 0, 0, same_eal_args},
-	  {"dpdk.ports", 0, 0, same_ports},
-	  {"dpdk.main_core", 0, 0, same_main_core},
-	  MEMBERS("dpdk.workers", workers, n_workers),
-	  MEMBER("dpdk.mbufs", mbufs),
-	  MEMBER("dpdk.rx_descriptors", rx_desc)},
-	 NULL},
-	{"metrics", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"listen", "port", "max_orgs", "alert_after", NULL},
-	 parse_metrics,
-	 {MEMBER("metrics.listen", listen_addr), MEMBER("metrics.port", listen_port)},
-	 NULL},
-	{"web", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"tls_server_config", "basic_auth_users", NULL},
-	 parse_web,
-	 {MEMBERS("web.tls_server_config", tls_cert, tls_key)},
-	 NULL},
-	{"organisations", YAML_NO_NODE, true, NULL, ctl_config_parse_organisations, {{0}}, NULL},
-	{"prefilter", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"tcp_ports", "udp_ports", "program", NULL},
-	 parse_prefilter,
-	 {MEMBERS("prefilter", tcp_ports, pf_program)},
-	 NULL},
-	{"clients", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"capacity", "ipv6_prefix", "evidence", NULL},
-	 parse_clients,
-	 {MEMBER("clients.capacity", client_capacity),
-	  MEMBER("clients.ipv6_prefix", client_v6_prefix),
-	  MEMBER("clients.evidence", worker.client_evidence)},
-	 NULL},
-	{"reload", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"max_org_loss_percent", NULL},
-	 parse_reload, {{0}}, NULL},
-	{"persistence", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"dir", "interval", NULL},
-	 parse_persistence,
-	 {MEMBER("persistence.dir", state_dir)},
-	 NULL},
-	{"census", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"tap", "key_file", "database", "interval", NULL},
-	 parse_census,
-	 {MEMBER("census", census)},
-	 NULL},
-	{"report", YAML_MAPPING_NODE, false, (const char *const[]){"events", NULL}, parse_report,
-	 {{0}}, NULL},
-	{"flows", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"capacity", "idle_timeout", "hard_timeout", "reassembly_bytes",
-			       "reassembly_buffers", "stream_bytes", "partial_timeout", NULL},
-	 parse_flows,
-	 {MEMBERS("flows", worker.flow, worker.stream_bytes)},
-	 NULL},
-	{"learned", YAML_MAPPING_NODE, false,
-	 (const char *const[]){"capacity", "max_ttl", "min_ttl", NULL},
-	 parse_learned,
-	 {MEMBERS("learned", worker.learned_capacity, worker.learned_min_ttl)},
-	 NULL},
-	{"vendors", YAML_SEQUENCE_NODE, true, NULL, ctl_config_parse_vendors, {{0}},
-	 ctl_config_vendors_reloadable},
+    {"dpdk",
+     YAML_MAPPING_NODE,
+     true,
+     (const char *const[]){"eal_args", "ports", "main_core", "workers", "mbufs", "rx_descriptors",
+			   NULL},
+     ctl_config_parse_dpdk,
+     {{"dpdk.eal_args", 0, 0, same_eal_args},
+      {"dpdk.ports", 0, 0, same_ports},
+      {"dpdk.main_core", 0, 0, same_main_core},
+      MEMBERS("dpdk.workers", workers, n_workers),
+      MEMBER("dpdk.mbufs", mbufs),
+      MEMBER("dpdk.rx_descriptors", rx_desc)},
+     NULL},
+    {"metrics",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"listen", "port", "max_orgs", "alert_after", NULL},
+     parse_metrics,
+     {MEMBER("metrics.listen", listen_addr), MEMBER("metrics.port", listen_port)},
+     NULL},
+    {"web",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"tls_server_config", "basic_auth_users", NULL},
+     parse_web,
+     {MEMBERS("web.tls_server_config", tls_cert, tls_key)},
+     NULL},
+    {"organisations", YAML_NO_NODE, true, NULL, ctl_config_parse_organisations, {{0}}, NULL},
+    {"prefilter",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"tcp_ports", "udp_ports", "program", NULL},
+     parse_prefilter,
+     {MEMBERS("prefilter", tcp_ports, pf_program)},
+     NULL},
+    {"clients",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"capacity", "ipv6_prefix", "evidence", NULL},
+     parse_clients,
+     {MEMBER("clients.capacity", client_capacity), MEMBER("clients.ipv6_prefix", client_v6_prefix),
+      MEMBER("clients.evidence", worker.client_evidence)},
+     NULL},
+    {"reload",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"max_org_loss_percent", NULL},
+     parse_reload,
+     {{0}},
+     NULL},
+    {"persistence",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"dir", "interval", NULL},
+     parse_persistence,
+     {MEMBER("persistence.dir", state_dir)},
+     NULL},
+    {"census",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"tap", "key_file", "database", "interval", NULL},
+     parse_census,
+     {MEMBER("census", census)},
+     NULL},
+    {"report",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"events", NULL},
+     parse_report,
+     {{0}},
+     NULL},
+    {"flows",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"capacity", "idle_timeout", "hard_timeout", "reassembly_bytes",
+			   "reassembly_buffers", "stream_bytes", "partial_timeout", NULL},
+     parse_flows,
+     {MEMBERS("flows", worker.flow, worker.stream_bytes)},
+     NULL},
+    {"learned",
+     YAML_MAPPING_NODE,
+     false,
+     (const char *const[]){"capacity", "max_ttl", "min_ttl", NULL},
+     parse_learned,
+     {MEMBERS("learned", worker.learned_capacity, worker.learned_min_ttl)},
+     NULL},
+    {"vendors",
+     YAML_SEQUENCE_NODE,
+     true,
+     NULL,
+     ctl_config_parse_vendors,
+     {{0}},
+     ctl_config_vendors_reloadable},
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -524,7 +570,8 @@ parse_root(struct ctl_yaml *x, yaml_node_t *root, struct ctl_config *c)
 		if (n == NULL)
 			continue; /* an absent section keeps its defaults */
 		/* YAML_NO_NODE: a section of more than one form checks its own. */
-		if ((sec->type != YAML_NO_NODE && (rc = ctl_yaml_want(x, n, sec->type, sec->name))) ||
+		if ((sec->type != YAML_NO_NODE &&
+		     (rc = ctl_yaml_want(x, n, sec->type, sec->name))) ||
 		    (sec->keys && (rc = ctl_yaml_keys(x, n, sec->name, sec->keys))) ||
 		    (rc = sec->parse(x, n, c)))
 			return rc;

@@ -52,11 +52,11 @@ struct ctl_user {
 struct ctl_vendor {
 	char name[CTL_NAME_LEN]; /* the vendor's */
 	char role[CTL_NAME_LEN];
-	char field[64];          /* "vendors[I]" or "vendors[I].roles[J]", for messages */
-	char *file;              /* the file it was read from (an include, or the configuration) */
-	unsigned group;          /* the vendor's index among vendors */
-	bool product;            /* every role but web: counted as product use */
-	bool fallback;           /* role other: loses to any role of the vendor */
+	char field[64]; /* "vendors[I]" or "vendors[I].roles[J]", for messages */
+	char *file;	/* the file it was read from (an include, or the configuration) */
+	unsigned group; /* the vendor's index among vendors */
+	bool product;	/* every role but web: counted as product use */
+	bool fallback;	/* role other: loses to any role of the vendor */
 	/* What the role's names rest on (tapcensus_vendor_catalogue_info):
 	 * "documented" (a source graded A, the vendor's documentation, or B,
 	 * an artefact the vendor issued), "reported" (third-party data and
@@ -73,8 +73,8 @@ struct ctl_vendor {
 	struct dp_prefix *servers;
 	unsigned n_servers;
 	/* asns: the vendor's own autonomous systems, kept on one entry of
-	 * the vendor (any; they are the whole vendor's).  With a libloc organisation source their networks
-	 * are the vendor's (ctl_tables: corroboration, never a signal). */
+	 * the vendor (any; they are the whole vendor's).  With a libloc organisation source their
+	 * networks are the vendor's (ctl_tables: corroboration, never a signal). */
 	uint32_t *asns;
 	unsigned n_asns;
 	int line;
@@ -82,18 +82,18 @@ struct ctl_vendor {
 
 struct ctl_port {
 	char name[CTL_NAME_LEN]; /* DPDK device name, e.g. net_pcap0 */
-	char args[1024];         /* devargs after the name */
+	char args[1024];	 /* devargs after the name */
 	uint16_t rx_queues;
 	int line;
 };
 
 /* census: what this tap pushes to the census database (ctl_census.h). */
 struct ctl_census_cfg {
-	char tap[CTL_NAME_LEN];  /* this tap's name in every row; "" : no census */
-	uint8_t key[16];         /* from key_file: the client hash key all taps share */
+	char tap[CTL_NAME_LEN]; /* this tap's name in every row; "" : no census */
+	uint8_t key[16];	/* from key_file: the client hash key all taps share */
 	char key_file[PATH_MAX];
-	char database[1024];     /* a libpq connection string */
-	unsigned interval;       /* seconds between pushes */
+	char database[1024]; /* a libpq connection string */
+	unsigned interval;   /* seconds between pushes */
 };
 
 struct ctl_config {
@@ -102,39 +102,39 @@ struct ctl_config {
 	unsigned n_eal_args;
 	struct ctl_port ports[CTL_MAX_PORTS];
 	unsigned n_ports;
-	unsigned main_core;                /* lcore ids */
+	unsigned main_core; /* lcore ids */
 	unsigned workers[CTL_MAX_WORKERS];
-	unsigned main_cpu;                 /* the CPU each lcore runs on */
+	unsigned main_cpu; /* the CPU each lcore runs on */
 	unsigned worker_cpus[CTL_MAX_WORKERS];
 	unsigned n_workers;
-	unsigned mbufs;         /* mbufs in the pool shared by all queues */
+	unsigned mbufs; /* mbufs in the pool shared by all queues */
 	uint16_t rx_desc;
 	char listen_addr[64];
 	uint16_t listen_port;
-	unsigned max_orgs;         /* organisations exported one by one; 0: all */
-	int64_t alert_after;       /* metrics.alert_after (Unix s, UTC midnight); 0: unset */
+	unsigned max_orgs;   /* organisations exported one by one; 0: all */
+	int64_t alert_after; /* metrics.alert_after (Unix s, UTC midnight); 0: unset */
 	/* web: (exporter-toolkit's web configuration keys) */
-	char tls_cert[PATH_MAX];   /* tls_server_config.cert_file; empty: plain HTTP */
-	char tls_key[PATH_MAX];    /* tls_server_config.key_file */
+	char tls_cert[PATH_MAX];	      /* tls_server_config.cert_file; empty: plain HTTP */
+	char tls_key[PATH_MAX];		      /* tls_server_config.key_file */
 	struct ctl_user users[CTL_MAX_USERS]; /* basic_auth_users */
 	unsigned n_users;
 	struct ctl_orgdata_cfg orgdata; /* organisations: its sources */
-	char orgs_path[PATH_MAX]; /* the first source's file */
-	unsigned client_capacity; /* distinct (org, vendor, client) kept */
-	unsigned client_v6_prefix; /* IPv6 clients counted by this prefix */
-	char state_dir[PATH_MAX];  /* the state file's directory; empty: none */
-	unsigned state_interval;   /* seconds between snapshots */
-	unsigned reload_max_org_loss; /* percent of listed organisations a reload may drop */
-	struct dp_worker_cfg worker; /* flows: and learned: */
+	char orgs_path[PATH_MAX];	/* the first source's file */
+	unsigned client_capacity;	/* distinct (org, vendor, client) kept */
+	unsigned client_v6_prefix;	/* IPv6 clients counted by this prefix */
+	char state_dir[PATH_MAX];	/* the state file's directory; empty: none */
+	unsigned state_interval;	/* seconds between snapshots */
+	unsigned reload_max_org_loss;	/* percent of listed organisations a reload may drop */
+	struct dp_worker_cfg worker;	/* flows: and learned: */
 	struct ctl_census_cfg census;
 	struct ctl_port_range tcp_ports[CTL_MAX_L4_PORTS]; /* prefilter: ports or ranges */
 	unsigned n_tcp_ports;
 	struct ctl_port_range udp_ports[CTL_MAX_L4_PORTS];
 	unsigned n_udp_ports;
-	char pf_program[PATH_MAX]; /* prefilter.program: the AF_XDP build's object */
+	char pf_program[PATH_MAX];  /* prefilter.program: the AF_XDP build's object */
 	struct ctl_vendor *vendors; /* one per (vendor, role), vendor by vendor */
 	unsigned n_vendors;
-	unsigned n_groups;          /* vendors as configured */
+	unsigned n_groups; /* vendors as configured */
 };
 
 /* Client keys (ctl_clients): one per vendor role, then one per vendor for

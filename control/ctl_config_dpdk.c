@@ -32,8 +32,8 @@ get_lcore(struct ctl_yaml *x, yaml_node_t *n, const char *field, unsigned *lcore
 	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno)
 		return ctl_yaml_err(x, n, field, "'%s' is neither LCORE nor LCORE@CPU", s);
 	if (l >= RTE_MAX_LCORE || c > 1023)
-		return ctl_yaml_err(x, n, field, "'%s': lcore must be below %d, CPU at most 1023", s,
-			       RTE_MAX_LCORE);
+		return ctl_yaml_err(x, n, field, "'%s': lcore must be below %d, CPU at most 1023",
+				    s, RTE_MAX_LCORE);
 	*lcore = (unsigned)l;
 	*cpu = (unsigned)c;
 	return 0;
@@ -58,7 +58,8 @@ parse_ports(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 		ctl_yaml_fieldf(f, sizeof(f), "dpdk.ports[%u]", i);
 		if (i == CTL_MAX_PORTS)
 			return ctl_yaml_err(x, p, f, "more than %d ports", CTL_MAX_PORTS);
-		if ((rc = ctl_yaml_want(x, p, YAML_MAPPING_NODE, f)) || (rc = ctl_yaml_keys(x, p, f, keys)))
+		if ((rc = ctl_yaml_want(x, p, YAML_MAPPING_NODE, f)) ||
+		    (rc = ctl_yaml_keys(x, p, f, keys)))
 			return rc;
 		port->line = ctl_yaml_line(p);
 		ctl_yaml_fieldf(f, sizeof(f), "dpdk.ports[%u].name", i);
@@ -116,12 +117,13 @@ ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 		rc = ctl_yaml_str_list(x, v, "dpdk.eal_args", &args, NULL, &na);
 		if (rc == 0 && na > CTL_MAX_EAL_ARGS)
 			rc = ctl_yaml_err(x, v, "dpdk.eal_args", "more than %d arguments",
-				     CTL_MAX_EAL_ARGS);
+					  CTL_MAX_EAL_ARGS);
 		for (unsigned i = 0; args && args[i]; i++) {
 			if (rc == 0 && core_arg(args[i]))
-				rc = ctl_yaml_err(x, v, "dpdk.eal_args",
-					     "'%s': cores come from dpdk.main_core and dpdk.workers",
-					     args[i]);
+				rc = ctl_yaml_err(
+				    x, v, "dpdk.eal_args",
+				    "'%s': cores come from dpdk.main_core and dpdk.workers",
+				    args[i]);
 			if (rc == 0)
 				c->eal_args[c->n_eal_args++] = args[i];
 			else
@@ -149,16 +151,19 @@ ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 
 		ctl_yaml_fieldf(f, sizeof(f), "dpdk.workers[%u]", c->n_workers);
 		if (c->n_workers == CTL_MAX_WORKERS)
-			return ctl_yaml_err(x, ctl_yaml_node(x, *it), f, "more than %d workers", CTL_MAX_WORKERS);
+			return ctl_yaml_err(x, ctl_yaml_node(x, *it), f, "more than %d workers",
+					    CTL_MAX_WORKERS);
 		unsigned lc, cpu;
 
 		if ((rc = get_lcore(x, ctl_yaml_node(x, *it), f, &lc, &cpu)))
 			return rc;
 		if (lc == c->main_core)
-			return ctl_yaml_err(x, ctl_yaml_node(x, *it), f, "lcore %u is the main lcore", lc);
+			return ctl_yaml_err(x, ctl_yaml_node(x, *it), f,
+					    "lcore %u is the main lcore", lc);
 		for (unsigned j = 0; j < c->n_workers; j++)
 			if (c->workers[j] == lc)
-				return ctl_yaml_err(x, ctl_yaml_node(x, *it), f, "lcore %u listed twice", lc);
+				return ctl_yaml_err(x, ctl_yaml_node(x, *it), f,
+						    "lcore %u listed twice", lc);
 		c->worker_cpus[c->n_workers] = cpu;
 		c->workers[c->n_workers++] = lc;
 	}
@@ -166,8 +171,8 @@ ctl_config_parse_dpdk(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 		queues += c->ports[i].rx_queues;
 	if (queues != c->n_workers)
 		return ctl_yaml_err(x, v, "dpdk.workers",
-			       "%u workers for %u RX queues: give one worker core per queue",
-			       c->n_workers, queues);
+				    "%u workers for %u RX queues: give one worker core per queue",
+				    c->n_workers, queues);
 	if ((v = ctl_yaml_get(x, n, "mbufs")) != NULL) {
 		if ((rc = ctl_yaml_uint(x, v, "dpdk.mbufs", 1023, 1u << 24, &u)))
 			return rc;

@@ -11,10 +11,10 @@ static const struct {
 	const char *key;
 	enum ctl_orgsrc_kind kind;
 } kinds[] = {
-	{"csv", CTL_ORGSRC_CSV},
-	{"libloc", CTL_ORGSRC_LIBLOC},
-	{"as2org", CTL_ORGSRC_AS2ORG},
-	{"asdb", CTL_ORGSRC_ASDB},
+    {"csv", CTL_ORGSRC_CSV},
+    {"libloc", CTL_ORGSRC_LIBLOC},
+    {"as2org", CTL_ORGSRC_AS2ORG},
+    {"asdb", CTL_ORGSRC_ASDB},
 };
 
 static int
@@ -32,10 +32,13 @@ parse_countries(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ct
 		if ((rc = ctl_yaml_str(x, v, f, cc, sizeof(cc))))
 			return rc;
 		if (!ctl_orgs_country_ok(cc))
-			return ctl_yaml_err(x, v, f, "'%s' is not an ISO 3166-1 alpha-2 code (two "
-						     "capitals)", cc);
+			return ctl_yaml_err(x, v, f,
+					    "'%s' is not an ISO 3166-1 alpha-2 code (two "
+					    "capitals)",
+					    cc);
 		if (s->n_countries == CTL_ORG_COUNTRIES_MAX)
-			return ctl_yaml_err(x, v, f, "more than %d countries", CTL_ORG_COUNTRIES_MAX);
+			return ctl_yaml_err(x, v, f, "more than %d countries",
+					    CTL_ORG_COUNTRIES_MAX);
 		memcpy(s->countries[s->n_countries++], cc, 3);
 	}
 	return rc;
@@ -57,8 +60,10 @@ parse_flags(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ctl_or
 		if ((rc = ctl_yaml_str(x, v, f, name, sizeof(name))))
 			return rc;
 		if ((flag = ctl_orgdata_flag(name)) == 0)
-			return ctl_yaml_err(x, v, f, "'%s': one of anonymous-proxy, satellite, "
-						     "anycast, drop", name);
+			return ctl_yaml_err(x, v, f,
+					    "'%s': one of anonymous-proxy, satellite, "
+					    "anycast, drop",
+					    name);
 		s->exclude_flags |= flag;
 	}
 	return rc;
@@ -68,8 +73,8 @@ parse_flags(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ctl_or
 static int
 parse_source(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ctl_orgsrc_cfg *s)
 {
-	static const char *const keys[] = {"csv", "libloc", "as2org", "asdb", "licence", "date",
-					   "countries", "exclude_flags", NULL};
+	static const char *const keys[] = {"csv",  "libloc",	"as2org",	 "asdb", "licence",
+					   "date", "countries", "exclude_flags", NULL};
 	yaml_node_t *v, *kind_node = NULL;
 	char f[128];
 	int rc;
@@ -82,8 +87,9 @@ parse_source(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ctl_o
 		if ((v = ctl_yaml_get(x, n, kinds[k].key)) == NULL)
 			continue;
 		if (kind_node != NULL)
-			return ctl_yaml_err(x, v, field, "one of csv, libloc, as2org, asdb per "
-							 "source, not two");
+			return ctl_yaml_err(x, v, field,
+					    "one of csv, libloc, as2org, asdb per "
+					    "source, not two");
 		kind_node = v;
 		s->kind = kinds[k].kind;
 		ctl_yaml_fieldf(f, sizeof(f), "%s.%s", field, kinds[k].key);
@@ -91,8 +97,9 @@ parse_source(struct ctl_yaml *x, yaml_node_t *n, const char *field, struct ctl_o
 			return rc;
 	}
 	if (kind_node == NULL)
-		return ctl_yaml_err(x, n, field, "says none of csv, libloc, as2org, asdb (the "
-						 "source's kind, with its file)");
+		return ctl_yaml_err(x, n, field,
+				    "says none of csv, libloc, as2org, asdb (the "
+				    "source's kind, with its file)");
 	if ((v = ctl_yaml_get(x, n, "licence")) != NULL) {
 		ctl_yaml_fieldf(f, sizeof(f), "%s.licence", field);
 		if ((rc = ctl_yaml_str(x, v, f, s->licence, sizeof(s->licence))))
@@ -137,8 +144,9 @@ ctl_config_parse_organisations(struct ctl_yaml *x, yaml_node_t *n, struct ctl_co
 		return 0;
 	}
 	if (n->type != YAML_MAPPING_NODE)
-		return ctl_yaml_err(x, n, "organisations", "expected a file (CSV) or a mapping "
-							   "with sources");
+		return ctl_yaml_err(x, n, "organisations",
+				    "expected a file (CSV) or a mapping "
+				    "with sources");
 	if ((rc = ctl_yaml_keys(x, n, "organisations", keys)))
 		return rc;
 	if ((v = ctl_yaml_get(x, n, "on_error")) != NULL) {

@@ -51,14 +51,16 @@ parse_patterns(struct ctl_yaml *x, yaml_node_t *n, const char *fp, struct ctl_ve
 		for (unsigned i = 0; i < v->n_domains; i++)
 			if (!valid_domain(v->domains[i])) {
 				ctl_yaml_fieldf(f, sizeof(f), "%s.domains[%u]", fp, i);
-				return ctl_yaml_err(x, ctl_yaml_node(x, c->data.sequence.items.start[i]), f,
-					       "'%s' is not a domain name of two or more labels",
-					       v->domains[i]);
+				return ctl_yaml_err(
+				    x, ctl_yaml_node(x, c->data.sequence.items.start[i]), f,
+				    "'%s' is not a domain name of two or more labels",
+				    v->domains[i]);
 			}
 	}
 	if ((c = ctl_yaml_get(x, n, "payload_signatures")) != NULL) {
 		ctl_yaml_fieldf(f, sizeof(f), "%s.payload_signatures", fp);
-		if ((rc = ctl_yaml_str_list(x, c, f, &v->payloads, &v->payload_lines, &v->n_payloads)))
+		if ((rc = ctl_yaml_str_list(x, c, f, &v->payloads, &v->payload_lines,
+					    &v->n_payloads)))
 			return rc;
 	}
 	if ((c = ctl_yaml_get(x, n, "regexes")) != NULL) {
@@ -81,8 +83,9 @@ parse_patterns(struct ctl_yaml *x, yaml_node_t *n, const char *fp, struct ctl_ve
 
 			if (dp_prefix_parse(texts[i], &v->servers[i], &why)) {
 				ctl_yaml_fieldf(f, sizeof(f), "%s.server_prefixes[%u]", fp, i);
-				rc = ctl_yaml_err(x, ctl_yaml_node(x, c->data.sequence.items.start[i]), f,
-					     "'%s': %s", texts[i], why);
+				rc = ctl_yaml_err(x,
+						  ctl_yaml_node(x, c->data.sequence.items.start[i]),
+						  f, "'%s': %s", texts[i], why);
 			}
 			v->n_servers = i + 1;
 		}
@@ -118,8 +121,9 @@ parse_asns(struct ctl_yaml *x, yaml_node_t *n, const char *fp, const struct ctl_
 	for (unsigned i = 0; i < cfg->orgdata.n_src; i++)
 		libloc |= cfg->orgdata.src[i].kind == CTL_ORGSRC_LIBLOC;
 	if (!libloc)
-		return ctl_yaml_err(x, c, f, "no organisations source is a libloc database (the "
-					     "networks of these ASes are read from one)");
+		return ctl_yaml_err(x, c, f,
+				    "no organisations source is a libloc database (the "
+				    "networks of these ASes are read from one)");
 	for (yaml_node_item_t *it = c->data.sequence.items.start; it < c->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *item = ctl_yaml_node(x, *it);
@@ -156,9 +160,10 @@ parse_ident(struct ctl_yaml *x, yaml_node_t *n, const char *f, char *out)
 	if (rc)
 		return rc;
 	for (const char *s = out; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			return ctl_yaml_err(x, n, f, "'%s': use lower-case letters, digits, '-' and '_'",
-				       out);
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-'))
+			return ctl_yaml_err(
+			    x, n, f, "'%s': use lower-case letters, digits, '-' and '_'", out);
 	return 0;
 }
 
@@ -186,7 +191,8 @@ parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char *best)
 		int64_t when;
 
 		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u]", fp, i);
-		if ((rc = ctl_yaml_want(x, s, YAML_MAPPING_NODE, f)) || (rc = ctl_yaml_keys(x, s, f, keys)))
+		if ((rc = ctl_yaml_want(x, s, YAML_MAPPING_NODE, f)) ||
+		    (rc = ctl_yaml_keys(x, s, f, keys)))
 			return rc;
 		for (const char *const *k = keys; *k; k++) {
 			ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].%s", fp, i, *k);
@@ -202,12 +208,15 @@ parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char *best)
 		c = ctl_yaml_get(x, s, "grade");
 		ctl_yaml_str(x, c, f, buf, sizeof(buf));
 		if (strcmp(buf, "E") == 0)
-			return ctl_yaml_err(x, c, f, "grade E (an unverified list entry) is never a "
-						     "source: find a better one or leave the name out");
+			return ctl_yaml_err(x, c, f,
+					    "grade E (an unverified list entry) is never a "
+					    "source: find a better one or leave the name out");
 		if (strlen(buf) != 1 || buf[0] < 'A' || buf[0] > 'D')
-			return ctl_yaml_err(x, c, f, "'%s': one of A (the vendor's documentation), B "
-						     "(its artefact), C (maintained third-party data), "
-						     "D (a report)", buf);
+			return ctl_yaml_err(x, c, f,
+					    "'%s': one of A (the vendor's documentation), B "
+					    "(its artefact), C (maintained third-party data), "
+					    "D (a report)",
+					    buf);
 		if (buf[0] < *best)
 			*best = buf[0];
 		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].read", fp, i);
@@ -248,7 +257,8 @@ add_unit(struct ctl_yaml *x, struct ctl_config *c, const char *vendor, const cha
 	struct ctl_vendor *v, *grown;
 
 	if (c->n_vendors == DP_MAX_VENDORS) {
-		ctl_yaml_err(x, NULL, field, "over %d roles of all vendors together", DP_MAX_VENDORS);
+		ctl_yaml_err(x, NULL, field, "over %d roles of all vendors together",
+			     DP_MAX_VENDORS);
 		return NULL;
 	}
 	grown = realloc(c->vendors, (c->n_vendors + 1) * sizeof(*grown));
@@ -272,8 +282,9 @@ static int
 parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const char *vendor,
 	   unsigned first, struct ctl_config *c)
 {
-	static const char *const keys[] = {"role", "domains", "regexes", "payload_signatures",
-					   "server_prefixes", "sources", "confidence", NULL};
+	static const char *const keys[] = {
+	    "role",    "domains",    "regexes", "payload_signatures", "server_prefixes",
+	    "sources", "confidence", NULL};
 	char f[96], role[CTL_NAME_LEN], best = 'Z';
 	struct ctl_vendor *v;
 	yaml_node_t *r;
@@ -288,8 +299,10 @@ parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const
 	if ((rc = parse_ident(x, r, f, role)))
 		return rc;
 	if (strcmp(role, CTL_ROLE_OTHER) == 0)
-		return ctl_yaml_err(x, r, f, "'other' is the vendor's own level: give its names "
-					     "at %s", vf);
+		return ctl_yaml_err(x, r, f,
+				    "'other' is the vendor's own level: give its names "
+				    "at %s",
+				    vf);
 	for (unsigned k = first; k < c->n_vendors; k++)
 		if (strcmp(c->vendors[k].role, role) == 0)
 			return ctl_yaml_err(x, r, f, "'%s' is given twice", role);
@@ -303,8 +316,10 @@ parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const
 	if ((rc = parse_confidence(x, n, f, best, v)))
 		return rc;
 	if (!has_patterns(v))
-		return ctl_yaml_err(x, n, f, "role '%s' has no domains, regexes, "
-					     "payload_signatures or server_prefixes", role);
+		return ctl_yaml_err(x, n, f,
+				    "role '%s' has no domains, regexes, "
+				    "payload_signatures or server_prefixes",
+				    role);
 	return 0;
 }
 
@@ -313,9 +328,9 @@ parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const
 static int
 parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config *c)
 {
-	static const char *const keys[] = {"name", "domains", "regexes", "payload_signatures",
-					   "server_prefixes", "asns", "roles", "sources", "confidence",
-					   NULL};
+	static const char *const keys[] = {
+	    "name", "domains", "regexes", "payload_signatures", "server_prefixes",
+	    "asns", "roles",   "sources", "confidence",		NULL};
 	char f[64], vf[32], name[CTL_NAME_LEN], best = 'Z';
 	struct ctl_vendor *own;
 	unsigned first = c->n_vendors;
@@ -323,7 +338,8 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 	int rc;
 
 	ctl_yaml_fieldf(vf, sizeof(vf), "vendors[%u]", idx);
-	if ((rc = ctl_yaml_want(x, n, YAML_MAPPING_NODE, vf)) || (rc = ctl_yaml_keys(x, n, vf, keys)))
+	if ((rc = ctl_yaml_want(x, n, YAML_MAPPING_NODE, vf)) ||
+	    (rc = ctl_yaml_keys(x, n, vf, keys)))
 		return rc;
 	cn = ctl_yaml_get(x, n, "name");
 	ctl_yaml_fieldf(f, sizeof(f), "%s.name", vf);
@@ -353,7 +369,8 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 		for (yaml_node_item_t *it = roles->data.sequence.items.start;
 		     rc == 0 && it < roles->data.sequence.items.top; it++)
 			rc = parse_role(x, ctl_yaml_node(x, *it), vf,
-					(unsigned)(it - roles->data.sequence.items.start), name, first, c);
+					(unsigned)(it - roles->data.sequence.items.start), name,
+					first, c);
 		if (rc)
 			return rc;
 	}
@@ -429,8 +446,8 @@ parse_entry(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config 
 		own = &c->vendors[first];
 	}
 	{
-		struct dp_prefix *grown = realloc(own->servers, (own->n_servers + local.n_servers) *
-								       sizeof(*grown));
+		struct dp_prefix *grown =
+		    realloc(own->servers, (own->n_servers + local.n_servers) * sizeof(*grown));
 
 		if (grown == NULL) {
 			rc = -ENOMEM;
@@ -465,8 +482,9 @@ ctl_config_vendors_reloadable(const struct ctl_config *running, const struct ctl
 			      char *err, size_t err_len)
 {
 	if (c->n_vendors != running->n_vendors) {
-		snprintf(err, err_len, "%s: vendors: %u vendor roles listed, %u running; vendors "
-				       "and roles are added or removed only by a restart",
+		snprintf(err, err_len,
+			 "%s: vendors: %u vendor roles listed, %u running; vendors "
+			 "and roles are added or removed only by a restart",
 			 c->path, c->n_vendors, running->n_vendors);
 		return -EINVAL;
 	}
@@ -474,10 +492,11 @@ ctl_config_vendors_reloadable(const struct ctl_config *running, const struct ctl
 		const struct ctl_vendor *a = &c->vendors[v], *b = &running->vendors[v];
 
 		if (strcmp(a->name, b->name) != 0 || strcmp(a->role, b->role) != 0) {
-			snprintf(err, err_len, "%s:%d: %s: vendor '%s' role '%s' where '%s' role '%s' "
-					       "runs; vendors and their roles are added, removed, "
-					       "renamed or reordered only by a restart (their names "
-					       "and patterns change by a reload)",
+			snprintf(err, err_len,
+				 "%s:%d: %s: vendor '%s' role '%s' where '%s' role '%s' "
+				 "runs; vendors and their roles are added, removed, "
+				 "renamed or reordered only by a restart (their names "
+				 "and patterns change by a reload)",
 				 a->file, a->line, a->field, a->name, a->role, b->name, b->role);
 			return -EINVAL;
 		}
@@ -499,8 +518,8 @@ ctl_config_client_union(const struct ctl_config *c, uint16_t *also)
 {
 	for (unsigned k = 0; k < ctl_config_client_keys(c); k++)
 		also[k] = k < c->n_vendors && c->vendors[k].product
-				  ? (uint16_t)ctl_config_product_key(c, c->vendors[k].group)
-				  : UINT16_MAX;
+			      ? (uint16_t)ctl_config_product_key(c, c->vendors[k].group)
+			      : UINT16_MAX;
 }
 
 const char *

@@ -26,8 +26,8 @@ ctl_eal_argv(const struct ctl_config *cfg, char **argv, int max, char *store, si
 		PUSH("%s", cfg->eal_args[i]);
 	{
 		char cores[1024];
-		size_t o = (size_t)snprintf(cores, sizeof(cores), "%u@%u", cfg->main_core,
-					    cfg->main_cpu);
+		size_t o =
+		    (size_t)snprintf(cores, sizeof(cores), "%u@%u", cfg->main_core, cfg->main_cpu);
 
 		for (unsigned i = 0; i < cfg->n_workers && o < sizeof(cores); i++)
 			o += (size_t)snprintf(cores + o, sizeof(cores) - o, ",%u@%u",

@@ -14,7 +14,6 @@
 
 /* Fills argv (max entries, NULL-terminated) with strings kept in store;
  * returns argc, or -E2BIG when argv or store is too small. */
-int ctl_eal_argv(const struct ctl_config *cfg, char **argv, int max, char *store,
-		 size_t store_len);
+int ctl_eal_argv(const struct ctl_config *cfg, char **argv, int max, char *store, size_t store_len);
 
 #endif

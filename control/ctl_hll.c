@@ -217,8 +217,8 @@ ctl_hll_pack(const struct ctl_hll *h, uint8_t *out)
 		memset(out + 3, 0, (filled * SHORT_WORD + 7) / 8);
 		for (unsigned i = 0; i < CTL_HLL_REGS; i++)
 			if (h->regs[i] != 0)
-				put_bits(out + 3, &bit, (uint32_t)i << CTL_HLL_REGWIDTH | h->regs[i],
-					 SHORT_WORD);
+				put_bits(out + 3, &bit,
+					 (uint32_t)i << CTL_HLL_REGWIDTH | h->regs[i], SHORT_WORD);
 	} else {
 		out[0] = 0x10 | CTL_HLL_REGISTERS;
 		memset(out + 3, 0, CTL_HLL_REGS * CTL_HLL_REGWIDTH / 8);
@@ -271,7 +271,8 @@ ctl_hll_unpack(struct ctl_hll *h, const uint8_t *in, size_t len)
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			uint32_t w = get_bits(in + 3, &bit, SHORT_WORD);
 
-			h->regs[w >> CTL_HLL_REGWIDTH] = (uint8_t)(w & ((1u << CTL_HLL_REGWIDTH) - 1));
+			h->regs[w >> CTL_HLL_REGWIDTH] =
+			    (uint8_t)(w & ((1u << CTL_HLL_REGWIDTH) - 1));
 		}
 		break;
 	default:
@@ -294,8 +295,10 @@ mac_run(EVP_MAC_CTX *ctx, const uint8_t key[CTL_HLL_KEY_LEN], const uint8_t *msg
 	size_t outlen = 0;
 	uint64_t v = 0;
 
-	if (ctx != NULL && EVP_MAC_init(ctx, key, key ? CTL_HLL_KEY_LEN : 0, key ? params : NULL) == 1 &&
-	    EVP_MAC_update(ctx, msg, len) == 1 && EVP_MAC_final(ctx, out, &outlen, sizeof(out)) == 1)
+	if (ctx != NULL &&
+	    EVP_MAC_init(ctx, key, key ? CTL_HLL_KEY_LEN : 0, key ? params : NULL) == 1 &&
+	    EVP_MAC_update(ctx, msg, len) == 1 &&
+	    EVP_MAC_final(ctx, out, &outlen, sizeof(out)) == 1)
 		for (int k = 7; k >= 0; k--)
 			v = v << 8 | out[k];
 	return v;
@@ -323,7 +326,7 @@ client_msg(uint8_t msg[17], uint8_t family, const uint8_t *addr, unsigned v6_pre
 	memcpy(msg + 1, addr, n);
 	if (family == 6)
 		for (unsigned b = v6_prefix; b < 128; b++)
-			msg[1 + b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+			msg[1 + b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
 	return 1 + n;
 }
 

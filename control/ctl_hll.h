@@ -40,11 +40,11 @@
 enum ctl_hll_type { CTL_HLL_EMPTY = 1, CTL_HLL_EXPLICIT = 2, CTL_HLL_REGISTERS = 4 };
 
 struct ctl_hll {
-	uint8_t type;    /* enum ctl_hll_type */
-	uint16_t n;      /* explicit hashes */
-	uint16_t cap;    /* vals[] allocated */
-	uint64_t *vals;  /* explicit: ascending as signed */
-	uint8_t *regs;   /* registers: [CTL_HLL_REGS] */
+	uint8_t type;	/* enum ctl_hll_type */
+	uint16_t n;	/* explicit hashes */
+	uint16_t cap;	/* vals[] allocated */
+	uint64_t *vals; /* explicit: ascending as signed */
+	uint8_t *regs;	/* registers: [CTL_HLL_REGS] */
 };
 
 void ctl_hll_init(struct ctl_hll *h);

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 #include <openssl/crypto.h>
@@ -51,16 +51,16 @@ struct ctl_http {
 	bool reload_waiting;
 	bool stopping; /* ctl_http_stop has begun: no reload will be run */
 	int reload_rc;
-	bool reload_force;       /* POST /-/reload?force=1 */
+	bool reload_force; /* POST /-/reload?force=1 */
 	char reload_msg[1024];
 	/* Connections whose request head has not arrived whole yet: the
 	 * watchdog shuts those older than HEAD_NS (under conns_lock). */
 	pthread_mutex_t conns_lock;
 	struct conn {
-		int fd;           /* -1: free */
-		bool head_done;   /* the current request's head has arrived */
+		int fd;		/* -1: free */
+		bool head_done; /* the current request's head has arrived */
 		bool cut;
-		uint64_t since;   /* when the current head began, ns */
+		uint64_t since; /* when the current head began, ns */
 	} conns[MAX_CONNS];
 	uint64_t heads_cut;
 	pthread_t watchdog;
@@ -90,7 +90,7 @@ reply(struct MHD_Connection *c, unsigned status, const char *type, const char *b
 
 static const char not_ready[] = "{\"error\":\"not ready\"}\n";
 static const char no_org[] =
-	"{\"error\":\"no sessions from that organisation, or no such organisation\"}\n";
+    "{\"error\":\"no sessions from that organisation, or no such organisation\"}\n";
 
 static enum MHD_Result
 reply_text(struct MHD_Connection *c, unsigned status, const char *text)
@@ -257,7 +257,8 @@ serve_api(struct MHD_Connection *c, const char *id)
 	}
 	/* Lengths from the strings (a hand count once sent a NUL byte). */
 	if (t == NULL)
-		rc = reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, JSON_TYPE, not_ready, strlen(not_ready));
+		rc =
+		    reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, JSON_TYPE, not_ready, strlen(not_ready));
 	else if (id != NULL && o == NULL)
 		rc = reply(c, MHD_HTTP_NOT_FOUND, JSON_TYPE, no_org, strlen(no_org));
 	else
@@ -286,11 +287,12 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	pthread_mutex_lock(&h->conns_lock);
 	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
 		for (unsigned i = 0; ci != NULL && i < MAX_CONNS; i++)
 			if (h->conns[i].fd < 0) {
-				h->conns[i] = (struct conn){ci->connect_fd, false, false, mono_ns()};
+				h->conns[i] =
+				    (struct conn){ci->connect_fd, false, false, mono_ns()};
 				*socket_context = &h->conns[i];
 				break;
 			}
@@ -309,7 +311,7 @@ static void
 head_state(struct ctl_http *h, struct MHD_Connection *c, bool done)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *slot = ci != NULL ? ci->socket_context : NULL;
 
 	if (slot == NULL)
@@ -366,8 +368,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	const struct ctl_published *pub;
 	static const char index_page[] =
-		"tapcensus: /metrics (Prometheus), /api/v1/orgs and /api/v1/orgs/ID (JSON), "
-		"POST /-/reload\n";
+	    "tapcensus: /metrics (Prometheus), /api/v1/orgs and /api/v1/orgs/ID (JSON), "
+	    "POST /-/reload\n";
 	static const char org_prefix[] = "/api/v1/orgs/";
 	struct ctl_http *h = cls;
 	struct req *rq = *state;
@@ -394,8 +396,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "no body expected\n");
 	if (strcmp(url, "/-/reload") == 0)
 		return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0
-			       ? do_reload(h, c)
-			       : reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST\n");
+			   ? do_reload(h, c)
+			   : reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST\n");
 	if (!get)
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
 	if (strcmp(url, "/") == 0)
@@ -415,8 +417,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 }
 
 static void
-on_completed(void *cls, struct MHD_Connection *c, void **state,
-	     enum MHD_RequestTerminationCode why)
+on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)
 {
 	(void)why;
 	free(*state);
@@ -500,7 +501,8 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 	}
 	ctl_http_set_users(h, o->users, o->n_users);
 	if (tls) {
-		h->tls_cert = read_pem(o->tls_cert, "web.tls_server_config.cert_file", err, err_len);
+		h->tls_cert =
+		    read_pem(o->tls_cert, "web.tls_server_config.cert_file", err, err_len);
 		h->tls_key = h->tls_cert ? read_pem(o->tls_key, "web.tls_server_config.key_file",
 						    err, err_len)
 					 : NULL;
@@ -509,18 +511,19 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 		flags |= MHD_USE_TLS;
 	}
 	h->d = MHD_start_daemon(
-		flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, h, MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
-		IDLE_S,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_HTTPS_MEM_CERT,
-		tls ? h->tls_cert : NULL, MHD_OPTION_HTTPS_MEM_KEY, tls ? h->tls_key : NULL,
-		MHD_OPTION_END);
+	    flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, h, MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+	    IDLE_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_HTTPS_MEM_CERT,
+	    tls ? h->tls_cert : NULL, MHD_OPTION_HTTPS_MEM_KEY, tls ? h->tls_key : NULL,
+	    MHD_OPTION_END);
 	if (h->d == NULL) {
-		snprintf(err, err_len, " metrics: cannot listen on %s port %u (in use, no such "
-				       "address here%s)",
-			 o->addr, o->port, tls ? ", or a certificate and key that do not load" : "");
+		snprintf(err, err_len,
+			 " metrics: cannot listen on %s port %u (in use, no such "
+			 "address here%s)",
+			 o->addr, o->port,
+			 tls ? ", or a certificate and key that do not load" : "");
 		goto err_free;
 	}
 	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);

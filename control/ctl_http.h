@@ -45,7 +45,7 @@ struct ctl_http;
 struct ctl_http_opts {
 	const char *addr;
 	uint16_t port;
-	const char *tls_cert, *tls_key;   /* paths; NULL or "": plain HTTP */
+	const char *tls_cert, *tls_key; /* paths; NULL or "": plain HTTP */
 	const struct ctl_user *users;
 	unsigned n_users;
 };

@@ -23,7 +23,7 @@ struct ctl_index {
 	uint32_t *buckets;
 	uint32_t n_buckets;
 	uint32_t *next; /* per position: the next in its chain */
-	uint32_t cap;   /* positions next[] holds */
+	uint32_t cap;	/* positions next[] holds */
 	size_t key_len, stride;
 };
 

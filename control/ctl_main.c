@@ -31,12 +31,12 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
-#include "ctl_publish.h"
 #include "ctl_app.h"
 #include "ctl_eal.h"
 #include "ctl_lookup.h"
 #include "ctl_metrics.h"
 #include "ctl_persist.h"
+#include "ctl_publish.h"
 #include "ctl_reload.h"
 #include "ctl_summary.h"
 #include "ctl_telemetry.h"
@@ -99,8 +99,8 @@ render_and_publish(struct ctl_app *a)
 static void
 write_state(struct ctl_app *a)
 {
-	struct ctl_persist_src src = {a->cfg, a->orgs, &a->snap, a->clients, &a->ws.learned,
-				      a->feed.census};
+	struct ctl_persist_src src = {a->cfg,	  a->orgs,	  &a->snap,
+				      a->clients, &a->ws.learned, a->feed.census};
 	char err[PATH_MAX + 128];
 
 	if (a->cfg->state_dir[0] == '\0')
@@ -188,14 +188,17 @@ reload_told(struct ctl_app *a, int rc, const char *msg)
 		a->snap.reload_last = coarse_clock;
 		if (a->http != NULL)
 			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
-		fprintf(stderr, "tapcensus: reloaded %s (%s) at %" PRIu64 " packets in %.1f ms: %s\n",
+		fprintf(stderr,
+			"tapcensus: reloaded %s (%s) at %" PRIu64 " packets in %.1f ms: %s\n",
 			a->opt.config, a->job_why, ctl_workers_rx(&a->ws),
 			(double)(now_ns() - a->job_t0) / 1e6, msg);
 		render_and_publish(a);
 	} else {
 		a->snap.reloads_failed++;
-		fprintf(stderr, "tapcensus: reload refused (%s); the running configuration "
-				"stays: %s\n", a->job_why, msg);
+		fprintf(stderr,
+			"tapcensus: reload refused (%s); the running configuration "
+			"stays: %s\n",
+			a->job_why, msg);
 	}
 	if (a->job_http)
 		ctl_http_reload_done(a->http, rc, msg);
@@ -223,7 +226,9 @@ reload_step(struct ctl_app *a)
 	reload_flag = 0;
 	a->job_http = http;
 	snprintf(a->job_why, sizeof(a->job_why), "%s",
-		 !http ? "SIGHUP" : force ? "POST /-/reload?force=1" : "POST /-/reload");
+		 !http	 ? "SIGHUP"
+		 : force ? "POST /-/reload?force=1"
+			 : "POST /-/reload");
 	a->job_t0 = now_ns();
 	if ((rc = ctl_reload_start(a, force, msg, sizeof(msg))) != 0)
 		reload_told(a, rc, msg);
@@ -274,7 +279,8 @@ control_loop(struct ctl_app *a, long long expected)
 				last_progress = t;
 			} else if (t - last_progress > STALL_NS) {
 				fprintf(stderr,
-					"tapcensus: warning: %" PRIu64 " of %lld packets read, no progress "
+					"tapcensus: warning: %" PRIu64
+					" of %lld packets read, no progress "
 					"for 3 s; stopping\n",
 					rx + errs, expected);
 				break;
@@ -427,8 +433,9 @@ main(int argc, char **argv)
 		int parked = ctl_persist_park(a.cfg->state_dir, a.cfg, a.orgs);
 
 		if (parked > 0)
-			fprintf(stderr, "tapcensus: %s: %d organisations of the state are not in "
-					"the organisation table: parked (kept, not exported)\n",
+			fprintf(stderr,
+				"tapcensus: %s: %d organisations of the state are not in "
+				"the organisation table: parked (kept, not exported)\n",
 				a.cfg->state_dir, parked);
 		else if (parked < 0)
 			rc = -ENOMEM;
@@ -444,9 +451,10 @@ main(int argc, char **argv)
 		goto out_eal;
 	}
 	ctl_orgs_tell_nested(a.orgs);
-	fprintf(stderr, "tapcensus: organisations: %u prefixes of %u organisations read in %.2f s; "
-			"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
-			"resident +%lu MiB\n",
+	fprintf(stderr,
+		"tapcensus: organisations: %u prefixes of %u organisations read in %.2f s; "
+		"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
+		"resident +%lu MiB\n",
 		a.orgs->n_prefixes, a.orgs->n_orgs - 1 - a.orgs->n_parked,
 		(double)(t_build - t_load) / 1e9, (double)(now_ns() - t_build) / 1e9,
 		a.tables.orgs_size.v4_rules, a.tables.orgs_size.v6_rules,
@@ -455,8 +463,9 @@ main(int argc, char **argv)
 		(proc_status_kib("VmRSS") - rss_load) / 1024);
 	for (unsigned v = 0, n = 0; v < a.cfg->n_vendors; v++)
 		if (a.cfg->vendors[v].n_asns > 0 && n++ == 0)
-			fprintf(stderr, "tapcensus: vendors: %zu networks of the ASes the vendors list "
-					"(asns:) corroborate their names\n",
+			fprintf(stderr,
+				"tapcensus: vendors: %zu networks of the ASes the vendors list "
+				"(asns:) corroborate their names\n",
 				a.tables.n_vendor_nets);
 	if (a.opt.lookup != NULL) {
 		status = lookup(&a);
@@ -481,11 +490,11 @@ main(int argc, char **argv)
 			a.clients = NULL;
 		}
 	}
-	if (a.clients == NULL ||
-	    ctl_snapshot_init(&a.snap, a.cfg->n_workers, a.cfg->n_ports, a.orgs->n_orgs,
-			      a.cfg->n_vendors)) {
-		fprintf(stderr, "tapcensus: out of memory for the client table (clients.capacity "
-				"%u)\n",
+	if (a.clients == NULL || ctl_snapshot_init(&a.snap, a.cfg->n_workers, a.cfg->n_ports,
+						   a.orgs->n_orgs, a.cfg->n_vendors)) {
+		fprintf(stderr,
+			"tapcensus: out of memory for the client table (clients.capacity "
+			"%u)\n",
 			a.cfg->client_capacity);
 		goto out_tables;
 	}
@@ -508,8 +517,10 @@ main(int argc, char **argv)
 	a.ws.pf = a.pf;
 	if (restore_state(&a) != 0) {
 		/* Like a configuration error: restarting would not mend it. */
-		fprintf(stderr, "tapcensus: %s: no usable state; not starting, so as not to write "
-				"over it\n", a.cfg->state_dir);
+		fprintf(stderr,
+			"tapcensus: %s: no usable state; not starting, so as not to write "
+			"over it\n",
+			a.cfg->state_dir);
 		status = EXIT_CONFIG;
 		goto out_workers;
 	}
@@ -521,7 +532,7 @@ main(int argc, char **argv)
 	}
 	if (a.opt.pcap == NULL || a.opt.serve || a.opt.linger) {
 		struct ctl_http_opts ho = {a.cfg->listen_addr, a.cfg->listen_port, a.cfg->tls_cert,
-					   a.cfg->tls_key, a.cfg->users, a.cfg->n_users};
+					   a.cfg->tls_key,     a.cfg->users,	   a.cfg->n_users};
 		bool v6 = strchr(a.cfg->listen_addr, ':') != NULL;
 
 		a.http = ctl_http_start(&ho, err, sizeof(err));
@@ -556,9 +567,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
 				a.cfg->census.tap);
 		else if (a.cfg->state_dir[0] != '\0')
-			census_failed = fprintf(stderr, "tapcensus: census: what was not pushed is "
-							"kept in the state file in %s; the next "
-							"run pushes it\n",
+			census_failed = fprintf(stderr,
+						"tapcensus: census: what was not pushed is "
+						"kept in the state file in %s; the next "
+						"run pushes it\n",
 						a.cfg->state_dir) > 0;
 		else
 			census_failed = fprintf(stderr, "tapcensus: census: what was not pushed is "

@@ -24,11 +24,12 @@ render_unlisted(FILE *f, const struct ctl_view *v)
 	const struct ctl_unlisted *u = &v->snap->unlisted;
 	const struct ctl_unlisted_entry *top[CTL_UNLISTED_TOP];
 
-	ctl_promtext_family(f, "tapcensus_vendor_unlisted_names_total", "counter",
-			    "Sessions decided by a name under a vendor's domains that no role of its "
-			    "catalogue lists (role other), by name: the most seen, at most 20 per "
-			    "vendor.  Exact while fewer than 1024 names were seen; past that a new name "
-			    "starts from the least seen one's count (see the replaced total).");
+	ctl_promtext_family(
+	    f, "tapcensus_vendor_unlisted_names_total", "counter",
+	    "Sessions decided by a name under a vendor's domains that no role of its "
+	    "catalogue lists (role other), by name: the most seen, at most 20 per "
+	    "vendor.  Exact while fewer than 1024 names were seen; past that a new name "
+	    "starts from the least seen one's count (see the replaced total).");
 	for (unsigned vd = 0; vd < v->snap->n_vendors; vd++) {
 		unsigned n;
 
@@ -43,10 +44,11 @@ render_unlisted(FILE *f, const struct ctl_view *v)
 			fprintf(f, "} %" PRIu64 "\n", top[i]->count);
 		}
 	}
-	ctl_promtext_scalar(f, "tapcensus_vendor_unlisted_names_replaced_total", "counter",
-			    "Unlisted names that took the place of the least seen one in a full table "
-			    "(their counts are then upper bounds).",
-			    u->replaced);
+	ctl_promtext_scalar(
+	    f, "tapcensus_vendor_unlisted_names_replaced_total", "counter",
+	    "Unlisted names that took the place of the least seen one in a full table "
+	    "(their counts are then upper bounds).",
+	    u->replaced);
 	ctl_promtext_scalar(f, "tapcensus_vendor_unlisted_name_events_lost_total", "counter",
 			    "Unlisted names a worker could not hand to the control plane (its ring "
 			    "was full); their sessions are counted all the same.",
@@ -61,34 +63,35 @@ render_ports(FILE *f, const struct ctl_view *v)
 		const char *name, *help;
 		size_t off;
 	} port_fams[] = {
-		{"tapcensus_port_rx_packets_total", "Packets the NIC received (ethdev ipackets).",
-		 offsetof(struct ctl_port_stats, ipackets)},
-		{"tapcensus_port_rx_bytes_total", "Bytes the NIC received (ethdev ibytes).",
-		 offsetof(struct ctl_port_stats, ibytes)},
-		{"tapcensus_port_rx_missed_total",
-		 "Packets the NIC dropped for want of RX descriptors (ethdev imissed).",
-		 offsetof(struct ctl_port_stats, imissed)},
-		{"tapcensus_port_rx_errors_total", "Erroneous packets the NIC dropped (ethdev ierrors).",
-		 offsetof(struct ctl_port_stats, ierrors)},
-		{"tapcensus_port_rx_nombuf_total",
-		 "Receive attempts that found no free mbuf (ethdev rx_nombuf).",
-		 offsetof(struct ctl_port_stats, rx_nombuf)},
+	    {"tapcensus_port_rx_packets_total", "Packets the NIC received (ethdev ipackets).",
+	     offsetof(struct ctl_port_stats, ipackets)},
+	    {"tapcensus_port_rx_bytes_total", "Bytes the NIC received (ethdev ibytes).",
+	     offsetof(struct ctl_port_stats, ibytes)},
+	    {"tapcensus_port_rx_missed_total",
+	     "Packets the NIC dropped for want of RX descriptors (ethdev imissed).",
+	     offsetof(struct ctl_port_stats, imissed)},
+	    {"tapcensus_port_rx_errors_total",
+	     "Erroneous packets the NIC dropped (ethdev ierrors).",
+	     offsetof(struct ctl_port_stats, ierrors)},
+	    {"tapcensus_port_rx_nombuf_total",
+	     "Receive attempts that found no free mbuf (ethdev rx_nombuf).",
+	     offsetof(struct ctl_port_stats, rx_nombuf)},
 	};
 	static const struct {
 		const char *name, *help;
 		size_t off;
 	} queue_fams[] = {
-		{"tapcensus_queue_rx_packets_total", "Packets a worker received from its RX queue.",
-		 offsetof(struct dp_wstats, rx_pkts)},
-		{"tapcensus_queue_rx_bytes_total", "Bytes a worker received from its RX queue.",
-		 offsetof(struct dp_wstats, rx_bytes)},
+	    {"tapcensus_queue_rx_packets_total", "Packets a worker received from its RX queue.",
+	     offsetof(struct dp_wstats, rx_pkts)},
+	    {"tapcensus_queue_rx_bytes_total", "Bytes a worker received from its RX queue.",
+	     offsetof(struct dp_wstats, rx_bytes)},
 	};
 
 	for (size_t k = 0; k < sizeof(port_fams) / sizeof(port_fams[0]); k++) {
 		ctl_promtext_family(f, port_fams[k].name, "counter", port_fams[k].help);
 		for (unsigned p = 0; p < s->n_ports; p++) {
 			const uint64_t *val =
-				(const uint64_t *)((const char *)&s->ports[p] + port_fams[k].off);
+			    (const uint64_t *)((const char *)&s->ports[p] + port_fams[k].off);
 
 			fprintf(f, "%s{port=", port_fams[k].name);
 			ctl_promtext_label(f, s->ports[p].name);
@@ -99,7 +102,7 @@ render_ports(FILE *f, const struct ctl_view *v)
 		ctl_promtext_family(f, queue_fams[k].name, "counter", queue_fams[k].help);
 		for (unsigned w = 0; w < s->n_workers; w++) {
 			const uint64_t *val =
-				(const uint64_t *)((const char *)&s->worker[w] + queue_fams[k].off);
+			    (const uint64_t *)((const char *)&s->worker[w] + queue_fams[k].off);
 
 			fprintf(f, "%s{port=", queue_fams[k].name);
 			ctl_promtext_label(f, s->ports[s->worker_port[w]].name);
@@ -114,54 +117,65 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 	const struct dp_flow_stats *fl = &t->flow;
 
 	ctl_promtext_scalar(f, "tapcensus_flows_created_total", "counter",
-	       "Flows the workers' flow tables opened.",
-	       fl->created);
-	ctl_promtext_family(f, "tapcensus_flows_removed_total", "counter",
-	       "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
-	       "hard_timeout, evicted to make room, or held when the process stopped (restart).");
+			    "Flows the workers' flow tables opened.", fl->created);
+	ctl_promtext_family(
+	    f, "tapcensus_flows_removed_total", "counter",
+	    "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
+	    "hard_timeout, evicted to make room, or held when the process stopped (restart).");
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"ended\"} %" PRIu64 "\n", fl->ended);
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"idle_timeout\"} %" PRIu64 "\n", fl->idle);
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"hard_timeout\"} %" PRIu64 "\n", fl->hard);
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"idle_timeout\"} %" PRIu64 "\n",
+		fl->idle);
+	fprintf(f, "tapcensus_flows_removed_total{reason=\"hard_timeout\"} %" PRIu64 "\n",
+		fl->hard);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"evicted\"} %" PRIu64 "\n", fl->evicted);
 	fprintf(f, "tapcensus_flows_removed_total{reason=\"restart\"} %" PRIu64 "\n",
 		fl->restarted);
 	ctl_promtext_scalar(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.",
 			    active);
-	ctl_promtext_scalar(f, "tapcensus_flow_table_full_total", "counter",
-	       "Packets that found no room in a full flow table (nothing evictable) and were "
-	       "inspected alone.",
-	       fl->full);
+	ctl_promtext_scalar(
+	    f, "tapcensus_flow_table_full_total", "counter",
+	    "Packets that found no room in a full flow table (nothing evictable) and were "
+	    "inspected alone.",
+	    fl->full);
 	ctl_promtext_scalar(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
-	       "Flows that needed a reassembly buffer when none was free (decided as "
-	       "app_truncated).",
-	       t->reasm_no_buffer);
-	ctl_promtext_scalar(f, "tapcensus_partial_names_expired_total", "counter",
-	       "Flows whose name was still arriving after flows.partial_timeout (decided then: by a "
-	       "vendor's address, else as app_truncated).",
-	       t->partial_expired);
-	ctl_promtext_scalar(f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
-	       "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
-	       "than a reassembly buffer, no buffer free, or too many gaps).",
-	       t->dns_tcp_unread);
-	ctl_promtext_family(f, "tapcensus_quic_version_packets_total", "counter",
-	       "QUIC long-header packets not read for their version: a client's unknown version, "
-	       "or a server's Version Negotiation.");
+			    "Flows that needed a reassembly buffer when none was free (decided as "
+			    "app_truncated).",
+			    t->reasm_no_buffer);
+	ctl_promtext_scalar(
+	    f, "tapcensus_partial_names_expired_total", "counter",
+	    "Flows whose name was still arriving after flows.partial_timeout (decided then: by a "
+	    "vendor's address, else as app_truncated).",
+	    t->partial_expired);
+	ctl_promtext_scalar(
+	    f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
+	    "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
+	    "than a reassembly buffer, no buffer free, or too many gaps).",
+	    t->dns_tcp_unread);
+	ctl_promtext_family(
+	    f, "tapcensus_quic_version_packets_total", "counter",
+	    "QUIC long-header packets not read for their version: a client's unknown version, "
+	    "or a server's Version Negotiation.");
 	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"unknown_version\"} %" PRIu64 "\n",
 		t->quic_unknown_version);
-	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
+	fprintf(f,
+		"tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
 		t->quic_version_neg);
-	ctl_promtext_scalar(f, "tapcensus_payload_stream_errors_total", "counter",
-	       "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).",
-	       t->stream_failed);
-	ctl_promtext_scalar(f, "tapcensus_learned_addresses_total", "counter",
-	       "Vendor server addresses learned from DNS answers (with a TTL above zero).",
-	       t->learned);
-	ctl_promtext_scalar(f, "tapcensus_learned_table_evicted_total", "counter",
-	       "Unexpired learned addresses a worker replaced because its table had no room.",
-	       t->learned_evicted);
-	ctl_promtext_family(f, "tapcensus_learn_events_lost_total", "counter",
-	       "Learned addresses not shared, by stage: a worker's ring to the control plane "
-	       "full (to_control), or another worker's ring full (to_workers).");
+	ctl_promtext_scalar(
+	    f, "tapcensus_payload_stream_errors_total", "counter",
+	    "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).",
+	    t->stream_failed);
+	ctl_promtext_scalar(
+	    f, "tapcensus_learned_addresses_total", "counter",
+	    "Vendor server addresses learned from DNS answers (with a TTL above zero).",
+	    t->learned);
+	ctl_promtext_scalar(
+	    f, "tapcensus_learned_table_evicted_total", "counter",
+	    "Unexpired learned addresses a worker replaced because its table had no room.",
+	    t->learned_evicted);
+	ctl_promtext_family(
+	    f, "tapcensus_learn_events_lost_total", "counter",
+	    "Learned addresses not shared, by stage: a worker's ring to the control plane "
+	    "full (to_control), or another worker's ring full (to_workers).");
 	fprintf(f, "tapcensus_learn_events_lost_total{stage=\"to_control\"} %" PRIu64 "\n",
 		t->learn_events_lost);
 	fprintf(f, "tapcensus_learn_events_lost_total{stage=\"to_workers\"} %" PRIu64 "\n",
@@ -173,20 +187,21 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 static void
 render_prefilter(FILE *f, const struct ctl_snapshot *s)
 {
-	ctl_promtext_family(f, "tapcensus_prefilter_packets_total", "counter",
-	       "Packets the XDP prefilter saw on the net_af_xdp interfaces, by reason: pass_* went "
-	       "to the workers, drop_* were dropped in the kernel.");
+	ctl_promtext_family(
+	    f, "tapcensus_prefilter_packets_total", "counter",
+	    "Packets the XDP prefilter saw on the net_af_xdp interfaces, by reason: pass_* went "
+	    "to the workers, drop_* were dropped in the kernel.");
 	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
 		fprintf(f, "tapcensus_prefilter_packets_total{reason=\"%s\"} %" PRIu64 "\n",
 			pf_reason_name(r), (uint64_t)s->pf[r].packets);
 	ctl_promtext_family(f, "tapcensus_prefilter_bytes_total", "counter",
-	       "Frame bytes the XDP prefilter saw, by reason.");
+			    "Frame bytes the XDP prefilter saw, by reason.");
 	for (unsigned r = 0; r < PF_REASON_COUNT; r++)
 		fprintf(f, "tapcensus_prefilter_bytes_total{reason=\"%s\"} %" PRIu64 "\n",
 			pf_reason_name(r), (uint64_t)s->pf[r].bytes);
 	ctl_promtext_scalar(f, "tapcensus_prefilter_learned_failed_total", "counter",
-	       "Learned server addresses the prefilter's map refused.",
-	       s->pf_learn_failed);
+			    "Learned server addresses the prefilter's map refused.",
+			    s->pf_learn_failed);
 }
 
 /* A counter family with result="ok" and result="failed". */
@@ -204,15 +219,15 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	const struct dp_wstats *t = &v->snap->total;
 
 	ctl_promtext_scalar(f, "tapcensus_packets_received_total", "counter",
-	       "Packets the workers received; equals processed plus dropped.",
-	       t->rx_pkts);
+			    "Packets the workers received; equals processed plus dropped.",
+			    t->rx_pkts);
 	ctl_promtext_family(f, "tapcensus_packets_processed_total", "counter",
-	       "Packets the workers processed, by outcome.");
+			    "Packets the workers processed, by outcome.");
 	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
 		fprintf(f, "tapcensus_packets_processed_total{outcome=\"%s\"} %" PRIu64 "\n",
 			dp_outcome_name(o), t->outcome[o]);
 	ctl_promtext_family(f, "tapcensus_packets_dropped_total", "counter",
-	       "Packets the workers could not process, by reason.");
+			    "Packets the workers could not process, by reason.");
 	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
 		fprintf(f, "tapcensus_packets_dropped_total{reason=\"%s\"} %" PRIu64 "\n",
 			dp_drop_name(d), t->drop[d]);
@@ -224,7 +239,8 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 			    "Offline: frames more than a day ahead of the capture's clock that "
 			    "did not move it (a bogus stamp; four frames in a row there do).",
 			    t->time_held);
-	ctl_promtext_family(f, "tapcensus_parse_errors_total", "counter", "Malformed headers or messages, by layer.");
+	ctl_promtext_family(f, "tapcensus_parse_errors_total", "counter",
+			    "Malformed headers or messages, by layer.");
 	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
 		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
 			dp_layer_name(l), t->parse_err[l]);
@@ -232,36 +248,42 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 			    "Connections to this endpoint cut because their request head took "
 			    "longer than 5 s to arrive (a client sending a byte at a time).",
 			    v->snap->http_heads_cut);
-	ctl_promtext_family(f, "tapcensus_packets_unsupported_total", "counter",
-			    "Packets in an encapsulation recognised but not opened, by kind: "
-			    "gre_v1 (PPTP), esp (IPsec, encrypted), l2tpv3; counted in their outcome "
-			    "too (other_l4, or no_name for L2TPv3 over UDP).");
+	ctl_promtext_family(
+	    f, "tapcensus_packets_unsupported_total", "counter",
+	    "Packets in an encapsulation recognised but not opened, by kind: "
+	    "gre_v1 (PPTP), esp (IPsec, encrypted), l2tpv3; counted in their outcome "
+	    "too (other_l4, or no_name for L2TPv3 over UDP).");
 	for (unsigned k = 1; k < DP_UNSUP_COUNT; k++)
 		fprintf(f, "tapcensus_packets_unsupported_total{kind=\"%s\"} %" PRIu64 "\n",
 			dp_unsupported_name(k), t->unsupported[k]);
-	ctl_promtext_scalar(f, "tapcensus_packets_truncated_total", "counter",
-			    "Packets the capture cut short of their IP length (a snap length): read "
-			    "as far as they go, their bytes counted at the IP length.",
-			    t->capture_cut);
+	ctl_promtext_scalar(
+	    f, "tapcensus_packets_truncated_total", "counter",
+	    "Packets the capture cut short of their IP length (a snap length): read "
+	    "as far as they go, their bytes counted at the IP length.",
+	    t->capture_cut);
 	ctl_promtext_scalar(f, "tapcensus_tls_ech_client_hellos_total", "counter",
-	       "TLS ClientHellos carrying an encrypted_client_hello extension.",
-	       t->tls_ech);
-	ctl_promtext_scalar(f, "tapcensus_client_events_lost_total", "counter",
-	       "Client sightings a worker could not hand to the control plane (ring full); "
-	       "unique-client figures are lower bounds when this is not zero.",
-	       t->client_events_lost);
+			    "TLS ClientHellos carrying an encrypted_client_hello extension.",
+			    t->tls_ech);
+	ctl_promtext_scalar(
+	    f, "tapcensus_client_events_lost_total", "counter",
+	    "Client sightings a worker could not hand to the control plane (ring full); "
+	    "unique-client figures are lower bounds when this is not zero.",
+	    t->client_events_lost);
 	ctl_promtext_scalar(f, "tapcensus_client_table_full_total", "counter",
-	       "New clients not recorded because the unique-client table was full.",
-	       ctl_clients_full(v->clients));
-	ctl_promtext_scalar(f, "tapcensus_client_table_entries", "gauge",
-	       "Entries in the unique-client table (capacity in tapcensus_client_table_capacity).",
-	       ctl_clients_entries(v->clients));
-	ctl_promtext_family(f, "tapcensus_client_table_capacity", "gauge", "Capacity of the unique-client table.");
+			    "New clients not recorded because the unique-client table was full.",
+			    ctl_clients_full(v->clients));
+	ctl_promtext_scalar(
+	    f, "tapcensus_client_table_entries", "gauge",
+	    "Entries in the unique-client table (capacity in tapcensus_client_table_capacity).",
+	    ctl_clients_entries(v->clients));
+	ctl_promtext_family(f, "tapcensus_client_table_capacity", "gauge",
+			    "Capacity of the unique-client table.");
 	fprintf(f, "tapcensus_client_table_capacity %u\n", ctl_clients_capacity(v->clients));
-	ctl_promtext_scalar(f, "tapcensus_client_table_unverified", "gauge",
-			    "Entries of the unique-client table without evidence that the address is "
-			    "real (no exchange seen: a spoofed packet, a query not answered yet).",
-			    ctl_clients_unverified(v->clients));
+	ctl_promtext_scalar(
+	    f, "tapcensus_client_table_unverified", "gauge",
+	    "Entries of the unique-client table without evidence that the address is "
+	    "real (no exchange seen: a spoofed packet, a query not answered yet).",
+	    ctl_clients_unverified(v->clients));
 	ctl_promtext_family(f, "tapcensus_client_table_replaced_total", "counter",
 			    "Entries of a full unique-client table replaced by a newcomer, by why: "
 			    "expired (last seen before the 30-day window) or unverified.");
@@ -296,29 +318,33 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	by_result(f, "tapcensus_state_writes_total",
 		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,
 		  v->snap->state_writes_failed);
-	ctl_promtext_scalar(f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
-	       "Unix time of the last good state-file write; 0 when the last write failed or "
-	       "none was made.",
-	       v->snap->state_written);
+	ctl_promtext_scalar(
+	    f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
+	    "Unix time of the last good state-file write; 0 when the last write failed or "
+	    "none was made.",
+	    v->snap->state_written);
 	by_result(f, "tapcensus_config_reloads_total",
 		  "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
 		  "running configuration stayed).",
 		  v->snap->reloads_ok, v->snap->reloads_failed);
 	ctl_promtext_scalar(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
-	       "Unix time of the last good configuration reload; 0: none since start.",
-	       v->snap->reload_last);
-	ctl_promtext_scalar(f, "tapcensus_payload_streams_cut_total", "counter",
-	       "Payload-signature streams closed unscanned because two reloads replaced the "
-	       "database they were opened on.",
-	       v->snap->total.streams_cut);
-	ctl_promtext_scalar(f, "tapcensus_client_events_stale_total", "counter",
-	       "Client sightings dropped at a reload: their organisation was removed, or they "
-	       "were two reloads old.",
-	       ctl_clients_stale(v->clients));
+			    "Unix time of the last good configuration reload; 0: none since start.",
+			    v->snap->reload_last);
+	ctl_promtext_scalar(
+	    f, "tapcensus_payload_streams_cut_total", "counter",
+	    "Payload-signature streams closed unscanned because two reloads replaced the "
+	    "database they were opened on.",
+	    v->snap->total.streams_cut);
+	ctl_promtext_scalar(
+	    f, "tapcensus_client_events_stale_total", "counter",
+	    "Client sightings dropped at a reload: their organisation was removed, or they "
+	    "were two reloads old.",
+	    ctl_clients_stale(v->clients));
 	if (v->snap->pf_on)
 		render_prefilter(f, v->snap);
-	ctl_promtext_family(f, "tapcensus_organisations_configured", "gauge",
-	       "Organisations in the organisation table (without the unattributed row).");
+	ctl_promtext_family(
+	    f, "tapcensus_organisations_configured", "gauge",
+	    "Organisations in the organisation table (without the unattributed row).");
 	fprintf(f, "tapcensus_organisations_configured %u\n",
 		v->orgs->n_orgs - 1 - v->orgs->n_parked);
 	ctl_promtext_family(f, "tapcensus_organisations_parked", "gauge",
@@ -330,22 +356,26 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 			    "organisation's prefix (the longest match attributes their clients).");
 	fprintf(f, "tapcensus_organisation_prefixes_nested %u\n", v->orgs->n_nested);
 	ctl_promtext_family(f, "tapcensus_worker_busy_cycles_total", "counter",
-	       "TSC cycles a worker spent processing packets, outside rx_burst.");
+			    "TSC cycles a worker spent processing packets, outside rx_burst.");
 	for (unsigned w = 0; w < v->snap->n_workers; w++)
 		fprintf(f, "tapcensus_worker_busy_cycles_total{worker=\"%u\"} %" PRIu64 "\n", w,
 			v->snap->worker[w].busy_cycles);
-	ctl_promtext_family(f, "tapcensus_flows_one_sided", "gauge",
-	       "Flows that have shown one direction only so far, by the side seen: a tap that "
-	       "sees only the clients' side still counts every session; one that sees only "
-	       "the servers' side counts none (a session counts where its client is seen).");
+	ctl_promtext_family(
+	    f, "tapcensus_flows_one_sided", "gauge",
+	    "Flows that have shown one direction only so far, by the side seen: a tap that "
+	    "sees only the clients' side still counts every session; one that sees only "
+	    "the servers' side counts none (a session counts where its client is seen).");
 	fprintf(f, "tapcensus_flows_one_sided{side=\"client\"} %" PRIu64 "\n",
-		v->snap->total.flow_first_side[DP_DIR_C2S] - v->snap->total.flow_both_sides[DP_DIR_C2S]);
+		v->snap->total.flow_first_side[DP_DIR_C2S] -
+		    v->snap->total.flow_both_sides[DP_DIR_C2S]);
 	fprintf(f, "tapcensus_flows_one_sided{side=\"server\"} %" PRIu64 "\n",
-		v->snap->total.flow_first_side[DP_DIR_S2C] - v->snap->total.flow_both_sides[DP_DIR_S2C]);
-	ctl_promtext_family(f, "tapcensus_worker_burst_gap_max_seconds", "gauge",
-	       "The longest time between two receive bursts of a worker since it started or "
-	       "since the last reload began (a reload builds its tables off the workers: "
-	       "this shows it never holds them up).");
+		v->snap->total.flow_first_side[DP_DIR_S2C] -
+		    v->snap->total.flow_both_sides[DP_DIR_S2C]);
+	ctl_promtext_family(
+	    f, "tapcensus_worker_burst_gap_max_seconds", "gauge",
+	    "The longest time between two receive bursts of a worker since it started or "
+	    "since the last reload began (a reload builds its tables off the workers: "
+	    "this shows it never holds them up).");
 	for (unsigned w = 0; w < v->snap->n_workers; w++)
 		fprintf(f, "tapcensus_worker_burst_gap_max_seconds{worker=\"%u\"} %.6f\n", w,
 			(double)v->snap->worker_gap[w] / (double)rte_get_tsc_hz());
@@ -360,20 +390,26 @@ render_orgdata(FILE *f, const struct ctl_view *v)
 		const char *name, *help;
 		size_t off;
 	} counts[] = {
-		{"tapcensus_orgdata_rows", "Rows a source of the organisation table gave (prefixes; "
-		 "ASes for as2org and asdb).", offsetof(struct ctl_orgsrc_info, rows)},
-		{"tapcensus_orgdata_rows_skipped", "Malformed rows of a source left out "
-		 "(organisations.on_error: skip; each told on stderr with its file and line).",
-		 offsetof(struct ctl_orgsrc_info, skipped)},
-		{"tapcensus_orgdata_prefixes_overridden", "Prefixes of a source a later source gave "
-		 "again (the later one attributes them).",
-		 offsetof(struct ctl_orgsrc_info, overridden)},
-		{"tapcensus_orgdata_networks_excluded", "Networks of a location database left out "
-		 "(countries) or attributing nobody (exclude_flags).",
-		 offsetof(struct ctl_orgsrc_info, excluded)},
-		{"tapcensus_orgdata_names_cleaned", "Organisation names of a source cut to 127 bytes "
-		 "or with bytes escaped (not UTF-8, control characters).",
-		 offsetof(struct ctl_orgsrc_info, cleaned)},
+	    {"tapcensus_orgdata_rows",
+	     "Rows a source of the organisation table gave (prefixes; "
+	     "ASes for as2org and asdb).",
+	     offsetof(struct ctl_orgsrc_info, rows)},
+	    {"tapcensus_orgdata_rows_skipped",
+	     "Malformed rows of a source left out "
+	     "(organisations.on_error: skip; each told on stderr with its file and line).",
+	     offsetof(struct ctl_orgsrc_info, skipped)},
+	    {"tapcensus_orgdata_prefixes_overridden",
+	     "Prefixes of a source a later source gave "
+	     "again (the later one attributes them).",
+	     offsetof(struct ctl_orgsrc_info, overridden)},
+	    {"tapcensus_orgdata_networks_excluded",
+	     "Networks of a location database left out "
+	     "(countries) or attributing nobody (exclude_flags).",
+	     offsetof(struct ctl_orgsrc_info, excluded)},
+	    {"tapcensus_orgdata_names_cleaned",
+	     "Organisation names of a source cut to 127 bytes "
+	     "or with bytes escaped (not UTF-8, control characters).",
+	     offsetof(struct ctl_orgsrc_info, cleaned)},
 	};
 	const struct ctl_orgs *o = v->orgs;
 	unsigned max_age = v->cfg->orgdata.max_age_days;
@@ -412,8 +448,8 @@ render_orgdata(FILE *f, const struct ctl_view *v)
 			    "is unknown while a maximum is set): refresh it.");
 	for (unsigned i = 0; i < o->n_src; i++)
 		fprintf(f, "tapcensus_orgdata_stale{source=\"%u\"} %d\n", i,
-			max_age != 0 && (o->src[i].date == 0 ||
-					 (int64_t)v->now - o->src[i].date > (int64_t)max_age * 86400));
+			max_age != 0 && (o->src[i].date == 0 || (int64_t)v->now - o->src[i].date >
+								    (int64_t)max_age * 86400));
 }
 
 int
@@ -427,10 +463,11 @@ ctl_metrics_render(FILE *f, const struct ctl_view *v)
 	render_dataplane(f, v);
 	render_orgdata(f, v);
 	if (v->cfg->alert_after != 0)
-		ctl_promtext_scalar(f, "tapcensus_alert_after_timestamp_seconds", "gauge",
-				    "metrics.alert_after: after it, a government organisation still "
-				    "using a vendor's product alerts (config/tapcensus-rules.yml).",
-				    (uint64_t)v->cfg->alert_after);
+		ctl_promtext_scalar(
+		    f, "tapcensus_alert_after_timestamp_seconds", "gauge",
+		    "metrics.alert_after: after it, a government organisation still "
+		    "using a vendor's product alerts (config/tapcensus-rules.yml).",
+		    (uint64_t)v->cfg->alert_after);
 	if (v->snap->census)
 		ctl_census_render(f, &v->snap->push);
 	render_ports(f, v);

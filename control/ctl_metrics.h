@@ -19,5 +19,4 @@
  * -EIO when writing to f failed. */
 int ctl_metrics_render(FILE *f, const struct ctl_view *v);
 
-
 #endif

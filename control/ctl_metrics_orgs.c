@@ -20,13 +20,13 @@
 struct org_row {
 	const struct ctl_org *org;
 	const struct dp_org_ctr *ctr; /* [n_vendors * DP_SIG_COUNT] */
-	const uint64_t *win;          /* [n_keys * CTL_WIN_COUNT] */
-	const uint64_t *corro;        /* as win: the corroborated of those */
+	const uint64_t *win;	      /* [n_keys * CTL_WIN_COUNT] */
+	const uint64_t *corro;	      /* as win: the corroborated of those */
 };
 
 static const struct ctl_org other_org = {
-	.id = "other",
-	.name = "Organisations beyond metrics.max_orgs",
+    .id = "other",
+    .name = "Organisations beyond metrics.max_orgs",
 };
 
 static bool
@@ -59,12 +59,12 @@ by_sessions(const void *a, const void *b)
  * other_win are the caller's, zeroed, one organisation's rows.  Returns
  * the row count, or -ENOMEM; *folded is the organisations in "other". */
 static int
-org_rows(const struct ctl_view *v, struct org_row *rows,
-	 struct dp_org_ctr *other_ctr, uint64_t *other_win, uint64_t *other_corro,
-	 unsigned *folded)
+org_rows(const struct ctl_view *v, struct org_row *rows, struct dp_org_ctr *other_ctr,
+	 uint64_t *other_win, uint64_t *other_corro, unsigned *folded)
 {
 	const struct ctl_snapshot *s = v->snap;
-	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT, per_win = (size_t)v->n_keys * CTL_WIN_COUNT;
+	size_t per_ctr = (size_t)s->n_vendors * DP_SIG_COUNT,
+	       per_win = (size_t)v->n_keys * CTL_WIN_COUNT;
 	const uint64_t *win = v->win, *corro = v->win_corro;
 	struct rank *r = malloc((v->n_active + 1) * sizeof(*r));
 	unsigned n = 0, rows_n = 0, keep;
@@ -112,8 +112,7 @@ org_labels_base(FILE *f, const struct ctl_org *o)
 	ctl_promtext_label(f, o->name);
 	fprintf(f, ",country=\"%s\",sector=", o->country);
 	ctl_promtext_label(f, o->sector);
-	fprintf(f, ",government=\"%s\"",
-		o == &other_org ? "" : o->government ? "true" : "false");
+	fprintf(f, ",government=\"%s\"", o == &other_org ? "" : o->government ? "true" : "false");
 }
 
 static void
@@ -138,27 +137,27 @@ enum org_family {
 static const struct {
 	const char *name, *type, *help;
 } org_fams[FAM_COUNT] = {
-	[FAM_SESSIONS] = {"tapcensus_org_sessions_total", "counter",
-			  "Sessions from an organisation's clients to a vendor, by the signal that "
-			  "recognised them."},
-	[FAM_NAME_ONLY] = {"tapcensus_org_sessions_name_only_total", "counter",
-			   "Of those sessions, the ones a name or payload signature decided whose "
-			   "server address is not the vendor's (no DNS answer for its names taught "
-			   "it, no server prefix holds it): a name alone, which a decoy can carry. "
-			   "The rest are corroborated.  DNS queries go to resolvers: name-only by "
-			   "construction."},
-	[FAM_PACKETS] = {"tapcensus_org_flow_packets_total", "counter",
-			 "Packets of an organisation's flows to a vendor, from each flow's first "
-			 "packet to its end, by the signal that recognised the flow and direction."},
-	[FAM_BYTES] = {"tapcensus_org_flow_bytes_total", "counter",
-		       "Frame bytes of an organisation's flows to a vendor, as the tap delivered "
-		       "them."},
-	[FAM_CLIENTS] = {"tapcensus_org_unique_clients", "gauge",
-			 "Distinct clients of an organisation seen reaching a vendor in the window "
-			 "(1d, 30d) or since the first start (all); IPv6 clients counted by their "
-			 "prefix (clients.ipv6_prefix, default /64)."},
-	[FAM_LAST_SEEN] = {"tapcensus_org_last_seen_timestamp_seconds", "gauge",
-			   "Unix time of the latest session from an organisation to a vendor."},
+    [FAM_SESSIONS] = {"tapcensus_org_sessions_total", "counter",
+		      "Sessions from an organisation's clients to a vendor, by the signal that "
+		      "recognised them."},
+    [FAM_NAME_ONLY] = {"tapcensus_org_sessions_name_only_total", "counter",
+		       "Of those sessions, the ones a name or payload signature decided whose "
+		       "server address is not the vendor's (no DNS answer for its names taught "
+		       "it, no server prefix holds it): a name alone, which a decoy can carry. "
+		       "The rest are corroborated.  DNS queries go to resolvers: name-only by "
+		       "construction."},
+    [FAM_PACKETS] = {"tapcensus_org_flow_packets_total", "counter",
+		     "Packets of an organisation's flows to a vendor, from each flow's first "
+		     "packet to its end, by the signal that recognised the flow and direction."},
+    [FAM_BYTES] = {"tapcensus_org_flow_bytes_total", "counter",
+		   "Frame bytes of an organisation's flows to a vendor, as the tap delivered "
+		   "them."},
+    [FAM_CLIENTS] = {"tapcensus_org_unique_clients", "gauge",
+		     "Distinct clients of an organisation seen reaching a vendor in the window "
+		     "(1d, 30d) or since the first start (all); IPv6 clients counted by their "
+		     "prefix (clients.ipv6_prefix, default /64)."},
+    [FAM_LAST_SEEN] = {"tapcensus_org_last_seen_timestamp_seconds", "gauge",
+		       "Unix time of the latest session from an organisation to a vendor."},
 };
 
 /* A signal that never recognised a session of the organisation and role
@@ -229,7 +228,8 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 {
 	const struct ctl_snapshot *s = v->snap;
 	struct org_row *rows = malloc((s->n_orgs + 1) * sizeof(*rows));
-	struct dp_org_ctr *other_ctr = calloc((size_t)s->n_vendors * DP_SIG_COUNT, sizeof(*other_ctr));
+	struct dp_org_ctr *other_ctr =
+	    calloc((size_t)s->n_vendors * DP_SIG_COUNT, sizeof(*other_ctr));
 	uint64_t *other_win = calloc((size_t)v->n_keys * CTL_WIN_COUNT, sizeof(*other_win));
 	uint64_t *other_corro = calloc((size_t)v->n_keys * CTL_WIN_COUNT, sizeof(*other_corro));
 	unsigned folded = 0;
@@ -246,14 +246,14 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 	}
 	for (unsigned c = 0; c < 2 && n > 0; c++) {
 		static const char *const names[2] = {"tapcensus_org_product_clients",
-						      "tapcensus_org_product_clients_corroborated"};
+						     "tapcensus_org_product_clients_corroborated"};
 		static const char *const helps[2] = {
-			"Distinct clients of an organisation seen using a vendor's product - any "
-			"role but web, a client once however many roles it reaches - in the window.",
-			"Of tapcensus_org_product_clients, those with a corroborated session: one "
-			"whose server address is the vendor's (a DNS answer for its names taught "
-			"it, or it lies in its server prefixes or networks); the rest rest on "
-			"names alone."};
+		    "Distinct clients of an organisation seen using a vendor's product - any "
+		    "role but web, a client once however many roles it reaches - in the window.",
+		    "Of tapcensus_org_product_clients, those with a corroborated session: one "
+		    "whose server address is the vendor's (a DNS answer for its names taught "
+		    "it, or it lies in its server prefixes or networks); the rest rest on "
+		    "names alone."};
 
 		ctl_promtext_family(f, names[c], "gauge", helps[c]);
 		for (int i = 0; i < n; i++)
@@ -263,7 +263,8 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 
 				for (unsigned vd = 0; vd < s->n_vendors; vd++)
 					active |= v->cfg->vendors[vd].group == g &&
-						  v->cfg->vendors[vd].product && row_active(&rows[i], vd);
+						  v->cfg->vendors[vd].product &&
+						  row_active(&rows[i], vd);
 				if (!active)
 					continue;
 				for (unsigned w = 0; w < CTL_WIN_COUNT; w++) {
@@ -271,20 +272,23 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
 					org_labels_base(f, rows[i].org);
 					fputs(",vendor=", f);
 					ctl_promtext_label(f, ctl_config_group_name(v->cfg, g));
-					fprintf(f, ",window=\"%s\"} %" PRIu64 "\n", ctl_window_names[w],
-						(c ? rows[i].corro : rows[i].win)[k * CTL_WIN_COUNT + w]);
+					fprintf(f, ",window=\"%s\"} %" PRIu64 "\n",
+						ctl_window_names[w],
+						(c ? rows[i].corro
+						   : rows[i].win)[k * CTL_WIN_COUNT + w]);
 				}
 			}
 	}
 	if (n > 0) {
-		ctl_promtext_family(f, "tapcensus_organisations_exported", "gauge",
-		       "Organisations with their own series in the tapcensus_org_* families "
-		       "(unattributed and other excepted); at most metrics.max_orgs when set.");
-		fprintf(f, "tapcensus_organisations_exported %d\n",
-			n - 1 - (folded > 0));
-		ctl_promtext_family(f, "tapcensus_organisations_folded", "gauge",
-		       "Organisations with sessions summed into the org=\"other\" series because "
-		       "metrics.max_orgs was reached.");
+		ctl_promtext_family(
+		    f, "tapcensus_organisations_exported", "gauge",
+		    "Organisations with their own series in the tapcensus_org_* families "
+		    "(unattributed and other excepted); at most metrics.max_orgs when set.");
+		fprintf(f, "tapcensus_organisations_exported %d\n", n - 1 - (folded > 0));
+		ctl_promtext_family(
+		    f, "tapcensus_organisations_folded", "gauge",
+		    "Organisations with sessions summed into the org=\"other\" series because "
+		    "metrics.max_orgs was reached.");
 		fprintf(f, "tapcensus_organisations_folded %u\n", folded);
 	}
 	free(rows);
@@ -299,11 +303,11 @@ ctl_metrics_render_orgs(FILE *f, const struct ctl_view *v)
  * client belongs to one organisation, so the sum is exact). */
 static const struct {
 	const char *name, *help; /* "%s" takes "organisations_active" or "unique_clients" */
-	const char *label;       /* NULL: government bodies, no label */
+	const char *label;	 /* NULL: government bodies, no label */
 } groups[] = {
-	{"tapcensus_country_%s", "by country (ISO 3166-1 alpha-2)", "country"},
-	{"tapcensus_sector_%s", "by sector", "sector"},
-	{"tapcensus_government_%s", "that are government bodies", NULL},
+    {"tapcensus_country_%s", "by country (ISO 3166-1 alpha-2)", "country"},
+    {"tapcensus_sector_%s", "by sector", "sector"},
+    {"tapcensus_government_%s", "that are government bodies", NULL},
 };
 
 static const char *
@@ -383,9 +387,10 @@ ctl_metrics_render_groups(FILE *f, const struct ctl_view *v)
 
 			snprintf(name, sizeof(name), groups[g].name,
 				 what ? "unique_clients" : "organisations_active");
-			fprintf(f, "# HELP %s %s %s, per vendor, use (product: every role but "
-				   "web, a client once however many roles it reaches; web: the "
-				   "vendor's website, apart) and window (1d, 30d, all).\n",
+			fprintf(f,
+				"# HELP %s %s %s, per vendor, use (product: every role but "
+				"web, a client once however many roles it reaches; web: the "
+				"vendor's website, apart) and window (1d, 30d, all).\n",
 				name,
 				what ? "Distinct clients of organisations"
 				     : "Organisations with a client seen in the window,",
@@ -404,14 +409,16 @@ ctl_metrics_render_groups(FILE *f, const struct ctl_view *v)
 					group_series(f, name, NULL, "", vendor, use, sum);
 				for (uint32_t i = 0; i < n; i++) {
 					const char *key = group_key(g, &orgs->orgs[idx[i]]);
-					const uint64_t *w = ctl_view_clients(v, idx[i], (unsigned)ck);
+					const uint64_t *w =
+					    ctl_view_clients(v, idx[i], (unsigned)ck);
 
 					for (unsigned k = 0; k < CTL_WIN_COUNT; k++)
 						sum[k] += what ? w[k] : w[k] > 0;
 					if (i + 1 < n &&
 					    strcmp(key, group_key(g, &orgs->orgs[idx[i + 1]])) == 0)
 						continue;
-					group_series(f, name, groups[g].label, key, vendor, use, sum);
+					group_series(f, name, groups[g].label, key, vendor, use,
+						     sum);
 					memset(sum, 0, sizeof(sum));
 				}
 			}

@@ -41,25 +41,27 @@ int
 ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 {
 	static const struct option lo[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"pcap", required_argument, NULL, 'r'},
-		{"metrics-out", required_argument, NULL, 'o'},
-		{"duration", required_argument, NULL, 'd'},
-		{"serve", no_argument, NULL, 's'},
-		{"infinite", no_argument, NULL, 'i'},
-		{"linger", no_argument, NULL, 'l'},
-		{"no-summary", no_argument, NULL, 'n'},
-		{"lookup", required_argument, NULL, 'L'},
-		{"pace", required_argument, NULL, 'P'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"pcap", required_argument, NULL, 'r'},
+	    {"metrics-out", required_argument, NULL, 'o'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"serve", no_argument, NULL, 's'},
+	    {"infinite", no_argument, NULL, 'i'},
+	    {"linger", no_argument, NULL, 'l'},
+	    {"no-summary", no_argument, NULL, 'n'},
+	    {"lookup", required_argument, NULL, 'L'},
+	    {"pace", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	while ((c = getopt_long(argc, argv, "c:r:o:d:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'c': o->config = optarg; break;
+		case 'c':
+			o->config = optarg;
+			break;
 		case 'r':
 			if (o->n_pcaps == CTL_MAX_WORKERS) {
 				fprintf(stderr, "tapcensus: --pcap: at most %d files\n",
@@ -69,34 +71,53 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 			o->pcaps[o->n_pcaps++] = optarg;
 			o->pcap = o->pcaps[0];
 			break;
-		case 'o': o->metrics_out = optarg; break;
+		case 'o':
+			o->metrics_out = optarg;
+			break;
 		case 'd':
 			o->duration = strtod(optarg, NULL);
 			if (o->duration <= 0) {
-				fprintf(stderr, "tapcensus: --duration: '%s' is not a positive number\n",
+				fprintf(stderr,
+					"tapcensus: --duration: '%s' is not a positive number\n",
 					optarg);
 				return -EINVAL;
 			}
 			break;
-		case 's': o->serve = true; break;
-		case 'i': o->infinite = true; break;
-		case 'l': o->linger = true; break;
-		case 'n': o->no_summary = true; break;
-		case 'L': o->lookup = optarg; break;
+		case 's':
+			o->serve = true;
+			break;
+		case 'i':
+			o->infinite = true;
+			break;
+		case 'l':
+			o->linger = true;
+			break;
+		case 'n':
+			o->no_summary = true;
+			break;
+		case 'L':
+			o->lookup = optarg;
+			break;
 		case 'P': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*optarg == '\0' || *end != '\0' || v == 0 || v > 100000000) {
-				fprintf(stderr, "tapcensus: --pace: '%s' is not a packet rate "
-						"(1-100000000 a second)\n", optarg);
+				fprintf(stderr,
+					"tapcensus: --pace: '%s' is not a packet rate "
+					"(1-100000000 a second)\n",
+					optarg);
 				return -EINVAL;
 			}
 			o->pace = (uint32_t)v;
 			break;
 		}
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -EINVAL;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
 		}
 	}
 	if (o->config == NULL || optind != argc) {
@@ -104,7 +125,8 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 		return -EINVAL;
 	}
 	if (o->lookup != NULL && (o->pcap != NULL || o->serve || o->duration > 0)) {
-		fprintf(stderr, "tapcensus: --lookup runs alone (no --pcap, --serve, --duration)\n");
+		fprintf(stderr,
+			"tapcensus: --lookup runs alone (no --pcap, --serve, --duration)\n");
 		return -EINVAL;
 	}
 	if (o->linger && o->pcap == NULL) {
@@ -187,9 +209,11 @@ pcap_read(const char *path, bool count, uint8_t *link, long long *n, uint64_t *f
 	if (l < 0) {
 		const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
 
-		fprintf(stderr, "tapcensus: %s: link type %s (%d) is not read; Ethernet, raw IP "
-				"(RAW, IPV4, IPV6) and Linux cooked captures (LINUX_SLL, LINUX_SLL2) "
-				"are\n", path, name ? name : "unknown", pcap_datalink(p));
+		fprintf(stderr,
+			"tapcensus: %s: link type %s (%d) is not read; Ethernet, raw IP "
+			"(RAW, IPV4, IPV6) and Linux cooked captures (LINUX_SLL, LINUX_SLL2) "
+			"are\n",
+			path, name ? name : "unknown", pcap_datalink(p));
 		pcap_close(p);
 		return -1;
 	}
@@ -207,9 +231,10 @@ pcap_read(const char *path, bool count, uint8_t *link, long long *n, uint64_t *f
 		(*n)++;
 	}
 	if (bad->n > 0)
-		fprintf(stderr, "tapcensus: warning: %s: %u records hold a microsecond field of "
-				"10^6 or more (the first: record %" PRIu64 "); dropped as they "
-				"arrive (tapcensus_packets_dropped_total{reason=\"capture_time\"})\n",
+		fprintf(stderr,
+			"tapcensus: warning: %s: %u records hold a microsecond field of "
+			"10^6 or more (the first: record %" PRIu64 "); dropped as they "
+			"arrive (tapcensus_packets_dropped_total{reason=\"capture_time\"})\n",
 			path, bad->n, bad->pos[0] + 1);
 	if (!count)
 		*n = 0;
@@ -252,8 +277,10 @@ ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o)
 	size_t used = 0;
 
 	if (o->n_pcaps > cfg->n_workers) {
-		fprintf(stderr, "tapcensus: %u --pcap files need %u workers; %s gives %u in "
-			"dpdk.workers\n", o->n_pcaps, o->n_pcaps, cfg->path, cfg->n_workers);
+		fprintf(stderr,
+			"tapcensus: %u --pcap files need %u workers; %s gives %u in "
+			"dpdk.workers\n",
+			o->n_pcaps, o->n_pcaps, cfg->path, cfg->n_workers);
 		return -EINVAL;
 	}
 	memset(cfg->ports, 0, sizeof(cfg->ports));
@@ -262,21 +289,22 @@ ctl_opts_offline(struct ctl_config *cfg, const struct ctl_opts *o)
 		int w;
 
 		if (strchr(o->pcaps[i], ',') != NULL) {
-			fprintf(stderr, "tapcensus: --pcap %s: a path with a comma cannot be given "
-				"to net_pcap\n", o->pcaps[i]);
+			fprintf(stderr,
+				"tapcensus: --pcap %s: a path with a comma cannot be given "
+				"to net_pcap\n",
+				o->pcaps[i]);
 			return -EINVAL;
 		}
-		w = snprintf(p->args + used, sizeof(p->args) - used, "%srx_pcap=%s",
-			     i ? "," : "", o->pcaps[i]);
+		w = snprintf(p->args + used, sizeof(p->args) - used, "%srx_pcap=%s", i ? "," : "",
+			     o->pcaps[i]);
 		if (w < 0 || (size_t)w >= sizeof(p->args) - used) {
 			fprintf(stderr, "tapcensus: --pcap: the paths are too long together\n");
 			return -E2BIG;
 		}
 		used += (size_t)w;
 	}
-	if (o->infinite &&
-	    snprintf(p->args + used, sizeof(p->args) - used, ",infinite_rx=1") >=
-		    (int)(sizeof(p->args) - used)) {
+	if (o->infinite && snprintf(p->args + used, sizeof(p->args) - used, ",infinite_rx=1") >=
+			       (int)(sizeof(p->args) - used)) {
 		fprintf(stderr, "tapcensus: --pcap: the paths are too long together\n");
 		return -E2BIG;
 	}

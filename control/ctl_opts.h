@@ -21,19 +21,19 @@
 
 struct ctl_opts {
 	const char *config;
-	const char *pcap;          /* the first of pcaps[], NULL when live */
+	const char *pcap; /* the first of pcaps[], NULL when live */
 	const char *pcaps[CTL_MAX_WORKERS];
 	unsigned n_pcaps;
 	const char *metrics_out;
-	const char *lookup;        /* --lookup FILE: attribute its addresses, then exit */
+	const char *lookup; /* --lookup FILE: attribute its addresses, then exit */
 	bool infinite;
 	bool serve;
 	bool linger;
 	bool no_summary;
 	double duration;
-	uint32_t pace;             /* --pace PPS: offline, packets a second per worker */
+	uint32_t pace;			/* --pace PPS: offline, packets a second per worker */
 	uint8_t links[CTL_MAX_WORKERS]; /* each file's enum dp_link (ctl_opts_pcap_read) */
-	uint64_t capture_t0;       /* the files' first packet, Unix seconds (ctl_opts_pcap_read) */
+	uint64_t capture_t0; /* the files' first packet, Unix seconds (ctl_opts_pcap_read) */
 	/* Each file's records whose microsecond field is not below 10^6
 	 * (ctl_opts_pcap_read; malloc'd, ctl_opts_free): their stamps
 	 * cannot be told from good ones once net_pcap has made them. */

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ctl_file.h"
 #include "ctl_csv.h"
+#include "ctl_file.h"
 #include "ctl_orgs.h"
 
 #define LINE_MAX_LEN 4096
@@ -30,7 +30,7 @@ struct asrow {
 	char org_id[CTL_ORG_ID_LEN]; /* "" when the row does not say */
 	char sector[CTL_ORG_SECTOR_LEN];
 	int8_t government; /* -1 when the row does not say */
-	int32_t org;       /* index in orgs after finish, -1 none */
+	int32_t org;	   /* index in orgs after finish, -1 none */
 };
 
 struct ctl_asmap {
@@ -222,20 +222,25 @@ as2org_line(struct reader *r, char *s, void *arg)
 			   : strcmp(s + 9, AS2ORG_AUT_FORMAT) == 0 ? PART_AUT
 								   : PART_NONE;
 		if (st->part == PART_NONE)
-			return rerr(r, "# format", "'%s' is neither '" AS2ORG_ORG_FORMAT "' nor '"
-					   AS2ORG_AUT_FORMAT "'", s + 9);
+			return rerr(r, "# format",
+				    "'%s' is neither '" AS2ORG_ORG_FORMAT
+				    "' nor '" AS2ORG_AUT_FORMAT "'",
+				    s + 9);
 		return 0;
 	}
 	if (st->part == PART_NONE)
-		return rerr(r, "(record)", "a row before a '# format:org_id|...' or "
-					   "'# format:aut|...' line%s", "");
+		return rerr(r, "(record)",
+			    "a row before a '# format:org_id|...' or "
+			    "'# format:aut|...' line%s",
+			    "");
 	n = ctl_csv_split(s, '|', f, MAX_FIELDS);
 	if (st->part == PART_ORG) {
 		struct asorg *org, *orgs;
 
 		if (n < 5)
 			return rerr(r, "(record)",
-				    "expected 5 fields: org_id|changed|org_name|country|source%s", "");
+				    "expected 5 fields: org_id|changed|org_name|country|source%s",
+				    "");
 		if (f[0][0] == '\0')
 			return rerr(r, "org_id", "empty%s", "");
 		if (strlen(f[0]) >= sizeof(org->id)) /* cut, two would merge */
@@ -258,9 +263,10 @@ as2org_line(struct reader *r, char *s, void *arg)
 		uint32_t asn;
 
 		if (n < 6)
-			return rerr(r, "(record)",
-				    "expected 6 fields: aut|changed|aut_name|org_id|opaque_id|source%s",
-				    "");
+			return rerr(
+			    r, "(record)",
+			    "expected 6 fields: aut|changed|aut_name|org_id|opaque_id|source%s",
+			    "");
 		if (parse_asn(f[0], &asn) != 0)
 			return rerr(r, "aut", "'%s' is not an AS number (1-4294967295)", f[0]);
 		if (strlen(f[3]) >= sizeof(row->org_id))
@@ -276,7 +282,8 @@ as2org_line(struct reader *r, char *s, void *arg)
 static int
 by_id_line(const void *a, const void *b)
 {
-	const struct asorg *x = *(const struct asorg *const *)a, *y = *(const struct asorg *const *)b;
+	const struct asorg *x = *(const struct asorg *const *)a,
+			   *y = *(const struct asorg *const *)b;
 	int c = strcmp(x->id, y->id);
 
 	return c ? c : (x->line > y->line) - (x->line < y->line);
@@ -303,7 +310,8 @@ unique_ids(struct reader *r, const struct ctl_asmap *m, size_t first)
 			snprintf(first_on, sizeof(first_on), "%d", p[i - 1]->line);
 			r->line = p[i]->line;
 			r->skip = false; /* which of the two is meant cannot be told */
-			snprintf(r->err, r->err_len, "%s:%d: org_id: '%s' is given twice (first on line %s)",
+			snprintf(r->err, r->err_len,
+				 "%s:%d: org_id: '%s' is given twice (first on line %s)",
 				 r->o->src[r->src].path, p[i]->line, p[i]->id, first_on);
 			rc = -EINVAL;
 		}
@@ -312,8 +320,8 @@ unique_ids(struct reader *r, const struct ctl_asmap *m, size_t first)
 }
 
 int
-ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip,
-		      char *err, size_t err_len)
+ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip, char *err,
+		      size_t err_len)
 {
 	struct reader r = {o, src, skip, err, err_len, 0};
 	struct as2org_state st = {m, PART_NONE};
@@ -432,16 +440,17 @@ asdb_line(struct reader *r, char *s, void *arg)
 }
 
 int
-ctl_asmap_read_asdb(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip,
-		    char *err, size_t err_len)
+ctl_asmap_read_asdb(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip, char *err,
+		    size_t err_len)
 {
 	struct reader r = {o, src, skip, err, err_len, 0};
 	struct asdb_state st = {m, FORM_NONE};
 	int rc = each_line(&r, asdb_line, &st);
 
 	if (rc == 0 && st.form == FORM_NONE) {
-		snprintf(err, err_len, "%s: (header): empty; expected ASdb's 'ASN,Category 1 - "
-				       "Layer 1,...' or 'asn,sector,government'",
+		snprintf(err, err_len,
+			 "%s: (header): empty; expected ASdb's 'ASN,Category 1 - "
+			 "Layer 1,...' or 'asn,sector,government'",
 			 o->src[src].path);
 		rc = -EINVAL;
 	}
@@ -497,7 +506,8 @@ ctl_asmap_finish(struct ctl_asmap *m)
 		if (m->rows[i].org_id[0] == '\0')
 			continue;
 		memcpy(key.id, m->rows[i].org_id, sizeof(key.id));
-		org = m->n_orgs == 0 ? NULL : bsearch(&key, m->orgs, m->n_orgs, sizeof(*m->orgs), by_id);
+		org = m->n_orgs == 0 ? NULL
+				     : bsearch(&key, m->orgs, m->n_orgs, sizeof(*m->orgs), by_id);
 		m->rows[i].org = org ? (int32_t)(org - m->orgs) : -1;
 	}
 	return 0;

@@ -37,8 +37,8 @@ void ctl_asmap_free(struct ctl_asmap *m);
 /* Read o->src[src].path (rows counted there). */
 int ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip,
 			  char *err, size_t err_len);
-int ctl_asmap_read_asdb(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip,
-			char *err, size_t err_len);
+int ctl_asmap_read_asdb(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip, char *err,
+			size_t err_len);
 
 /* After the reads, before the lookups: 0 or -ENOMEM. */
 int ctl_asmap_finish(struct ctl_asmap *m);
@@ -46,8 +46,8 @@ int ctl_asmap_finish(struct ctl_asmap *m);
 /* What the sources say about one AS; NULL fields when none says. */
 struct ctl_as_view {
 	const char *org_id, *org_name, *org_country; /* as2org */
-	const char *sector;                          /* asdb */
-	int government;                              /* asdb: 0, 1, or -1 unknown */
+	const char *sector;			     /* asdb */
+	int government;				     /* asdb: 0, 1, or -1 unknown */
 };
 
 /* false when no source names asn. */

@@ -7,14 +7,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ctl_file.h"
 #include "ctl_csv.h"
+#include "ctl_file.h"
 #include "ctl_orgs.h"
 
 #define NFIELDS 6
 #define LINE_MAX_LEN 4096
 
-static const char *const field_names[NFIELDS] = {"prefix", "org_id", "name",
+static const char *const field_names[NFIELDS] = {"prefix",  "org_id", "name",
 						 "country", "sector", "government"};
 
 static int
@@ -22,7 +22,8 @@ valid_id(const char *s)
 {
 	char clean[CTL_ORG_ID_LEN];
 
-	return *s != '\0' && strlen(s) < CTL_ORG_ID_LEN && !ctl_orgs_clean_id(s, clean, sizeof(clean));
+	return *s != '\0' && strlen(s) < CTL_ORG_ID_LEN &&
+	       !ctl_orgs_clean_id(s, clean, sizeof(clean));
 }
 
 struct load {
@@ -63,7 +64,8 @@ add_row(struct load *l, int line, char **f)
 	if (f[2][0] == '\0')
 		return lerr(l, line, 2, "empty%s", "");
 	if (!ctl_orgs_country_ok(f[3]))
-		return lerr(l, line, 3, "'%s' is not an ISO 3166-1 alpha-2 code (two capitals)", f[3]);
+		return lerr(l, line, 3, "'%s' is not an ISO 3166-1 alpha-2 code (two capitals)",
+			    f[3]);
 	if (!valid_id(f[4]) || strlen(f[4]) >= CTL_ORG_SECTOR_LEN)
 		return lerr(l, line, 4, "'%s': use 1-47 letters, digits, '-', '_' or '.'", f[4]);
 	if (ctl_orgs_parse_bool(f[5], &org.government))
@@ -137,7 +139,8 @@ ctl_orgcsv_read(struct ctl_orgs *o, unsigned src, bool skip, char *err, size_t e
 			/* The rest of the line, so the next one is read whole. */
 			while ((c = fgetc(f)) != EOF && c != '\n')
 				;
-			rc = bad_row(&l, skip, lerr(&l, lineno, -1, "line longer than %s bytes", "4096"));
+			rc = bad_row(&l, skip,
+				     lerr(&l, lineno, -1, "line longer than %s bytes", "4096"));
 			continue;
 		}
 		/* A UTF-8 byte-order mark, as spreadsheets write one. */

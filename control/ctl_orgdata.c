@@ -23,10 +23,10 @@ ctl_orgdata_flag(const char *name)
 		const char *name;
 		uint32_t flag;
 	} flags[] = {
-		{"anonymous-proxy", LOC_NETWORK_FLAG_ANONYMOUS_PROXY},
-		{"satellite", LOC_NETWORK_FLAG_SATELLITE_PROVIDER},
-		{"anycast", LOC_NETWORK_FLAG_ANYCAST},
-		{"drop", LOC_NETWORK_FLAG_DROP},
+	    {"anonymous-proxy", LOC_NETWORK_FLAG_ANONYMOUS_PROXY},
+	    {"satellite", LOC_NETWORK_FLAG_SATELLITE_PROVIDER},
+	    {"anycast", LOC_NETWORK_FLAG_ANYCAST},
+	    {"drop", LOC_NETWORK_FLAG_DROP},
 	};
 
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
@@ -131,14 +131,16 @@ ctl_orgdata_load(const struct ctl_orgdata_cfg *cfg, struct ctl_orgs **out, char 
 		int64_t age = (int64_t)time(NULL) - o->src[i].date;
 
 		if (o->src[i].date == 0)
-			fprintf(stderr, "tapcensus: warning: %s: organisations: the data has no known "
-					"date, and organisations.max_age_days is set "
-					"(tapcensus_orgdata_stale)\n",
+			fprintf(stderr,
+				"tapcensus: warning: %s: organisations: the data has no known "
+				"date, and organisations.max_age_days is set "
+				"(tapcensus_orgdata_stale)\n",
 				o->src[i].path);
 		else if (age > (int64_t)cfg->max_age_days * 86400)
-			fprintf(stderr, "tapcensus: warning: %s: organisations: the data is %" PRId64
-					" days old, more than organisations.max_age_days (%u): refresh "
-					"it (tapcensus_orgdata_stale)\n",
+			fprintf(stderr,
+				"tapcensus: warning: %s: organisations: the data is %" PRId64
+				" days old, more than organisations.max_age_days (%u): refresh "
+				"it (tapcensus_orgdata_stale)\n",
 				o->src[i].path, age / 86400, cfg->max_age_days);
 	}
 	*out = o;

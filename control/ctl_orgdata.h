@@ -44,9 +44,9 @@
 struct ctl_orgsrc_cfg {
 	enum ctl_orgsrc_kind kind;
 	char path[PATH_MAX];
-	char licence[CTL_ORG_LICENCE_LEN]; /* "" : the data's own, if any */
-	int64_t date;                       /* 0: the data's own */
-	uint32_t exclude_flags;             /* libloc: LOC_NETWORK_FLAG_* */
+	char licence[CTL_ORG_LICENCE_LEN];	  /* "" : the data's own, if any */
+	int64_t date;				  /* 0: the data's own */
+	uint32_t exclude_flags;			  /* libloc: LOC_NETWORK_FLAG_* */
 	char countries[CTL_ORG_COUNTRIES_MAX][3]; /* libloc: only these; none: all */
 	unsigned n_countries;
 	int line; /* in the configuration */
@@ -55,8 +55,8 @@ struct ctl_orgsrc_cfg {
 struct ctl_orgdata_cfg {
 	struct ctl_orgsrc_cfg src[CTL_ORG_SOURCES_MAX];
 	unsigned n_src;
-	bool skip_bad_rows;     /* on_error: skip */
-	unsigned max_age_days;  /* 0: no limit */
+	bool skip_bad_rows;    /* on_error: skip */
+	unsigned max_age_days; /* 0: no limit */
 };
 
 int ctl_orgdata_load(const struct ctl_orgdata_cfg *cfg, struct ctl_orgs **out, char *err,

@@ -137,7 +137,8 @@ walk(const char *path, const struct walk_fns *fns, char *err, size_t err_len)
 
 		if (loc_database_enumerator_next_network(en, &net) != 0) {
 			rc = -EINVAL;
-			snprintf(err, err_len, "%s: damaged: the networks cannot all be read", path);
+			snprintf(err, err_len, "%s: damaged: the networks cannot all be read",
+				 path);
 			goto out;
 		}
 		if (net == NULL)
@@ -151,8 +152,8 @@ walk(const char *path, const struct walk_fns *fns, char *err, size_t err_len)
 	}
 	if (read != declared) {
 		rc = -EINVAL;
-		snprintf(err, err_len, "%s: damaged: %llu networks read of the %llu it declares", path,
-			 (unsigned long long)read, (unsigned long long)declared);
+		snprintf(err, err_len, "%s: damaged: %llu networks read of the %llu it declares",
+			 path, (unsigned long long)read, (unsigned long long)declared);
 		goto out;
 	}
 	rc = 0;
@@ -267,8 +268,8 @@ asn_net(void *arg, struct loc_database *db, struct loc_network *net, const struc
 }
 
 int
-ctl_orgloc_networks(const char *path, const uint32_t *asns, unsigned n_asns,
-		    struct ctl_asnet **out, size_t *n, char *err, size_t err_len)
+ctl_orgloc_networks(const char *path, const uint32_t *asns, unsigned n_asns, struct ctl_asnet **out,
+		    size_t *n, char *err, size_t err_len)
 {
 	uint32_t *sorted = malloc((n_asns ? n_asns : 1) * sizeof(*sorted));
 	struct asn_arg a = {.asns = sorted, .n_asns = n_asns};

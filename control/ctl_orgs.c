@@ -9,7 +9,6 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 
-
 const char *
 ctl_orgsrc_kind_name(enum ctl_orgsrc_kind k)
 {
@@ -42,11 +41,11 @@ make_hash(uint32_t entries)
 	char n[64];
 	static unsigned seq;
 	struct rte_hash_parameters p = {
-		.name = n,
-		.entries = entries,
-		.key_len = CTL_ORG_ID_LEN,
-		.hash_func = rte_jhash,
-		.socket_id = SOCKET_ID_ANY,
+	    .name = n,
+	    .entries = entries,
+	    .key_len = CTL_ORG_ID_LEN,
+	    .hash_func = rte_jhash,
+	    .socket_id = SOCKET_ID_ANY,
 	};
 
 	snprintf(n, sizeof(n), "orgids%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
@@ -248,12 +247,14 @@ ctl_orgs_finish(struct ctl_orgs *o, bool skip, char *err, size_t err_len)
 				continue;
 			}
 			if (!skip) {
-				snprintf(err, err_len, "%s:%d: prefix: the same prefix is on line %d",
+				snprintf(err, err_len,
+					 "%s:%d: prefix: the same prefix is on line %d",
 					 o->src[p->src].path, p->line, kept->line);
 				return -EINVAL;
 			}
-			fprintf(stderr, "tapcensus: warning: %s:%d: prefix: the same prefix is on "
-					"line %d; skipped\n",
+			fprintf(stderr,
+				"tapcensus: warning: %s:%d: prefix: the same prefix is on "
+				"line %d; skipped\n",
 				o->src[p->src].path, p->line, kept->line);
 			o->src[p->src].skipped++;
 			o->src[p->src].rows--;
@@ -263,8 +264,9 @@ ctl_orgs_finish(struct ctl_orgs *o, bool skip, char *err, size_t err_len)
 	}
 	o->n_prefixes = w;
 	if (o->n_prefixes == 0) {
-		snprintf(err, err_len, "%s: organisations: no prefix in the table (every client "
-				       "would be unattributed)",
+		snprintf(err, err_len,
+			 "%s: organisations: no prefix in the table (every client "
+			 "would be unattributed)",
 			 o->n_src > 0 ? o->src[o->n_src - 1].path : "?");
 		return -EINVAL;
 	}
@@ -443,8 +445,9 @@ ctl_orgs_tell_nested(const struct ctl_orgs *o)
 	if (o->n_nested == 0)
 		return;
 	ctl_orgs_where(o, &at, where, sizeof(where));
-	fprintf(stderr, "tapcensus: warning: %s: prefix: %u prefixes lie inside another "
-			"organisation's prefix, this the first; the longest match attributes "
-			"their clients (tapcensus_organisation_prefixes_nested)\n",
+	fprintf(stderr,
+		"tapcensus: warning: %s: prefix: %u prefixes lie inside another "
+		"organisation's prefix, this the first; the longest match attributes "
+		"their clients (tapcensus_organisation_prefixes_nested)\n",
 		where, o->n_nested);
 }

@@ -49,7 +49,7 @@ struct ctl_org {
 	char country[3];
 	char sector[CTL_ORG_SECTOR_LEN];
 	bool government;
-	bool parked; /* not in the table now: kept for its counters and clients */
+	bool parked;  /* not in the table now: kept for its counters and clients */
 	uint32_t asn; /* the AS it was made from (location database), else 0 */
 };
 
@@ -57,7 +57,7 @@ struct ctl_org_prefix {
 	struct dp_prefix p;
 	uint8_t src; /* index in ctl_orgs.src */
 	uint32_t org;
-	int line;    /* in its source's file; 0 for a database */
+	int line; /* in its source's file; 0 for a database */
 };
 
 /* One source as loaded, for the exposition (tapcensus_orgdata_*). */
@@ -67,8 +67,8 @@ struct ctl_orgsrc_info {
 	enum ctl_orgsrc_kind kind;
 	char path[PATH_MAX];
 	char licence[CTL_ORG_LICENCE_LEN];
-	int64_t date;        /* the data's date (Unix time, UTC midnight), 0 unknown */
-	uint64_t rows;       /* prefixes (or ASes) taken */
+	int64_t date;	     /* the data's date (Unix time, UTC midnight), 0 unknown */
+	uint64_t rows;	     /* prefixes (or ASes) taken */
 	uint64_t skipped;    /* malformed rows skipped (on_error: skip) */
 	uint64_t overridden; /* prefixes a later source gave again */
 	uint64_t excluded;   /* networks left out by flag or country */
@@ -89,16 +89,15 @@ struct ctl_orgs {
 	 * match wins, which may or may not be what the table's author meant
 	 * (a county inside its ISP is; two exports overlapping may not be). */
 	unsigned n_nested;
-	int nested_line; /* the first such prefix's line, 0 for none */
-	int nested_src;  /* and its source */
-	unsigned n_parked;  /* of n_orgs */
-	unsigned cap_orgs;  /* orgs[] allocated */
+	int nested_line;   /* the first such prefix's line, 0 for none */
+	int nested_src;	   /* and its source */
+	unsigned n_parked; /* of n_orgs */
+	unsigned cap_orgs; /* orgs[] allocated */
 	unsigned cap_prefixes;
-	uint32_t ids_cap;   /* entries the id hash was made for */
+	uint32_t ids_cap; /* entries the id hash was made for */
 	struct ctl_orgsrc_info src[CTL_ORG_SOURCES_MAX];
 	unsigned n_src;
 };
-
 
 /* ---- Building a table (the sources) ---- */
 
@@ -116,8 +115,8 @@ int ctl_orgs_add_source(struct ctl_orgs *o, enum ctl_orgsrc_kind kind, const cha
 int ctl_orgs_intern(struct ctl_orgs *o, const struct ctl_org *org, uint32_t *idx);
 
 /* Appends a prefix of organisation org (0 or -ENOMEM). */
-int ctl_orgs_add_prefix(struct ctl_orgs *o, const struct dp_prefix *p, uint32_t org,
-			unsigned src, int line);
+int ctl_orgs_add_prefix(struct ctl_orgs *o, const struct dp_prefix *p, uint32_t org, unsigned src,
+			int line);
 
 /* Sorts the prefixes, keeps the later source's of a prefix given twice,
  * counts the nested ones.  A prefix twice in one source is an error

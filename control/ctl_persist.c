@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "dp_types.h"
 
 #include "ctl_persist_format.h"

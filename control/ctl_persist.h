@@ -68,13 +68,13 @@ struct ctl_persist_src {
 };
 
 struct ctl_persist_info {
-	int restored;          /* 0 none found, 1 the newest, 2 the one before */
-	uint64_t written;      /* its time */
-	uint64_t packets;      /* packets it covers */
+	int restored;			     /* 0 none found, 1 the newest, 2 the one before */
+	uint64_t written;		     /* its time */
+	uint64_t packets;		     /* packets it covers */
 	uint64_t counters, clients, learned; /* entries restored */
-	uint64_t sketches;     /* unsent census sketches restored */
-	uint64_t dropped;      /* entries whose organisation or vendor is gone */
-	char msg[1024];        /* what happened, one line per event */
+	uint64_t sketches;		     /* unsent census sketches restored */
+	uint64_t dropped;		     /* entries whose organisation or vendor is gone */
+	char msg[1024];			     /* what happened, one line per event */
 };
 
 int ctl_persist_write(const char *dir, const struct ctl_persist_src *s, uint64_t now, char *err,
@@ -84,11 +84,10 @@ int ctl_persist_write(const char *dir, const struct ctl_persist_src *s, uint64_t
  * already expired at now are left out); the census's sketches and totals
  * into feed->census, and each restored client fed to it
  * (ctl_census_feed_client). */
-int ctl_persist_restore(const char *dir, const struct ctl_config *cfg,
-			const struct ctl_orgs *orgs, struct ctl_snapshot *snap,
-			struct ctl_clients *clients, struct dp_learned *learned,
-			const struct ctl_census_feed *feed, uint32_t now,
-			struct ctl_persist_info *info);
+int ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
+			struct ctl_snapshot *snap, struct ctl_clients *clients,
+			struct dp_learned *learned, const struct ctl_census_feed *feed,
+			uint32_t now, struct ctl_persist_info *info);
 
 /* Before the tables are built: the organisations the usable state file
  * (the newest generation that checks, as ctl_persist_restore picks it)

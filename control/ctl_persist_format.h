@@ -15,10 +15,11 @@
 
 #define MAGIC "TCSTATE"
 #define ORDER 0x01020304u
-#define VERSION 6u /* 2: the unlisted names after the learned addresses; 3: the census
-                    * after them; 4: organisation counters with name_only; 5: census
-                    * session totals with their name-only total; 6: each client
-                    * with a flags byte (1: corroborated); 1 to 5 are read too */
+#define VERSION                                                                                    \
+	6u /* 2: the unlisted names after the learned addresses; 3: the census                     \
+	    * after them; 4: organisation counters with name_only; 5: census                       \
+	    * session totals with their name-only total; 6: each client                            \
+	    * with a flags byte (1: corroborated); 1 to 5 are read too */
 #define DIGEST 32
 #define NAME_MAX_LEN 255
 

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "ctl_hll.h"
 #include "dp_types.h"
 
@@ -153,8 +152,8 @@ load_file(const char *path, size_t max, uint8_t **buf, size_t *len, const char *
 	if (memcmp(head, MAGIC, 8) != 0 || order != ORDER || version < 1 || version > VERSION) {
 		fclose(f);
 		*why = memcmp(head, MAGIC, 8) != 0 ? "not a tapcensus state file"
-		       : order != ORDER		 ? "written on a machine of another byte order"
-						 : "written by another version";
+		       : order != ORDER		   ? "written on a machine of another byte order"
+						   : "written by another version";
 		return -EBADMSG;
 	}
 	if ((uint64_t)st.st_size > max) {
@@ -193,10 +192,9 @@ max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
 	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 5);
 	size_t learned = (size_t)cfg->worker.learned_capacity * (1 + 16 + 8 + 4);
 	size_t unlisted = (size_t)CTL_UNLISTED_NAMES * (2 + 8 + 8 + 2 + NAME_MAX_LEN);
-	size_t census = (size_t)CTL_CENSUS_KEEP_MAX * (4 + 4 + 2 * NAME_MAX_LEN + 2 +
-						       CTL_HLL_PACKED_MAX) +
-			(size_t)orgs->n_orgs * cfg->n_groups * DP_SIG_COUNT *
-				(4 + 2 * NAME_MAX_LEN + 1 + 8);
+	size_t census =
+	    (size_t)CTL_CENSUS_KEEP_MAX * (4 + 4 + 2 * NAME_MAX_LEN + 2 + CTL_HLL_PACKED_MAX) +
+	    (size_t)orgs->n_orgs * cfg->n_groups * DP_SIG_COUNT * (4 + 2 * NAME_MAX_LEN + 1 + 8);
 
 	return 2 * (4096 + names + sizeof(struct dp_wstats) + counters + clients + learned +
 		    unlisted + census) +
@@ -237,10 +235,11 @@ get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct 
 	GET(in, n);
 	if (n > 0 && census != NULL && fp[0] != '\0' && !in->short_read &&
 	    strcmp(fp, ctl_census_fingerprint(census)) != 0) {
-		msgf(info, "%" PRIu64 " unsent census sketches were made with the client-hash key "
-			   "of fingerprint %s; census.key_file gives %s: put the old key back "
-			   "until they are pushed, or move the state aside (they are then "
-			   "lost); README: key rotation\n",
+		msgf(info,
+		     "%" PRIu64 " unsent census sketches were made with the client-hash key "
+		     "of fingerprint %s; census.key_file gives %s: put the old key back "
+		     "until they are pushed, or move the state aside (they are then "
+		     "lost); docs/census.md: key rotation\n",
 		     n, fp, ctl_census_fingerprint(census));
 		return -EKEYREJECTED;
 	}
@@ -314,12 +313,14 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 			tot[k] = v;
 	}
 	if (nt > sizeof(tot) / sizeof(tot[0]))
-		msgf(info, "dataplane totals were written by a build with %u counters, this one "
-			   "has %zu: totals start from zero; organisation counters are kept\n",
+		msgf(info,
+		     "dataplane totals were written by a build with %u counters, this one "
+		     "has %zu: totals start from zero; organisation counters are kept\n",
 		     nt, sizeof(tot) / sizeof(tot[0]));
 	else if (nt < sizeof(tot) / sizeof(tot[0]))
-		msgf(info, "dataplane totals were written by a build with %u counters, this one "
-			   "has %zu: the newer ones start from zero\n",
+		msgf(info,
+		     "dataplane totals were written by a build with %u counters, this one "
+		     "has %zu: the newer ones start from zero\n",
 		     nt, sizeof(tot) / sizeof(tot[0]));
 	GET(&in, nc);
 	for (uint32_t k = 0; k < nc && !in.short_read; k++) {
@@ -342,7 +343,8 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 			continue;
 		}
 		b = &snap->base_ctr[((size_t)omap[g] * snap->n_vendors + (unsigned)vmap[v]) *
-					    DP_SIG_COUNT + (unsigned)smap[s]];
+					DP_SIG_COUNT +
+				    (unsigned)smap[s]];
 		dp_org_ctr_add(b, &c);
 		info->counters++;
 	}
@@ -359,7 +361,8 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 			GET(&in, flags);
 		unverified = e.vendor & DP_CLIENT_UNVERIFIED;
 		vendor = e.vendor & (uint8_t)~DP_CLIENT_UNVERIFIED;
-		if (in.short_read || e.org >= no || vendor >= nv || (e.family != 4 && e.family != 6))
+		if (in.short_read || e.org >= no || vendor >= nv ||
+		    (e.family != 4 && e.family != 6))
 			goto out;
 		if (omap[e.org] < 0 || vmap[vendor] < 0) {
 			info->dropped++;
@@ -421,7 +424,8 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		GET(&in, replaced);
 		snap->unlisted.replaced += replaced;
 	}
-	if (version >= 3 && (rc = get_census(&in, version, orgs, feed ? feed->census : NULL, info)) != 0)
+	if (version >= 3 &&
+	    (rc = get_census(&in, version, orgs, feed ? feed->census : NULL, info)) != 0)
 		goto out;
 	rc = -EBADMSG;
 	if (in.short_read || in.p != in.end)
@@ -429,13 +433,15 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 	if (nt <= sizeof(tot) / sizeof(tot[0])) { /* counters are only ever appended */
 		memcpy(&snap->base, tot, sizeof(tot));
 		/* Flows held at the stop are gone: they leave the table here. */
-		snap->base.flow.restarted +=
-			snap->base.flow.created - snap->base.flow.ended - snap->base.flow.idle -
-			snap->base.flow.hard - snap->base.flow.evicted - snap->base.flow.restarted;
+		snap->base.flow.restarted += snap->base.flow.created - snap->base.flow.ended -
+					     snap->base.flow.idle - snap->base.flow.hard -
+					     snap->base.flow.evicted - snap->base.flow.restarted;
 	}
 	if (info->dropped)
-		msgf(info, "%" PRIu64 " entries name organisations or vendors no longer "
-			   "configured: not restored\n", info->dropped);
+		msgf(info,
+		     "%" PRIu64 " entries name organisations or vendors no longer "
+		     "configured: not restored\n",
+		     info->dropped);
 	rc = 0;
 out:
 	free(vmap);
@@ -474,8 +480,10 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 			}
 			/* Checked, yet not as this build reads it: part of it may be
 			 * applied already, so no fallback; the operator decides. */
-			msgf(info, "%s: checksum good but contents inconsistent; move it aside to "
-				   "start\n", path);
+			msgf(info,
+			     "%s: checksum good but contents inconsistent; move it aside to "
+			     "start\n",
+			     path);
 			return -EBADMSG;
 		}
 		free(buf);
@@ -489,14 +497,17 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 				msgf(info, "%s: moved to %s, so the next write keeps %s\n", damaged,
 				     aside, path);
 			else
-				msgf(info, "%s: cannot move it aside (%s): the next write will rotate "
-					   "it over %s\n", damaged, strerror(errno), path);
+				msgf(info,
+				     "%s: cannot move it aside (%s): the next write will rotate "
+				     "it over %s\n",
+				     damaged, strerror(errno), path);
 		}
 		if (rc == 0) {
 			info->restored = g + 1;
-			msgf(info, "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
-				   " counter sets, %" PRIu64 " clients, %" PRIu64
-				   " learned addresses, %" PRIu64 " unsent census sketches\n",
+			msgf(info,
+			     "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
+			     " counter sets, %" PRIu64 " clients, %" PRIu64
+			     " learned addresses, %" PRIu64 " unsent census sketches\n",
 			     path, info->written, info->packets, info->counters, info->clients,
 			     info->learned, info->sketches);
 			return 0;

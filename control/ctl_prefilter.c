@@ -45,8 +45,9 @@ ctl_prefilter_port_args(struct ctl_config *cfg, char *err, size_t err_len)
 			continue;
 		if ((size_t)snprintf(p->args + used, sizeof(p->args) - used, "%sxdp_prog=%s",
 				     used ? "," : "", cfg->pf_program) >= sizeof(p->args) - used) {
-			snprintf(err, err_len, "%s:%d: dpdk.ports[%u].args: too long with "
-					       "xdp_prog=%s",
+			snprintf(err, err_len,
+				 "%s:%d: dpdk.ports[%u].args: too long with "
+				 "xdp_prog=%s",
 				 cfg->path, p->line, i, cfg->pf_program);
 			return -E2BIG;
 		}
@@ -66,8 +67,9 @@ ctl_prefilter_prepare(struct ctl_config *cfg, char *err, size_t err_len)
 	    mount("bpf", PF_PIN_DIR, "bpf", 0, "mode=0700") != 0) {
 		int rc = -errno;
 
-		snprintf(err, err_len, "%s: dpdk.ports: net_af_xdp needs a BPF file system at %s "
-				       "and it cannot be mounted: %s",
+		snprintf(err, err_len,
+			 "%s: dpdk.ports: net_af_xdp needs a BPF file system at %s "
+			 "and it cannot be mounted: %s",
 			 cfg->path, PF_PIN_DIR, strerror(errno));
 		return rc;
 	}
@@ -111,9 +113,10 @@ ctl_prefilter_open(const struct ctl_config *cfg, struct ctl_prefilter **out, cha
 		return -ENOMEM;
 	rc = pf_ctl_open_pinned(PF_PIN_DIR, &p->maps);
 	if (rc) {
-		snprintf(err, err_len, "%s: prefilter: the maps net_af_xdp should have pinned under "
-				       "%s cannot be opened: %s (is prefilter.program the AF_XDP "
-				       "build, pf_xsk.bpf.o?)",
+		snprintf(err, err_len,
+			 "%s: prefilter: the maps net_af_xdp should have pinned under "
+			 "%s cannot be opened: %s (is prefilter.program the AF_XDP "
+			 "build, pf_xsk.bpf.o?)",
 			 cfg->path, PF_PIN_DIR, strerror(-rc));
 		free(p);
 		return rc;

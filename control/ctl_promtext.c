@@ -36,8 +36,7 @@ ctl_promtext_vendor(FILE *f, const char *vendor, const char *role)
 }
 
 void
-ctl_promtext_scalar(FILE *f, const char *name, const char *type, const char *help,
-		    uint64_t value)
+ctl_promtext_scalar(FILE *f, const char *name, const char *type, const char *help, uint64_t value)
 {
 	ctl_promtext_family(f, name, type, help);
 	fprintf(f, "%s %" PRIu64 "\n", name, value);

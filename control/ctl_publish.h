@@ -20,7 +20,7 @@
 #include "ctl_view.h"
 
 struct ctl_published {
-	const char *metrics;            /* the exposition, or NULL before the first */
+	const char *metrics; /* the exposition, or NULL before the first */
 	size_t metrics_len;
 	const struct ctl_api_table *api; /* or NULL before the first */
 };

@@ -53,8 +53,9 @@ ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 			uint32_t idx;
 
 			if ((rc = ctl_orgs_park(r->orgs, org, &idx)) != 0) {
-				snprintf(err, err_len, "%s: organisations: cannot keep '%s' parked: %s",
-					 c->path, org->id, strerror(-rc));
+				snprintf(err, err_len,
+					 "%s: organisations: cannot keep '%s' parked: %s", c->path,
+					 org->id, strerror(-rc));
 				return rc;
 			}
 			k = (int32_t)idx;
@@ -168,8 +169,8 @@ build_job(void *arg)
 				      sizeof(j->msg));
 	for (unsigned w = 0; rc == 0 && w < j->n_workers; w++)
 		if ((j->gens[w] = ctl_tables_gen(&r->tables, j->id, r->orgs->n_orgs,
-						 r->cfg->n_vendors, j->running_match,
-						 j->socket)) == NULL)
+						 r->cfg->n_vendors, j->running_match, j->socket)) ==
+		    NULL)
 			rc = -ENOMEM;
 	if (rc == -ENOMEM)
 		snprintf(j->msg, sizeof(j->msg), "%s: out of memory for the new tables",
@@ -244,7 +245,8 @@ ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
 	a->job = NULL;
 	rc = j->rc;
 	if (rc == 0) {
-		ctl_workers_drain(&a->ws, a->clients, &a->feed); /* every event so far, in the running index space */
+		ctl_workers_drain(&a->ws, a->clients,
+				  &a->feed); /* every event so far, in the running index space */
 		clients = ctl_clients_regen(a->clients, r->orgs->n_orgs, r->org_map, j->id);
 		if (clients == NULL) {
 			rc = -ENOMEM;
@@ -289,7 +291,8 @@ ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
 		old_tables->t = a->tables;
 		old_tables->done = &a->freeing_done;
 		a->freeing_done = false;
-		a->freeing_started = pthread_create(&a->freeing, NULL, free_tables, old_tables) == 0;
+		a->freeing_started =
+		    pthread_create(&a->freeing, NULL, free_tables, old_tables) == 0;
 		if (!a->freeing_started)
 			free_tables(old_tables);
 	}
@@ -301,7 +304,8 @@ ctl_reload_finish(struct ctl_app *a, char *msg, size_t len)
 				"not all be replaced\n");
 	ctl_config_free(a->cfg);
 	a->cfg = r->cfg;
-	snprintf(msg, len, "%u organisations (%u gone, %u new, %u back; %u parked), %u vendors; "
+	snprintf(msg, len,
+		 "%u organisations (%u gone, %u new, %u back; %u parked), %u vendors; "
 		 "generation %u",
 		 r->orgs->n_orgs - 1 - r->orgs->n_parked, r->gone, r->added, r->back,
 		 r->orgs->n_parked, r->cfg->n_vendors, j->id);

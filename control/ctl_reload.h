@@ -51,9 +51,9 @@ struct ctl_reload {
 	struct ctl_tables tables;
 	uint32_t *org_map; /* [running n_orgs] */
 	unsigned n_map;
-	unsigned gone;     /* listed organisations the new table lacks: parked now */
-	unsigned added;    /* organisations never seen before */
-	unsigned back;     /* parked organisations the new table lists again */
+	unsigned gone;	/* listed organisations the new table lacks: parked now */
+	unsigned added; /* organisations never seen before */
+	unsigned back;	/* parked organisations the new table lists again */
 };
 
 /* Reads and checks the configuration file at path (as at start). */

@@ -27,8 +27,8 @@ ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, 
 		return -ENOMEM;
 	}
 	s->base_ctr = calloc((size_t)n_orgs * n_vendors * DP_SIG_COUNT, sizeof(*s->base_ctr));
-	if (!s->worker || !s->worker_port || !s->worker_gap || !s->worker_queue || !s->ports || !s->ctr ||
-	    !s->base_ctr) {
+	if (!s->worker || !s->worker_port || !s->worker_gap || !s->worker_queue || !s->ports ||
+	    !s->ctr || !s->base_ctr) {
 		ctl_snapshot_fini(s);
 		return -ENOMEM;
 	}

@@ -12,8 +12,8 @@
 
 #include <stdint.h>
 
-#include "ctl_config.h"
 #include "ctl_census.h"
+#include "ctl_config.h"
 #include "ctl_unlisted.h"
 #include "dp_worker_types.h"
 #include "pf_shared.h"
@@ -26,12 +26,12 @@ struct ctl_port_stats {
 struct ctl_snapshot {
 	unsigned n_workers, n_ports, n_orgs, n_vendors;
 	struct dp_wstats total;
-	struct dp_wstats *worker;   /* [n_workers] */
-	uint16_t *worker_port;      /* index into ports[] */
-	uint64_t *worker_gap;       /* [n_workers] dp_worker_max_gap, TSC cycles */
+	struct dp_wstats *worker; /* [n_workers] */
+	uint16_t *worker_port;	  /* index into ports[] */
+	uint64_t *worker_gap;	  /* [n_workers] dp_worker_max_gap, TSC cycles */
 	uint16_t *worker_queue;
 	struct ctl_port_stats *ports;
-	struct dp_org_ctr *ctr;     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */
+	struct dp_org_ctr *ctr;	     /* [(org * n_vendors + vendor) * DP_SIG_COUNT + sig] */
 	uint64_t learn_forward_lost; /* set by the control thread, which counts it */
 	/* Names of the vendors' own levels, fed by the control thread from the
 	 * workers (ctl_workers_drain), kept in the state file. */
@@ -44,9 +44,9 @@ struct ctl_snapshot {
 	uint64_t state_written; /* unix time of the last good write, 0 after a failure */
 	/* Configuration reloads, kept by the control thread. */
 	uint64_t reloads_ok, reloads_failed;
-	bool census;                     /* census: configured (push figures below) */
+	bool census; /* census: configured (push figures below) */
 	struct ctl_census_stats push;
-	uint64_t reload_last;   /* unix time of the last good reload, 0: none */
+	uint64_t reload_last; /* unix time of the last good reload, 0: none */
 	/* The XDP prefilter in front of net_af_xdp ports, when there is one. */
 	bool pf_on;
 	struct pf_counter pf[PF_REASON_COUNT];
@@ -56,8 +56,8 @@ struct ctl_snapshot {
 };
 
 /* 0 or -ENOMEM. */
-int ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports,
-		      unsigned n_orgs, unsigned n_vendors);
+int ctl_snapshot_init(struct ctl_snapshot *s, unsigned n_workers, unsigned n_ports, unsigned n_orgs,
+		      unsigned n_vendors);
 void ctl_snapshot_fini(struct ctl_snapshot *s);
 
 /* stats[w] and ctr[w] are worker w's statistics and the counters of the

@@ -12,9 +12,9 @@
 struct row {
 	uint32_t org;
 	unsigned vendor;  /* a vendor role; for the product line, one of the group's */
-	bool product;     /* the product line */
+	bool product;	  /* the product line */
 	uint64_t clients; /* since start */
-	uint64_t rank;    /* the organisation's product clients with the vendor */
+	uint64_t rank;	  /* the organisation's product clients with the vendor */
 	uint64_t sessions[DP_SIG_COUNT];
 	uint64_t name_only; /* of them, decided by a name alone (dp_org_ctr) */
 };
@@ -49,8 +49,8 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 	const struct ctl_snapshot *s = v->snap;
 	const struct ctl_config *cfg = v->cfg;
 	const struct dp_wstats *t = &s->total;
-	struct row *rows = calloc((size_t)v->n_active * (s->n_vendors + cfg->n_groups) + 1,
-				  sizeof(*rows));
+	struct row *rows =
+	    calloc((size_t)v->n_active * (s->n_vendors + cfg->n_groups) + 1, sizeof(*rows));
 	uint64_t processed = 0, dropped = 0;
 	size_t n = 0;
 
@@ -60,14 +60,20 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 		for (unsigned g = 0; g < cfg->n_groups; g++) {
 			uint32_t o = v->active[i];
 			unsigned pk = ctl_config_product_key(cfg, g);
-			struct row prod = {o, 0, true, ctl_clients_count(v->clients, o, pk),
-					   ctl_clients_count(v->clients, o, pk), {0}, 0};
+			struct row prod = {o,
+					   0,
+					   true,
+					   ctl_clients_count(v->clients, o, pk),
+					   ctl_clients_count(v->clients, o, pk),
+					   {0},
+					   0};
 			bool any = false;
 
 			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
 				struct ctl_view_vendor vv;
-				struct row r = {o, vd, false, ctl_clients_count(v->clients, o, vd),
-						prod.rank, {0}, 0};
+				struct row r = {
+				    o,	       vd,  false, ctl_clients_count(v->clients, o, vd),
+				    prod.rank, {0}, 0};
 
 				if (cfg->vendors[vd].group != g)
 					continue;
@@ -101,8 +107,8 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 	for (size_t i = 0; i < n; i++) {
 		const struct ctl_org *o = &v->orgs->orgs[rows[i].org];
 
-		fprintf(f, "%-20.20s %-28.28s %-2s %-12.12s %-5s %-12.12s %-10.10s %8" PRIu64, o->id,
-			o->name, o->country, o->sector, o->government ? "yes" : "no",
+		fprintf(f, "%-20.20s %-28.28s %-2s %-12.12s %-5s %-12.12s %-10.10s %8" PRIu64,
+			o->id, o->name, o->country, o->sector, o->government ? "yes" : "no",
 			cfg->vendors[rows[i].vendor].name,
 			rows[i].product ? "=product" : cfg->vendors[rows[i].vendor].role,
 			rows[i].clients);
@@ -118,8 +124,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 		dropped += t->drop[d];
 	dropped += t->time_invalid;
 	fprintf(f,
-		"\npackets: received %" PRIu64 " = processed %" PRIu64 " + dropped %" PRIu64
-		"%s\n",
+		"\npackets: received %" PRIu64 " = processed %" PRIu64 " + dropped %" PRIu64 "%s\n",
 		t->rx_pkts, processed, dropped,
 		t->rx_pkts == processed + dropped ? "" : "  (MISMATCH)");
 	fprintf(f, "processed:");

@@ -49,9 +49,9 @@ build_match(const struct ctl_config *cfg, struct dp_match **out, char *err, size
 		unsigned top = cv->fallback ? 0 : RANK_PATTERN;
 
 		for (unsigned i = 0; i < cv->n_domains; i++)
-			pats[n++] = (struct dp_match_pattern){cv->domains[i], DP_MATCH_DOMAIN, v,
-							      cv->group,
-							      suffix_rank(cv, cv->domains[i])};
+			pats[n++] =
+			    (struct dp_match_pattern){cv->domains[i], DP_MATCH_DOMAIN, v, cv->group,
+						      suffix_rank(cv, cv->domains[i])};
 		for (unsigned i = 0; i < cv->n_regexes; i++)
 			pats[n++] = (struct dp_match_pattern){cv->regexes[i], DP_MATCH_REGEX, v,
 							      cv->group, top};
@@ -147,15 +147,17 @@ build_servers(const struct ctl_config *cfg, int socket, struct ctl_tables *out, 
 	out->servers = dp_lpm_create(name, &sz, socket);
 	if (out->servers == NULL) {
 		rc = -rte_errno;
-		snprintf(err, err_len, "%s: vendors: server_prefixes: cannot allocate LPM tables: %s",
-			 cfg->path, rte_strerror(rte_errno));
+		snprintf(err, err_len,
+			 "%s: vendors: server_prefixes: cannot allocate LPM tables: %s", cfg->path,
+			 rte_strerror(rte_errno));
 		goto out;
 	}
 	for (unsigned k = 1; k <= n && rc == 0; k++) {
 		rc = dp_lpm_add(out->servers, uniq[k], k);
 		if (rc)
-			snprintf(err, err_len, "%s: vendors: server_prefixes: the LPM table refused "
-					       "a prefix: %s",
+			snprintf(err, err_len,
+				 "%s: vendors: server_prefixes: the LPM table refused "
+				 "a prefix: %s",
 				 cfg->path, strerror(-rc));
 	}
 out:
@@ -228,8 +230,9 @@ build_vendor_nets(const struct ctl_config *cfg, int socket, struct ctl_tables *o
 					&out->vendor_nets_size, &bad);
 	if (out->vendor_nets == NULL) {
 		rc = -rte_errno;
-		snprintf(err, err_len, "%s: vendors: asns: the LPM table refused their networks: %s",
-			 path, rte_strerror(rte_errno));
+		snprintf(err, err_len,
+			 "%s: vendors: asns: the LPM table refused their networks: %s", path,
+			 rte_strerror(rte_errno));
 		goto out;
 	}
 	rc = 0;
@@ -255,8 +258,9 @@ ctl_tables_build(const struct ctl_config *cfg, const struct ctl_orgs *orgs, int 
 
 	memset(out, 0, sizeof(*out));
 	snprintf(name, sizeof(name), "orgs%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	out->orgs = dp_lpm_build(name, orgs->prefixes, orgs->n_prefixes, sizeof(*orgs->prefixes),
-				 offsetof(struct ctl_org_prefix, org), socket, &out->orgs_size, &bad);
+	out->orgs =
+	    dp_lpm_build(name, orgs->prefixes, orgs->n_prefixes, sizeof(*orgs->prefixes),
+			 offsetof(struct ctl_org_prefix, org), socket, &out->orgs_size, &bad);
 	if (out->orgs == NULL) {
 		rc = -rte_errno;
 		if (bad != SIZE_MAX) {

@@ -20,14 +20,14 @@
 
 #include "ctl_config.h"
 #include "ctl_orgs.h"
-#include "dp_match.h"
 #include "dp_lpm.h"
+#include "dp_match.h"
 
 struct ctl_tables {
 	struct dp_lpm *orgs;
 	struct dp_match *match;
 	struct dp_lpm *servers;
-	uint64_t *server_vendors; /* [0] unused: next hop 0 is "no prefix" */
+	uint64_t *server_vendors;     /* [0] unused: next hop 0 is "no prefix" */
 	struct dp_lpm_size orgs_size; /* what the organisation LPM was made for */
 	struct dp_lpm *vendor_nets;   /* NULL: no vendor lists asns */
 	uint64_t *vendor_net_vendors; /* [0] unused */

@@ -52,12 +52,13 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "packets_received", s->rx_pkts);
 		for (unsigned o = 0; o < DP_OUT_COUNT; o++) {
 			rte_tel_data_add_dict_u64(
-				d, tel_key(name, sizeof(name), "processed_", dp_outcome_name(o)),
-				s->outcome[o]);
+			    d, tel_key(name, sizeof(name), "processed_", dp_outcome_name(o)),
+			    s->outcome[o]);
 		}
 		for (unsigned k = 0; k < DP_DROP_COUNT; k++) {
 			rte_tel_data_add_dict_u64(
-				d, tel_key(name, sizeof(name), "dropped_", dp_drop_name(k)), s->drop[k]);
+			    d, tel_key(name, sizeof(name), "dropped_", dp_drop_name(k)),
+			    s->drop[k]);
 		}
 		rte_tel_data_add_dict_u64(d, "dropped_capture_time", s->time_invalid);
 		rte_tel_data_add_dict_u64(d, "capture_time_held", s->time_held);
@@ -131,15 +132,15 @@ cmd_org(const char *cmd, const char *params, struct rte_tel_data *d)
 		}
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			rte_tel_data_add_dict_u64(
-				vt, tel_key(name, sizeof(name), "sessions_", dp_signal_name(sig)),
-				v->sessions[sig]);
+			    vt, tel_key(name, sizeof(name), "sessions_", dp_signal_name(sig)),
+			    v->sessions[sig]);
 		rte_tel_data_add_dict_string(vt, "role", t->roles[vd]);
 		rte_tel_data_add_dict_u64(vt, "packets", v->pkts);
 		rte_tel_data_add_dict_u64(vt, "bytes", v->bytes);
 		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
 			rte_tel_data_add_dict_u64(
-				vt, tel_key(name, sizeof(name), "unique_clients_", ctl_window_names[w]),
-				v->clients[w]);
+			    vt, tel_key(name, sizeof(name), "unique_clients_", ctl_window_names[w]),
+			    v->clients[w]);
 		rte_tel_data_add_dict_u64(vt, "last_seen", v->last_seen);
 		rte_tel_data_add_dict_container(d, tel_key(name, sizeof(name), "", t->vendors[vd]),
 						vt, 0);
@@ -157,14 +158,14 @@ ctl_telemetry_register(void)
 		telemetry_cb fn;
 		const char *help;
 	} cmds[] = {
-		{"/tapcensus/stats", cmd_stats,
-		 "tapcensus dataplane totals: packets received, processed by outcome, dropped by "
-		 "reason, flows, reloads. Takes no parameters"},
-		{"/tapcensus/orgs", cmd_orgs,
-		 "Ids of the organisations with sessions to a vendor. Takes no parameters"},
-		{"/tapcensus/org", cmd_org,
-		 "One organisation's sessions, traffic and unique clients by vendor. Parameter: "
-		 "the organisation id"},
+	    {"/tapcensus/stats", cmd_stats,
+	     "tapcensus dataplane totals: packets received, processed by outcome, dropped by "
+	     "reason, flows, reloads. Takes no parameters"},
+	    {"/tapcensus/orgs", cmd_orgs,
+	     "Ids of the organisations with sessions to a vendor. Takes no parameters"},
+	    {"/tapcensus/org", cmd_org,
+	     "One organisation's sessions, traffic and unique clients by vendor. Parameter: "
+	     "the organisation id"},
 	};
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

@@ -21,7 +21,7 @@
 #include "dp_worker_types.h"
 
 #define CTL_UNLISTED_NAMES 1024 /* names tracked */
-#define CTL_UNLISTED_TOP 20      /* exported per vendor */
+#define CTL_UNLISTED_TOP 20	/* exported per vendor */
 
 struct ctl_unlisted_entry {
 	uint64_t count;

@@ -19,13 +19,13 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 	v->now = now;
 	v->n_keys = ctl_config_client_keys(cfg);
 	v->win = calloc((size_t)snap->n_orgs * v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->win));
-	v->win_corro = calloc((size_t)snap->n_orgs * v->n_keys * CTL_WIN_COUNT + 1,
-			      sizeof(*v->win_corro));
+	v->win_corro =
+	    calloc((size_t)snap->n_orgs * v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->win_corro));
 	v->unverified = calloc((size_t)v->n_keys * CTL_WIN_COUNT + 1, sizeof(*v->unverified));
 	v->org_sessions = calloc(snap->n_orgs + 1, sizeof(*v->org_sessions));
 	v->active = calloc(snap->n_orgs + 1, sizeof(*v->active));
-	if (v->win == NULL || v->win_corro == NULL || v->unverified == NULL || v->org_sessions == NULL ||
-	    v->active == NULL) {
+	if (v->win == NULL || v->win_corro == NULL || v->unverified == NULL ||
+	    v->org_sessions == NULL || v->active == NULL) {
 		ctl_view_fini(v);
 		return -ENOMEM;
 	}

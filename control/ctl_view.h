@@ -25,9 +25,9 @@
 /* One organisation's figures for one vendor. */
 struct ctl_view_vendor {
 	const struct dp_org_ctr *ctr; /* [DP_SIG_COUNT], the snapshot's */
-	uint64_t sessions;            /* every signal */
-	uint64_t pkts, bytes;         /* both directions, every signal */
-	uint64_t last_seen;           /* the latest of the signals' */
+	uint64_t sessions;	      /* every signal */
+	uint64_t pkts, bytes;	      /* both directions, every signal */
+	uint64_t last_seen;	      /* the latest of the signals' */
 	const uint64_t *clients;      /* [CTL_WIN_COUNT] */
 };
 
@@ -36,17 +36,17 @@ struct ctl_view {
 	const struct ctl_orgs *orgs;
 	const struct ctl_snapshot *snap;
 	const struct ctl_clients *clients;
-	uint32_t now;             /* unix seconds: the end of the client windows */
-	unsigned n_keys;          /* client keys: vendor roles, then vendors' product use
-				   * (ctl_config_client_keys) */
-	uint64_t *win;            /* [(org * n_keys + key) * CTL_WIN_COUNT + window] */
-	uint64_t *win_corro;      /* as win: those with a corroborated session */
-	uint64_t *unverified;     /* [key * CTL_WIN_COUNT + window]: clients without
-				   * evidence their address is real, counted apart */
-	uint64_t *org_sessions;   /* [n_orgs]: every vendor and signal */
-	uint32_t *active;         /* organisations with sessions, in table order, parked
-				   * ones left out */
-	uint32_t n_active;        /* the unattributed row (0) among them when it has any */
+	uint32_t now;		/* unix seconds: the end of the client windows */
+	unsigned n_keys;	/* client keys: vendor roles, then vendors' product use
+				 * (ctl_config_client_keys) */
+	uint64_t *win;		/* [(org * n_keys + key) * CTL_WIN_COUNT + window] */
+	uint64_t *win_corro;	/* as win: those with a corroborated session */
+	uint64_t *unverified;	/* [key * CTL_WIN_COUNT + window]: clients without
+				 * evidence their address is real, counted apart */
+	uint64_t *org_sessions; /* [n_orgs]: every vendor and signal */
+	uint32_t *active;	/* organisations with sessions, in table order, parked
+				 * ones left out */
+	uint32_t n_active;	/* the unattributed row (0) among them when it has any */
 	uint64_t flows_active;
 };
 

@@ -43,8 +43,8 @@ first_gen(const struct ctl_tables *t, unsigned n_orgs, unsigned n_vendors)
 static int
 setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 	   const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-	   const struct dp_bad_stamps *bad, struct dp_worker_bind *bind,
-	   struct ctl_snapshot *snap, char *err, size_t err_len)
+	   const struct dp_bad_stamps *bad, struct dp_worker_bind *bind, struct ctl_snapshot *snap,
+	   char *err, size_t err_len)
 {
 	const struct ctl_port *cp = &cfg->ports[p];
 	int rc;
@@ -105,14 +105,14 @@ setup_port(struct ctl_workers *ws, const struct ctl_config *cfg, unsigned p,
 }
 
 int
-ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
-		  const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-		  const struct dp_bad_stamps *bad, uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
+ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg, const struct ctl_tables *t,
+		  unsigned n_orgs, const uint8_t *links, const struct dp_bad_stamps *bad,
+		  uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
 		  struct ctl_snapshot *snap, char *err, size_t err_len)
 {
 	size_t qs_size = rte_rcu_qsbr_get_memsize(cfg->n_workers);
-	struct dp_worker_bind bind = {.clock = clock, .stop = stop, .lossless = links != NULL,
-				      .pace_pps = pace_pps};
+	struct dp_worker_bind bind = {
+	    .clock = clock, .stop = stop, .lossless = links != NULL, .pace_pps = pace_pps};
 	int rc;
 
 	ws->gen = 1;
@@ -140,7 +140,8 @@ ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		return -rte_errno;
 	}
 	for (unsigned p = 0; p < cfg->n_ports; p++)
-		if ((rc = setup_port(ws, cfg, p, t, n_orgs, links, bad, &bind, snap, err, err_len)) != 0)
+		if ((rc = setup_port(ws, cfg, p, t, n_orgs, links, bad, &bind, snap, err,
+				     err_len)) != 0)
 			return rc;
 	return 0;
 }
@@ -227,8 +228,9 @@ ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients,
 	while (rte_rcu_qsbr_check(ws->qs, token, false) == 0) {
 		ctl_workers_drain(ws, clients, feed);
 		if (now_ns() - warned > STALL_NS) {
-			fprintf(stderr, "tapcensus: warning: reload: a worker has not taken the new "
-					"tables for 3 s; still waiting\n");
+			fprintf(stderr,
+				"tapcensus: warning: reload: a worker has not taken the new "
+				"tables for 3 s; still waiting\n");
 			warned = now_ns();
 		}
 		usleep(20);
@@ -297,8 +299,8 @@ static int
 seed_one(void *arg, const struct dp_learned_entry *e)
 {
 	struct seed *s = arg;
-	struct dp_learn_event ev = {.vendors = e->vendors, .expires = e->expires,
-				    .family = e->family};
+	struct dp_learn_event ev = {
+	    .vendors = e->vendors, .expires = e->expires, .family = e->family};
 
 	memcpy(ev.addr, e->addr, sizeof(ev.addr));
 	for (unsigned w = 0; w < s->ws->n; w++)

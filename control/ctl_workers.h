@@ -27,8 +27,8 @@
 #include "ctl_config.h"
 #include "ctl_prefilter.h"
 #include "ctl_snapshot.h"
-#include "ctl_unlisted.h"
 #include "ctl_tables.h"
+#include "ctl_unlisted.h"
 #include "dp_learned.h"
 #include "dp_worker.h"
 
@@ -43,12 +43,12 @@ struct ctl_workers {
 	unsigned n_ports;
 	struct rte_mempool *pool;
 	struct rte_rcu_qsbr *qs;
-	uint16_t gen;                /* the workers' current generation */
+	uint16_t gen; /* the workers' current generation */
 	const volatile uint64_t *clock;
-	struct ctl_prefilter *pf;    /* learned addresses go there too; may be NULL */
-	struct dp_learned learned;   /* every worker's, for the state file */
+	struct ctl_prefilter *pf;  /* learned addresses go there too; may be NULL */
+	struct dp_learned learned; /* every worker's, for the state file */
 	uint64_t learned_evicted;
-	uint64_t learn_forward_lost; /* addresses a worker's ring had no room for */
+	uint64_t learn_forward_lost;   /* addresses a worker's ring had no room for */
 	struct ctl_unlisted *unlisted; /* the snapshot's: names of the vendors' own levels */
 };
 
@@ -65,7 +65,8 @@ uint32_t ctl_workers_clock(const struct ctl_workers *ws);
 
 int ctl_workers_setup(struct ctl_workers *ws, const struct ctl_config *cfg,
 		      const struct ctl_tables *t, unsigned n_orgs, const uint8_t *links,
-		      const struct dp_bad_stamps *bad, uint32_t pace_pps, const volatile uint64_t *clock, const volatile bool *stop,
+		      const struct dp_bad_stamps *bad, uint32_t pace_pps,
+		      const volatile uint64_t *clock, const volatile bool *stop,
 		      struct ctl_snapshot *snap, char *err, size_t err_len);
 
 /* Launches every worker on its lcore; 0 or the first failure (told). */

@@ -50,15 +50,17 @@ ctl_yaml_load(struct ctl_yaml *x, yaml_document_t *doc, yaml_node_t **root)
 	/* A second document (after ---) would be ignored: refuse it. */
 	if (!yaml_parser_load(&parser, &next)) {
 		snprintf(x->err, x->err_len, "%s:%zu: (syntax): %s", x->path,
-			 parser.problem_mark.line + 1, parser.problem ? parser.problem : "bad YAML");
+			 parser.problem_mark.line + 1,
+			 parser.problem ? parser.problem : "bad YAML");
 		rc = -EINVAL;
 	} else {
 		yaml_node_t *r = yaml_document_get_root_node(&next);
 
 		if (r != NULL) {
-			snprintf(x->err, x->err_len,
-				 "%s:%zu: (top level): a second YAML document; the configuration is one",
-				 x->path, next.start_mark.line + 1);
+			snprintf(
+			    x->err, x->err_len,
+			    "%s:%zu: (top level): a second YAML document; the configuration is one",
+			    x->path, next.start_mark.line + 1);
 			rc = -EINVAL;
 		}
 		yaml_document_delete(&next);
@@ -70,7 +72,6 @@ out:
 	fclose(f);
 	return rc;
 }
-
 
 int
 ctl_yaml_err(struct ctl_yaml *x, const yaml_node_t *n, const char *field, const char *fmt, ...)
@@ -124,7 +125,8 @@ ctl_yaml_keys(struct ctl_yaml *x, yaml_node_t *map, const char *field, const cha
 		for (const char *const *a = allowed; *a && !ok; a++)
 			ok = strcmp((const char *)k->data.scalar.value, *a) == 0;
 		if (!ok)
-			return ctl_yaml_err(x, k, field, "unknown field '%s'", k->data.scalar.value);
+			return ctl_yaml_err(x, k, field, "unknown field '%s'",
+					    k->data.scalar.value);
 		/* YAML 1.2 3.2.1.1: keys are unique; libyaml keeps both. */
 		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
 			yaml_node_t *e = ctl_yaml_node(x, q->key);
@@ -132,7 +134,8 @@ ctl_yaml_keys(struct ctl_yaml *x, yaml_node_t *map, const char *field, const cha
 			if (e->type == YAML_SCALAR_NODE &&
 			    strcmp((const char *)e->data.scalar.value,
 				   (const char *)k->data.scalar.value) == 0)
-				return ctl_yaml_err(x, k, field, "'%s' given twice (first on line %d)",
+				return ctl_yaml_err(x, k, field,
+						    "'%s' given twice (first on line %d)",
 						    k->data.scalar.value, ctl_yaml_line(e));
 		}
 	}
@@ -146,7 +149,8 @@ ctl_yaml_get(struct ctl_yaml *x, yaml_node_t *map, const char *key)
 	     p++) {
 		yaml_node_t *k = ctl_yaml_node(x, p->key);
 
-		if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+		if (k->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)k->data.scalar.value, key) == 0)
 			return ctl_yaml_node(x, p->value);
 	}
 	return NULL;
@@ -155,8 +159,8 @@ ctl_yaml_get(struct ctl_yaml *x, yaml_node_t *map, const char *key)
 /* An optional mapping under key: *out is NULL when absent; its keys must be
  * among allowed. */
 int
-ctl_yaml_section(struct ctl_yaml *x, yaml_node_t *parent, const char *key, const char *const *allowed,
-	yaml_node_t **out)
+ctl_yaml_section(struct ctl_yaml *x, yaml_node_t *parent, const char *key,
+		 const char *const *allowed, yaml_node_t **out)
 {
 	int rc;
 
@@ -208,7 +212,7 @@ ctl_yaml_str(struct ctl_yaml *x, yaml_node_t *n, const char *field, char *out, s
 
 int
 ctl_yaml_uint(struct ctl_yaml *x, yaml_node_t *n, const char *field, unsigned long min,
-	 unsigned long max, unsigned long *out)
+	      unsigned long max, unsigned long *out)
 {
 	const char *s;
 	char *end;
@@ -258,7 +262,7 @@ ctl_yaml_fieldf(char *buf, size_t cap, const char *fmt, ...)
 /* Copy a list of strings; *out is malloc'd, each string strdup'd. */
 int
 ctl_yaml_str_list(struct ctl_yaml *x, yaml_node_t *n, const char *field, char ***out, int **lines,
-	     unsigned *count)
+		  unsigned *count)
 {
 	unsigned i = 0, len;
 	int rc = ctl_yaml_want(x, n, YAML_SEQUENCE_NODE, field);
@@ -323,13 +327,15 @@ ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field,
 		}
 		errno = 0;
 		lo = strtoul(s, &end, 10);
-		if (s[0] < '0' || s[0] > '9' || *end != '-' || errno || end[1] < '0' || end[1] > '9')
+		if (s[0] < '0' || s[0] > '9' || *end != '-' || errno || end[1] < '0' ||
+		    end[1] > '9')
 			return ctl_yaml_err(x, v, f, "'%s' is neither a port nor a range lo-hi", s);
 		hi = strtoul(end + 1, &end, 10);
 		if (*end != '\0' || errno)
 			return ctl_yaml_err(x, v, f, "'%s' is neither a port nor a range lo-hi", s);
 		if (lo < 1 || hi > 65535 || lo > hi)
-			return ctl_yaml_err(x, v, f, "range '%s' is not within 1-65535 with lo <= hi", s);
+			return ctl_yaml_err(x, v, f,
+					    "range '%s' is not within 1-65535 with lo <= hi", s);
 		out[i].lo = (uint16_t)lo;
 		out[i].hi = (uint16_t)hi;
 	}
@@ -340,7 +346,7 @@ ctl_yaml_port_list(struct ctl_yaml *x, yaml_node_t *n, const char *field,
 /* An optional unsigned field of a section, within [min, max]. */
 int
 ctl_yaml_opt_uint(struct ctl_yaml *x, yaml_node_t *sec, const char *key, const char *field,
-	 unsigned long min, unsigned long max, uint32_t *out)
+		  unsigned long min, unsigned long max, uint32_t *out)
 {
 	yaml_node_t *v = sec ? ctl_yaml_get(x, sec, key) : NULL;
 	unsigned long u;

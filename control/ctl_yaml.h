@@ -18,7 +18,7 @@
 #include <yaml.h>
 
 struct ctl_yaml {
-	const char *path;     /* the file, for messages and relative paths */
+	const char *path; /* the file, for messages and relative paths */
 	yaml_document_t *doc;
 	char *err;
 	size_t err_len;
@@ -32,12 +32,12 @@ int ctl_yaml_load(struct ctl_yaml *x, yaml_document_t *doc, yaml_node_t **root);
 
 /* Writes "PATH:LINE: FIELD: " and the formatted reason into x->err;
  * returns -EINVAL.  n may be NULL (line 1). */
-int ctl_yaml_err(struct ctl_yaml *x, const yaml_node_t *n, const char *field, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
+int ctl_yaml_err(struct ctl_yaml *x, const yaml_node_t *n, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 int ctl_yaml_line(const yaml_node_t *n);
 yaml_node_t *ctl_yaml_node(struct ctl_yaml *x, int id);
 int ctl_yaml_fieldf(char *buf, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* n is of type t (a scalar, a list, a mapping). */
 int ctl_yaml_want(struct ctl_yaml *x, yaml_node_t *n, yaml_node_type_t t, const char *field);

@@ -31,14 +31,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DP_CLOCK_MIN 946684800u  /* 2000-01-01 00:00 UTC */
-#define DP_CLOCK_AHEAD 86400u    /* a stamp may lie a day past the wall clock (zones, skew) */
-#define DP_CLOCK_JUMP 86400u     /* a step forward larger than this needs confirming */
-#define DP_CLOCK_CONFIRM 4u      /* frames in a row that confirm it */
+#define DP_CLOCK_MIN 946684800u /* 2000-01-01 00:00 UTC */
+#define DP_CLOCK_AHEAD 86400u	/* a stamp may lie a day past the wall clock (zones, skew) */
+#define DP_CLOCK_JUMP 86400u	/* a step forward larger than this needs confirming */
+#define DP_CLOCK_CONFIRM 4u	/* frames in a row that confirm it */
 
 struct dp_clock {
-	uint32_t now;    /* seconds; 0 until the first frame */
-	uint32_t cand;   /* the time a step ahead would take */
+	uint32_t now;	 /* seconds; 0 until the first frame */
+	uint32_t cand;	 /* the time a step ahead would take */
 	uint32_t cand_n; /* frames in a row seen near cand */
 };
 

@@ -27,9 +27,13 @@ static void
 report_client(struct dp_worker *w, const struct dp_flow *f, unsigned vendor, bool verified,
 	      bool decided, bool name_only)
 {
-	struct dp_client_sighting s = {.ev = {.org = f->org, .vendor = (uint8_t)vendor,
-					       .family = f->key.family, .gen = f->gen},
-				       .seen = w->now, .sig = f->sig, .decided = decided,
+	struct dp_client_sighting s = {.ev = {.org = f->org,
+					      .vendor = (uint8_t)vendor,
+					      .family = f->key.family,
+					      .gen = f->gen},
+				       .seen = w->now,
+				       .sig = f->sig,
+				       .decided = decided,
 				       .name_only = name_only};
 
 	if (!verified)

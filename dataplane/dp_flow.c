@@ -22,14 +22,14 @@ dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_fl
 		   int socket)
 {
 	struct rte_hash_parameters hp = {
-		.name = name,
-		.entries = cfg->capacity,
-		.key_len = sizeof(struct dp_flow_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = socket,
-		/* Extendable buckets: the table holds capacity keys, however
-		 * they hash (a full cuckoo table otherwise refuses some early). */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	    .name = name,
+	    .entries = cfg->capacity,
+	    .key_len = sizeof(struct dp_flow_key),
+	    .hash_func = rte_hash_crc,
+	    .socket_id = socket,
+	    /* Extendable buckets: the table holds capacity keys, however
+	     * they hash (a full cuckoo table otherwise refuses some early). */
+	    .extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	int32_t max_id;
 
@@ -95,8 +95,8 @@ dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_is_a)
 
 		memcpy(sa, p->saddr, 16);
 		memcpy(da, p->daddr, 16);
-		lt = sa[0] < da[0] ||
-		     (sa[0] == da[0] && (sa[1] < da[1] || (sa[1] == da[1] && p->sport <= p->dport)));
+		lt = sa[0] < da[0] || (sa[0] == da[0] &&
+				       (sa[1] < da[1] || (sa[1] == da[1] && p->sport <= p->dport)));
 		memcpy(k->a, lt ? sa : da, 16);
 		memcpy(k->b, lt ? da : sa, 16);
 	}
@@ -226,8 +226,8 @@ added_in_burst(const struct dp_flow_table *t, uint32_t hash)
 
 struct dp_flow *
 dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_flow_key *k,
-	       uint32_t sig, bool src_is_a, int32_t hint, uint32_t now, bool create,
-	       bool *created, enum dp_dir *dir)
+	       uint32_t sig, bool src_is_a, int32_t hint, uint32_t now, bool create, bool *created,
+	       enum dp_dir *dir)
 {
 	struct dp_flow *f;
 	int32_t pos = DP_FLOW_MISS;

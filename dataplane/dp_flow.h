@@ -53,9 +53,9 @@ enum dp_dir { DP_DIR_C2S = 0, DP_DIR_S2C = 1 };
 /* What a flow is to us; decided once. */
 enum dp_flow_state {
 	DP_FLOW_FREE = 0,
-	DP_FLOW_OPEN,   /* still inspected */
+	DP_FLOW_OPEN,	/* still inspected */
 	DP_FLOW_VENDOR, /* a vendor's: packets and bytes counted, no inspection */
-	DP_FLOW_OTHER,  /* not a vendor's: bypassed */
+	DP_FLOW_OTHER,	/* not a vendor's: bypassed */
 };
 
 struct dp_flow_key {
@@ -75,24 +75,24 @@ _Static_assert(sizeof(struct dp_flow_key) == 48, "rte_hash compares 48-byte keys
 struct dp_flow {
 	struct dp_flow_key key;
 	uint32_t first_seen, last_seen; /* seconds, the worker's clock */
-	uint8_t state;    /* enum dp_flow_state */
-	uint8_t sig;      /* enum dp_signal that decided a vendor flow */
+	uint8_t state;			/* enum dp_flow_state */
+	uint8_t sig;			/* enum dp_signal that decided a vendor flow */
 	uint8_t client_is_a;
-	uint8_t marks;    /* DP_MARK_*: FINs seen, evidence of a real client */
-	uint16_t gen;     /* the worker generation org was looked up in */
+	uint8_t marks;	   /* DP_MARK_*: FINs seen, evidence of a real client */
+	uint16_t gen;	   /* the worker generation org was looked up in */
 	uint8_t scan_done; /* bit per enum dp_dir: its payload scanned as far as it goes */
 	uint8_t spare;
 	/* -- the second cache line -- */
-	uint64_t vendors;               /* when DP_FLOW_VENDOR */
-	uint64_t pkts[2], bytes[2];     /* by enum dp_dir: while open or a vendor's */
-	uint32_t org;                   /* the client's organisation */
-	uint32_t reasm;                 /* reassembly buffer + 1; 0 for none */
-	void *hs[2];          /* Hyperscan stream per enum dp_dir, while scanning */
-	uint32_t scanned[2];  /* payload bytes fed to them */
-	uint32_t c_base;  /* client stream: sequence number of offset 0 */
-	uint32_t s_base;  /* server stream: the same */
-	uint32_t s_next;  /* DNS over TCP: server stream offset of the next answer */
-	uint16_t hs_gen[2]; /* the generation whose database each stream runs on */
+	uint64_t vendors;	    /* when DP_FLOW_VENDOR */
+	uint64_t pkts[2], bytes[2]; /* by enum dp_dir: while open or a vendor's */
+	uint32_t org;		    /* the client's organisation */
+	uint32_t reasm;		    /* reassembly buffer + 1; 0 for none */
+	void *hs[2];		    /* Hyperscan stream per enum dp_dir, while scanning */
+	uint32_t scanned[2];	    /* payload bytes fed to them */
+	uint32_t c_base;	    /* client stream: sequence number of offset 0 */
+	uint32_t s_base;	    /* server stream: the same */
+	uint32_t s_next;	    /* DNS over TCP: server stream offset of the next answer */
+	uint16_t hs_gen[2];	    /* the generation whose database each stream runs on */
 	uint8_t c_base_known;
 	uint8_t s_base_known;
 } __attribute__((aligned(64)));
@@ -103,23 +103,23 @@ _Static_assert(__builtin_offsetof(struct dp_flow, vendors) == 64,
 /* dp_flow.marks.  A client's address is real (not spoofed) when the tap
  * shows an exchange: for TCP the client sending after the server did (a
  * spoofer never sees the server's SYN-ACK), for UDP the server replying. */
-#define DP_MARK_FIN_C2S 0x01        /* 1 << DP_DIR_C2S */
-#define DP_MARK_FIN_S2C 0x02        /* 1 << DP_DIR_S2C */
-#define DP_MARK_SERVER 0x04         /* a packet from the server */
-#define DP_MARK_EXCHANGE 0x08       /* evidence of the exchange */
-#define DP_MARK_CLIENT_SENT 0x10    /* the client reported, unverified */
+#define DP_MARK_FIN_C2S 0x01	     /* 1 << DP_DIR_C2S */
+#define DP_MARK_FIN_S2C 0x02	     /* 1 << DP_DIR_S2C */
+#define DP_MARK_SERVER 0x04	     /* a packet from the server */
+#define DP_MARK_EXCHANGE 0x08	     /* evidence of the exchange */
+#define DP_MARK_CLIENT_SENT 0x10     /* the client reported, unverified */
 #define DP_MARK_CLIENT_VERIFIED 0x20 /* the client reported verified */
-#define DP_MARK_CLIENT 0x40         /* a packet from the client */
+#define DP_MARK_CLIENT 0x40	     /* a packet from the client */
 /* A packet of direction dir has been seen. */
 #define DP_MARK_SEEN(dir) ((dir) == DP_DIR_S2C ? DP_MARK_SERVER : DP_MARK_CLIENT)
 
 struct dp_flow_stats {
 	uint64_t created;
-	uint64_t ended;   /* RST, or FIN both ways */
-	uint64_t idle;    /* expired: no packet for idle_timeout */
-	uint64_t hard;    /* expired: older than hard_timeout */
-	uint64_t evicted; /* removed early to make room for a new flow */
-	uint64_t full;    /* a packet that found no flow and no room */
+	uint64_t ended;	    /* RST, or FIN both ways */
+	uint64_t idle;	    /* expired: no packet for idle_timeout */
+	uint64_t hard;	    /* expired: older than hard_timeout */
+	uint64_t evicted;   /* removed early to make room for a new flow */
+	uint64_t full;	    /* a packet that found no flow and no room */
 	uint64_t restarted; /* held when the process stopped (the control plane
 			     * counts these on restoring its state) */
 };

@@ -11,8 +11,8 @@ static const struct {
 	const char *s;
 	uint32_t len;
 } methods[] = {
-	{"GET ", 4},     {"POST ", 5},   {"HEAD ", 5},    {"PUT ", 4},     {"DELETE ", 7},
-	{"OPTIONS ", 8}, {"PATCH ", 6},  {"CONNECT ", 8}, {"TRACE ", 6},
+    {"GET ", 4},     {"POST ", 5},  {"HEAD ", 5},    {"PUT ", 4},   {"DELETE ", 7},
+    {"OPTIONS ", 8}, {"PATCH ", 6}, {"CONNECT ", 8}, {"TRACE ", 6},
 };
 
 /* The method and its space at the head of p: their length, 0 for none. */
@@ -71,8 +71,8 @@ target_authority(const uint8_t *t, uint32_t tlen, bool connect, struct dp_name *
 		return parse_host_value(t, tlen, name);
 	}
 	for (size_t i = 0; i < 2 && a == 0; i++)
-		if (tlen > strlen(schemes[i]) && strncasecmp((const char *)t, schemes[i],
-							       strlen(schemes[i])) == 0)
+		if (tlen > strlen(schemes[i]) &&
+		    strncasecmp((const char *)t, schemes[i], strlen(schemes[i])) == 0)
 			a = (uint32_t)strlen(schemes[i]);
 	if (a == 0)
 		return DP_NAME_NONE;
@@ -90,8 +90,8 @@ target_authority(const uint8_t *t, uint32_t tlen, bool connect, struct dp_name *
 enum dp_name_rc
 dp_http_host(const uint8_t *p, uint32_t len, struct dp_name *name)
 {
-	struct dp_cur c = dp_cur_make(p, DP_CUR_UNBOUNDED,
-				      len > DP_HTTP_MAX_HEAD ? DP_HTTP_MAX_HEAD : len);
+	struct dp_cur c =
+	    dp_cur_make(p, DP_CUR_UNBOUNDED, len > DP_HTTP_MAX_HEAD ? DP_HTTP_MAX_HEAD : len);
 	enum dp_name_rc rc = DP_NAME_NONE;
 	uint32_t n, m = method_len(p, len);
 	const uint8_t *line;

@@ -8,19 +8,19 @@
 
 #include <netinet/in.h>
 
+#include "dp_count.h"
 #include "dp_dns.h"
 #include "dp_http.h"
+#include "dp_learn.h"
 #include "dp_parse.h"
 #include "dp_tls.h"
-#include "dp_count.h"
-#include "dp_learn.h"
 
 /* An extractor: the name a client's first bytes carry, its signal and
  * layer, and whether the ClientHello offered Encrypted Client Hello (its
  * name is then the provider's public one, not the server's). */
 typedef enum dp_name_rc (*extract_fn)(struct dp_worker *w, const struct dp_flow *f,
-				     const uint8_t *p, uint32_t len, struct dp_name *name,
-				     enum dp_signal *sig, enum dp_layer *layer, bool *ech);
+				      const uint8_t *p, uint32_t len, struct dp_name *name,
+				      enum dp_signal *sig, enum dp_layer *layer, bool *ech);
 
 /* Which extractor a client's first bytes over TCP call for. */
 static enum dp_name_rc
@@ -169,8 +169,8 @@ reassemble(struct dp_worker *w, struct dp_flow *f, struct dp_quic_crypto *pc, un
 	}
 	if (contig == 0)
 		return DP_OUT_PARTIAL;
-	rc = ex(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig, &name, &sig,
-		&layer, &ech);
+	rc = ex(w, f, dp_reasm_data(&w->reasm, f->reasm - 1), (uint32_t)contig, &name, &sig, &layer,
+		&ech);
 	if (rc == DP_NAME_TRUNCATED && (uint32_t)contig < w->reasm.size)
 		return DP_OUT_PARTIAL;
 	return decide(w, f, rc, &name, sig, layer, ech);
@@ -201,8 +201,8 @@ inspect_quic(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p)
 
 	if (p->payload_len > sizeof(w->qplain))
 		return decide(w, f, DP_NAME_MALFORMED, NULL, DP_SIG_QUIC_SNI, DP_LAYER_QUIC, false);
-	switch (dp_quic_open(w->quic, p->payload, p->payload_len, w->qplain, fr,
-			     DP_QUIC_MAX_FRAMES, &n)) {
+	switch (dp_quic_open(w->quic, p->payload, p->payload_len, w->qplain, fr, DP_QUIC_MAX_FRAMES,
+			     &n)) {
 	case DP_QUIC_OK:
 		break;
 	case DP_QUIC_NOT_INITIAL:
@@ -391,8 +391,8 @@ dp_inspect_payload(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const 
 }
 
 unsigned
-dp_inspect_signatures(struct dp_worker *w, struct dp_flow *f, enum dp_dir d,
-		      const struct dp_pkt *p, unsigned r)
+dp_inspect_signatures(struct dp_worker *w, struct dp_flow *f, enum dp_dir d, const struct dp_pkt *p,
+		      unsigned r)
 {
 	uint64_t v = dp_inspect_payload(w, f, d, p);
 

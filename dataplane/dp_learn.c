@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "dp_dnsans.h"
 #include "dp_count.h"
+#include "dp_dnsans.h"
 #include "dp_match.h"
 
 static void
@@ -17,8 +17,8 @@ learn(struct dp_worker *w, const struct dp_dns_addr *a, uint64_t vendors)
 	 * learned.min_ttl at least.  Names still decide the flows they name,
 	 * so an address kept longer cannot take those over. */
 	uint32_t ttl = RTE_MIN(RTE_MAX(a->ttl, w->learned_min_ttl), w->learned_max_ttl);
-	struct dp_learn_event ev = {.vendors = vendors, .expires = w->now + ttl,
-				    .family = a->family};
+	struct dp_learn_event ev = {
+	    .vendors = vendors, .expires = w->now + ttl, .family = a->family};
 
 	if (ttl == 0)
 		return;

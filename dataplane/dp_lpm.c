@@ -107,7 +107,8 @@ dp_lpm_size_of(struct dp_lpm_size *sz, const void *base, size_t n, size_t stride
 			parent = stack[depth - 1]->len;
 		if (p->family == 4) {
 			sz->v4_rules++;
-			if (p->len > 24 && !(prev != NULL && prev->len > 24 && same_bits(prev, p, 24)))
+			if (p->len > 24 &&
+			    !(prev != NULL && prev->len > 24 && same_bits(prev, p, 24)))
 				sz->v4_tbl8s++;
 		} else {
 			unsigned floor = p->len & ~7u;
@@ -161,7 +162,8 @@ add_covers(const struct route *r, size_t n, struct route *out)
 
 			if (x != NULL && (x->p.family != 6 || x->p.len < 8 * k))
 				continue;
-			if (x == NULL || first == NULL || memcmp(x->p.addr, first->p.addr, k) != 0) {
+			if (x == NULL || first == NULL ||
+			    memcmp(x->p.addr, first->p.addr, k) != 0) {
 				if (tops >= 2 && !exists) {
 					if (out != NULL) {
 						struct route *c = &out[added];
@@ -170,7 +172,8 @@ add_covers(const struct route *r, size_t n, struct route *out)
 						c->p.family = 6;
 						c->p.len = (uint8_t)(8 * k);
 						memcpy(c->p.addr, first->p.addr, k);
-						c->index = UINT32_MAX; /* from its enclosing route */
+						c->index =
+						    UINT32_MAX; /* from its enclosing route */
 					}
 					added++;
 				}
@@ -212,9 +215,11 @@ compress(struct route *r, size_t n)
 			struct route *x = &r[i];
 			unsigned bit;
 
-			while (depth > 0 && !same_bits(&stack[depth - 1]->p, &x->p, stack[depth - 1]->p.len))
+			while (depth > 0 &&
+			       !same_bits(&stack[depth - 1]->p, &x->p, stack[depth - 1]->p.len))
 				depth--;
-			if (x->index == (depth > 0 ? stack[depth - 1]->index : DP_ORG_UNATTRIBUTED)) {
+			if (x->index ==
+			    (depth > 0 ? stack[depth - 1]->index : DP_ORG_UNATTRIBUTED)) {
 				changed = true;
 				continue;
 			}
@@ -271,7 +276,8 @@ dp_lpm_build(const char *name, const void *base, size_t n, size_t stride, size_t
 	qsort(r, total, sizeof(*r), cmp_route);
 	/* Each cover maps to what its enclosing route maps to. */
 	for (size_t i = 0; i < total; i++) {
-		while (depth > 0 && !same_bits(&stack[depth - 1]->p, &r[i].p, stack[depth - 1]->p.len))
+		while (depth > 0 &&
+		       !same_bits(&stack[depth - 1]->p, &r[i].p, stack[depth - 1]->p.len))
 			depth--;
 		if (r[i].index == UINT32_MAX)
 			r[i].index = depth > 0 ? stack[depth - 1]->index : DP_ORG_UNATTRIBUTED;
@@ -305,9 +311,10 @@ size_t
 dp_lpm_footprint(const struct dp_lpm_size *sz)
 {
 	return ((sz->v4_rules > DP_LPM_TREE_MAX) + (sz->v6_rules > DP_LPM_TREE_MAX)) *
-		       (size_t)TBL24_ENTRIES * NH_BYTES +
+		   (size_t)TBL24_ENTRIES * NH_BYTES +
 	       ((size_t)sz->v4_tbl8s + sz->v6_tbl8s + 2) * TBL8_ENTRIES * NH_BYTES +
-	       2 * ((size_t)sz->v4_rules * RIB4_NODE_BYTES + (size_t)sz->v6_rules * RIB6_NODE_BYTES);
+	       2 * ((size_t)sz->v4_rules * RIB4_NODE_BYTES +
+		    (size_t)sz->v6_rules * RIB6_NODE_BYTES);
 }
 
 struct dp_lpm *
@@ -317,16 +324,16 @@ dp_lpm_create(const char *name, const struct dp_lpm_size *sz, int socket)
 	 * intermediate one), which rte_fib sizes from max_routes itself.  A
 	 * few groups spare: a set sized exactly is never refused by one. */
 	struct rte_fib_conf c4 = {
-		.type = sz->v4_rules <= DP_LPM_TREE_MAX ? RTE_FIB_DUMMY : RTE_FIB_DIR24_8,
-		.default_nh = DP_ORG_UNATTRIBUTED,
-		.max_routes = (int)(sz->v4_rules + 16),
-		.dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = sz->v4_tbl8s + 16},
+	    .type = sz->v4_rules <= DP_LPM_TREE_MAX ? RTE_FIB_DUMMY : RTE_FIB_DIR24_8,
+	    .default_nh = DP_ORG_UNATTRIBUTED,
+	    .max_routes = (int)(sz->v4_rules + 16),
+	    .dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = sz->v4_tbl8s + 16},
 	};
 	struct rte_fib6_conf c6 = {
-		.type = sz->v6_rules <= DP_LPM_TREE_MAX ? RTE_FIB6_DUMMY : RTE_FIB6_TRIE,
-		.default_nh = DP_ORG_UNATTRIBUTED,
-		.max_routes = (int)(sz->v6_rules + 16),
-		.trie = {.nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = sz->v6_tbl8s + 16},
+	    .type = sz->v6_rules <= DP_LPM_TREE_MAX ? RTE_FIB6_DUMMY : RTE_FIB6_TRIE,
+	    .default_nh = DP_ORG_UNATTRIBUTED,
+	    .max_routes = (int)(sz->v6_rules + 16),
+	    .trie = {.nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = sz->v6_tbl8s + 16},
 	};
 	char n[24]; /* short: the rib names its node pool "MP_" + this */
 	struct dp_lpm *t;

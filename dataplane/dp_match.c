@@ -13,10 +13,10 @@ struct dp_match {
 	hs_database_t *db;  /* names, block mode */
 	hs_database_t *sdb; /* payload signatures, stream mode */
 	unsigned n;
-	unsigned *vendor_of; /* pattern id -> vendor */
-	unsigned *rank_of;   /* pattern id -> rank */
+	unsigned *vendor_of;		     /* pattern id -> vendor */
+	unsigned *rank_of;		     /* pattern id -> rank */
 	uint64_t group_mask[DP_MAX_VENDORS]; /* vendor -> the vendors of its group */
-	bool ranked;         /* some group has two vendors: resolve */
+	bool ranked;			     /* some group has two vendors: resolve */
 };
 
 /* Regex for a suffix: start of name or a dot, the escaped suffix, the end.
@@ -31,7 +31,8 @@ suffix_regex(const char *suffix)
 		return NULL;
 	w = r + sprintf(r, "(?:^|\\.)");
 	for (size_t i = 0; i < n; i++) {
-		if (!((suffix[i] >= 'a' && suffix[i] <= 'z') || (suffix[i] >= 'A' && suffix[i] <= 'Z') ||
+		if (!((suffix[i] >= 'a' && suffix[i] <= 'z') ||
+		      (suffix[i] >= 'A' && suffix[i] <= 'Z') ||
 		      (suffix[i] >= '0' && suffix[i] <= '9')))
 			*w++ = '\\';
 		*w++ = suffix[i];
@@ -66,7 +67,8 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 	exprs = calloc(n, sizeof(*exprs));
 	flags = calloc(n, sizeof(*flags));
 	ids = calloc(n, sizeof(*ids));
-	if (m->vendor_of == NULL || m->rank_of == NULL || exprs == NULL || flags == NULL || ids == NULL)
+	if (m->vendor_of == NULL || m->rank_of == NULL || exprs == NULL || flags == NULL ||
+	    ids == NULL)
 		goto err_free;
 	for (i = 0; i < n; i++) {
 		if (pats[i].vendor >= DP_MAX_VENDORS) {
@@ -89,7 +91,8 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 		}
 		for (uint64_t a = seen; a; a &= a - 1)
 			for (uint64_t b = seen; b; b &= b - 1) {
-				unsigned va = (unsigned)__builtin_ctzll(a), vb = (unsigned)__builtin_ctzll(b);
+				unsigned va = (unsigned)__builtin_ctzll(a),
+					 vb = (unsigned)__builtin_ctzll(b);
 
 				if (group_of[va] != group_of[vb])
 					continue;
@@ -109,7 +112,8 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 								   : strdup(pats[i].expr);
 			if (exprs[k] == NULL)
 				goto err_free;
-			flags[k] = j == 0 ? HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH : HS_FLAG_SINGLEMATCH;
+			flags[k] =
+			    j == 0 ? HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH : HS_FLAG_SINGLEMATCH;
 			ids[k] = i;
 			k++;
 		}
@@ -119,7 +123,8 @@ dp_match_compile(const struct dp_match_pattern *pats, unsigned n, struct dp_matc
 				     k - first, j == 0 ? HS_MODE_BLOCK : HS_MODE_STREAM, NULL, db,
 				     &cerr) != HS_SUCCESS) {
 			rc = -EINVAL;
-			*err_index = cerr->expression >= 0 ? (int)ids[first + cerr->expression] : -1;
+			*err_index =
+			    cerr->expression >= 0 ? (int)ids[first + cerr->expression] : -1;
 			snprintf(err_msg, err_len, "%s", cerr->message);
 			hs_free_compile_error(cerr);
 			goto err_free;

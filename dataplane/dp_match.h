@@ -44,7 +44,7 @@ struct dp_match_pattern {
 	const char *expr;
 	enum dp_match_kind kind;
 	unsigned vendor; /* < DP_MAX_VENDORS */
-	unsigned group;  /* vendors with one group outrank each other */
+	unsigned group;	 /* vendors with one group outrank each other */
 	unsigned rank;
 };
 

@@ -18,7 +18,7 @@
 
 enum dp_name_rc {
 	DP_NAME_FOUND = 0, /* the message parsed and carried a name */
-	DP_NAME_NONE,      /* the message parsed and carried no name */
+	DP_NAME_NONE,	   /* the message parsed and carried no name */
 	DP_NAME_NOT_PROTO, /* the payload is not this protocol's message */
 	DP_NAME_TRUNCATED, /* the message continues beyond this packet */
 	DP_NAME_MALFORMED, /* the message contradicts itself */

@@ -70,7 +70,8 @@ parse_l4(const uint8_t *l4, uint32_t len, struct dp_pkt *pkt)
 		pkt->sport = dp_rd16(l4);
 		pkt->dport = dp_rd16(l4 + 2);
 		pkt->tcp_flags = l4[13];
-		pkt->seq = (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 | (uint32_t)l4[6] << 8 | l4[7];
+		pkt->seq =
+		    (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 | (uint32_t)l4[6] << 8 | l4[7];
 		pkt->payload = l4 + hlen;
 		pkt->payload_len = len - hlen;
 		return DP_PARSE_OK;

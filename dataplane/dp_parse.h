@@ -56,7 +56,7 @@ enum dp_link {
 enum dp_unsupported {
 	DP_UNSUP_NONE = 0,
 	DP_UNSUP_GRE_V1, /* PPTP's enhanced GRE */
-	DP_UNSUP_ESP,    /* IPsec ESP: encrypted */
+	DP_UNSUP_ESP,	 /* IPsec ESP: encrypted */
 	DP_UNSUP_L2TPV3, /* over IP or UDP */
 	DP_UNSUP_COUNT
 };
@@ -72,22 +72,23 @@ enum dp_parse_rc {
 };
 
 struct dp_pkt {
-	const uint8_t *saddr;   /* 4 or 16 bytes, network order */
+	const uint8_t *saddr; /* 4 or 16 bytes, network order */
 	const uint8_t *daddr;
 	const uint8_t *payload; /* L4 payload */
 	uint32_t payload_len;
-	uint32_t seq;           /* TCP sequence number, host order */
-	uint16_t sport;         /* host order */
+	uint32_t seq;	/* TCP sequence number, host order */
+	uint16_t sport; /* host order */
 	uint16_t dport;
-	uint8_t family;         /* 4 or 6 */
-	uint8_t proto;          /* IPPROTO_* of the transport */
+	uint8_t family; /* 4 or 6 */
+	uint8_t proto;	/* IPPROTO_* of the transport */
 	uint8_t tcp_flags;
-	uint8_t vlans;          /* 802.1Q/802.1ad tags seen, all layers */
-	uint8_t encap;          /* tunnels followed (MPLS, GRE, ERSPAN, PPPoE, IP in IP, VXLAN, GTP-U, Geneve, L2TPv2) */
-	uint8_t unsupported;    /* enum dp_unsupported: what was recognised, not opened */
-	uint32_t lost;          /* bytes of the outermost IP datagram the capture does not
-				 * hold (a snap length): what is there is parsed, and the
-				 * datagram's wire length is the frame's plus these */
+	uint8_t vlans;	     /* 802.1Q/802.1ad tags seen, all layers */
+	uint8_t encap;	     /* tunnels followed (MPLS, GRE, ERSPAN, PPPoE, IP in IP, VXLAN, GTP-U,
+				Geneve, L2TPv2) */
+	uint8_t unsupported; /* enum dp_unsupported: what was recognised, not opened */
+	uint32_t lost;	     /* bytes of the outermost IP datagram the capture does not
+			      * hold (a snap length): what is there is parsed, and the
+			      * datagram's wire length is the frame's plus these */
 };
 
 /* An Ethernet frame. */

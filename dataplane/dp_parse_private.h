@@ -23,7 +23,7 @@
 #define ETHERTYPE_QINQ_OLD 0x9100
 #define ETHERTYPE_MPLS 0x8847
 #define ETHERTYPE_MPLS_MC 0x8848
-#define ETHERTYPE_TEB 0x6558      /* transparent Ethernet bridging (GRE, Geneve) */
+#define ETHERTYPE_TEB 0x6558 /* transparent Ethernet bridging (GRE, Geneve) */
 #define ETHERTYPE_ERSPAN2 0x88be
 #define ETHERTYPE_ERSPAN3 0x22eb
 #define ETHERTYPE_PPPOE_SESSION 0x8864

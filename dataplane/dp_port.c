@@ -55,7 +55,7 @@ dp_port_setup(uint16_t port, uint16_t n_queues, uint16_t n_desc, struct rte_memp
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_key = (uint8_t *)(uintptr_t)dp_port_rss_key();
 		conf.rx_adv_conf.rss_conf.rss_key_len =
-			info.hash_key_size ? info.hash_key_size : 40;
+		    info.hash_key_size ? info.hash_key_size : 40;
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads & need;
 	}
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)

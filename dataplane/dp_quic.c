@@ -97,8 +97,9 @@ dp_quic_client_keys(uint32_t version, const uint8_t *dcid, uint32_t dcid_len,
 	/* HKDF-Extract(salt, DCID) is HMAC(salt, DCID) (RFC 5869 2.2). */
 	if (HMAC(EVP_sha256(), salt, 20, dcid, dcid_len, initial, &tl) == NULL || tl != 32)
 		return -EIO;
-	if (expand_label(initial, "client in", client, 32) || expand_label(client, lk, k->key, 16) ||
-	    expand_label(client, li, k->iv, 12) || expand_label(client, lh, k->hp, 16))
+	if (expand_label(initial, "client in", client, 32) ||
+	    expand_label(client, lk, k->key, 16) || expand_label(client, li, k->iv, 12) ||
+	    expand_label(client, lh, k->hp, 16))
 		return -EIO;
 	return 0;
 }
@@ -269,8 +270,8 @@ dp_quic_open(struct dp_quic *q, const uint8_t *p, uint32_t len, uint8_t *plain,
 		return DP_QUIC_MALFORMED;
 	/* The first Initial's packet number is small: the truncated value is
 	 * the full one (RFC 9000 17.1, expected number 0). */
-	if (aead_open(q, &k, pn, hdr, pn_off + pn_len, p + pn_off + pn_len,
-		      (uint32_t)plen - pn_len, plain))
+	if (aead_open(q, &k, pn, hdr, pn_off + pn_len, p + pn_off + pn_len, (uint32_t)plen - pn_len,
+		      plain))
 		return DP_QUIC_MALFORMED;
 	return list_frames(plain, (uint32_t)plen - pn_len - TAG_LEN, out, max, n);
 }

@@ -39,9 +39,9 @@ struct dp_reasm_buf {
 };
 
 struct dp_reasm_pool {
-	uint8_t *data;             /* n_bufs * size bytes */
+	uint8_t *data;		   /* n_bufs * size bytes */
 	struct dp_reasm_buf *bufs; /* n_bufs */
-	uint32_t *free;            /* stack of free indexes */
+	uint32_t *free;		   /* stack of free indexes */
 	uint32_t n_free, n_bufs, size;
 };
 

@@ -29,7 +29,7 @@ parse_server_name(struct dp_cur *ext, struct dp_name *name)
 			break;
 		if (type == 0)
 			return dp_name_set(name, host, nlen) == 0 ? DP_NAME_FOUND
-								   : DP_NAME_MALFORMED;
+								  : DP_NAME_MALFORMED;
 	}
 	return list.st == DP_CUR_OK ? DP_NAME_NONE : cur_rc(&list);
 }
@@ -48,16 +48,16 @@ parse_hello(struct dp_cur rec, struct dp_name *name, bool *ech)
 	v = dp_cur_uint(&hs, 2); /* legacy_version */
 	if (hs.st == DP_CUR_OK && (v >> 8) != 3)
 		return DP_NAME_MALFORMED;
-	dp_cur_take(&hs, 32);                    /* random */
-	v = dp_cur_uint(&hs, 1);                 /* legacy_session_id */
+	dp_cur_take(&hs, 32);	 /* random */
+	v = dp_cur_uint(&hs, 1); /* legacy_session_id */
 	if (v > 32)
 		return DP_NAME_MALFORMED;
 	dp_cur_take(&hs, v);
-	v = dp_cur_uint(&hs, 2);                 /* cipher_suites */
+	v = dp_cur_uint(&hs, 2); /* cipher_suites */
 	if (hs.st == DP_CUR_OK && (v < 2 || (v & 1)))
 		return DP_NAME_MALFORMED;
 	dp_cur_take(&hs, v);
-	v = dp_cur_uint(&hs, 1);                 /* legacy_compression_methods */
+	v = dp_cur_uint(&hs, 1); /* legacy_compression_methods */
 	if (hs.st == DP_CUR_OK && v < 1)
 		return DP_NAME_MALFORMED;
 	dp_cur_take(&hs, v);
@@ -107,8 +107,8 @@ dp_tls_sni(const uint8_t *p, uint32_t len, struct dp_name *name, bool *ech)
 	/* The handshake length bounds the ClientHello.  A ClientHello may span
 	 * several records (RFC 8446 5.1): only the first record's bytes are
 	 * read, so one continued in a second record reads as truncated. */
-	return parse_hello(dp_cur_make(p + 5, UINT32_MAX, len - 5 < reclen ? len - 5 : reclen), name,
-			   ech);
+	return parse_hello(dp_cur_make(p + 5, UINT32_MAX, len - 5 < reclen ? len - 5 : reclen),
+			   name, ech);
 }
 
 enum dp_name_rc

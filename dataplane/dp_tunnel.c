@@ -225,9 +225,9 @@ l2tp(const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 	if ((flags & 0x000f) != 2 || (flags & 0x8000))
 		return DP_PARSE_OK;
 	off += (flags & 0x4000) ? 2 : 0; /* length */
-	off += 4;                        /* tunnel and session ids */
+	off += 4;			 /* tunnel and session ids */
 	off += (flags & 0x0800) ? 4 : 0; /* Ns, Nr */
-	if (flags & 0x0200) {            /* offset size, then that much padding */
+	if (flags & 0x0200) {		 /* offset size, then that much padding */
 		if (off + 2 > len)
 			return DP_PARSE_ERR_L4;
 		off += 2 + dp_rd16(p + off);

@@ -19,10 +19,10 @@ enum dp_signal {
 	DP_SIG_TLS_SNI = 0, /* server_name of a TLS ClientHello over TCP */
 	DP_SIG_QUIC_SNI,    /* server_name of a ClientHello in QUIC Initial packets */
 	DP_SIG_HTTP_HOST,   /* Host of an HTTP/1.x request */
-	DP_SIG_DNS,         /* the question of a DNS query */
+	DP_SIG_DNS,	    /* the question of a DNS query */
 	DP_SIG_SERVER_IP,   /* a flow to a configured server prefix */
 	DP_SIG_LEARNED_IP,  /* a flow to an address a vendor name resolved to */
-	DP_SIG_PAYLOAD,     /* a raw payload signature in a flow's first bytes */
+	DP_SIG_PAYLOAD,	    /* a raw payload signature in a flow's first bytes */
 	DP_SIG_COUNT
 };
 
@@ -32,28 +32,28 @@ enum dp_signal {
  * its later packets are matched or bypassed.  Packets of a flow before the
  * decision are no_name (no payload, or the server's) or partial. */
 enum dp_outcome {
-	DP_OUT_VENDOR = 0,   /* decided its flow: a vendor's (name, address, signature) */
-	DP_OUT_OTHER_NAME,   /* decided its flow: a name (SNI, Host, query) of no vendor */
-	DP_OUT_NO_NAME,      /* valid IP/TCP/UDP, nothing to identify */
+	DP_OUT_VENDOR = 0,    /* decided its flow: a vendor's (name, address, signature) */
+	DP_OUT_OTHER_NAME,    /* decided its flow: a name (SNI, Host, query) of no vendor */
+	DP_OUT_NO_NAME,	      /* valid IP/TCP/UDP, nothing to identify */
 	DP_OUT_APP_MALFORMED, /* looked like TLS/QUIC/HTTP/DNS but did not parse */
 	DP_OUT_APP_TRUNCATED, /* a ClientHello or request head longer than reassembly keeps */
-	DP_OUT_PARTIAL,      /* held for reassembly: the name is not complete yet */
-	DP_OUT_MATCHED,      /* a later packet of a vendor's flow: counted, not inspected */
-	DP_OUT_BYPASSED,     /* a later packet of a decided non-vendor flow */
-	DP_OUT_OTHER_L4,     /* IP but neither TCP nor UDP */
-	DP_OUT_FRAGMENT,     /* IP fragment after the first: no ports */
-	DP_OUT_NOT_IP,       /* ARP, LLDP, ... */
-	DP_OUT_UNTRACKED,    /* would start a flow, but the flow table had no room */
+	DP_OUT_PARTIAL,	      /* held for reassembly: the name is not complete yet */
+	DP_OUT_MATCHED,	      /* a later packet of a vendor's flow: counted, not inspected */
+	DP_OUT_BYPASSED,      /* a later packet of a decided non-vendor flow */
+	DP_OUT_OTHER_L4,      /* IP but neither TCP nor UDP */
+	DP_OUT_FRAGMENT,      /* IP fragment after the first: no ports */
+	DP_OUT_NOT_IP,	      /* ARP, LLDP, ... */
+	DP_OUT_UNTRACKED,     /* would start a flow, but the flow table had no room */
 	DP_OUT_COUNT
 };
 
 /* Why a packet could not be processed. */
 enum dp_drop {
 	DP_DROP_L2_MALFORMED = 0, /* short Ethernet header, too many VLAN tags */
-	DP_DROP_L3_MALFORMED,     /* bad IPv4/IPv6 header or extension chain */
-	DP_DROP_L4_MALFORMED,     /* bad TCP or UDP header */
-	DP_DROP_SCAN_ERROR,       /* Hyperscan returned an error */
-	DP_DROP_OVERSIZE,         /* an mbuf chain that does not hold the frame's length
+	DP_DROP_L3_MALFORMED,	  /* bad IPv4/IPv6 header or extension chain */
+	DP_DROP_L4_MALFORMED,	  /* bad TCP or UDP header */
+	DP_DROP_SCAN_ERROR,	  /* Hyperscan returned an error */
+	DP_DROP_OVERSIZE,	  /* an mbuf chain that does not hold the frame's length
 				   * (net_pcap keeps caplen mod 64 KiB of a larger frame) */
 	DP_DROP_COUNT
 };

@@ -17,10 +17,10 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
-#include "dp_parse.h"
 #include "dp_count.h"
 #include "dp_inspect.h"
 #include "dp_learn.h"
+#include "dp_parse.h"
 
 #define PREFETCH_AHEAD 3
 /* Flow-table entries looked at for timeouts at a time while busy (paced so
@@ -197,8 +197,7 @@ follow_vendor(struct dp_worker *w, struct dp_flow *f, const struct dp_pkt *p, en
 	      uint32_t wire_len)
 {
 	dp_count_matched(w, f, dir, wire_len);
-	if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) ==
-		     DP_MARK_EXCHANGE))
+	if (unlikely((f->marks & (DP_MARK_EXCHANGE | DP_MARK_CLIENT_VERIFIED)) == DP_MARK_EXCHANGE))
 		dp_count_clients(w, f, false, 0);
 	if (dir == DP_DIR_S2C && f->sig == DP_SIG_DNS) {
 		if (p->proto == IPPROTO_UDP)
@@ -263,18 +262,17 @@ handle_flow(struct dp_worker *w, const struct dp_staged *sp, uint32_t hash, int3
 
 /* Parse results that end processing, and the outcome each counts as. */
 static const uint8_t parse_outcome[] = {
-	[DP_PARSE_NOT_IP] = DP_OUT_NOT_IP,
-	[DP_PARSE_OTHER_L4] = DP_OUT_OTHER_L4,
-	[DP_PARSE_FRAGMENT] = DP_OUT_FRAGMENT,
+    [DP_PARSE_NOT_IP] = DP_OUT_NOT_IP,
+    [DP_PARSE_OTHER_L4] = DP_OUT_OTHER_L4,
+    [DP_PARSE_FRAGMENT] = DP_OUT_FRAGMENT,
 };
 
 /* Malformed L2, L3, L4 map in order onto the layers and the drop reasons. */
 _Static_assert(DP_PARSE_ERR_L3 == DP_PARSE_ERR_L2 + 1 && DP_PARSE_ERR_L4 == DP_PARSE_ERR_L2 + 2,
 	       "parse errors in layer order");
-_Static_assert(DP_LAYER_L3 == DP_LAYER_L2 + 1 && DP_LAYER_L4 == DP_LAYER_L2 + 2,
-	       "layers in order");
+_Static_assert(DP_LAYER_L3 == DP_LAYER_L2 + 1 && DP_LAYER_L4 == DP_LAYER_L2 + 2, "layers in order");
 _Static_assert(DP_DROP_L3_MALFORMED == DP_DROP_L2_MALFORMED + 1 &&
-		       DP_DROP_L4_MALFORMED == DP_DROP_L2_MALFORMED + 2,
+		   DP_DROP_L4_MALFORMED == DP_DROP_L2_MALFORMED + 2,
 	       "drops in layer order");
 
 /* Stage one: len bytes of the frame are at hand (wire its length as
@@ -333,7 +331,8 @@ flush_staged(struct dp_worker *w, unsigned n)
 	dp_flow_lookup_burst(&w->flows, w->staged_keys, w->staged_hash, n, w->staged_pos);
 	for (unsigned i = 0; i < n; i++) {
 		w->now = w->staged[i].now;
-		count_outcome(w, handle_flow(w, &w->staged[i], w->staged_hash[i], w->staged_pos[i]));
+		count_outcome(w,
+			      handle_flow(w, &w->staged[i], w->staged_hash[i], w->staged_pos[i]));
 	}
 }
 
@@ -343,8 +342,9 @@ dp_worker_packet(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32
 	w->now = now;
 	if (!stage_frame(w, frame, len, len, now, &w->staged[0]))
 		return;
-	count_outcome(w, handle_flow(w, &w->staged[0],
-				     dp_flow_key_hash(&w->flows, &w->staged[0].key), DP_FLOW_UNKNOWN));
+	count_outcome(w,
+		      handle_flow(w, &w->staged[0], dp_flow_key_hash(&w->flows, &w->staged[0].key),
+				  DP_FLOW_UNKNOWN));
 }
 
 void
@@ -480,7 +480,8 @@ dp_worker_loop(void *arg)
 	w->sweep_step = RTE_MAX(rte_get_tsc_hz() * SWEEP_BUSY / w->flows.n_slots, (uint64_t)1);
 	w->sweep_tsc = w->burst_tsc = w->pace_tsc = rte_rdtsc();
 	while (!*w->bind.stop) {
-		uint16_t n = paced_out(w) ? 0 : rte_eth_rx_burst(w->bind.port, w->bind.queue, b, DP_BURST);
+		uint16_t n =
+		    paced_out(w) ? 0 : rte_eth_rx_burst(w->bind.port, w->bind.queue, b, DP_BURST);
 		uint64_t t0 = rte_rdtsc(), bytes = 0;
 		uint32_t epoch = __atomic_load_n(&w->gap_epoch, __ATOMIC_RELAXED);
 		uint16_t i;
@@ -520,8 +521,9 @@ dp_worker_loop(void *arg)
 		if (t0 - w->sweep_tsc >= w->sweep_step) {
 			dp_flow_sweep(&w->flows, w->now, SWEEP_BUSY);
 			/* Behind by more than a pass (a long stall): start afresh. */
-			w->sweep_tsc = t0 - w->sweep_tsc > rte_get_tsc_hz() ? t0
-									   : w->sweep_tsc + w->sweep_step;
+			w->sweep_tsc = t0 - w->sweep_tsc > rte_get_tsc_hz()
+					   ? t0
+					   : w->sweep_tsc + w->sweep_step;
 		}
 		DP_CTR_ADD(w->st.rx_bytes, bytes);
 		DP_CTR_ADD(w->st.busy_pkts, n);

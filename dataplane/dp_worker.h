@@ -86,18 +86,18 @@ struct dp_bad_stamps {
 struct dp_worker_bind {
 	uint16_t port, queue;
 	const volatile uint64_t *clock; /* unix seconds, kept by the control plane */
-	const volatile bool *stop;      /* dp_worker_loop returns once set */
-	struct rte_rcu_qsbr *qs;        /* NULL: no reloads (tests) */
+	const volatile bool *stop;	/* dp_worker_loop returns once set */
+	struct rte_rcu_qsbr *qs;	/* NULL: no reloads (tests) */
 	unsigned qs_id;
-	int ts_off;       /* mbuf timestamp dynfield (offline: net_pcap's capture time, us
-	                   * since the epoch), -1: none, the clock instead */
-	uint64_t ts_flag; /* its ol_flags bit */
-	bool lossless;    /* offline: wait for room in the event rings */
-	uint8_t link;     /* enum dp_link: what the port's frames start with */
-	uint64_t report_names; /* vendors whose deciding names are handed out
-				* (dp_worker_names_take): the vendors' own levels */
-	uint32_t pace_pps;     /* offline: at most this many packets a second (0: as
-				* fast as the port gives them) */
+	int ts_off;		  /* mbuf timestamp dynfield (offline: net_pcap's capture time, us
+				   * since the epoch), -1: none, the clock instead */
+	uint64_t ts_flag;	  /* its ol_flags bit */
+	bool lossless;		  /* offline: wait for room in the event rings */
+	uint8_t link;		  /* enum dp_link: what the port's frames start with */
+	uint64_t report_names;	  /* vendors whose deciding names are handed out
+				   * (dp_worker_names_take): the vendors' own levels */
+	uint32_t pace_pps;	  /* offline: at most this many packets a second (0: as
+				   * fast as the port gives them) */
 	struct dp_bad_stamps bad; /* offline: the capture's damaged stamps (the
 				   * caller's, kept while the worker runs) */
 };

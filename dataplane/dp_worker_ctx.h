@@ -49,12 +49,12 @@
 struct dp_gen {
 	const struct dp_lpm *orgs;
 	const struct dp_match *match;
-	const struct dp_lpm *servers;   /* configured server prefixes -> index; may be NULL */
-	const uint64_t *server_vendors; /* index -> vendors */
+	const struct dp_lpm *servers;	    /* configured server prefixes -> index; may be NULL */
+	const uint64_t *server_vendors;	    /* index -> vendors */
 	const struct dp_lpm *vendor_nets;   /* the vendors' own networks; may be NULL */
 	const uint64_t *vendor_net_vendors; /* index -> vendors */
-	struct dp_org_ctr *ctr;         /* n_orgs * n_vendors * DP_SIG_COUNT */
-	hs_scratch_t *scratch;          /* fits match and the previous generation's */
+	struct dp_org_ctr *ctr;		    /* n_orgs * n_vendors * DP_SIG_COUNT */
+	hs_scratch_t *scratch;		    /* fits match and the previous generation's */
 	unsigned n_orgs;
 	uint16_t id;
 };
@@ -73,9 +73,9 @@ struct dp_worker {
 	unsigned n_orgs;
 	uint16_t gen, prev_gen;
 	const struct dp_match *prev_match; /* payload streams opened before the reload */
-	struct dp_gen *cur;                /* adopted */
-	struct dp_gen *next;               /* published by the control plane */
-	struct dp_worker_bind bind;        /* set at create */
+	struct dp_gen *cur;		   /* adopted */
+	struct dp_gen *next;		   /* published by the control plane */
+	struct dp_worker_bind bind;	   /* set at create */
 	struct rte_ring *events;
 	struct rte_ring *learn_out, *learn_in;
 	struct rte_ring *names; /* dp_name_event: names of the vendors' own levels */
@@ -83,25 +83,25 @@ struct dp_worker {
 	struct dp_reasm_pool reasm;
 	struct dp_learned learned;
 	uint32_t learned_max_ttl, learned_min_ttl;
-	bool evidence;         /* clients count on evidence of an exchange only */
-	uint32_t stream_bytes; /* 0: no payload signatures configured */
-	uint32_t stream_cfg;   /* flows.stream_bytes */
-	uint32_t partial_timeout; /* flows.partial_timeout, seconds */
+	bool evidence;			      /* clients count on evidence of an exchange only */
+	uint32_t stream_bytes;		      /* 0: no payload signatures configured */
+	uint32_t stream_cfg;		      /* flows.stream_bytes */
+	uint32_t partial_timeout;	      /* flows.partial_timeout, seconds */
 	uint64_t same_vendor[DP_MAX_VENDORS]; /* dp_worker_cfg's: one role per address decision */
 	uint8_t address_role[DP_MAX_VENDORS];
-	uint32_t now;         /* the flow clock, seconds */
-	uint64_t sweep_tsc;   /* when the busy sweep last ran */
-	uint64_t burst_tsc;   /* when the last rx_burst returned */
-	uint32_t clock_out;   /* now as of the last burst, for the control plane */
+	uint32_t now;		 /* the flow clock, seconds */
+	uint64_t sweep_tsc;	 /* when the busy sweep last ran */
+	uint64_t burst_tsc;	 /* when the last rx_burst returned */
+	uint32_t clock_out;	 /* now as of the last burst, for the control plane */
 	struct dp_clock capture; /* offline: the capture's clock (dp_clock.h) */
-	uint64_t wall;           /* offline: the wall clock, Unix seconds, per burst */
-	uint64_t frames;         /* offline: frames stamped so far (bind.bad's positions) */
-	uint32_t bad_next;       /* the next of bind.bad to meet */
-	uint64_t pace_tsc;    /* bind.pace_pps: when the loop began */
-	uint64_t max_gap;     /* the longest TSC time between two, since gap_epoch changed */
-	uint32_t gap_epoch;   /* the control plane's: a new value restarts max_gap */
-	uint32_t gap_seen;    /* the epoch max_gap is of */
-	uint64_t sweep_step;  /* TSC cycles per SWEEP_BUSY entries: a whole pass a second */
+	uint64_t wall;		 /* offline: the wall clock, Unix seconds, per burst */
+	uint64_t frames;	 /* offline: frames stamped so far (bind.bad's positions) */
+	uint32_t bad_next;	 /* the next of bind.bad to meet */
+	uint64_t pace_tsc;	 /* bind.pace_pps: when the loop began */
+	uint64_t max_gap;	 /* the longest TSC time between two, since gap_epoch changed */
+	uint32_t gap_epoch;	 /* the control plane's: a new value restarts max_gap */
+	uint32_t gap_seen;	 /* the epoch max_gap is of */
+	uint64_t sweep_step;	 /* TSC cycles per SWEEP_BUSY entries: a whole pass a second */
 	unsigned n_vendors;
 	struct dp_quic *quic;
 	/* The burst under way: each frame parsed with its flow key, then the

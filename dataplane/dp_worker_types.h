@@ -27,24 +27,24 @@ struct dp_wstats {
 	uint64_t outcome[DP_OUT_COUNT];
 	uint64_t drop[DP_DROP_COUNT];
 	uint64_t parse_err[DP_LAYER_COUNT];
-	uint64_t tls_ech;            /* ClientHellos carrying encrypted_client_hello */
+	uint64_t tls_ech; /* ClientHellos carrying encrypted_client_hello */
 	struct dp_flow_stats flow;
-	uint64_t reasm_no_buffer;    /* a flow needed a reassembly buffer, none was free */
-	uint64_t dns_tcp_unread;     /* DNS-over-TCP answer streams no longer followed */
-	uint64_t learned;            /* addresses learned from DNS answers here */
-	uint64_t learned_evicted;    /* unexpired learned addresses replaced for room */
-	uint64_t learn_events_lost;  /* learn_out full */
-	uint64_t quic_version_neg;   /* Version Negotiation packets from servers */
-	uint64_t stream_failed;      /* payload streams that could not open or scan */
+	uint64_t reasm_no_buffer;      /* a flow needed a reassembly buffer, none was free */
+	uint64_t dns_tcp_unread;       /* DNS-over-TCP answer streams no longer followed */
+	uint64_t learned;	       /* addresses learned from DNS answers here */
+	uint64_t learned_evicted;      /* unexpired learned addresses replaced for room */
+	uint64_t learn_events_lost;    /* learn_out full */
+	uint64_t quic_version_neg;     /* Version Negotiation packets from servers */
+	uint64_t stream_failed;	       /* payload streams that could not open or scan */
 	uint64_t quic_unknown_version; /* client long headers of versions not read */
-	uint64_t client_events_lost; /* ring full, live mode only */
-	uint64_t streams_cut;        /* payload streams closed unscanned: two reloads old */
-	uint64_t reloads;            /* generations adopted */
-	uint64_t busy_cycles;        /* TSC cycles spent outside rx_burst */
-	uint64_t busy_pkts;          /* packets those cycles covered */
-	uint64_t capture_cut;        /* frames cut short of their IP length (a snap length) */
+	uint64_t client_events_lost;   /* ring full, live mode only */
+	uint64_t streams_cut;	       /* payload streams closed unscanned: two reloads old */
+	uint64_t reloads;	       /* generations adopted */
+	uint64_t busy_cycles;	       /* TSC cycles spent outside rx_burst */
+	uint64_t busy_pkts;	       /* packets those cycles covered */
+	uint64_t capture_cut;	       /* frames cut short of their IP length (a snap length) */
 	uint64_t unsupported[DP_UNSUP_COUNT]; /* encapsulations recognised, not opened */
-	uint64_t name_events_lost;   /* names of a vendor's own level not handed out: ring full */
+	uint64_t name_events_lost; /* names of a vendor's own level not handed out: ring full */
 	/* One-sided taps: flows by the direction of their first packet, and
 	 * of those the ones that showed the other direction too (last: a
 	 * state file written before them restores the rest). */
@@ -104,8 +104,8 @@ struct dp_learn_event {
  * the evidence that its address is real comes after the decision. */
 #define DP_CLIENT_UNVERIFIED 0x80 /* in vendor: no evidence (yet) */
 struct dp_client_event {
-	uint32_t org;     /* in the organisation table of generation gen */
-	uint8_t vendor;   /* | DP_CLIENT_UNVERIFIED */
+	uint32_t org;	/* in the organisation table of generation gen */
+	uint8_t vendor; /* | DP_CLIENT_UNVERIFIED */
 	uint8_t family;
 	uint16_t gen;
 	uint8_t addr[16];
@@ -139,14 +139,14 @@ struct dp_name_event {
 /* Sizes and timeouts of a worker's tables, from configuration. */
 struct dp_worker_cfg {
 	struct dp_flow_cfg flow;
-	uint32_t reasm_bytes;   /* kept of the client's first bytes */
-	uint32_t reasm_buffers; /* flows that can wait for the rest at once */
-	uint32_t partial_timeout; /* seconds a flow waits for the rest of a name */
-	uint32_t stream_bytes;  /* of each direction scanned for payload signatures */
+	uint32_t reasm_bytes;	   /* kept of the client's first bytes */
+	uint32_t reasm_buffers;	   /* flows that can wait for the rest at once */
+	uint32_t partial_timeout;  /* seconds a flow waits for the rest of a name */
+	uint32_t stream_bytes;	   /* of each direction scanned for payload signatures */
 	uint32_t learned_capacity; /* power of two */
 	uint32_t learned_max_ttl;  /* seconds; longer TTLs are cut to this */
 	uint32_t learned_min_ttl;  /* seconds; shorter TTLs (0 too) are raised to this */
-	bool client_evidence;      /* a client counts only on evidence its address is real */
+	bool client_evidence;	   /* a client counts only on evidence its address is real */
 	/* A decision by address (a configured server prefix, a learned
 	 * address) that names several roles of one vendor - a CDN address
 	 * behind update and activation names alike - counts once, under the

@@ -15,13 +15,13 @@
 #include <bpf/libbpf.h>
 
 static const char *const reason_names[PF_REASON_COUNT] = {
-	[PF_PASS_DNS] = "pass_dns",         [PF_PASS_TCP_CONTROL] = "pass_tcp_control",
-	[PF_PASS_TLS] = "pass_tls",         [PF_PASS_TLS_REST] = "pass_tls_rest",
-	[PF_PASS_HTTP] = "pass_http",       [PF_PASS_QUIC] = "pass_quic",
-	[PF_PASS_SERVER] = "pass_server",   [PF_PASS_TUNNEL] = "pass_tunnel",
-	[PF_DROP_TCP] = "drop_tcp",         [PF_DROP_UDP] = "drop_udp",
-	[PF_DROP_OTHER_L4] = "drop_other_l4", [PF_DROP_FRAGMENT] = "drop_fragment",
-	[PF_DROP_NOT_IP] = "drop_not_ip",   [PF_DROP_MALFORMED] = "drop_malformed",
+    [PF_PASS_DNS] = "pass_dns",		  [PF_PASS_TCP_CONTROL] = "pass_tcp_control",
+    [PF_PASS_TLS] = "pass_tls",		  [PF_PASS_TLS_REST] = "pass_tls_rest",
+    [PF_PASS_HTTP] = "pass_http",	  [PF_PASS_QUIC] = "pass_quic",
+    [PF_PASS_SERVER] = "pass_server",	  [PF_PASS_TUNNEL] = "pass_tunnel",
+    [PF_DROP_TCP] = "drop_tcp",		  [PF_DROP_UDP] = "drop_udp",
+    [PF_DROP_OTHER_L4] = "drop_other_l4", [PF_DROP_FRAGMENT] = "drop_fragment",
+    [PF_DROP_NOT_IP] = "drop_not_ip",	  [PF_DROP_MALFORMED] = "drop_malformed",
 };
 
 const char *
@@ -32,9 +32,8 @@ pf_reason_name(enum pf_reason r)
 
 #define PF_CTL_MAPS 6
 
-static const char *const pinned[PF_CTL_MAPS] = {"pf_stats",      "pf_ports",
-						"pf_servers_v4", "pf_servers_v6",
-						"pf_learned_v4", "pf_learned_v6"};
+static const char *const pinned[PF_CTL_MAPS] = {"pf_stats",	 "pf_ports",	  "pf_servers_v4",
+						"pf_servers_v6", "pf_learned_v4", "pf_learned_v6"};
 
 int
 pf_ctl_unpin(const char *dir)
@@ -108,8 +107,7 @@ pf_ctl_clear(const struct pf_maps *m)
 		if (bpf_map_update_elem(m->ports, &k, &zero, BPF_ANY) != 0)
 			return -errno;
 	if ((rc = clear_map(m->v4, sizeof(struct pf_v4_key))) ||
-	    (rc = clear_map(m->v6, sizeof(struct pf_v6_key))) ||
-	    (rc = clear_map(m->learned4, 4)))
+	    (rc = clear_map(m->v6, sizeof(struct pf_v6_key))) || (rc = clear_map(m->learned4, 4)))
 		return rc;
 	return clear_map(m->learned6, sizeof(struct pf_v6_addr));
 }

@@ -48,8 +48,7 @@ int pf_ctl_server_add(const struct pf_maps *m, const struct dp_prefix *p, uint8_
 int pf_ctl_server_del(const struct pf_maps *m, const struct dp_prefix *p, uint8_t bits);
 
 /* A learned server address (4 or 16 bytes by family) for ttl seconds. */
-int pf_ctl_learned_add(const struct pf_maps *m, uint8_t family, const uint8_t *addr,
-		       uint32_t ttl);
+int pf_ctl_learned_add(const struct pf_maps *m, uint8_t family, const uint8_t *addr, uint32_t ttl);
 /* Deletes learned addresses whose TTL has run out; returns how many. */
 int pf_ctl_learned_sweep(const struct pf_maps *m);
 

@@ -5,8 +5,8 @@
  * Skeleton rhythm: pf_loader_open() opens, sets the read-only globals and
  * loads; the caller fills ports and server prefixes through pf_ctl.h on
  * pf_loader_maps().  On a tap, DPDK's net_af_xdp loads the AF_XDP build
- * instead (xdp_prog=) and the control plane opens its pinned maps.  All functions return 0 or a negative
- * errno; pf_loader_open returns NULL with errno set.
+ * instead (xdp_prog=) and the control plane opens its pinned maps.  All functions return 0 or a
+ * negative errno; pf_loader_open returns NULL with errno set.
  */
 #ifndef PF_LOADER_H
 #define PF_LOADER_H

@@ -15,17 +15,17 @@
 enum pf_reason {
 	PF_PASS_DNS = 0,     /* UDP or TCP from or to port 53 */
 	PF_PASS_TCP_CONTROL, /* TCP with SYN, FIN or RST: flows start and end */
-	PF_PASS_TLS,         /* to a TCP port of interest, a TLS ClientHello's first bytes */
+	PF_PASS_TLS,	     /* to a TCP port of interest, a TLS ClientHello's first bytes */
 	PF_PASS_TLS_REST,    /* the rest of a ClientHello record longer than its segment */
-	PF_PASS_HTTP,        /* to a TCP port of interest, an HTTP request's first bytes */
-	PF_PASS_QUIC,        /* UDP from or to a port of interest, a QUIC long header */
-	PF_PASS_SERVER,      /* from or to a vendor server prefix or learned address */
-	PF_PASS_TUNNEL,      /* MPLS, GRE/ERSPAN or VXLAN: the dataplane looks inside */
-	PF_DROP_TCP,         /* TCP of no interest: bulk payload, bare ACKs */
-	PF_DROP_UDP,         /* UDP of no interest */
+	PF_PASS_HTTP,	     /* to a TCP port of interest, an HTTP request's first bytes */
+	PF_PASS_QUIC,	     /* UDP from or to a port of interest, a QUIC long header */
+	PF_PASS_SERVER,	     /* from or to a vendor server prefix or learned address */
+	PF_PASS_TUNNEL,	     /* MPLS, GRE/ERSPAN or VXLAN: the dataplane looks inside */
+	PF_DROP_TCP,	     /* TCP of no interest: bulk payload, bare ACKs */
+	PF_DROP_UDP,	     /* UDP of no interest */
 	PF_DROP_OTHER_L4,    /* IP, neither TCP nor UDP, no server */
 	PF_DROP_FRAGMENT,    /* later IP fragment, no server */
-	PF_DROP_NOT_IP,      /* ARP, LLDP, too many VLAN tags, ... */
+	PF_DROP_NOT_IP,	     /* ARP, LLDP, too many VLAN tags, ... */
 	PF_DROP_MALFORMED,   /* truncated or inconsistent headers */
 	PF_REASON_COUNT
 };
@@ -69,7 +69,7 @@ struct pf_flow_key {
 #define PF_TLS_REST_MAX_SEGMENTS 16
 
 struct pf_tls_rest {
-	__u32 bytes;    /* of the record still to come */
+	__u32 bytes;	/* of the record still to come */
 	__u32 segments; /* further segments allowed */
 };
 

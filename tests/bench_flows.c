@@ -93,14 +93,20 @@ pass(struct dp_worker *w, uint32_t n, int kind, const uint8_t *pl, uint32_t plen
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {"bench", "--no-huge", "-m", "3072", "--no-pci", "--no-telemetry",
-		       "--log-level", "*:error", "--file-prefix", "benchflows", "-l", "0", NULL};
+	char *eal[] = {"bench",	      "--no-huge", "-m",
+		       "3072",	      "--no-pci",  "--no-telemetry",
+		       "--log-level", "*:error",   "--file-prefix",
+		       "benchflows",  "-l",	   "0",
+		       NULL};
 	static const struct dp_match_pattern pats[] = {{"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0}};
 	uint32_t n = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 1u << 20;
 	struct dp_worker_cfg cfg = {
-		.flow = {.capacity = n, .idle_timeout = 120, .hard_timeout = 3600},
-		.reasm_bytes = 16384, .reasm_buffers = 4096, .stream_bytes = 4096,
-		.learned_capacity = 1u << 16, .learned_max_ttl = 86400,
+	    .flow = {.capacity = n, .idle_timeout = 120, .hard_timeout = 3600},
+	    .reasm_bytes = 16384,
+	    .reasm_buffers = 4096,
+	    .stream_bytes = 4096,
+	    .learned_capacity = 1u << 16,
+	    .learned_max_ttl = 86400,
 	};
 	static volatile uint64_t clock_s = 1793491200u;
 	static volatile bool stop;

@@ -45,8 +45,9 @@ net_of(unsigned i)
 int
 main(int argc, char **argv)
 {
-	static const char *const cc[] = {"US", "DE", "GB", "FR", "NL", "JP", "BR", "IN", "PL", "CA"};
-	static const char *const sector[] = {"telecom",   "finance", "government",
+	static const char *const cc[] = {"US", "DE", "GB", "FR", "NL",
+					 "JP", "BR", "IN", "PL", "CA"};
+	static const char *const sector[] = {"telecom",	  "finance", "government",
 					     "education", "health",  "technology"};
 	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 100000;
 	unsigned active = argc > 2 ? (unsigned)atoi(argv[2]) : 20000;
@@ -79,8 +80,9 @@ main(int argc, char **argv)
 	f = fopen(yaml, "w");
 	if (f == NULL)
 		return 1;
-	fprintf(f, "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
-		   "organisations: %s\nvendors:\n  - include: %s/config/vendors/kaspersky.yaml\n",
+	fprintf(f,
+		"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
+		"organisations: %s\nvendors:\n  - include: %s/config/vendors/kaspersky.yaml\n",
 		csv, SOURCE_ROOT);
 	fclose(f);
 	if (ctl_config_load(yaml, &cfg, err, sizeof(err)) != 0 ||
@@ -104,8 +106,8 @@ main(int argc, char **argv)
 	/* Active organisations spread over the table: index 1 + i * n / active. */
 	for (unsigned i = 0; i < active; i++) {
 		unsigned org = 1 + (unsigned)((uint64_t)i * n / active);
-		struct dp_org_ctr *k = (struct dp_org_ctr *)ctl_snapshot_ctr(&s, org, (unsigned)upd,
-									      DP_SIG_TLS_SNI);
+		struct dp_org_ctr *k =
+		    (struct dp_org_ctr *)ctl_snapshot_ctr(&s, org, (unsigned)upd, DP_SIG_TLS_SNI);
 
 		k->sessions = 10 + i % 50;
 		k->pkts[0] = 100 + i;
@@ -115,7 +117,8 @@ main(int argc, char **argv)
 		k->sessions = 1 + i % 5;
 		k->last_seen = NOW - i % 7200;
 		for (unsigned h = 1; h <= 3; h++) {
-			struct dp_client_event e = {.org = org, .vendor = (uint8_t)upd, .family = 4};
+			struct dp_client_event e = {
+			    .org = org, .vendor = (uint8_t)upd, .family = 4};
 			uint32_t a = htonl(net_of(org - 1) + h);
 
 			memcpy(e.addr, &a, 4);
@@ -123,7 +126,8 @@ main(int argc, char **argv)
 		}
 	}
 	printf("bench_metrics: %u organisations in the table, %u active (two roles each, three "
-	       "clients each)\n", n, active);
+	       "clients each)\n",
+	       n, active);
 	for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
 		struct ctl_view v;
 		char *buf = NULL;
@@ -140,7 +144,8 @@ main(int argc, char **argv)
 			return 1;
 		fclose(f);
 		t2 = secs();
-		for (char *p = buf; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		for (char *p = buf; p != NULL && *p;
+		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 			series += *p != '#' && *p != '\n';
 		printf("max_orgs %-5u view %6.1f ms, render %6.1f ms, exposition %7.2f MiB, %zu "
 		       "series\n",

@@ -75,10 +75,14 @@ sample(int kind, uint8_t *frame, uint32_t cap)
 int
 main(int argc, char **argv)
 {
-	static const char *const kinds[] = {"tcp bulk (drop_tcp)", "tcp syn (pass_tcp_control)",
-					    "client hello (pass_tls)", "http request (pass_http)",
-					    "dns query (pass_dns)", "quic initial (pass_quic)",
-					    "to a server prefix (pass_server)", "udp other (drop_udp)"};
+	static const char *const kinds[] = {"tcp bulk (drop_tcp)",
+					    "tcp syn (pass_tcp_control)",
+					    "client hello (pass_tls)",
+					    "http request (pass_http)",
+					    "dns query (pass_dns)",
+					    "quic initial (pass_quic)",
+					    "to a server prefix (pass_server)",
+					    "udp other (drop_udp)"};
 	struct pf_counter before[PF_REASON_COUNT], after[PF_REASON_COUNT];
 	uint32_t repeat = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 10) : 1000000, ns;
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -100,10 +104,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_pf: cannot load the prefilter: %s\n", strerror(errno));
 		return 1;
 	}
-	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
-	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 53) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443) ||
-	    dp_prefix_parse("203.0.113.196/30", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED) ||
-	    dp_prefix_parse("2001:db8:5d::/64", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED)) {
+	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) ||
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 53) ||
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443) ||
+	    dp_prefix_parse("203.0.113.196/30", &p, &why) ||
+	    pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED) ||
+	    dp_prefix_parse("2001:db8:5d::/64", &p, &why) ||
+	    pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED)) {
 		fprintf(stderr, "bench_pf: cannot fill the maps\n");
 		return 1;
 	}
@@ -137,8 +145,8 @@ main(int argc, char **argv)
 	       argv[1], total, dropped, total ? 100.0 * (double)dropped / (double)total : 0.0);
 	for (int r = 0; r < PF_REASON_COUNT; r++)
 		if (after[r].packets != before[r].packets)
-			printf("  %-18s %8" PRIu64 " packets %12" PRIu64 " bytes\n", pf_reason_name(r),
-			       (uint64_t)(after[r].packets - before[r].packets),
+			printf("  %-18s %8" PRIu64 " packets %12" PRIu64 " bytes\n",
+			       pf_reason_name(r), (uint64_t)(after[r].packets - before[r].packets),
 			       (uint64_t)(after[r].bytes - before[r].bytes));
 	pf_loader_destroy(pf);
 	return 0;

@@ -18,8 +18,11 @@ int
 tb_eal_init_mem(unsigned mib)
 {
 	char prefix[64], mem[16];
-	char *argv[] = {"test", "--no-huge", "-m", mem, "--no-pci", "--no-telemetry",
-			"--log-level", "*:error", "--file-prefix", prefix, "-l", "0", NULL};
+	char *argv[] = {"test",	       "--no-huge", "-m",
+			mem,	       "--no-pci",  "--no-telemetry",
+			"--log-level", "*:error",   "--file-prefix",
+			prefix,	       "-l",	    "0",
+			NULL};
 
 	snprintf(mem, sizeof(mem), "%u", mib);
 	snprintf(prefix, sizeof(prefix), "tctest%d", (int)getpid());

@@ -355,8 +355,8 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 		uint32_t o = 14;
 
 		if (kind == TB_ENC_MPLS) {
-			w24(h, 1000 << 4);      /* label 1000, TC 0, S 0 */
-			h[3] = 64;              /* TTL */
+			w24(h, 1000 << 4);	   /* label 1000, TC 0, S 0 */
+			h[3] = 64;		   /* TTL */
 			w24(h + 4, 2000 << 4 | 1); /* label 2000, bottom of stack */
 			h[7] = 64;
 			hdr = 8;
@@ -395,7 +395,7 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 		w16(h + 2, 0x88be);
 		w16(h + 6, 7);
 		w16(h + 8, 1 << 12 | 100); /* Ver 1, VLAN 100 */
-		w16(h + 10, 5);            /* session 5 */
+		w16(h + 10, 5);		   /* session 5 */
 		hdr = 16;
 		body = inner_len;
 		break;
@@ -405,7 +405,7 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 		w16(h + 6, 9);
 		w16(h + 8, 2 << 12 | 100); /* Ver 2 */
 		w16(h + 10, 5);
-		h[8 + 11] = 0x01;          /* O: platform-specific subheader follows */
+		h[8 + 11] = 0x01; /* O: platform-specific subheader follows */
 		hdr = 8 + 12 + 8;
 		body = inner_len;
 		break;
@@ -420,7 +420,7 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 		w16(out + o + 4, 16 + inner_len);
 		w16(out + o + 6, 0);
 		memset(out + o + 8, 0, 8);
-		out[o + 8] = 0x08;  /* I: the VNI is valid */
+		out[o + 8] = 0x08; /* I: the VNI is valid */
 		w24(out + o + 12, 5001);
 		memcpy(out + o + 16, inner, inner_len);
 		return o + 16 + inner_len;
@@ -432,10 +432,10 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 			return 0;
 		memcpy(out, macs, 12);
 		w16(out + 12, 0x8864);
-		out[14] = 0x11;                 /* version 1, type 1 */
-		out[15] = 0;                    /* session data */
-		w16(out + 16, 0x1234);          /* session id */
-		w16(out + 18, 2 + iplen);       /* the PPP frame */
+		out[14] = 0x11;		  /* version 1, type 1 */
+		out[15] = 0;		  /* session data */
+		w16(out + 16, 0x1234);	  /* session id */
+		w16(out + 18, 2 + iplen); /* the PPP frame */
 		w16(out + 20, (inner[ipo] >> 4) == 4 ? 0x0021 : 0x0057);
 		memcpy(out + 22, inner + ipo, iplen);
 		return 22 + iplen;
@@ -447,35 +447,35 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 		memcpy(out + 34, inner + ipo, iplen);
 		return 34 + iplen;
 	case TB_ENC_GTPU:
-		h[0] = 0x32;                    /* version 1, GTP, S */
-		h[1] = 0xff;                    /* G-PDU */
-		w16(h + 2, 4 + 8 + iplen);      /* after the first 8 octets */
+		h[0] = 0x32;		   /* version 1, GTP, S */
+		h[1] = 0xff;		   /* G-PDU */
+		w16(h + 2, 4 + 8 + iplen); /* after the first 8 octets */
 		w16(h + 4, 0x0001);
-		w16(h + 6, 0x0002);             /* TEID */
-		w16(h + 8, 77);                 /* sequence number */
-		h[0] |= 0x04;                   /* E */
-		h[11] = 0x85;                   /* PDU session container follows */
-		h[12] = 2;                      /* 8 octets */
+		w16(h + 6, 0x0002); /* TEID */
+		w16(h + 8, 77);	    /* sequence number */
+		h[0] |= 0x04;	    /* E */
+		h[11] = 0x85;	    /* PDU session container follows */
+		h[12] = 2;	    /* 8 octets */
 		h[13] = 0x10;
-		h[14] = 9;                      /* QFI */
-		h[19] = 0;                      /* no more */
+		h[14] = 9; /* QFI */
+		h[19] = 0; /* no more */
 		hdr = 20;
 		return udp_tunnel(out, cap, 2152, h, hdr, inner + ipo, iplen);
 	case TB_ENC_GENEVE:
-		h[0] = 2;                       /* version 0, two option words */
+		h[0] = 2; /* version 0, two option words */
 		w16(h + 2, 0x6558);
 		w24(h + 4, 5002);
-		w16(h + 8, 0x0103);             /* option class */
-		h[10] = 0x01;                   /* type */
-		h[11] = 1;                      /* one word of data */
+		w16(h + 8, 0x0103); /* option class */
+		h[10] = 0x01;	    /* type */
+		h[11] = 1;	    /* one word of data */
 		w16(h + 12, 0xabcd);
 		hdr = 16;
 		return udp_tunnel(out, cap, 6081, h, hdr, inner, inner_len);
 	case TB_ENC_L2TP:
-		w16(h, 0x4002);                 /* L, version 2 */
+		w16(h, 0x4002); /* L, version 2 */
 		w16(h + 2, 8 + 4 + iplen);
-		w16(h + 4, 11);                 /* tunnel */
-		w16(h + 6, 22);                 /* session */
+		w16(h + 4, 11); /* tunnel */
+		w16(h + 6, 22); /* session */
 		h[8] = 0xff;
 		h[9] = 0x03;
 		w16(h + 10, (inner[ipo] >> 4) == 4 ? 0x0021 : 0x0057);
@@ -493,8 +493,8 @@ tb_encap(enum tb_encap kind, const uint8_t *inner, uint32_t inner_len, uint8_t *
 }
 
 uint32_t
-tb_dns_response(uint8_t *out, uint32_t cap, uint16_t id, const char *qname,
-		const struct tb_rr *rr, unsigned n)
+tb_dns_response(uint8_t *out, uint32_t cap, uint16_t id, const char *qname, const struct tb_rr *rr,
+		unsigned n)
 {
 	uint8_t b[4096];
 	uint32_t o = tb_dns_query(b, sizeof(b), id, qname, 1);

@@ -13,17 +13,17 @@
 #include <stdint.h>
 
 struct tb_spec {
-	int nvlan;              /* 0, 1 or 2 (QinQ: outer 0x88a8) */
+	int nvlan; /* 0, 1 or 2 (QinQ: outer 0x88a8) */
 	uint16_t vlan[2];
-	int family;             /* 4 or 6 */
+	int family; /* 4 or 6 */
 	uint8_t src[16], dst[16];
-	uint8_t proto;          /* IPPROTO_TCP / IPPROTO_UDP / other */
+	uint8_t proto; /* IPPROTO_TCP / IPPROTO_UDP / other */
 	uint16_t sport, dport;
-	uint8_t tcp_flags;      /* 0 means ACK|PSH */
+	uint8_t tcp_flags; /* 0 means ACK|PSH */
 	uint32_t seq;
 	uint8_t ipv4_opt_words; /* IPv4 options, 4-byte words (NOPs) */
-	int ipv6_ext;           /* number of Hop-by-Hop + Destination options headers */
-	uint16_t frag_offset;   /* in 8-byte units; >0 makes a later fragment */
+	int ipv6_ext;		/* number of Hop-by-Hop + Destination options headers */
+	uint16_t frag_offset;	/* in 8-byte units; >0 makes a later fragment */
 	bool more_frags;
 	const uint8_t *payload;
 	uint32_t plen;
@@ -61,18 +61,18 @@ uint32_t tb_dns_response(uint8_t *out, uint32_t cap, uint16_t id, const char *qn
  * 203.0.113.250 -> 203.0.113.251, in no organisation of the sample table. */
 enum tb_encap {
 	TB_ENC_NONE = 0,
-	TB_ENC_MPLS,     /* two labels, then the inner IP packet */
-	TB_ENC_MPLS_PW,  /* one label, control word, the inner frame */
-	TB_ENC_GRE_IP,   /* GRE with a key, the inner IP packet */
-	TB_ENC_GRE_TEB,  /* GRE, the inner frame */
+	TB_ENC_MPLS,	/* two labels, then the inner IP packet */
+	TB_ENC_MPLS_PW, /* one label, control word, the inner frame */
+	TB_ENC_GRE_IP,	/* GRE with a key, the inner IP packet */
+	TB_ENC_GRE_TEB, /* GRE, the inner frame */
 	TB_ENC_ERSPAN2,
-	TB_ENC_ERSPAN3,  /* with the optional platform-specific subheader */
+	TB_ENC_ERSPAN3, /* with the optional platform-specific subheader */
 	TB_ENC_VXLAN,
-	TB_ENC_PPPOE,    /* a PPPoE session, PPP, the inner IP packet */
-	TB_ENC_IPIP,     /* IPv4 carrying the inner IP packet (4, or 41: 6in4) */
-	TB_ENC_GTPU,     /* GTP-U G-PDU with a sequence number and a PDU session extension */
-	TB_ENC_GENEVE,   /* Geneve with one option, the inner frame */
-	TB_ENC_L2TP,     /* L2TPv2 data with its length, PPP with address and control */
+	TB_ENC_PPPOE,  /* a PPPoE session, PPP, the inner IP packet */
+	TB_ENC_IPIP,   /* IPv4 carrying the inner IP packet (4, or 41: 6in4) */
+	TB_ENC_GTPU,   /* GTP-U G-PDU with a sequence number and a PDU session extension */
+	TB_ENC_GENEVE, /* Geneve with one option, the inner frame */
+	TB_ENC_L2TP,   /* L2TPv2 data with its length, PPP with address and control */
 	TB_ENC_COUNT
 };
 

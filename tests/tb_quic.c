@@ -98,8 +98,8 @@ put_varint(uint8_t *p, uint64_t v)
 }
 
 uint32_t
-tb_quic_initial(uint8_t *out, uint32_t cap, uint32_t version, const uint8_t dcid[8],
-		uint32_t pn, const struct tb_crypto_frag *frag, unsigned n, uint32_t size)
+tb_quic_initial(uint8_t *out, uint32_t cap, uint32_t version, const uint8_t dcid[8], uint32_t pn,
+		const struct tb_crypto_frag *frag, unsigned n, uint32_t size)
 {
 	uint8_t plain[2048], key[16], iv[12], hp[16], mask[16], nonce[12];
 	uint32_t h = 0, pl = 0, pn_off, total;

@@ -37,9 +37,9 @@ int
 tbw_setup(void **state)
 {
 	static const struct dp_match_pattern pats[] = {
-		{"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0},
-		{"example.net", DP_MATCH_DOMAIN, 1, 1, 0},
-		{"User-Agent: [^\\r\\n]*Kaspersky", DP_MATCH_PAYLOAD, 1, 1, 0},
+	    {"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0},
+	    {"example.net", DP_MATCH_DOMAIN, 1, 1, 0},
+	    {"User-Agent: [^\\r\\n]*Kaspersky", DP_MATCH_PAYLOAD, 1, 1, 0},
 	};
 	struct dp_lpm_size sz = {0};
 	struct dp_prefix p[3];
@@ -63,18 +63,19 @@ tbw_setup(void **state)
 }
 
 const struct dp_worker_cfg tbw_wcfg = {
-	.flow = {.capacity = 1024, .idle_timeout = 60, .hard_timeout = 600},
-	.reasm_bytes = 4096,
-	.reasm_buffers = 2,
-	.stream_bytes = 256,
-	.learned_capacity = 1024,
-	.learned_max_ttl = 3600,
+    .flow = {.capacity = 1024, .idle_timeout = 60, .hard_timeout = 600},
+    .reasm_bytes = 4096,
+    .reasm_buffers = 2,
+    .stream_bytes = 256,
+    .learned_capacity = 1024,
+    .learned_max_ttl = 3600,
 };
 
 struct dp_worker *
 tbw_new_worker_cfg(unsigned id, const struct dp_worker_cfg *cfg)
 {
-	struct dp_gen *g = dp_gen_create(1, tbw_orgs, tbw_match, tbw_servers, tbw_server_vendors, 3, 2, NULL, 0);
+	struct dp_gen *g =
+	    dp_gen_create(1, tbw_orgs, tbw_match, tbw_servers, tbw_server_vendors, 3, 2, NULL, 0);
 	struct dp_worker *w;
 	struct dp_worker_bind bind = {.clock = &tbw_clock_s, .stop = &tbw_stop};
 
@@ -93,7 +94,8 @@ tbw_new_worker(unsigned id)
 uint16_t tbw_next_sport = 40000;
 
 uint32_t
-tbw_build(uint8_t *frame, uint32_t cap, const char *src, enum tbw_kind k, const char *name, int nvlan)
+tbw_build(uint8_t *frame, uint32_t cap, const char *src, enum tbw_kind k, const char *name,
+	  int nvlan)
 {
 	uint8_t pl[2048];
 	struct tb_spec s = {0};
@@ -136,7 +138,7 @@ tbw_feed(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t now)
 
 void
 tbw_conv_init(struct tbw_conv *c, struct dp_worker *w, const char *client, const char *server,
-	  uint8_t proto, uint16_t dport)
+	      uint8_t proto, uint16_t dport)
 {
 	memset(c, 0, sizeof(*c));
 	c->w = w;
@@ -157,7 +159,8 @@ tbw_conv_init(struct tbw_conv *c, struct dp_worker *w, const char *client, const
 
 /* Sends len bytes of pl at stream offset off (TCP) from one side. */
 int
-tbw_conv_send(struct tbw_conv *c, int dir, uint8_t flags, const uint8_t *pl, uint32_t len, uint32_t off)
+tbw_conv_send(struct tbw_conv *c, int dir, uint8_t flags, const uint8_t *pl, uint32_t len,
+	      uint32_t off)
 {
 	struct tb_spec *s = &c->side[dir];
 	uint8_t frame[4096];
@@ -178,7 +181,7 @@ tbw_conv_send(struct tbw_conv *c, int dir, uint8_t flags, const uint8_t *pl, uin
 
 void
 tbw_assert_traffic(struct dp_worker *w, const struct tbw_conv *c, uint32_t org, unsigned vendor,
-	       enum dp_signal sig, uint64_t sessions)
+		   enum dp_signal sig, uint64_t sessions)
 {
 	const struct dp_org_ctr *k = dp_worker_ctr(w, org, vendor, sig);
 

@@ -41,8 +41,8 @@ enum tbw_kind { K_TLS, K_HTTP, K_DNS };
 
 /* A client's first packet of kind k naming name, from src to a server in
  * no configured prefix; its frame length. */
-uint32_t tbw_build(uint8_t *frame, uint32_t cap, const char *src, enum tbw_kind k,
-		   const char *name, int nvlan);
+uint32_t tbw_build(uint8_t *frame, uint32_t cap, const char *src, enum tbw_kind k, const char *name,
+		   int nvlan);
 
 /* The one outcome a packet gets: which counter moved (-1: none). */
 int tbw_feed(struct dp_worker *w, const uint8_t *frame, uint32_t len, uint32_t now);
@@ -56,8 +56,8 @@ struct tbw_conv {
 	uint32_t now;
 };
 
-void tbw_conv_init(struct tbw_conv *c, struct dp_worker *w, const char *client,
-		   const char *server, uint8_t proto, uint16_t dport);
+void tbw_conv_init(struct tbw_conv *c, struct dp_worker *w, const char *client, const char *server,
+		   uint8_t proto, uint16_t dport);
 /* Sends len bytes of pl at stream offset off (TCP) from one side; the
  * packet's outcome. */
 int tbw_conv_send(struct tbw_conv *c, int dir, uint8_t flags, const uint8_t *pl, uint32_t len,

@@ -59,19 +59,25 @@ static const struct plan {
 	const char *cc;
 	unsigned orgs, stop, gov, gov_stop, late;
 } plans[] = {
-	{"US", 24, 14, 5, 3, 2},
-	{"DE", 13, 9, 3, 2, 2},
-	{"GB", 8, 3, 1, 0, 2},
-	{"FR", 5, 1, 1, 1, 2},
+    {"US", 24, 14, 5, 3, 2},
+    {"DE", 13, 9, 3, 2, 2},
+    {"GB", 8, 3, 1, 0, 2},
+    {"FR", 5, 1, 1, 1, 2},
 };
 #define N_PLANS (sizeof(plans) / sizeof(plans[0]))
 
 static const char *const sectors[] = {
-	"computer-and-information-technology", "finance-and-insurance", "manufacturing",
-	"education-and-research", "health-care-services",
-	"retail-stores-wholesale-and-e-commerce-sites", "media-publishing-and-broadcasting",
-	"freight-shipment-and-postal-services", "utilities-excluding-internet-service",
-	"construction-and-real-estate", "agriculture-mining-and-refineries",
+    "computer-and-information-technology",
+    "finance-and-insurance",
+    "manufacturing",
+    "education-and-research",
+    "health-care-services",
+    "retail-stores-wholesale-and-e-commerce-sites",
+    "media-publishing-and-broadcasting",
+    "freight-shipment-and-postal-services",
+    "utilities-excluding-internet-service",
+    "construction-and-real-estate",
+    "agriculture-mining-and-refineries",
 };
 #define N_SECTORS (sizeof(sectors) / sizeof(sectors[0]))
 
@@ -82,7 +88,7 @@ struct org {
 	int web_only;
 	unsigned n_clients;
 	int first_month; /* active from this month */
-	int stop_day;    /* no session on or after this day (index), or INT_MAX-ish */
+	int stop_day;	 /* no session on or after this day (index), or INT_MAX-ish */
 	/* Evidence: 0, every session to the vendor's configured servers
 	 * (corroborated); NAME_ONLY_ALL, every one to another's server with
 	 * the vendor's names (a decoy, name-only); NAME_ONLY_ODD, the odd
@@ -131,7 +137,8 @@ month_of_day(int d)
 static void
 month_label(int m, char out[8])
 {
-	unsigned y = (unsigned)(y0 + (m0 - 1 + m) / 12) % 10000u, mo = (unsigned)(m0 - 1 + m) % 12u + 1;
+	unsigned y = (unsigned)(y0 + (m0 - 1 + m) / 12) % 10000u,
+		 mo = (unsigned)(m0 - 1 + m) % 12u + 1;
 
 	snprintf(out, 8, "%04u-%02u", y, mo);
 }
@@ -159,8 +166,13 @@ add_session(int org, int client, int day, int tap, int web, int http, const char
 		cap_sess = nc;
 	}
 	sess[n_sess++] = (struct session){
-		.t_us = ((uint64_t)day * 86400 + 60 + rnd() % 86000) * 1000000 + rnd() % 1000000,
-		.org = org, .client = client, .tap = tap, .web = web, .http = http, .name = name};
+	    .t_us = ((uint64_t)day * 86400 + 60 + rnd() % 86000) * 1000000 + rnd() % 1000000,
+	    .org = org,
+	    .client = client,
+	    .tap = tap,
+	    .web = web,
+	    .http = http,
+	    .name = name};
 	return 0;
 }
 
@@ -187,22 +199,27 @@ plan_orgs(void)
 		for (unsigned i = 0; i < pl->orgs + 1; i++) {
 			struct org *o = &orgs[n_orgs++];
 			int stops = i < pl->stop;
-			int gov = i < pl->gov_stop || (i >= pl->stop && i < pl->stop + pl->gov - pl->gov_stop);
+			int gov = i < pl->gov_stop ||
+				  (i >= pl->stop && i < pl->stop + pl->gov - pl->gov_stop);
 
-			snprintf(o->id, sizeof(o->id), "%c%c-%03u", pl->cc[0] + 32, pl->cc[1] + 32, i + 1);
+			snprintf(o->id, sizeof(o->id), "%c%c-%03u", pl->cc[0] + 32, pl->cc[1] + 32,
+				 i + 1);
 			o->cc = pl->cc;
 			o->gov = gov && i < in_a;
 			o->sector = o->gov ? GOV_SECTOR : sectors[rnd() % N_SECTORS];
 			snprintf(o->name, sizeof(o->name), "%s %s %u (synthetic)",
 				 o->gov ? "Agency" : "Company", pl->cc, i + 1);
 			o->n_clients = 1 + rnd() % MAX_CLIENTS;
-			o->first_month = i >= in_a ? 1 + (int)(rnd() % (unsigned)(n_months - 2)) : 0;
-			o->stop_day = stops ? a_end + (int)(rnd() % (unsigned)(b_start - a_end)) : n_days;
+			o->first_month =
+			    i >= in_a ? 1 + (int)(rnd() % (unsigned)(n_months - 2)) : 0;
+			o->stop_day =
+			    stops ? a_end + (int)(rnd() % (unsigned)(b_start - a_end)) : n_days;
 			o->web_only = i == pl->orgs; /* one more: the website only */
 			/* Drawn from the index, not the generator: every other
 			 * table is what it was before the evidence levels. */
-			o->name_only = i == pl->stop ? NAME_ONLY_ODD
-				       : i + 1 == in_a && p < 2 ? NAME_ONLY_ALL : 0;
+			o->name_only = i == pl->stop		? NAME_ONLY_ODD
+				       : i + 1 == in_a && p < 2 ? NAME_ONLY_ALL
+								: 0;
 			if (o->web_only) {
 				o->first_month = 0;
 				o->stop_day = n_days;
@@ -233,17 +250,22 @@ plan_sessions(void)
 			if (last < first)
 				continue;
 			for (unsigned c = 0; c < g->n_clients; c++) {
-				unsigned n = c == 0 ? 1 + rnd() % 2 : (rnd() % 10 < 6 ? 1 + rnd() % 2 : 0);
+				unsigned n =
+				    c == 0 ? 1 + rnd() % 2 : (rnd() % 10 < 6 ? 1 + rnd() % 2 : 0);
 
 				if (g->web_only)
 					n = c == 0 ? 1 : 0;
 				for (unsigned k = 0; k < n; k++) {
-					int day = first + (int)(rnd() % (unsigned)(last - first + 1));
-					int http = rnd() % 10 < 3, tap = (int)(rnd() % (unsigned)n_taps);
-					const char *name = http ? http_names[rnd() % 2] : tls_names[rnd() % 3];
+					int day =
+					    first + (int)(rnd() % (unsigned)(last - first + 1));
+					int http = rnd() % 10 < 3,
+					    tap = (int)(rnd() % (unsigned)n_taps);
+					const char *name =
+					    http ? http_names[rnd() % 2] : tls_names[rnd() % 3];
 
 					if (g->web_only) {
-						if (add_session((int)o, (int)c, day, tap, 1, 0, "www.kaspersky.com"))
+						if (add_session((int)o, (int)c, day, tap, 1, 0,
+								"www.kaspersky.com"))
 							return -1;
 						continue;
 					}
@@ -251,7 +273,8 @@ plan_sessions(void)
 						return -1;
 					/* Some also read the website that day. */
 					if (rnd() % 5 == 0 &&
-					    add_session((int)o, (int)c, day, (int)(rnd() % (unsigned)n_taps), 1, 0,
+					    add_session((int)o, (int)c, day,
+							(int)(rnd() % (unsigned)n_taps), 1, 0,
 							"support.kaspersky.com"))
 						return -1;
 				}
@@ -398,8 +421,8 @@ write_orgs(const char *dir)
 		const struct org *g = &orgs[o];
 
 		if (o < 32)
-			fprintf(f, "198.51.100.%u/29,%s,\"%s\",%s,\"%s\",%s\n", 8 * o, g->id, g->name,
-				g->cc, g->sector, g->gov ? "true" : "false");
+			fprintf(f, "198.51.100.%u/29,%s,\"%s\",%s,\"%s\",%s\n", 8 * o, g->id,
+				g->name, g->cc, g->sector, g->gov ? "true" : "false");
 		fprintf(f, "2001:db8:1%02x::/48,%s,\"%s\",%s,\"%s\",%s\n", o, g->id, g->name, g->cc,
 			g->sector, g->gov ? "true" : "false");
 	}
@@ -495,8 +518,7 @@ removal(FILE *f, int by_sector)
  * pass keep, how many rest on names alone (every session name-only), and
  * the share of their sessions that is corroborated. */
 static void
-evidence_row(FILE *f, const char *table, const char *period, int m,
-	     int (*keep)(const struct org *))
+evidence_row(FILE *f, const char *table, const char *period, int m, int (*keep)(const struct org *))
 {
 	unsigned long n = 0, decoys = 0, sessions = 0, name_only = 0;
 
@@ -560,8 +582,8 @@ write_evidence(const char *dir)
 		evidence_row(f, periods[t].table, "B", n_months - 1, periods[t].keep);
 	}
 	fclose(f);
-	if ((f = table(dir, "7-name-only.csv", "org_id,country,sector,sessions,name_only_sessions")) ==
-	    NULL)
+	if ((f = table(dir, "7-name-only.csv",
+		       "org_id,country,sector,sessions,name_only_sessions")) == NULL)
 		return -1;
 	for (int whole = 1; whole >= 0; whole--) {
 		const struct org *row[MAX_ORGS];
@@ -665,7 +687,8 @@ write_truth(const char *dir)
 	for (unsigned p = 0; p < N_PLANS; p++) {
 		top[p] = (struct ranked){plans[p].cc, 0, 0, 0};
 		for (unsigned o = 0; o < n_orgs; o++)
-			top[p].a += !strcmp(orgs[o].cc, plans[p].cc) && active(&orgs[o], 0, n_months - 1);
+			top[p].a +=
+			    !strcmp(orgs[o].cc, plans[p].cc) && active(&orgs[o], 0, n_months - 1);
 	}
 	qsort(top, N_PLANS, sizeof(top[0]), by_count);
 	if ((f = table(dir, "2-countries.csv", "month,country,organisations")) == NULL)
@@ -683,11 +706,13 @@ write_truth(const char *dir)
 	fclose(f);
 
 	/* 3: removal by country and by sector. */
-	if ((f = table(dir, "3-removal-country.csv", "country,active_a,removed,share_percent")) == NULL)
+	if ((f = table(dir, "3-removal-country.csv", "country,active_a,removed,share_percent")) ==
+	    NULL)
 		return -1;
 	removal(f, 0);
 	fclose(f);
-	if ((f = table(dir, "3-removal-sector.csv", "sector,active_a,removed,share_percent")) == NULL)
+	if ((f = table(dir, "3-removal-sector.csv", "sector,active_a,removed,share_percent")) ==
+	    NULL)
 		return -1;
 	removal(f, 1);
 	fclose(f);
@@ -713,7 +738,8 @@ write_truth(const char *dir)
 		}
 		qsort(r, n, sizeof(r[0]), by_count);
 		for (unsigned i = 0; i < n && i < 10; i++)
-			fprintf(f, "%s,%u,\"%s\",%ld\n", period ? "B" : "A", i + 1, r[i].key, r[i].a);
+			fprintf(f, "%s,%u,\"%s\",%ld\n", period ? "B" : "A", i + 1, r[i].key,
+				r[i].a);
 	}
 	fclose(f);
 
@@ -786,7 +812,8 @@ write_truth(const char *dir)
 				unsigned long n = 0, no = 0;
 
 				for (size_t i = 0; i < n_sess; i++)
-					if (!sess[i].web && sess[i].org == (int)o && sess[i].http == h &&
+					if (!sess[i].web && sess[i].org == (int)o &&
+					    sess[i].http == h &&
 					    (int)(sess[i].t_us / 86400000000ull) == d) {
 						n++;
 						no += (unsigned long)session_name_only(&sess[i]);
@@ -833,8 +860,9 @@ main(int argc, char **argv)
 	for (int i = 2; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--seed"))
 			seed = strtoul(argv[i + 1], NULL, 10);
-		else if (!strcmp(argv[i], "--from") && sscanf(argv[i + 1], "%d-%d", &y0, &m0) == 2 &&
-			 m0 >= 1 && m0 <= 12 && y0 >= 1990)
+		else if (!strcmp(argv[i], "--from") &&
+			 sscanf(argv[i + 1], "%d-%d", &y0, &m0) == 2 && m0 >= 1 && m0 <= 12 &&
+			 y0 >= 1990)
 			;
 		else if (!strcmp(argv[i], "--months") && atoi(argv[i + 1]) >= 3 &&
 			 atoi(argv[i + 1]) <= MAX_MONTHS)
@@ -865,7 +893,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tc_census: writing %s failed\n", dir);
 		return 1;
 	}
-	printf("tc_census: %u organisations, %zu sessions over %d months at %d taps\n", n_orgs, n_sess,
-	       n_months, n_taps);
+	printf("tc_census: %u organisations, %zu sessions over %d months at %d taps\n", n_orgs,
+	       n_sess, n_months, n_taps);
 	return 0;
 }

@@ -23,27 +23,26 @@ static const struct {
 	const char *name;
 	enum role role;
 } vendor_names[] = {
-	{"dnl-01.geo.kaspersky.com", R_UPDATE},     /* the dnl-00..19 regex */
-	{"dnl-17.geo.kaspersky.com", R_UPDATE},
-	{"ksn-a-stat.kaspersky-labs.com", R_OTHER},  /* not ksn-*-geo: unsourced */
-	{"kaspersky.com", R_WEB},                    /* the apex, exactly */
-	{"UPD.Kaspersky.RU", R_OTHER},
-	{"activation-v2.kaspersky.com", R_ACTIVATION},
-	{"ds.kaspersky.com.", R_OTHER},              /* no source gives it a role */
-	{"s.kaspersky-labs.com", R_OTHER},
-	{"s07.upd.kaspersky.com", R_UPDATE},         /* the s00-s19 regex */
-	{"S19.UPD.kaspersky.com", R_UPDATE},
-	{"s20.upd.kaspersky.com", R_OTHER},          /* past s19, under no role */
-	{"downloads.upd.kaspersky.com", R_UPDATE},
-	{"a.cm.k.kaspersky-labs.com", R_UPDATE},     /* under a role's suffix */
-	{"www.kaspersky.com", R_WEB},
-	{"support.kaspersky.com", R_WEB},
-	{"blog.kaspersky.com", R_OTHER},
+    {"dnl-01.geo.kaspersky.com", R_UPDATE}, /* the dnl-00..19 regex */
+    {"dnl-17.geo.kaspersky.com", R_UPDATE},
+    {"ksn-a-stat.kaspersky-labs.com", R_OTHER}, /* not ksn-*-geo: unsourced */
+    {"kaspersky.com", R_WEB},			/* the apex, exactly */
+    {"UPD.Kaspersky.RU", R_OTHER},
+    {"activation-v2.kaspersky.com", R_ACTIVATION},
+    {"ds.kaspersky.com.", R_OTHER}, /* no source gives it a role */
+    {"s.kaspersky-labs.com", R_OTHER},
+    {"s07.upd.kaspersky.com", R_UPDATE}, /* the s00-s19 regex */
+    {"S19.UPD.kaspersky.com", R_UPDATE},
+    {"s20.upd.kaspersky.com", R_OTHER}, /* past s19, under no role */
+    {"downloads.upd.kaspersky.com", R_UPDATE},
+    {"a.cm.k.kaspersky-labs.com", R_UPDATE}, /* under a role's suffix */
+    {"www.kaspersky.com", R_WEB},
+    {"support.kaspersky.com", R_WEB},
+    {"blog.kaspersky.com", R_OTHER},
 };
 static const char *const other_names[] = {
-	"notkaspersky.com", "kaspersky.com.evil.example", "kaspersky.community",
-	"www.example.org", "cdn.example.net", "kaspersky-lab.example", "xkaspersky.ru",
-	"update.example.com",
+    "notkaspersky.com", "kaspersky.com.evil.example", "kaspersky.community", "www.example.org",
+    "cdn.example.net",	"kaspersky-lab.example",      "xkaspersky.ru",	     "update.example.com",
 };
 
 uint32_t
@@ -218,7 +217,8 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
 	if (!gf->vendor_server)
 		tcg.truth.name_only[gf->org][gf->role][sig]++;
 	else
-		tcg.truth.vendor_client_corro[gf->org][gf->client] |= (unsigned char)(1u << gf->role);
+		tcg.truth.vendor_client_corro[gf->org][gf->client] |=
+		    (unsigned char)(1u << gf->role);
 	/* Decided by a vendor name that no role lists: listed by name. */
 	if (gf->role == R_OTHER && gf->name >= 0 &&
 	    (sig == S_TLS || sig == S_QUIC || sig == S_HTTP || sig == S_DNS))
@@ -234,7 +234,7 @@ tc_gflow_vendor(struct gflow *gf, enum sig sig)
  * or bypassed.  TCP: off is the offset in the sender's stream. */
 void
 tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t len, uint32_t off,
-      enum out if_open, enum sig sig)
+	 enum out if_open, enum sig sig)
 {
 	struct tb_spec *s = dir ? &gf->f.s2c : &gf->f.c2s;
 	uint32_t wire;
@@ -375,7 +375,8 @@ tc_pick_name(int vendor, enum role *role, int *idx)
 /* The client's first bytes in one segment, or in two (out of order, or
  * with the first retransmitted): the packet completing the name decides. */
 void
-tc_send_head(struct gflow *gf, const uint8_t *pl, uint32_t len, uint32_t cut, enum out o, enum sig sig)
+tc_send_head(struct gflow *gf, const uint8_t *pl, uint32_t len, uint32_t cut, enum out o,
+	     enum sig sig)
 {
 	unsigned how = tc_rnd() % 3;
 
@@ -394,4 +395,3 @@ tc_send_head(struct gflow *gf, const uint8_t *pl, uint32_t len, uint32_t cut, en
 		tc_fsend(gf, 0, 0x18, pl, cut, 0, O_PARTIAL, sig); /* retransmitted */
 	tc_fsend(gf, 0, 0x18, pl + cut, len - cut, cut, o, sig);
 }
-

@@ -20,7 +20,7 @@ struct gflow {
 	enum { GF_NEW, GF_OPEN, GF_VENDOR, GF_OTHER } st;
 	enum sig sig;
 	enum role role; /* whose sessions it counts in (R_OTHER unless set) */
-	int name;       /* the vendor name it carries (tc_vendor_name), -1: none */
+	int name;	/* the vendor name it carries (tc_vendor_name), -1: none */
 	/* Its server is an address the tap knows as the vendor's (learned
 	 * from an answer it saw, or configured): a name is corroborated. */
 	bool vendor_server;
@@ -57,8 +57,8 @@ void tc_gflow_vendor(struct gflow *gf, enum sig sig);
 /* Sends one packet of the flow.  While the flow is undecided its outcome
  * is if_open (O_VENDOR and O_OTHER..O_APPCUT decide it); after, matched
  * or bypassed.  TCP: off is the offset in the sender's stream. */
-void tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t len, uint32_t off,
-      enum out if_open, enum sig sig);
+void tc_fsend(struct gflow *gf, int dir, uint8_t flags, const uint8_t *pl, uint32_t len,
+	      uint32_t off, enum out if_open, enum sig sig);
 
 /* TCP: SYN from the client (its outcome syn_out: a flow to a vendor
  * address is decided by it), SYN-ACK, ACK; the SYN takes one number. */
@@ -80,6 +80,7 @@ const char *tc_pick_name(int vendor, enum role *role, int *idx);
 
 /* The client's first bytes in one segment, or in two (out of order, or
  * with the first retransmitted): the packet completing the name decides. */
-void tc_send_head(struct gflow *gf, const uint8_t *pl, uint32_t len, uint32_t cut, enum out o, enum sig sig);
+void tc_send_head(struct gflow *gf, const uint8_t *pl, uint32_t len, uint32_t cut, enum out o,
+		  enum sig sig);
 
 #endif

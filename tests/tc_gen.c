@@ -73,8 +73,8 @@ main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		enum sig s;
-	} kind_names[] = {{"tls", S_TLS},	  {"http", S_HTTP},	    {"dns", S_DNS},
-			  {"quic", S_QUIC},	  {"server", S_SERVER}, {"payload", S_PAYLOAD}};
+	} kind_names[] = {{"tls", S_TLS},   {"http", S_HTTP},	  {"dns", S_DNS},
+			  {"quic", S_QUIC}, {"server", S_SERVER}, {"payload", S_PAYLOAD}};
 	enum sig kinds[32] = {S_TLS, S_HTTP, S_DNS, S_TLS, S_HTTP, S_DNS, S_QUIC, S_QUIC, S_SERVER};
 	unsigned n_kinds = 9;
 	const char *pcap_path, *truth_path;
@@ -82,10 +82,12 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--orgs") == 0)
 		return tc_truth_write_orgs(argv[2]);
 	if (argc < 3) {
-		fprintf(stderr, "usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
-				"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
-				"              [--queues N] [--parts 2] [--epoch UNIX_SECONDS] [--side client|server]\n"
-				"       tc_gen --orgs ORGS.csv\n");
+		fprintf(stderr,
+			"usage: tc_gen OUT.pcap TRUTH.tsv [--seed N] [--sessions N] "
+			"[--bulk N] [--encap PCT] [--kinds tls,http,dns,quic,server,payload]\n"
+			"              [--queues N] [--parts 2] [--epoch UNIX_SECONDS] [--side "
+			"client|server]\n"
+			"       tc_gen --orgs ORGS.csv\n");
 		return 2;
 	}
 	pcap_path = argv[1];
@@ -131,8 +133,7 @@ main(int argc, char **argv)
 			free(list);
 			if (n_kinds == 0)
 				return 2;
-		}
-		else {
+		} else {
 			fprintf(stderr, "tc_gen: unknown option %s\n", argv[i]);
 			return 2;
 		}
@@ -170,7 +171,8 @@ main(int argc, char **argv)
 		return 1;
 	/* Flows each side's packets alone start (--side's expectations). */
 	fprintf(f, "side_flows client %llu\nside_flows server %llu\n",
-		(unsigned long long)tcg.truth.side_flows[0], (unsigned long long)tcg.truth.side_flows[1]);
+		(unsigned long long)tcg.truth.side_flows[0],
+		(unsigned long long)tcg.truth.side_flows[1]);
 	fprintf(f, "span %llu %llu\n",
 		(unsigned long long)(tcg.out.epoch + tcg.out.first_us / 1000000),
 		(unsigned long long)(tcg.out.epoch + tcg.out.ts_us / 1000000));

@@ -39,8 +39,19 @@ extern const char *const role_names[R_N];
 
 /* Outcome and drop names as the dataplane exports them. */
 enum out {
-	O_VENDOR, O_OTHER, O_NONAME, O_APPBAD, O_APPCUT, O_PARTIAL, O_MATCHED, O_BYPASSED,
-	O_OTHERL4, O_FRAG, O_NOTIP, O_UNTRACKED, O_N
+	O_VENDOR,
+	O_OTHER,
+	O_NONAME,
+	O_APPBAD,
+	O_APPCUT,
+	O_PARTIAL,
+	O_MATCHED,
+	O_BYPASSED,
+	O_OTHERL4,
+	O_FRAG,
+	O_NOTIP,
+	O_UNTRACKED,
+	O_N
 };
 enum drop { D_L2, D_L3, D_L4, D_SCAN, D_OVERSIZE, D_N };
 enum layer { L_L2, L_L3, L_L4, L_TLS, L_QUIC, L_HTTP, L_DNS, L_N };
@@ -91,9 +102,9 @@ struct tc_out {
 	uint64_t part_packets[2];
 	int pin; /* >= 0: the queue every flow goes to for now */
 	uint64_t ts_us;
-	uint64_t epoch;    /* the capture's start, Unix seconds (--epoch) */
-	int side;          /* --side: 0 client, 1 server (that direction's frames only), -1 both */
-	int dir;           /* the direction of the frame being written, -1: no flow's */
+	uint64_t epoch;	   /* the capture's start, Unix seconds (--epoch) */
+	int side;	   /* --side: 0 client, 1 server (that direction's frames only), -1 both */
+	int dir;	   /* the direction of the frame being written, -1: no flow's */
 	uint64_t first_us; /* ts_us of the first frame */
 	uint64_t packets;
 };

@@ -97,8 +97,8 @@ queue_of(const struct tb_spec *c, unsigned n_queues)
 static uint32_t
 handshake_frame(uint32_t h, unsigned step, uint8_t *frame, uint32_t cap, struct tb_spec *q)
 {
-	static const char *const names[] = {"www.example.com", "cdn.example.net",
-					    "api.example.org", "s07.upd.kaspersky.com"};
+	static const char *const names[] = {"www.example.com", "cdn.example.net", "api.example.org",
+					    "s07.upd.kaspersky.com"};
 	static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 	uint8_t pl[2048];
 	struct tb_spec c2s, s2c;
@@ -199,11 +199,12 @@ main(int argc, char **argv)
 		else
 			argc = 0;
 	}
-	if (argc < 2 || argc % 2 != 0 || flows == 0 || flows > 16000000 || per == 0 ||
-	    per > 64 || hs_pct > 50 || n_queues == 0 || n_queues > MAX_QUEUES) {
-		fprintf(stderr, "usage: tc_mix OUT.pcap --flows N (1..16000000) "
-				"[--frames-per-flow K (1..64)] [--handshakes PCT (0..50)] "
-				"[--queues Q (1..%d)] [--seed S]\n",
+	if (argc < 2 || argc % 2 != 0 || flows == 0 || flows > 16000000 || per == 0 || per > 64 ||
+	    hs_pct > 50 || n_queues == 0 || n_queues > MAX_QUEUES) {
+		fprintf(stderr,
+			"usage: tc_mix OUT.pcap --flows N (1..16000000) "
+			"[--frames-per-flow K (1..64)] [--handshakes PCT (0..50)] "
+			"[--queues Q (1..%d)] [--seed S]\n",
 			MAX_QUEUES);
 		return 2;
 	}
@@ -218,7 +219,8 @@ main(int argc, char **argv)
 		s[i] = (struct slot){.flow = (uint32_t)(i / per), .step = (uint16_t)(i % per)};
 	for (uint64_t i = 0; i < n_hs * HANDSHAKE_FRAMES; i++)
 		s[n_bulk + i] = (struct slot){.flow = (uint32_t)(i / HANDSHAKE_FRAMES),
-					      .step = (uint16_t)(i % HANDSHAKE_FRAMES), .kind = 1};
+					      .step = (uint16_t)(i % HANDSHAKE_FRAMES),
+					      .kind = 1};
 	/* Interleaved at random; a flow's frames keep their order (a
 	 * handshake's steps), re-dealt after the shuffle. */
 	for (uint64_t i = n - 1; i > 0; i--) {

@@ -216,7 +216,8 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 		 * share before the name, about 1.5 KB): two segments. */
 		bool pq = tc_rnd() % 3 == 0;
 
-		len = tb_tls_client_hello_ks(pl, sizeof(pl), name, ech, tc_rnd() % 300, pq ? 1216 : 0);
+		len = tb_tls_client_hello_ks(pl, sizeof(pl), name, ech, tc_rnd() % 300,
+					     pq ? 1216 : 0);
 		tc_send_head(&gf, pl, len, pq ? 1000 + tc_rnd() % 200 : 0, o, S_TLS);
 		tcg.truth.ech += ech;
 		/* ServerHello: a handshake record, but not a ClientHello. */
@@ -245,7 +246,8 @@ session_body(int org, int client, enum sig s, int vendor, unsigned nbulk, int nv
 			host = strstr((char *)pl, "Host: ");
 			/* Half the request heads are cut inside the Host value. */
 			tc_send_head(&gf, pl, len,
-				  tc_rnd() % 2 ? (uint32_t)(host + 8 - (char *)pl) : 0, o, S_HTTP);
+				     tc_rnd() % 2 ? (uint32_t)(host + 8 - (char *)pl) : 0, o,
+				     S_HTTP);
 		}
 		tc_fsend(&gf, 1, 0x18, (const uint8_t *)ok, sizeof(ok) - 1, 0, O_NONAME, 0);
 		s_off = tc_bulk(&gf, nbulk, '<', sizeof(ok) - 1);
@@ -258,8 +260,9 @@ tc_session(int org, int client, enum sig s, int vendor, unsigned nbulk)
 {
 	int nvlan = tc_rnd() % 4 == 0 ? (int)(1 + tc_rnd() % 2) : 0;
 
-	tcg.encap = tc_rnd() % 100 < tcg.encap_pct ? (enum tb_encap)(1 + tc_rnd() % (TB_ENC_COUNT - 1))
-					    : TB_ENC_NONE;
+	tcg.encap = tc_rnd() % 100 < tcg.encap_pct
+			? (enum tb_encap)(1 + tc_rnd() % (TB_ENC_COUNT - 1))
+			: TB_ENC_NONE;
 	session_body(org, client, s, vendor, nbulk, nvlan);
 	tcg.encap = TB_ENC_NONE;
 }
@@ -342,8 +345,9 @@ tc_oddities(void)
 
 	/* Two Host fields. */
 	tc_gflow_init(&gf, 5, 5, IPPROTO_TCP, 80, 2);
-	len = (uint32_t)snprintf((char *)pl, sizeof(pl),
-				 "GET / HTTP/1.1\r\nHost: kaspersky.com\r\nHost: kaspersky.ru\r\n\r\n");
+	len = (uint32_t)snprintf(
+	    (char *)pl, sizeof(pl),
+	    "GET / HTTP/1.1\r\nHost: kaspersky.com\r\nHost: kaspersky.ru\r\n\r\n");
 	tc_fsend(&gf, 0, 0x18, pl, len, 0, O_APPBAD, 0);
 	tcg.truth.perr[L_HTTP]++;
 
@@ -353,4 +357,3 @@ tc_oddities(void)
 	tc_fsend(&gf, 0, 0, pl, 18, 0, O_APPBAD, 0);
 	tcg.truth.perr[L_DNS]++;
 }
-

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tc_gen's world and its truth: the organisations, the names the dataplane
  * exports, TRUTH.tsv and the organisation table as CSV. */
-#include <pcap/pcap.h>
 #include <ctype.h>
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,26 +12,25 @@
 
 /* The sample organisation table (config/orgs.csv is this, written out). */
 const struct org orgs[N_ORGS] = {
-	{"us-treasury", "Department of the Treasury (sample)", "US", "government", "true",
-	 "192.0.2.0/26", "2001:db8:100::/48"},
-	{"acme-bank", "Acme Bank", "US", "finance", "false", "192.0.2.64/26", NULL},
-	{"northwind-health", "Northwind \"General\" Hospital", "GB", "health", "false",
-	 "192.0.2.128/25", "2001:db8:200::/48"},
-	{"example-univ", "Example University", "DE", "education", "false", "198.51.100.0/24",
-	 NULL},
-	{"sampleton-council", "City Council of Sampleton", "FR", "government", "yes",
-	 "203.0.113.0/25", NULL},
-	{"telco-isp", "Telco ISP, Inc.", "NL", "telecom", "false", NULL, "2001:db8:300::/40"},
-	/* Clients in no prefix: 203.0.113.128/26 and 2001:db8:f000::/36. */
-	{"unattributed", NULL, NULL, NULL, NULL, "203.0.113.128/26", "2001:db8:f000::/36"},
+    {"us-treasury", "Department of the Treasury (sample)", "US", "government", "true",
+     "192.0.2.0/26", "2001:db8:100::/48"},
+    {"acme-bank", "Acme Bank", "US", "finance", "false", "192.0.2.64/26", NULL},
+    {"northwind-health", "Northwind \"General\" Hospital", "GB", "health", "false",
+     "192.0.2.128/25", "2001:db8:200::/48"},
+    {"example-univ", "Example University", "DE", "education", "false", "198.51.100.0/24", NULL},
+    {"sampleton-council", "City Council of Sampleton", "FR", "government", "yes", "203.0.113.0/25",
+     NULL},
+    {"telco-isp", "Telco ISP, Inc.", "NL", "telecom", "false", NULL, "2001:db8:300::/40"},
+    /* Clients in no prefix: 203.0.113.128/26 and 2001:db8:f000::/36. */
+    {"unattributed", NULL, NULL, NULL, NULL, "203.0.113.128/26", "2001:db8:f000::/36"},
 };
 
-const char *const sig_names[S_N] = {"tls-sni", "quic-sni", "http-host", "dns",
-					   "server-ip", "learned-ip", "payload"};
+const char *const sig_names[S_N] = {"tls-sni",	 "quic-sni",   "http-host", "dns",
+				    "server-ip", "learned-ip", "payload"};
 
 static const char *const out_names[O_N] = {
-	"vendor",  "other_name", "no_name",  "app_malformed", "app_truncated", "partial",
-	"matched", "bypassed",   "other_l4", "fragment",      "not_ip", "untracked"};
+    "vendor",  "other_name", "no_name",	 "app_malformed", "app_truncated", "partial",
+    "matched", "bypassed",   "other_l4", "fragment",	  "not_ip",	   "untracked"};
 static const char *const drop_names[D_N] = {"l2_malformed", "l3_malformed", "l4_malformed",
 					    "scan_error", "oversize"};
 static const char *const layer_names[L_N] = {"l2", "l3", "l4", "tls", "quic", "http", "dns"};
@@ -76,7 +75,7 @@ group_of(int kind, size_t o)
 		return NULL;
 	if (kind == 2)
 		return strcmp(orgs[o].gov, "true") == 0 || strcmp(orgs[o].gov, "yes") == 0 ? "-"
-											      : NULL;
+											   : NULL;
 	return kind == 0 ? orgs[o].country : orgs[o].sector;
 }
 
@@ -115,8 +114,10 @@ group_truth(FILE *f, const struct tc_truth *t, int kind, const char *key, bool w
 		n_clients += c;
 	}
 	fprintf(f, "%s %s %s %s %u %u\n", web ? "webgroup" : "group",
-		kind == 0 ? "country" : kind == 1 ? "sector" : "government", key, VENDOR, n_orgs,
-		n_clients);
+		kind == 0   ? "country"
+		: kind == 1 ? "sector"
+			    : "government",
+		key, VENDOR, n_orgs, n_clients);
 }
 
 int
@@ -213,7 +214,8 @@ tc_truth_write(const struct tc_truth *t, const uint64_t *part_packets, unsigned 
 			if (key == NULL)
 				continue;
 			for (p = 0; p < o && (group_of(kind, p) == NULL ||
-					      strcmp(group_of(kind, p), key) != 0); p++)
+					      strcmp(group_of(kind, p), key) != 0);
+			     p++)
 				;
 			if (p == o) { /* no earlier organisation has the key */
 				group_truth(f, t, kind, key, false);

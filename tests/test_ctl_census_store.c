@@ -82,12 +82,12 @@ test_ctl_census_store_sketches(void **state)
 		const char *org, *vendor;
 		unsigned clients, again; /* distinct clients, then the first again many */
 	} rows[] = {
-		{19800, "AS64500", "kaspersky", 3, 2},
-		{19800, "AS64501", "kaspersky", 1, 0},
-		{19801, "AS64500", "kaspersky", 150, 150}, /* explicit up to 160: exact */
-		{19800, "AS64500", "other", 7, 1},
-		{19802, "org-with-a-long-id-0123456789-0123456789-0123456789-01234567", "kaspersky",
-		 2, 0},
+	    {19800, "AS64500", "kaspersky", 3, 2},
+	    {19800, "AS64501", "kaspersky", 1, 0},
+	    {19801, "AS64500", "kaspersky", 150, 150}, /* explicit up to 160: exact */
+	    {19800, "AS64500", "other", 7, 1},
+	    {19802, "org-with-a-long-id-0123456789-0123456789-0123456789-01234567", "kaspersky", 2,
+	     0},
 	};
 	const size_t n = sizeof(rows) / sizeof(rows[0]);
 	struct ctl_census_store *s = ctl_census_store_create(false, KEEP);
@@ -124,7 +124,7 @@ test_ctl_census_store_sketches(void **state)
 		assert_int_equal(b.n_srows, 0);
 		for (size_t i = 0; i < n; i++) {
 			const struct ctl_census_row *r =
-				row_of(&b, rows[i].day, rows[i].org, rows[i].vendor);
+			    row_of(&b, rows[i].day, rows[i].org, rows[i].vendor);
 
 			assert_non_null(r);
 			assert_string_equal(r->org.name, org(rows[i].org).name);
@@ -230,8 +230,7 @@ struct exported {
 };
 
 static void
-put_sketch(void *arg, uint32_t day, const char *o, const char *vendor, const uint8_t *b,
-	   size_t len)
+put_sketch(void *arg, uint32_t day, const char *o, const char *vendor, const uint8_t *b, size_t len)
 {
 	struct exported *x = arg;
 	struct ctl_org lab = org(o);
@@ -305,8 +304,8 @@ test_ctl_census_store_bounded(void **state)
 
 		snprintf(id, sizeof(id), "AS%u", i % PER_DAY);
 		o = org(id);
-		assert_int_equal(ctl_census_store_client(s, 19000 + i / PER_DAY, &o, "kaspersky", i),
-				 0);
+		assert_int_equal(
+		    ctl_census_store_client(s, 19000 + i / PER_DAY, &o, "kaspersky", i), 0);
 	}
 	assert_int_equal(ctl_census_store_take(s, NULL, &b), 0);
 	{
@@ -363,11 +362,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_index),
-		cmocka_unit_test(test_ctl_census_store_sketches),
-		cmocka_unit_test(test_ctl_census_store_daily_sessions),
-		cmocka_unit_test(test_ctl_census_store_export_import),
-		cmocka_unit_test(test_ctl_census_store_bounded),
+	    cmocka_unit_test(test_ctl_index),
+	    cmocka_unit_test(test_ctl_census_store_sketches),
+	    cmocka_unit_test(test_ctl_census_store_daily_sessions),
+	    cmocka_unit_test(test_ctl_census_store_export_import),
+	    cmocka_unit_test(test_ctl_census_store_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

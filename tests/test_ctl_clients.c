@@ -56,13 +56,13 @@ static const struct {
 	const char *a, *b;
 	int same;
 } agg_rows[] = {
-	{"one /64, two hosts", 64, "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", 1},
-	{"two /64s", 64, "2001:db8:1:2::1", "2001:db8:1:3::1", 0},
-	{"one /56", 56, "2001:db8:1:2::1", "2001:db8:1:3::1", 1},
-	{"not the same /56", 56, "2001:db8:1:ff::1", "2001:db8:1:100::1", 0},
-	{"/128: hosts", 128, "2001:db8::1", "2001:db8::2", 0},
-	{"/1", 1, "2001:db8::1", "3fff::1", 1},
-	{"IPv4 whole", 48, "192.0.2.1", "192.0.2.2", 0},
+    {"one /64, two hosts", 64, "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", 1},
+    {"two /64s", 64, "2001:db8:1:2::1", "2001:db8:1:3::1", 0},
+    {"one /56", 56, "2001:db8:1:2::1", "2001:db8:1:3::1", 1},
+    {"not the same /56", 56, "2001:db8:1:ff::1", "2001:db8:1:100::1", 0},
+    {"/128: hosts", 128, "2001:db8::1", "2001:db8::2", 0},
+    {"/1", 1, "2001:db8::1", "3fff::1", 1},
+    {"IPv4 whole", 48, "192.0.2.1", "192.0.2.2", 0},
 };
 
 static void
@@ -70,8 +70,10 @@ test_ctl_clients_ipv6_prefix(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(agg_rows) / sizeof(agg_rows[0]); i++) {
-		struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 2, agg_rows[i].prefix);
-		struct dp_client_event a = tb_ctl_ev(1, 0, agg_rows[i].a), b = tb_ctl_ev(1, 0, agg_rows[i].b);
+		struct ctl_clients *c =
+		    ctl_clients_create(64, tb_orgs->n_orgs, 2, agg_rows[i].prefix);
+		struct dp_client_event a = tb_ctl_ev(1, 0, agg_rows[i].a),
+				       b = tb_ctl_ev(1, 0, agg_rows[i].b);
 
 		print_message("row %zu: %s\n", i, agg_rows[i].what);
 		assert_int_equal(ctl_clients_add(c, &a, T0, false), 1);
@@ -92,14 +94,14 @@ test_ctl_clients_windows(void **state)
 		const char *addr;
 		uint32_t org, age[2]; /* seen at now - age[0], then now - age[1] */
 	} seen[] = {
-		{"192.0.2.1", 1, {0, 0}},
-		{"192.0.2.2", 1, {86399, 86399}},          /* just inside 1d */
-		{"192.0.2.3", 1, {86400, 86400}},          /* just outside */
-		{"192.0.2.4", 1, {40 * 86400, 3600}},      /* old, then recent */
-		{"192.0.2.5", 1, {3600, 40 * 86400}},      /* recent; an older sighting later */
-		{"192.0.2.6", 1, {30 * 86400 - 1, 30 * 86400 - 1}},
-		{"192.0.2.7", 1, {30 * 86400, 30 * 86400}},
-		{"198.51.100.1", 2, {0, 0}},
+	    {"192.0.2.1", 1, {0, 0}},
+	    {"192.0.2.2", 1, {86399, 86399}},	  /* just inside 1d */
+	    {"192.0.2.3", 1, {86400, 86400}},	  /* just outside */
+	    {"192.0.2.4", 1, {40 * 86400, 3600}}, /* old, then recent */
+	    {"192.0.2.5", 1, {3600, 40 * 86400}}, /* recent; an older sighting later */
+	    {"192.0.2.6", 1, {30 * 86400 - 1, 30 * 86400 - 1}},
+	    {"192.0.2.7", 1, {30 * 86400, 30 * 86400}},
+	    {"198.51.100.1", 2, {0, 0}},
 	};
 	const uint32_t now = T0 + 100 * 86400;
 	struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 2, 64);
@@ -209,9 +211,8 @@ test_ctl_clients_product_union(void **state)
 		const char *addr;
 		int rc;
 	} seen[] = {
-		{1, "192.0.2.1", 1}, {0, "192.0.2.1", 1}, {1, "192.0.2.1", 0},
-		{2, "192.0.2.2", 1}, {2, "192.0.2.1", 1},
-		{1 | DP_CLIENT_UNVERIFIED, "192.0.2.3", 0},
+	    {1, "192.0.2.1", 1}, {0, "192.0.2.1", 1}, {1, "192.0.2.1", 0},
+	    {2, "192.0.2.2", 1}, {2, "192.0.2.1", 1}, {1 | DP_CLIENT_UNVERIFIED, "192.0.2.3", 0},
 	};
 	static const uint64_t want[4] = {1, 1, 2, 1};
 	struct ctl_clients *c = ctl_clients_create(64, tb_orgs->n_orgs, 4, 64);
@@ -256,19 +257,29 @@ test_ctl_clients_corroborated(void **state)
 		unsigned n;
 		uint64_t want[3]; /* corroborated clients under keys 0, 1, 2 */
 	} rows[] = {
-		{"corroborated and verified", {{0, true, true, false}}, 1, {1, 0, 1}},
-		{"name-only", {{0, true, true, true}}, 1, {0, 0, 0}},
-		{"corroborated, never verified", {{0, false, true, false}}, 1, {0, 0, 0}},
-		{"corroborated, then the evidence",
-		 {{0, false, true, false}, {0, true, false, false}}, 2, {1, 0, 1}},
-		{"the evidence, then a corroborated session unverified",
-		 {{0, true, false, false}, {0, false, true, false}}, 2, {1, 0, 1}},
-		{"one role corroborated, the other name-only",
-		 {{0, true, true, false}, {1, true, true, true}}, 2, {1, 0, 1}},
-		{"corroborated on a role never verified, the other verified",
-		 {{0, false, true, false}, {1, true, true, true}}, 2, {0, 0, 0}},
-		{"a later event is no decision",
-		 {{0, true, true, true}, {0, true, false, false}}, 2, {0, 0, 0}},
+	    {"corroborated and verified", {{0, true, true, false}}, 1, {1, 0, 1}},
+	    {"name-only", {{0, true, true, true}}, 1, {0, 0, 0}},
+	    {"corroborated, never verified", {{0, false, true, false}}, 1, {0, 0, 0}},
+	    {"corroborated, then the evidence",
+	     {{0, false, true, false}, {0, true, false, false}},
+	     2,
+	     {1, 0, 1}},
+	    {"the evidence, then a corroborated session unverified",
+	     {{0, true, false, false}, {0, false, true, false}},
+	     2,
+	     {1, 0, 1}},
+	    {"one role corroborated, the other name-only",
+	     {{0, true, true, false}, {1, true, true, true}},
+	     2,
+	     {1, 0, 1}},
+	    {"corroborated on a role never verified, the other verified",
+	     {{0, false, true, false}, {1, true, true, true}},
+	     2,
+	     {0, 0, 0}},
+	    {"a later event is no decision",
+	     {{0, true, true, true}, {0, true, false, false}},
+	     2,
+	     {0, 0, 0}},
 	};
 
 	(void)state;
@@ -308,12 +319,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_clients_add_dedup),
-		cmocka_unit_test(test_ctl_clients_ipv6_prefix),
-		cmocka_unit_test(test_ctl_clients_windows),
-		cmocka_unit_test(test_ctl_clients_unverified_and_room),
-		cmocka_unit_test(test_ctl_clients_product_union),
-		cmocka_unit_test(test_ctl_clients_corroborated),
+	    cmocka_unit_test(test_ctl_clients_add_dedup),
+	    cmocka_unit_test(test_ctl_clients_ipv6_prefix),
+	    cmocka_unit_test(test_ctl_clients_windows),
+	    cmocka_unit_test(test_ctl_clients_unverified_and_room),
+	    cmocka_unit_test(test_ctl_clients_product_union),
+	    cmocka_unit_test(test_ctl_clients_corroborated),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -16,7 +16,7 @@
 
 #include "ctl_hll.h"
 
-static const uint8_t ref_key[CTL_HLL_KEY_LEN] = {0, 1, 2, 3, 4, 5, 6, 7,
+static const uint8_t ref_key[CTL_HLL_KEY_LEN] = {0, 1, 2,  3,  4,  5,  6,  7,
 						 8, 9, 10, 11, 12, 13, 14, 15};
 
 /* The SipHash paper's vectors: key 00..0f, message 00..(len-1). */
@@ -27,9 +27,9 @@ test_ctl_hll_siphash_vectors(void **state)
 		size_t len;
 		uint64_t want;
 	} rows[] = {
-		{0, 0x726fdb47dd0e0e31ull},
-		{1, 0x74f839c593dc67fdull},
-		{15, 0xa129ca6149be45e5ull},
+	    {0, 0x726fdb47dd0e0e31ull},
+	    {1, 0x74f839c593dc67fdull},
+	    {15, 0xa129ca6149be45e5ull},
 	};
 	uint8_t msg[64];
 
@@ -81,8 +81,9 @@ test_ctl_hll_client_hash(void **state)
 	assert_int_equal(client("192.0.2.1", 64),
 			 ctl_hll_siphash(ref_key, (const uint8_t[]){4, 192, 0, 2, 1}, 5));
 	assert_int_equal(client("2001:db8:1:2::1", 64),
-			 ctl_hll_siphash(ref_key, (const uint8_t[]){6, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0,
-								    2, 0, 0, 0, 0, 0, 0, 0, 0},
+			 ctl_hll_siphash(ref_key,
+					 (const uint8_t[]){6, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0,
+							   0, 0, 0, 0, 0, 0, 0},
 					 17));
 	/* One context, many clients: each hash as if alone. */
 	{
@@ -118,10 +119,11 @@ test_ctl_hll_explicit_and_promotion(void **state)
 	assert_int_equal(ctl_hll_cardinality(&h), 3);
 	n = ctl_hll_pack(&h, buf);
 	assert_int_equal(n, 3 + 3 * 8);
-	assert_memory_equal(buf, "\x12\x8b\x7f"
-				 "\xff\xff\xff\xff\xff\xff\xff\xfd"
-				 "\x00\x00\x00\x00\x00\x00\x00\x01"
-				 "\x00\x00\x00\x00\x00\x00\x00\x05",
+	assert_memory_equal(buf,
+			    "\x12\x8b\x7f"
+			    "\xff\xff\xff\xff\xff\xff\xff\xfd"
+			    "\x00\x00\x00\x00\x00\x00\x00\x01"
+			    "\x00\x00\x00\x00\x00\x00\x00\x05",
 			    n);
 	for (uint64_t v = 100; h.n < CTL_HLL_EXPLICIT_MAX; v++)
 		assert_int_equal(ctl_hll_add(&h, v << 11), 0);
@@ -160,17 +162,19 @@ test_ctl_hll_unpack_refuses(void **state)
 		const char *bytes;
 		size_t len;
 	} rows[] = {
-		{"short", "\x11\x8b", 2},
-		{"version 2", "\x21\x8b\x7f", 3},
-		{"log2m 12", "\x11\x8c\x7f", 3},
-		{"regwidth 6", "\x11\xab\x7f", 3},
-		{"sparse off", "\x11\x8b\x3f", 3},
-		{"empty with data", "\x11\x8b\x7f\x00", 4},
-		{"explicit cut", "\x12\x8b\x7f\x00\x00\x00", 6},
-		{"explicit descending", "\x12\x8b\x7f\x00\x00\x00\x00\x00\x00\x00\x02"
-					"\x00\x00\x00\x00\x00\x00\x00\x01", 19},
-		{"full cut", "\x14\x8b\x7f\x00", 4},
-		{"undefined", "\x10\x8b\x7f", 3},
+	    {"short", "\x11\x8b", 2},
+	    {"version 2", "\x21\x8b\x7f", 3},
+	    {"log2m 12", "\x11\x8c\x7f", 3},
+	    {"regwidth 6", "\x11\xab\x7f", 3},
+	    {"sparse off", "\x11\x8b\x3f", 3},
+	    {"empty with data", "\x11\x8b\x7f\x00", 4},
+	    {"explicit cut", "\x12\x8b\x7f\x00\x00\x00", 6},
+	    {"explicit descending",
+	     "\x12\x8b\x7f\x00\x00\x00\x00\x00\x00\x00\x02"
+	     "\x00\x00\x00\x00\x00\x00\x00\x01",
+	     19},
+	    {"full cut", "\x14\x8b\x7f\x00", 4},
+	    {"undefined", "\x10\x8b\x7f", 3},
 	};
 
 	(void)state;
@@ -187,10 +191,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_hll_siphash_vectors),
-		cmocka_unit_test(test_ctl_hll_client_hash),
-		cmocka_unit_test(test_ctl_hll_explicit_and_promotion),
-		cmocka_unit_test(test_ctl_hll_unpack_refuses),
+	    cmocka_unit_test(test_ctl_hll_siphash_vectors),
+	    cmocka_unit_test(test_ctl_hll_client_hash),
+	    cmocka_unit_test(test_ctl_hll_explicit_and_promotion),
+	    cmocka_unit_test(test_ctl_hll_unpack_refuses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,15 +3,15 @@
  * byte, basic auth, the reload hand-over. */
 #include <errno.h>
 #include <pthread.h>
-#include <unistd.h>
 #include <setjmp.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -21,15 +21,16 @@
 
 /* The API's JSON for the fixture, written out by hand. */
 static const char gov_a_json[] =
-	"{\"id\":\"gov-a\",\"name\":\"Agency \\\"A\\\"\\\\x\",\"country\":\"US\","
-	"\"sector\":\"government\",\"government\":true,\"vendors\":{\"kaspersky\":{\"role\":\"other\","
-	"\"sessions\":"
-	"{\"tls-sni\":5,\"quic-sni\":0,\"http-host\":0,\"dns\":2,\"server-ip\":0,"
-	"\"learned-ip\":0,\"payload\":0},\"name_only_sessions\":2,\"packets\":0,\"bytes\":0,"
-	"\"unique_clients\":{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{\"role\":\"other\",\"sessions\":"
-	"{\"tls-sni\":0,\"quic-sni\":0,\"http-host\":0,\"dns\":0,\"server-ip\":0,"
-	"\"learned-ip\":0,\"payload\":0},\"name_only_sessions\":0,\"packets\":0,\"bytes\":0,"
-	"\"unique_clients\":{\"1d\":0,\"30d\":0,\"all\":0},\"last_seen\":0}}}";
+    "{\"id\":\"gov-a\",\"name\":\"Agency \\\"A\\\"\\\\x\",\"country\":\"US\","
+    "\"sector\":\"government\",\"government\":true,\"vendors\":{\"kaspersky\":{\"role\":\"other\","
+    "\"sessions\":"
+    "{\"tls-sni\":5,\"quic-sni\":0,\"http-host\":0,\"dns\":2,\"server-ip\":0,"
+    "\"learned-ip\":0,\"payload\":0},\"name_only_sessions\":2,\"packets\":0,\"bytes\":0,"
+    "\"unique_clients\":{\"1d\":2,\"30d\":2,\"all\":2},\"last_seen\":1795000100},\"other\":{"
+    "\"role\":\"other\",\"sessions\":"
+    "{\"tls-sni\":0,\"quic-sni\":0,\"http-host\":0,\"dns\":0,\"server-ip\":0,"
+    "\"learned-ip\":0,\"payload\":0},\"name_only_sessions\":0,\"packets\":0,\"bytes\":0,"
+    "\"unique_clients\":{\"1d\":0,\"30d\":0,\"all\":0},\"last_seen\":0}}}";
 
 static void
 test_ctl_http_serves_published(void **state)
@@ -65,7 +66,8 @@ test_ctl_http_serves_published(void **state)
 
 	o.addr = "not-an-address";
 	assert_null(ctl_http_start(&o, err, sizeof(err)));
-	assert_string_equal(err, " metrics.listen: 'not-an-address' is not an IPv4 or IPv6 address");
+	assert_string_equal(err,
+			    " metrics.listen: 'not-an-address' is not an IPv4 or IPv6 address");
 	ctl_http_stop(h);
 	free(body);
 	ctl_clients_free(c);
@@ -97,7 +99,8 @@ test_ctl_http_api(void **state)
 	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/orgs HTTP/1.0\r\n\r\n");
 	snprintf(want, sizeof(want),
 		 "{\"generated\":%u,\"organisations_configured\":2,\"vendors\":[\"kaspersky\","
-		 "\"other\"],\"organisations\":[%s]}\n", T0 + 10, gov_a_json);
+		 "\"other\"],\"organisations\":[%s]}\n",
+		 T0 + 10, gov_a_json);
 	assert_string_equal(tb_http_body(resp), want);
 	free(resp);
 	/* bank-b has no sessions; nobody is "nobody". */
@@ -125,21 +128,19 @@ static void
 test_ctl_http_basic_auth(void **state)
 {
 	static const struct ctl_user users[] = {
-		{"prom", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"},
+	    {"prom", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"},
 	};
 	static const struct {
 		const char *req;
 		const char *status;
 	} rows[] = {
-		{"GET /metrics HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
-		{"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTp3cm9uZw==\r\n\r\n",
-		 "HTTP/1.1 401"},
-		{"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTpVKlU=\r\n\r\n",
-		 "HTTP/1.1 200"},
-		{"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTpVKlU=\r\n\r\n",
-		 "HTTP/1.1 200"},
-		{"GET /api/v1/orgs HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
-		{"POST /-/reload HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
+	    {"GET /metrics HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
+	    {"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTp3cm9uZw==\r\n\r\n",
+	     "HTTP/1.1 401"},
+	    {"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTpVKlU=\r\n\r\n", "HTTP/1.1 200"},
+	    {"GET /metrics HTTP/1.0\r\nAuthorization: Basic cHJvbTpVKlU=\r\n\r\n", "HTTP/1.1 200"},
+	    {"GET /api/v1/orgs HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
+	    {"POST /-/reload HTTP/1.0\r\n\r\n", "HTTP/1.1 401"},
 	};
 	struct ctl_http_opts o = {"127.0.0.1", 0, NULL, NULL, users, 1};
 	struct ctl_http *h;
@@ -154,7 +155,8 @@ test_ctl_http_basic_auth(void **state)
 		resp = tb_http_get(ctl_http_port(h), rows[i].req);
 		assert_memory_equal(resp, rows[i].status, 12);
 		if (strcmp(rows[i].status, "HTTP/1.1 401") == 0)
-			assert_non_null(strstr(resp, "WWW-Authenticate: Basic realm=\"tapcensus\""));
+			assert_non_null(
+			    strstr(resp, "WWW-Authenticate: Basic realm=\"tapcensus\""));
 		else
 			assert_string_equal(tb_http_body(resp), "m 1\n");
 		free(resp);
@@ -181,10 +183,12 @@ control_side(void *arg)
 			/* The first without ?force=1, the second with it. */
 			if (answered++ == 0)
 				ctl_http_reload_done(h, force ? -EINVAL : 0,
-						     force ? "forced" : "6 organisations (0 gone, 0 new)");
+						     force ? "forced"
+							   : "6 organisations (0 gone, 0 new)");
 			else
 				ctl_http_reload_done(h, -EINVAL,
-						     force ? "x.yaml:3: metrics.port: bad" : "not forced");
+						     force ? "x.yaml:3: metrics.port: bad"
+							   : "not forced");
 		}
 		usleep(1000);
 	}
@@ -217,7 +221,8 @@ test_ctl_http_reload(void **state)
 	assert_memory_equal(resp, "HTTP/1.1 405", 12);
 	free(resp);
 	/* A body is never taken. */
-	resp = tb_http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
+	resp = tb_http_get(ctl_http_port(h),
+			   "POST /-/reload HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
 	assert_memory_equal(resp, "HTTP/1.1 413", 12);
 	free(resp);
 	ctl_http_stop(h);
@@ -228,8 +233,9 @@ test_ctl_http_reload(void **state)
 	assert_non_null(h);
 	resp = tb_http_get(ctl_http_port(h), "POST /-/reload HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 403", 12);
-	assert_string_equal(tb_http_body(resp), "reload needs web.basic_auth_users when the listener "
-					   "is not a loopback address\n");
+	assert_string_equal(tb_http_body(resp),
+			    "reload needs web.basic_auth_users when the listener "
+			    "is not a loopback address\n");
 	free(resp);
 	assert_false(ctl_http_reload_wanted(h, &(bool){false}));
 	resp = tb_http_get(ctl_http_port(h), "GET /metrics HTTP/1.0\r\n\r\n");
@@ -242,10 +248,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_http_serves_published),
-		cmocka_unit_test(test_ctl_http_api),
-		cmocka_unit_test(test_ctl_http_basic_auth),
-		cmocka_unit_test(test_ctl_http_reload),
+	    cmocka_unit_test(test_ctl_http_serves_published),
+	    cmocka_unit_test(test_ctl_http_api),
+	    cmocka_unit_test(test_ctl_http_basic_auth),
+	    cmocka_unit_test(test_ctl_http_reload),
 	};
 	if (tb_eal_init())
 		return 1;

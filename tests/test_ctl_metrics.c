@@ -17,39 +17,48 @@ static void
 test_ctl_metrics_render_exact_lines(void **state)
 {
 	static const char *const want[] = {
-		"# TYPE tapcensus_org_sessions_total counter\n",
-		"tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
-		"signal=\"tls-sni\"} 5\n",
-		"tapcensus_org_sessions_name_only_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
-		"signal=\"dns\"} 2\n",
-		"tapcensus_vendor_catalogue_info{vendor=\"kaspersky\",role=\"other\",confidence=\"unsourced\"} 1\n",
-		"tapcensus_org_unique_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role=\"other\","
-		"window=\"1d\"} 2\n",
-		"tapcensus_country_organisations_active{country=\"US\",vendor=\"kaspersky\","
-		"use=\"product\",window=\"30d\"} 1\n",
-		"tapcensus_country_organisations_active{country=\"GB\",vendor=\"kaspersky\","
-		"use=\"product\",window=\"all\"} 0\n",
-		"tapcensus_country_unique_clients{country=\"US\",vendor=\"kaspersky\",use=\"product\",window=\"all\"} "
-		"2\n",
-		"tapcensus_sector_unique_clients{sector=\"finance\",vendor=\"kaspersky\",use=\"product\",window=\"1d\"} "
-		"0\n",
-		"tapcensus_government_organisations_active{vendor=\"kaspersky\",use=\"product\",window=\"1d\"} 1\n",
-		"tapcensus_government_unique_clients{vendor=\"other\",use=\"product\",window=\"all\"} 0\n",
-		"tapcensus_org_last_seen_timestamp_seconds{org=\"gov-a\",org_name=\"Agency "
-		"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
-		"vendor=\"kaspersky\",role=\"other\"} 1795000100\n",
-		"tapcensus_org_product_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
-		"country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
-		"window=\"30d\"} 2\n",
-		"tapcensus_packets_received_total 100\n",
-		"tapcensus_packets_processed_total{outcome=\"vendor\"} 7\n",
-		"tapcensus_packets_dropped_total{reason=\"l3_malformed\"} 3\n",
-		"tapcensus_port_rx_missed_total{port=\"net_pcap0\"} 3\n",
-		"tapcensus_queue_rx_packets_total{port=\"net_pcap0\",queue=\"0\"} 100\n",
-		"tapcensus_organisations_configured 2\n",
+	    "# TYPE tapcensus_org_sessions_total counter\n",
+	    "tapcensus_org_sessions_total{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+	    "country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role="
+	    "\"other\","
+	    "signal=\"tls-sni\"} 5\n",
+	    "tapcensus_org_sessions_name_only_total{org=\"gov-a\",org_name=\"Agency "
+	    "\\\"A\\\"\\\\x\","
+	    "country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role="
+	    "\"other\","
+	    "signal=\"dns\"} 2\n",
+	    "tapcensus_vendor_catalogue_info{vendor=\"kaspersky\",role=\"other\",confidence="
+	    "\"unsourced\"} 1\n",
+	    "tapcensus_org_unique_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+	    "country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\",role="
+	    "\"other\","
+	    "window=\"1d\"} 2\n",
+	    "tapcensus_country_organisations_active{country=\"US\",vendor=\"kaspersky\","
+	    "use=\"product\",window=\"30d\"} 1\n",
+	    "tapcensus_country_organisations_active{country=\"GB\",vendor=\"kaspersky\","
+	    "use=\"product\",window=\"all\"} 0\n",
+	    "tapcensus_country_unique_clients{country=\"US\",vendor=\"kaspersky\",use=\"product\","
+	    "window=\"all\"} "
+	    "2\n",
+	    "tapcensus_sector_unique_clients{sector=\"finance\",vendor=\"kaspersky\",use="
+	    "\"product\",window=\"1d\"} "
+	    "0\n",
+	    "tapcensus_government_organisations_active{vendor=\"kaspersky\",use=\"product\",window="
+	    "\"1d\"} 1\n",
+	    "tapcensus_government_unique_clients{vendor=\"other\",use=\"product\",window=\"all\"} "
+	    "0\n",
+	    "tapcensus_org_last_seen_timestamp_seconds{org=\"gov-a\",org_name=\"Agency "
+	    "\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
+	    "vendor=\"kaspersky\",role=\"other\"} 1795000100\n",
+	    "tapcensus_org_product_clients{org=\"gov-a\",org_name=\"Agency \\\"A\\\"\\\\x\","
+	    "country=\"US\",sector=\"government\",government=\"true\",vendor=\"kaspersky\","
+	    "window=\"30d\"} 2\n",
+	    "tapcensus_packets_received_total 100\n",
+	    "tapcensus_packets_processed_total{outcome=\"vendor\"} 7\n",
+	    "tapcensus_packets_dropped_total{reason=\"l3_malformed\"} 3\n",
+	    "tapcensus_port_rx_missed_total{port=\"net_pcap0\"} 3\n",
+	    "tapcensus_queue_rx_packets_total{port=\"net_pcap0\",queue=\"0\"} 100\n",
+	    "tapcensus_organisations_configured 2\n",
 	};
 	struct ctl_snapshot s;
 	struct ctl_clients *c;
@@ -60,9 +69,10 @@ test_ctl_metrics_render_exact_lines(void **state)
 	tb_ctl_fill(tb_orgs, &s, &c);
 	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
 	/* No name-only series where there is none (tls-sni: 5, all corroborated). */
-	assert_null(strstr(buf, "tapcensus_org_sessions_name_only_total{org=\"gov-a\",org_name=\"Agency "
-				"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
-				"vendor=\"kaspersky\",role=\"other\",signal=\"tls-sni\"}"));
+	assert_null(
+	    strstr(buf, "tapcensus_org_sessions_name_only_total{org=\"gov-a\",org_name=\"Agency "
+			"\\\"A\\\"\\\\x\",country=\"US\",sector=\"government\",government=\"true\","
+			"vendor=\"kaspersky\",role=\"other\",signal=\"tls-sni\"}"));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		print_message("line %zu\n", i);
 		assert_non_null(strstr(buf, want[i]));
@@ -109,7 +119,8 @@ test_ctl_metrics_cap_folds_into_other(void **state)
 	assert_non_null(strstr(buf, want));
 	snprintf(want, sizeof(want),
 		 "tapcensus_org_flow_packets_total%s,signal=\"http-host\",direction=\"server_to_"
-		 "client\"} 40\n", other);
+		 "client\"} 40\n",
+		 other);
 	assert_non_null(strstr(buf, want));
 	snprintf(want, sizeof(want), "tapcensus_org_unique_clients%s,window=\"all\"} 1\n", other);
 	assert_non_null(strstr(buf, want));
@@ -134,8 +145,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_metrics_render_exact_lines),
-		cmocka_unit_test(test_ctl_metrics_cap_folds_into_other),
+	    cmocka_unit_test(test_ctl_metrics_render_exact_lines),
+	    cmocka_unit_test(test_ctl_metrics_cap_folds_into_other),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -20,8 +20,8 @@
 
 #include "ctl_clients.h"
 #include "ctl_config.h"
-#include "ctl_metrics.h"
 #include "ctl_locdb.h"
+#include "ctl_metrics.h"
 #include "ctl_orgdata.h"
 #include "ctl_orgs.h"
 #include "ctl_snapshot.h"
@@ -37,28 +37,28 @@ be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 #define HDR "prefix,org_id,name,country,sector,government\n"
-#define CFG_HEAD "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n" \
-		 "vendors:\n  - name: k\n    domains: [kaspersky.com]\n"
+#define CFG_HEAD                                                                                   \
+	"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"                                 \
+	"vendors:\n  - name: k\n    domains: [kaspersky.com]\n"
 
 /* CAIDA's AS2Org (YYYYMMDD.as-org2info.txt): organisations, then ASes. */
-static const char as2org[] =
-	"# name: AS Org\n"
-	"# format:org_id|changed|org_name|country|source\n"
-	"GOGL-ARIN|20220101|Google LLC|US|ARIN\n"
-	"DTAG-RIPE|20220101|Deutsche Telekom AG|DE|RIPE\n"
-	"# format:aut|changed|aut_name|org_id|opaque_id|source\n"
-	"15169|20220101|GOOGLE|GOGL-ARIN|abc_ARIN|ARIN\n"
-	"36040|20220101|YOUTUBE|GOGL-ARIN|abc_ARIN|ARIN\n"
-	"3320|20220101|DTAG|DTAG-RIPE|def_RIPE|RIPE\n";
+static const char as2org[] = "# name: AS Org\n"
+			     "# format:org_id|changed|org_name|country|source\n"
+			     "GOGL-ARIN|20220101|Google LLC|US|ARIN\n"
+			     "DTAG-RIPE|20220101|Deutsche Telekom AG|DE|RIPE\n"
+			     "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
+			     "15169|20220101|GOOGLE|GOGL-ARIN|abc_ARIN|ARIN\n"
+			     "36040|20220101|YOUTUBE|GOGL-ARIN|abc_ARIN|ARIN\n"
+			     "3320|20220101|DTAG|DTAG-RIPE|def_RIPE|RIPE\n";
 
 /* Stanford's ASdb: categories in layer pairs, quoted where they hold commas. */
 static const char asdb[] =
-	"ASN,Category 1 - Layer 1,Category 1 - Layer 2,Category 2 - Layer 1,Category 2 - Layer 2\n"
-	"AS15169,Computer and Information Technology,Search,\"Media, Publishing, and "
-	"Broadcasting\",Online Media\n"
-	"AS359,Computer and Information Technology,Other,Government and Public "
-	"Administration,Military\n"
-	"AS3320,\"Media, Publishing, and Broadcasting\",Telecommunications,,\n";
+    "ASN,Category 1 - Layer 1,Category 1 - Layer 2,Category 2 - Layer 1,Category 2 - Layer 2\n"
+    "AS15169,Computer and Information Technology,Search,\"Media, Publishing, and "
+    "Broadcasting\",Online Media\n"
+    "AS359,Computer and Information Technology,Other,Government and Public "
+    "Administration,Military\n"
+    "AS3320,\"Media, Publishing, and Broadcasting\",Telecommunications,,\n";
 
 struct look {
 	const char *addr, *id, *name, *country, *sector;
@@ -117,7 +117,8 @@ static char *
 render(const struct ctl_config *cfg, const struct ctl_orgs *o, uint32_t now)
 {
 	struct ctl_snapshot s;
-	struct ctl_clients *c = ctl_clients_create(1024, o->n_orgs, ctl_config_client_keys(cfg), 64);
+	struct ctl_clients *c =
+	    ctl_clients_create(1024, o->n_orgs, ctl_config_client_keys(cfg), 64);
 	struct ctl_view v;
 	char *buf = NULL;
 	size_t len = 0;
@@ -140,20 +141,22 @@ static void
 test_ctl_orgdata_csv_merge(void **state)
 {
 	static const struct look look[] = {
-		{"192.0.2.1", "wide-2", NULL, NULL, NULL, false, 0},
-		{"192.0.2.129", "narrow", NULL, NULL, NULL, false, 0},
-		{"198.51.100.1", "only-1", NULL, NULL, NULL, false, 0},
-		{"198.51.100.129", "unattributed", NULL, NULL, NULL, false, 0}, /* carved out */
-		{"203.0.113.1", "unattributed", NULL, NULL, NULL, false, 0},
+	    {"192.0.2.1", "wide-2", NULL, NULL, NULL, false, 0},
+	    {"192.0.2.129", "narrow", NULL, NULL, NULL, false, 0},
+	    {"198.51.100.1", "only-1", NULL, NULL, NULL, false, 0},
+	    {"198.51.100.129", "unattributed", NULL, NULL, NULL, false, 0}, /* carved out */
+	    {"203.0.113.1", "unattributed", NULL, NULL, NULL, false, 0},
 	};
 	struct ctl_orgs *o;
 
 	(void)state;
-	tb_write_file(1, "a.csv", HDR "192.0.2.0/24,wide,Wide,US,x,false\n"
-				      "192.0.2.128/25,narrow,Narrow,US,x,false\n"
-				      "198.51.100.0/24,only-1,One,US,x,false\n");
-	tb_write_file(2, "b.csv", HDR "192.0.2.0/24,wide-2,Wide Two,US,x,false\n"
-				      "198.51.100.128/25,unattributed,Carved out,ZZ,none,false\n");
+	tb_write_file(1, "a.csv",
+		      HDR "192.0.2.0/24,wide,Wide,US,x,false\n"
+			  "192.0.2.128/25,narrow,Narrow,US,x,false\n"
+			  "198.51.100.0/24,only-1,One,US,x,false\n");
+	tb_write_file(2, "b.csv",
+		      HDR "192.0.2.0/24,wide-2,Wide Two,US,x,false\n"
+			  "198.51.100.128/25,unattributed,Carved out,ZZ,none,false\n");
 	check(CFG_HEAD "organisations:\n  sources:\n    - csv: a.csv\n    - csv: b.csv\n", look,
 	      sizeof(look) / sizeof(look[0]), &o);
 	assert_int_equal(o->n_src, 2);
@@ -170,18 +173,19 @@ static void
 test_ctl_orgdata_skip(void **state)
 {
 	static const struct look look[] = {
-		{"192.0.2.1", "a", NULL, NULL, NULL, false, 0},
-		{"198.51.100.1", "unattributed", NULL, NULL, NULL, false, 0},
-		{"203.0.113.1", "c", NULL, NULL, NULL, false, 0},
+	    {"192.0.2.1", "a", NULL, NULL, NULL, false, 0},
+	    {"198.51.100.1", "unattributed", NULL, NULL, NULL, false, 0},
+	    {"203.0.113.1", "c", NULL, NULL, NULL, false, 0},
 	};
 	struct ctl_orgs *o;
 
 	(void)state;
-	tb_write_file(1, "a.csv", HDR "192.0.2.0/24,a,A,US,x,false\n"
-				      "198.51.100.0/33,b,B,US,x,false\n"
-				      "198.51.100.0/24,b,B,usa,x,false\n"
-				      "192.0.2.0/24,dup,Dup,US,x,false\n"
-				      "203.0.113.0/24,c,C,US,x,false\n");
+	tb_write_file(1, "a.csv",
+		      HDR "192.0.2.0/24,a,A,US,x,false\n"
+			  "198.51.100.0/33,b,B,US,x,false\n"
+			  "198.51.100.0/24,b,B,usa,x,false\n"
+			  "192.0.2.0/24,dup,Dup,US,x,false\n"
+			  "203.0.113.0/24,c,C,US,x,false\n");
 	check(CFG_HEAD "organisations:\n  on_error: skip\n  sources:\n    - csv: a.csv\n", look,
 	      sizeof(look) / sizeof(look[0]), &o);
 	assert_int_equal(o->src[0].skipped, 3);
@@ -196,18 +200,18 @@ static void
 test_ctl_orgdata_libloc(void **state)
 {
 	static const struct look look[] = {
-		{"8.8.8.8", "GOGL-ARIN", "Google LLC", "US", "computer-and-information-technology",
-		 false, 15169},
-		{"2001:4860:4860::8888", "GOGL-ARIN", "Google LLC", "US",
-		 "computer-and-information-technology", false, 15169},
-		{"1.1.1.1", "AS13335-AU", "CLOUDFLARENET", "AU", "unknown", false, 13335},
-		{"55.1.1.1", "AS359-US", "AS359", "US", "computer-and-information-technology", true,
-		 359},
-		{"80.156.0.1", "county", "County of Example", "DE", "government", true, 0},
-		{"80.156.1.1", "DTAG-RIPE", "Deutsche Telekom AG", "DE",
-		 "media-publishing-and-broadcasting", false, 3320},
-		{"193.0.6.139", "ripe-ncc", "RIPE NCC", "NL", "internet", false, 0},
-		{"192.0.2.1", "unattributed", NULL, NULL, NULL, false, 0},
+	    {"8.8.8.8", "GOGL-ARIN", "Google LLC", "US", "computer-and-information-technology",
+	     false, 15169},
+	    {"2001:4860:4860::8888", "GOGL-ARIN", "Google LLC", "US",
+	     "computer-and-information-technology", false, 15169},
+	    {"1.1.1.1", "AS13335-AU", "CLOUDFLARENET", "AU", "unknown", false, 13335},
+	    {"55.1.1.1", "AS359-US", "AS359", "US", "computer-and-information-technology", true,
+	     359},
+	    {"80.156.0.1", "county", "County of Example", "DE", "government", true, 0},
+	    {"80.156.1.1", "DTAG-RIPE", "Deutsche Telekom AG", "DE",
+	     "media-publishing-and-broadcasting", false, 3320},
+	    {"193.0.6.139", "ripe-ncc", "RIPE NCC", "NL", "internet", false, 0},
+	    {"192.0.2.1", "unattributed", NULL, NULL, NULL, false, 0},
 	};
 	struct ctl_orgs *o;
 	char yaml[1024];
@@ -217,8 +221,9 @@ test_ctl_orgdata_libloc(void **state)
 		skip(); /* Debian's libloc-database: setup.sh installs it */
 	tb_write_file(1, "20221001.as-org2info.txt", as2org);
 	tb_write_file(2, "2022-05_categorized_ases.csv", asdb);
-	tb_write_file(3, "operator.csv", HDR "80.156.0.0/24,county,County of Example,DE,government,true\n"
-					   "193.0.0.0/21,ripe-ncc,RIPE NCC,NL,internet,false\n");
+	tb_write_file(3, "operator.csv",
+		      HDR "80.156.0.0/24,county,County of Example,DE,government,true\n"
+			  "193.0.0.0/21,ripe-ncc,RIPE NCC,NL,internet,false\n");
 	snprintf(yaml, sizeof(yaml),
 		 CFG_HEAD "organisations:\n  max_age_days: 30\n  sources:\n"
 			  "    - libloc: " LOCDB "\n"
@@ -245,15 +250,16 @@ test_ctl_orgdata_libloc(void **state)
 	{
 		char *buf = render(kept_cfg, o, 1795000000u), want[1024];
 		static const char *const lines[] = {
-			("tapcensus_orgdata_info{source=\"0\",kind=\"libloc\",file=\"" LOCDB "\","
-			 "date=\"2022-10-29\",licence=\"CC BY-SA 4.0\"} 1\n"),
-			("tapcensus_orgdata_info{source=\"2\",kind=\"asdb\",file=\"%s\",date=\"2022-05-01\","
-			 "licence=\"unknown\"} 1\n"),
-			"tapcensus_orgdata_rows{source=\"1\"} 3\n",
-			"tapcensus_orgdata_rows{source=\"3\"} 2\n",
-			"tapcensus_orgdata_prefixes_overridden{source=\"0\"} 1\n",
-			"tapcensus_orgdata_age_seconds{source=\"3\"} 62075200\n",
-			"tapcensus_orgdata_stale{source=\"3\"} 1\n",
+		    ("tapcensus_orgdata_info{source=\"0\",kind=\"libloc\",file=\"" LOCDB "\","
+		     "date=\"2022-10-29\",licence=\"CC BY-SA 4.0\"} 1\n"),
+		    ("tapcensus_orgdata_info{source=\"2\",kind=\"asdb\",file=\"%s\",date=\"2022-05-"
+		     "01\","
+		     "licence=\"unknown\"} 1\n"),
+		    "tapcensus_orgdata_rows{source=\"1\"} 3\n",
+		    "tapcensus_orgdata_rows{source=\"3\"} 2\n",
+		    "tapcensus_orgdata_prefixes_overridden{source=\"0\"} 1\n",
+		    "tapcensus_orgdata_age_seconds{source=\"3\"} 62075200\n",
+		    "tapcensus_orgdata_stale{source=\"3\"} 1\n",
 		};
 
 		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
@@ -280,21 +286,24 @@ test_ctl_orgdata_libloc_damaged(void **state)
 	static const struct {
 		const char *what;
 		int how;
-		long at;     /* CUT: the length kept; BYTE, BE32: where (-1: the pool's last byte;
-			      * -2: node 1's "zero" child) */
-		uint32_t v;  /* the value written */
+		long at;    /* CUT: the length kept; BYTE, BE32: where (-1: the pool's last byte;
+			     * -2: node 1's "zero" child) */
+		uint32_t v; /* the value written */
 		const char *why;
 	} rows[] = {
-		{"cut at 100 bytes", CUT, 100, 0, "shorter than a location database's header (truncated?)"},
-		{"cut at 4096 bytes", CUT, 4096, 0, "shorter than a location database's header (truncated?)"},
-		{"cut after the header", CUT, 8192, 0, "a section runs past the end of the file (truncated?)"},
-		{"no magic", BYTE, 0, 'X', "not a location database (no LOCDBXX magic)"},
-		{"version 9", BYTE, 7, 9, "a location database of a version other than 1"},
-		{"string pool without NUL", BYTE, -1, 'x', "the string pool does not end in NUL"},
-		{"a tree node pointing at itself", BE32, -2, 1,
-		 "the network tree is not a tree (a node is reached twice)"},
-		{"the licence past the pool", BE32, 8 + 16, 0xfffffff0u,
-		 "the vendor, description or licence is outside the string pool"},
+	    {"cut at 100 bytes", CUT, 100, 0,
+	     "shorter than a location database's header (truncated?)"},
+	    {"cut at 4096 bytes", CUT, 4096, 0,
+	     "shorter than a location database's header (truncated?)"},
+	    {"cut after the header", CUT, 8192, 0,
+	     "a section runs past the end of the file (truncated?)"},
+	    {"no magic", BYTE, 0, 'X', "not a location database (no LOCDBXX magic)"},
+	    {"version 9", BYTE, 7, 9, "a location database of a version other than 1"},
+	    {"string pool without NUL", BYTE, -1, 'x', "the string pool does not end in NUL"},
+	    {"a tree node pointing at itself", BE32, -2, 1,
+	     "the network tree is not a tree (a node is reached twice)"},
+	    {"the licence past the pool", BE32, 8 + 16, 0xfffffff0u,
+	     "the vendor, description or licence is outside the string pool"},
 	};
 	char path[4096], err[4400];
 	uint8_t *orig;
@@ -337,7 +346,8 @@ test_ctl_orgdata_libloc_damaged(void **state)
 		assert_int_equal(fwrite(d, 1, (size_t)len, out), (size_t)len);
 		fclose(out);
 		free(d);
-		snprintf(want, sizeof(want), "%s: damaged location database: %s", path, rows[i].why);
+		snprintf(want, sizeof(want), "%s: damaged location database: %s", path,
+			 rows[i].why);
 		assert_int_equal(ctl_locdb_open(path, &f, &n, err, sizeof(err)), -EINVAL);
 		assert_null(f);
 		assert_string_equal(err, want);
@@ -352,7 +362,8 @@ test_ctl_orgdata_libloc_damaged(void **state)
 	assert_int_equal(ctl_locdb_open(path, &f, &(uint64_t){0}, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a regular file"));
 	unlink(path);
-	assert_int_equal(ctl_locdb_open("/dev/zero", &f, &(uint64_t){0}, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_locdb_open("/dev/zero", &f, &(uint64_t){0}, err, sizeof(err)),
+			 -EINVAL);
 	assert_string_equal(err, "/dev/zero: cannot open: not a regular file (a FIFO or a device "
 				 "never ends)");
 	free(orig);
@@ -361,14 +372,17 @@ test_ctl_orgdata_libloc_damaged(void **state)
 static void
 test_ctl_orgdata_libloc_filters(void **state)
 {
-	static const struct look anycast[] = {
+	static const struct look anycast[] =
+	    {
 		{"8.8.8.8", "unattributed", NULL, NULL, NULL, false, 0},
 		{"1.1.1.1", "unattributed", NULL, NULL, NULL, false, 0},
 		{"80.156.1.1", "AS3320-DE", "Deutsche Telekom AG", "DE", "unknown", false, 3320},
-	}, german[] = {
-		{"8.8.8.8", "unattributed", NULL, NULL, NULL, false, 0},
-		{"80.156.1.1", "AS3320-DE", "Deutsche Telekom AG", "DE", "unknown", false, 3320},
-	};
+	    },
+				 german[] = {
+				     {"8.8.8.8", "unattributed", NULL, NULL, NULL, false, 0},
+				     {"80.156.1.1", "AS3320-DE", "Deutsche Telekom AG", "DE",
+				      "unknown", false, 3320},
+				 };
 
 	(void)state;
 	if (access(LOCDB, R_OK) != 0)
@@ -388,66 +402,69 @@ test_ctl_orgdata_errors(void **state)
 	static const struct {
 		const char *what, *file, *text, *cfg, *want;
 	} rows[] = {
-		{"as2org row before a format line", "x.as-org2info.txt",
-		 "15169|20220101|GOOGLE|GOGL-ARIN|a|ARIN\n",
-		 "    - as2org: F\n    - csv: ok.csv\n",
-		 "F:1: (record): a row before a '# format:org_id|...' or '# format:aut|...' line"},
-		{"as2org bad aut", "x.as-org2info.txt",
-		 "# format:aut|changed|aut_name|org_id|opaque_id|source\nAS-X|1|N|O|a|ARIN\n",
-		 "    - as2org: F\n    - csv: ok.csv\n",
-		 "F:2: aut: 'AS-X' is not an AS number (1-4294967295)"},
-		{"as2org short org row", "x.as-org2info.txt",
-		 "# format:org_id|changed|org_name|country|source\nGOGL|1|Google\n",
-		 "    - as2org: F\n    - csv: ok.csv\n",
-		 "F:2: (record): expected 5 fields: org_id|changed|org_name|country|source"},
-		{"as2org empty", "x.as-org2info.txt", "", "    - as2org: F\n    - csv: ok.csv\n",
-		 "F: no organisation and no AS row (an empty or cut file)"},
-		{"as2org formats only", "x.as-org2info.txt",
-		 "# format:org_id|changed|org_name|country|source\n",
-		 "    - as2org: F\n    - csv: ok.csv\n",
-		 "F: no organisation and no AS row (an empty or cut file)"},
-		{"as2org org id over 63", "x.as-org2info.txt",
-		 "# format:org_id|changed|org_name|country|source\n"
-		 "ORG-0123456789012345678901234567890123456789012345678901234567890123|1|N|US|ARIN\n",
-		 "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
-		{"as2org aut's org id over 63", "x.as-org2info.txt",
-		 "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
-		 "64496|1|N|ORG-0123456789012345678901234567890123456789012345678901234567890123|a|ARIN\n",
-		 "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
-		{"as2org another layout", "x.as-org2info.txt",
-		 "# format:org_id|org_name|changed|country|source\nGOGL|Google|1|US|ARIN\n",
-		 "    - as2org: F\n    - csv: ok.csv\n",
-		 "F:1: # format: 'org_id|org_name|changed|country|source' is neither "
-		 "'org_id|changed|org_name|country|source' nor "
-		 "'aut|changed|aut_name|org_id|opaque_id|source'"},
-		{"as2org org id twice", "x.as-org2info.txt",
-		 "# format:org_id|changed|org_name|country|source\nA-1|1|First|US|ARIN\n"
-		 "B-2|1|Other|US|ARIN\nA-1|1|Second|DE|RIPE\n",
-		 "    - as2org: F\n    - csv: ok.csv\n",
-		 "F:4: org_id: 'A-1' is given twice (first on line 2)"},
-		{"asdb over 32 fields", "asdb.csv", "ASN,Category 1 - Layer 1\n"
-		 "AS64496,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other\n",
-		 "    - asdb: F\n    - csv: ok.csv\n",
-		 "F:2: (record): more than 32 fields (an ASN and its category pairs)"},
-		{"asdb without header", "asdb.csv", "AS1,Other,Other\n",
-		 "    - asdb: F\n    - csv: ok.csv\n",
-		 "F:1: (header): expected ASdb's 'ASN,Category 1 - Layer 1,...' or "
-		 "'asn,sector,government'"},
-		{"asdb bad asn", "asdb.csv", "ASN,Category 1 - Layer 1\nAS0,Other\n",
-		 "    - asdb: F\n    - csv: ok.csv\n",
-		 "F:2: ASN: 'AS0' is not an AS number (1-4294967295)"},
-		{"simple sector", "sec.csv", "asn,sector,government\n64496,a b,false\n",
-		 "    - asdb: F\n    - csv: ok.csv\n",
-		 "F:2: sector: 'a b': use 1-47 letters, digits, '-', '_' or '.'"},
-		{"simple government", "sec.csv", "asn,sector,government\n64496,gov,perhaps\n",
-		 "    - asdb: F\n    - csv: ok.csv\n",
-		 "F:2: government: 'perhaps' is not true/false/yes/no/1/0"},
-		{"same prefix twice in one source", "dup.csv",
-		 HDR "192.0.2.0/24,a,A,US,x,false\n\n192.0.2.0/24,b,B,US,x,false\n",
-		 "    - csv: F\n", "F:4: prefix: the same prefix is on line 2"},
-		{"not a location database", "fake.db", "hello\n", "    - libloc: F\n",
-		 "F: damaged location database: shorter than a location database's header "
-		 "(truncated?)"},
+	    {"as2org row before a format line", "x.as-org2info.txt",
+	     "15169|20220101|GOOGLE|GOGL-ARIN|a|ARIN\n", "    - as2org: F\n    - csv: ok.csv\n",
+	     "F:1: (record): a row before a '# format:org_id|...' or '# format:aut|...' line"},
+	    {"as2org bad aut", "x.as-org2info.txt",
+	     "# format:aut|changed|aut_name|org_id|opaque_id|source\nAS-X|1|N|O|a|ARIN\n",
+	     "    - as2org: F\n    - csv: ok.csv\n",
+	     "F:2: aut: 'AS-X' is not an AS number (1-4294967295)"},
+	    {"as2org short org row", "x.as-org2info.txt",
+	     "# format:org_id|changed|org_name|country|source\nGOGL|1|Google\n",
+	     "    - as2org: F\n    - csv: ok.csv\n",
+	     "F:2: (record): expected 5 fields: org_id|changed|org_name|country|source"},
+	    {"as2org empty", "x.as-org2info.txt", "", "    - as2org: F\n    - csv: ok.csv\n",
+	     "F: no organisation and no AS row (an empty or cut file)"},
+	    {"as2org formats only", "x.as-org2info.txt",
+	     "# format:org_id|changed|org_name|country|source\n",
+	     "    - as2org: F\n    - csv: ok.csv\n",
+	     "F: no organisation and no AS row (an empty or cut file)"},
+	    {"as2org org id over 63", "x.as-org2info.txt",
+	     "# format:org_id|changed|org_name|country|source\n"
+	     "ORG-0123456789012345678901234567890123456789012345678901234567890123|1|N|US|ARIN\n",
+	     "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
+	    {"as2org aut's org id over 63", "x.as-org2info.txt",
+	     "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
+	     "64496|1|N|ORG-0123456789012345678901234567890123456789012345678901234567890123|a|"
+	     "ARIN\n",
+	     "    - as2org: F\n    - csv: ok.csv\n", "F:2: org_id: longer than 63 characters"},
+	    {"as2org another layout", "x.as-org2info.txt",
+	     "# format:org_id|org_name|changed|country|source\nGOGL|Google|1|US|ARIN\n",
+	     "    - as2org: F\n    - csv: ok.csv\n",
+	     "F:1: # format: 'org_id|org_name|changed|country|source' is neither "
+	     "'org_id|changed|org_name|country|source' nor "
+	     "'aut|changed|aut_name|org_id|opaque_id|source'"},
+	    {"as2org org id twice", "x.as-org2info.txt",
+	     "# format:org_id|changed|org_name|country|source\nA-1|1|First|US|ARIN\n"
+	     "B-2|1|Other|US|ARIN\nA-1|1|Second|DE|RIPE\n",
+	     "    - as2org: F\n    - csv: ok.csv\n",
+	     "F:4: org_id: 'A-1' is given twice (first on line 2)"},
+	    {"asdb over 32 fields", "asdb.csv",
+	     "ASN,Category 1 - Layer 1\n"
+	     "AS64496,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,"
+	     "Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,Other,"
+	     "Other,Other,Other,Other,Other,Other\n",
+	     "    - asdb: F\n    - csv: ok.csv\n",
+	     "F:2: (record): more than 32 fields (an ASN and its category pairs)"},
+	    {"asdb without header", "asdb.csv", "AS1,Other,Other\n",
+	     "    - asdb: F\n    - csv: ok.csv\n",
+	     "F:1: (header): expected ASdb's 'ASN,Category 1 - Layer 1,...' or "
+	     "'asn,sector,government'"},
+	    {"asdb bad asn", "asdb.csv", "ASN,Category 1 - Layer 1\nAS0,Other\n",
+	     "    - asdb: F\n    - csv: ok.csv\n",
+	     "F:2: ASN: 'AS0' is not an AS number (1-4294967295)"},
+	    {"simple sector", "sec.csv", "asn,sector,government\n64496,a b,false\n",
+	     "    - asdb: F\n    - csv: ok.csv\n",
+	     "F:2: sector: 'a b': use 1-47 letters, digits, '-', '_' or '.'"},
+	    {"simple government", "sec.csv", "asn,sector,government\n64496,gov,perhaps\n",
+	     "    - asdb: F\n    - csv: ok.csv\n",
+	     "F:2: government: 'perhaps' is not true/false/yes/no/1/0"},
+	    {"same prefix twice in one source", "dup.csv",
+	     HDR "192.0.2.0/24,a,A,US,x,false\n\n192.0.2.0/24,b,B,US,x,false\n", "    - csv: F\n",
+	     "F:4: prefix: the same prefix is on line 2"},
+	    {"not a location database", "fake.db", "hello\n", "    - libloc: F\n",
+	     "F: damaged location database: shorter than a location database's header "
+	     "(truncated?)"},
 	};
 
 	(void)state;
@@ -471,9 +488,9 @@ test_ctl_orgdata_errors(void **state)
 			w += (size_t)(*p == 'F' && (p == rows[i].want)
 					  ? snprintf(want + w, sizeof(want) - w, "%s", path)
 					  : snprintf(want + w, sizeof(want) - w, "%c", *p));
-		assert_int_equal(ctl_config_load(tb_write_file(7, "tc.yaml", cfgtext), &cfg, err,
-						 sizeof(err)),
-				 0);
+		assert_int_equal(
+		    ctl_config_load(tb_write_file(7, "tc.yaml", cfgtext), &cfg, err, sizeof(err)),
+		    0);
 		assert_int_equal(ctl_orgdata_load(&cfg->orgdata, &o, err, sizeof(err)), -EINVAL);
 		assert_null(o);
 		assert_string_equal(err, want);
@@ -501,9 +518,10 @@ test_ctl_orgdata_nul_in_line(void **state)
 	fclose(f);
 	tb_write_file(3, "ok.csv", HDR "192.0.2.0/24,a,A,US,x,false\n");
 	snprintf(cfgtext, sizeof(cfgtext),
-		 CFG_HEAD "organisations:\n  sources:\n    - as2org: %s\n    - csv: ok.csv\n", path);
-	assert_int_equal(ctl_config_load(tb_write_file(7, "tc.yaml", cfgtext), &cfg, err, sizeof(err)),
-			 0);
+		 CFG_HEAD "organisations:\n  sources:\n    - as2org: %s\n    - csv: ok.csv\n",
+		 path);
+	assert_int_equal(
+	    ctl_config_load(tb_write_file(7, "tc.yaml", cfgtext), &cfg, err, sizeof(err)), 0);
 	assert_int_equal(ctl_orgdata_load(&cfg->orgdata, &o, err, sizeof(err)), -EINVAL);
 	assert_null(o);
 	snprintf(want, sizeof(want), "%s:3: (record): a NUL byte in the line", path);
@@ -518,26 +536,26 @@ test_ctl_orgdata_config_errors(void **state)
 	static const struct {
 		const char *text, *want;
 	} rows[] = {
-		{"organisations:\n  on_error: skip\n", "organisations.sources: missing"},
-		{"organisations:\n  sources:\n    - csv: a.csv\n      libloc: b.db\n",
-		 "organisations.sources[0]: one of csv, libloc, as2org, asdb per source, not two"},
-		{"organisations:\n  sources:\n    - licence: x\n",
-		 "organisations.sources[0]: says none of csv, libloc, as2org, asdb"},
-		{"organisations:\n  sources:\n    - csv: a.csv\n      countries: [US]\n",
-		 "organisations.sources[0].countries: only for a libloc source"},
-		{"organisations:\n  sources:\n    - libloc: a.db\n      countries: [usa]\n",
-		 "organisations.sources[0].countries[0]: 'usa' is not an ISO 3166-1 alpha-2 code"},
-		{"organisations:\n  sources:\n    - libloc: a.db\n      exclude_flags: [hosting]\n",
-		 "organisations.sources[0].exclude_flags[0]: 'hosting': one of anonymous-proxy, "
-		 "satellite, anycast, drop"},
-		{"organisations:\n  sources:\n    - csv: a.csv\n      date: 2024-02-30\n",
-		 "organisations.sources[0].date: '2024-02-30': no such day"},
-		{"organisations:\n  sources:\n    - asdb: a.csv\n",
-		 "organisations.sources: no csv or libloc source: nothing gives prefixes"},
-		{"organisations:\n  on_error: ignore\n  sources:\n    - csv: a.csv\n",
-		 "organisations.on_error: 'ignore': refuse (the default) or skip"},
-		{"organisations: [a.csv]\n",
-		 "organisations: expected a file (CSV) or a mapping with sources"},
+	    {"organisations:\n  on_error: skip\n", "organisations.sources: missing"},
+	    {"organisations:\n  sources:\n    - csv: a.csv\n      libloc: b.db\n",
+	     "organisations.sources[0]: one of csv, libloc, as2org, asdb per source, not two"},
+	    {"organisations:\n  sources:\n    - licence: x\n",
+	     "organisations.sources[0]: says none of csv, libloc, as2org, asdb"},
+	    {"organisations:\n  sources:\n    - csv: a.csv\n      countries: [US]\n",
+	     "organisations.sources[0].countries: only for a libloc source"},
+	    {"organisations:\n  sources:\n    - libloc: a.db\n      countries: [usa]\n",
+	     "organisations.sources[0].countries[0]: 'usa' is not an ISO 3166-1 alpha-2 code"},
+	    {"organisations:\n  sources:\n    - libloc: a.db\n      exclude_flags: [hosting]\n",
+	     "organisations.sources[0].exclude_flags[0]: 'hosting': one of anonymous-proxy, "
+	     "satellite, anycast, drop"},
+	    {"organisations:\n  sources:\n    - csv: a.csv\n      date: 2024-02-30\n",
+	     "organisations.sources[0].date: '2024-02-30': no such day"},
+	    {"organisations:\n  sources:\n    - asdb: a.csv\n",
+	     "organisations.sources: no csv or libloc source: nothing gives prefixes"},
+	    {"organisations:\n  on_error: ignore\n  sources:\n    - csv: a.csv\n",
+	     "organisations.on_error: 'ignore': refuse (the default) or skip"},
+	    {"organisations: [a.csv]\n",
+	     "organisations: expected a file (CSV) or a mapping with sources"},
 	};
 
 	(void)state;
@@ -547,9 +565,9 @@ test_ctl_orgdata_config_errors(void **state)
 
 		snprintf(text, sizeof(text), CFG_HEAD "%s", rows[i].text);
 		print_message("row %zu: %s", i, rows[i].text);
-		assert_int_equal(ctl_config_load(tb_write_file(7, "tc.yaml", text), &cfg, err,
-						 sizeof(err)),
-				 -EINVAL);
+		assert_int_equal(
+		    ctl_config_load(tb_write_file(7, "tc.yaml", text), &cfg, err, sizeof(err)),
+		    -EINVAL);
 		if (strstr(err, rows[i].want) == NULL)
 			fail_msg("'%s' does not say '%s'", err, rows[i].want);
 	}
@@ -561,20 +579,21 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_orgdata_csv_merge),
-		cmocka_unit_test(test_ctl_orgdata_skip),
-		cmocka_unit_test(test_ctl_orgdata_errors),
-		cmocka_unit_test(test_ctl_orgdata_nul_in_line),
-		cmocka_unit_test(test_ctl_orgdata_config_errors),
+	    cmocka_unit_test(test_ctl_orgdata_csv_merge),
+	    cmocka_unit_test(test_ctl_orgdata_skip),
+	    cmocka_unit_test(test_ctl_orgdata_errors),
+	    cmocka_unit_test(test_ctl_orgdata_nul_in_line),
+	    cmocka_unit_test(test_ctl_orgdata_config_errors),
 	};
 	const struct CMUnitTest world[] = {
-		cmocka_unit_test(test_ctl_orgdata_libloc),
-		cmocka_unit_test(test_ctl_orgdata_libloc_filters),
-		cmocka_unit_test(test_ctl_orgdata_libloc_damaged),
+	    cmocka_unit_test(test_ctl_orgdata_libloc),
+	    cmocka_unit_test(test_ctl_orgdata_libloc_filters),
+	    cmocka_unit_test(test_ctl_orgdata_libloc_damaged),
 	};
 	bool w = argc > 1 && strcmp(argv[1], "--world") == 0;
 
 	if (tb_eal_init_mem(w ? 2048 : 256)) /* the world's tables */
 		return 1;
-	return w ? cmocka_run_group_tests(world, NULL, NULL) : cmocka_run_group_tests(tests, NULL, NULL);
+	return w ? cmocka_run_group_tests(world, NULL, NULL)
+		 : cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "ctl_config.h"
-#include "ctl_orgcsv.h"
 #include "ctl_lookup.h"
+#include "ctl_orgcsv.h"
 #include "ctl_orgs.h"
 #include "ctl_tables.h"
 #include "tb_eal.h"
@@ -29,24 +29,26 @@ struct row {
 };
 
 static const struct row rows[] = {
-	{"bad prefix", HDR "192.0.2.0/33,a,A,US,x,false\n", "2: prefix: prefix length out of range"},
-	{"host bits", "# c\n192.0.2.1/24,a,A,US,x,false\n",
-	 "2: prefix: host bits set beyond the prefix length"},
-	{"bad country", HDR "192.0.2.0/24,a,A,usa,x,false\n",
-	 "2: country: 'usa' is not an ISO 3166-1 alpha-2 code (two capitals)"},
-	{"bad gov", HDR "192.0.2.0/24,a,A,US,x,maybe\n", "2: government: 'maybe' is not true/false/yes/no/1/0"},
-	{"field count", HDR "\n192.0.2.0/24,a,A,US,x\n",
-	 "3: (record): expected 6 fields: prefix,org_id,name,country,sector,government"},
-	{"quotes", HDR "192.0.2.0/24,a,\"A,US,x,false\n", "2: (record): unbalanced quotes"},
-	{"duplicate prefix", HDR "192.0.2.0/24,a,A,US,x,false\n192.0.2.0/24,b,B,US,x,false\n",
-	 "3: prefix: the same prefix is on line 2"},
-	{"inconsistent org", HDR "192.0.2.0/25,a,A,US,x,false\n192.0.2.128/25,a,A,GB,x,false\n",
-	 "3: org_id: 'a' appears earlier with another name, country, sector or government flag"},
-	{"reserved id", HDR "192.0.2.0/24,other,A,US,x,false\n", "2: org_id: 'other' is reserved"},
-	{"bad id", HDR "192.0.2.0/24,a b,A,US,x,false\n",
-	 "2: org_id: 'a b': use 1-63 letters, digits, '-', '_' or '.'"},
-	{"empty", HDR "# nothing yet\n", " organisations: no prefix in the table (every client "
-	 "would be unattributed)"},
+    {"bad prefix", HDR "192.0.2.0/33,a,A,US,x,false\n", "2: prefix: prefix length out of range"},
+    {"host bits", "# c\n192.0.2.1/24,a,A,US,x,false\n",
+     "2: prefix: host bits set beyond the prefix length"},
+    {"bad country", HDR "192.0.2.0/24,a,A,usa,x,false\n",
+     "2: country: 'usa' is not an ISO 3166-1 alpha-2 code (two capitals)"},
+    {"bad gov", HDR "192.0.2.0/24,a,A,US,x,maybe\n",
+     "2: government: 'maybe' is not true/false/yes/no/1/0"},
+    {"field count", HDR "\n192.0.2.0/24,a,A,US,x\n",
+     "3: (record): expected 6 fields: prefix,org_id,name,country,sector,government"},
+    {"quotes", HDR "192.0.2.0/24,a,\"A,US,x,false\n", "2: (record): unbalanced quotes"},
+    {"duplicate prefix", HDR "192.0.2.0/24,a,A,US,x,false\n192.0.2.0/24,b,B,US,x,false\n",
+     "3: prefix: the same prefix is on line 2"},
+    {"inconsistent org", HDR "192.0.2.0/25,a,A,US,x,false\n192.0.2.128/25,a,A,GB,x,false\n",
+     "3: org_id: 'a' appears earlier with another name, country, sector or government flag"},
+    {"reserved id", HDR "192.0.2.0/24,other,A,US,x,false\n", "2: org_id: 'other' is reserved"},
+    {"bad id", HDR "192.0.2.0/24,a b,A,US,x,false\n",
+     "2: org_id: 'a b': use 1-63 letters, digits, '-', '_' or '.'"},
+    {"empty", HDR "# nothing yet\n",
+     " organisations: no prefix in the table (every client "
+     "would be unattributed)"},
 };
 
 static void
@@ -77,22 +79,40 @@ test_ctl_orgs_clean_name(void **state)
 		const char *what, *in, *out;
 		bool changed;
 	} rows[] = {
-		{"plain", "Acme Bank", "Acme Bank", false},
-		{"utf-8 kept", "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", false},
-		{"latin-1 byte", "Caf\xe9", "Caf\\xe9", true},
-		{"overlong", "A\xc0\xaf" "B", "A\\xc0\\xafB", true},
-		{"surrogate", "A\xed\xa0\x80", "A\\xed\\xa0\\x80", true},
-		{"cut sequence", "\xe2\x82", "\\xe2\\x82", true},
-		{"c0 control", "A\x1b" "B", "A\\x1bB", true},
-		{"c1 control", "A\xc2\x85", "A\\xc2\\x85", true},
-		{"del", "A\x7f", "A\\x7f", true},
-		{"right-to-left override", "Bank\xe2\x80\xae" "fdp.exe", "Bank\\xe2\\x80\\xaefdp.exe", true},
-		{"isolates and marks", "\xe2\x81\xa6" "A\xe2\x80\x8f", "\\xe2\\x81\\xa6A\\xe2\\x80\\x8f", true},
-		{"arabic letter mark", "A\xd8\x9c", "A\\xd8\\x9c", true},
-		{"other punctuation kept", "A\xe2\x80\x94" "B", "A\xe2\x80\x94" "B", false},
-		{"long", a200, a127, true},
-		{"a character across the end", a126e, a126, true},
-		{"an escape across the end", a125c, a125, true},
+	    {"plain", "Acme Bank", "Acme Bank", false},
+	    {"utf-8 kept", "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	     "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", false},
+	    {"latin-1 byte", "Caf\xe9", "Caf\\xe9", true},
+	    {"overlong",
+	     "A\xc0\xaf"
+	     "B",
+	     "A\\xc0\\xafB", true},
+	    {"surrogate", "A\xed\xa0\x80", "A\\xed\\xa0\\x80", true},
+	    {"cut sequence", "\xe2\x82", "\\xe2\\x82", true},
+	    {"c0 control",
+	     "A\x1b"
+	     "B",
+	     "A\\x1bB", true},
+	    {"c1 control", "A\xc2\x85", "A\\xc2\\x85", true},
+	    {"del", "A\x7f", "A\\x7f", true},
+	    {"right-to-left override",
+	     "Bank\xe2\x80\xae"
+	     "fdp.exe",
+	     "Bank\\xe2\\x80\\xaefdp.exe", true},
+	    {"isolates and marks",
+	     "\xe2\x81\xa6"
+	     "A\xe2\x80\x8f",
+	     "\\xe2\\x81\\xa6A\\xe2\\x80\\x8f", true},
+	    {"arabic letter mark", "A\xd8\x9c", "A\\xd8\\x9c", true},
+	    {"other punctuation kept",
+	     "A\xe2\x80\x94"
+	     "B",
+	     "A\xe2\x80\x94"
+	     "B",
+	     false},
+	    {"long", a200, a127, true},
+	    {"a character across the end", a126e, a126, true},
+	    {"an escape across the end", a125c, a125, true},
 	};
 
 	(void)state;
@@ -108,7 +128,8 @@ test_ctl_orgs_clean_name(void **state)
 		char out[CTL_ORG_NAME_LEN];
 
 		print_message("row %zu: %s\n", i, rows[i].what);
-		assert_int_equal(ctl_orgs_clean_name(rows[i].in, out, sizeof(out)), rows[i].changed);
+		assert_int_equal(ctl_orgs_clean_name(rows[i].in, out, sizeof(out)),
+				 rows[i].changed);
 		assert_string_equal(out, rows[i].out);
 	}
 }
@@ -117,8 +138,10 @@ test_ctl_orgs_clean_name(void **state)
 static void
 test_ctl_orgs_load_cleans(void **state)
 {
-	const char *csv = tb_write_file(1, "orgs.csv", HDR "192.0.2.0/24,a,\"A\x1b" "B\",US,x,false\n"
-							  "198.51.100.0/24,b,Caf\xe9,US,x,false\n");
+	const char *csv = tb_write_file(1, "orgs.csv",
+					HDR "192.0.2.0/24,a,\"A\x1b"
+					    "B\",US,x,false\n"
+					    "198.51.100.0/24,b,Caf\xe9,US,x,false\n");
 	struct ctl_orgs *o;
 	char err[512];
 
@@ -136,7 +159,9 @@ test_ctl_orgs_load_cleans(void **state)
 static void
 test_ctl_orgs_load_bom(void **state)
 {
-	const char *csv = tb_write_file(1, "orgs.csv", "\xef\xbb\xbf" "192.0.2.0/24,a,A,US,x,false\n");
+	const char *csv = tb_write_file(1, "orgs.csv",
+					"\xef\xbb\xbf"
+					"192.0.2.0/24,a,A,US,x,false\n");
 	struct ctl_orgs *o;
 	char err[512];
 
@@ -147,12 +172,11 @@ test_ctl_orgs_load_bom(void **state)
 	ctl_orgs_free(o);
 }
 
-static const char good_csv[] = HDR
-	"192.0.2.0/24,wide,\"Wide, Inc.\",US,telecom,false\n"
-	"192.0.2.128/25,narrow,\"Narrow \"\"N\"\"\",GB,health,yes\n"
-	"192.0.2.200/32,host,Host,DE,education,1\n"
-	"2001:db8::/32,wide,\"Wide, Inc.\",US,telecom,false\n"
-	"2001:db8:1:2::/64,narrow,\"Narrow \"\"N\"\"\",GB,health,yes\n";
+static const char good_csv[] = HDR "192.0.2.0/24,wide,\"Wide, Inc.\",US,telecom,false\n"
+				   "192.0.2.128/25,narrow,\"Narrow \"\"N\"\"\",GB,health,yes\n"
+				   "192.0.2.200/32,host,Host,DE,education,1\n"
+				   "2001:db8::/32,wide,\"Wide, Inc.\",US,telecom,false\n"
+				   "2001:db8:1:2::/64,narrow,\"Narrow \"\"N\"\"\",GB,health,yes\n";
 
 static void
 test_ctl_orgs_load_and_lookup(void **state)
@@ -161,12 +185,17 @@ test_ctl_orgs_load_and_lookup(void **state)
 		const char *addr;
 		const char *org;
 	} look[] = {
-		{"192.0.2.1", "wide"},         {"192.0.2.127", "wide"},
-		{"192.0.2.128", "narrow"},     {"192.0.2.199", "narrow"},
-		{"192.0.2.200", "host"},       {"192.0.2.201", "narrow"},
-		{"198.51.100.1", "unattributed"}, {"2001:db8::1", "wide"},
-		{"2001:db8:1:2::99", "narrow"}, {"2001:db8:1:3::1", "wide"},
-		{"2001:db9::1", "unattributed"},
+	    {"192.0.2.1", "wide"},
+	    {"192.0.2.127", "wide"},
+	    {"192.0.2.128", "narrow"},
+	    {"192.0.2.199", "narrow"},
+	    {"192.0.2.200", "host"},
+	    {"192.0.2.201", "narrow"},
+	    {"198.51.100.1", "unattributed"},
+	    {"2001:db8::1", "wide"},
+	    {"2001:db8:1:2::99", "narrow"},
+	    {"2001:db8:1:3::1", "wide"},
+	    {"2001:db9::1", "unattributed"},
 	};
 	const char *csv = tb_write_file(1, "orgs.csv", good_csv);
 	const char *yaml = tb_write_file(2, "tc.yaml",
@@ -199,7 +228,8 @@ test_ctl_orgs_load_and_lookup(void **state)
 	assert_int_equal(ctl_orgs_find(o, "host"), 3);
 	assert_int_equal(ctl_orgs_find(o, "Wide"), -1);
 	assert_int_equal(ctl_orgs_find(o, "an-id-longer-than-any-organisation-id-can-be-"
-					  "which-is-sixty-three-bytes"), -1);
+					  "which-is-sixty-three-bytes"),
+			 -1);
 	assert_int_equal(ctl_tables_build(cfg, o, 0, &t, err, sizeof(err)), 0);
 	for (size_t i = 0; i < sizeof(look) / sizeof(look[0]); i++) {
 		uint8_t a[16] = {0};
@@ -207,7 +237,8 @@ test_ctl_orgs_load_and_lookup(void **state)
 
 		assert_int_equal(inet_pton(fam == 4 ? AF_INET : AF_INET6, look[i].addr, a), 1);
 		print_message("lookup %s\n", look[i].addr);
-		assert_string_equal(o->orgs[dp_lpm_lookup(t.orgs, (uint8_t)fam, a)].id, look[i].org);
+		assert_string_equal(o->orgs[dp_lpm_lookup(t.orgs, (uint8_t)fam, a)].id,
+				    look[i].org);
 	}
 	/* --lookup: one answer a line, whatever its length (a line of 300
 	 * characters is one invalid line, not two). */
@@ -264,12 +295,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_orgs_load_errors),
-		cmocka_unit_test(test_ctl_orgs_clean_name),
-		cmocka_unit_test(test_ctl_orgs_load_cleans),
-		cmocka_unit_test(test_ctl_orgs_load_bom),
-		cmocka_unit_test(test_ctl_orgs_load_and_lookup),
-		cmocka_unit_test(test_ctl_tables_build_bad_regex),
+	    cmocka_unit_test(test_ctl_orgs_load_errors),
+	    cmocka_unit_test(test_ctl_orgs_clean_name),
+	    cmocka_unit_test(test_ctl_orgs_load_cleans),
+	    cmocka_unit_test(test_ctl_orgs_load_bom),
+	    cmocka_unit_test(test_ctl_orgs_load_and_lookup),
+	    cmocka_unit_test(test_ctl_tables_build_bad_regex),
 	};
 	if (tb_eal_init())
 		return 1;

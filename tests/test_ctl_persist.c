@@ -6,6 +6,7 @@
  * no longer configured are reported, not restored.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <cmocka.h>
@@ -144,12 +144,14 @@ test_ctl_persist_round_trip(void **state)
 	world_init(&a, orgs);
 	world_init(&b, orgs);
 	fill(&a);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0,
-					     &info), 0);
+	assert_int_equal(
+	    ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0, &info),
+	    0);
 	assert_int_equal(info.restored, 0); /* nothing yet */
 	assert_int_equal(write_gen(&a), 0);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0,
-					     &info), 0);
+	assert_int_equal(
+	    ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0, &info),
+	    0);
 	assert_int_equal(info.restored, 1);
 	assert_int_equal(info.written, T0 + 10);
 	assert_int_equal(info.packets, 1000);
@@ -164,9 +166,11 @@ test_ctl_persist_round_trip(void **state)
 	/* The 10 flows held at the stop left with it. */
 	assert_int_equal(b.snap.base.flow.restarted, 10);
 	assert_memory_equal(&b.snap.base_ctr[(1 * 2 + 0) * DP_SIG_COUNT + DP_SIG_TLS_SNI],
-			    ctl_snapshot_ctr(&a.snap, 1, 0, DP_SIG_TLS_SNI), sizeof(struct dp_org_ctr));
+			    ctl_snapshot_ctr(&a.snap, 1, 0, DP_SIG_TLS_SNI),
+			    sizeof(struct dp_org_ctr));
 	assert_memory_equal(&b.snap.base_ctr[(2 * 2 + 1) * DP_SIG_COUNT + DP_SIG_QUIC_SNI],
-			    ctl_snapshot_ctr(&a.snap, 2, 1, DP_SIG_QUIC_SNI), sizeof(struct dp_org_ctr));
+			    ctl_snapshot_ctr(&a.snap, 2, 1, DP_SIG_QUIC_SNI),
+			    sizeof(struct dp_org_ctr));
 	/* Last-seen times came back: the windows are those of before; and
 	 * which clients were corroborated. */
 	ctl_clients_windows(b.clients, T0, win, NULL, corro);
@@ -186,7 +190,8 @@ test_ctl_persist_round_trip(void **state)
 	/* Restored at a time the second address has expired: left out. */
 	world_init(&b, orgs);
 	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL,
-					     T0 + 100, &info), 0);
+					     T0 + 100, &info),
+			 0);
 	assert_int_equal(info.learned, 1);
 	world_fini(&b);
 	world_fini(&a);
@@ -198,12 +203,12 @@ test_ctl_persist_damaged(void **state)
 {
 	static const struct {
 		const char *what;
-		long cut;     /* truncate to; -1: flip a byte instead */
+		long cut; /* truncate to; -1: flip a byte instead */
 		const char *why;
 	} rows[] = {
-		{"empty", 0, "truncated (shorter than a header)"},
-		{"cut after the header", 100, "checksum mismatch (truncated or corrupt)"},
-		{"one bit flipped", -1, "checksum mismatch (truncated or corrupt)"},
+	    {"empty", 0, "truncated (shorter than a header)"},
+	    {"cut after the header", 100, "checksum mismatch (truncated or corrupt)"},
+	    {"one bit flipped", -1, "checksum mismatch (truncated or corrupt)"},
 	};
 	char cur[PATH_MAX + 16], prev[PATH_MAX + 16], want[PATH_MAX + 128];
 
@@ -234,8 +239,9 @@ test_ctl_persist_damaged(void **state)
 			fclose(f);
 		}
 		world_init(&b, orgs);
-		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
-						     &b.learned, NULL, T0, &info), 0);
+		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned,
+						     NULL, T0, &info),
+				 0);
 		assert_int_equal(info.restored, 2);
 		assert_int_equal(b.snap.base.rx_pkts, 1000);
 		snprintf(want, sizeof(want), "%s: %s; trying the previous generation\n", cur,
@@ -246,8 +252,8 @@ test_ctl_persist_damaged(void **state)
 		/* Both damaged: nothing restored, and a refusal. */
 		assert_int_equal(truncate(prev, 10), 0);
 		world_init(&b, orgs);
-		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
-						     &b.learned, NULL, T0, &info),
+		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned,
+						     NULL, T0, &info),
 				 -EBADMSG);
 		assert_int_equal(ctl_clients_entries(b.clients), 0);
 		world_fini(&b);
@@ -293,8 +299,9 @@ test_ctl_persist_fallback_keeps_good(void **state)
 	assert_int_equal(truncate(cur, 100), 0);
 	good = slurp(prev, &n_good);
 	world_init(&b, orgs);
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0,
-					     &info), 0);
+	assert_int_equal(
+	    ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, NULL, T0, &info),
+	    0);
 	assert_int_equal(info.restored, 2);
 	assert_int_equal(access(aside, F_OK), 0);
 	assert_int_equal(write_gen(&b), 0); /* the first write after the fallback */
@@ -318,9 +325,9 @@ test_ctl_persist_refuses_unread(void **state)
 		const char *what;
 		const char *why;
 	} rows[] = {
-		{"fifo", "not a regular file"},
-		{"directory", "not a regular file"},
-		{"huge", "larger than the state of this configuration can be"},
+	    {"fifo", "not a regular file"},
+	    {"directory", "not a regular file"},
+	    {"huge", "larger than the state of this configuration can be"},
 	};
 	char cur[PATH_MAX + 16], prev[PATH_MAX + 16];
 
@@ -351,8 +358,9 @@ test_ctl_persist_refuses_unread(void **state)
 			assert_int_equal(truncate(cur, 8ll << 30), 0);
 		}
 		world_init(&b, orgs);
-		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients,
-						     &b.learned, NULL, T0, &info), 0);
+		assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned,
+						     NULL, T0, &info),
+				 0);
 		assert_int_equal(info.restored, 2);
 		snprintf(want, sizeof(want), "%s: %s", cur, rows[i].why);
 		if (strncmp(info.msg, want, strlen(want)) != 0)
@@ -379,8 +387,9 @@ test_ctl_persist_org_gone(void **state)
 	fill(&a);
 	assert_int_equal(write_gen(&a), 0);
 	world_init(&b, fewer);
-	assert_int_equal(ctl_persist_restore(dir, cfg, fewer, &b.snap, b.clients, &b.learned, NULL, T0,
-					     &info), 0);
+	assert_int_equal(
+	    ctl_persist_restore(dir, cfg, fewer, &b.snap, b.clients, &b.learned, NULL, T0, &info),
+	    0);
 	assert_int_equal(info.dropped, 3); /* gov-a's counter set and its two clients */
 	assert_int_equal(info.counters, 1);
 	assert_int_equal(info.clients, 2); /* bank-b's, and its unverified one */
@@ -428,9 +437,9 @@ test_ctl_persist_census_key(void **state)
 	}
 	world_init(&b, orgs);
 	feed = (struct ctl_census_feed){cb, cfg, orgs};
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, &feed,
-					     T0, &info),
-			 -EKEYREJECTED);
+	assert_int_equal(
+	    ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, &feed, T0, &info),
+	    -EKEYREJECTED);
 	if (strstr(info.msg, "1 unsent census sketches were made with the client-hash key of "
 			     "fingerprint a8f91dba70533f8b; census.key_file gives ") == NULL ||
 	    strstr(info.msg, ctl_census_fingerprint(cb)) == NULL)
@@ -440,9 +449,9 @@ test_ctl_persist_census_key(void **state)
 	world_init(&b, orgs);
 	assert_non_null(cb = ctl_census_create(&ka, false));
 	feed.census = cb;
-	assert_int_equal(ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, &feed,
-					     T0, &info),
-			 0);
+	assert_int_equal(
+	    ctl_persist_restore(dir, cfg, orgs, &b.snap, b.clients, &b.learned, &feed, T0, &info),
+	    0);
 	assert_int_equal(info.sketches, 1);
 	world_fini(&b);
 	world_fini(&a);
@@ -455,12 +464,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_persist_round_trip),
-		cmocka_unit_test(test_ctl_persist_damaged),
-		cmocka_unit_test(test_ctl_persist_fallback_keeps_good),
-		cmocka_unit_test(test_ctl_persist_refuses_unread),
-		cmocka_unit_test(test_ctl_persist_org_gone),
-		cmocka_unit_test(test_ctl_persist_census_key),
+	    cmocka_unit_test(test_ctl_persist_round_trip),
+	    cmocka_unit_test(test_ctl_persist_damaged),
+	    cmocka_unit_test(test_ctl_persist_fallback_keeps_good),
+	    cmocka_unit_test(test_ctl_persist_refuses_unread),
+	    cmocka_unit_test(test_ctl_persist_org_gone),
+	    cmocka_unit_test(test_ctl_persist_census_key),
 	};
 
 	if (tb_eal_init())

@@ -3,8 +3,8 @@
  * refused by name, the rest go through) and the organisation map. */
 #include <errno.h>
 #include <setjmp.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include "tb_ctl.h"
 
 #define BASE_YAML                                                                                  \
-	"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n%s"                              \
+	"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n%s"                               \
 	"organisations: orgs2.csv\nvendors:\n"                                                     \
 	"  - name: %s\n    domains: [kaspersky.com]\n"                                             \
 	"  - name: other\n    domains: [example.net]\n%s"
@@ -33,51 +33,157 @@ test_ctl_reload_build_table(void **state)
 		uint32_t map[3]; /* running index -> new */
 		bool force;
 	} rows[] = {
-		/* The same organisations in another order: every index moves. */
-		{"", "kaspersky", "",
-		 "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n"
-		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
-		 0, NULL, 0, 0, {0, 2, 1}, false},
-		/* One gone (half the table), one new, forced: the one gone is
-		 * parked after the listed ones; live fields change freely. */
-		{"metrics:\n  max_orgs: 5\npersistence:\n  interval: 30\n", "kaspersky", "",
-		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
-		 "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
-		 0, NULL, 1, 1, {0, 1, 3}, true},
-		/* Not forced: half the table leaving at once is refused. */
-		{"", "kaspersky", "",
-		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
-		 "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
-		 -EINVAL, "orgs2.csv: organisations: 1 of the 2 organisations would leave the table, "
-		 "more than reload.max_org_loss_percent (10%) allows; POST /-/reload?force=1 applies it",
-		 0, 0, {0}, false},
-		/* Within the configured share it goes through. */
-		{"reload:\n  max_org_loss_percent: 50\n", "kaspersky", "",
-		 "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
-		 0, NULL, 1, 0, {0, 1, 2}, false},
-		{"metrics:\n  port: 9999\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "metrics.port: differs from the running configuration", 0, 0, {0}, false},
-		{"clients:\n  capacity: 2048\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "clients.capacity: differs", 0, 0, {0}, false},
-		{"flows:\n  idle_timeout: 30\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, ": flows: differs", 0, 0, {0}, false},
-		{"learned:\n  max_ttl: 60\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, ": learned: differs", 0, 0, {0}, false},
-		{"prefilter:\n  tcp_ports: [443]\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, ": prefilter: differs", 0, 0, {0}, false},
-		{"persistence:\n  dir: /tmp\n", "kaspersky", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "persistence.dir: differs", 0, 0, {0}, false},
-		{"", "kasper", "", "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors[0]: vendor 'kasper' role 'other' where 'kaspersky' role 'other' runs", 0, 0, {0}, false},
-		{"", "kaspersky", "  - name: third\n    domains: [example.com]\n",
-		 "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors: 3 vendor roles listed, 2 running", 0, 0, {0}, false},
-		/* A role added to a vendor: a restart. */
-		{"", "kaspersky", "    roles:\n      - role: update\n        domains: [upd.example.net]\n",
-		 "192.0.2.0/24,gov-a,A,US,x,true\n",
-		 -EINVAL, "vendors: 3 vendor roles listed, 2 running", 0, 0, {0}, false},
-		{"", "kaspersky", "", "192.0.2.0/24,gov-a,A,USA,x,true\n",
-		 -EINVAL, "orgs2.csv:1: country:", 0, 0, {0}, false},
+	    /* The same organisations in another order: every index moves. */
+	    {"",
+	     "kaspersky",
+	     "",
+	     "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n"
+	     "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
+	     0,
+	     NULL,
+	     0,
+	     0,
+	     {0, 2, 1},
+	     false},
+	    /* One gone (half the table), one new, forced: the one gone is
+	     * parked after the listed ones; live fields change freely. */
+	    {"metrics:\n  max_orgs: 5\npersistence:\n  interval: 30\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+	     "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
+	     0,
+	     NULL,
+	     1,
+	     1,
+	     {0, 1, 3},
+	     true},
+	    /* Not forced: half the table leaving at once is refused. */
+	    {"",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+	     "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n",
+	     -EINVAL,
+	     "orgs2.csv: organisations: 1 of the 2 organisations would leave the table, "
+	     "more than reload.max_org_loss_percent (10%) allows; POST /-/reload?force=1 applies "
+	     "it",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    /* Within the configured share it goes through. */
+	    {"reload:\n  max_org_loss_percent: 50\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,Agency A,US,government,true\n",
+	     0,
+	     NULL,
+	     1,
+	     0,
+	     {0, 1, 2},
+	     false},
+	    {"metrics:\n  port: 9999\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     "metrics.port: differs from the running configuration",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"clients:\n  capacity: 2048\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     "clients.capacity: differs",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"flows:\n  idle_timeout: 30\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     ": flows: differs",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"learned:\n  max_ttl: 60\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     ": learned: differs",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"prefilter:\n  tcp_ports: [443]\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     ": prefilter: differs",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"persistence:\n  dir: /tmp\n",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     "persistence.dir: differs",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"",
+	     "kasper",
+	     "",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     "vendors[0]: vendor 'kasper' role 'other' where 'kaspersky' role 'other' runs",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"",
+	     "kaspersky",
+	     "  - name: third\n    domains: [example.com]\n",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     "vendors: 3 vendor roles listed, 2 running",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    /* A role added to a vendor: a restart. */
+	    {"",
+	     "kaspersky",
+	     "    roles:\n      - role: update\n        domains: [upd.example.net]\n",
+	     "192.0.2.0/24,gov-a,A,US,x,true\n",
+	     -EINVAL,
+	     "vendors: 3 vendor roles listed, 2 running",
+	     0,
+	     0,
+	     {0},
+	     false},
+	    {"",
+	     "kaspersky",
+	     "",
+	     "192.0.2.0/24,gov-a,A,USA,x,true\n",
+	     -EINVAL,
+	     "orgs2.csv:1: country:",
+	     0,
+	     0,
+	     {0},
+	     false},
 	};
 
 	(void)state;
@@ -94,7 +200,8 @@ test_ctl_reload_build_table(void **state)
 		path = tb_write_file(4, "reload.yaml", yaml);
 		rc = ctl_reload_load(path, &r, err, sizeof(err));
 		if (rc == 0)
-			rc = ctl_reload_build(&r, tb_cfg, tb_orgs, rows[i].force, 0, err, sizeof(err));
+			rc = ctl_reload_build(&r, tb_cfg, tb_orgs, rows[i].force, 0, err,
+					      sizeof(err));
 		if (rows[i].msg != NULL) {
 			assert_int_equal(rc, rows[i].rc);
 			if (strstr(err, rows[i].msg) == NULL)
@@ -133,9 +240,10 @@ test_ctl_reload_parked_comes_back(void **state)
 	assert_true(r1.orgs->orgs[2].parked);
 	ctl_tables_free(&r1.tables); /* two generations of LPMs would not fit in -m 512 */
 	/* Listed again, after another: it returns to the index the table gives. */
-	tb_write_file(3, "orgs2.csv", "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n"
-				      "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
-				      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
+	tb_write_file(3, "orgs2.csv",
+		      "203.0.113.0/24,isp-c,ISP C,DE,telecom,false\n"
+		      "192.0.2.0/24,gov-a,Agency A,US,government,true\n"
+		      "198.51.100.0/24,bank-b,Bank B,GB,finance,false\n");
 	assert_int_equal(ctl_reload_load(path, &r2, err, sizeof(err)), 0);
 	assert_int_equal(ctl_reload_build(&r2, r1.cfg, r1.orgs, false, 0, err, sizeof(err)), 0);
 	assert_int_equal(r2.back, 1);
@@ -152,8 +260,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_reload_build_table),
-		cmocka_unit_test(test_ctl_reload_parked_comes_back),
+	    cmocka_unit_test(test_ctl_reload_build_table),
+	    cmocka_unit_test(test_ctl_reload_parked_comes_back),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -17,7 +17,7 @@
 #include "tb_ctl.h"
 
 #define YAML                                                                                       \
-	"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"                                \
+	"dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"                                 \
 	"organisations: orgs.csv\nvendors:\n"                                                      \
 	"  - name: kaspersky\n    domains: [kaspersky.com]\n"                                      \
 	"    server_prefixes: [203.0.113.0/24, \"2001:db8:5::/48\"]\n"                             \
@@ -30,20 +30,20 @@ test_ctl_tables_build_lookups(void **state)
 {
 	static const struct {
 		const char *addr;
-		uint32_t org;     /* in the organisation table */
+		uint32_t org;	  /* in the organisation table */
 		uint64_t servers; /* vendors behind the address as a server */
 	} addrs[] = {
-		{"192.0.2.9", 1, 0},     {"198.51.100.9", 2, 0}, {"203.0.113.9", 0, 1},
-		{"203.0.113.200", 0, 2}, {"2001:db8:5::1", 0, 1}, {"2001:db8:6::1", 0, 0},
+	    {"192.0.2.9", 1, 0},     {"198.51.100.9", 2, 0},  {"203.0.113.9", 0, 1},
+	    {"203.0.113.200", 0, 2}, {"2001:db8:5::1", 0, 1}, {"2001:db8:6::1", 0, 0},
 	};
 	static const struct {
 		const char *name;
 		uint64_t vendors;
 	} names[] = {
-		{"kaspersky.com", 1},        {"dnl-03.geo.kaspersky.com", 1},
-		{"notkaspersky.com", 0},     {"kaspersky.com.evil.example", 0},
-		{"www.example.net", 2},      {"upd12.example.org", 2},
-		{"upd.example.org", 0},
+	    {"kaspersky.com", 1},    {"dnl-03.geo.kaspersky.com", 1},
+	    {"notkaspersky.com", 0}, {"kaspersky.com.evil.example", 0},
+	    {"www.example.net", 2},  {"upd12.example.org", 2},
+	    {"upd.example.org", 0},
 	};
 	struct ctl_config *cfg;
 	struct ctl_orgs *orgs;
@@ -52,8 +52,9 @@ test_ctl_tables_build_lookups(void **state)
 	char err[512];
 
 	(void)state;
-	tb_write_file(1, "orgs.csv", "192.0.2.0/24,gov-a,A,US,government,true\n"
-				     "198.51.100.0/24,bank-b,B,GB,finance,false\n");
+	tb_write_file(1, "orgs.csv",
+		      "192.0.2.0/24,gov-a,A,US,government,true\n"
+		      "198.51.100.0/24,bank-b,B,GB,finance,false\n");
 	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", YAML), &cfg, err, sizeof(err)),
 			 0);
 	assert_int_equal(ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err)), 0);
@@ -74,8 +75,8 @@ test_ctl_tables_build_lookups(void **state)
 		uint64_t v = 99;
 
 		print_message("name %s\n", names[i].name);
-		assert_int_equal(dp_match_name(t.match, scratch, names[i].name,
-					       strlen(names[i].name), &v), 0);
+		assert_int_equal(
+		    dp_match_name(t.match, scratch, names[i].name, strlen(names[i].name), &v), 0);
 		assert_int_equal(v, names[i].vendors);
 	}
 	hs_free_scratch(scratch);
@@ -133,72 +134,72 @@ test_ctl_tables_catalogue(void **state)
 		const char *name;
 		const char *role; /* NULL: not the vendor's */
 	} names[] = {
-		{"activation-v2.kaspersky.com", "activation"},
-		{"activate.activation-v2.kaspersky.com", "activation"},
-		{"refresh-bkg.activation-v2.kaspersky.com", "activation"},
-		{"activation-v2.geo.kaspersky.com", "activation"},
-		{"s00.upd.kaspersky.com", "update"},
-		{"s19.upd.kaspersky.com", "update"},
-		{"p10.upd.kaspersky.com", "update"},
-		{"s20.upd.kaspersky.com", "other"},
-		{"dnl-00.geo.kaspersky.com", "update"},
-		{"dnl-19.geo.kaspersky.com", "update"},
-		{"dnl-20.geo.kaspersky.com", "other"},
-		{"dnl-3.geo.kaspersky.com", "other"}, /* grade E: a typo in a script */
-		{"cm.k.kaspersky-labs.com", "update"},
-		{"downloads.upd.kaspersky.com", "update"},
-		{"downloads3.kaspersky-labs.com", "update"},
-		{"downloads0.kaspersky-labs.com", "other"}, /* grade E only */
-		{"rescuedisk.s.kaspersky-labs.com", "update"},
-		{"ksn-file-geo.kaspersky-labs.com", "reputation"},
-		{"ksn-crypto-wifiplus-geo.kaspersky-labs.com", "reputation"},
-		{"ksn-stat-geo.kaspersky-labs.com", "reputation"},
-		{"ksn-a-stat.kaspersky-labs.com", "other"},
-		{"dc1-file.ksn.kaspersky-labs.com", "reputation"},
-		{"ksn.kaspersky-labs.com", "reputation"},
-		{"ksn-kas.geoksn.kaspersky.com", "reputation"},
-		{"crl.kaspersky.com", "pki"},
-		{"ocsp.kaspersky.com", "pki"},
-		{"a1b2.ksc.kaspersky.com", "management"},
-		{"ksc.kaspersky.com", "management"},
-		{"s405.cloud.kaspersky.com", "management"},
-		{"cloud.kaspersky.com", "other"},
-		{"click.kaspersky.com", "product-ui"},
-		{"redirect.kaspersky.com", "product-ui"},
-		{"touch.kaspersky.com", "product-ui"},
-		{"gc.kis.v2.scr.kaspersky-labs.com", "product-ui"},
-		{"statistic.content.ipm-klca.kaspersky.com", "product-ui"},
-		{"products.s.kaspersky-labs.com", "distribution"},
-		{"aes.s.kaspersky-labs.com", "distribution"},
-		{"opentip.kaspersky.com", "threat-intel"},
-		{"taxii.tip.kaspersky.com", "threat-intel"},
-		{"kaspersky.com", "web"},
-		{"www.kaspersky.com", "web"},
-		{"support.kaspersky.com", "web"},
-		{"www.kaspersky.de", "web"},
-		{"kaspersky.co.uk", "web"},
-		{"securelist.com", "web"},
-		{"my.kaspersky.com", "web"},
-		{"hq.uis.kaspersky.com", "web"},
-		{"ds.kaspersky.com", "other"}, /* no role sourced; a decoy name */
-		{"blog.kaspersky.com", "other"},
-		{"upd.kaspersky.ru", "other"},
-		{"kaspersky-lab.com", NULL}, /* grade E */
-		{"notkaspersky.com", NULL},
-		{"kaspersky.com.evil.example", NULL},
-		{"kaspersky.community", NULL},
+	    {"activation-v2.kaspersky.com", "activation"},
+	    {"activate.activation-v2.kaspersky.com", "activation"},
+	    {"refresh-bkg.activation-v2.kaspersky.com", "activation"},
+	    {"activation-v2.geo.kaspersky.com", "activation"},
+	    {"s00.upd.kaspersky.com", "update"},
+	    {"s19.upd.kaspersky.com", "update"},
+	    {"p10.upd.kaspersky.com", "update"},
+	    {"s20.upd.kaspersky.com", "other"},
+	    {"dnl-00.geo.kaspersky.com", "update"},
+	    {"dnl-19.geo.kaspersky.com", "update"},
+	    {"dnl-20.geo.kaspersky.com", "other"},
+	    {"dnl-3.geo.kaspersky.com", "other"}, /* grade E: a typo in a script */
+	    {"cm.k.kaspersky-labs.com", "update"},
+	    {"downloads.upd.kaspersky.com", "update"},
+	    {"downloads3.kaspersky-labs.com", "update"},
+	    {"downloads0.kaspersky-labs.com", "other"}, /* grade E only */
+	    {"rescuedisk.s.kaspersky-labs.com", "update"},
+	    {"ksn-file-geo.kaspersky-labs.com", "reputation"},
+	    {"ksn-crypto-wifiplus-geo.kaspersky-labs.com", "reputation"},
+	    {"ksn-stat-geo.kaspersky-labs.com", "reputation"},
+	    {"ksn-a-stat.kaspersky-labs.com", "other"},
+	    {"dc1-file.ksn.kaspersky-labs.com", "reputation"},
+	    {"ksn.kaspersky-labs.com", "reputation"},
+	    {"ksn-kas.geoksn.kaspersky.com", "reputation"},
+	    {"crl.kaspersky.com", "pki"},
+	    {"ocsp.kaspersky.com", "pki"},
+	    {"a1b2.ksc.kaspersky.com", "management"},
+	    {"ksc.kaspersky.com", "management"},
+	    {"s405.cloud.kaspersky.com", "management"},
+	    {"cloud.kaspersky.com", "other"},
+	    {"click.kaspersky.com", "product-ui"},
+	    {"redirect.kaspersky.com", "product-ui"},
+	    {"touch.kaspersky.com", "product-ui"},
+	    {"gc.kis.v2.scr.kaspersky-labs.com", "product-ui"},
+	    {"statistic.content.ipm-klca.kaspersky.com", "product-ui"},
+	    {"products.s.kaspersky-labs.com", "distribution"},
+	    {"aes.s.kaspersky-labs.com", "distribution"},
+	    {"opentip.kaspersky.com", "threat-intel"},
+	    {"taxii.tip.kaspersky.com", "threat-intel"},
+	    {"kaspersky.com", "web"},
+	    {"www.kaspersky.com", "web"},
+	    {"support.kaspersky.com", "web"},
+	    {"www.kaspersky.de", "web"},
+	    {"kaspersky.co.uk", "web"},
+	    {"securelist.com", "web"},
+	    {"my.kaspersky.com", "web"},
+	    {"hq.uis.kaspersky.com", "web"},
+	    {"ds.kaspersky.com", "other"}, /* no role sourced; a decoy name */
+	    {"blog.kaspersky.com", "other"},
+	    {"upd.kaspersky.ru", "other"},
+	    {"kaspersky-lab.com", NULL}, /* grade E */
+	    {"notkaspersky.com", NULL},
+	    {"kaspersky.com.evil.example", NULL},
+	    {"kaspersky.community", NULL},
 	};
 	static const struct {
 		const char *what;
 		uint8_t bytes[8];
 		const char *role;
 	} payloads[] = {
-		{"KE 0 0", {'K', 'E', 0, 0, 1, 2, 3, 4}, "reputation"},
-		{"KE 0 2", {'K', 'E', 0, 2, 9, 9, 9, 9}, "reputation"},
-		{"KE 0 7", {'K', 'E', 0, 7, 0, 0, 0, 0}, "reputation"},
-		{"KS 0 0", {'K', 'S', 0, 0, 5, 5, 5, 5}, "reputation"},
-		{"KE 0 1", {'K', 'E', 0, 1, 0, 0, 0, 0}, NULL},
-		{"KE later", {0, 'K', 'E', 0, 0, 0, 0, 0}, NULL},
+	    {"KE 0 0", {'K', 'E', 0, 0, 1, 2, 3, 4}, "reputation"},
+	    {"KE 0 2", {'K', 'E', 0, 2, 9, 9, 9, 9}, "reputation"},
+	    {"KE 0 7", {'K', 'E', 0, 7, 0, 0, 0, 0}, "reputation"},
+	    {"KS 0 0", {'K', 'S', 0, 0, 5, 5, 5, 5}, "reputation"},
+	    {"KE 0 1", {'K', 'E', 0, 1, 0, 0, 0, 0}, NULL},
+	    {"KE later", {0, 'K', 'E', 0, 0, 0, 0, 0}, NULL},
 	};
 	char text[512], err[512];
 	struct ctl_config *cfg;
@@ -208,11 +209,13 @@ test_ctl_tables_catalogue(void **state)
 
 	(void)state;
 	tb_write_file(1, "orgs.csv", "192.0.2.0/24,gov-a,A,US,government,true\n");
-	snprintf(text, sizeof(text),
-		 "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
-		 "organisations: orgs.csv\nvendors:\n  - include: %s/config/vendors/kaspersky.yaml\n",
-		 SOURCE_ROOT);
-	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", text), &cfg, err, sizeof(err)), 0);
+	snprintf(
+	    text, sizeof(text),
+	    "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
+	    "organisations: orgs.csv\nvendors:\n  - include: %s/config/vendors/kaspersky.yaml\n",
+	    SOURCE_ROOT);
+	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", text), &cfg, err, sizeof(err)),
+			 0);
 	assert_int_equal(ctl_orgs_load(cfg->orgs_path, &orgs, err, sizeof(err)), 0);
 	assert_int_equal(ctl_tables_build(cfg, orgs, 0, &t, err, sizeof(err)), 0);
 	assert_int_equal(dp_match_scratch_fit(t.match, &scratch), 0);
@@ -220,8 +223,8 @@ test_ctl_tables_catalogue(void **state)
 		uint64_t v = 99;
 
 		print_message("name %s\n", names[i].name);
-		assert_int_equal(dp_match_name(t.match, scratch, names[i].name,
-					       strlen(names[i].name), &v), 0);
+		assert_int_equal(
+		    dp_match_name(t.match, scratch, names[i].name, strlen(names[i].name), &v), 0);
 		assert_one_role(cfg, v, names[i].role);
 	}
 	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
@@ -231,7 +234,8 @@ test_ctl_tables_catalogue(void **state)
 		print_message("payload %s\n", payloads[i].what);
 		assert_non_null(st);
 		assert_int_equal(dp_match_stream_scan(t.match, st, scratch, payloads[i].bytes,
-						      sizeof(payloads[i].bytes), &v), 0);
+						      sizeof(payloads[i].bytes), &v),
+				 0);
 		dp_match_stream_close(st, scratch);
 		assert_one_role(cfg, v, payloads[i].role);
 	}
@@ -270,12 +274,12 @@ test_ctl_tables_vendor_nets(void **state)
 		const char *addr;
 		const char *vendor; /* NULL: nobody's network */
 	} addrs[] = {
-		{"1.1.1.1", "kaspersky"},   /* AS13335 */
-		{"2606:4700:4700::1111", "kaspersky"},
-		{"80.156.1.1", "kaspersky"}, /* AS3320 */
-		{"8.8.8.8", "acme"},         /* AS15169 */
-		{"192.0.2.1", NULL},
-		{"193.0.6.139", NULL},        /* AS3333 */
+	    {"1.1.1.1", "kaspersky"}, /* AS13335 */
+	    {"2606:4700:4700::1111", "kaspersky"},
+	    {"80.156.1.1", "kaspersky"}, /* AS3320 */
+	    {"8.8.8.8", "acme"},	 /* AS15169 */
+	    {"192.0.2.1", NULL},
+	    {"193.0.6.139", NULL}, /* AS3333 */
 	};
 	char text[1024], err[512];
 	struct ctl_config *cfg;
@@ -284,8 +288,9 @@ test_ctl_tables_vendor_nets(void **state)
 	size_t want;
 
 	(void)state;
-	tb_write_file(1, "orgs.csv", "prefix,org_id,name,country,sector,government\n"
-				     "192.0.2.0/24,gov-a,A,US,government,true\n");
+	tb_write_file(1, "orgs.csv",
+		      "prefix,org_id,name,country,sector,government\n"
+		      "192.0.2.0/24,gov-a,A,US,government,true\n");
 	snprintf(text, sizeof(text),
 		 "dpdk:\n  ports:\n    - name: net_null0\n  workers: [1]\n"
 		 "organisations:\n  sources:\n    - libloc: " LOCDB "\n    - csv: orgs.csv\n"
@@ -293,8 +298,14 @@ test_ctl_tables_vendor_nets(void **state)
 		 "    asns: [13335, 3320]\n"
 		 "  - name: acme\n    domains: [acme.example]\n    asns: [15169]\n",
 		 SOURCE_ROOT);
-	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", text), &cfg, err, sizeof(err)), 0);
-	assert_int_equal(ctl_orgs_load(tb_write_file(1, "orgs.csv", "prefix,org_id,name,country,sector,government\n192.0.2.0/24,gov-a,A,US,government,true\n"), &orgs, err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_load(tb_write_file(2, "t.yaml", text), &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(
+	    ctl_orgs_load(tb_write_file(1, "orgs.csv",
+					"prefix,org_id,name,country,sector,government\n192.0.2.0/"
+					"24,gov-a,A,US,government,true\n"),
+			  &orgs, err, sizeof(err)),
+	    0);
 	assert_int_equal(ctl_tables_build(cfg, orgs, 0, &t, err, sizeof(err)), 0);
 	want = networks_by_location_tool(13335) + networks_by_location_tool(3320) +
 	       networks_by_location_tool(15169);
@@ -330,12 +341,12 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_tables_build_lookups),
-		cmocka_unit_test(test_ctl_tables_build_bad_regex),
-		cmocka_unit_test(test_ctl_tables_catalogue),
+	    cmocka_unit_test(test_ctl_tables_build_lookups),
+	    cmocka_unit_test(test_ctl_tables_build_bad_regex),
+	    cmocka_unit_test(test_ctl_tables_catalogue),
 	};
 	const struct CMUnitTest world[] = {
-		cmocka_unit_test(test_ctl_tables_vendor_nets),
+	    cmocka_unit_test(test_ctl_tables_vendor_nets),
 	};
 
 	if (tb_eal_init())

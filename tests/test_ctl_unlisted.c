@@ -28,16 +28,18 @@ test_ctl_unlisted_counts(void **state)
 		uint8_t vendor;
 		const char *name;
 	} seen[] = {
-		{0, "a.example"}, {0, "A.Example"}, {0, "b.example"}, {1, "a.example"},
-		{0, "a.example"}, {0, "b.example"},
-		{0, "c.example"}, /* full: takes the least seen's place (vendor 1's, 1) */
+	    {0, "a.example"}, {0, "A.Example"}, {0, "b.example"}, {1, "a.example"},
+	    {0, "a.example"}, {0, "b.example"}, {0, "c.example"}, /* full: takes the least seen's
+								     place (vendor 1's, 1) */
 	};
 	static const struct {
 		uint8_t vendor;
 		const char *name;
 		uint64_t count, error;
 	} want[] = {
-		{0, "a.example", 3, 0}, {0, "b.example", 2, 0}, {0, "c.example", 2, 1},
+	    {0, "a.example", 3, 0},
+	    {0, "b.example", 2, 0},
+	    {0, "c.example", 2, 1},
 	};
 	const struct ctl_unlisted_entry *top[4];
 	struct ctl_unlisted u;
@@ -74,7 +76,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ctl_unlisted_counts),
+	    cmocka_unit_test(test_ctl_unlisted_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

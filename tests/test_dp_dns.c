@@ -34,17 +34,23 @@ struct row {
 
 #define HDR_Q 0, 1, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0
 static const struct row rows[] = {
-	{"response", {0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1}, 19, DP_NAME_NOT_PROTO},
-	{"notify opcode", {0, 1, 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1}, 19, DP_NAME_NOT_PROTO},
-	{"pointer in question", {HDR_Q, 0xc0, 12, 0, 1, 0, 1}, 18, DP_NAME_MALFORMED},
-	{"pointer to self", {HDR_Q, 1, 'a', 0xc0, 12, 0, 1, 0, 1}, 20, DP_NAME_MALFORMED},
-	{"label 64", {HDR_Q, 64, 'a'}, 14, DP_NAME_MALFORMED},
-	{"label past end", {HDR_Q, 10, 'a', 'b'}, 15, DP_NAME_MALFORMED},
-	{"dot in label", {HDR_Q, 3, 'a', '.', 'b', 0, 0, 1, 0, 1}, 21, DP_NAME_MALFORMED},
-	{"root", {HDR_Q, 0, 0, 2, 0, 1}, 17, DP_NAME_NONE},
-	{"no question", {0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 12, DP_NAME_NONE},
-	{"short header", {0, 1, 1, 0, 0}, 5, DP_NAME_MALFORMED},
-	{"nul in label", {HDR_Q, 1, 0, 0, 0, 1, 0, 1}, 19, DP_NAME_MALFORMED},
+    {"response",
+     {0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1},
+     19,
+     DP_NAME_NOT_PROTO},
+    {"notify opcode",
+     {0, 1, 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1},
+     19,
+     DP_NAME_NOT_PROTO},
+    {"pointer in question", {HDR_Q, 0xc0, 12, 0, 1, 0, 1}, 18, DP_NAME_MALFORMED},
+    {"pointer to self", {HDR_Q, 1, 'a', 0xc0, 12, 0, 1, 0, 1}, 20, DP_NAME_MALFORMED},
+    {"label 64", {HDR_Q, 64, 'a'}, 14, DP_NAME_MALFORMED},
+    {"label past end", {HDR_Q, 10, 'a', 'b'}, 15, DP_NAME_MALFORMED},
+    {"dot in label", {HDR_Q, 3, 'a', '.', 'b', 0, 0, 1, 0, 1}, 21, DP_NAME_MALFORMED},
+    {"root", {HDR_Q, 0, 0, 2, 0, 1}, 17, DP_NAME_NONE},
+    {"no question", {0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 12, DP_NAME_NONE},
+    {"short header", {0, 1, 1, 0, 0}, 5, DP_NAME_MALFORMED},
+    {"nul in label", {HDR_Q, 1, 0, 0, 0, 1, 0, 1}, 19, DP_NAME_MALFORMED},
 };
 
 static void
@@ -94,9 +100,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_dns_qname_valid),
-		cmocka_unit_test(test_dp_dns_qname_table),
-		cmocka_unit_test(test_dp_dns_qname_too_long),
+	    cmocka_unit_test(test_dp_dns_qname_valid),
+	    cmocka_unit_test(test_dp_dns_qname_table),
+	    cmocka_unit_test(test_dp_dns_qname_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

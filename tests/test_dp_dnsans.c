@@ -16,12 +16,12 @@ static void
 test_dp_dns_answers_chain(void **state)
 {
 	static const struct tb_rr rr[] = {
-		{NULL, 5, 60, "Edge.CDN.example"},
-		{"edge.cdn.example", 5, 60, "a1.cdn.example"},
-		{"a1.cdn.example", 1, 300, "203.0.113.77"},
-		{"a1.cdn.example", 28, 0x80000001u, "2001:db8:5f::4"},
-		{"other.example", 1, 300, "203.0.113.78"}, /* off the chain */
-		{NULL, 16, 300, "203.0.113.79"},           /* TXT-typed: ignored */
+	    {NULL, 5, 60, "Edge.CDN.example"},
+	    {"edge.cdn.example", 5, 60, "a1.cdn.example"},
+	    {"a1.cdn.example", 1, 300, "203.0.113.77"},
+	    {"a1.cdn.example", 28, 0x80000001u, "2001:db8:5f::4"},
+	    {"other.example", 1, 300, "203.0.113.78"}, /* off the chain */
+	    {NULL, 16, 300, "203.0.113.79"},	       /* TXT-typed: ignored */
 	};
 	uint8_t msg[1024], want[16];
 	struct dp_dns_addr a[DP_DNS_MAX_ADDRS];
@@ -63,25 +63,41 @@ struct row {
 #define Q_A 1, 'a', 0, 0, 1, 0, 1
 #define RR_A(ttl) 0, 1, 0, 1, 0, 0, 0, ttl, 0, 4, 203, 0, 113, 5
 static const struct row rows[] = {
-	{"one A by pointer", {HDR_R(1), Q_A, 0xc0, 12, RR_A(9)}, 35, DP_NAME_FOUND, 1},
-	{"query, not response", {0, 1, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, Q_A}, 19, DP_NAME_NOT_PROTO, 0},
-	{"NXDOMAIN", {0, 1, 0x81, 0x83, 0, 1, 0, 0, 0, 0, 0, 0, Q_A}, 19, DP_NAME_NOT_PROTO, 0},
-	{"two questions", {0, 1, 0x81, 0x80, 0, 2, 0, 0, 0, 0, 0, 0, Q_A, Q_A}, 26, DP_NAME_MALFORMED, 0},
-	{"pointer to itself", {HDR_R(1), Q_A, 0xc0, 19, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
-	{"forward pointer", {HDR_R(1), Q_A, 0xc0, 40, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
-	{"pointer into the header", {HDR_R(1), Q_A, 0xc0, 2, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
-	{"pointer loop", {HDR_R(1), Q_A, 1, 'b', 0xc0, 21, RR_A(9)}, 37, DP_NAME_MALFORMED, 0},
-	{"reserved label type", {HDR_R(1), Q_A, 0x40, 12, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
-	{"A with RDLENGTH 5", {HDR_R(1), Q_A, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 5, 203, 0, 113, 5, 1},
-	 36, DP_NAME_MALFORMED, 0},
-	{"RDLENGTH past the end", {HDR_R(1), Q_A, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 40, 203, 0, 113, 5},
-	 35, DP_NAME_TRUNCATED, 0},
-	{"ANCOUNT claims more", {HDR_R(3), Q_A, 0xc0, 12, RR_A(9)}, 35, DP_NAME_TRUNCATED, 1},
-	{"TTL 0 kept as 0", {HDR_R(1), Q_A, 0xc0, 12, RR_A(0)}, 35, DP_NAME_FOUND, 1},
-	{"CNAME to the root, then an A of the name", {HDR_R(2), Q_A, 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 9,
-	 0, 1, 0, 0xc0, 12, RR_A(9)}, 48, DP_NAME_FOUND, 1},
-	{"RDLENGTH of a CNAME longer than its name", {HDR_R(1), Q_A, 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 9,
-	 0, 3, 0, 0, 0}, 34, DP_NAME_MALFORMED, 0},
+    {"one A by pointer", {HDR_R(1), Q_A, 0xc0, 12, RR_A(9)}, 35, DP_NAME_FOUND, 1},
+    {"query, not response", {0, 1, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, Q_A}, 19, DP_NAME_NOT_PROTO, 0},
+    {"NXDOMAIN", {0, 1, 0x81, 0x83, 0, 1, 0, 0, 0, 0, 0, 0, Q_A}, 19, DP_NAME_NOT_PROTO, 0},
+    {"two questions",
+     {0, 1, 0x81, 0x80, 0, 2, 0, 0, 0, 0, 0, 0, Q_A, Q_A},
+     26,
+     DP_NAME_MALFORMED,
+     0},
+    {"pointer to itself", {HDR_R(1), Q_A, 0xc0, 19, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
+    {"forward pointer", {HDR_R(1), Q_A, 0xc0, 40, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
+    {"pointer into the header", {HDR_R(1), Q_A, 0xc0, 2, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
+    {"pointer loop", {HDR_R(1), Q_A, 1, 'b', 0xc0, 21, RR_A(9)}, 37, DP_NAME_MALFORMED, 0},
+    {"reserved label type", {HDR_R(1), Q_A, 0x40, 12, RR_A(9)}, 35, DP_NAME_MALFORMED, 0},
+    {"A with RDLENGTH 5",
+     {HDR_R(1), Q_A, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 5, 203, 0, 113, 5, 1},
+     36,
+     DP_NAME_MALFORMED,
+     0},
+    {"RDLENGTH past the end",
+     {HDR_R(1), Q_A, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 40, 203, 0, 113, 5},
+     35,
+     DP_NAME_TRUNCATED,
+     0},
+    {"ANCOUNT claims more", {HDR_R(3), Q_A, 0xc0, 12, RR_A(9)}, 35, DP_NAME_TRUNCATED, 1},
+    {"TTL 0 kept as 0", {HDR_R(1), Q_A, 0xc0, 12, RR_A(0)}, 35, DP_NAME_FOUND, 1},
+    {"CNAME to the root, then an A of the name",
+     {HDR_R(2), Q_A, 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 9, 0, 1, 0, 0xc0, 12, RR_A(9)},
+     48,
+     DP_NAME_FOUND,
+     1},
+    {"RDLENGTH of a CNAME longer than its name",
+     {HDR_R(1), Q_A, 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 9, 0, 3, 0, 0, 0},
+     34,
+     DP_NAME_MALFORMED,
+     0},
 };
 
 static void
@@ -123,9 +139,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_dns_answers_chain),
-		cmocka_unit_test(test_dp_dns_answers_table),
-		cmocka_unit_test(test_dp_dns_answers_long_name),
+	    cmocka_unit_test(test_dp_dns_answers_chain),
+	    cmocka_unit_test(test_dp_dns_answers_table),
+	    cmocka_unit_test(test_dp_dns_answers_long_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

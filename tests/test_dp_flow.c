@@ -48,11 +48,11 @@ test_dp_flow_get_both_directions(void **state)
 		bool found, created;
 		enum dp_dir dir;
 	} rows[] = {
-		{false, DP_TCP_ACK, false, false, false, DP_DIR_C2S}, /* nothing held, none made */
-		{true, DP_TCP_SYN, true, true, true, DP_DIR_C2S},
-		{false, DP_TCP_SYN | DP_TCP_ACK, true, true, false, DP_DIR_S2C},
-		{true, DP_TCP_ACK, true, true, false, DP_DIR_C2S},
-		{false, DP_TCP_ACK, false, true, false, DP_DIR_S2C},
+	    {false, DP_TCP_ACK, false, false, false, DP_DIR_C2S}, /* nothing held, none made */
+	    {true, DP_TCP_SYN, true, true, true, DP_DIR_C2S},
+	    {false, DP_TCP_SYN | DP_TCP_ACK, true, true, false, DP_DIR_S2C},
+	    {true, DP_TCP_ACK, true, true, false, DP_DIR_C2S},
+	    {false, DP_TCP_ACK, false, true, false, DP_DIR_S2C},
 	};
 	struct dp_flow_cfg cfg = {DP_FLOW_MIN_CAPACITY, 10, 100};
 	struct dp_flow_stats st = {0};
@@ -135,8 +135,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_flow_get_both_directions),
-		cmocka_unit_test(test_dp_flow_leaves_once),
+	    cmocka_unit_test(test_dp_flow_get_both_directions),
+	    cmocka_unit_test(test_dp_flow_leaves_once),
 	};
 	if (tb_eal_init())
 		return 1;

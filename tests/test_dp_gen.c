@@ -2,14 +2,14 @@
 /* dp_gen through the worker: a reload by RCU generation - flows looked up
  * again, counters in the new generation, streams on the previous database. */
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <inttypes.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,9 +28,9 @@ static void
 test_dp_worker_reload(void **state)
 {
 	static const struct dp_match_pattern pats2[] = {
-		{"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0},
-		{"example.net", DP_MATCH_DOMAIN, 1, 1, 0},
-		{"X-Agent: other", DP_MATCH_PAYLOAD, 1, 1, 0},
+	    {"kaspersky.com", DP_MATCH_DOMAIN, 0, 0, 0},
+	    {"example.net", DP_MATCH_DOMAIN, 1, 1, 0},
+	    {"X-Agent: other", DP_MATCH_PAYLOAD, 1, 1, 0},
 	};
 	struct dp_worker *w = tbw_new_worker(13);
 	struct dp_lpm_size sz = {0};
@@ -45,7 +45,8 @@ test_dp_worker_reload(void **state)
 				"Mozilla/5.0 Kaspersky/21.3\r\n\r\n");
 	uint32_t cut = (uint32_t)(strstr(req, "Kasp") - req);
 	uint8_t hello[1024];
-	uint32_t hl = tb_tls_client_hello(hello, sizeof(hello), "dnl-01.geo.kaspersky.com", false, 0);
+	uint32_t hl =
+	    tb_tls_client_hello(hello, sizeof(hello), "dnl-01.geo.kaspersky.com", false, 0);
 	struct tbw_conv a, b, c, d;
 
 	(void)state;
@@ -84,9 +85,9 @@ test_dp_worker_reload(void **state)
 	tbw_conv_init(&c, w, "198.51.100.8", "203.0.113.9", IPPROTO_TCP, 80);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 0),
 			 DP_OUT_OTHER_NAME);
-	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)"X-Agent: other\r\n", 16,
-				   (uint32_t)len),
-			 DP_OUT_VENDOR);
+	assert_int_equal(
+	    tbw_conv_send(&c, 0, 0x18, (uint8_t *)"X-Agent: other\r\n", 16, (uint32_t)len),
+	    DP_OUT_VENDOR);
 	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_PAYLOAD)->sessions, 1);
 	dp_gen_free(old);
 
@@ -95,7 +96,8 @@ test_dp_worker_reload(void **state)
 	tbw_conv_init(&d, w, "198.51.100.9", "203.0.113.9", IPPROTO_TCP, 80);
 	assert_int_equal(tbw_conv_send(&d, 0, 0x18, (uint8_t *)req, cut, 0), DP_OUT_OTHER_NAME);
 	for (uint16_t id = 3; id <= 4; id++) {
-		g = dp_gen_create(id, swapped, match2, tbw_servers, tbw_server_vendors, 3, 2, match2, 0);
+		g = dp_gen_create(id, swapped, match2, tbw_servers, tbw_server_vendors, 3, 2,
+				  match2, 0);
 		assert_non_null(g);
 		dp_gen_free(dp_gen_publish(w, g));
 		dp_gen_adopt(w);
@@ -122,7 +124,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_worker_reload),
+	    cmocka_unit_test(test_dp_worker_reload),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -2,14 +2,14 @@
 /* dp_inspect through the worker: names split over segments and Initials,
  * reassembly limits, QUIC, configured server prefixes, payload signatures. */
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <inttypes.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -26,8 +26,8 @@ test_dp_worker_flow_split_client_hello(void **state)
 {
 	struct dp_worker *w = tbw_new_worker(3);
 	uint8_t ch[4096], junk[600], data[1000];
-	uint32_t len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 500,
-					      1216);
+	uint32_t len =
+	    tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 500, 1216);
 	struct tbw_conv c;
 
 	(void)state;
@@ -102,8 +102,8 @@ test_dp_worker_flow_reassembly_limits(void **state)
 {
 	struct dp_worker *w = tbw_new_worker(5);
 	uint8_t ch[8192];
-	uint32_t len = tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 0,
-					      5000);
+	uint32_t len =
+	    tb_tls_client_hello_ks(ch, sizeof(ch), "dnl-05.geo.kaspersky.com", false, 0, 5000);
 	struct tbw_conv c[3], big;
 
 	(void)state;
@@ -112,7 +112,8 @@ test_dp_worker_flow_reassembly_limits(void **state)
 	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch, 1400, 0), DP_OUT_PARTIAL);
 	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 1400, 1400, 1400), DP_OUT_PARTIAL);
 	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 2800, 1400, 2800), DP_OUT_APP_TRUNCATED);
-	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 4200, len - 4200, 4200), DP_OUT_BYPASSED);
+	assert_int_equal(tbw_conv_send(&big, 0, 0x18, ch + 4200, len - 4200, 4200),
+			 DP_OUT_BYPASSED);
 	assert_int_equal(w->st.outcome[DP_OUT_VENDOR], 0);
 
 	len = tb_tls_client_hello(ch, sizeof(ch), "kaspersky.com", false, 100);
@@ -170,18 +171,19 @@ test_dp_worker_name_beats_address(void **state)
 		enum dp_outcome want;
 		enum dp_signal sig;
 	} rows[] = {
-		{"another's sni", S_HELLO, "www.google.com", DP_OUT_OTHER_NAME, 0},
-		{"another's host", S_HTTP, "www.google.com", DP_OUT_OTHER_NAME, 0},
-		{"the vendor's sni", S_HELLO, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR, DP_SIG_TLS_SNI},
-		{"no sni", S_HELLO, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
-		{"ech, a provider's public name", S_ECH, "ech-public.cdn.test", DP_OUT_VENDOR,
-		 DP_SIG_LEARNED_IP},
-		/* Chromium's GREASE ECH: the true name outside. */
-		{"grease ech, the vendor's sni", S_ECH, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR,
-		 DP_SIG_TLS_SNI},
-		{"bulk mid-stream", S_BULK, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
-		{"server first", S_SERVER_FIRST, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
-		{"handshake, then fin", S_CLOSE, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+	    {"another's sni", S_HELLO, "www.google.com", DP_OUT_OTHER_NAME, 0},
+	    {"another's host", S_HTTP, "www.google.com", DP_OUT_OTHER_NAME, 0},
+	    {"the vendor's sni", S_HELLO, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR,
+	     DP_SIG_TLS_SNI},
+	    {"no sni", S_HELLO, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+	    {"ech, a provider's public name", S_ECH, "ech-public.cdn.test", DP_OUT_VENDOR,
+	     DP_SIG_LEARNED_IP},
+	    /* Chromium's GREASE ECH: the true name outside. */
+	    {"grease ech, the vendor's sni", S_ECH, "dnl-01.geo.kaspersky.com", DP_OUT_VENDOR,
+	     DP_SIG_TLS_SNI},
+	    {"bulk mid-stream", S_BULK, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+	    {"server first", S_SERVER_FIRST, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
+	    {"handshake, then fin", S_CLOSE, NULL, DP_OUT_VENDOR, DP_SIG_LEARNED_IP},
 	};
 	struct dp_worker *w = tbw_new_worker(14);
 	struct dp_learn_event ev = {.vendors = 1, .expires = T0 + 1000, .family = 4};
@@ -207,7 +209,8 @@ test_dp_worker_name_beats_address(void **state)
 		switch (rows[i].how) {
 		case S_HELLO:
 		case S_ECH:
-			n = tb_tls_client_hello(pl, sizeof(pl), rows[i].name, rows[i].how == S_ECH, 0);
+			n = tb_tls_client_hello(pl, sizeof(pl), rows[i].name, rows[i].how == S_ECH,
+						0);
 			o = tbw_conv_send(&c, 0, 0x18, pl, n, 0);
 			break;
 		case S_HTTP:
@@ -330,22 +333,21 @@ test_dp_worker_evidence(void **state)
 		enum dp_signal sig;
 		uint64_t name_only;
 	} rows[] = {
-		{"decoy: the vendor's name, another's server", "198.51.100.200",
-		 "dc1-file.ksn.kaspersky.com", 0, DP_SIG_TLS_SNI, 1},
-		{"the product: its learned server", "203.0.113.9", "dc1-file.ksn.kaspersky.com", 0,
-		 DP_SIG_TLS_SNI, 0},
-		{"a configured server of the name's vendor", "203.0.113.97", "upd.example.net", 1,
-		 DP_SIG_TLS_SNI, 0},
-		{"another vendor's configured server", "203.0.113.98", "www.kaspersky.com", 0,
-		 DP_SIG_TLS_SNI, 1},
-		{"no name: the learned address decides", "203.0.113.9", NULL, 0, DP_SIG_LEARNED_IP,
-		 0},
-		{"the vendor's own network (its AS)", "198.51.100.130", "dc1-file.ksn.kaspersky.com",
-		 0, DP_SIG_TLS_SNI, 0},
-		{"the other vendor's network", "198.51.100.200", "www.kaspersky.com", 0,
-		 DP_SIG_TLS_SNI, 1},
-		{"its network, the other vendor's name", "198.51.100.201", "upd.example.net", 1,
-		 DP_SIG_TLS_SNI, 0},
+	    {"decoy: the vendor's name, another's server", "198.51.100.200",
+	     "dc1-file.ksn.kaspersky.com", 0, DP_SIG_TLS_SNI, 1},
+	    {"the product: its learned server", "203.0.113.9", "dc1-file.ksn.kaspersky.com", 0,
+	     DP_SIG_TLS_SNI, 0},
+	    {"a configured server of the name's vendor", "203.0.113.97", "upd.example.net", 1,
+	     DP_SIG_TLS_SNI, 0},
+	    {"another vendor's configured server", "203.0.113.98", "www.kaspersky.com", 0,
+	     DP_SIG_TLS_SNI, 1},
+	    {"no name: the learned address decides", "203.0.113.9", NULL, 0, DP_SIG_LEARNED_IP, 0},
+	    {"the vendor's own network (its AS)", "198.51.100.130", "dc1-file.ksn.kaspersky.com", 0,
+	     DP_SIG_TLS_SNI, 0},
+	    {"the other vendor's network", "198.51.100.200", "www.kaspersky.com", 0, DP_SIG_TLS_SNI,
+	     1},
+	    {"its network, the other vendor's name", "198.51.100.201", "upd.example.net", 1,
+	     DP_SIG_TLS_SNI, 0},
 	};
 	/* The vendors' own networks (asns: in the configuration): vendor 0's
 	 * 198.51.100.128/26, vendor 1's 198.51.100.192/27. */
@@ -368,7 +370,8 @@ test_dp_worker_evidence(void **state)
 	assert_non_null(nets = dp_lpm_create("evnets", &sz, 0));
 	assert_int_equal(dp_lpm_add(nets, &np[0], 1), 0);
 	assert_int_equal(dp_lpm_add(nets, &np[1], 2), 0);
-	g = dp_gen_create(2, tbw_orgs, tbw_match, tbw_servers, tbw_server_vendors, 3, 2, tbw_match, 0);
+	g = dp_gen_create(2, tbw_orgs, tbw_match, tbw_servers, tbw_server_vendors, 3, 2, tbw_match,
+			  0);
 	assert_non_null(g);
 	dp_gen_set_vendor_nets(g, nets, net_vendors);
 	g = dp_gen_publish(w, g);
@@ -432,8 +435,8 @@ test_dp_worker_quic(void **state)
 		struct tb_crypto_frag b[] = {{0, hello, 1000}};
 		uint32_t len;
 
-		tbw_conv_init(&c, w, v ? "2001:db8:1::30" : "198.51.100.50", v ? "2001:db8:5e::443" :
-			  "203.0.113.9", IPPROTO_UDP, 443);
+		tbw_conv_init(&c, w, v ? "2001:db8:1::30" : "198.51.100.50",
+			      v ? "2001:db8:5e::443" : "203.0.113.9", IPPROTO_UDP, 443);
 		len = tb_quic_initial(pkt, sizeof(pkt), versions[v], dcid, 1, a, 1, 1200);
 		assert_int_equal(tbw_conv_send(&c, 0, 0, pkt, len, 0), DP_OUT_PARTIAL);
 		len = tb_quic_initial(pkt, sizeof(pkt), versions[v], dcid, 0, b, 1, 1200);
@@ -468,7 +471,8 @@ test_dp_worker_payload_signature(void **state)
 
 	(void)state;
 	tbw_conv_init(&c, w, "192.0.2.60", "203.0.113.9", IPPROTO_TCP, 80);
-	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 0), DP_OUT_VENDOR);
+	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)len, 0),
+			 DP_OUT_VENDOR);
 	assert_int_equal(tbw_conv_send(&c, 1, 0x18, (uint8_t *)req, 10, 0), DP_OUT_MATCHED);
 	tbw_assert_traffic(w, &c, 1, 1, DP_SIG_PAYLOAD, 1);
 
@@ -477,7 +481,7 @@ test_dp_worker_payload_signature(void **state)
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)req, (uint32_t)(ua - req), 0),
 			 DP_OUT_OTHER_NAME);
 	assert_int_equal(tbw_conv_send(&c, 0, 0x18, (uint8_t *)ua, (uint32_t)(len - (ua - req)),
-				   (uint32_t)(ua - req)),
+				       (uint32_t)(ua - req)),
 			 DP_OUT_VENDOR);
 	assert_int_equal(dp_worker_ctr(w, 1, 1, DP_SIG_PAYLOAD)->sessions, 2);
 
@@ -497,15 +501,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_worker_flow_split_client_hello),
-		cmocka_unit_test(test_dp_worker_flow_split_http_and_dns_tcp),
-		cmocka_unit_test(test_dp_worker_flow_reassembly_limits),
-		cmocka_unit_test(test_dp_worker_server_ip),
-		cmocka_unit_test(test_dp_worker_name_beats_address),
-		cmocka_unit_test(test_dp_worker_name_still_arriving),
-		cmocka_unit_test(test_dp_worker_evidence),
-		cmocka_unit_test(test_dp_worker_quic),
-		cmocka_unit_test(test_dp_worker_payload_signature),
+	    cmocka_unit_test(test_dp_worker_flow_split_client_hello),
+	    cmocka_unit_test(test_dp_worker_flow_split_http_and_dns_tcp),
+	    cmocka_unit_test(test_dp_worker_flow_reassembly_limits),
+	    cmocka_unit_test(test_dp_worker_server_ip),
+	    cmocka_unit_test(test_dp_worker_name_beats_address),
+	    cmocka_unit_test(test_dp_worker_name_still_arriving),
+	    cmocka_unit_test(test_dp_worker_evidence),
+	    cmocka_unit_test(test_dp_worker_quic),
+	    cmocka_unit_test(test_dp_worker_payload_signature),
 	};
 	if (tb_eal_init())
 		return 1;

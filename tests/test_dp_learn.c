@@ -2,14 +2,14 @@
 /* dp_learn through the worker: addresses learned from DNS answers over UDP
  * and TCP decide flows to them, and travel between workers. */
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <inttypes.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -25,10 +25,10 @@ static void
 test_dp_worker_learned_ip(void **state)
 {
 	static const struct tb_rr rr[] = {
-		{NULL, 5, 600, "cdn.kaspersky.example"},
-		{"cdn.kaspersky.example", 1, 300, "203.0.113.77"},
-		{"cdn.kaspersky.example", 28, 100, "2001:db8:5f::4"},
-		{"unrelated.example", 1, 300, "203.0.113.78"},
+	    {NULL, 5, 600, "cdn.kaspersky.example"},
+	    {"cdn.kaspersky.example", 1, 300, "203.0.113.77"},
+	    {"cdn.kaspersky.example", 28, 100, "2001:db8:5f::4"},
+	    {"unrelated.example", 1, 300, "203.0.113.78"},
 	};
 	struct dp_worker_cfg small = tbw_wcfg;
 	struct dp_worker *w = tbw_new_worker(9);
@@ -155,7 +155,8 @@ test_dp_worker_address_one_role(void **state)
 		tbw_conv_init(&c, w, "198.51.100.9", "203.0.113.80", IPPROTO_TCP, 443);
 		assert_int_equal(tbw_conv_send(&c, 0, 0x18, ch, lc, 0), DP_OUT_VENDOR);
 		assert_int_equal(dp_worker_ctr(w, 2, 0, DP_SIG_LEARNED_IP)->sessions, 1);
-		assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions, shared ? 0 : 1);
+		assert_int_equal(dp_worker_ctr(w, 2, 1, DP_SIG_LEARNED_IP)->sessions,
+				 shared ? 0 : 1);
 		dp_worker_free(w);
 	}
 }
@@ -167,16 +168,16 @@ test_dp_worker_address_one_role(void **state)
 static const struct {
 	const char *what;
 	uint32_t reasm_bytes;
-	unsigned n;           /* pieces */
-	uint32_t cut[5];      /* piece i is [cut[i], cut[i+1]) of the stream */
+	unsigned n;	 /* pieces */
+	uint32_t cut[5]; /* piece i is [cut[i], cut[i+1]) of the stream */
 	unsigned order[4];
 	uint64_t learned, unread;
 } tcp_rows[] = {
-	{"one segment", 4096, 1, {0, ~0u}, {0}, 4, 0},
-	{"length alone, then the rest", 4096, 2, {0, 1, ~0u}, {0, 1}, 4, 0},
-	{"second answer first", 4096, 2, {0, 100, ~0u}, {1, 0}, 4, 0},
-	{"four pieces reversed", 4096, 4, {0, 30, 99, 140, ~0u}, {3, 2, 1, 0}, 4, 0},
-	{"answer longer than the buffer", 64, 3, {0, 40, 80, ~0u}, {0, 1, 2}, 0, 1},
+    {"one segment", 4096, 1, {0, ~0u}, {0}, 4, 0},
+    {"length alone, then the rest", 4096, 2, {0, 1, ~0u}, {0, 1}, 4, 0},
+    {"second answer first", 4096, 2, {0, 100, ~0u}, {1, 0}, 4, 0},
+    {"four pieces reversed", 4096, 4, {0, 30, 99, 140, ~0u}, {3, 2, 1, 0}, 4, 0},
+    {"answer longer than the buffer", 64, 3, {0, 40, 80, ~0u}, {0, 1, 2}, 0, 1},
 };
 
 static void
@@ -213,9 +214,11 @@ test_dp_worker_dns_tcp_answers(void **state)
 		for (unsigned k = 0; k < tcp_rows[i].n; k++) {
 			unsigned p = tcp_rows[i].order[k];
 			uint32_t lo = tcp_rows[i].cut[p];
-			uint32_t hi = tcp_rows[i].cut[p + 1] == ~0u ? 4 + n1 + n2 : tcp_rows[i].cut[p + 1];
+			uint32_t hi =
+			    tcp_rows[i].cut[p + 1] == ~0u ? 4 + n1 + n2 : tcp_rows[i].cut[p + 1];
 
-			assert_int_equal(tbw_conv_send(&c, 1, 0x18, st + lo, hi - lo, lo), DP_OUT_MATCHED);
+			assert_int_equal(tbw_conv_send(&c, 1, 0x18, st + lo, hi - lo, lo),
+					 DP_OUT_MATCHED);
 		}
 		assert_int_equal(w->st.learned, tcp_rows[i].learned);
 		assert_int_equal(w->st.dns_tcp_unread, tcp_rows[i].unread);
@@ -232,18 +235,18 @@ static void
 test_dp_worker_learned_min_ttl(void **state)
 {
 	static const struct tb_rr rr[] = {
-		{NULL, 1, 0, "203.0.113.81"},
-		{NULL, 1, 5, "203.0.113.82"},
-		{NULL, 1, 90, "203.0.113.83"},
+	    {NULL, 1, 0, "203.0.113.81"},
+	    {NULL, 1, 5, "203.0.113.82"},
+	    {NULL, 1, 90, "203.0.113.83"},
 	};
 	static const struct {
 		const char *addr;
-		uint32_t after;  /* seconds after the answer */
+		uint32_t after; /* seconds after the answer */
 		enum dp_outcome want;
 	} rows[] = {
-		{"203.0.113.81", 29, DP_OUT_VENDOR}, {"203.0.113.81", 30, DP_OUT_NO_NAME},
-		{"203.0.113.82", 29, DP_OUT_VENDOR}, {"203.0.113.82", 30, DP_OUT_NO_NAME},
-		{"203.0.113.83", 89, DP_OUT_VENDOR}, {"203.0.113.83", 90, DP_OUT_NO_NAME},
+	    {"203.0.113.81", 29, DP_OUT_VENDOR}, {"203.0.113.81", 30, DP_OUT_NO_NAME},
+	    {"203.0.113.82", 29, DP_OUT_VENDOR}, {"203.0.113.82", 30, DP_OUT_NO_NAME},
+	    {"203.0.113.83", 89, DP_OUT_VENDOR}, {"203.0.113.83", 90, DP_OUT_NO_NAME},
 	};
 	struct dp_worker_cfg cfg = tbw_wcfg;
 	uint8_t q[512], ans[1024], ch[512];
@@ -273,11 +276,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_worker_learned_ip),
-		cmocka_unit_test(test_dp_worker_address_one_role),
-		cmocka_unit_test(test_dp_worker_answer_alone),
-		cmocka_unit_test(test_dp_worker_learned_min_ttl),
-		cmocka_unit_test(test_dp_worker_dns_tcp_answers),
+	    cmocka_unit_test(test_dp_worker_learned_ip),
+	    cmocka_unit_test(test_dp_worker_address_one_role),
+	    cmocka_unit_test(test_dp_worker_answer_alone),
+	    cmocka_unit_test(test_dp_worker_learned_min_ttl),
+	    cmocka_unit_test(test_dp_worker_dns_tcp_answers),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -23,19 +23,18 @@ test_dp_learned_add_lookup_table(void **state)
 	static const struct {
 		const uint8_t *addr;
 		uint8_t family;
-		uint64_t vendors;    /* added with expires at now; 0: no add */
+		uint64_t vendors; /* added with expires at now; 0: no add */
 		uint32_t expires, now;
 		uint32_t at;
 		uint64_t want;
 	} rows[] = {
-		{A, 4, 1, 100, 10, 50, 1},  /* learned, in force */
-		{A, 4, 0, 0, 0, 99, 1},     /* the last second before expiry */
-		{A, 4, 0, 0, 0, 100, 0},    /* expired at its expiry */
-		{A, 4, 2, 200, 120, 150, 2}, /* relearned after expiry: only the new vendor */
-		{A, 4, 1, 140, 130, 150, 3}, /* merged; the later expiry (200) kept */
-		{A, 4, 0, 0, 0, 199, 3},
-		{B, 6, 4, 300, 70, 250, 4}, /* IPv6 beside it */
-		{A, 4, 0, 0, 0, 250, 0},
+	    {A, 4, 1, 100, 10, 50, 1},	 /* learned, in force */
+	    {A, 4, 0, 0, 0, 99, 1},	 /* the last second before expiry */
+	    {A, 4, 0, 0, 0, 100, 0},	 /* expired at its expiry */
+	    {A, 4, 2, 200, 120, 150, 2}, /* relearned after expiry: only the new vendor */
+	    {A, 4, 1, 140, 130, 150, 3}, /* merged; the later expiry (200) kept */
+	    {A, 4, 0, 0, 0, 199, 3},	 {B, 6, 4, 300, 70, 250, 4}, /* IPv6 beside it */
+	    {A, 4, 0, 0, 0, 250, 0},
 	};
 	uint64_t evicted = 0;
 	struct dp_learned t;
@@ -82,7 +81,7 @@ test_dp_learned_evicts_earliest(void **state)
 	uint8_t a[16] = {203, 0, 113, 0};
 
 	(void)state;
-	assert_int_equal(dp_learned_init(&t, 8, &evicted, 0), -EINVAL); /* below the probe */
+	assert_int_equal(dp_learned_init(&t, 8, &evicted, 0), -EINVAL);	 /* below the probe */
 	assert_int_equal(dp_learned_init(&t, 24, &evicted, 0), -EINVAL); /* not a power of two */
 	assert_int_equal(dp_learned_init(&t, DP_LEARNED_PROBE, &evicted, 0), 0);
 	for (unsigned i = 0; i < DP_LEARNED_PROBE; i++) {
@@ -108,8 +107,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_learned_add_lookup_table),
-		cmocka_unit_test(test_dp_learned_evicts_earliest),
+	    cmocka_unit_test(test_dp_learned_add_lookup_table),
+	    cmocka_unit_test(test_dp_learned_evicts_earliest),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -20,9 +20,13 @@ static const struct {
 	const char *prefix;
 	uint32_t index;
 } prefixes[] = {
-	{"192.0.2.0/24", 1},   {"192.0.2.128/25", 2},    {"192.0.2.200", 3},
-	{"2001:db8::/32", 4},  {"2001:db8:1::/48", 5},   {"2001:db8:1::7", 6},
-	{"198.51.100.0/24", DP_LPM_MAX_INDEX},
+    {"192.0.2.0/24", 1},
+    {"192.0.2.128/25", 2},
+    {"192.0.2.200", 3},
+    {"2001:db8::/32", 4},
+    {"2001:db8:1::/48", 5},
+    {"2001:db8:1::7", 6},
+    {"198.51.100.0/24", DP_LPM_MAX_INDEX},
 };
 
 static struct dp_lpm *
@@ -51,11 +55,13 @@ test_dp_lpm_lookup_longest(void **state)
 		const char *addr;
 		uint32_t index;
 	} rows[] = {
-		{"192.0.2.1", 1},       {"192.0.2.127", 1},  {"192.0.2.128", 2},
-		{"192.0.2.200", 3},     {"192.0.2.201", 2},  {"192.0.3.1", 0},
-		{"203.0.113.1", 0},     {"198.51.100.9", DP_LPM_MAX_INDEX},
-		{"2001:db8::1", 4},     {"2001:db8:1::1", 5}, {"2001:db8:1::7", 6},
-		{"2001:db8:2::7", 4},   {"2001:db9::1", 0},  {"::1", 0},
+	    {"192.0.2.1", 1},	  {"192.0.2.127", 1},
+	    {"192.0.2.128", 2},	  {"192.0.2.200", 3},
+	    {"192.0.2.201", 2},	  {"192.0.3.1", 0},
+	    {"203.0.113.1", 0},	  {"198.51.100.9", DP_LPM_MAX_INDEX},
+	    {"2001:db8::1", 4},	  {"2001:db8:1::1", 5},
+	    {"2001:db8:1::7", 6}, {"2001:db8:2::7", 4},
+	    {"2001:db9::1", 0},	  {"::1", 0},
 	};
 	struct dp_lpm *t = build();
 
@@ -108,7 +114,8 @@ struct row {
 static int
 by_prefix(const void *a, const void *b)
 {
-	return memcmp(&((const struct row *)a)->p, &((const struct row *)b)->p, sizeof(struct dp_prefix));
+	return memcmp(&((const struct row *)a)->p, &((const struct row *)b)->p,
+		      sizeof(struct dp_prefix));
 }
 
 /* The longest of rows containing addr, by a scan of them all. */
@@ -131,7 +138,7 @@ static void
 mask(struct dp_prefix *p)
 {
 	for (unsigned b = p->len; b < (p->family == 4 ? 32u : 128u); b++)
-		p->addr[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+		p->addr[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
 }
 
 /* dp_lpm_build drops redundant routes, merges siblings and adds IPv6
@@ -193,11 +200,11 @@ brute_force(size_t want, bool big)
 		if (memcmp(&rows[i].p, &rows[w - 1].p, sizeof(rows[i].p)) != 0)
 			rows[w++] = rows[i];
 	}
-	t = dp_lpm_build("test_lpm_brute", rows, n, sizeof(rows[0]), offsetof(struct row, index),
-			 0, &sz, &bad);
+	t = dp_lpm_build("test_lpm_brute", rows, n, sizeof(rows[0]), offsetof(struct row, index), 0,
+			 &sz, &bad);
 	assert_non_null(t);
-	print_message("%zu prefixes -> %u+%u routes, %u+%u groups\n", n, sz.v4_rules,
-		      sz.v6_rules, sz.v4_tbl8s, sz.v6_tbl8s);
+	print_message("%zu prefixes -> %u+%u routes, %u+%u groups\n", n, sz.v4_rules, sz.v6_rules,
+		      sz.v4_tbl8s, sz.v6_tbl8s);
 	/* Both structures: the rib tree alone, or DIR-24-8 and the trie. */
 	assert_int_equal(sz.v4_rules > DP_LPM_TREE_MAX, big);
 	assert_int_equal(sz.v6_rules > DP_LPM_TREE_MAX, big);
@@ -234,9 +241,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_lpm_lookup_longest),
-		cmocka_unit_test(test_dp_lpm_add_limits),
-		cmocka_unit_test(test_dp_lpm_build_equals_brute_force),
+	    cmocka_unit_test(test_dp_lpm_lookup_longest),
+	    cmocka_unit_test(test_dp_lpm_add_limits),
+	    cmocka_unit_test(test_dp_lpm_build_equals_brute_force),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -22,31 +22,48 @@ struct row {
 	uint16_t frag_off;
 	bool mf;
 	uint32_t plen;
-	int cut;  /* bytes removed from the end of the frame */
+	int cut; /* bytes removed from the end of the frame */
 	enum dp_parse_rc rc;
 	bool lost; /* the cut is inside the IP datagram: read as far as it goes */
 };
 
 static const struct row rows[] = {
-	{"ipv4 tcp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 0, DP_PARSE_OK, false},
-	{"ipv4 udp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 0, 40, 0, DP_PARSE_OK, false},
-	{"vlan ipv4 tcp", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 10, 0, DP_PARSE_OK, false},
-	{"qinq ipv6 udp", 2, "2001:db8::1", "2001:db8:1::2", IPPROTO_UDP, 0, 0, 0, 0, 33, 0, DP_PARSE_OK, false},
-	{"ipv4 options", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 3, 0, 0, 0, 17, 0, DP_PARSE_OK, false},
-	{"ipv6 two ext", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 2, 0, 0, 64, 0, DP_PARSE_OK, false},
-	{"ipv6 empty tcp", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 0, 0, DP_PARSE_OK, false},
-	{"ipv4 icmp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_ICMP, 0, 0, 0, 0, 8, 0, DP_PARSE_OTHER_L4, false},
-	{"ipv4 first frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 1, 64, 0, DP_PARSE_OK, false},
-	{"ipv4 later frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 8, 0, 64, 0, DP_PARSE_FRAGMENT, false},
-	/* A capture cut short of the IP length (a snap length): the headers
-	 * there are read, the datagram's length is what the IP header says. */
-	{"ipv4 cut in tcp hdr", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 10, DP_PARSE_ERR_L4, true},
-	{"ipv6 cut", 0, "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 0, 0, 0, 0, 20, 5, DP_PARSE_OK, true},
-	{"ipv4 tcp cut in payload", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 60, DP_PARSE_OK, true},
-	{"vlan ipv6 tcp cut", 1, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 1000, 900, DP_PARSE_OK, true},
-	{"eth only", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 40, DP_PARSE_ERR_L3, false},
-	{"half eth", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 47, DP_PARSE_ERR_L2, false},
-	{"vlan cut", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 42, DP_PARSE_ERR_L2, false},
+    {"ipv4 tcp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 0, DP_PARSE_OK,
+     false},
+    {"ipv4 udp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 0, 40, 0, DP_PARSE_OK,
+     false},
+    {"vlan ipv4 tcp", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 10, 0, DP_PARSE_OK,
+     false},
+    {"qinq ipv6 udp", 2, "2001:db8::1", "2001:db8:1::2", IPPROTO_UDP, 0, 0, 0, 0, 33, 0,
+     DP_PARSE_OK, false},
+    {"ipv4 options", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 3, 0, 0, 0, 17, 0, DP_PARSE_OK,
+     false},
+    {"ipv6 two ext", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 2, 0, 0, 64, 0, DP_PARSE_OK,
+     false},
+    {"ipv6 empty tcp", 0, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 0, 0, DP_PARSE_OK,
+     false},
+    {"ipv4 icmp", 0, "192.0.2.10", "198.51.100.1", IPPROTO_ICMP, 0, 0, 0, 0, 8, 0,
+     DP_PARSE_OTHER_L4, false},
+    {"ipv4 first frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 0, 1, 64, 0,
+     DP_PARSE_OK, false},
+    {"ipv4 later frag", 0, "192.0.2.10", "198.51.100.1", IPPROTO_UDP, 0, 0, 8, 0, 64, 0,
+     DP_PARSE_FRAGMENT, false},
+    /* A capture cut short of the IP length (a snap length): the headers
+     * there are read, the datagram's length is what the IP header says. */
+    {"ipv4 cut in tcp hdr", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 10,
+     DP_PARSE_ERR_L4, true},
+    {"ipv6 cut", 0, "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 0, 0, 0, 0, 20, 5, DP_PARSE_OK,
+     true},
+    {"ipv4 tcp cut in payload", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 100, 60,
+     DP_PARSE_OK, true},
+    {"vlan ipv6 tcp cut", 1, "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 0, 0, 0, 0, 1000, 900,
+     DP_PARSE_OK, true},
+    {"eth only", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 40, DP_PARSE_ERR_L3,
+     false},
+    {"half eth", 0, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 47, DP_PARSE_ERR_L2,
+     false},
+    {"vlan cut", 1, "192.0.2.10", "198.51.100.1", IPPROTO_TCP, 0, 0, 0, 0, 0, 42, DP_PARSE_ERR_L2,
+     false},
 };
 
 static void
@@ -83,7 +100,8 @@ test_dp_parse_frame_table(void **state)
 		assert_int_equal(dp_parse_frame(frame, len, &p), r->rc);
 		if (r->rc == DP_PARSE_ERR_L2)
 			continue;
-		if (r->rc == DP_PARSE_OK || r->rc == DP_PARSE_OTHER_L4 || r->rc == DP_PARSE_FRAGMENT) {
+		if (r->rc == DP_PARSE_OK || r->rc == DP_PARSE_OTHER_L4 ||
+		    r->rc == DP_PARSE_FRAGMENT) {
 			assert_int_equal(p.family, s.family);
 			assert_memory_equal(p.saddr, s.src, s.family == 4 ? 4 : 16);
 			assert_memory_equal(p.daddr, s.dst, s.family == 4 ? 4 : 16);
@@ -173,8 +191,8 @@ static void
 test_dp_parse_frame_encapsulations(void **state)
 {
 	static const char *const names[TB_ENC_COUNT] = {
-		"none", "mpls", "mpls pw", "gre ip", "gre teb", "erspan2", "erspan3", "vxlan",
-		"pppoe", "ip in ip", "gtp-u", "geneve", "l2tpv2"};
+	    "none",  "mpls",  "mpls pw",  "gre ip", "gre teb", "erspan2", "erspan3",
+	    "vxlan", "pppoe", "ip in ip", "gtp-u",  "geneve",  "l2tpv2"};
 	uint8_t inner[512], frame[1024], pl[24];
 	struct tb_spec s = {0};
 	struct dp_pkt p;
@@ -194,7 +212,8 @@ test_dp_parse_frame_encapsulations(void **state)
 		uint32_t ilen = tb_frame(&s, inner, sizeof(inner));
 
 		for (int k = 0; k < TB_ENC_COUNT; k++) {
-			uint32_t len = tb_encap((enum tb_encap)k, inner, ilen, frame, sizeof(frame));
+			uint32_t len =
+			    tb_encap((enum tb_encap)k, inner, ilen, frame, sizeof(frame));
 
 			print_message("IPv%d in %s\n", fam, names[k]);
 			assert_true(len > 0);
@@ -282,9 +301,9 @@ test_dp_parse_link_types(void **state)
 		enum dp_link link;
 		int fam;
 	} rows[] = {
-		{"raw ipv4", DP_LINK_RAW, 4},   {"raw ipv6", DP_LINK_RAW, 6},
-		{"sll ipv4", DP_LINK_SLL, 4},   {"sll ipv6", DP_LINK_SLL, 6},
-		{"sll2 ipv4", DP_LINK_SLL2, 4}, {"sll2 ipv6", DP_LINK_SLL2, 6},
+	    {"raw ipv4", DP_LINK_RAW, 4},   {"raw ipv6", DP_LINK_RAW, 6},
+	    {"sll ipv4", DP_LINK_SLL, 4},   {"sll ipv6", DP_LINK_SLL, 6},
+	    {"sll2 ipv4", DP_LINK_SLL2, 4}, {"sll2 ipv6", DP_LINK_SLL2, 6},
 	};
 	uint8_t eth[512], frame[600], pl[30];
 
@@ -311,8 +330,8 @@ test_dp_parse_link_types(void **state)
 			memcpy(frame, eth + 14, ip);
 			len = ip;
 		} else if (rows[i].link == DP_LINK_SLL) {
-			frame[1] = 4;                 /* sent by us */
-			frame[3] = 1;                 /* ARPHRD_ETHER */
+			frame[1] = 4; /* sent by us */
+			frame[3] = 1; /* ARPHRD_ETHER */
 			frame[5] = 6;
 			frame[14] = (uint8_t)(type >> 8);
 			frame[15] = (uint8_t)type;
@@ -321,8 +340,8 @@ test_dp_parse_link_types(void **state)
 		} else {
 			frame[0] = (uint8_t)(type >> 8);
 			frame[1] = (uint8_t)type;
-			frame[7] = 2;                 /* interface index */
-			frame[9] = 1;                 /* ARPHRD_ETHER */
+			frame[7] = 2; /* interface index */
+			frame[9] = 1; /* ARPHRD_ETHER */
 			frame[11] = 6;
 			memcpy(frame + 20, eth + 14, ip);
 			len = 20 + ip;
@@ -347,19 +366,19 @@ test_dp_parse_unsupported(void **state)
 {
 	static const struct {
 		const char *what;
-		uint8_t proto;         /* of the outer IPv4 */
-		uint16_t dport;        /* UDP */
-		uint8_t head[4];       /* the first bytes of its payload */
+		uint8_t proto;	 /* of the outer IPv4 */
+		uint16_t dport;	 /* UDP */
+		uint8_t head[4]; /* the first bytes of its payload */
 		enum dp_parse_rc rc;
 		enum dp_unsupported kind;
 	} rows[] = {
-		{"esp", 50, 0, {0, 0, 0x10, 0}, DP_PARSE_OTHER_L4, DP_UNSUP_ESP},
-		{"l2tpv3 over ip", 115, 0, {0, 0, 0, 1}, DP_PARSE_OTHER_L4, DP_UNSUP_L2TPV3},
-		{"pptp gre", 47, 0, {0x30, 0x01, 0x88, 0x0b}, DP_PARSE_OTHER_L4, DP_UNSUP_GRE_V1},
-		{"l2tpv3 over udp", IPPROTO_UDP, 1701, {0, 3, 0, 0}, DP_PARSE_OK, DP_UNSUP_L2TPV3},
-		{"l2tp control", IPPROTO_UDP, 1701, {0xc8, 0x02, 0, 20}, DP_PARSE_OK, DP_UNSUP_NONE},
-		{"gtp echo", IPPROTO_UDP, 2152, {0x32, 0x01, 0, 4}, DP_PARSE_OK, DP_UNSUP_NONE},
-		{"icmp", IPPROTO_ICMP, 0, {8, 0, 0, 0}, DP_PARSE_OTHER_L4, DP_UNSUP_NONE},
+	    {"esp", 50, 0, {0, 0, 0x10, 0}, DP_PARSE_OTHER_L4, DP_UNSUP_ESP},
+	    {"l2tpv3 over ip", 115, 0, {0, 0, 0, 1}, DP_PARSE_OTHER_L4, DP_UNSUP_L2TPV3},
+	    {"pptp gre", 47, 0, {0x30, 0x01, 0x88, 0x0b}, DP_PARSE_OTHER_L4, DP_UNSUP_GRE_V1},
+	    {"l2tpv3 over udp", IPPROTO_UDP, 1701, {0, 3, 0, 0}, DP_PARSE_OK, DP_UNSUP_L2TPV3},
+	    {"l2tp control", IPPROTO_UDP, 1701, {0xc8, 0x02, 0, 20}, DP_PARSE_OK, DP_UNSUP_NONE},
+	    {"gtp echo", IPPROTO_UDP, 2152, {0x32, 0x01, 0, 4}, DP_PARSE_OK, DP_UNSUP_NONE},
+	    {"icmp", IPPROTO_ICMP, 0, {8, 0, 0, 0}, DP_PARSE_OTHER_L4, DP_UNSUP_NONE},
 	};
 	uint8_t frame[256], pl[40];
 
@@ -389,8 +408,8 @@ test_dp_parse_unsupported(void **state)
 static void
 test_dp_parse_pppoe_control(void **state)
 {
-	uint8_t frame[64] = {0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x88, 0x64,
-			     0x11, 0x00, 0x12, 0x34, 0x00, 0x06, 0xc0, 0x21, 1, 1, 0, 4};
+	uint8_t frame[64] = {0x02, 0,	 0,    0,    0,	   1,	 0x02, 0,    0,	   0, 0, 2, 0x88,
+			     0x64, 0x11, 0x00, 0x12, 0x34, 0x00, 0x06, 0xc0, 0x21, 1, 1, 0, 4};
 	struct dp_pkt p;
 
 	(void)state;
@@ -403,15 +422,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_parse_link_types),
-		cmocka_unit_test(test_dp_parse_unsupported),
-		cmocka_unit_test(test_dp_parse_pppoe_control),
-		cmocka_unit_test(test_dp_parse_frame_table),
-		cmocka_unit_test(test_dp_parse_frame_corrupt),
-		cmocka_unit_test(test_dp_parse_frame_long_ext_chain),
-		cmocka_unit_test(test_dp_parse_frame_encapsulations),
-		cmocka_unit_test(test_dp_parse_frame_encap_depth),
-		cmocka_unit_test(test_dp_parse_frame_bad_tunnels),
+	    cmocka_unit_test(test_dp_parse_link_types),
+	    cmocka_unit_test(test_dp_parse_unsupported),
+	    cmocka_unit_test(test_dp_parse_pppoe_control),
+	    cmocka_unit_test(test_dp_parse_frame_table),
+	    cmocka_unit_test(test_dp_parse_frame_corrupt),
+	    cmocka_unit_test(test_dp_parse_frame_long_ext_chain),
+	    cmocka_unit_test(test_dp_parse_frame_encapsulations),
+	    cmocka_unit_test(test_dp_parse_frame_encap_depth),
+	    cmocka_unit_test(test_dp_parse_frame_bad_tunnels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,10 +34,10 @@ struct key_row {
 
 /* RFC 9001 A.1 and RFC 9369 A.1, DCID 8394c8f03e515708. */
 static const struct key_row key_rows[] = {
-	{DP_QUIC_V1, "1f369613dd76d5467730efcbe3b1a22d", "fa044b2f42a3fd3b46fb255c",
-	 "9f50449e04a0e810283a1e9933adedd2"},
-	{DP_QUIC_V2, "8b1a0bc121284290a29e0971b5cd045d", "91f73e2351d8fa91660e909f",
-	 "45b95e15235d6f45a6b19cbcb0294ba9"},
+    {DP_QUIC_V1, "1f369613dd76d5467730efcbe3b1a22d", "fa044b2f42a3fd3b46fb255c",
+     "9f50449e04a0e810283a1e9933adedd2"},
+    {DP_QUIC_V2, "8b1a0bc121284290a29e0971b5cd045d", "91f73e2351d8fa91660e909f",
+     "45b95e15235d6f45a6b19cbcb0294ba9"},
 };
 
 static void
@@ -179,14 +179,14 @@ struct row {
 
 /* What the first bytes alone decide. */
 static const struct row rows[] = {
-	{"short header", {0x40, 1, 2, 3, 4, 5, 6}, DP_QUIC_NOT_INITIAL},
-	{"version negotiation", {0xc0, 0, 0, 0, 0, 8, 1}, DP_QUIC_VERSION_NEG},
-	{"draft-29", {0xc0, 0xff, 0, 0, 29, 8, 1}, DP_QUIC_VERSION_UNKNOWN},
-	{"v1 handshake type", {0xe0, 0, 0, 0, 1, 8, 1}, DP_QUIC_NOT_INITIAL},
-	{"v2 initial type is 1", {0xc0, 0x6b, 0x33, 0x43, 0xcf, 8, 1}, DP_QUIC_NOT_INITIAL},
-	{"v1 without the fixed bit", {0x80, 0, 0, 0, 1, 8, 1}, DP_QUIC_MALFORMED},
-	{"DCID of 21 bytes", {0xc0, 0, 0, 0, 1, 21, 1}, DP_QUIC_MALFORMED},
-	{"v1 cut after the DCID length", {0xc0, 0, 0, 0, 1, 8, 1}, DP_QUIC_TRUNCATED},
+    {"short header", {0x40, 1, 2, 3, 4, 5, 6}, DP_QUIC_NOT_INITIAL},
+    {"version negotiation", {0xc0, 0, 0, 0, 0, 8, 1}, DP_QUIC_VERSION_NEG},
+    {"draft-29", {0xc0, 0xff, 0, 0, 29, 8, 1}, DP_QUIC_VERSION_UNKNOWN},
+    {"v1 handshake type", {0xe0, 0, 0, 0, 1, 8, 1}, DP_QUIC_NOT_INITIAL},
+    {"v2 initial type is 1", {0xc0, 0x6b, 0x33, 0x43, 0xcf, 8, 1}, DP_QUIC_NOT_INITIAL},
+    {"v1 without the fixed bit", {0x80, 0, 0, 0, 1, 8, 1}, DP_QUIC_MALFORMED},
+    {"DCID of 21 bytes", {0xc0, 0, 0, 0, 1, 21, 1}, DP_QUIC_MALFORMED},
+    {"v1 cut after the DCID length", {0xc0, 0, 0, 0, 1, 8, 1}, DP_QUIC_TRUNCATED},
 };
 
 static void
@@ -199,8 +199,9 @@ test_dp_quic_open_headers(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		print_message("row %zu: %s\n", i, rows[i].what);
-		assert_int_equal(dp_quic_open(q, rows[i].first, 7, plain, fr, DP_QUIC_MAX_FRAMES, &n),
-				 rows[i].rc);
+		assert_int_equal(
+		    dp_quic_open(q, rows[i].first, 7, plain, fr, DP_QUIC_MAX_FRAMES, &n),
+		    rows[i].rc);
 	}
 }
 
@@ -224,10 +225,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_quic_client_keys_vectors),
-		cmocka_unit_test(test_dp_quic_open_rfc9001_a2),
-		cmocka_unit_test(test_dp_quic_open_split_hello),
-		cmocka_unit_test(test_dp_quic_open_headers),
+	    cmocka_unit_test(test_dp_quic_client_keys_vectors),
+	    cmocka_unit_test(test_dp_quic_open_rfc9001_a2),
+	    cmocka_unit_test(test_dp_quic_open_split_hello),
+	    cmocka_unit_test(test_dp_quic_open_headers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

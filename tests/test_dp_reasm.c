@@ -28,16 +28,22 @@ struct row {
 
 /* Stream byte i is (uint8_t)(i * 13 + 1); buffers hold 100 bytes. */
 static const struct row rows[] = {
-	{"in order", {{0, 40, 0, 40}, {40, 40, 0, 80}, {80, 20, 0, 100}}, 3, 1},
-	{"reversed", {{80, 20, 0, 0}, {40, 40, 0, 0}, {0, 40, 0, 100}}, 3, 1},
-	{"hole filled last", {{0, 10, 0, 10}, {20, 10, 0, 10}, {40, 10, 0, 10}, {10, 10, 0, 30},
-			      {30, 10, 0, 50}}, 5, 1},
-	{"retransmission garbled: first copy kept", {{0, 30, 0, 30}, {0, 30, 0xee, 30},
-						     {10, 40, 0, 50}}, 3, 1},
-	{"overlap spanning two ranges", {{10, 10, 0, 0}, {30, 10, 0, 0}, {5, 40, 0, 0},
-					 {0, 5, 0, 45}}, 4, 1},
-	{"past the end is dropped", {{90, 30, 0, 0}, {0, 90, 0, 100}}, 2, 1},
-	{"starting past the end", {{100, 10, 0, 0}, {0, 10, 0, 10}}, 2, 1},
+    {"in order", {{0, 40, 0, 40}, {40, 40, 0, 80}, {80, 20, 0, 100}}, 3, 1},
+    {"reversed", {{80, 20, 0, 0}, {40, 40, 0, 0}, {0, 40, 0, 100}}, 3, 1},
+    {"hole filled last",
+     {{0, 10, 0, 10}, {20, 10, 0, 10}, {40, 10, 0, 10}, {10, 10, 0, 30}, {30, 10, 0, 50}},
+     5,
+     1},
+    {"retransmission garbled: first copy kept",
+     {{0, 30, 0, 30}, {0, 30, 0xee, 30}, {10, 40, 0, 50}},
+     3,
+     1},
+    {"overlap spanning two ranges",
+     {{10, 10, 0, 0}, {30, 10, 0, 0}, {5, 40, 0, 0}, {0, 5, 0, 45}},
+     4,
+     1},
+    {"past the end is dropped", {{90, 30, 0, 0}, {0, 90, 0, 100}}, 2, 1},
+    {"starting past the end", {{100, 10, 0, 0}, {0, 10, 0, 10}}, 2, 1},
 };
 
 static uint8_t
@@ -69,7 +75,8 @@ test_dp_reasm_add_table(void **state)
 			assert_int_equal(contig, r->p[k].contig);
 		}
 		for (int j = 0; j < contig; j++)
-			assert_int_equal(dp_reasm_data(&pool, (uint32_t)idx)[j], stream_byte((uint32_t)j));
+			assert_int_equal(dp_reasm_data(&pool, (uint32_t)idx)[j],
+					 stream_byte((uint32_t)j));
 		assert_int_equal(pool.bufs[idx].n, r->ranges);
 		dp_reasm_free(&pool, (uint32_t)idx);
 	}
@@ -108,11 +115,11 @@ static const struct {
 	unsigned n, by;
 	unsigned contig, ranges, last_hi; /* after the shift */
 } shifts[] = {
-	{"all consumed", {{0, 40, 0, 40}}, 1, 40, 0, 0, 0},
-	{"part consumed", {{0, 40, 0, 40}}, 1, 15, 25, 1, 25},
-	{"gap kept", {{0, 30, 0, 30}, {50, 10, 0, 30}}, 2, 30, 0, 1, 30},
-	{"gap moves down", {{0, 30, 0, 30}, {50, 10, 0, 30}}, 2, 20, 10, 2, 40},
-	{"more than contig is cut to contig", {{0, 10, 0, 10}, {20, 5, 0, 10}}, 2, 99, 0, 1, 15},
+    {"all consumed", {{0, 40, 0, 40}}, 1, 40, 0, 0, 0},
+    {"part consumed", {{0, 40, 0, 40}}, 1, 15, 25, 1, 25},
+    {"gap kept", {{0, 30, 0, 30}, {50, 10, 0, 30}}, 2, 30, 0, 1, 30},
+    {"gap moves down", {{0, 30, 0, 30}, {50, 10, 0, 30}}, 2, 20, 10, 2, 40},
+    {"more than contig is cut to contig", {{0, 10, 0, 10}, {20, 5, 0, 10}}, 2, 99, 0, 1, 15},
 };
 
 static void
@@ -142,7 +149,8 @@ test_dp_reasm_shift_table(void **state)
 		assert_int_equal(dp_reasm_contig(&pool, (uint32_t)idx), shifts[i].contig);
 		assert_int_equal(pool.bufs[idx].n, shifts[i].ranges);
 		if (shifts[i].ranges > 0)
-			assert_int_equal(pool.bufs[idx].r[shifts[i].ranges - 1].hi, shifts[i].last_hi);
+			assert_int_equal(pool.bufs[idx].r[shifts[i].ranges - 1].hi,
+					 shifts[i].last_hi);
 		/* Held bytes are the stream's from 'by' on. */
 		for (unsigned r = 0; r < pool.bufs[idx].n; r++)
 			for (uint32_t b = pool.bufs[idx].r[r].lo; b < pool.bufs[idx].r[r].hi; b++)
@@ -157,9 +165,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_reasm_add_table),
-		cmocka_unit_test(test_dp_reasm_add_too_many_ranges),
-		cmocka_unit_test(test_dp_reasm_shift_table),
+	    cmocka_unit_test(test_dp_reasm_add_table),
+	    cmocka_unit_test(test_dp_reasm_add_too_many_ranges),
+	    cmocka_unit_test(test_dp_reasm_shift_table),
 	};
 	if (tb_eal_init())
 		return 1;

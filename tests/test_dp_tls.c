@@ -21,14 +21,17 @@ struct row {
 };
 
 static const struct row rows[] = {
-	{"plain sni", "dnl-03.geo.kaspersky.com", false, 0, 0, DP_NAME_FOUND, "dnl-03.geo.kaspersky.com"},
-	{"upper case", "DNL-03.Geo.Kaspersky.COM", false, 0, 0, DP_NAME_FOUND, "dnl-03.geo.kaspersky.com"},
-	{"no sni", NULL, false, 0, 0, DP_NAME_NONE, ""},
-	{"ech flagged", "public.example.net", true, 0, 0, DP_NAME_FOUND, "public.example.net"},
-	{"big hello cut after sni", "a.kaspersky.com", false, 1500, 200, DP_NAME_FOUND, "a.kaspersky.com"},
-	{"cut inside sni", "a.kaspersky.com", false, 0, 105, DP_NAME_TRUNCATED, ""},
-	{"cut inside random", "a.kaspersky.com", false, 0, 20, DP_NAME_TRUNCATED, ""},
-	{"bad name chars", "exa mple.com", false, 0, 0, DP_NAME_MALFORMED, ""},
+    {"plain sni", "dnl-03.geo.kaspersky.com", false, 0, 0, DP_NAME_FOUND,
+     "dnl-03.geo.kaspersky.com"},
+    {"upper case", "DNL-03.Geo.Kaspersky.COM", false, 0, 0, DP_NAME_FOUND,
+     "dnl-03.geo.kaspersky.com"},
+    {"no sni", NULL, false, 0, 0, DP_NAME_NONE, ""},
+    {"ech flagged", "public.example.net", true, 0, 0, DP_NAME_FOUND, "public.example.net"},
+    {"big hello cut after sni", "a.kaspersky.com", false, 1500, 200, DP_NAME_FOUND,
+     "a.kaspersky.com"},
+    {"cut inside sni", "a.kaspersky.com", false, 0, 105, DP_NAME_TRUNCATED, ""},
+    {"cut inside random", "a.kaspersky.com", false, 0, 20, DP_NAME_TRUNCATED, ""},
+    {"bad name chars", "exa mple.com", false, 0, 0, DP_NAME_MALFORMED, ""},
 };
 
 static void
@@ -63,7 +66,8 @@ test_dp_tls_sni_not_hello(void **state)
 
 	(void)state;
 	assert_int_equal(dp_tls_sni(appdata, sizeof(appdata), &n, &ech), DP_NAME_NOT_PROTO);
-	assert_int_equal(dp_tls_sni(server_hello, sizeof(server_hello), &n, &ech), DP_NAME_NOT_PROTO);
+	assert_int_equal(dp_tls_sni(server_hello, sizeof(server_hello), &n, &ech),
+			 DP_NAME_NOT_PROTO);
 	assert_int_equal(dp_tls_sni(appdata, 3, &n, &ech), DP_NAME_NOT_PROTO);
 }
 
@@ -124,10 +128,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_tls_sni_table),
-		cmocka_unit_test(test_dp_tls_sni_not_hello),
-		cmocka_unit_test(test_dp_tls_sni_inner_overrun),
-		cmocka_unit_test(test_dp_tls_sni_every_prefix_and_flip),
+	    cmocka_unit_test(test_dp_tls_sni_table),
+	    cmocka_unit_test(test_dp_tls_sni_not_hello),
+	    cmocka_unit_test(test_dp_tls_sni_inner_overrun),
+	    cmocka_unit_test(test_dp_tls_sni_every_prefix_and_flip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

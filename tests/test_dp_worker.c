@@ -3,14 +3,14 @@
  * (org, vendor, signal), client events; flows (timeouts, a full table);
  * survival of mutated frames. */
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <inttypes.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -31,13 +31,13 @@ struct row {
 };
 
 static const struct row rows[] = {
-	{"192.0.2.5", K_TLS, "dnl-01.geo.kaspersky.com", 0, DP_OUT_VENDOR, 1, 0, DP_SIG_TLS_SNI},
-	{"192.0.2.5", K_DNS, "kaspersky.com", 1, DP_OUT_VENDOR, 1, 0, DP_SIG_DNS},
-	{"2001:db8:1::7", K_HTTP, "upd.kaspersky.com", 2, DP_OUT_VENDOR, 1, 0, DP_SIG_HTTP_HOST},
-	{"198.51.100.3", K_TLS, "www.example.net", 0, DP_OUT_VENDOR, 2, 1, DP_SIG_TLS_SNI},
-	{"192.0.2.200", K_DNS, "a.kaspersky.com", 0, DP_OUT_VENDOR, 0, 0, DP_SIG_DNS},
-	{"192.0.2.5", K_TLS, "notkaspersky.com", 0, DP_OUT_OTHER_NAME, 0, -1, 0},
-	{"192.0.2.5", K_HTTP, "kaspersky.com.evil.example", 0, DP_OUT_OTHER_NAME, 0, -1, 0},
+    {"192.0.2.5", K_TLS, "dnl-01.geo.kaspersky.com", 0, DP_OUT_VENDOR, 1, 0, DP_SIG_TLS_SNI},
+    {"192.0.2.5", K_DNS, "kaspersky.com", 1, DP_OUT_VENDOR, 1, 0, DP_SIG_DNS},
+    {"2001:db8:1::7", K_HTTP, "upd.kaspersky.com", 2, DP_OUT_VENDOR, 1, 0, DP_SIG_HTTP_HOST},
+    {"198.51.100.3", K_TLS, "www.example.net", 0, DP_OUT_VENDOR, 2, 1, DP_SIG_TLS_SNI},
+    {"192.0.2.200", K_DNS, "a.kaspersky.com", 0, DP_OUT_VENDOR, 0, 0, DP_SIG_DNS},
+    {"192.0.2.5", K_TLS, "notkaspersky.com", 0, DP_OUT_OTHER_NAME, 0, -1, 0},
+    {"192.0.2.5", K_HTTP, "kaspersky.com.evil.example", 0, DP_OUT_OTHER_NAME, 0, -1, 0},
 };
 
 static void
@@ -110,7 +110,7 @@ test_dp_worker_packet_ring_full(void **state)
 		if (i % 60000 == 0)
 			tbw_next_sport = 1024;
 		len = tbw_build(frame, sizeof(frame), i < 60000 ? "192.0.2.9" : "192.0.2.10", K_DNS,
-			    "kaspersky.com", 0);
+				"kaspersky.com", 0);
 		dp_worker_packet(w, frame, len, T0);
 	}
 	assert_int_equal(rte_ring_count(w->events), cap);
@@ -142,8 +142,9 @@ test_dp_worker_packet_mutations(void **state)
 	(void)state;
 	for (int k = 0; k < 3; k++)
 		for (int nv = 0; nv < 3; nv++) {
-			uint32_t len = tbw_build(frame, sizeof(frame), nv == 1 ? "2001:db8:1::5" : "192.0.2.5",
-					     (enum tbw_kind)k, names[(k + nv) % 3], nv);
+			uint32_t len =
+			    tbw_build(frame, sizeof(frame), nv == 1 ? "2001:db8:1::5" : "192.0.2.5",
+				      (enum tbw_kind)k, names[(k + nv) % 3], nv);
 
 			for (uint32_t cut = 0; cut <= len; cut++) {
 				/* Exact-size heap copy so ASan sees any overread. */
@@ -160,7 +161,8 @@ test_dp_worker_packet_mutations(void **state)
 				memcpy(copy, frame, len);
 				while (n--) {
 					rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-					copy[(rng >> 33) % len] ^= (uint8_t)(1u << ((rng >> 29) & 7));
+					copy[(rng >> 33) % len] ^=
+					    (uint8_t)(1u << ((rng >> 29) & 7));
 				}
 				dp_worker_packet(w, copy, len, T0);
 				free(copy);
@@ -173,7 +175,6 @@ test_dp_worker_packet_mutations(void **state)
 		      sum(w->st.drop, DP_DROP_COUNT), w->st.outcome[DP_OUT_VENDOR]);
 	dp_worker_free(w);
 }
-
 
 /* Idle and hard timeouts end a flow; the next packet starts a new one. */
 static void
@@ -232,8 +233,8 @@ test_dp_worker_flow_table_full(void **state)
 		tbw_conv_init(&c, w, "192.0.2.24", "203.0.113.53", IPPROTO_UDP, 53);
 		o = tbw_conv_send(&c, 0, 0, pl, lv, 0);
 		assert_int_equal(o, vendor < w->st.flow.created || w->st.flow.full == 0
-					    ? DP_OUT_VENDOR
-					    : DP_OUT_UNTRACKED);
+					? DP_OUT_VENDOR
+					: DP_OUT_UNTRACKED);
 		vendor += o == DP_OUT_VENDOR;
 	}
 	assert_int_equal(w->st.flow.created + w->st.flow.full, 200);
@@ -241,8 +242,8 @@ test_dp_worker_flow_table_full(void **state)
 	assert_int_equal(w->st.flow.evicted, 0);
 	assert_int_equal(dp_worker_ctr(w, 1, 0, DP_SIG_DNS)->sessions, w->st.flow.created);
 	assert_int_equal(w->st.outcome[DP_OUT_UNTRACKED], w->st.flow.full);
-	print_message("capacity 64: %" PRIu64 " flows held, %" PRIu64 " full\n",
-		      w->st.flow.created, w->st.flow.full);
+	print_message("capacity 64: %" PRIu64 " flows held, %" PRIu64 " full\n", w->st.flow.created,
+		      w->st.flow.full);
 	dp_worker_free(w);
 
 	w = tbw_new_worker_cfg(8, &small);
@@ -394,17 +395,17 @@ test_dp_worker_burst_same_as_single(void **state)
 		conv[c][1].sport = k->dport;
 		conv[c][1].dport = k->sport;
 	}
-#define FRAME(c, d, fl, P, L)                                                               \
-	do {                                                                                    \
-		struct tb_spec *sp_ = &conv[c][d];                                              \
-		sp_->tcp_flags = (fl);                                                          \
-		sp_->seq = seq[c][d];                                                           \
-		sp_->payload = (P);                                                             \
-		sp_->plen = (L);                                                                \
-		lens[n] = tb_frame(sp_, frames[n], sizeof(frames[n]));                          \
-		assert_true(lens[n] > 0);                                                       \
-		seq[c][d] += (L) + (((fl) & 0x03) ? 1 : 0);                                     \
-		n++;                                                                            \
+#define FRAME(c, d, fl, P, L)                                                                      \
+	do {                                                                                       \
+		struct tb_spec *sp_ = &conv[c][d];                                                 \
+		sp_->tcp_flags = (fl);                                                             \
+		sp_->seq = seq[c][d];                                                              \
+		sp_->payload = (P);                                                                \
+		sp_->plen = (L);                                                                   \
+		lens[n] = tb_frame(sp_, frames[n], sizeof(frames[n]));                             \
+		assert_true(lens[n] > 0);                                                          \
+		seq[c][d] += (L) + (((fl)&0x03) ? 1 : 0);                                          \
+		n++;                                                                               \
 	} while (0)
 	for (int life = 0; life < 2; life++) {
 		/* 0: the product's whole session, ended by FINs both ways */
@@ -449,8 +450,8 @@ test_dp_worker_burst_same_as_single(void **state)
 	assert_int_equal(burst->st.flow.ended, 2);
 	/* 0 twice, 1 at its server's data, 2, 3 at its client's data */
 	assert_int_equal(burst->st.flow.created, 5);
-	assert_int_equal(burst->st.flow_both_sides[DP_DIR_C2S] + burst->st.flow_both_sides[DP_DIR_S2C],
-			 5);
+	assert_int_equal(
+	    burst->st.flow_both_sides[DP_DIR_C2S] + burst->st.flow_both_sides[DP_DIR_S2C], 5);
 	/* And every counter equal to packet-by-packet's. */
 	assert_memory_equal(&burst->st.outcome, &single->st.outcome, sizeof(single->st.outcome));
 	assert_memory_equal(&burst->st.flow, &single->st.flow, sizeof(single->st.flow));
@@ -465,7 +466,8 @@ test_dp_worker_burst_same_as_single(void **state)
 
 				assert_int_equal(a->sessions, b->sessions);
 				assert_int_equal(a->pkts[0] + a->pkts[1], b->pkts[0] + b->pkts[1]);
-				assert_int_equal(a->bytes[0] + a->bytes[1], b->bytes[0] + b->bytes[1]);
+				assert_int_equal(a->bytes[0] + a->bytes[1],
+						 b->bytes[0] + b->bytes[1]);
 			}
 	dp_worker_free(single);
 	dp_worker_free(burst);
@@ -496,15 +498,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dp_worker_packet_table),
-		cmocka_unit_test(test_dp_worker_public_resolvers),
-		cmocka_unit_test(test_dp_worker_burst_same_as_single),
-		cmocka_unit_test(test_dp_worker_packet_ring_full),
-		cmocka_unit_test(test_dp_worker_packet_mutations),
-		cmocka_unit_test(test_dp_worker_flow_timeouts),
-		cmocka_unit_test(test_dp_worker_flow_table_full),
-		cmocka_unit_test(test_dp_worker_flow_table_full_no_sessions),
-		cmocka_unit_test(test_dp_worker_client_evidence),
+	    cmocka_unit_test(test_dp_worker_packet_table),
+	    cmocka_unit_test(test_dp_worker_public_resolvers),
+	    cmocka_unit_test(test_dp_worker_burst_same_as_single),
+	    cmocka_unit_test(test_dp_worker_packet_ring_full),
+	    cmocka_unit_test(test_dp_worker_packet_mutations),
+	    cmocka_unit_test(test_dp_worker_flow_timeouts),
+	    cmocka_unit_test(test_dp_worker_flow_table_full),
+	    cmocka_unit_test(test_dp_worker_flow_table_full_no_sessions),
+	    cmocka_unit_test(test_dp_worker_client_evidence),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -27,7 +27,7 @@ struct row {
 	uint16_t sport, dport;
 	int nvlan, v6ext;
 	uint16_t frag;
-	int cut; /* keep only this many bytes; 0 keeps all */
+	int cut;       /* keep only this many bytes; 0 keeps all */
 	uint8_t flags; /* TCP; 0 is ACK|PSH */
 	enum body body;
 	enum pf_reason want;
@@ -35,41 +35,74 @@ struct row {
 
 #define ACK 0x10
 static const struct row rows[] = {
-	{"dns query v4", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40000, 53, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_DNS},
-	{"dns answer v6", "2001:db8::53", "2001:db8::1", IPPROTO_UDP, 53, 40000, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_DNS},
-	{"dns over tcp", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 53, 1, 0, 0, 0, 0, B_ZERO, PF_PASS_DNS},
-	{"syn to ssh", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 22, 0, 0, 0, 0, 0x02, B_NONE, PF_PASS_TCP_CONTROL},
-	{"fin+ack", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40000, 0, 0, 0, 0, 0x11, B_NONE, PF_PASS_TCP_CONTROL},
-	{"rst v6", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, 0x04, B_NONE, PF_PASS_TCP_CONTROL},
-	{"bare ack", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, ACK, B_NONE, PF_DROP_TCP},
-	{"bulk to 443", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, 0, B_ZERO, PF_DROP_TCP},
-	{"client hello", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 443, 1, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
-	{"client hello v6 ext", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40001, 443, 0, 2, 0, 0, 0, B_HELLO, PF_PASS_TLS},
-	{"hello to ssh port", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 22, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
-	/* The management role's ports: a range, both ends included. */
-	{"hello to range start", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23100, 0, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
-	{"hello to range end", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23199, 0, 0, 0, 0, 0, B_HELLO, PF_PASS_TLS},
-	{"hello below range", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23099, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
-	{"hello above range", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23200, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
-	{"server's hello back", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40001, 0, 0, 0, 0, 0, B_HELLO, PF_DROP_TCP},
-	{"http get", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 80, 0, 0, 0, 0, 0, B_HTTP, PF_PASS_HTTP},
-	{"http get to 8080", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 8080, 0, 0, 0, 0, 0, B_HTTP, PF_DROP_TCP},
-	{"quic initial", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 443, 0, 0, 0, 0, 0, B_QUIC_LONG, PF_PASS_QUIC},
-	{"quic handshake back", "203.0.113.9", "192.0.2.1", IPPROTO_UDP, 443, 40003, 0, 0, 0, 0, 0, B_QUIC_LONG, PF_PASS_QUIC},
-	{"quic short header", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 443, 0, 0, 0, 0, 0, B_QUIC_SHORT, PF_DROP_UDP},
-	{"long header to 4433", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 4433, 0, 0, 0, 0, 0, B_QUIC_LONG, PF_DROP_UDP},
-	{"to server v4", "192.0.2.1", "198.51.100.7", IPPROTO_TCP, 40000, 8080, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_SERVER},
-	{"from server v6", "2001:db8:5e::9", "2001:db8::1", IPPROTO_UDP, 9999, 40000, 1, 0, 0, 0, 0, B_ZERO, PF_PASS_SERVER},
-	{"gre", "192.0.2.1", "203.0.113.9", 47, 0, 0, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_TUNNEL},
-	{"vxlan", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 49152, 4789, 1, 0, 0, 0, 0, B_ZERO, PF_PASS_TUNNEL},
-	{"icmp", "192.0.2.1", "203.0.113.9", IPPROTO_ICMP, 0, 0, 0, 0, 0, 0, 0, B_ZERO, PF_DROP_OTHER_L4},
-	{"later fragment", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, 0, B_ZERO, PF_DROP_FRAGMENT},
-	{"fragment of server", "198.51.100.7", "192.0.2.1", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, 0, B_ZERO, PF_PASS_SERVER},
-	{"cut in ip header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 20, 0, B_ZERO, PF_DROP_MALFORMED},
-	{"cut in vlan tag", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 1, 0, 0, 16, 0, B_ZERO, PF_DROP_MALFORMED},
-	{"cut before ports", "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 40000, 53, 0, 0, 0, 55, 0, B_ZERO, PF_DROP_MALFORMED},
-	{"cut in tcp header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 44, 0, B_ZERO, PF_DROP_MALFORMED},
-	{"ethernet only", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 14, 0, B_ZERO, PF_DROP_MALFORMED},
+    {"dns query v4", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40000, 53, 0, 0, 0, 0, 0, B_ZERO,
+     PF_PASS_DNS},
+    {"dns answer v6", "2001:db8::53", "2001:db8::1", IPPROTO_UDP, 53, 40000, 0, 0, 0, 0, 0, B_ZERO,
+     PF_PASS_DNS},
+    {"dns over tcp", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 53, 1, 0, 0, 0, 0, B_ZERO,
+     PF_PASS_DNS},
+    {"syn to ssh", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 22, 0, 0, 0, 0, 0x02, B_NONE,
+     PF_PASS_TCP_CONTROL},
+    {"fin+ack", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40000, 0, 0, 0, 0, 0x11, B_NONE,
+     PF_PASS_TCP_CONTROL},
+    {"rst v6", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, 0x04, B_NONE,
+     PF_PASS_TCP_CONTROL},
+    {"bare ack", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, ACK, B_NONE,
+     PF_DROP_TCP},
+    {"bulk to 443", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 0, 0, B_ZERO,
+     PF_DROP_TCP},
+    {"client hello", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 443, 1, 0, 0, 0, 0, B_HELLO,
+     PF_PASS_TLS},
+    {"client hello v6 ext", "2001:db8::1", "2001:db8::2", IPPROTO_TCP, 40001, 443, 0, 2, 0, 0, 0,
+     B_HELLO, PF_PASS_TLS},
+    {"hello to ssh port", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 22, 0, 0, 0, 0, 0,
+     B_HELLO, PF_DROP_TCP},
+    /* The management role's ports: a range, both ends included. */
+    {"hello to range start", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23100, 0, 0, 0, 0, 0,
+     B_HELLO, PF_PASS_TLS},
+    {"hello to range end", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23199, 0, 0, 0, 0, 0,
+     B_HELLO, PF_PASS_TLS},
+    {"hello below range", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23099, 0, 0, 0, 0, 0,
+     B_HELLO, PF_DROP_TCP},
+    {"hello above range", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40001, 23200, 0, 0, 0, 0, 0,
+     B_HELLO, PF_DROP_TCP},
+    {"server's hello back", "203.0.113.9", "192.0.2.1", IPPROTO_TCP, 443, 40001, 0, 0, 0, 0, 0,
+     B_HELLO, PF_DROP_TCP},
+    {"http get", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 80, 0, 0, 0, 0, 0, B_HTTP,
+     PF_PASS_HTTP},
+    {"http get to 8080", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40002, 8080, 0, 0, 0, 0, 0,
+     B_HTTP, PF_DROP_TCP},
+    {"quic initial", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 443, 0, 0, 0, 0, 0,
+     B_QUIC_LONG, PF_PASS_QUIC},
+    {"quic handshake back", "203.0.113.9", "192.0.2.1", IPPROTO_UDP, 443, 40003, 0, 0, 0, 0, 0,
+     B_QUIC_LONG, PF_PASS_QUIC},
+    {"quic short header", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 443, 0, 0, 0, 0, 0,
+     B_QUIC_SHORT, PF_DROP_UDP},
+    {"long header to 4433", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 40003, 4433, 0, 0, 0, 0, 0,
+     B_QUIC_LONG, PF_DROP_UDP},
+    {"to server v4", "192.0.2.1", "198.51.100.7", IPPROTO_TCP, 40000, 8080, 0, 0, 0, 0, 0, B_ZERO,
+     PF_PASS_SERVER},
+    {"from server v6", "2001:db8:5e::9", "2001:db8::1", IPPROTO_UDP, 9999, 40000, 1, 0, 0, 0, 0,
+     B_ZERO, PF_PASS_SERVER},
+    {"gre", "192.0.2.1", "203.0.113.9", 47, 0, 0, 0, 0, 0, 0, 0, B_ZERO, PF_PASS_TUNNEL},
+    {"vxlan", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 49152, 4789, 1, 0, 0, 0, 0, B_ZERO,
+     PF_PASS_TUNNEL},
+    {"icmp", "192.0.2.1", "203.0.113.9", IPPROTO_ICMP, 0, 0, 0, 0, 0, 0, 0, B_ZERO,
+     PF_DROP_OTHER_L4},
+    {"later fragment", "192.0.2.1", "203.0.113.9", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, 0, B_ZERO,
+     PF_DROP_FRAGMENT},
+    {"fragment of server", "198.51.100.7", "192.0.2.1", IPPROTO_UDP, 0, 0, 0, 0, 100, 0, 0, B_ZERO,
+     PF_PASS_SERVER},
+    {"cut in ip header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 20, 0,
+     B_ZERO, PF_DROP_MALFORMED},
+    {"cut in vlan tag", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 1, 0, 0, 16, 0, B_ZERO,
+     PF_DROP_MALFORMED},
+    {"cut before ports", "2001:db8::1", "2001:db8::2", IPPROTO_UDP, 40000, 53, 0, 0, 0, 55, 0,
+     B_ZERO, PF_DROP_MALFORMED},
+    {"cut in tcp header", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 44, 0,
+     B_ZERO, PF_DROP_MALFORMED},
+    {"ethernet only", "192.0.2.1", "203.0.113.9", IPPROTO_TCP, 40000, 443, 0, 0, 0, 14, 0, B_ZERO,
+     PF_DROP_MALFORMED},
 };
 
 /* The row's body into pl; its length. */
@@ -104,14 +137,17 @@ setup_maps(void)
 	struct dp_prefix p;
 	const char *why;
 
-	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) || pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
+	if (pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 80) ||
+	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_TCP, 443) ||
 	    pf_ctl_port_add(pf_loader_maps(pf), PF_PORT_UDP, 443) ||
 	    pf_ctl_port_range_add(pf_loader_maps(pf), PF_PORT_TCP, 23100, 23199) ||
 	    pf_ctl_port_range_add(pf_loader_maps(pf), PF_PORT_TCP, 23199, 23100) != -EINVAL)
 		return -1;
-	if (dp_prefix_parse("198.51.100.0/24", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
+	if (dp_prefix_parse("198.51.100.0/24", &p, &why) ||
+	    pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
 		return -1;
-	if (dp_prefix_parse("2001:db8:5e::/64", &p, &why) || pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
+	if (dp_prefix_parse("2001:db8:5e::/64", &p, &why) ||
+	    pf_ctl_server_add(pf_loader_maps(pf), &p, PF_SRV_CONFIGURED))
 		return -1;
 	return 0;
 }
@@ -122,7 +158,8 @@ setup(void **state)
 	(void)state;
 	pf = pf_loader_open(false);
 	if (pf == NULL) {
-		print_error("cannot load the prefilter: %s (root and BPF needed)\n", strerror(errno));
+		print_error("cannot load the prefilter: %s (root and BPF needed)\n",
+			    strerror(errno));
 		return -1;
 	}
 	return setup_maps();
@@ -190,17 +227,16 @@ static void
 test_pf_tls_rest(void **state)
 {
 	uint8_t hello[1024], frame[2048];
-	uint32_t hl = tb_tls_client_hello(hello, sizeof(hello), "dnl-01.geo.kaspersky.com", false, 400);
+	uint32_t hl =
+	    tb_tls_client_hello(hello, sizeof(hello), "dnl-01.geo.kaspersky.com", false, 400);
 	const struct {
 		int flow;
 		uint32_t off, len;
 		enum pf_reason want;
 	} segs[] = {
-		{0, 0, 100, PF_PASS_TLS},
-		{1, 100, 40, PF_DROP_TCP},
-		{0, 100, 60, PF_PASS_TLS_REST},
-		{0, 160, 0, PF_PASS_TLS_REST}, /* the rest: hl - 160 */
-		{0, 300, 32, PF_DROP_TCP}, /* (padding bytes: no record start) */
+	    {0, 0, 100, PF_PASS_TLS},	    {1, 100, 40, PF_DROP_TCP},
+	    {0, 100, 60, PF_PASS_TLS_REST}, {0, 160, 0, PF_PASS_TLS_REST}, /* the rest: hl - 160 */
+	    {0, 300, 32, PF_DROP_TCP}, /* (padding bytes: no record start) */
 	};
 	struct pf_counter before[PF_REASON_COUNT], after[PF_REASON_COUNT];
 
@@ -339,12 +375,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pf_verdict_table),
-		cmocka_unit_test(test_pf_tls_rest),
-		cmocka_unit_test(test_pf_verdict_not_ip),
-		cmocka_unit_test(test_pf_verdict_tunnels),
-		cmocka_unit_test(test_pf_server_del),
-		cmocka_unit_test(test_pf_learned),
+	    cmocka_unit_test(test_pf_verdict_table),  cmocka_unit_test(test_pf_tls_rest),
+	    cmocka_unit_test(test_pf_verdict_not_ip), cmocka_unit_test(test_pf_verdict_tunnels),
+	    cmocka_unit_test(test_pf_server_del),     cmocka_unit_test(test_pf_learned),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

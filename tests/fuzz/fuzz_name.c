@@ -54,7 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > sizeof(plain))
 		return 0;
 	rc = DP_NAME_NONE;
-	if (dp_quic_open(q, data, (uint32_t)size, plain, fr, DP_QUIC_MAX_FRAMES, &nf) == DP_QUIC_OK) {
+	if (dp_quic_open(q, data, (uint32_t)size, plain, fr, DP_QUIC_MAX_FRAMES, &nf) ==
+	    DP_QUIC_OK) {
 		for (unsigned i = 0; i < nf; i++)
 			if (fr[i].data < plain || fr[i].data + fr[i].len > plain + size)
 				abort();
@@ -70,8 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n.len == 0 || n.len > DP_NAME_MAX || strlen(n.s) != n.len)
 			abort();
 		for (size_t i = 0; i < n.len; i++)
-			if (!((n.s[i] >= 'a' && n.s[i] <= 'z') || (n.s[i] >= '0' && n.s[i] <= '9') ||
-			      n.s[i] == '-' || n.s[i] == '_' || n.s[i] == '.') ||
+			if (!((n.s[i] >= 'a' && n.s[i] <= 'z') ||
+			      (n.s[i] >= '0' && n.s[i] <= '9') || n.s[i] == '-' || n.s[i] == '_' ||
+			      n.s[i] == '.') ||
 			    (n.s[i] == '.' && (i == 0 || n.s[i - 1] == '.')))
 				abort();
 		if (n.s[n.len - 1] == '.')
