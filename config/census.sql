@@ -45,9 +45,25 @@ CREATE TABLE IF NOT EXISTS census.tap_instance (
     seen     timestamptz NOT NULL
 );
 
+-- A database made before partitions: its sketch and session tables are
+-- renamed here, and their rows moved into the partitioned ones below.
+DO $$ BEGIN
+    IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('census.client_sketch')) = 'r' THEN
+        ALTER TABLE census.client_sketch RENAME TO client_sketch_unpartitioned;
+    END IF;
+    IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('census.sessions')) = 'r' THEN
+        -- (made before the evidence levels: every earlier session counts as
+        -- corroborated, 0 name-only, as the taps then counted them)
+        ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_first bigint NOT NULL DEFAULT 0;
+        ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_last bigint NOT NULL DEFAULT 0;
+        ALTER TABLE census.sessions RENAME TO sessions_unpartitioned;
+    END IF;
+END $$;
+
 -- Per tap, UTC day, organisation and vendor: a HyperLogLog sketch of the
 -- clients using the vendor's product (keyed hashes: no address).  A push
--- keeps hll_union(what was, what came): idempotent.
+-- keeps hll_union(what was, what came): idempotent.  One partition a
+-- month (census.ensure_months makes them; retention: census.retire_month).
 CREATE TABLE IF NOT EXISTS census.client_sketch (
     tap     text NOT NULL,
     day     date NOT NULL,
@@ -56,7 +72,7 @@ CREATE TABLE IF NOT EXISTS census.client_sketch (
     sketch  hll NOT NULL,
     updated timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tap, day, org_id, vendor)
-);
+) PARTITION BY RANGE (day);
 
 -- Per tap, UTC day, organisation, vendor and signal: the tap's session
 -- counter when its first push of the day saw this row, and its latest;
@@ -76,11 +92,224 @@ CREATE TABLE IF NOT EXISTS census.sessions (
     name_only_first bigint NOT NULL DEFAULT 0,
     name_only_last  bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (tap, day, org_id, vendor, signal)
+) PARTITION BY RANGE (day);
+
+-- Rollups, kept by the triggers below as the taps' rows arrive (in the
+-- push's own transaction), so that a report's cost grows with
+-- organisations x days or months, not with taps: the union over the taps
+-- of each organisation's day and month (hll_union is commutative and
+-- idempotent: unioning a tap's grown sketch again changes nothing it had
+-- counted), the days each tap pushed (coverage), and the sessions summed
+-- over the taps by day and month.  Nobody writes them but the triggers.
+CREATE TABLE IF NOT EXISTS census.org_day_sketch (
+    day    date NOT NULL,
+    org_id text NOT NULL,
+    vendor text NOT NULL,
+    sketch hll NOT NULL,
+    PRIMARY KEY (day, org_id, vendor)
+) PARTITION BY RANGE (day);
+CREATE INDEX IF NOT EXISTS org_day_sketch_vendor ON census.org_day_sketch (vendor, day);
+CREATE TABLE IF NOT EXISTS census.org_month_sketch (
+    month  date NOT NULL CHECK (extract(day FROM month) = 1),
+    org_id text NOT NULL,
+    vendor text NOT NULL,
+    sketch hll NOT NULL,
+    PRIMARY KEY (month, org_id, vendor)
 );
--- A database made before the evidence levels: every earlier session
--- counts as corroborated (0 name-only), as the taps then counted them.
-ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_first bigint NOT NULL DEFAULT 0;
-ALTER TABLE census.sessions ADD COLUMN IF NOT EXISTS name_only_last bigint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS org_month_sketch_vendor ON census.org_month_sketch (vendor, month);
+CREATE TABLE IF NOT EXISTS census.tap_day (
+    tap      text NOT NULL,
+    day      date NOT NULL,
+    vendor   text NOT NULL,
+    sketches bigint NOT NULL,
+    PRIMARY KEY (vendor, tap, day)
+);
+CREATE TABLE IF NOT EXISTS census.org_day_sessions (
+    day        date NOT NULL,
+    org_id     text NOT NULL,
+    vendor     text NOT NULL,
+    signal     text NOT NULL,
+    sessions   bigint NOT NULL,
+    name_only  bigint NOT NULL,
+    PRIMARY KEY (day, org_id, vendor, signal)
+) PARTITION BY RANGE (day);
+CREATE INDEX IF NOT EXISTS org_day_sessions_vendor ON census.org_day_sessions (vendor, day);
+CREATE TABLE IF NOT EXISTS census.org_month_sessions (
+    month      date NOT NULL CHECK (extract(day FROM month) = 1),
+    org_id     text NOT NULL,
+    vendor     text NOT NULL,
+    signal     text NOT NULL,
+    sessions   bigint NOT NULL,
+    name_only  bigint NOT NULL,
+    PRIMARY KEY (month, org_id, vendor, signal)
+);
+CREATE INDEX IF NOT EXISTS org_month_sessions_vendor ON census.org_month_sessions (vendor, month);
+
+-- The month partitions of the partitioned tables for every month from lo
+-- to hi (each push asks for its rows' months first, in a transaction of
+-- their own; the owner may make months ahead).  A month is made only
+-- while no push is under way (each holds census.push_lock's lock shared
+-- for its transaction; making takes it exclusive): making a partition
+-- locks its table and the organisations it references, which a push under
+-- way holds in the other order.
+CREATE OR REPLACE FUNCTION census.ensure_months(lo date, hi date) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
+DECLARE
+    m date;
+    t text;
+BEGIN
+    IF lo IS NULL OR hi IS NULL OR hi < lo OR hi > lo + 36600 THEN
+        RAISE EXCEPTION 'census.ensure_months(%, %): not a span of days', lo, hi;
+    END IF;
+    m := date_trunc('month', lo)::date;
+    WHILE m <= hi LOOP
+        FOREACH t IN ARRAY ARRAY['client_sketch', 'sessions', 'org_day_sketch',
+                                 'org_day_sessions'] LOOP
+            IF to_regclass(format('census.%I', t || to_char(m, '_YYYY_MM'))) IS NULL THEN
+                PERFORM pg_advisory_xact_lock(hashtext('census.push'));
+                EXECUTE format('CREATE TABLE IF NOT EXISTS census.%I PARTITION OF census.%I '
+                               'FOR VALUES FROM (%L) TO (%L)', t || to_char(m, '_YYYY_MM'), t,
+                               m, (m + interval '1 month')::date);
+            END IF;
+        END LOOP;
+        m := (m + interval '1 month')::date;
+    END LOOP;
+END $$;
+
+-- Every push's first statement: the lock census.ensure_months waits for.
+CREATE OR REPLACE FUNCTION census.push_lock() RETURNS void
+LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock_shared(hashtext('census.push')) $$;
+
+-- A month out of the census (retention): its partitions detached (they
+-- stay as tables census.client_sketch_YYYY_MM ... for the owner to
+-- archive, e.g. pg_dump -t, then drop) and its month rollups and coverage
+-- deleted.  Returns the detached tables' names.
+CREATE OR REPLACE FUNCTION census.retire_month(m date) RETURNS SETOF text
+LANGUAGE plpgsql SET search_path = census, public, pg_temp AS $$
+DECLARE
+    t text;
+    month date := date_trunc('month', m)::date;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['client_sketch', 'sessions', 'org_day_sketch',
+                             'org_day_sessions'] LOOP
+        IF to_regclass(format('census.%I', t || to_char(month, '_YYYY_MM'))) IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE census.%I DETACH PARTITION census.%I', t,
+                           t || to_char(month, '_YYYY_MM'));
+            RETURN NEXT 'census.' || t || to_char(month, '_YYYY_MM');
+        END IF;
+    END LOOP;
+    DELETE FROM census.org_month_sketch WHERE org_month_sketch.month = retire_month.month;
+    DELETE FROM census.org_month_sessions WHERE org_month_sessions.month = retire_month.month;
+    DELETE FROM census.tap_day WHERE day >= month AND day < month + interval '1 month';
+END $$;
+
+-- The rollups' triggers: each statement's new and changed rows, grouped.
+CREATE OR REPLACE FUNCTION census.sketch_rollup() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
+BEGIN
+    INSERT INTO census.org_day_sketch AS r (day, org_id, vendor, sketch)
+        SELECT day, org_id, vendor, hll_union_agg(sketch) FROM new_rows
+        GROUP BY day, org_id, vendor
+        ON CONFLICT (day, org_id, vendor) DO UPDATE SET sketch = hll_union(r.sketch, EXCLUDED.sketch);
+    INSERT INTO census.org_month_sketch AS r (month, org_id, vendor, sketch)
+        SELECT date_trunc('month', day)::date, org_id, vendor, hll_union_agg(sketch) FROM new_rows
+        GROUP BY 1, org_id, vendor
+        ON CONFLICT (month, org_id, vendor) DO UPDATE SET sketch = hll_union(r.sketch, EXCLUDED.sketch);
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO census.tap_day AS r (tap, day, vendor, sketches)
+            SELECT tap, day, vendor, count(*) FROM new_rows GROUP BY tap, day, vendor
+            ON CONFLICT (vendor, tap, day) DO UPDATE SET sketches = r.sketches + EXCLUDED.sketches;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION census.sessions_rollup() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
+BEGIN
+    -- What each row added: all of a new one, the growth of a changed one.
+    IF to_regclass('pg_temp.tc_sessions_delta') IS NULL THEN
+        CREATE TEMP TABLE tc_sessions_delta (day date, org_id text, vendor text, signal text,
+            sessions bigint, name_only bigint) ON COMMIT DROP;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO tc_sessions_delta SELECT day, org_id, vendor, signal,
+            last_total - first_total, name_only_last - name_only_first FROM new_rows;
+    ELSE
+        INSERT INTO tc_sessions_delta SELECT n.day, n.org_id, n.vendor, n.signal,
+            n.last_total - o.last_total, n.name_only_last - o.name_only_last
+            FROM new_rows n JOIN old_rows o USING (tap, day, org_id, vendor, signal);
+    END IF;
+    INSERT INTO census.org_day_sessions AS r (day, org_id, vendor, signal, sessions, name_only)
+        SELECT day, org_id, vendor, signal, sum(sessions), sum(name_only) FROM tc_sessions_delta
+        GROUP BY day, org_id, vendor, signal
+        ON CONFLICT (day, org_id, vendor, signal) DO UPDATE SET
+            sessions = r.sessions + EXCLUDED.sessions, name_only = r.name_only + EXCLUDED.name_only;
+    INSERT INTO census.org_month_sessions AS r (month, org_id, vendor, signal, sessions, name_only)
+        SELECT date_trunc('month', day)::date, org_id, vendor, signal, sum(sessions),
+            sum(name_only) FROM tc_sessions_delta GROUP BY 1, org_id, vendor, signal
+        ON CONFLICT (month, org_id, vendor, signal) DO UPDATE SET
+            sessions = r.sessions + EXCLUDED.sessions, name_only = r.name_only + EXCLUDED.name_only;
+    TRUNCATE tc_sessions_delta;
+    RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS rollup_insert ON census.client_sketch;
+CREATE TRIGGER rollup_insert AFTER INSERT ON census.client_sketch
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION census.sketch_rollup();
+DROP TRIGGER IF EXISTS rollup_update ON census.client_sketch;
+CREATE TRIGGER rollup_update AFTER UPDATE ON census.client_sketch
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION census.sketch_rollup();
+DROP TRIGGER IF EXISTS rollup_insert ON census.sessions;
+CREATE TRIGGER rollup_insert AFTER INSERT ON census.sessions
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION census.sessions_rollup();
+DROP TRIGGER IF EXISTS rollup_update ON census.sessions;
+CREATE TRIGGER rollup_update AFTER UPDATE ON census.sessions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION census.sessions_rollup();
+
+-- The rollups made again from the taps' rows (after the owner edited
+-- those by hand; the tests compare the two).
+CREATE OR REPLACE FUNCTION census.rebuild_rollups() RETURNS void
+LANGUAGE plpgsql SET search_path = census, public, pg_temp AS $$
+BEGIN
+    TRUNCATE census.org_day_sketch, census.org_month_sketch, census.tap_day,
+             census.org_day_sessions, census.org_month_sessions;
+    INSERT INTO census.org_day_sketch SELECT day, org_id, vendor, hll_union_agg(sketch)
+        FROM census.client_sketch GROUP BY day, org_id, vendor;
+    INSERT INTO census.org_month_sketch SELECT date_trunc('month', day)::date, org_id, vendor,
+        hll_union_agg(sketch) FROM census.client_sketch GROUP BY 1, org_id, vendor;
+    INSERT INTO census.tap_day SELECT tap, day, vendor, count(*) FROM census.client_sketch
+        GROUP BY tap, day, vendor;
+    INSERT INTO census.org_day_sessions SELECT day, org_id, vendor, signal,
+        sum(last_total - first_total), sum(name_only_last - name_only_first)
+        FROM census.sessions GROUP BY day, org_id, vendor, signal;
+    INSERT INTO census.org_month_sessions SELECT date_trunc('month', day)::date, org_id, vendor,
+        signal, sum(last_total - first_total), sum(name_only_last - name_only_first)
+        FROM census.sessions GROUP BY 1, org_id, vendor, signal;
+END $$;
+
+-- The rows of a database made before partitions, moved (the rollups
+-- filled by the triggers as they go).
+DO $$
+DECLARE lo date; hi date;
+BEGIN
+    IF to_regclass('census.client_sketch_unpartitioned') IS NOT NULL THEN
+        SELECT min(day), max(day) INTO lo, hi FROM census.client_sketch_unpartitioned;
+        IF lo IS NOT NULL THEN PERFORM census.ensure_months(lo, hi); END IF;
+        INSERT INTO census.client_sketch SELECT tap, day, org_id, vendor, sketch, updated
+            FROM census.client_sketch_unpartitioned;
+        DROP TABLE census.client_sketch_unpartitioned;
+    END IF;
+    IF to_regclass('census.sessions_unpartitioned') IS NOT NULL THEN
+        SELECT min(day), max(day) INTO lo, hi FROM census.sessions_unpartitioned;
+        IF lo IS NOT NULL THEN PERFORM census.ensure_months(lo, hi); END IF;
+        INSERT INTO census.sessions (tap, day, org_id, vendor, signal, first_total, last_total,
+                                     updated, name_only_first, name_only_last)
+            SELECT tap, day, org_id, vendor, signal, first_total, last_total, updated,
+                   name_only_first, name_only_last FROM census.sessions_unpartitioned;
+        DROP TABLE census.sessions_unpartitioned;
+    END IF;
+END $$;
 
 -- The client-hash key every tap shares, by its fingerprint (the first 8
 -- bytes of SHA-256("tapcensus census key" || key), hex: it tells keys
@@ -133,6 +362,11 @@ GRANT SELECT, INSERT ON census.key_fingerprint TO census_tap;
 GRANT SELECT, INSERT, UPDATE ON census.tap_instance TO census_tap;
 GRANT SELECT ON census.tap_instance TO census_reader;
 GRANT SELECT ON census.key_fingerprint TO census_reader;
+GRANT SELECT ON census.org_day_sketch, census.org_month_sketch, census.tap_day,
+    census.org_day_sessions, census.org_month_sessions TO census_reader;
+REVOKE ALL ON FUNCTION census.ensure_months(date, date), census.retire_month(date),
+    census.rebuild_rollups(), census.sketch_rollup(), census.sessions_rollup() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION census.ensure_months(date, date), census.push_lock() TO census_tap;
 
 -- Unique clients across every tap: the union of their sketches (a client
 -- seen at two taps counts once: the taps share the hash key).
@@ -142,29 +376,30 @@ CREATE OR REPLACE VIEW census.org_day AS
            count(DISTINCT tap) AS taps
     FROM census.client_sketch GROUP BY day, org_id, vendor;
 
+-- The views below read the rollups (the same figures as the taps' rows
+-- give, organisations x days or months of rows instead of taps x days).
 CREATE OR REPLACE VIEW census.org_month AS
-    SELECT date_trunc('month', day)::date AS month, org_id, vendor,
-           hll_cardinality(hll_union_agg(sketch))::bigint AS clients
-    FROM census.client_sketch GROUP BY 1, org_id, vendor;
+    SELECT month, org_id, vendor, hll_cardinality(sketch)::bigint AS clients
+    FROM census.org_month_sketch;
 
 CREATE OR REPLACE VIEW census.country_day AS
     SELECT s.day, o.country, s.vendor,
            count(DISTINCT s.org_id) AS organisations,
            hll_cardinality(hll_union_agg(s.sketch))::bigint AS clients
-    FROM census.client_sketch s JOIN census.organisation o USING (org_id)
+    FROM census.org_day_sketch s JOIN census.organisation o USING (org_id)
     GROUP BY s.day, o.country, s.vendor;
 
 CREATE OR REPLACE VIEW census.sector_day AS
     SELECT s.day, o.sector, s.vendor,
            count(DISTINCT s.org_id) AS organisations,
            hll_cardinality(hll_union_agg(s.sketch))::bigint AS clients
-    FROM census.client_sketch s JOIN census.organisation o USING (org_id)
+    FROM census.org_day_sketch s JOIN census.organisation o USING (org_id)
     GROUP BY s.day, o.sector, s.vendor;
 
 CREATE OR REPLACE VIEW census.government_day AS
     SELECT s.day, s.vendor, count(DISTINCT s.org_id) AS organisations,
            hll_cardinality(hll_union_agg(s.sketch))::bigint AS clients
-    FROM census.client_sketch s JOIN census.organisation o USING (org_id)
+    FROM census.org_day_sketch s JOIN census.organisation o USING (org_id)
     WHERE o.government GROUP BY s.day, s.vendor;
 
 -- Sessions sum over the taps (each session is counted at one tap).

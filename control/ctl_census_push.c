@@ -210,7 +210,8 @@ check_key(PGconn *db, const char *fp, char *err, size_t len)
 		    err, len,
 		    "the census database's client-hash key has fingerprint %s (first pushed by "
 		    "%s on %s); this tap's census.key_file gives %s: every tap of a census "
-		    "shares one key, and sketches of two keys cannot be merged (docs/census.md: key "
+		    "shares one key, and sketches of two keys cannot be merged (docs/census.md: "
+		    "key "
 		    "rotation)",
 		    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), fp);
 		rc = -EKEYREJECTED;
@@ -412,6 +413,33 @@ send_rows(PGconn *db, const struct ctl_census_push *p, char *err, size_t len)
 	return rc;
 }
 
+/* The month partitions of the batch's days, in a transaction of their own
+ * before the push's (census.sql: census.ensure_months). */
+static int
+ensure_months(PGconn *db, const struct ctl_census_batch *b, char *err, size_t len)
+{
+	uint32_t lo = UINT32_MAX, hi = 0;
+	char l[16], h[16];
+	const char *v[] = {l, h};
+
+	for (size_t i = 0; i < b->n_rows; i++) {
+		lo = b->rows[i].day < lo ? b->rows[i].day : lo;
+		hi = b->rows[i].day > hi ? b->rows[i].day : hi;
+	}
+	for (size_t i = 0; i < b->n_srows; i++) {
+		lo = b->srows[i].day < lo ? b->srows[i].day : lo;
+		hi = b->srows[i].day > hi ? b->srows[i].day : hi;
+	}
+	if (lo > hi)
+		return 0;
+	snprintf(l, sizeof(l), "%" PRIu32, lo);
+	snprintf(h, sizeof(h), "%" PRIu32, hi);
+	return exec_params(db,
+			   "SELECT census.ensure_months(DATE '1970-01-01' + $1::integer, "
+			   "DATE '1970-01-01' + $2::integer)",
+			   2, v, err, len);
+}
+
 /* One push of p->b: connect, check the key, claim the name, the rows, the
  * release at a stop, commit. */
 static int
@@ -436,7 +464,11 @@ send_batch(struct ctl_census_push *p)
 		rc = -EIO;
 	}
 	if (rc == 0)
+		rc = ensure_months(db, p->b, err, len);
+	if (rc == 0)
 		rc = exec_params(db, "BEGIN", 0, NULL, err, len);
+	if (rc == 0)
+		rc = exec_params(db, "SELECT census.push_lock()", 0, NULL, err, len);
 	if (rc == 0)
 		rc = check_key(db, p->fingerprint, err, len);
 	if (rc == 0)

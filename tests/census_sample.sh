@@ -44,3 +44,30 @@ census_sample() {
         i=$((i + 1))
     done
 }
+
+# census_rollups_same: the rollups as the triggers kept them (census.sql)
+# equal the rollups made again from the taps' rows; prints what differs
+# (table and rows) and fails, else prints nothing.  Run as the owner.
+census_rollups_same() {
+    psql -qAt -v ON_ERROR_STOP=1 <<'SQL'
+CREATE TEMP TABLE kept_day AS SELECT day, org_id, vendor, sketch::text AS s FROM census.org_day_sketch;
+CREATE TEMP TABLE kept_month AS SELECT month, org_id, vendor, sketch::text AS s FROM census.org_month_sketch;
+CREATE TEMP TABLE kept_tap AS SELECT * FROM census.tap_day;
+CREATE TEMP TABLE kept_sday AS SELECT * FROM census.org_day_sessions;
+CREATE TEMP TABLE kept_smonth AS SELECT * FROM census.org_month_sessions;
+SELECT census.rebuild_rollups();
+CREATE TEMP VIEW differ AS
+    SELECT 'org_day_sketch' AS t, count(*) AS n FROM ((SELECT * FROM kept_day EXCEPT SELECT day, org_id, vendor, sketch::text FROM census.org_day_sketch)
+        UNION ALL (SELECT day, org_id, vendor, sketch::text FROM census.org_day_sketch EXCEPT SELECT * FROM kept_day)) x
+    UNION ALL SELECT 'org_month_sketch', count(*) FROM ((SELECT * FROM kept_month EXCEPT SELECT month, org_id, vendor, sketch::text FROM census.org_month_sketch)
+        UNION ALL (SELECT month, org_id, vendor, sketch::text FROM census.org_month_sketch EXCEPT SELECT * FROM kept_month)) x
+    UNION ALL SELECT 'tap_day', count(*) FROM ((SELECT * FROM kept_tap EXCEPT SELECT * FROM census.tap_day)
+        UNION ALL (SELECT * FROM census.tap_day EXCEPT SELECT * FROM kept_tap)) x
+    UNION ALL SELECT 'org_day_sessions', count(*) FROM ((SELECT * FROM kept_sday EXCEPT SELECT * FROM census.org_day_sessions)
+        UNION ALL (SELECT * FROM census.org_day_sessions EXCEPT SELECT * FROM kept_sday)) x
+    UNION ALL SELECT 'org_month_sessions', count(*) FROM ((SELECT * FROM kept_smonth EXCEPT SELECT * FROM census.org_month_sessions)
+        UNION ALL (SELECT * FROM census.org_month_sessions EXCEPT SELECT * FROM kept_smonth)) x;
+SELECT t || ': ' || n || ' rows differ from the rebuild' FROM differ WHERE n > 0;
+SELECT CASE WHEN (SELECT count(*) FROM census.org_day_sketch) = 0 THEN 'the rollups are empty' END;
+SQL
+}
