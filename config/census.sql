@@ -188,19 +188,20 @@ CREATE OR REPLACE FUNCTION census.retire_month(m date) RETURNS SETOF text
 LANGUAGE plpgsql SET search_path = census, public, pg_temp AS $$
 DECLARE
     t text;
-    month date := date_trunc('month', m)::date;
+    m_first date := date_trunc('month', m)::date;
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('census.push'));
     FOREACH t IN ARRAY ARRAY['client_sketch', 'sessions', 'org_day_sketch',
                              'org_day_sessions'] LOOP
-        IF to_regclass(format('census.%I', t || to_char(month, '_YYYY_MM'))) IS NOT NULL THEN
+        IF to_regclass(format('census.%I', t || to_char(m_first, '_YYYY_MM'))) IS NOT NULL THEN
             EXECUTE format('ALTER TABLE census.%I DETACH PARTITION census.%I', t,
-                           t || to_char(month, '_YYYY_MM'));
-            RETURN NEXT 'census.' || t || to_char(month, '_YYYY_MM');
+                           t || to_char(m_first, '_YYYY_MM'));
+            RETURN NEXT 'census.' || t || to_char(m_first, '_YYYY_MM');
         END IF;
     END LOOP;
-    DELETE FROM census.org_month_sketch WHERE org_month_sketch.month = retire_month.month;
-    DELETE FROM census.org_month_sessions WHERE org_month_sessions.month = retire_month.month;
-    DELETE FROM census.tap_day WHERE day >= month AND day < month + interval '1 month';
+    DELETE FROM census.org_month_sketch WHERE month = m_first;
+    DELETE FROM census.org_month_sessions WHERE month = m_first;
+    DELETE FROM census.tap_day WHERE day >= m_first AND day < m_first + interval '1 month';
 END $$;
 
 -- The rollups' triggers: each statement's new and changed rows, grouped.

@@ -32,6 +32,26 @@ if ! diff <(tail -n +2 "$work/gen/sessions_day.csv" | LC_ALL=C sort) <(LC_ALL=C 
 fi
 [ "$(wc -l < "$work/sessions_day.csv")" -ge 100 ] || { echo "FAIL few session days"; fail=1; }
 
+# The rollups the triggers kept as the taps pushed equal those made again
+# from the taps' rows.
+differ=$(census_rollups_same)
+[ -z "$differ" ] || { echo "FAIL the rollups: $differ"; fail=1; }
+
+# The report's queries use the rollups' indexes and read only the
+# partitions of their days (the day rollup is partitioned by month).
+plan() { psql -qAt -c "SET enable_seqscan = off" -c "EXPLAIN $1"; }
+plan "SELECT org_id, hll_union_agg(sketch) FROM census.org_day_sketch s WHERE s.vendor = 'kaspersky' AND s.day BETWEEN '2024-05-03' AND '2024-05-20' GROUP BY 1" > "$work/plan_day.txt"
+grep -q 'Index.* on org_day_sketch_2024_05 ' "$work/plan_day.txt" ||
+    { echo "FAIL the day query does not use the May partition's index:"; cat "$work/plan_day.txt"; fail=1; }
+! grep -Eq 'org_day_sketch_2024_(0[^5]|1)' "$work/plan_day.txt" ||
+    { echo "FAIL the day query reads other months' partitions:"; cat "$work/plan_day.txt"; fail=1; }
+plan "SELECT org_id, hll_cardinality(sketch) FROM census.org_month_sketch s WHERE s.vendor = 'kaspersky' AND s.month = ANY('{2024-04-01,2024-05-01}'::date[])" > "$work/plan_month.txt"
+grep -Eq 'Index.* (using|on) org_month_sketch_vendor' "$work/plan_month.txt" ||
+    { echo "FAIL the month query does not use org_month_sketch_vendor:"; cat "$work/plan_month.txt"; fail=1; }
+plan "SELECT sum(last_total - first_total) FROM census.sessions s WHERE s.day = '2024-06-11' AND s.tap = 'tap_b'" > "$work/plan_raw.txt"
+[ "$(grep -Eo 'sessions_2024_[0-9]{2}' "$work/plan_raw.txt" | sort -u)" = sessions_2024_06 ] ||
+    { echo "FAIL a day of the taps' sessions reads other partitions:"; cat "$work/plan_raw.txt"; fail=1; }
+
 # The report, as an analyst (read only), for the options the truth is for.
 read -r -a opts < "$work/gen/args"
 db="host=$PGHOST port=$PGPORT dbname=postgres user=analyst"
@@ -191,4 +211,21 @@ if not edge or len(edge) != 1:
 print(f"report: {len(rects)} charts drawn in the screenshot")
 sys.exit(bad)
 EOF
+
+# Retention: April retired leaves its rows in a detached table to archive
+# (census.client_sketch_2024_04), none in the census, its month rollups
+# and coverage gone, every other month as it was.
+q() { psql -qAt -v ON_ERROR_STOP=1 -F ' ' -c "$1"; }
+april=$(q "SELECT count(*) FROM census.client_sketch WHERE day < '2024-05-01'")
+may=$(q "SELECT count(*) || ' ' || sum(hll_cardinality(sketch))::bigint FROM census.org_month_sketch WHERE month = '2024-05-01'")
+[ "$april" -ge 100 ] || { echo "FAIL only $april April sketches to retire"; fail=1; }
+retired=$(q "SELECT string_agg(t, ',' ORDER BY t) FROM census.retire_month('2024-04-17') t")
+[ "$retired" = census.client_sketch_2024_04,census.org_day_sessions_2024_04,census.org_day_sketch_2024_04,census.sessions_2024_04 ] ||
+    { echo "FAIL retire_month detached '$retired'"; fail=1; }
+[ "$(q "SELECT count(*) FROM census.client_sketch WHERE day < '2024-05-01'") $(q "SELECT count(*) FROM census.client_sketch_2024_04")" = "0 $april" ] ||
+    { echo "FAIL after retiring April the census or the detached table is wrong"; fail=1; }
+[ "$(q "SELECT count(*) FROM census.org_month_sketch WHERE month = '2024-04-01'") $(q "SELECT count(*) FROM census.tap_day WHERE day < '2024-05-01'")" = "0 0" ] ||
+    { echo "FAIL April's month rollup or coverage survived its retirement"; fail=1; }
+[ "$(q "SELECT count(*) || ' ' || sum(hll_cardinality(sketch))::bigint FROM census.org_month_sketch WHERE month = '2024-05-01'")" = "$may" ] ||
+    { echo "FAIL retiring April changed May"; fail=1; }
 exit "$fail"
