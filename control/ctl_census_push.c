@@ -104,7 +104,7 @@ static const char temp_tables[] =
 
 static const char merge_org[] =
     "INSERT INTO census.organisation AS o (org_id, name, country, sector, government, tap) "
-    "SELECT org_id, name, country, sector, government, $1 FROM tc_org "
+    "SELECT org_id, name, country, sector, government, $1 FROM tc_org ORDER BY org_id "
     "ON CONFLICT (org_id) DO UPDATE SET "
     "name = EXCLUDED.name, country = EXCLUDED.country, sector = EXCLUDED.sector, "
     "government = EXCLUDED.government, updated = now() "

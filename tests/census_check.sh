@@ -206,6 +206,13 @@ if psql -q -U tap_a -c "INSERT INTO census.client_sketch (tap, day, org_id, vend
     echo "FAIL tap_a wrote a row of tap_b"; fail=1
 fi
 
+# Every row's organisation is in census.organisation (checked by the
+# rollup triggers a statement at a time): a row of another is refused.
+if psql -q -v ON_ERROR_STOP=1 -c "INSERT INTO census.client_sketch (tap, day, org_id, vendor, sketch) SELECT tap, day, 'no-such-org', vendor, sketch FROM census.client_sketch LIMIT 1" > /dev/null 2> "$work/orphan.err" ||
+   ! grep -q "organisation 'no-such-org' is not in census.organisation" "$work/orphan.err"; then
+    echo "FAIL a sketch of an unknown organisation was not refused: $(cat "$work/orphan.err")"; fail=1
+fi
+
 # The key all taps share, by its fingerprint (sha256("tapcensus census
 # key" || key)[:8], computed here): the first push wrote it; a tap with
 # another key is refused, told, and writes nothing.
