@@ -23,14 +23,14 @@ enum dp_parse_rc
 dp_parse_ethertype(uint16_t type, const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 {
 	switch (type) {
-	case ETHERTYPE_IPV4:
+	case DP_ETH_IPV4:
 		return dp_parse_ipv4(p, len, pkt);
-	case ETHERTYPE_IPV6:
+	case DP_ETH_IPV6:
 		return dp_parse_ipv6(p, len, pkt);
-	case ETHERTYPE_MPLS:
-	case ETHERTYPE_MPLS_MC:
+	case DP_ETH_MPLS:
+	case DP_ETH_MPLS_MC:
 		return dp_tunnel_mpls(p, len, pkt);
-	case ETHERTYPE_PPPOE_SESSION:
+	case DP_ETH_PPPOE_SESSION:
 		return dp_tunnel_pppoe(p, len, pkt);
 	default:
 		return DP_PARSE_NOT_IP;
@@ -46,7 +46,7 @@ dp_parse_eth(const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 	if (len < ETH_HLEN)
 		return DP_PARSE_ERR_L2;
 	type = dp_rd16(p + 12);
-	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+	while (type == DP_ETH_VLAN || type == DP_ETH_QINQ || type == DP_ETH_QINQ_OLD) {
 		if (pkt->vlans == DP_PARSE_MAX_VLAN || off + VLAN_HLEN > len)
 			return DP_PARSE_ERR_L2;
 		type = dp_rd16(p + off + 2);

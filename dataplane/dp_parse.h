@@ -31,11 +31,7 @@
 
 #include <stdint.h>
 
-#define DP_PARSE_MAX_VLAN 4
-#define DP_PARSE_MAX_MPLS 8
-#define DP_PARSE_MAX_EXTHDR 8
-#define DP_PARSE_MAX_ENCAP 3
-#define DP_VXLAN_PORT 4789
+#include "dp_wire.h" /* the limits, the tunnels' numbers */
 
 /* TCP flags as dp_pkt.tcp_flags holds them (RFC 9293 3.1). */
 #define DP_TCP_FIN 0x01

@@ -16,18 +16,6 @@
 
 #define ETH_HLEN 14
 #define VLAN_HLEN 4
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_VLAN 0x8100
-#define ETHERTYPE_QINQ 0x88a8
-#define ETHERTYPE_QINQ_OLD 0x9100
-#define ETHERTYPE_MPLS 0x8847
-#define ETHERTYPE_MPLS_MC 0x8848
-#define ETHERTYPE_TEB 0x6558 /* transparent Ethernet bridging (GRE, Geneve) */
-#define ETHERTYPE_ERSPAN2 0x88be
-#define ETHERTYPE_ERSPAN3 0x22eb
-#define ETHERTYPE_PPPOE_SESSION 0x8864
-#define IPPROTO_GRE_ 47
 
 static inline uint16_t
 dp_rd16(const uint8_t *p)

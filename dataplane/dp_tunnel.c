@@ -9,9 +9,6 @@
 
 #include "dp_parse_private.h"
 
-#define GTPU_PORT 2152
-#define GENEVE_PORT 6081
-#define L2TP_PORT 1701
 #define PPP_IPV4 0x0021
 #define PPP_IPV6 0x0057
 #define GTPU_MAX_EXT 8
@@ -66,13 +63,13 @@ parse_gre(const uint8_t *g, uint32_t len, struct dp_pkt *pkt)
 	if (off > len)
 		return DP_PARSE_ERR_L3;
 	switch (proto) {
-	case ETHERTYPE_TEB:
+	case DP_ETH_TEB:
 		return dp_parse_eth(g + off, len - off, pkt);
-	case ETHERTYPE_ERSPAN2:
+	case DP_ETH_ERSPAN2:
 		if (off + 8 > len || (g[off] >> 4) != 1)
 			return DP_PARSE_ERR_L3;
 		return dp_parse_eth(g + off + 8, len - off - 8, pkt);
-	case ETHERTYPE_ERSPAN3:
+	case DP_ETH_ERSPAN3:
 		if (off + 12 > len || (g[off] >> 4) != 2)
 			return DP_PARSE_ERR_L3;
 		off += (g[off + 11] & 0x01) ? 20 : 12;
@@ -119,13 +116,13 @@ enum dp_parse_rc
 dp_tunnel_ip(const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 {
 	switch (pkt->proto) {
-	case IPPROTO_GRE_:
+	case DP_IPPROTO_GRE:
 		return parse_gre(p, len, pkt);
-	case IPPROTO_IPIP: /* RFC 2003 */
+	case DP_IPPROTO_IPIP: /* RFC 2003 */
 		if (!dp_parse_enter_tunnel(pkt))
 			return DP_PARSE_ERR_L2;
 		return dp_parse_ipv4(p, len, pkt);
-	case IPPROTO_IPV6: /* RFC 4213 3.5: 6in4, and IPv6 in IPv6 */
+	case DP_IPPROTO_IPV6: /* RFC 4213 3.5: 6in4, and IPv6 in IPv6 */
 		if (!dp_parse_enter_tunnel(pkt))
 			return DP_PARSE_ERR_L2;
 		return dp_parse_ipv6(p, len, pkt);
@@ -143,8 +140,8 @@ dp_tunnel_ip(const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 bool
 dp_tunnel_udp_port(uint16_t sport, uint16_t dport)
 {
-	return dport == DP_VXLAN_PORT || dport == GTPU_PORT || dport == GENEVE_PORT ||
-	       dport == L2TP_PORT || sport == L2TP_PORT;
+	return dport == DP_VXLAN_PORT || dport == DP_GTPU_PORT || dport == DP_GENEVE_PORT ||
+	       dport == DP_L2TP_PORT || sport == DP_L2TP_PORT;
 }
 
 /* 3GPP TS 29.281 5: version 1, protocol type GTP, message type 255 (G-PDU);
@@ -200,7 +197,7 @@ geneve(const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 		return DP_PARSE_ERR_L4;
 	if (!dp_parse_enter_tunnel(pkt))
 		return DP_PARSE_ERR_L2;
-	if (dp_rd16(p + 2) == ETHERTYPE_TEB)
+	if (dp_rd16(p + 2) == DP_ETH_TEB)
 		return dp_parse_eth(p + off, len - off, pkt);
 	return dp_parse_ethertype(dp_rd16(p + 2), p + off, len - off, pkt);
 }
@@ -263,9 +260,9 @@ dp_tunnel_udp(const uint8_t *p, uint32_t len, struct dp_pkt *pkt)
 		if (!dp_parse_enter_tunnel(pkt))
 			return DP_PARSE_ERR_L2;
 		return dp_parse_eth(p + 8, len - 8, pkt);
-	case GTPU_PORT:
+	case DP_GTPU_PORT:
 		return gtpu(p, len, pkt);
-	case GENEVE_PORT:
+	case DP_GENEVE_PORT:
 		return geneve(p, len, pkt);
 	default:
 		return l2tp(p, len, pkt);

@@ -22,6 +22,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "dp_wire.h" /* the dataplane's limits and tunnels: pass what it reads */
 #include "pf_maps.h"
 
 /* Hand passing packets to the AF_XDP sockets in xsks_map instead of the
@@ -32,19 +33,6 @@ const volatile __u8 redirect_xsk = 1;
 #else
 const volatile __u8 redirect_xsk = 0;
 #endif
-
-#define VLAN_MAX 2
-#define V6_EXT_MAX 3
-#define IPPROTO_GRE_ 47
-#define VXLAN_PORT 4789
-#define GTPU_PORT 2152
-#define GENEVE_PORT 6081
-#define L2TP_PORT 1701
-#define IPPROTO_IPIP_ 4
-#define IPPROTO_IPV6_ 41
-#define ETH_P_PPP_SES_ 0x8864
-#define ETH_P_MPLS_UC_ 0x8847
-#define ETH_P_MPLS_MC_ 0x8848
 
 struct cursor {
 	void *pos;
@@ -208,7 +196,7 @@ l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto, struct pf_flow_key 
 	__u16 *ports;
 	__u8 *p;
 
-	if (proto == IPPROTO_GRE_ || proto == IPPROTO_IPIP_ || proto == IPPROTO_IPV6_)
+	if (proto == DP_IPPROTO_GRE || proto == DP_IPPROTO_IPIP || proto == DP_IPPROTO_IPV6)
 		return verdict(ctx, PF_PASS_TUNNEL);
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return verdict(ctx, PF_DROP_OTHER_L4);
@@ -223,8 +211,8 @@ l4_verdict(struct xdp_md *ctx, struct cursor *c, __u8 proto, struct pf_flow_key 
 		return tcp_verdict(ctx, c, k);
 	if (!take(c, 8))
 		return verdict(ctx, PF_DROP_MALFORMED);
-	if (k->dport == VXLAN_PORT || k->dport == GTPU_PORT || k->dport == GENEVE_PORT ||
-	    k->dport == L2TP_PORT || k->sport == L2TP_PORT)
+	if (k->dport == DP_VXLAN_PORT || k->dport == DP_GTPU_PORT || k->dport == DP_GENEVE_PORT ||
+	    k->dport == DP_L2TP_PORT || k->sport == DP_L2TP_PORT)
 		return verdict(ctx, PF_PASS_TUNNEL);
 	/* RFC 9000 17.2: a long header (Initial, Handshake, Version
 	 * Negotiation) sets the first bit; short headers carry only data. */
@@ -271,7 +259,7 @@ ipv6_verdict(struct xdp_md *ctx, struct cursor *c)
 	__builtin_memcpy(k.dst, ip->daddr.in6_u.u6_addr8, 16);
 	nh = ip->nexthdr;
 #pragma unroll
-	for (int i = 0; i < V6_EXT_MAX; i++) {
+	for (int i = 0; i < DP_PARSE_MAX_EXTHDR; i++) {
 		__u8 *h;
 
 		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS &&
@@ -303,22 +291,23 @@ xdp_prefilter(struct xdp_md *ctx)
 		return verdict(ctx, PF_DROP_MALFORMED);
 	proto = eth->h_proto;
 #pragma unroll
-	for (int i = 0; i < VLAN_MAX; i++) {
+	for (int i = 0; i < DP_PARSE_MAX_VLAN; i++) {
 		__u16 *tag;
 
-		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+		if (proto != bpf_htons(DP_ETH_VLAN) && proto != bpf_htons(DP_ETH_QINQ) &&
+		    proto != bpf_htons(DP_ETH_QINQ_OLD))
 			break;
 		tag = take(&c, 4);
 		if (!tag)
 			return verdict(ctx, PF_DROP_MALFORMED);
 		proto = tag[1];
 	}
-	if (proto == bpf_htons(ETH_P_IP))
+	if (proto == bpf_htons(DP_ETH_IPV4))
 		return ipv4_verdict(ctx, &c);
-	if (proto == bpf_htons(ETH_P_IPV6))
+	if (proto == bpf_htons(DP_ETH_IPV6))
 		return ipv6_verdict(ctx, &c);
-	if (proto == bpf_htons(ETH_P_MPLS_UC_) || proto == bpf_htons(ETH_P_MPLS_MC_) ||
-	    proto == bpf_htons(ETH_P_PPP_SES_))
+	if (proto == bpf_htons(DP_ETH_MPLS) || proto == bpf_htons(DP_ETH_MPLS_MC) ||
+	    proto == bpf_htons(DP_ETH_PPPOE_SESSION))
 		return verdict(ctx, PF_PASS_TUNNEL);
 	return verdict(ctx, PF_DROP_NOT_IP);
 }

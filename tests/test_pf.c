@@ -8,12 +8,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <bpf/bpf.h>
 #include <cmocka.h>
 #include <linux/bpf.h>
 
+#include "dp_parse.h"
 #include "pf_loader.h"
 #include "tb_pkt.h"
 
@@ -371,13 +373,168 @@ test_pf_learned(void **state)
 	assert_int_equal(setup_maps(), 0);
 }
 
+/* The prefilter passes every frame the dataplane reads (both from
+ * dp_wire.h): each row a ClientHello to 443 behind the tags, headers or
+ * tunnel it names, which dp_parse_frame must read to its TCP header and
+ * the prefilter must pass (as TLS, or whole as a tunnel). */
+struct pass_row {
+	const char *what;
+	uint16_t tpid[DP_PARSE_MAX_VLAN]; /* tags in front, outermost first */
+	int ntags;
+	int family, v6ext, v4opt;
+	enum tb_encap encap;
+};
+
+static const struct pass_row pass_rows[] = {
+    {"plain v4", {0}, 0, 4, 0, 0, TB_ENC_NONE},
+    {"plain v6", {0}, 0, 6, 0, 0, TB_ENC_NONE},
+    {"one 802.1Q tag", {0x8100}, 1, 4, 0, 0, TB_ENC_NONE},
+    {"802.1ad QinQ", {0x88a8, 0x8100}, 2, 6, 0, 0, TB_ENC_NONE},
+    {"old QinQ 0x9100", {0x9100, 0x8100}, 2, 4, 0, 0, TB_ENC_NONE},
+    {"0x9100 alone", {0x9100}, 1, 4, 0, 0, TB_ENC_NONE},
+    {"three tags", {0x88a8, 0x8100, 0x8100}, 3, 4, 0, 0, TB_ENC_NONE},
+    {"four tags, the limit", {0x9100, 0x88a8, 0x8100, 0x8100}, 4, 6, 0, 0, TB_ENC_NONE},
+    {"v4 options, 40 bytes", {0}, 0, 4, 0, 10, TB_ENC_NONE},
+    {"v6 three ext headers", {0}, 0, 6, 3, 0, TB_ENC_NONE},
+    {"v6 four ext headers", {0}, 0, 6, 4, 0, TB_ENC_NONE},
+    {"v6 ext headers at the limit", {0}, 0, 6, DP_PARSE_MAX_EXTHDR, 0, TB_ENC_NONE},
+    {"four tags, v6 at the ext limit",
+     {0x88a8, 0x8100, 0x9100, 0x8100},
+     4,
+     6,
+     DP_PARSE_MAX_EXTHDR,
+     0,
+     TB_ENC_NONE},
+    {"mpls", {0}, 0, 4, 0, 0, TB_ENC_MPLS},
+    {"mpls pseudowire", {0}, 0, 6, 0, 0, TB_ENC_MPLS_PW},
+    {"gre ip", {0}, 0, 4, 0, 0, TB_ENC_GRE_IP},
+    {"gre teb", {0}, 0, 6, 0, 0, TB_ENC_GRE_TEB},
+    {"erspan ii", {0}, 0, 4, 0, 0, TB_ENC_ERSPAN2},
+    {"erspan iii", {0}, 0, 4, 0, 0, TB_ENC_ERSPAN3},
+    {"vxlan", {0}, 0, 6, 0, 0, TB_ENC_VXLAN},
+    {"pppoe", {0}, 0, 4, 0, 0, TB_ENC_PPPOE},
+    {"ipip", {0}, 0, 4, 0, 0, TB_ENC_IPIP},
+    {"6in4", {0}, 0, 6, 0, 0, TB_ENC_IPIP},
+    {"gtp-u", {0}, 0, 4, 0, 0, TB_ENC_GTPU},
+    {"geneve", {0}, 0, 6, 0, 0, TB_ENC_GENEVE},
+    {"l2tp", {0}, 0, 4, 0, 0, TB_ENC_L2TP},
+};
+
+/* frame with tags inserted after its MAC addresses; the new length. */
+static uint32_t
+add_tags(uint8_t *frame, uint32_t len, uint32_t cap, const uint16_t *tpid, int n)
+{
+	uint32_t add = (uint32_t)n * 4;
+
+	if (len + add > cap)
+		return 0;
+	memmove(frame + 12 + add, frame + 12, len - 12);
+	for (int i = 0; i < n; i++) {
+		uint8_t *t = frame + 12 + i * 4;
+
+		t[0] = (uint8_t)(tpid[i] >> 8);
+		t[1] = (uint8_t)tpid[i];
+		t[2] = 0;
+		t[3] = (uint8_t)(10 + i); /* VLAN id */
+	}
+	return len + add;
+}
+
+static void
+test_pf_passes_what_dataplane_parses(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(pass_rows) / sizeof(pass_rows[0]); i++) {
+		const struct pass_row *r = &pass_rows[i];
+		uint8_t pl[1024], inner[2048], frame[4096];
+		struct tb_spec s = {0};
+		struct dp_pkt p;
+		uint32_t len, ret;
+
+		s.family = tb_addr(r->family == 4 ? "192.0.2.1" : "2001:db8::1", s.src);
+		tb_addr(r->family == 4 ? "203.0.113.9" : "2001:db8::2", s.dst);
+		s.proto = IPPROTO_TCP;
+		s.sport = 40000;
+		s.dport = 443;
+		s.ipv6_ext = r->v6ext;
+		s.ipv4_opt_words = (uint8_t)r->v4opt;
+		s.payload = pl;
+		s.plen = body(B_HELLO, pl, sizeof(pl));
+		len = tb_frame(&s, inner, sizeof(inner));
+		if (r->encap != TB_ENC_NONE)
+			len = tb_encap(r->encap, inner, len, frame, sizeof(frame));
+		else
+			memcpy(frame, inner, len);
+		len = add_tags(frame, len, sizeof(frame), r->tpid, r->ntags);
+		print_message("row %zu: %s\n", i, r->what);
+		assert_true(len > 0);
+		assert_int_equal(dp_parse_frame(frame, len, &p), DP_PARSE_OK);
+		assert_int_equal(p.proto, IPPROTO_TCP);
+		assert_int_equal(p.dport, 443);
+		assert_int_equal(p.payload_len, s.plen);
+		assert_int_equal(run(frame, len, &ret), 0);
+		assert_int_equal(ret, XDP_PASS);
+	}
+}
+
+/* The same over real traffic: every frame of the bundled Chromium
+ * captures that the dataplane reads, the prefilter does not drop as
+ * unreadable (not IP, malformed); it may drop by its policy (bulk TCP). */
+static void
+test_pf_passes_captures(void **state)
+{
+	static const char *const files[] = {"chromium-tls-split.pcap", "chromium-quic-silent.pcap",
+					    "chromium-quic-answer.pcap"};
+	struct pf_counter before[PF_REASON_COUNT], after[PF_REASON_COUNT];
+	unsigned read_ok = 0;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char path[512];
+		uint8_t hdr[24], rec[16], frame[65536];
+		FILE *in;
+
+		snprintf(path, sizeof(path), "%s/tests/captures/%s", SOURCE_ROOT, files[f]);
+		in = fopen(path, "rb");
+		assert_non_null(in);
+		assert_int_equal(fread(hdr, 1, sizeof(hdr), in), sizeof(hdr));
+		assert_int_equal(hdr[20], 1); /* LINKTYPE_ETHERNET, little-endian file */
+		while (fread(rec, 1, sizeof(rec), in) == sizeof(rec)) {
+			uint32_t cap = (uint32_t)rec[8] | (uint32_t)rec[9] << 8 |
+				       (uint32_t)rec[10] << 16 | (uint32_t)rec[11] << 24;
+			struct dp_pkt p;
+			uint32_t ret;
+
+			assert_true(cap <= sizeof(frame));
+			assert_int_equal(fread(frame, 1, cap, in), cap);
+			if (dp_parse_frame(frame, cap, &p) != DP_PARSE_OK)
+				continue;
+			read_ok++;
+			assert_int_equal(pf_ctl_stats(pf_loader_maps(pf), before), 0);
+			assert_int_equal(run(frame, cap, &ret), 0);
+			assert_int_equal(pf_ctl_stats(pf_loader_maps(pf), after), 0);
+			assert_int_equal(after[PF_DROP_NOT_IP].packets,
+					 before[PF_DROP_NOT_IP].packets);
+			assert_int_equal(after[PF_DROP_MALFORMED].packets,
+					 before[PF_DROP_MALFORMED].packets);
+		}
+		fclose(in);
+	}
+	assert_true(read_ok >= 20);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pf_verdict_table),  cmocka_unit_test(test_pf_tls_rest),
-	    cmocka_unit_test(test_pf_verdict_not_ip), cmocka_unit_test(test_pf_verdict_tunnels),
-	    cmocka_unit_test(test_pf_server_del),     cmocka_unit_test(test_pf_learned),
+	    cmocka_unit_test(test_pf_verdict_table),
+	    cmocka_unit_test(test_pf_tls_rest),
+	    cmocka_unit_test(test_pf_verdict_not_ip),
+	    cmocka_unit_test(test_pf_verdict_tunnels),
+	    cmocka_unit_test(test_pf_server_del),
+	    cmocka_unit_test(test_pf_learned),
+	    cmocka_unit_test(test_pf_passes_what_dataplane_parses),
+	    cmocka_unit_test(test_pf_passes_captures),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
