@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_counters.h"
+
 static int
 by_id(const void *a, const void *b)
 {
@@ -141,6 +143,26 @@ ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_or
 		fprintf(f, "},\"last_seen\":%" PRIu64 "}", v->last_seen);
 	}
 	fputs("}}", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* One value of a family of the counter table (ctl_counters.h), with its
+ * comma (flows_active comes last). */
+static void
+json_value(void *arg, const struct ctl_ctr_desc *d, const char *value, uint64_t v)
+{
+	char key[64];
+
+	fprintf(arg, "\"%s\":%" PRIu64 ",", ctl_ctr_key(d->key, value, key, sizeof(key)), v);
+}
+
+int
+ctl_api_json_dataplane(FILE *f, const struct ctl_api_table *t)
+{
+	fprintf(f, "{\"generated\":%" PRIu64 ",", t->generated);
+	for (unsigned i = 0; i < ctl_ctr_table_len; i++)
+		ctl_ctr_each(&ctl_ctr_table[i], &t->total, json_value, f);
+	fprintf(f, "\"flows_active\":%" PRIu64 "}\n", t->flows_active);
 	return ferror(f) ? -EIO : 0;
 }
 

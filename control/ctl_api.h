@@ -61,6 +61,9 @@ struct ctl_api_table *ctl_api_build(const struct ctl_view *v);
 void ctl_api_free(struct ctl_api_table *t);
 const struct ctl_api_org *ctl_api_find(const struct ctl_api_table *t, const char *id);
 
+/* The dataplane's counters (ctl_counters.h) by their keys, and the flows
+ * held: GET /api/v1/dataplane. */
+int ctl_api_json_dataplane(FILE *f, const struct ctl_api_table *t);
 int ctl_api_json_orgs(FILE *f, const struct ctl_api_table *t);
 int ctl_api_json_org(FILE *f, const struct ctl_api_table *t, const struct ctl_api_org *o);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,9 +231,9 @@ do_reload(struct ctl_http *h, struct MHD_Connection *c)
 	return rc;
 }
 
-/* GET /api/v1/orgs[/ID] from the published table. */
+/* GET /api/v1/orgs[/ID], or /api/v1/dataplane, from the published table. */
 static enum MHD_Result
-serve_api(struct MHD_Connection *c, const char *id)
+serve_api(struct MHD_Connection *c, const char *id, bool dataplane)
 {
 	const struct ctl_api_table *t;
 	const struct ctl_api_org *o = NULL;
@@ -244,7 +245,9 @@ serve_api(struct MHD_Connection *c, const char *id)
 	if (f == NULL)
 		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
 	t = ctl_publish_acquire()->api;
-	if (t != NULL && id == NULL)
+	if (t != NULL && dataplane)
+		ctl_api_json_dataplane(f, t);
+	else if (t != NULL && id == NULL)
 		ctl_api_json_orgs(f, t);
 	else if (t != NULL && (o = ctl_api_find(t, id)) != NULL) {
 		ctl_api_json_org(f, t, o);
@@ -368,7 +371,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	const struct ctl_published *pub;
 	static const char index_page[] =
-	    "tapcensus: /metrics (Prometheus), /api/v1/orgs and /api/v1/orgs/ID (JSON), "
+	    "tapcensus: /metrics (Prometheus), /api/v1/orgs, /api/v1/orgs/ID and "
+	    "/api/v1/dataplane (JSON), "
 	    "POST /-/reload\n";
 	static const char org_prefix[] = "/api/v1/orgs/";
 	struct ctl_http *h = cls;
@@ -403,10 +407,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (strcmp(url, "/") == 0)
 		return reply(c, MHD_HTTP_OK, "text/plain", index_page, sizeof(index_page) - 1);
 	if (strcmp(url, "/api/v1/orgs") == 0)
-		return serve_api(c, NULL);
+		return serve_api(c, NULL, false);
+	if (strcmp(url, "/api/v1/dataplane") == 0)
+		return serve_api(c, NULL, true);
 	if (strncmp(url, org_prefix, sizeof(org_prefix) - 1) == 0 &&
 	    url[sizeof(org_prefix) - 1] != '\0')
-		return serve_api(c, url + sizeof(org_prefix) - 1);
+		return serve_api(c, url + sizeof(org_prefix) - 1, false);
 	if (strcmp(url, "/metrics") != 0)
 		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	pub = ctl_publish_acquire();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_metrics.h"
+#include "ctl_counters.h"
 #include "ctl_metrics_private.h"
 #include "ctl_promtext.h"
 
@@ -49,10 +50,6 @@ render_unlisted(FILE *f, const struct ctl_view *v)
 	    "Unlisted names that took the place of the least seen one in a full table "
 	    "(their counts are then upper bounds).",
 	    u->replaced);
-	ctl_promtext_scalar(f, "tapcensus_vendor_unlisted_name_events_lost_total", "counter",
-			    "Unlisted names a worker could not hand to the control plane (its ring "
-			    "was full); their sessions are counted all the same.",
-			    v->snap->total.name_events_lost);
 }
 
 static void
@@ -111,67 +108,13 @@ render_ports(FILE *f, const struct ctl_view *v)
 	}
 }
 
+/* What the table (ctl_counters.h) does not hold: the flows held now, and
+ * learned addresses lost on the way to the control plane or from it. */
 static void
 render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forward_lost)
 {
-	const struct dp_flow_stats *fl = &t->flow;
-
-	ctl_promtext_scalar(f, "tapcensus_flows_created_total", "counter",
-			    "Flows the workers' flow tables opened.", fl->created);
-	ctl_promtext_family(
-	    f, "tapcensus_flows_removed_total", "counter",
-	    "Flows that left a flow table, by why: ended (RST, FIN both ways), idle_timeout, "
-	    "hard_timeout, evicted to make room, or held when the process stopped (restart).");
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"ended\"} %" PRIu64 "\n", fl->ended);
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"idle_timeout\"} %" PRIu64 "\n",
-		fl->idle);
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"hard_timeout\"} %" PRIu64 "\n",
-		fl->hard);
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"evicted\"} %" PRIu64 "\n", fl->evicted);
-	fprintf(f, "tapcensus_flows_removed_total{reason=\"restart\"} %" PRIu64 "\n",
-		fl->restarted);
 	ctl_promtext_scalar(f, "tapcensus_flows_active", "gauge", "Flows held in the flow tables.",
 			    active);
-	ctl_promtext_scalar(
-	    f, "tapcensus_flow_table_full_total", "counter",
-	    "Packets that found no room in a full flow table (nothing evictable) and were "
-	    "inspected alone.",
-	    fl->full);
-	ctl_promtext_scalar(f, "tapcensus_reassembly_buffers_exhausted_total", "counter",
-			    "Flows that needed a reassembly buffer when none was free (decided as "
-			    "app_truncated).",
-			    t->reasm_no_buffer);
-	ctl_promtext_scalar(
-	    f, "tapcensus_partial_names_expired_total", "counter",
-	    "Flows whose name was still arriving after flows.partial_timeout (decided then: by a "
-	    "vendor's address, else as app_truncated).",
-	    t->partial_expired);
-	ctl_promtext_scalar(
-	    f, "tapcensus_dns_tcp_answer_streams_unread_total", "counter",
-	    "Vendor DNS-over-TCP flows whose further answers were not read (an answer longer "
-	    "than a reassembly buffer, no buffer free, or too many gaps).",
-	    t->dns_tcp_unread);
-	ctl_promtext_family(
-	    f, "tapcensus_quic_version_packets_total", "counter",
-	    "QUIC long-header packets not read for their version: a client's unknown version, "
-	    "or a server's Version Negotiation.");
-	fprintf(f, "tapcensus_quic_version_packets_total{kind=\"unknown_version\"} %" PRIu64 "\n",
-		t->quic_unknown_version);
-	fprintf(f,
-		"tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} %" PRIu64 "\n",
-		t->quic_version_neg);
-	ctl_promtext_scalar(
-	    f, "tapcensus_payload_stream_errors_total", "counter",
-	    "Payload-signature streams Hyperscan could not open or scan (those bytes unscanned).",
-	    t->stream_failed);
-	ctl_promtext_scalar(
-	    f, "tapcensus_learned_addresses_total", "counter",
-	    "Vendor server addresses learned from DNS answers (with a TTL above zero).",
-	    t->learned);
-	ctl_promtext_scalar(
-	    f, "tapcensus_learned_table_evicted_total", "counter",
-	    "Unexpired learned addresses a worker replaced because its table had no room.",
-	    t->learned_evicted);
 	ctl_promtext_family(
 	    f, "tapcensus_learn_events_lost_total", "counter",
 	    "Learned addresses not shared, by stage: a worker's ring to the control plane "
@@ -180,6 +123,28 @@ render_flows(FILE *f, const struct dp_wstats *t, uint64_t active, uint64_t forwa
 		t->learn_events_lost);
 	fprintf(f, "tapcensus_learn_events_lost_total{stage=\"to_workers\"} %" PRIu64 "\n",
 		forward_lost);
+}
+
+/* One value of a family of the table, in the exposition. */
+static void
+prom_value(void *arg, const struct ctl_ctr_desc *d, const char *value, uint64_t v)
+{
+	FILE *f = arg;
+
+	if (value == NULL)
+		fprintf(f, "%s %" PRIu64 "\n", d->metric, v);
+	else
+		fprintf(f, "%s{%s=\"%s\"} %" PRIu64 "\n", d->metric, d->label, value, v);
+}
+
+static void
+render_counters(FILE *f, const struct dp_wstats *t)
+{
+	for (unsigned i = 0; i < ctl_ctr_table_len; i++) {
+		ctl_promtext_family(f, ctl_ctr_table[i].metric, ctl_ctr_table[i].type,
+				    ctl_ctr_table[i].help);
+		ctl_ctr_each(&ctl_ctr_table[i], t, prom_value, f);
+	}
 }
 
 /* The XDP prefilter's per-CPU counters, summed: what it passed to the
@@ -218,57 +183,11 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 {
 	const struct dp_wstats *t = &v->snap->total;
 
-	ctl_promtext_scalar(f, "tapcensus_packets_received_total", "counter",
-			    "Packets the workers received; equals processed plus dropped.",
-			    t->rx_pkts);
-	ctl_promtext_family(f, "tapcensus_packets_processed_total", "counter",
-			    "Packets the workers processed, by outcome.");
-	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
-		fprintf(f, "tapcensus_packets_processed_total{outcome=\"%s\"} %" PRIu64 "\n",
-			dp_outcome_name(o), t->outcome[o]);
-	ctl_promtext_family(f, "tapcensus_packets_dropped_total", "counter",
-			    "Packets the workers could not process, by reason.");
-	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
-		fprintf(f, "tapcensus_packets_dropped_total{reason=\"%s\"} %" PRIu64 "\n",
-			dp_drop_name(d), t->drop[d]);
-	/* Offline: a stamp no capture holds (before 2000, or past the wall
-	 * clock by more than a day: dp_clock.h). */
-	fprintf(f, "tapcensus_packets_dropped_total{reason=\"capture_time\"} %" PRIu64 "\n",
-		t->time_invalid);
-	ctl_promtext_scalar(f, "tapcensus_capture_time_held_total", "counter",
-			    "Offline: frames more than a day ahead of the capture's clock that "
-			    "did not move it (a bogus stamp; four frames in a row there do).",
-			    t->time_held);
-	ctl_promtext_family(f, "tapcensus_parse_errors_total", "counter",
-			    "Malformed headers or messages, by layer.");
-	for (unsigned l = 0; l < DP_LAYER_COUNT; l++)
-		fprintf(f, "tapcensus_parse_errors_total{layer=\"%s\"} %" PRIu64 "\n",
-			dp_layer_name(l), t->parse_err[l]);
+	render_counters(f, t);
 	ctl_promtext_scalar(f, "tapcensus_http_slow_heads_total", "counter",
 			    "Connections to this endpoint cut because their request head took "
 			    "longer than 5 s to arrive (a client sending a byte at a time).",
 			    v->snap->http_heads_cut);
-	ctl_promtext_family(
-	    f, "tapcensus_packets_unsupported_total", "counter",
-	    "Packets in an encapsulation recognised but not opened, by kind: "
-	    "gre_v1 (PPTP), esp (IPsec, encrypted), l2tpv3; counted in their outcome "
-	    "too (other_l4, or no_name for L2TPv3 over UDP).");
-	for (unsigned k = 1; k < DP_UNSUP_COUNT; k++)
-		fprintf(f, "tapcensus_packets_unsupported_total{kind=\"%s\"} %" PRIu64 "\n",
-			dp_unsupported_name(k), t->unsupported[k]);
-	ctl_promtext_scalar(
-	    f, "tapcensus_packets_truncated_total", "counter",
-	    "Packets the capture cut short of their IP length (a snap length): read "
-	    "as far as they go, their bytes counted at the IP length.",
-	    t->capture_cut);
-	ctl_promtext_scalar(f, "tapcensus_tls_ech_client_hellos_total", "counter",
-			    "TLS ClientHellos carrying an encrypted_client_hello extension.",
-			    t->tls_ech);
-	ctl_promtext_scalar(
-	    f, "tapcensus_client_events_lost_total", "counter",
-	    "Client sightings a worker could not hand to the control plane (ring full); "
-	    "unique-client figures are lower bounds when this is not zero.",
-	    t->client_events_lost);
 	ctl_promtext_scalar(f, "tapcensus_client_table_full_total", "counter",
 			    "New clients not recorded because the unique-client table was full.",
 			    ctl_clients_full(v->clients));
@@ -330,11 +249,6 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	ctl_promtext_scalar(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
 			    "Unix time of the last good configuration reload; 0: none since start.",
 			    v->snap->reload_last);
-	ctl_promtext_scalar(
-	    f, "tapcensus_payload_streams_cut_total", "counter",
-	    "Payload-signature streams closed unscanned because two reloads replaced the "
-	    "database they were opened on.",
-	    v->snap->total.streams_cut);
 	ctl_promtext_scalar(
 	    f, "tapcensus_client_events_stale_total", "counter",
 	    "Client sightings dropped at a reload: their organisation was removed, or they "

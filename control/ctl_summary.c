@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "ctl_counters.h"
 #include "dp_types.h"
 
 /* One line: an organisation's sessions with a vendor role, or (product
@@ -43,6 +44,14 @@ by_clients(const void *a, const void *b, void *arg)
 	return (int)x->vendor - (int)y->vendor;
 }
 
+/* " name=value" of a family's element. */
+static void
+listed(void *arg, const struct ctl_ctr_desc *d, const char *value, uint64_t v)
+{
+	(void)d;
+	fprintf(arg, " %s=%" PRIu64, value, v);
+}
+
 void
 ctl_summary_print(FILE *f, const struct ctl_view *v)
 {
@@ -51,7 +60,6 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 	const struct dp_wstats *t = &s->total;
 	struct row *rows =
 	    calloc((size_t)v->n_active * (s->n_vendors + cfg->n_groups) + 1, sizeof(*rows));
-	uint64_t processed = 0, dropped = 0;
 	size_t n = 0;
 
 	if (rows == NULL)
@@ -118,24 +126,16 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 	}
 	if (n == 0)
 		fprintf(f, "(no organisation reached a configured vendor)\n");
-	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
-		processed += t->outcome[o];
-	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
-		dropped += t->drop[d];
-	dropped += t->time_invalid;
 	fprintf(f,
 		"\npackets: received %" PRIu64 " = processed %" PRIu64 " + dropped %" PRIu64 "%s\n",
-		t->rx_pkts, processed, dropped,
-		t->rx_pkts == processed + dropped ? "" : "  (MISMATCH)");
+		t->rx_pkts, v->processed, v->dropped,
+		t->rx_pkts == v->processed + v->dropped ? "" : "  (MISMATCH)");
 	fprintf(f, "processed:");
-	for (unsigned o = 0; o < DP_OUT_COUNT; o++)
-		fprintf(f, " %s=%" PRIu64, dp_outcome_name(o), t->outcome[o]);
+	ctl_ctr_each(ctl_ctr_processed, t, listed, f);
 	fprintf(f, "\ndropped:");
-	for (unsigned d = 0; d < DP_DROP_COUNT; d++)
-		fprintf(f, " %s=%" PRIu64, dp_drop_name(d), t->drop[d]);
-	if (t->time_invalid != 0 || t->time_held != 0)
-		fprintf(f, " capture_time=%" PRIu64 " (held: %" PRIu64 ")", t->time_invalid,
-			t->time_held);
+	ctl_ctr_each(ctl_ctr_dropped, t, listed, f);
+	if (t->time_held != 0)
+		fprintf(f, " (capture time held: %" PRIu64 ")", t->time_held);
 	fputc('\n', f);
 	free(rows);
 }

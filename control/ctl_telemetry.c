@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_telemetry.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
 
+#include "ctl_counters.h"
 #include "ctl_publish.h"
 
 /* An empty dict to nest: DPDK's nested containers are allocated by the
@@ -22,50 +22,28 @@ new_dict(void)
 	return d;
 }
 
-/* A dict key DPDK accepts (it allows letters, digits, '_' and '/'):
- * prefix and name joined, every other character as '_' ("tls-sni"
- * becomes "tls_sni"). */
-static const char *
-tel_key(char *buf, size_t len, const char *prefix, const char *name)
+/* One value of a family of the counter table (ctl_counters.h). */
+static void
+tel_value(void *arg, const struct ctl_ctr_desc *d, const char *value, uint64_t v)
 {
-	snprintf(buf, len, "%s%s", prefix, name);
-	for (char *p = buf; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '/')
-			*p = '_';
-	return buf;
+	char key[64];
+
+	rte_tel_data_add_dict_u64(arg, ctl_ctr_key(d->key, value, key, sizeof(key)), v);
 }
 
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct ctl_api_table *t;
-	char name[64];
 
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
 	t = ctl_publish_acquire()->api;
 	if (t != NULL) {
-		const struct dp_wstats *s = &t->total;
-		const struct dp_flow_stats *fl = &s->flow;
-
-		rte_tel_data_add_dict_u64(d, "packets_received", s->rx_pkts);
-		for (unsigned o = 0; o < DP_OUT_COUNT; o++) {
-			rte_tel_data_add_dict_u64(
-			    d, tel_key(name, sizeof(name), "processed_", dp_outcome_name(o)),
-			    s->outcome[o]);
-		}
-		for (unsigned k = 0; k < DP_DROP_COUNT; k++) {
-			rte_tel_data_add_dict_u64(
-			    d, tel_key(name, sizeof(name), "dropped_", dp_drop_name(k)),
-			    s->drop[k]);
-		}
-		rte_tel_data_add_dict_u64(d, "dropped_capture_time", s->time_invalid);
-		rte_tel_data_add_dict_u64(d, "capture_time_held", s->time_held);
-		rte_tel_data_add_dict_u64(d, "flows_created", fl->created);
+		for (unsigned i = 0; i < ctl_ctr_table_len; i++)
+			ctl_ctr_each(&ctl_ctr_table[i], &t->total, tel_value, d);
 		rte_tel_data_add_dict_u64(d, "flows_active", t->flows_active);
-		rte_tel_data_add_dict_u64(d, "flow_table_full", fl->full);
-		rte_tel_data_add_dict_u64(d, "client_events_lost", s->client_events_lost);
 		rte_tel_data_add_dict_u64(d, "organisations_configured", t->configured);
 		rte_tel_data_add_dict_u64(d, "organisations_with_sessions", t->n);
 		rte_tel_data_add_dict_u64(d, "reloads_ok", t->reloads_ok);
@@ -132,18 +110,19 @@ cmd_org(const char *cmd, const char *params, struct rte_tel_data *d)
 		}
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
 			rte_tel_data_add_dict_u64(
-			    vt, tel_key(name, sizeof(name), "sessions_", dp_signal_name(sig)),
+			    vt, ctl_ctr_key("sessions", dp_signal_name(sig), name, sizeof(name)),
 			    v->sessions[sig]);
 		rte_tel_data_add_dict_string(vt, "role", t->roles[vd]);
 		rte_tel_data_add_dict_u64(vt, "packets", v->pkts);
 		rte_tel_data_add_dict_u64(vt, "bytes", v->bytes);
 		for (unsigned w = 0; w < CTL_WIN_COUNT; w++)
 			rte_tel_data_add_dict_u64(
-			    vt, tel_key(name, sizeof(name), "unique_clients_", ctl_window_names[w]),
+			    vt,
+			    ctl_ctr_key("unique_clients", ctl_window_names[w], name, sizeof(name)),
 			    v->clients[w]);
 		rte_tel_data_add_dict_u64(vt, "last_seen", v->last_seen);
-		rte_tel_data_add_dict_container(d, tel_key(name, sizeof(name), "", t->vendors[vd]),
-						vt, 0);
+		rte_tel_data_add_dict_container(
+		    d, ctl_ctr_key(t->vendors[vd], NULL, name, sizeof(name)), vt, 0);
 	}
 out:
 	ctl_publish_release();

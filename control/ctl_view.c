@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_counters.h"
+
 int
 ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
 	       const struct ctl_snapshot *snap, const struct ctl_clients *clients, uint32_t now)
@@ -38,6 +40,8 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 			v->active[v->n_active++] = o;
 	}
 	v->flows_active = dp_flow_stats_active(&snap->total.flow);
+	v->processed = ctl_ctr_sum(ctl_ctr_processed, &snap->total);
+	v->dropped = ctl_ctr_sum(ctl_ctr_dropped, &snap->total);
 	return 0;
 }
 

@@ -48,6 +48,7 @@ struct ctl_view {
 				 * ones left out */
 	uint32_t n_active;	/* the unattributed row (0) among them when it has any */
 	uint64_t flows_active;
+	uint64_t processed, dropped; /* packets: the sums of ctl_counters.h's families */
 };
 
 int ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ctl_orgs *orgs,

@@ -110,9 +110,11 @@ fi
 # The JSON API and DPDK telemetry against the truth: each organisation's
 # sessions by signal, and the packets received.
 curl -sf "${LINGER_CURL[@]}" "$LINGER_BASE:$port/api/v1/orgs" > "$work/orgs.json"
-python3 - "$work/orgs.json" "$work/truth.tsv" "/var/run/dpdk/prom$$/dpdk_telemetry.v2" <<'PY' || fail=1
+curl -sf "${LINGER_CURL[@]}" "$LINGER_BASE:$port/api/v1/dataplane" > "$work/dataplane.json"
+python3 - "$work/orgs.json" "$work/truth.tsv" "/var/run/dpdk/prom$$/dpdk_telemetry.v2" "$work/dataplane.json" <<'PY' || fail=1
 import json, socket, sys
 api = json.load(open(sys.argv[1]))
+dataplane = json.load(open(sys.argv[4]))
 truth = {}
 packets = None
 for line in open(sys.argv[2]):
@@ -138,6 +140,18 @@ def ask(cmd):
 stats = ask("/tapcensus/stats")
 if stats["packets_received"] != packets:
     print("FAIL telemetry packets_received: got %s, want %d" % (stats["packets_received"], packets)); bad = 1
+# The JSON API's dataplane counters and telemetry's come from one table:
+# the same keys, the packets the truth says (received = processed + dropped).
+if dataplane.get("packets_received") != packets:
+    print("FAIL api dataplane packets_received: got %s, want %d" % (dataplane.get("packets_received"), packets)); bad = 1
+split = sum(n for k, n in dataplane.items() if k.startswith(("processed_", "dropped_")))
+if split != packets:
+    print("FAIL api dataplane: processed and dropped sum to %d, want %d" % (split, packets)); bad = 1
+for k in ("generated", "flows_active"):
+    dataplane.pop(k, None)
+missing = sorted(k for k in dataplane if k not in stats)
+if missing:
+    print("FAIL telemetry lacks the API's dataplane keys %s" % missing); bad = 1
 for org, want in truth.items():
     o = ask("/tapcensus/org," + org)
     for (v, s), n in want.items():

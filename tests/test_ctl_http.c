@@ -103,6 +103,18 @@ test_ctl_http_api(void **state)
 		 T0 + 10, gov_a_json);
 	assert_string_equal(tb_http_body(resp), want);
 	free(resp);
+	/* The dataplane's counters by their keys (the fixture's: 100 received, 7
+	 * of a vendor, 90 without a name, 3 dropped as malformed IP). */
+	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/dataplane HTTP/1.0\r\n\r\n");
+	assert_memory_equal(resp, "HTTP/1.1 200", 12);
+	snprintf(want, sizeof(want),
+		 "{\"generated\":%u,\"packets_received\":100,\"processed_vendor\":7,", T0 + 10);
+	assert_memory_equal(tb_http_body(resp), want, strlen(want));
+	assert_non_null(strstr(resp, ",\"processed_no_name\":90,"));
+	assert_non_null(strstr(resp, ",\"dropped_l3_malformed\":3,\"dropped_l4_malformed\":0,"));
+	assert_non_null(strstr(resp, ",\"flows_removed_idle_timeout\":0,"));
+	assert_non_null(strstr(resp, ",\"flows_active\":0}\n"));
+	free(resp);
 	/* bank-b has no sessions; nobody is "nobody". */
 	resp = tb_http_get(ctl_http_port(h), "GET /api/v1/orgs/bank-b HTTP/1.0\r\n\r\n");
 	assert_memory_equal(resp, "HTTP/1.1 404", 12);

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "ctl_counters.h"
 #include "ctl_metrics.h"
 #include "tb_ctl.h"
 
@@ -91,6 +92,74 @@ test_ctl_metrics_render_exact_lines(void **state)
 	ctl_snapshot_fini(&s);
 }
 
+/* The counter table (ctl_counters.h): each family once in the exposition,
+ * each value from the field it names (set here by the field's own name),
+ * every offset a uint64_t inside struct dp_wstats, keys unique. */
+static void
+test_ctl_metrics_counter_table(void **state)
+{
+	static const char *const want[] = {
+	    "tapcensus_flows_removed_total{reason=\"idle_timeout\"} 71\n",
+	    "tapcensus_quic_version_packets_total{kind=\"version_negotiation\"} 72\n",
+	    "tapcensus_packets_dropped_total{reason=\"capture_time\"} 73\n",
+	    "tapcensus_packets_unsupported_total{kind=\"esp\"} 74\n",
+	    "tapcensus_vendor_unlisted_name_events_lost_total 75\n",
+	    "tapcensus_payload_streams_cut_total 76\n",
+	    "tapcensus_packets_truncated_total 77\n",
+	    "tapcensus_parse_errors_total{layer=\"l4\"} 78\n",
+	    "tapcensus_capture_time_held_total 79\n",
+	};
+	struct ctl_snapshot s;
+	struct ctl_clients *c;
+	size_t len;
+	char *buf, type[160], keys[64][64];
+	unsigned n_keys = 0;
+
+	(void)state;
+	tb_ctl_fill(tb_orgs, &s, &c);
+	s.total.flow.idle = 71;
+	s.total.quic_version_neg = 72;
+	s.total.time_invalid = 73;
+	s.total.unsupported[DP_UNSUP_ESP] = 74;
+	s.total.name_events_lost = 75;
+	s.total.streams_cut = 76;
+	s.total.capture_cut = 77;
+	s.total.parse_err[DP_LAYER_L4] = 78;
+	s.total.time_held = 79;
+	buf = tb_ctl_render(tb_cfg, tb_orgs, &s, c, &len);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		print_message("line %zu\n", i);
+		assert_non_null(strstr(buf, want[i]));
+	}
+	assert_null(strstr(buf, "kind=\"none\"")); /* unsupported starts at 1 */
+	for (unsigned i = 0; i < ctl_ctr_table_len; i++) {
+		const struct ctl_ctr_desc *d = &ctl_ctr_table[i];
+		const char *at;
+
+		print_message("family %s\n", d->metric);
+		snprintf(type, sizeof(type), "# TYPE %s %s\n", d->metric, d->type);
+		at = strstr(buf, type);
+		assert_non_null(at);
+		assert_null(strstr(at + 1, type));
+		assert_true(d->offset % sizeof(uint64_t) == 0);
+		assert_true(d->offset + (d->label ? d->count : 1) * sizeof(uint64_t) <=
+			    sizeof(struct dp_wstats));
+		for (unsigned k = 0; k < CTL_CTR_MORE && d->more[k].value; k++)
+			assert_true(d->more[k].offset % sizeof(uint64_t) == 0 &&
+				    d->more[k].offset < sizeof(struct dp_wstats));
+		for (unsigned k = 0; k < n_keys; k++)
+			assert_string_not_equal(keys[k], d->key);
+		assert_true(n_keys < 64);
+		snprintf(keys[n_keys++], sizeof(keys[0]), "%s", d->key);
+	}
+	assert_int_equal(ctl_ctr_sum(ctl_ctr_dropped, &s.total),
+			 s.total.drop[0] + s.total.drop[1] + s.total.drop[2] + s.total.drop[3] +
+			     s.total.drop[4] + 73);
+	free(buf);
+	ctl_clients_free(c);
+	ctl_snapshot_fini(&s);
+}
+
 /* metrics.max_orgs 1: bank-b (fewer sessions) is folded into "other",
  * whose series sum it; the groups still count every organisation. */
 static void
@@ -147,6 +216,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ctl_metrics_render_exact_lines),
 	    cmocka_unit_test(test_ctl_metrics_cap_folds_into_other),
+	    cmocka_unit_test(test_ctl_metrics_counter_table),
 	};
 	if (tb_eal_init())
 		return 1;
