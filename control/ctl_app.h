@@ -2,7 +2,8 @@
 /*
  * ctl_app.h - the running process as the control thread holds it: the
  * configuration and tables in force, the workers, the counters and client
- * sets, the endpoint.  ctl_main.c owns it (start, control loop, stop);
+ * sets, the endpoint.  ctl_main.c owns it (start, control loop, stop), ctl_app.c holds
+ * the steps they share;
  * ctl_reload.c replaces its configuration and tables in a reload.  Only
  * the control thread touches it.
  */
@@ -12,6 +13,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "ctl_census.h"
 #include "ctl_clients.h"
@@ -51,5 +53,41 @@ struct ctl_app {
 	struct ctl_census_feed feed;
 	uint64_t last_state; /* when the state was last written, ns */
 };
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline uint64_t
+ctl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ctl_app.c: the steps the control loop and the stop share.
+ *
+ * ctl_app_publish collects the workers' counters (and the census's, the
+ * prefilter's, the endpoint's) and, while serving, publishes the
+ * exposition and API table rendered from one view of them.
+ * ctl_app_write_state writes the state file (persistence.dir) from the
+ * counters last collected; a failure is told once per run of failures and
+ * counted (state_writes_failed), the previous generations staying.
+ * ctl_app_restore_state creates persistence.dir if need be, restores the
+ * state and seeds the workers' learned addresses: 0, or a negative errno
+ * (-EBADMSG: a state exists but no generation of it is usable; the
+ * process must not write over it).
+ * ctl_app_status_kib is a field of /proc/self/status in KiB (VmRSS,
+ * VmHWM), or 0; ctl_app_print_rates prints each worker's rate over secs
+ * and the process's memory (--duration). */
+void ctl_app_publish(struct ctl_app *a);
+void ctl_app_write_state(struct ctl_app *a);
+int ctl_app_restore_state(struct ctl_app *a);
+unsigned long ctl_app_status_kib(const char *field);
+void ctl_app_print_rates(const struct ctl_app *a, double secs);
+
+/* At the stop, with a census: the final counts collected, the state
+ * written, then the final push.  0, or the push's negative errno, told
+ * with where what was not pushed is (the state file, or lost). */
+int ctl_app_final_push(struct ctl_app *a);
 
 #endif

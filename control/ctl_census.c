@@ -259,3 +259,142 @@ ctl_census_render(FILE *f, const struct ctl_census_stats *s)
 	ctl_promtext_scalar(f, "tapcensus_push_last_success_timestamp_seconds", "gauge",
 			    "When the last push succeeded (0: never).", s->last_ok);
 }
+
+/* The census's export, in two passes (count, then the entries). */
+static void
+count_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
+	     size_t len)
+{
+	(void)day, (void)org, (void)vendor, (void)b, (void)len;
+	(*(uint64_t *)arg)++;
+}
+
+static void
+count_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
+	    uint64_t prev_name_only)
+{
+	(void)org, (void)vendor, (void)sig, (void)prev, (void)prev_name_only;
+	(*(uint64_t *)arg)++;
+}
+
+static void
+skip_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
+	    size_t len)
+{
+	(void)arg, (void)day, (void)org, (void)vendor, (void)b, (void)len;
+}
+
+static void
+skip_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
+	   uint64_t prev_name_only)
+{
+	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev, (void)prev_name_only;
+}
+
+static void
+put_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
+	   size_t len)
+{
+	struct ctl_state_out *o = arg;
+	uint16_t n = (uint16_t)len;
+
+	CTL_STATE_PUT(o, day);
+	ctl_state_put_name(o, org);
+	ctl_state_put_name(o, vendor);
+	CTL_STATE_PUT(o, n);
+	ctl_state_put(o, b, len);
+}
+
+static void
+put_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
+	  uint64_t prev_name_only)
+{
+	struct ctl_state_out *o = arg;
+	uint8_t sg = (uint8_t)sig;
+
+	ctl_state_put_name(o, org);
+	ctl_state_put_name(o, vendor);
+	CTL_STATE_PUT(o, sg);
+	CTL_STATE_PUT(o, prev);
+	CTL_STATE_PUT(o, prev_name_only);
+}
+
+void
+ctl_census_state_write(struct ctl_state_out *o, const struct ctl_census *c)
+{
+	uint64_t n = 0;
+
+	ctl_state_put_name(o, c != NULL ? ctl_census_fingerprint(c) : "");
+	if (c != NULL)
+		ctl_census_export(c, count_sketch, skip_total, &n);
+	CTL_STATE_PUT(o, n);
+	if (c != NULL)
+		ctl_census_export(c, put_sketch, skip_total, o);
+	n = 0;
+	if (c != NULL)
+		ctl_census_export(c, skip_sketch, count_total, &n);
+	CTL_STATE_PUT(o, n);
+	if (c != NULL)
+		ctl_census_export(c, skip_sketch, put_total, o);
+}
+
+int
+ctl_census_state_read(struct ctl_state_in *in, const struct ctl_orgs *orgs, struct ctl_census *c,
+		      uint64_t *restored)
+{
+	char fp[CTL_STATE_NAME_MAX + 1] = "";
+	uint64_t n;
+
+	if (in->version >= 6)
+		ctl_state_get_name(in, fp, sizeof(fp));
+	CTL_STATE_GET(in, n);
+	if (n > 0 && c != NULL && fp[0] != '\0' && !in->short_read &&
+	    strcmp(fp, ctl_census_fingerprint(c)) != 0) {
+		ctl_state_tell(in,
+			       "%" PRIu64 " unsent census sketches were made with the client-hash "
+			       "key of fingerprint %s; census.key_file gives %s: put the old key "
+			       "back until they are pushed, or move the state aside (they are "
+			       "then lost); docs/census.md: key rotation\n",
+			       n, fp, ctl_census_fingerprint(c));
+		return -EKEYREJECTED;
+	}
+	for (uint64_t k = 0; k < n && !in->short_read; k++) {
+		char org[CTL_STATE_NAME_MAX + 1], vendor[CTL_STATE_NAME_MAX + 1];
+		uint8_t b[CTL_HLL_PACKED_MAX];
+		uint32_t day;
+		uint16_t len;
+		int32_t o;
+
+		CTL_STATE_GET(in, day);
+		ctl_state_get_name(in, org, sizeof(org));
+		ctl_state_get_name(in, vendor, sizeof(vendor));
+		CTL_STATE_GET(in, len);
+		if (in->short_read || len > sizeof(b)) {
+			in->short_read = true;
+			return 0;
+		}
+		ctl_state_get(in, b, len);
+		o = ctl_orgs_find(orgs, org);
+		if (c == NULL || o <= 0 ||
+		    ctl_census_import_sketch(c, &orgs->orgs[o], vendor, day, b, len) != 0)
+			in->dropped++;
+		else
+			(*restored)++;
+	}
+	CTL_STATE_GET(in, n);
+	for (uint64_t k = 0; k < n && !in->short_read; k++) {
+		char org[CTL_STATE_NAME_MAX + 1], vendor[CTL_STATE_NAME_MAX + 1];
+		uint64_t prev, prev_name_only = 0;
+		uint8_t sig;
+
+		ctl_state_get_name(in, org, sizeof(org));
+		ctl_state_get_name(in, vendor, sizeof(vendor));
+		CTL_STATE_GET(in, sig);
+		CTL_STATE_GET(in, prev);
+		if (in->version >= 5)
+			CTL_STATE_GET(in, prev_name_only);
+		if (!in->short_read && c != NULL && sig < DP_SIG_COUNT)
+			ctl_census_import_total(c, org, vendor, sig, prev, prev_name_only);
+	}
+	return 0;
+}

@@ -35,6 +35,7 @@
 #include "ctl_census_store.h"
 #include "ctl_config.h"
 #include "ctl_orgs.h"
+#include "ctl_state.h"
 #include "dp_worker_types.h"
 
 struct ctl_census;
@@ -111,6 +112,20 @@ int ctl_census_import_sketch(struct ctl_census *c, const struct ctl_org *org, co
 			     uint32_t day, const uint8_t *sketch, size_t len);
 int ctl_census_import_total(struct ctl_census *c, const char *org, const char *vendor, unsigned sig,
 			    uint64_t prev, uint64_t prev_name_only);
+
+/* The state file's section of the census (ctl_state.h, format 3): (format
+ * 6) the key's fingerprint; u64 count, { u32 day, name organisation, name
+ * vendor, u16 length, the packed sketch } unsent; u64 count, { name
+ * organisation, name vendor, u8 signal, u64 total, (format 5) u64
+ * name-only total } the session totals as last pushed.  c may be NULL
+ * (no census: empty lists written, the file's entries read and dropped).
+ * The read returns 0 (restored counts the sketches taken; those of
+ * organisations gone count in in->dropped), -EKEYREJECTED, told, when the
+ * unsent sketches were made with another key than c's (merged, every
+ * client would count twice). */
+void ctl_census_state_write(struct ctl_state_out *o, const struct ctl_census *c);
+int ctl_census_state_read(struct ctl_state_in *in, const struct ctl_orgs *orgs,
+			  struct ctl_census *c, uint64_t *restored);
 
 /* The tapcensus_push_* families. */
 void ctl_census_render(FILE *f, const struct ctl_census_stats *s);

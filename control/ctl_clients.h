@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ctl_state.h"
 #include "dp_worker_types.h"
 
 /* The windows counted: 1 day, 30 days, and since the first start. */
@@ -111,5 +112,16 @@ uint64_t ctl_clients_full(const struct ctl_clients *c);
 uint64_t ctl_clients_unverified(const struct ctl_clients *c);
 uint64_t ctl_clients_evicted(const struct ctl_clients *c, enum ctl_evict why);
 unsigned ctl_clients_capacity(const struct ctl_clients *c);
+
+/* The state file's section of the client sets (ctl_state.h): u64 count,
+ * { struct dp_client_event (organisation and vendor key by the file's
+ * lists, DP_CLIENT_UNVERIFIED kept), u32 last seen, (format 6) u8 flags
+ * (1: corroborated; earlier formats: name-only) }.  The read adds each to
+ * c (restored counts those taken) and hands it to each (when not NULL) in
+ * the running index space.  0, or -EBADMSG. */
+void ctl_clients_state_write(struct ctl_state_out *o, const struct ctl_clients *c);
+int ctl_clients_state_read(struct ctl_state_in *in, struct ctl_clients *c,
+			   void (*each)(void *arg, const struct dp_client_event *ev, uint32_t seen),
+			   void *arg, uint64_t *restored);
 
 #endif

@@ -3,8 +3,9 @@
  * tapcensus: recognise traffic to designated vendors on a tap and count it
  * per client organisation.  This file is the process: start (configuration,
  * EAL, tables, workers, state, endpoint), the control loop on the main
- * lcore, and the stop.  The command line is ctl_opts, the EAL arguments
- * ctl_eal, the workers ctl_workers, a reload ctl_reload.
+ * lcore, and the stop; the steps these share are ctl_app.c.  The command
+ * line is ctl_opts, the EAL arguments ctl_eal, the workers ctl_workers, a
+ * reload ctl_reload.
  *
  * Exit status: 0 success, 1 runtime failure, 2 bad command line or
  * configuration (the message names the file, line and field) or a state
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,57 +64,6 @@ on_hangup(int sig)
 	reload_flag = 1;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* Collects the counters; while serving, publishes the exposition and the
- * API table, rendered from one view of them. */
-static void
-render_and_publish(struct ctl_app *a)
-{
-	struct ctl_view v;
-
-	ctl_workers_collect(&a->ws, &a->snap);
-	if (a->feed.census != NULL)
-		ctl_census_stats(a->feed.census, &a->snap.push);
-	a->snap.pf_on = a->pf != NULL;
-	ctl_prefilter_tick(a->pf, a->snap.pf);
-	a->snap.pf_learn_failed = ctl_prefilter_learn_failed(a->pf);
-	a->snap.http_heads_cut = ctl_http_heads_cut(a->http);
-	if (a->http == NULL ||
-	    ctl_view_build(&v, a->cfg, a->orgs, &a->snap, a->clients, (uint32_t)coarse_clock) != 0)
-		return;
-	ctl_publish_view(&v);
-	ctl_view_fini(&v);
-}
-
-/* Writes the state file from the latest collected counters.  A failure is
- * told once per run of failures and counted; the previous generations stay. */
-static void
-write_state(struct ctl_app *a)
-{
-	struct ctl_persist_src src = {a->cfg,	  a->orgs,	  &a->snap,
-				      a->clients, &a->ws.learned, a->feed.census};
-	char err[PATH_MAX + 128];
-
-	if (a->cfg->state_dir[0] == '\0')
-		return;
-	if (ctl_persist_write(a->cfg->state_dir, &src, coarse_clock, err, sizeof(err)) == 0) {
-		a->snap.state_writes_ok++;
-		a->snap.state_written = coarse_clock;
-	} else {
-		if (a->snap.state_writes_failed++ == 0 || a->snap.state_written != 0)
-			fprintf(stderr, "tapcensus: warning: state not written: %s\n", err);
-		a->snap.state_written = 0;
-	}
-}
-
 /* The control clock: the wall clock live; offline, the capture's - its
  * first packet's time, then the latest any worker has reached - so that a
  * replay counts windows, days, last-seen and learned addresses' lives as
@@ -132,32 +81,6 @@ clock_tick(const struct ctl_app *a)
 	t = ctl_workers_clock(&a->ws);
 	if (t > coarse_clock)
 		coarse_clock = t;
-}
-
-/* Restores the state file, then hands the learned addresses to every
- * worker (before they start).  0, or -EBADMSG when a state exists but no
- * generation of it is usable: the process must not write over it. */
-static int
-restore_state(struct ctl_app *a)
-{
-	struct ctl_persist_info info;
-	uint32_t now = (uint32_t)coarse_clock; /* offline: the capture's first packet */
-	int rc;
-
-	if (a->cfg->state_dir[0] == '\0')
-		return 0;
-	if (mkdir(a->cfg->state_dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "tapcensus: %s: persistence.dir: cannot create: %s\n", a->cfg->path,
-			strerror(errno));
-		return -errno;
-	}
-	rc = ctl_persist_restore(a->cfg->state_dir, a->cfg, a->orgs, &a->snap, a->clients,
-				 &a->ws.learned, &a->feed, now, &info);
-	fprintf(stderr, "%s", info.msg);
-	if (rc != 0)
-		return rc;
-	ctl_workers_seed_learned(&a->ws, now);
-	return 0;
 }
 
 /* --lookup FILE: each address's organisation on standard output. */
@@ -178,85 +101,29 @@ lookup(const struct ctl_app *a)
 	return rc == 0 ? 0 : 1;
 }
 
-/* A reload's result, told on stderr and counted (and to the HTTP request
- * that asked for it). */
-static void
-reload_told(struct ctl_app *a, int rc, const char *msg)
-{
-	if (rc == 0) {
-		a->snap.reloads_ok++;
-		a->snap.reload_last = coarse_clock;
-		if (a->http != NULL)
-			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
-		fprintf(stderr,
-			"tapcensus: reloaded %s (%s) at %" PRIu64 " packets in %.1f ms: %s\n",
-			a->opt.config, a->job_why, ctl_workers_rx(&a->ws),
-			(double)(now_ns() - a->job_t0) / 1e6, msg);
-		render_and_publish(a);
-	} else {
-		a->snap.reloads_failed++;
-		fprintf(stderr,
-			"tapcensus: reload refused (%s); the running configuration "
-			"stays: %s\n",
-			a->job_why, msg);
-	}
-	if (a->job_http)
-		ctl_http_reload_done(a->http, rc, msg);
-}
-
-/* A reload asked for (SIGHUP, POST /-/reload) starts its build; one built
- * is handed over.  The control loop goes on meanwhile. */
-static void
-reload_step(struct ctl_app *a)
-{
-	char msg[PATH_MAX + 512];
-	bool force = false, http;
-	int rc;
-
-	if (a->job != NULL) {
-		if (ctl_reload_ready(a)) {
-			rc = ctl_reload_finish(a, msg, sizeof(msg));
-			reload_told(a, rc, msg);
-		}
-		return;
-	}
-	http = !reload_flag && ctl_http_reload_wanted(a->http, &force);
-	if (!reload_flag && !http)
-		return;
-	reload_flag = 0;
-	a->job_http = http;
-	snprintf(a->job_why, sizeof(a->job_why), "%s",
-		 !http	 ? "SIGHUP"
-		 : force ? "POST /-/reload?force=1"
-			 : "POST /-/reload");
-	a->job_t0 = now_ns();
-	if ((rc = ctl_reload_start(a, force, msg, sizeof(msg))) != 0)
-		reload_told(a, rc, msg);
-}
-
 /* The control loop: drain client events, keep the coarse clock, render
  * once a second; offline, stop when the file is consumed. */
 static void
 control_loop(struct ctl_app *a, long long expected)
 {
-	uint64_t start = now_ns(), last_render = start, last_progress = start, last_rx = 0;
+	uint64_t start = ctl_now_ns(), last_render = start, last_progress = start, last_rx = 0;
 
 	while (!stop_flag) {
-		uint64_t t = now_ns();
+		uint64_t t = ctl_now_ns();
 
 		clock_tick(a);
 		ctl_workers_drain(&a->ws, a->clients, &a->feed);
-		reload_step(a);
+		ctl_reload_step(a, &reload_flag);
 		if (a->feed.census != NULL) { /* pushes keep the wall's pace, even in a replay */
 			struct ctl_census_src src = {a->cfg, a->orgs, &a->snap, coarse_clock};
 
 			ctl_census_tick(a->feed.census, t / 1000000000u, &src);
 		}
 		if (t - last_render >= RENDER_INTERVAL_NS) {
-			render_and_publish(a);
+			ctl_app_publish(a);
 			last_render = t;
 			if (t - a->last_state >= (uint64_t)a->cfg->state_interval * 1000000000ull) {
-				write_state(a);
+				ctl_app_write_state(a);
 				a->last_state = t;
 			}
 		}
@@ -290,81 +157,6 @@ control_loop(struct ctl_app *a, long long expected)
 	}
 }
 
-/* The final exposition to -o PATH: "-" is standard output; a regular file
- * (or a new one) is replaced whole (a temporary file renamed over it); a
- * device, FIFO or socket is written in place - renaming over it would
- * replace the node itself (as root, -o /dev/null would make /dev/null a
- * regular file for every program on the host). */
-static int
-write_metrics_file(const struct ctl_app *a, const struct ctl_view *v)
-{
-	const char *path = a->opt.metrics_out;
-	char tmp[PATH_MAX];
-	struct stat st;
-	bool in_place;
-	FILE *f;
-	int rc;
-
-	if (strcmp(path, "-") == 0) {
-		rc = ctl_metrics_render(stdout, v);
-		return fflush(stdout) != 0 || rc != 0 ? -EIO : 0;
-	}
-	in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
-	if (in_place && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "tapcensus: -o %s: a directory\n", path);
-		return -EISDIR;
-	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		fprintf(stderr, "tapcensus: -o %s: path too long\n", path);
-		return -ENAMETOOLONG;
-	}
-	f = fopen(in_place ? path : tmp, "w");
-	if (f == NULL) {
-		rc = -errno;
-		fprintf(stderr, "tapcensus: %s: %s\n", in_place ? path : tmp, strerror(errno));
-		return rc;
-	}
-	rc = ctl_metrics_render(f, v);
-	if (fclose(f) != 0 || rc != 0 || (!in_place && rename(tmp, path) != 0)) {
-		fprintf(stderr, "tapcensus: cannot write %s\n", path);
-		return -EIO;
-	}
-	return 0;
-}
-
-/* A field of /proc/self/status in KiB (VmRSS, VmHWM), or 0. */
-static unsigned long
-proc_status_kib(const char *field)
-{
-	char line[256];
-	unsigned long v = 0;
-	size_t n = strlen(field);
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, field, n) == 0 && line[n] == ':')
-			v = strtoul(line + n + 1, NULL, 10);
-	if (f != NULL)
-		fclose(f);
-	return v;
-}
-
-static void
-print_rates(struct ctl_app *a, double secs)
-{
-	for (unsigned w = 0; w < a->ws.n; w++) {
-		const struct dp_wstats *s = &a->snap.worker[w];
-
-		printf("worker %u: %" PRIu64 " packets in %.2f s = %.3f Mpps, %.1f cycles/packet "
-		       "outside rx_burst (TSC %.2f GHz), %" PRIu64 " flows held\n",
-		       w, s->rx_pkts, secs, (double)s->rx_pkts / secs / 1e6,
-		       s->busy_pkts ? (double)s->busy_cycles / (double)s->busy_pkts : 0.0,
-		       (double)rte_get_tsc_hz() / 1e9, dp_flow_stats_active(&s->flow));
-	}
-	printf("memory: resident %lu MiB, peak %lu MiB (includes the -m EAL memory touched)\n",
-	       proc_status_kib("VmRSS") / 1024, proc_status_kib("VmHWM") / 1024);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -373,7 +165,7 @@ main(int argc, char **argv)
 	struct ctl_app a;
 	struct ctl_view view;
 	long long expected = -1;
-	uint64_t t_proc = now_ns(), t_start, t_load, t_build;
+	uint64_t t_proc = ctl_now_ns(), t_start, t_load, t_build;
 	unsigned long rss_load;
 	int rc, n, status = 1;
 	bool census_failed = false;
@@ -424,10 +216,10 @@ main(int argc, char **argv)
 	if (ctl_telemetry_register() != 0)
 		fprintf(stderr, "tapcensus: warning: DPDK telemetry refused the /tapcensus "
 				"commands\n");
-	t_load = now_ns();
-	rss_load = proc_status_kib("VmRSS");
+	t_load = ctl_now_ns();
+	rss_load = ctl_app_status_kib("VmRSS");
 	rc = ctl_orgdata_load(&a.cfg->orgdata, &a.orgs, err, sizeof(err));
-	t_build = now_ns();
+	t_build = ctl_now_ns();
 	if (rc == 0 && a.cfg->state_dir[0] != '\0') {
 		/* The state's organisations the table no longer lists: parked. */
 		int parked = ctl_persist_park(a.cfg->state_dir, a.cfg, a.orgs);
@@ -456,11 +248,11 @@ main(int argc, char **argv)
 		"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
 		"resident +%lu MiB\n",
 		a.orgs->n_prefixes, a.orgs->n_orgs - 1 - a.orgs->n_parked,
-		(double)(t_build - t_load) / 1e9, (double)(now_ns() - t_build) / 1e9,
+		(double)(t_build - t_load) / 1e9, (double)(ctl_now_ns() - t_build) / 1e9,
 		a.tables.orgs_size.v4_rules, a.tables.orgs_size.v6_rules,
 		a.tables.orgs_size.v4_tbl8s, a.tables.orgs_size.v6_tbl8s,
 		dp_lpm_footprint(&a.tables.orgs_size) >> 20,
-		(proc_status_kib("VmRSS") - rss_load) / 1024);
+		(ctl_app_status_kib("VmRSS") - rss_load) / 1024);
 	for (unsigned v = 0, n = 0; v < a.cfg->n_vendors; v++)
 		if (a.cfg->vendors[v].n_asns > 0 && n++ == 0)
 			fprintf(stderr,
@@ -515,7 +307,7 @@ main(int argc, char **argv)
 		goto out_workers;
 	}
 	a.ws.pf = a.pf;
-	if (restore_state(&a) != 0) {
+	if (ctl_app_restore_state(&a) != 0) {
 		/* Like a configuration error: restarting would not mend it. */
 		fprintf(stderr,
 			"tapcensus: %s: no usable state; not starting, so as not to write "
@@ -549,44 +341,25 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	clock_tick(&a);
 
-	t_start = now_ns();
+	t_start = ctl_now_ns();
 	a.last_state = t_start;
 	fprintf(stderr, "tapcensus: ready %.2f s after start\n", (double)(t_start - t_proc) / 1e9);
 	if (ctl_workers_launch(&a.ws) == 0)
 		control_loop(&a, expected);
 	stop_flag = true;
 	ctl_workers_join(&a.ws, a.clients, &a.feed);
-	if (a.feed.census != NULL) {
-		struct ctl_census_src src = {a.cfg, a.orgs, &a.snap, coarse_clock};
-
-		ctl_workers_collect(&a.ws, &a.snap); /* the final counts */
-		/* The final state first: whatever the database does, nothing
-		 * counted is lost (written again below, with the push's result). */
-		write_state(&a);
-		if (ctl_census_flush(a.feed.census, &src) == 0)
-			fprintf(stderr, "tapcensus: census: pushed to the database as tap '%s'\n",
-				a.cfg->census.tap);
-		else if (a.cfg->state_dir[0] != '\0')
-			census_failed = fprintf(stderr,
-						"tapcensus: census: what was not pushed is "
-						"kept in the state file in %s; the next "
-						"run pushes it\n",
-						a.cfg->state_dir) > 0;
-		else
-			census_failed = fprintf(stderr, "tapcensus: census: what was not pushed is "
-							"lost: no persistence.dir keeps it\n") > 0;
-	}
-	render_and_publish(&a);
-	write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
+	census_failed = ctl_app_final_push(&a) != 0;
+	ctl_app_publish(&a);
+	ctl_app_write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
 	status = census_failed ? EXIT_CENSUS : 0;
 	if (a.opt.duration > 0)
-		print_rates(&a, (double)(now_ns() - t_start) / 1e9);
+		ctl_app_print_rates(&a, (double)(ctl_now_ns() - t_start) / 1e9);
 	if ((a.opt.metrics_out || !a.opt.no_summary) &&
 	    ctl_view_build(&view, a.cfg, a.orgs, &a.snap, a.clients, (uint32_t)coarse_clock) != 0) {
 		fprintf(stderr, "tapcensus: out of memory for the final figures\n");
 		status = 1;
 	} else if (a.opt.metrics_out || !a.opt.no_summary) {
-		if (a.opt.metrics_out && write_metrics_file(&a, &view))
+		if (a.opt.metrics_out && ctl_metrics_write_path(a.opt.metrics_out, &view))
 			status = 1;
 		if (!a.opt.no_summary)
 			ctl_summary_print(stdout, &view);

@@ -6,10 +6,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -386,4 +389,45 @@ ctl_metrics_render(FILE *f, const struct ctl_view *v)
 		ctl_census_render(f, &v->snap->push);
 	render_ports(f, v);
 	return ferror(f) ? -EIO : 0;
+}
+
+/* The final exposition to -o PATH: "-" is standard output; a regular file
+ * (or a new one) is replaced whole (a temporary file renamed over it); a
+ * device, FIFO or socket is written in place - renaming over it would
+ * replace the node itself (as root, -o /dev/null would make /dev/null a
+ * regular file for every program on the host). */
+int
+ctl_metrics_write_path(const char *path, const struct ctl_view *v)
+{
+	char tmp[PATH_MAX];
+	struct stat st;
+	bool in_place;
+	FILE *f;
+	int rc;
+
+	if (strcmp(path, "-") == 0) {
+		rc = ctl_metrics_render(stdout, v);
+		return fflush(stdout) != 0 || rc != 0 ? -EIO : 0;
+	}
+	in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	if (in_place && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tapcensus: -o %s: a directory\n", path);
+		return -EISDIR;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		fprintf(stderr, "tapcensus: -o %s: path too long\n", path);
+		return -ENAMETOOLONG;
+	}
+	f = fopen(in_place ? path : tmp, "w");
+	if (f == NULL) {
+		rc = -errno;
+		fprintf(stderr, "tapcensus: %s: %s\n", in_place ? path : tmp, strerror(errno));
+		return rc;
+	}
+	rc = ctl_metrics_render(f, v);
+	if (fclose(f) != 0 || rc != 0 || (!in_place && rename(tmp, path) != 0)) {
+		fprintf(stderr, "tapcensus: cannot write %s\n", path);
+		return -EIO;
+	}
+	return 0;
 }

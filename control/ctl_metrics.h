@@ -19,4 +19,10 @@
  * -EIO when writing to f failed. */
 int ctl_metrics_render(FILE *f, const struct ctl_view *v);
 
+/* Renders the view to path (-o PATH): "-" is standard output; a regular
+ * file, or a new one, is replaced whole (written beside it, renamed over
+ * it); a device, FIFO or socket is written in place, never renamed over.
+ * 0, or a negative errno, told on stderr with the path. */
+int ctl_metrics_write_path(const char *path, const struct ctl_view *v);
+
 #endif

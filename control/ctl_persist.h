@@ -36,6 +36,9 @@
  *     u64 count, { name organisation, name vendor, u8 signal, u64 total,
  *     (version 5) u64 name-only total } the session totals as last pushed
  *   SHA-256 of everything before it (32 bytes)
+ * After the name lists each section is written and read by the module that
+ * owns it (ctl_state.h names each pair); its layout is in that module's
+ * header.
  *
  * Errors: ctl_persist_write returns 0 or a negative errno with a message
  * naming the file.  ctl_persist_restore returns 0 when it restored a

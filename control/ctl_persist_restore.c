@@ -16,58 +16,10 @@
 #include "dp_types.h"
 
 #include "ctl_persist_format.h"
+#include "ctl_state.h"
+#include "ctl_workers.h"
 
 /* ---- Reading: the whole file checked, then parsed with bounds ---- */
-
-struct in {
-	const uint8_t *p, *end;
-	bool short_read;
-};
-
-static void
-get(struct in *i, void *dst, size_t n)
-{
-	if (i->short_read || (size_t)(i->end - i->p) < n) {
-		i->short_read = true;
-		memset(dst, 0, n);
-		return;
-	}
-	memcpy(dst, i->p, n);
-	i->p += n;
-}
-
-#define GET(i, v) get((i), &(v), sizeof(v))
-
-/* A list of names mapped onto current indexes (-1: gone). */
-static int32_t *
-get_names(struct in *in, uint32_t *n, uint32_t max, int32_t (*find)(const void *, const char *),
-	  const void *ctx)
-{
-	int32_t *map;
-
-	GET(in, *n);
-	if (in->short_read || *n > max)
-		return NULL;
-	map = calloc(*n ? *n : 1, sizeof(*map));
-	for (uint32_t k = 0; map && k < *n; k++) {
-		char name[NAME_MAX_LEN + 1];
-		uint16_t len;
-
-		GET(in, len);
-		if (len > NAME_MAX_LEN) {
-			in->short_read = true;
-			break;
-		}
-		get(in, name, len);
-		name[len] = '\0';
-		map[k] = find(ctx, name);
-	}
-	if (map && in->short_read) {
-		free(map);
-		map = NULL;
-	}
-	return map;
-}
 
 static int32_t
 find_vendor(const void *ctx, const char *name)
@@ -201,242 +153,54 @@ max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
 	       (64u << 20);
 }
 
-/* A name of at most NAME_MAX_LEN bytes into out (cap > NAME_MAX_LEN). */
+/* Each restored client: to the census too, in the running index space. */
 static void
-get_name(struct in *in, char *out, size_t cap)
+feed_client(void *arg, const struct dp_client_event *ev, uint32_t seen)
 {
-	uint16_t len;
-
-	GET(in, len);
-	if (len > NAME_MAX_LEN || len >= cap) {
-		in->short_read = true;
-		out[0] = '\0';
-		return;
-	}
-	get(in, out, len);
-	out[len] = '\0';
+	ctl_census_feed_client(arg, ev, seen);
 }
 
-/* Version 3: the census's unsent sketches and session totals (version 5:
- * with their name-only totals, 0 before; version 6: after the key's
- * fingerprint); those of an organisation no longer in the table are
- * dropped (counted).  -EKEYREJECTED, told, when the sketches were made
- * with another key than the census's: merged, every client would count
- * twice. */
-static int
-get_census(struct in *in, uint32_t version, const struct ctl_orgs *orgs, struct ctl_census *census,
-	   struct ctl_persist_info *info)
-{
-	char fp[NAME_MAX_LEN + 1] = "";
-	uint64_t n;
-
-	if (version >= 6)
-		get_name(in, fp, sizeof(fp));
-	GET(in, n);
-	if (n > 0 && census != NULL && fp[0] != '\0' && !in->short_read &&
-	    strcmp(fp, ctl_census_fingerprint(census)) != 0) {
-		msgf(info,
-		     "%" PRIu64 " unsent census sketches were made with the client-hash key "
-		     "of fingerprint %s; census.key_file gives %s: put the old key back "
-		     "until they are pushed, or move the state aside (they are then "
-		     "lost); docs/census.md: key rotation\n",
-		     n, fp, ctl_census_fingerprint(census));
-		return -EKEYREJECTED;
-	}
-	for (uint64_t k = 0; k < n && !in->short_read; k++) {
-		char org[NAME_MAX_LEN + 1], vendor[NAME_MAX_LEN + 1];
-		uint8_t b[CTL_HLL_PACKED_MAX];
-		uint32_t day;
-		uint16_t len;
-		int32_t o;
-
-		GET(in, day);
-		get_name(in, org, sizeof(org));
-		get_name(in, vendor, sizeof(vendor));
-		GET(in, len);
-		if (in->short_read || len > sizeof(b)) {
-			in->short_read = true;
-			return 0; /* a short read: apply refuses it */
-		}
-		get(in, b, len);
-		o = ctl_orgs_find(orgs, org);
-		if (census == NULL || o <= 0 ||
-		    ctl_census_import_sketch(census, &orgs->orgs[o], vendor, day, b, len) != 0)
-			info->dropped++;
-		else
-			info->sketches++;
-	}
-	GET(in, n);
-	for (uint64_t k = 0; k < n && !in->short_read; k++) {
-		char org[NAME_MAX_LEN + 1], vendor[NAME_MAX_LEN + 1];
-		uint64_t prev, prev_name_only = 0;
-		uint8_t sig;
-
-		get_name(in, org, sizeof(org));
-		get_name(in, vendor, sizeof(vendor));
-		GET(in, sig);
-		GET(in, prev);
-		if (version >= 5)
-			GET(in, prev_name_only);
-		if (!in->short_read && census != NULL && sig < DP_SIG_COUNT)
-			ctl_census_import_total(census, org, vendor, sig, prev, prev_name_only);
-	}
-	return 0;
-}
-
+/* The name lists, then each module's section in the file's order
+ * (ctl_state.h); 0, -EBADMSG, or -EKEYREJECTED (the census's, told). */
 static int
 apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
       struct ctl_snapshot *snap, struct ctl_clients *clients, struct dp_learned *learned,
       const struct ctl_census_feed *feed, uint32_t now, struct ctl_persist_info *info)
 {
-	struct in in = {buf + 16, buf + len, false};
+	struct ctl_state_in in = {.p = buf + 16, .end = buf + len};
 	int32_t *vmap = NULL, *omap = NULL, *smap = NULL;
-	uint32_t nv = 0, no = 0, ns = 0, nt, nc, version;
-	uint64_t n64, tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
+	uint64_t fallback = 0;
 	int rc = -EBADMSG;
 
-	memcpy(&version, buf + 12, 4);
-	GET(&in, info->written);
-	GET(&in, info->packets);
-	if ((vmap = get_names(&in, &nv, 2 * DP_MAX_VENDORS, find_vendor, cfg)) == NULL ||
-	    (omap = get_names(&in, &no, CTL_ORGS_MAX, find_org, orgs)) == NULL ||
-	    (smap = get_names(&in, &ns, 64, find_signal, NULL)) == NULL)
+	in.msg = info->msg;
+	in.msg_cap = sizeof(info->msg);
+	memcpy(&in.version, buf + 12, 4);
+	CTL_STATE_GET(&in, info->written);
+	CTL_STATE_GET(&in, info->packets);
+	if ((vmap = ctl_state_get_names(&in, &in.nv, 2 * DP_MAX_VENDORS, find_vendor, cfg)) ==
+		NULL ||
+	    (omap = ctl_state_get_names(&in, &in.no, CTL_ORGS_MAX, find_org, orgs)) == NULL ||
+	    (smap = ctl_state_get_names(&in, &in.ns, 64, find_signal, NULL)) == NULL)
 		goto out;
-	GET(&in, nt);
-	if (in.short_read || nt > 4096)
-		goto out;
-	for (uint32_t k = 0; k < nt; k++) {
-		uint64_t v;
-
-		GET(&in, v);
-		if (k < sizeof(tot) / sizeof(tot[0]))
-			tot[k] = v;
-	}
-	if (nt > sizeof(tot) / sizeof(tot[0]))
-		msgf(info,
-		     "dataplane totals were written by a build with %u counters, this one "
-		     "has %zu: totals start from zero; organisation counters are kept\n",
-		     nt, sizeof(tot) / sizeof(tot[0]));
-	else if (nt < sizeof(tot) / sizeof(tot[0]))
-		msgf(info,
-		     "dataplane totals were written by a build with %u counters, this one "
-		     "has %zu: the newer ones start from zero\n",
-		     nt, sizeof(tot) / sizeof(tot[0]));
-	GET(&in, nc);
-	for (uint32_t k = 0; k < nc && !in.short_read; k++) {
-		uint32_t g;
-		uint16_t v, s;
-		struct dp_org_ctr c;
-		struct dp_org_ctr *b;
-
-		GET(&in, g);
-		GET(&in, v);
-		GET(&in, s);
-		/* Before format 4 a counter ended before name_only. */
-		memset(&c, 0, sizeof(c));
-		get(&in, &c, version >= 4 ? sizeof(c) : offsetof(struct dp_org_ctr, name_only));
-		if (in.short_read || g >= no || v >= nv || s >= ns)
-			goto out;
-		if (omap[g] < 0 || vmap[v] < 0 || smap[s] < 0 ||
-		    (unsigned)vmap[v] >= snap->n_vendors /* a product key: no counters */) {
-			info->dropped++;
-			continue;
-		}
-		b = &snap->base_ctr[((size_t)omap[g] * snap->n_vendors + (unsigned)vmap[v]) *
-					DP_SIG_COUNT +
-				    (unsigned)smap[s]];
-		dp_org_ctr_add(b, &c);
-		info->counters++;
-	}
-	GET(&in, n64);
-	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
-		struct dp_client_event e;
-		uint32_t seen;
-
-		uint8_t unverified, vendor, flags = 0;
-
-		GET(&in, e);
-		GET(&in, seen);
-		if (version >= 6) /* a client restored from an earlier state: name-only */
-			GET(&in, flags);
-		unverified = e.vendor & DP_CLIENT_UNVERIFIED;
-		vendor = e.vendor & (uint8_t)~DP_CLIENT_UNVERIFIED;
-		if (in.short_read || e.org >= no || vendor >= nv ||
-		    (e.family != 4 && e.family != 6))
-			goto out;
-		if (omap[e.org] < 0 || vmap[vendor] < 0) {
-			info->dropped++;
-			continue;
-		}
-		e.org = (uint32_t)omap[e.org];
-		e.vendor = (uint8_t)vmap[vendor] | unverified;
-		if (ctl_clients_add(clients, &e, seen, (flags & 1) != 0) >= 0)
-			info->clients++;
-		ctl_census_feed_client(feed, &e, seen);
-	}
-	GET(&in, n64);
-	for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
-		uint8_t fam, addr[16];
-		uint64_t fv, vendors = 0;
-		uint32_t expires;
-
-		GET(&in, fam);
-		get(&in, addr, 16);
-		GET(&in, fv);
-		GET(&in, expires);
-		if (in.short_read)
-			goto out;
-		for (uint32_t v = 0; v < nv && v < 64; v++)
-			if ((fv >> v & 1) && vmap[v] >= 0 && (unsigned)vmap[v] < cfg->n_vendors)
-				vendors |= 1ull << vmap[v];
-		if (vendors == 0 || expires <= now) {
-			info->dropped += vendors == 0;
-			continue;
-		}
-		dp_learned_add(learned, fam, addr, vendors, expires, now);
-		info->learned++;
-	}
-	if (version >= 2) {
-		uint64_t replaced;
-
-		GET(&in, n64);
-		for (uint64_t k = 0; k < n64 && !in.short_read; k++) {
-			struct dp_name_event ev = {0};
-			uint64_t count, error;
-			uint16_t vd, nl;
-
-			GET(&in, vd);
-			GET(&in, count);
-			GET(&in, error);
-			GET(&in, nl);
-			if (in.short_read || vd >= nv || nl > DP_NAME_EVENT_MAX)
-				goto out;
-			get(&in, ev.name, nl);
-			if (vmap[vd] < 0 || (unsigned)vmap[vd] >= cfg->n_vendors ||
-			    !cfg->vendors[vmap[vd]].fallback) {
-				info->dropped++;
-				continue;
-			}
-			ev.vendor = (uint8_t)vmap[vd];
-			ev.len = (uint8_t)nl;
-			ctl_unlisted_restore(&snap->unlisted, &ev, count, error);
-		}
-		GET(&in, replaced);
-		snap->unlisted.replaced += replaced;
-	}
-	if (version >= 3 &&
-	    (rc = get_census(&in, version, orgs, feed ? feed->census : NULL, info)) != 0)
+	in.vmap = vmap;
+	in.omap = omap;
+	in.smap = smap;
+	for (unsigned v = 0; v < cfg->n_vendors && v < 64; v++)
+		fallback |= (uint64_t)cfg->vendors[v].fallback << v;
+	if ((rc = ctl_snapshot_state_read(&in, snap, &info->counters)) != 0 ||
+	    (rc = ctl_clients_state_read(&in, clients, feed_client, (void *)(uintptr_t)feed,
+					 &info->clients)) != 0 ||
+	    (rc = ctl_workers_learned_read(&in, cfg->n_vendors, learned, now, &info->learned)) !=
+		0 ||
+	    (in.version >= 2 &&
+	     (rc = ctl_unlisted_state_read(&in, &snap->unlisted, fallback)) != 0) ||
+	    (in.version >= 3 && (rc = ctl_census_state_read(&in, orgs, feed ? feed->census : NULL,
+							    &info->sketches)) != 0))
 		goto out;
 	rc = -EBADMSG;
 	if (in.short_read || in.p != in.end)
 		goto out;
-	if (nt <= sizeof(tot) / sizeof(tot[0])) { /* counters are only ever appended */
-		memcpy(&snap->base, tot, sizeof(tot));
-		/* Flows held at the stop are gone: they leave the table here. */
-		snap->base.flow.restarted += snap->base.flow.created - snap->base.flow.ended -
-					     snap->base.flow.idle - snap->base.flow.hard -
-					     snap->base.flow.evicted - snap->base.flow.restarted;
-	}
+	info->dropped = in.dropped;
 	if (info->dropped)
 		msgf(info,
 		     "%" PRIu64 " entries name organisations or vendors no longer "
@@ -566,14 +330,15 @@ ctl_persist_park(const char *dir, const struct ctl_config *cfg, struct ctl_orgs 
 		if (load_file(path, max_state(cfg, orgs), &buf, &len, &why) != 0)
 			continue;
 		{
-			struct in in = {buf + 16, buf + len, false};
+			struct ctl_state_in in = {.p = buf + 16, .end = buf + len};
 			uint64_t skip;
 
-			GET(&in, skip); /* written */
-			GET(&in, skip); /* packets */
-			vmap = get_names(&in, &nv, 2 * DP_MAX_VENDORS, find_vendor, cfg);
+			CTL_STATE_GET(&in, skip); /* written */
+			CTL_STATE_GET(&in, skip); /* packets */
+			vmap = ctl_state_get_names(&in, &nv, 2 * DP_MAX_VENDORS, find_vendor, cfg);
 			if (vmap != NULL)
-				omap = get_names(&in, &no, CTL_ORGS_MAX, park_missing, orgs);
+				omap =
+				    ctl_state_get_names(&in, &no, CTL_ORGS_MAX, park_missing, orgs);
 			for (uint32_t k = 0; omap && k < no; k++) {
 				if (omap[k] < 0) {
 					parked = -ENOMEM;

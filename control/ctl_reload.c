@@ -2,6 +2,8 @@
 #include "ctl_reload.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -338,4 +340,60 @@ ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len)
 		usleep(200);
 	}
 	return ctl_reload_finish(a, msg, len);
+}
+
+/* A reload's result, told on stderr and counted (and to the HTTP request
+ * that asked for it). */
+static void
+reload_told(struct ctl_app *a, int rc, const char *msg)
+{
+	if (rc == 0) {
+		a->snap.reloads_ok++;
+		a->snap.reload_last = *a->clock;
+		if (a->http != NULL)
+			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
+		fprintf(stderr,
+			"tapcensus: reloaded %s (%s) at %" PRIu64 " packets in %.1f ms: %s\n",
+			a->opt.config, a->job_why, ctl_workers_rx(&a->ws),
+			(double)(ctl_now_ns() - a->job_t0) / 1e6, msg);
+		ctl_app_publish(a);
+	} else {
+		a->snap.reloads_failed++;
+		fprintf(stderr,
+			"tapcensus: reload refused (%s); the running configuration "
+			"stays: %s\n",
+			a->job_why, msg);
+	}
+	if (a->job_http)
+		ctl_http_reload_done(a->http, rc, msg);
+}
+
+/* A reload asked for (SIGHUP, POST /-/reload) starts its build; one built
+ * is handed over.  The control loop goes on meanwhile. */
+void
+ctl_reload_step(struct ctl_app *a, volatile sig_atomic_t *asked)
+{
+	char msg[PATH_MAX + 512];
+	bool force = false, http;
+	int rc;
+
+	if (a->job != NULL) {
+		if (ctl_reload_ready(a)) {
+			rc = ctl_reload_finish(a, msg, sizeof(msg));
+			reload_told(a, rc, msg);
+		}
+		return;
+	}
+	http = !*asked && ctl_http_reload_wanted(a->http, &force);
+	if (!*asked && !http)
+		return;
+	*asked = 0;
+	a->job_http = http;
+	snprintf(a->job_why, sizeof(a->job_why), "%s",
+		 !http	 ? "SIGHUP"
+		 : force ? "POST /-/reload?force=1"
+			 : "POST /-/reload");
+	a->job_t0 = ctl_now_ns();
+	if ((rc = ctl_reload_start(a, force, msg, sizeof(msg))) != 0)
+		reload_told(a, rc, msg);
 }

@@ -36,6 +36,7 @@
 #ifndef CTL_RELOAD_H
 #define CTL_RELOAD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,6 +95,13 @@ bool ctl_reload_ready(const struct ctl_app *a);
 int ctl_reload_finish(struct ctl_app *a, char *msg, size_t len);
 void ctl_reload_abandon(struct ctl_app *a);
 int ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len);
+
+/* One step of the control loop's reloads: a build done is handed over
+ * (ctl_reload_finish) and told; else a reload asked for - *asked (SIGHUP;
+ * cleared here) or POST /-/reload - is started.  Each result is told on
+ * stderr, counted (reloads_ok, reloads_failed) and answered to the HTTP
+ * request that asked; a hand-over publishes at once. */
+void ctl_reload_step(struct ctl_app *a, volatile sig_atomic_t *asked);
 
 /* Waits for the last reload's tables to be freed, draining meanwhile. */
 void ctl_reload_join(struct ctl_app *a);

@@ -2,6 +2,7 @@
 #include "ctl_snapshot.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,5 +120,96 @@ ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
 	s->base_ctr = base;
 	s->ctr = ctr;
 	s->n_orgs = n_orgs;
+	return 0;
+}
+
+void
+ctl_snapshot_state_write(struct ctl_state_out *o, const struct ctl_snapshot *sn)
+{
+	uint32_t u32 = sizeof(sn->total) / sizeof(uint64_t), n = 0;
+
+	CTL_STATE_PUT(o, u32);
+	ctl_state_put(o, &sn->total, sizeof(sn->total));
+	for (size_t i = 0; i < (size_t)sn->n_orgs * sn->n_vendors * DP_SIG_COUNT; i++)
+		n += sn->ctr[i].sessions != 0 || sn->ctr[i].pkts[0] != 0 || sn->ctr[i].pkts[1] != 0;
+	CTL_STATE_PUT(o, n);
+	for (uint32_t g = 0; g < sn->n_orgs; g++)
+		for (uint16_t v = 0; v < sn->n_vendors; v++)
+			for (uint16_t sig = 0; sig < DP_SIG_COUNT; sig++) {
+				const struct dp_org_ctr *c = ctl_snapshot_ctr(sn, g, v, sig);
+
+				if (c->sessions == 0 && c->pkts[0] == 0 && c->pkts[1] == 0)
+					continue;
+				CTL_STATE_PUT(o, g);
+				CTL_STATE_PUT(o, v);
+				CTL_STATE_PUT(o, sig);
+				ctl_state_put(o, c, sizeof(*c));
+			}
+}
+
+int
+ctl_snapshot_state_read(struct ctl_state_in *in, struct ctl_snapshot *snap, uint64_t *restored)
+{
+	uint64_t tot[sizeof(snap->base) / sizeof(uint64_t)] = {0};
+	const size_t have = sizeof(tot) / sizeof(tot[0]);
+	uint32_t nt, nc;
+
+	CTL_STATE_GET(in, nt);
+	if (in->short_read || nt > 4096)
+		return -EBADMSG;
+	for (uint32_t k = 0; k < nt; k++) {
+		uint64_t v;
+
+		CTL_STATE_GET(in, v);
+		if (k < have)
+			tot[k] = v;
+	}
+	if (nt > have)
+		ctl_state_tell(in,
+			       "dataplane totals were written by a build with %u counters, this "
+			       "one has %zu: totals start from zero; organisation counters are "
+			       "kept\n",
+			       nt, have);
+	else if (nt < have)
+		ctl_state_tell(in,
+			       "dataplane totals were written by a build with %u counters, this "
+			       "one has %zu: the newer ones start from zero\n",
+			       nt, have);
+	CTL_STATE_GET(in, nc);
+	for (uint32_t k = 0; k < nc && !in->short_read; k++) {
+		uint32_t g;
+		uint16_t v, s;
+		struct dp_org_ctr c;
+		struct dp_org_ctr *b;
+
+		CTL_STATE_GET(in, g);
+		CTL_STATE_GET(in, v);
+		CTL_STATE_GET(in, s);
+		/* Before format 4 a counter ended before name_only. */
+		memset(&c, 0, sizeof(c));
+		ctl_state_get(
+		    in, &c, in->version >= 4 ? sizeof(c) : offsetof(struct dp_org_ctr, name_only));
+		if (in->short_read || g >= in->no || v >= in->nv || s >= in->ns)
+			return -EBADMSG;
+		if (in->omap[g] < 0 || in->vmap[v] < 0 || in->smap[s] < 0 ||
+		    (unsigned)in->vmap[v] >= snap->n_vendors /* a product key: no counters */) {
+			in->dropped++;
+			continue;
+		}
+		b = &snap->base_ctr[((size_t)in->omap[g] * snap->n_vendors +
+				     (unsigned)in->vmap[v]) *
+					DP_SIG_COUNT +
+				    (unsigned)in->smap[s]];
+		dp_org_ctr_add(b, &c);
+		(*restored)++;
+	}
+	if (!in->short_read && nt <= have) { /* counters are only ever appended */
+		struct dp_flow_stats *f = &snap->base.flow;
+
+		memcpy(&snap->base, tot, sizeof(tot));
+		/* Flows held at the stop are gone: they leave the table here. */
+		f->restarted +=
+		    f->created - f->ended - f->idle - f->hard - f->evicted - f->restarted;
+	}
 	return 0;
 }

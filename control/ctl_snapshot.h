@@ -14,6 +14,7 @@
 
 #include "ctl_census.h"
 #include "ctl_config.h"
+#include "ctl_state.h"
 #include "ctl_unlisted.h"
 #include "dp_worker_types.h"
 #include "pf_shared.h"
@@ -72,6 +73,17 @@ void ctl_snapshot_collect(struct ctl_snapshot *s, const struct dp_wstats *const 
  * UINT32_MAX: gone, dropped).  0 or -ENOMEM (s unchanged). */
 int ctl_snapshot_regen(struct ctl_snapshot *s, unsigned n_orgs, const uint32_t *map,
 		       const struct dp_org_ctr *const *old, unsigned n_old);
+
+/* The state file's section of the counters (ctl_state.h): u32 count, the
+ * dataplane totals (struct dp_wstats, u64 each); u32 count, { u32 org,
+ * u16 vendor, u16 signal, struct dp_org_ctr (before format 4: without
+ * name_only) } for each counter set with a session or a packet.  The read
+ * adds them to base and base_ctr (restored counts each set read); totals
+ * of a build with more counters than this one start from zero, of one
+ * with fewer are read and the newer start from zero (told).  0, or
+ * -EBADMSG. */
+void ctl_snapshot_state_write(struct ctl_state_out *o, const struct ctl_snapshot *sn);
+int ctl_snapshot_state_read(struct ctl_state_in *in, struct ctl_snapshot *snap, uint64_t *restored);
 
 static inline const struct dp_org_ctr *
 ctl_snapshot_ctr(const struct ctl_snapshot *s, uint32_t org, unsigned vendor, unsigned sig)

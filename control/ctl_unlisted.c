@@ -131,3 +131,52 @@ ctl_unlisted_top(const struct ctl_unlisted *u, unsigned vendor,
 	free(all);
 	return n;
 }
+
+void
+ctl_unlisted_state_write(struct ctl_state_out *o, const struct ctl_unlisted *u)
+{
+	uint64_t n = u->n;
+
+	CTL_STATE_PUT(o, n);
+	for (unsigned i = 0; i < u->n; i++) {
+		const struct ctl_unlisted_entry *e = &u->e[i];
+		uint16_t vd = e->vendor;
+
+		CTL_STATE_PUT(o, vd);
+		CTL_STATE_PUT(o, e->count);
+		CTL_STATE_PUT(o, e->error);
+		ctl_state_put_name(o, e->name);
+	}
+	CTL_STATE_PUT(o, u->replaced);
+}
+
+int
+ctl_unlisted_state_read(struct ctl_state_in *in, struct ctl_unlisted *u, uint64_t vendors)
+{
+	uint64_t n, replaced;
+
+	CTL_STATE_GET(in, n);
+	for (uint64_t k = 0; k < n && !in->short_read; k++) {
+		struct dp_name_event ev = {0};
+		uint64_t count, error;
+		uint16_t vd, nl;
+
+		CTL_STATE_GET(in, vd);
+		CTL_STATE_GET(in, count);
+		CTL_STATE_GET(in, error);
+		CTL_STATE_GET(in, nl);
+		if (in->short_read || vd >= in->nv || nl > DP_NAME_EVENT_MAX)
+			return -EBADMSG;
+		ctl_state_get(in, ev.name, nl);
+		if (in->vmap[vd] < 0 || in->vmap[vd] >= 64 || !(vendors >> in->vmap[vd] & 1)) {
+			in->dropped++;
+			continue;
+		}
+		ev.vendor = (uint8_t)in->vmap[vd];
+		ev.len = (uint8_t)nl;
+		ctl_unlisted_restore(u, &ev, count, error);
+	}
+	CTL_STATE_GET(in, replaced);
+	u->replaced += replaced;
+	return 0;
+}

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "ctl_state.h"
 #include "dp_worker_types.h"
 
 #define CTL_UNLISTED_NAMES 1024 /* names tracked */
@@ -54,5 +55,13 @@ void ctl_unlisted_restore(struct ctl_unlisted *u, const struct dp_name_event *ev
  * name), into out; their number. */
 unsigned ctl_unlisted_top(const struct ctl_unlisted *u, unsigned vendor,
 			  const struct ctl_unlisted_entry **out, unsigned max);
+
+/* The state file's section of the unlisted names (ctl_state.h, format 2):
+ * u64 count, { u16 vendor (by the file's list), u64 count, u64 error,
+ * name }, u64 replaced.  The read restores the names of the vendors whose
+ * bit is set in vendors (those that keep unlisted names), counting the
+ * rest in in->dropped.  0, or -EBADMSG. */
+void ctl_unlisted_state_write(struct ctl_state_out *o, const struct ctl_unlisted *u);
+int ctl_unlisted_state_read(struct ctl_state_in *in, struct ctl_unlisted *u, uint64_t vendors);
 
 #endif

@@ -332,3 +332,66 @@ ctl_workers_free(struct ctl_workers *ws)
 	rte_free(ws->qs);
 	memset(ws, 0, sizeof(*ws));
 }
+
+static int
+count_learned(void *arg, const struct dp_learned_entry *e)
+{
+	(void)e;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+static int
+put_learned(void *arg, const struct dp_learned_entry *e)
+{
+	struct ctl_state_out *o = arg;
+
+	CTL_STATE_PUT(o, e->family);
+	ctl_state_put(o, e->addr, 16);
+	CTL_STATE_PUT(o, e->vendors);
+	CTL_STATE_PUT(o, e->expires);
+	return 0;
+}
+
+void
+ctl_workers_learned_write(struct ctl_state_out *o, const struct dp_learned *l)
+{
+	uint64_t n = 0;
+
+	if (l != NULL)
+		dp_learned_iterate(l, count_learned, &n);
+	CTL_STATE_PUT(o, n);
+	if (l != NULL)
+		dp_learned_iterate(l, put_learned, o);
+}
+
+int
+ctl_workers_learned_read(struct ctl_state_in *in, unsigned n_vendors, struct dp_learned *l,
+			 uint32_t now, uint64_t *restored)
+{
+	uint64_t n;
+
+	CTL_STATE_GET(in, n);
+	for (uint64_t k = 0; k < n && !in->short_read; k++) {
+		uint8_t fam, addr[16];
+		uint64_t fv, vendors = 0;
+		uint32_t expires;
+
+		CTL_STATE_GET(in, fam);
+		ctl_state_get(in, addr, 16);
+		CTL_STATE_GET(in, fv);
+		CTL_STATE_GET(in, expires);
+		if (in->short_read)
+			return -EBADMSG;
+		for (uint32_t v = 0; v < in->nv && v < 64; v++)
+			if ((fv >> v & 1) && in->vmap[v] >= 0 && (unsigned)in->vmap[v] < n_vendors)
+				vendors |= 1ull << in->vmap[v];
+		if (vendors == 0 || expires <= now) {
+			in->dropped += vendors == 0;
+			continue;
+		}
+		dp_learned_add(l, fam, addr, vendors, expires, now);
+		(*restored)++;
+	}
+	return 0;
+}

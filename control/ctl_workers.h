@@ -27,6 +27,7 @@
 #include "ctl_config.h"
 #include "ctl_prefilter.h"
 #include "ctl_snapshot.h"
+#include "ctl_state.h"
 #include "ctl_tables.h"
 #include "ctl_unlisted.h"
 #include "dp_learned.h"
@@ -99,5 +100,15 @@ void ctl_workers_seed_learned(struct ctl_workers *ws, uint32_t now);
 
 /* Stops the ports and frees the workers, the pool and the RCU state. */
 void ctl_workers_free(struct ctl_workers *ws);
+
+/* The state file's section of the learned server addresses (ctl_state.h):
+ * u64 count, { u8 family, addr[16], u64 vendors (bits by the file's vendor
+ * list), u32 expires }.  l may be NULL when writing (no entries).  The
+ * read adds to l those of vendors still configured (below n_vendors) not
+ * yet expired at now; one of no such vendor counts in in->dropped.  0, or
+ * -EBADMSG. */
+void ctl_workers_learned_write(struct ctl_state_out *o, const struct dp_learned *l);
+int ctl_workers_learned_read(struct ctl_state_in *in, unsigned n_vendors, struct dp_learned *l,
+			     uint32_t now, uint64_t *restored);
 
 #endif
