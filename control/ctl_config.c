@@ -73,116 +73,6 @@ parse_learned(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 	return 0;
 }
 
-/* A bcrypt hash as crypt(3) writes it: $2a$, $2b$ or $2y$, a two-digit
- * cost from 04 to 31, and 53 characters of its base-64 alphabet. */
-static bool
-valid_bcrypt(const char *h)
-{
-	if (strlen(h) != CTL_BCRYPT_LEN || h[0] != '$' || h[1] != '2' ||
-	    strchr("aby", h[2]) == NULL || h[3] != '$' || !isdigit((unsigned char)h[4]) ||
-	    !isdigit((unsigned char)h[5]) || h[6] != '$')
-		return false;
-	if ((h[4] - '0') * 10 + (h[5] - '0') < 4 || (h[4] - '0') * 10 + (h[5] - '0') > 31)
-		return false;
-	for (const char *p = h + 7; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '/')
-			return false;
-	return true;
-}
-
-/* web: the listener's TLS and basic-auth users, with the keys of the
- * Prometheus exporter-toolkit web configuration. */
-static int
-parse_web(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
-{
-	static const char *const tkeys[] = {"cert_file", "key_file", NULL};
-	yaml_node_t *t, *v, *u;
-	int rc;
-
-	if ((rc = ctl_yaml_section(x, n, "tls_server_config", tkeys, &t)))
-		return rc;
-	if (t != NULL) {
-		static const char *const f[2] = {"web.tls_server_config.cert_file",
-						 "web.tls_server_config.key_file"};
-		char *out[2] = {c->tls_cert, c->tls_key};
-
-		for (int i = 0; i < 2; i++) {
-			if ((v = ctl_yaml_get(x, t, tkeys[i])) == NULL)
-				return ctl_yaml_err(x, t, f[i], "missing");
-			if ((rc = ctl_yaml_path(x, v, f[i], out[i])))
-				return rc;
-			if (access(out[i], R_OK) != 0)
-				return ctl_yaml_err(x, v, f[i], "%s: %s", out[i], strerror(errno));
-		}
-	}
-	if ((u = ctl_yaml_get(x, n, "basic_auth_users")) == NULL)
-		return 0;
-	if ((rc = ctl_yaml_want(x, u, YAML_MAPPING_NODE, "web.basic_auth_users")))
-		return rc;
-	for (yaml_node_pair_t *p = u->data.mapping.pairs.start; p < u->data.mapping.pairs.top;
-	     p++) {
-		struct ctl_user *cu = &c->users[c->n_users];
-		char field[CTL_NAME_LEN + 32];
-
-		if (c->n_users == CTL_MAX_USERS)
-			return ctl_yaml_err(x, ctl_yaml_node(x, p->key), "web.basic_auth_users",
-					    "more than %d users", CTL_MAX_USERS);
-		if ((rc = ctl_yaml_str(x, ctl_yaml_node(x, p->key), "web.basic_auth_users",
-				       cu->name, sizeof(cu->name))))
-			return rc;
-		if (strchr(cu->name, ':') != NULL)
-			return ctl_yaml_err(x, ctl_yaml_node(x, p->key), "web.basic_auth_users",
-					    "'%s': a user name cannot hold ':' (RFC 7617)",
-					    cu->name);
-		ctl_yaml_fieldf(field, sizeof(field), "web.basic_auth_users.%s", cu->name);
-		v = ctl_yaml_node(x, p->value);
-		if ((rc = ctl_yaml_want(x, v, YAML_SCALAR_NODE, field)))
-			return rc;
-		if (!valid_bcrypt((const char *)v->data.scalar.value))
-			return ctl_yaml_err(x, v, field,
-					    "not a bcrypt hash ($2y$ or $2b$, cost 04-31, "
-					    "60 characters; htpasswd -nBC 10 USER makes one)");
-		memcpy(cu->hash, v->data.scalar.value, CTL_BCRYPT_LEN + 1);
-		for (unsigned i = 0; i < c->n_users; i++)
-			if (strcmp(c->users[i].name, cu->name) == 0)
-				return ctl_yaml_err(x, ctl_yaml_node(x, p->key), field,
-						    "listed twice");
-		c->n_users++;
-	}
-	return 0;
-}
-
-/* metrics: the listener and the exported organisations. */
-static int
-parse_metrics(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
-{
-	yaml_node_t *v;
-	unsigned long u;
-	int rc;
-
-	if ((v = ctl_yaml_get(x, n, "listen")) != NULL) {
-		uint8_t a[16];
-
-		if ((rc = ctl_yaml_str(x, v, "metrics.listen", c->listen_addr,
-				       sizeof(c->listen_addr))))
-			return rc;
-		if (inet_pton(AF_INET, c->listen_addr, a) != 1 &&
-		    inet_pton(AF_INET6, c->listen_addr, a) != 1)
-			return ctl_yaml_err(x, v, "metrics.listen",
-					    "'%s' is not an IPv4 or IPv6 address", c->listen_addr);
-	}
-	if ((v = ctl_yaml_get(x, n, "port")) != NULL) {
-		if ((rc = ctl_yaml_uint(x, v, "metrics.port", 0, 65535, &u)))
-			return rc;
-		c->listen_port = (uint16_t)u;
-	}
-	if ((v = ctl_yaml_get(x, n, "alert_after")) != NULL &&
-	    (rc = ctl_yaml_date(x, v, "metrics.alert_after", &c->alert_after)))
-		return rc;
-	return ctl_yaml_opt_uint(x, n, "max_orgs", "metrics.max_orgs", 0, CTL_ORGS_MAX,
-				 &c->max_orgs);
-}
-
 /* prefilter: what the XDP program passes, and which program. */
 static int
 parse_prefilter(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
@@ -221,133 +111,6 @@ parse_clients(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
 				    &c->client_v6_prefix)))
 		return rc;
 	return ctl_yaml_opt_bool(x, n, "evidence", "clients.evidence", &c->worker.client_evidence);
-}
-
-/* persistence: the state file. */
-static int
-parse_persistence(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
-{
-	yaml_node_t *v;
-	int rc;
-
-	if ((v = ctl_yaml_get(x, n, "dir")) != NULL) {
-		struct stat st;
-
-		if ((rc = ctl_yaml_path(x, v, "persistence.dir", c->state_dir)))
-			return rc;
-		if (stat(c->state_dir, &st) == 0 && !S_ISDIR(st.st_mode))
-			return ctl_yaml_err(x, v, "persistence.dir",
-					    "%s exists and is not a directory", c->state_dir);
-	}
-	return ctl_yaml_opt_uint(x, n, "interval", "persistence.interval", 1, 86400,
-				 &c->state_interval);
-}
-
-/* census: the tap's name, the shared client-hash key (a file of 32 hex
- * digits: never in the configuration itself, never logged), the database. */
-static int
-parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
-{
-	struct ctl_census_cfg *k = &c->census;
-	yaml_node_t *v;
-	char hex[64] = "";
-	struct stat st;
-	FILE *f;
-	int rc;
-
-	for (const char *const *key = (const char *const[]){"tap", "key_file", "database", NULL};
-	     *key; key++)
-		if (ctl_yaml_get(x, n, *key) == NULL) {
-			char field[32];
-
-			ctl_yaml_fieldf(field, sizeof(field), "census.%s", *key);
-			return ctl_yaml_err(x, n, field, "missing");
-		}
-	v = ctl_yaml_get(x, n, "tap");
-	if ((rc = ctl_yaml_str(x, v, "census.tap", k->tap, sizeof(k->tap))))
-		return rc;
-	for (const char *p = k->tap; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-		      *p == '-'))
-			return ctl_yaml_err(x, v, "census.tap",
-					    "'%s': use lower-case letters, digits, "
-					    "'_' or '-' (it names the tap's "
-					    "database role too)",
-					    k->tap);
-	v = ctl_yaml_get(x, n, "key_file");
-	if ((rc = ctl_yaml_path(x, v, "census.key_file", k->key_file)))
-		return rc;
-	f = ctl_file_open(k->key_file);
-	if (f == NULL)
-		return ctl_yaml_err(x, v, "census.key_file", "%s: %s", k->key_file,
-				    ctl_file_error(errno));
-	/* Whoever reads the key can test any address against the census's
-	 * sketches: only its owner should. */
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-		fprintf(stderr,
-			"tapcensus: warning: %s:%d: census.key_file: %s is open to others (mode "
-			"%04o); whoever reads it can test client addresses against the census: "
-			"chmod 600 it\n",
-			x->path, ctl_yaml_line(v), k->key_file, (unsigned)(st.st_mode & 07777));
-	if (fgets(hex, sizeof(hex), f) == NULL)
-		hex[0] = '\0';
-	fclose(f);
-	hex[strcspn(hex, "\r\n")] = '\0';
-	if (strlen(hex) != 32 || strspn(hex, "0123456789abcdefABCDEF") != 32)
-		return ctl_yaml_err(x, v, "census.key_file",
-				    "%s: not 32 hex digits (a 128-bit key every tap shares: "
-				    "openssl rand -hex 16)",
-				    k->key_file);
-	for (int i = 0; i < 16; i++) {
-		unsigned b;
-
-		sscanf(hex + 2 * i, "%2x", &b);
-		k->key[i] = (uint8_t)b;
-	}
-	memset(hex, 0, sizeof(hex));
-	v = ctl_yaml_get(x, n, "database");
-	if ((rc = ctl_yaml_str(x, v, "census.database", k->database, sizeof(k->database))))
-		return rc;
-	k->interval = 60;
-	return ctl_yaml_opt_uint(x, n, "interval", "census.interval", 1, 86400, &k->interval);
-}
-
-/* report: the census report's event markers (control/tapcensus-report
- * reads them; the daemon checks them so that one file serves both). */
-static int
-parse_report(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c)
-{
-	yaml_node_t *ev = ctl_yaml_get(x, n, "events");
-	int rc;
-
-	(void)c;
-	if (ev == NULL)
-		return 0;
-	if ((rc = ctl_yaml_want(x, ev, YAML_SEQUENCE_NODE, "report.events")))
-		return rc;
-	for (yaml_node_item_t *it = ev->data.sequence.items.start; it < ev->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *e = ctl_yaml_node(x, *it), *v;
-		unsigned i = (unsigned)(it - ev->data.sequence.items.start);
-		char field[64], label[81];
-		int64_t date;
-
-		ctl_yaml_fieldf(field, sizeof(field), "report.events[%u]", i);
-		if ((rc = ctl_yaml_want(x, e, YAML_MAPPING_NODE, field)) ||
-		    (rc = ctl_yaml_keys(x, e, field, (const char *const[]){"date", "label", NULL})))
-			return rc;
-		ctl_yaml_fieldf(field, sizeof(field), "report.events[%u].date", i);
-		if ((v = ctl_yaml_get(x, e, "date")) == NULL)
-			return ctl_yaml_err(x, e, field, "missing");
-		if ((rc = ctl_yaml_date(x, v, field, &date)))
-			return rc;
-		ctl_yaml_fieldf(field, sizeof(field), "report.events[%u].label", i);
-		if ((v = ctl_yaml_get(x, e, "label")) == NULL)
-			return ctl_yaml_err(x, e, field, "missing");
-		if ((rc = ctl_yaml_str(x, v, field, label, sizeof(label))))
-			return rc;
-	}
-	return 0;
 }
 
 /* reload: what a reload may do without being forced. */
@@ -469,14 +232,14 @@ static const struct section sections[] = {
      YAML_MAPPING_NODE,
      false,
      (const char *const[]){"listen", "port", "max_orgs", "alert_after", NULL},
-     parse_metrics,
+     ctl_config_parse_metrics,
      {MEMBER("metrics.listen", listen_addr), MEMBER("metrics.port", listen_port)},
      NULL},
     {"web",
      YAML_MAPPING_NODE,
      false,
      (const char *const[]){"tls_server_config", "basic_auth_users", NULL},
-     parse_web,
+     ctl_config_parse_web,
      {MEMBERS("web.tls_server_config", tls_cert, tls_key)},
      NULL},
     {"organisations", YAML_NO_NODE, true, NULL, ctl_config_parse_organisations, {{0}}, NULL},
@@ -506,21 +269,21 @@ static const struct section sections[] = {
      YAML_MAPPING_NODE,
      false,
      (const char *const[]){"dir", "interval", NULL},
-     parse_persistence,
+     ctl_config_parse_persistence,
      {MEMBER("persistence.dir", state_dir)},
      NULL},
     {"census",
      YAML_MAPPING_NODE,
      false,
      (const char *const[]){"tap", "key_file", "database", "interval", NULL},
-     parse_census,
+     ctl_config_parse_census,
      {MEMBER("census", census)},
      NULL},
     {"report",
      YAML_MAPPING_NODE,
      false,
      (const char *const[]){"events", NULL},
-     parse_report,
+     ctl_config_parse_report,
      {{0}},
      NULL},
     {"flows",

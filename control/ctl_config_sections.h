@@ -2,8 +2,9 @@
 /*
  * ctl_config_sections.h - between the schema (ctl_config.c) and the
  * sections it keeps in files of their own (ctl_config_dpdk.c,
- * ctl_config_vendors.c).  Not for
- * other modules: they read struct ctl_config.
+ * ctl_config_vendors.c, ctl_config_orgs.c, ctl_config_web.c,
+ * ctl_config_census.c).  Not for other modules: they read struct
+ * ctl_config.
  */
 #ifndef CTL_CONFIG_SECTIONS_H
 #define CTL_CONFIG_SECTIONS_H
@@ -22,6 +23,21 @@ int ctl_config_parse_organisations(struct ctl_yaml *x, yaml_node_t *n, struct ct
 /* vendors: a list of vendors (or includes of one), each with its names,
  * patterns and prefixes, at its own level (role other) and by role. */
 int ctl_config_parse_vendors(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* web: the listener's TLS certificate and key, basic-auth users. */
+int ctl_config_parse_web(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* metrics: the listener's address and port, the exported organisations. */
+int ctl_config_parse_metrics(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* persistence: the state file's directory and interval. */
+int ctl_config_parse_persistence(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* census: the tap's name, the client-hash key file, the database. */
+int ctl_config_parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* report: the census report's event markers (checked, not kept). */
+int ctl_config_parse_report(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
 
 /* Frees what one entry of vendors holds (not the entry itself). */
 void ctl_config_vendor_free(struct ctl_vendor *v);

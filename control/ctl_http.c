@@ -2,7 +2,6 @@
 #include "ctl_http.h"
 
 #include <arpa/inet.h>
-#include <crypt.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -16,22 +15,19 @@
 
 #include <microhttpd.h>
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
+#include "ctl_http_auth.h"
+#include "ctl_http_heads.h"
 #include "ctl_publish.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 #define JSON_TYPE "application/json"
 #define REALM "tapcensus"
 #define RELOAD_WAIT_S 60
-/* Connections at once, and from one address; how long a request head may
- * take to arrive whole (a client sending a byte a second resets the idle
- * timeout with each byte, so the head's time is bounded apart). */
-#define MAX_CONNS 256u
+/* Connections from one address (at once: CTL_HTTP_MAX_CONNS; how long a
+ * request head may take: ctl_http_heads.h). */
 #define MAX_CONNS_PER_IP 16u
 #define IDLE_S 10u
-#define HEAD_NS (5ull * 1000000000ull)
-#define WATCH_US 200000
 #define MAX_PEM (1u << 20)
 
 enum reload_state { RELOAD_IDLE, RELOAD_WANTED, RELOAD_RUNNING, RELOAD_DONE };
@@ -43,30 +39,14 @@ struct ctl_http {
 	uint16_t port;
 	bool loopback;
 	char *tls_cert, *tls_key;
-	struct ctl_user users[CTL_MAX_USERS];
-	unsigned n_users;
-	/* Per user: SHA-256 of the last password bcrypt accepted. */
-	unsigned char verified[CTL_MAX_USERS][SHA256_DIGEST_LENGTH];
-	bool has_verified[CTL_MAX_USERS];
+	struct ctl_http_auth auth;
 	enum reload_state reload;
 	bool reload_waiting;
 	bool stopping; /* ctl_http_stop has begun: no reload will be run */
 	int reload_rc;
 	bool reload_force; /* POST /-/reload?force=1 */
 	char reload_msg[1024];
-	/* Connections whose request head has not arrived whole yet: the
-	 * watchdog shuts those older than HEAD_NS (under conns_lock). */
-	pthread_mutex_t conns_lock;
-	struct conn {
-		int fd;		/* -1: free */
-		bool head_done; /* the current request's head has arrived */
-		bool cut;
-		uint64_t since; /* when the current head began, ns */
-	} conns[MAX_CONNS];
-	uint64_t heads_cut;
-	pthread_t watchdog;
-	bool watching;
-	volatile bool watch_stop;
+	struct ctl_http_heads heads; /* slow request heads cut */
 };
 
 /* A request's state across libmicrohttpd's calls: whether a body came. */
@@ -99,57 +79,6 @@ reply_text(struct MHD_Connection *c, unsigned status, const char *text)
 	return reply(c, status, "text/plain", text, strlen(text));
 }
 
-/* Is (user, password) one of the configured users?  bcrypt (crypt_r) on
- * the first sight of a password, its SHA-256 compared after that. */
-static bool
-authorised(struct ctl_http *h, const char *user, const char *pass)
-{
-	unsigned char digest[SHA256_DIGEST_LENGTH];
-	struct crypt_data *cd;
-	char hash[CTL_BCRYPT_LEN + 1];
-	bool ok = false;
-	unsigned i;
-
-	SHA256((const unsigned char *)pass, strlen(pass), digest);
-	pthread_mutex_lock(&h->lock);
-	for (i = 0; i < h->n_users && strcmp(h->users[i].name, user) != 0; i++)
-		;
-	if (i == h->n_users) {
-		pthread_mutex_unlock(&h->lock);
-		return false;
-	}
-	if (h->has_verified[i] && CRYPTO_memcmp(h->verified[i], digest, sizeof(digest)) == 0) {
-		pthread_mutex_unlock(&h->lock);
-		return true;
-	}
-	memcpy(hash, h->users[i].hash, sizeof(hash));
-	pthread_mutex_unlock(&h->lock);
-
-	/* crypt_rn, libxcrypt's: returns NULL rather than a failure token, and
-	 * is not one of the sanitizers' interceptors (whose crypt_r stands in
-	 * for libcrypt's at link time and then has nothing to call). */
-	cd = calloc(1, sizeof(*cd)); /* 32 KiB: not on a connection thread's stack */
-	if (cd != NULL) {
-		const char *out = crypt_rn(pass, hash, cd, (int)sizeof(*cd));
-
-		ok = out != NULL && out[0] == '$' && CRYPTO_memcmp(out, hash, sizeof(hash)) == 0;
-		free(cd);
-	}
-	if (ok) {
-		pthread_mutex_lock(&h->lock);
-		/* The users may have been replaced meanwhile: match by name. */
-		for (i = 0; i < h->n_users; i++)
-			if (strcmp(h->users[i].name, user) == 0 &&
-			    strcmp(h->users[i].hash, hash) == 0) {
-				memcpy(h->verified[i], digest, sizeof(digest));
-				h->has_verified[i] = true;
-			}
-		pthread_mutex_unlock(&h->lock);
-	}
-	OPENSSL_cleanse(digest, sizeof(digest));
-	return ok;
-}
-
 /* 0 when the request may go on; else the reply already queued. */
 static int
 check_auth(struct ctl_http *h, struct MHD_Connection *c, enum MHD_Result *rc)
@@ -158,13 +87,11 @@ check_auth(struct ctl_http *h, struct MHD_Connection *c, enum MHD_Result *rc)
 	char *pass = NULL, *user;
 	bool need, ok;
 
-	pthread_mutex_lock(&h->lock);
-	need = h->n_users > 0;
-	pthread_mutex_unlock(&h->lock);
+	need = ctl_http_auth_users(&h->auth) > 0;
 	if (!need)
 		return 0;
 	user = MHD_basic_auth_get_username_password(c, &pass);
-	ok = user != NULL && pass != NULL && authorised(h, user, pass);
+	ok = user != NULL && pass != NULL && ctl_http_auth_check(&h->auth, user, pass);
 	if (pass != NULL) {
 		OPENSSL_cleanse(pass, strlen(pass));
 		MHD_free(pass);
@@ -193,13 +120,11 @@ do_reload(struct ctl_http *h, struct MHD_Connection *c)
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += RELOAD_WAIT_S;
-	pthread_mutex_lock(&h->lock);
-	if (!h->loopback && h->n_users == 0) {
-		pthread_mutex_unlock(&h->lock);
+	if (!h->loopback && ctl_http_auth_users(&h->auth) == 0)
 		return reply_text(c, MHD_HTTP_FORBIDDEN,
 				  "reload needs web.basic_auth_users when the listener is not a "
 				  "loopback address\n");
-	}
+	pthread_mutex_lock(&h->lock);
 	if (h->stopping) {
 		pthread_mutex_unlock(&h->lock);
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping\n");
@@ -270,42 +195,23 @@ serve_api(struct MHD_Connection *c, const char *id, bool dataplane)
 	return rc;
 }
 
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* A connection opened or closed: its slot in conns[]. */
+/* A connection opened or closed: its slot in the head guard. */
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	      enum MHD_ConnectionNotificationCode what)
 {
 	struct ctl_http *h = cls;
-	struct conn *slot = *socket_context;
 
-	pthread_mutex_lock(&h->conns_lock);
 	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
-		for (unsigned i = 0; ci != NULL && i < MAX_CONNS; i++)
-			if (h->conns[i].fd < 0) {
-				h->conns[i] =
-				    (struct conn){ci->connect_fd, false, false, mono_ns()};
-				*socket_context = &h->conns[i];
-				break;
-			}
-	} else if (slot != NULL) {
-		/* Before libmicrohttpd closes the socket: the watchdog can no
-		 * longer shut a descriptor number that another file reuses. */
-		slot->fd = -1;
+		*socket_context =
+		    ci != NULL ? ctl_http_heads_open(&h->heads, ci->connect_fd) : NULL;
+	} else if (*socket_context != NULL) {
+		ctl_http_heads_close(&h->heads, *socket_context);
 		*socket_context = NULL;
 	}
-	pthread_mutex_unlock(&h->conns_lock);
 }
 
 /* The request head of connection c arrived whole (done), or a new one on
@@ -315,54 +221,15 @@ head_state(struct ctl_http *h, struct MHD_Connection *c, bool done)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct conn *slot = ci != NULL ? ci->socket_context : NULL;
 
-	if (slot == NULL)
-		return;
-	pthread_mutex_lock(&h->conns_lock);
-	slot->head_done = done;
-	if (!done)
-		slot->since = mono_ns();
-	pthread_mutex_unlock(&h->conns_lock);
-}
-
-/* Shuts the connections whose request head takes longer than HEAD_NS:
- * libmicrohttpd then reads the end and frees their slots. */
-static void *
-watch_heads(void *arg)
-{
-	struct ctl_http *h = arg;
-
-	while (!h->watch_stop) {
-		uint64_t now = mono_ns();
-
-		pthread_mutex_lock(&h->conns_lock);
-		for (unsigned i = 0; i < MAX_CONNS; i++) {
-			struct conn *k = &h->conns[i];
-
-			if (k->fd >= 0 && !k->head_done && !k->cut && now - k->since > HEAD_NS) {
-				shutdown(k->fd, SHUT_RDWR);
-				k->cut = true;
-				h->heads_cut++;
-			}
-		}
-		pthread_mutex_unlock(&h->conns_lock);
-		usleep(WATCH_US);
-	}
-	return NULL;
+	if (ci != NULL && ci->socket_context != NULL)
+		ctl_http_heads_mark(&h->heads, ci->socket_context, done);
 }
 
 uint64_t
 ctl_http_heads_cut(struct ctl_http *h)
 {
-	uint64_t n;
-
-	if (h == NULL)
-		return 0;
-	pthread_mutex_lock(&h->conns_lock);
-	n = h->heads_cut;
-	pthread_mutex_unlock(&h->conns_lock);
-	return n;
+	return h != NULL ? ctl_http_heads_count(&h->heads) : 0;
 }
 
 static enum MHD_Result
@@ -465,7 +332,8 @@ http_free(struct ctl_http *h)
 	free(h->tls_cert);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->lock);
-	pthread_mutex_destroy(&h->conns_lock);
+	ctl_http_auth_fini(&h->auth);
+	ctl_http_heads_fini(&h->heads);
 	free(h);
 }
 
@@ -487,10 +355,9 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 		return NULL;
 	}
 	pthread_mutex_init(&h->lock, NULL);
+	ctl_http_auth_init(&h->auth);
 	pthread_cond_init(&h->cond, NULL);
-	pthread_mutex_init(&h->conns_lock, NULL);
-	for (unsigned i = 0; i < MAX_CONNS; i++)
-		h->conns[i].fd = -1;
+	ctl_http_heads_init(&h->heads);
 	if (inet_pton(AF_INET, o->addr, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(o->port);
@@ -519,7 +386,7 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 	h->d = MHD_start_daemon(
 	    flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
-	    on_connection, h, MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS,
+	    on_connection, h, MHD_OPTION_CONNECTION_LIMIT, CTL_HTTP_MAX_CONNS,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
 	    IDLE_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_HTTPS_MEM_CERT,
 	    tls ? h->tls_cert : NULL, MHD_OPTION_HTTPS_MEM_KEY, tls ? h->tls_key : NULL,
@@ -534,7 +401,7 @@ ctl_http_start(const struct ctl_http_opts *o, char *err, size_t err_len)
 	}
 	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : o->port;
-	h->watching = pthread_create(&h->watchdog, NULL, watch_heads, h) == 0;
+	ctl_http_heads_watch(&h->heads);
 	return h;
 
 err_free:
@@ -551,12 +418,7 @@ ctl_http_port(const struct ctl_http *h)
 void
 ctl_http_set_users(struct ctl_http *h, const struct ctl_user *users, unsigned n)
 {
-	pthread_mutex_lock(&h->lock);
-	h->n_users = n < CTL_MAX_USERS ? n : CTL_MAX_USERS;
-	if (h->n_users > 0)
-		memcpy(h->users, users, h->n_users * sizeof(*users));
-	memset(h->has_verified, 0, sizeof(h->has_verified));
-	pthread_mutex_unlock(&h->lock);
+	ctl_http_auth_set(&h->auth, users, n);
 }
 
 bool
@@ -599,9 +461,7 @@ ctl_http_stop(struct ctl_http *h)
 	h->stopping = true;
 	pthread_cond_broadcast(&h->cond);
 	pthread_mutex_unlock(&h->lock);
-	h->watch_stop = true;
-	if (h->watching)
-		pthread_join(h->watchdog, NULL);
+	ctl_http_heads_stop(&h->heads);
 	MHD_stop_daemon(h->d);
 	http_free(h);
 }
