@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "ctl_hll.h"
+#include "ctl_pq.h"
 #include "dp_types.h"
 
 struct ctl_census_push {
@@ -70,19 +71,6 @@ ctl_census_push_free(struct ctl_census_push *p)
 		return;
 	join(p);
 	free(p);
-}
-
-static int
-exec_params(PGconn *db, const char *sql, int n, const char *const *v, char *err, size_t len)
-{
-	PGresult *r = PQexecParams(db, sql, n, NULL, v, NULL, NULL, 0);
-	int ok = r != NULL &&
-		 (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
-
-	if (!ok)
-		snprintf(err, len, "%s", PQerrorMessage(db));
-	PQclear(r);
-	return ok ? 0 : -EIO;
 }
 
 /* A push in bulk: the batch's rows COPYed into temporary tables, then
@@ -194,7 +182,7 @@ check_key(PGconn *db, const char *fp, char *err, size_t len)
 {
 	const char *v[] = {fp};
 	PGresult *r;
-	int rc = exec_params(db, claim_key, 1, v, err, len);
+	int rc = ctl_pq_exec(db, claim_key, 1, v, err, len);
 
 	if (rc != 0)
 		return rc;
@@ -220,102 +208,6 @@ check_key(PGconn *db, const char *fp, char *err, size_t len)
 	return rc;
 }
 
-/* COPY's text form of one field into o (at most len, with its NUL):
- * backslash, tab, newline and carriage return escaped.  The length, or
- * len when it does not fit. */
-static size_t
-copy_field(char *o, size_t len, const char *v)
-{
-	size_t n = 0;
-
-	for (; *v != '\0'; v++) {
-		const char *esc = *v == '\\'   ? "\\\\"
-				  : *v == '\t' ? "\\t"
-				  : *v == '\n' ? "\\n"
-				  : *v == '\r' ? "\\r"
-					       : NULL;
-		size_t k = esc != NULL ? 2 : 1;
-
-		if (n + k >= len)
-			return len;
-		memcpy(o + n, esc != NULL ? esc : v, k);
-		n += k;
-	}
-	o[n] = '\0';
-	return n;
-}
-
-/* One COPY line of n fields into the copy under way. */
-static int
-copy_line(PGconn *db, const char *const *f, unsigned n, char *err, size_t len)
-{
-	char line[4 * CTL_ORG_NAME_LEN + 2 * CTL_HLL_PACKED_MAX + 512];
-	size_t at = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		size_t k = copy_field(line + at, sizeof(line) - at - 1, f[i]);
-
-		if (k >= sizeof(line) - at - 1) {
-			snprintf(err, len, "a census row does not fit a COPY line");
-			return -EIO;
-		}
-		at += k;
-		line[at++] = i + 1 < n ? '\t' : '\n';
-	}
-	if (PQputCopyData(db, line, (int)at) != 1) {
-		snprintf(err, len, "%s", PQerrorMessage(db));
-		return -EIO;
-	}
-	return 0;
-}
-
-/* A row's COPY line: row i of what ctx holds. */
-typedef int (*line_fn)(PGconn *db, const void *ctx, size_t i, char *err, size_t len);
-
-/* n rows, CHUNK at a time: COPYed into table, merged (merge: $1 the tap),
- * the table emptied. */
-static int
-copy_merge(PGconn *db, const struct ctl_census_push *p, const char *table, const char *merge,
-	   size_t n, line_fn line, const void *ctx, char *err, size_t len)
-{
-	const char *v[] = {p->cfg.tap};
-	char sql[64];
-	int rc = 0;
-
-	for (size_t at = 0; rc == 0 && at < n; at += CHUNK) {
-		PGresult *r;
-
-		snprintf(sql, sizeof(sql), "COPY %s FROM STDIN", table);
-		r = PQexec(db, sql);
-		if (PQresultStatus(r) != PGRES_COPY_IN) {
-			snprintf(err, len, "%s", PQerrorMessage(db));
-			PQclear(r);
-			return -EIO;
-		}
-		PQclear(r);
-		for (size_t i = at; rc == 0 && i < n && i < at + CHUNK; i++)
-			rc = line(db, ctx, i, err, len);
-		/* Abandoned after a failed line: the server discards it. */
-		if (PQputCopyEnd(db, rc != 0 ? "abandoned" : NULL) != 1 && rc == 0) {
-			snprintf(err, len, "%s", PQerrorMessage(db));
-			rc = -EIO;
-		}
-		while ((r = PQgetResult(db)) != NULL) {
-			if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK) {
-				snprintf(err, len, "%s", PQerrorMessage(db));
-				rc = -EIO;
-			}
-			PQclear(r);
-		}
-		if (rc == 0)
-			rc = exec_params(db, merge, 1, v, err, len);
-		snprintf(sql, sizeof(sql), "TRUNCATE %s", table);
-		if (rc == 0)
-			rc = exec_params(db, sql, 0, NULL, err, len);
-	}
-	return rc;
-}
-
 static int
 org_cmp(const void *a, const void *b)
 {
@@ -329,7 +221,7 @@ org_line(PGconn *db, const void *ctx, size_t i, char *err, size_t len)
 	const struct ctl_org *o = ((const struct ctl_org *const *)ctx)[i];
 	const char *f[] = {o->id, o->name, o->country, o->sector, o->government ? "t" : "f"};
 
-	return copy_line(db, f, 5, err, len);
+	return ctl_pq_copy_line(db, f, 5, err, len);
 }
 
 /* The organisations the batch labels, each once; those not labelled (a
@@ -356,7 +248,8 @@ send_orgs(PGconn *db, const struct ctl_census_push *p, char *err, size_t len)
 	for (size_t i = 0; i < n_seen; i++)
 		if (w == 0 || strcmp(seen[w - 1]->id, seen[i]->id) != 0)
 			seen[w++] = seen[i];
-	rc = copy_merge(db, p, "tc_org", merge_org, w, org_line, seen, err, len);
+	rc = ctl_pq_copy_merge(db, p->cfg.tap, "tc_org", merge_org, w, CHUNK, org_line, seen, err,
+			       len);
 	free(seen);
 	return rc;
 }
@@ -369,7 +262,7 @@ sketch_line(PGconn *db, const void *ctx, size_t i, char *err, size_t len)
 	const char *f[] = {day, r->org.id, r->vendor, r->sketch};
 
 	snprintf(day, sizeof(day), "%" PRIu32, r->day);
-	return copy_line(db, f, 4, err, len);
+	return ctl_pq_copy_line(db, f, 4, err, len);
 }
 
 static int
@@ -385,7 +278,7 @@ session_line(PGconn *db, const void *ctx, size_t i, char *err, size_t len)
 	snprintf(last, sizeof(last), "%" PRIu64, r->last);
 	snprintf(nfirst, sizeof(nfirst), "%" PRIu64, r->first_name_only);
 	snprintf(nlast, sizeof(nlast), "%" PRIu64, r->last_name_only);
-	return copy_line(db, f, 8, err, len);
+	return ctl_pq_copy_line(db, f, 8, err, len);
 }
 
 /* The batch: its organisations, sketches and session rows. */
@@ -405,11 +298,11 @@ send_rows(PGconn *db, const struct ctl_census_push *p, char *err, size_t len)
 	if (rc == 0)
 		rc = send_orgs(db, p, err, len);
 	if (rc == 0)
-		rc = copy_merge(db, p, "tc_sketch", merge_sketch, p->b->n_rows, sketch_line, p->b,
-				err, len);
+		rc = ctl_pq_copy_merge(db, p->cfg.tap, "tc_sketch", merge_sketch, p->b->n_rows,
+				       CHUNK, sketch_line, p->b, err, len);
 	if (rc == 0)
-		rc = copy_merge(db, p, "tc_sessions", merge_sessions, p->b->n_srows, session_line,
-				p->b, err, len);
+		rc = ctl_pq_copy_merge(db, p->cfg.tap, "tc_sessions", merge_sessions, p->b->n_srows,
+				       CHUNK, session_line, p->b, err, len);
 	return rc;
 }
 
@@ -434,7 +327,7 @@ ensure_months(PGconn *db, const struct ctl_census_batch *b, char *err, size_t le
 		return 0;
 	snprintf(l, sizeof(l), "%" PRIu32, lo);
 	snprintf(h, sizeof(h), "%" PRIu32, hi);
-	return exec_params(db,
+	return ctl_pq_exec(db,
 			   "SELECT census.ensure_months(DATE '1970-01-01' + $1::integer, "
 			   "DATE '1970-01-01' + $2::integer)",
 			   2, v, err, len);
@@ -466,9 +359,9 @@ send_batch(struct ctl_census_push *p)
 	if (rc == 0)
 		rc = ensure_months(db, p->b, err, len);
 	if (rc == 0)
-		rc = exec_params(db, "BEGIN", 0, NULL, err, len);
+		rc = ctl_pq_exec(db, "BEGIN", 0, NULL, err, len);
 	if (rc == 0)
-		rc = exec_params(db, "SELECT census.push_lock()", 0, NULL, err, len);
+		rc = ctl_pq_exec(db, "SELECT census.push_lock()", 0, NULL, err, len);
 	if (rc == 0)
 		rc = check_key(db, p->fingerprint, err, len);
 	if (rc == 0)
@@ -478,10 +371,10 @@ send_batch(struct ctl_census_push *p)
 	if (rc == 0 && p->stopping) { /* a clean stop frees the name */
 		const char *v[] = {p->instance};
 
-		rc = exec_params(db, release_tap, 1, v, err, len);
+		rc = ctl_pq_exec(db, release_tap, 1, v, err, len);
 	}
 	if (rc == 0)
-		rc = exec_params(db, "COMMIT", 0, NULL, err, len);
+		rc = ctl_pq_exec(db, "COMMIT", 0, NULL, err, len);
 	if (rc == 0)
 		p->claimed = true;
 	PQfinish(db);

@@ -2,7 +2,7 @@
 /*
  * ctl_config_sections.h - between the schema (ctl_config.c) and the
  * sections it keeps in files of their own (ctl_config_dpdk.c,
- * ctl_config_vendors.c, ctl_config_orgs.c, ctl_config_web.c,
+ * ctl_config_vendors.c, ctl_config_sources.c, ctl_config_orgs.c, ctl_config_web.c,
  * ctl_config_census.c).  Not for other modules: they read struct
  * ctl_config.
  */
@@ -38,6 +38,17 @@ int ctl_config_parse_census(struct ctl_yaml *x, yaml_node_t *n, struct ctl_confi
 
 /* report: the census report's event markers (checked, not kept). */
 int ctl_config_parse_report(struct ctl_yaml *x, yaml_node_t *n, struct ctl_config *c);
+
+/* sources: of the role at field path fp (ctl_config_sources.c): each
+ * {document, url, read, grade}, grade A-D (E refused); *best is the best
+ * grade, 'Z' for none. */
+int ctl_config_parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char *best);
+
+/* confidence: of n (a role or vendor) into v->confidence, derived from
+ * best (documented: A or B; reported: C or D) unless stated, and never
+ * stated above what the sources hold. */
+int ctl_config_parse_confidence(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char best,
+				struct ctl_vendor *v);
 
 /* Frees what one entry of vendors holds (not the entry itself). */
 void ctl_config_vendor_free(struct ctl_vendor *v);

@@ -167,89 +167,6 @@ parse_ident(struct ctl_yaml *x, yaml_node_t *n, const char *f, char *out)
 	return 0;
 }
 
-/* sources: where a role's names come from - [{document, url, read,
- * grade}], read a date (YYYY-MM-DD), grade the evidence: A the vendor's
- * documentation, B an artefact the vendor issued (code, a certificate), C
- * maintained third-party data, D reports; E (unverified list entries)
- * is refused, as is a source with no grade.  Kept of them: the best grade
- * (*best, 'Z' for none).  The catalogue is the record of the rest. */
-static int
-parse_sources(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char *best)
-{
-	static const char *const keys[] = {"document", "url", "read", "grade", NULL};
-	char f[200], buf[512];
-	int rc;
-
-	*best = 'Z';
-	ctl_yaml_fieldf(f, sizeof(f), "%s.sources", fp);
-	if ((rc = ctl_yaml_want(x, n, YAML_SEQUENCE_NODE, f)))
-		return rc;
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *s = ctl_yaml_node(x, *it), *c;
-		unsigned i = (unsigned)(it - n->data.sequence.items.start);
-		int64_t when;
-
-		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u]", fp, i);
-		if ((rc = ctl_yaml_want(x, s, YAML_MAPPING_NODE, f)) ||
-		    (rc = ctl_yaml_keys(x, s, f, keys)))
-			return rc;
-		for (const char *const *k = keys; *k; k++) {
-			ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].%s", fp, i, *k);
-			if ((c = ctl_yaml_get(x, s, *k)) == NULL) {
-				if (strcmp(*k, "url") == 0)
-					continue;
-				return ctl_yaml_err(x, s, f, "missing");
-			}
-			if ((rc = ctl_yaml_str(x, c, f, buf, sizeof(buf))))
-				return rc;
-		}
-		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].grade", fp, i);
-		c = ctl_yaml_get(x, s, "grade");
-		ctl_yaml_str(x, c, f, buf, sizeof(buf));
-		if (strcmp(buf, "E") == 0)
-			return ctl_yaml_err(x, c, f,
-					    "grade E (an unverified list entry) is never a "
-					    "source: find a better one or leave the name out");
-		if (strlen(buf) != 1 || buf[0] < 'A' || buf[0] > 'D')
-			return ctl_yaml_err(x, c, f,
-					    "'%s': one of A (the vendor's documentation), B "
-					    "(its artefact), C (maintained third-party data), "
-					    "D (a report)",
-					    buf);
-		if (buf[0] < *best)
-			*best = buf[0];
-		ctl_yaml_fieldf(f, sizeof(f), "%s.sources[%u].read", fp, i);
-		if ((rc = ctl_yaml_date(x, ctl_yaml_get(x, s, "read"), f, &when)))
-			return rc;
-	}
-	return 0;
-}
-
-/* A unit's confidence from its best source grade; a catalogue may state
- * it (confidence:), and may not claim more than its sources hold. */
-static int
-parse_confidence(struct ctl_yaml *x, yaml_node_t *n, const char *fp, char best,
-		 struct ctl_vendor *v)
-{
-	const char *derived = best <= 'B' ? "documented" : best <= 'D' ? "reported" : "unsourced";
-	yaml_node_t *c = ctl_yaml_get(x, n, "confidence");
-	char f[128];
-	int rc;
-
-	snprintf(v->confidence, sizeof(v->confidence), "%s", derived);
-	if (c == NULL)
-		return 0;
-	ctl_yaml_fieldf(f, sizeof(f), "%s.confidence", fp);
-	if ((rc = ctl_yaml_str(x, c, f, v->confidence, sizeof(v->confidence))))
-		return rc;
-	if (strcmp(v->confidence, "documented") != 0 && strcmp(v->confidence, "reported") != 0)
-		return ctl_yaml_err(x, c, f, "'%s': documented or reported", v->confidence);
-	if (strcmp(v->confidence, "documented") == 0 && best > 'B')
-		return ctl_yaml_err(x, c, f, "documented, but no source is graded A or B");
-	return 0;
-}
-
 static struct ctl_vendor *
 add_unit(struct ctl_yaml *x, struct ctl_config *c, const char *vendor, const char *role,
 	 const char *field, int line)
@@ -311,9 +228,10 @@ parse_role(struct ctl_yaml *x, yaml_node_t *n, const char *vf, unsigned j, const
 		return x->err[0] ? -EINVAL : -ENOMEM;
 	if ((rc = parse_patterns(x, n, f, v)))
 		return rc;
-	if ((r = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, r, f, &best)))
+	if ((r = ctl_yaml_get(x, n, "sources")) != NULL &&
+	    (rc = ctl_config_parse_sources(x, r, f, &best)))
 		return rc;
-	if ((rc = parse_confidence(x, n, f, best, v)))
+	if ((rc = ctl_config_parse_confidence(x, n, f, best, v)))
 		return rc;
 	if (!has_patterns(v))
 		return ctl_yaml_err(x, n, f,
@@ -350,13 +268,15 @@ parse_vendor(struct ctl_yaml *x, yaml_node_t *n, unsigned idx, struct ctl_config
 	for (unsigned k = 0; k < first; k++)
 		if (strcmp(c->vendors[k].name, name) == 0)
 			return ctl_yaml_err(x, cn, f, "'%s' is defined twice", name);
-	if ((cn = ctl_yaml_get(x, n, "sources")) != NULL && (rc = parse_sources(x, cn, vf, &best)))
+	if ((cn = ctl_yaml_get(x, n, "sources")) != NULL &&
+	    (rc = ctl_config_parse_sources(x, cn, vf, &best)))
 		return rc;
 	/* The vendor's own level first, as role other, kept when it gives
 	 * anything. */
 	if ((own = add_unit(x, c, name, CTL_ROLE_OTHER, vf, ctl_yaml_line(n))) == NULL)
 		return x->err[0] ? -EINVAL : -ENOMEM;
-	if ((rc = parse_patterns(x, n, vf, own)) || (rc = parse_confidence(x, n, vf, best, own)))
+	if ((rc = parse_patterns(x, n, vf, own)) ||
+	    (rc = ctl_config_parse_confidence(x, n, vf, best, own)))
 		return rc;
 	if (!has_patterns(own)) {
 		ctl_config_vendor_free(own);

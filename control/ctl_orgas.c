@@ -10,9 +10,9 @@
 
 #include "ctl_csv.h"
 #include "ctl_file.h"
+#include "ctl_orgline.h"
 #include "ctl_orgs.h"
 
-#define LINE_MAX_LEN 4096
 #define MAX_FIELDS 32
 #define GOVERNMENT_CATEGORY "Government and Public Administration"
 
@@ -90,108 +90,6 @@ new_row(struct ctl_asmap *m, uint32_t asn)
 	return r;
 }
 
-/* "AS15169", "as15169" or "15169": 1 to 4294967295. */
-static int
-parse_asn(const char *s, uint32_t *out)
-{
-	unsigned long long v = 0;
-
-	if (strncasecmp(s, "AS", 2) == 0)
-		s += 2;
-	if (*s == '\0')
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || (v = v * 10 + (unsigned)(*s - '0')) > UINT32_MAX)
-			return -EINVAL;
-	}
-	if (v == 0)
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-struct reader {
-	struct ctl_orgs *o;
-	unsigned src;
-	bool skip;
-	char *err;
-	size_t err_len;
-	int line;
-};
-
-static int
-rerr(struct reader *r, const char *field, const char *fmt, const char *a)
-{
-	int n = snprintf(r->err, r->err_len, "%s:%d: %s: ", r->o->src[r->src].path, r->line, field);
-
-	if (n >= 0 && (size_t)n < r->err_len)
-		snprintf(r->err + n, r->err_len - (size_t)n, fmt, a);
-	if (!r->skip)
-		return -EINVAL;
-	fprintf(stderr, "tapcensus: warning: %s; row skipped\n", r->err);
-	r->o->src[r->src].skipped++;
-	r->err[0] = '\0';
-	return 0;
-}
-
-/* Each line of the file, trimmed, with its number in r->line; comment
- * lines are given too (the formats put meaning in some). */
-static int
-each_line(struct reader *r, int (*fn)(struct reader *r, char *line, void *arg), void *arg)
-{
-	const char *path = r->o->src[r->src].path;
-	char line[LINE_MAX_LEN + 2];
-	int rc = 0;
-	FILE *f = ctl_file_open(path);
-
-	if (f == NULL) {
-		rc = -errno;
-		snprintf(r->err, r->err_len, "%s: cannot open: %s", path, ctl_file_error(errno));
-		return rc;
-	}
-	r->line = 0;
-	for (;;) {
-		size_t n = 0;
-		bool nul = false;
-		int c;
-		char *s;
-
-		/* A line by hand, so that a NUL in it is seen (a C string would
-		 * end there and the rest of the line be read as nothing). */
-		while ((c = getc(f)) != EOF && c != '\n') {
-			nul |= c == '\0';
-			if (n <= LINE_MAX_LEN)
-				line[n] = (char)c;
-			n++;
-		}
-		if (c == EOF && n == 0)
-			break;
-		line[n <= LINE_MAX_LEN ? n : LINE_MAX_LEN + 1] = '\0';
-		r->line++;
-		if (n > LINE_MAX_LEN) {
-			rc = rerr(r, "(record)", "line longer than %s bytes", "4096");
-		} else if (nul) {
-			rc = rerr(r, "(record)", "a NUL byte in the line%s", "");
-		} else {
-			if (r->line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-				memmove(line, line + 3, strlen(line + 3) + 1);
-			s = ctl_csv_trim(line);
-			if (*s != '\0')
-				rc = fn(r, s, arg);
-		}
-		if (rc != 0 || c == EOF)
-			break;
-	}
-	if (rc == 0 && ferror(f)) {
-		rc = -EIO;
-		snprintf(r->err, r->err_len, "%s: read error", path);
-	}
-	if (rc == -ENOMEM)
-		snprintf(r->err, r->err_len, "%s: out of memory", path);
-	fclose(f);
-	return rc;
-}
-
 /* ---- CAIDA AS2Org ---- */
 
 _Static_assert(CTL_ORG_ID_LEN == 64, "as2org_line's messages say 63 characters");
@@ -207,7 +105,7 @@ struct as2org_state {
 };
 
 static int
-as2org_line(struct reader *r, char *s, void *arg)
+as2org_line(struct ctl_orgline *r, char *s, void *arg)
 {
 	struct as2org_state *st = arg;
 	char *f[MAX_FIELDS];
@@ -222,29 +120,29 @@ as2org_line(struct reader *r, char *s, void *arg)
 			   : strcmp(s + 9, AS2ORG_AUT_FORMAT) == 0 ? PART_AUT
 								   : PART_NONE;
 		if (st->part == PART_NONE)
-			return rerr(r, "# format",
-				    "'%s' is neither '" AS2ORG_ORG_FORMAT
-				    "' nor '" AS2ORG_AUT_FORMAT "'",
-				    s + 9);
+			return ctl_orgline_err(r, "# format",
+					       "'%s' is neither '" AS2ORG_ORG_FORMAT
+					       "' nor '" AS2ORG_AUT_FORMAT "'",
+					       s + 9);
 		return 0;
 	}
 	if (st->part == PART_NONE)
-		return rerr(r, "(record)",
-			    "a row before a '# format:org_id|...' or "
-			    "'# format:aut|...' line%s",
-			    "");
+		return ctl_orgline_err(r, "(record)",
+				       "a row before a '# format:org_id|...' or "
+				       "'# format:aut|...' line%s",
+				       "");
 	n = ctl_csv_split(s, '|', f, MAX_FIELDS);
 	if (st->part == PART_ORG) {
 		struct asorg *org, *orgs;
 
 		if (n < 5)
-			return rerr(r, "(record)",
-				    "expected 5 fields: org_id|changed|org_name|country|source%s",
-				    "");
+			return ctl_orgline_err(
+			    r, "(record)",
+			    "expected 5 fields: org_id|changed|org_name|country|source%s", "");
 		if (f[0][0] == '\0')
-			return rerr(r, "org_id", "empty%s", "");
+			return ctl_orgline_err(r, "org_id", "empty%s", "");
 		if (strlen(f[0]) >= sizeof(org->id)) /* cut, two would merge */
-			return rerr(r, "org_id", "longer than 63 characters%s", "");
+			return ctl_orgline_err(r, "org_id", "longer than 63 characters%s", "");
 		orgs = grow(st->m->orgs, &st->m->cap_orgs, st->m->n_orgs + 1, sizeof(*org));
 		if (orgs == NULL)
 			return -ENOMEM;
@@ -263,14 +161,15 @@ as2org_line(struct reader *r, char *s, void *arg)
 		uint32_t asn;
 
 		if (n < 6)
-			return rerr(
+			return ctl_orgline_err(
 			    r, "(record)",
 			    "expected 6 fields: aut|changed|aut_name|org_id|opaque_id|source%s",
 			    "");
-		if (parse_asn(f[0], &asn) != 0)
-			return rerr(r, "aut", "'%s' is not an AS number (1-4294967295)", f[0]);
+		if (ctl_orgline_asn(f[0], &asn) != 0)
+			return ctl_orgline_err(r, "aut", "'%s' is not an AS number (1-4294967295)",
+					       f[0]);
 		if (strlen(f[3]) >= sizeof(row->org_id))
-			return rerr(r, "org_id", "longer than 63 characters%s", "");
+			return ctl_orgline_err(r, "org_id", "longer than 63 characters%s", "");
 		if ((row = new_row(st->m, asn)) == NULL)
 			return -ENOMEM;
 		ctl_orgs_clean_id(f[3], row->org_id, sizeof(row->org_id));
@@ -292,7 +191,7 @@ by_id_line(const void *a, const void *b)
 /* The organisations this file added (from first on) have ids of their own:
  * a second row of an id would silently take the first one's place. */
 static int
-unique_ids(struct reader *r, const struct ctl_asmap *m, size_t first)
+unique_ids(struct ctl_orgline *r, const struct ctl_asmap *m, size_t first)
 {
 	size_t n = m->n_orgs - first;
 	const struct asorg **p = malloc((n ? n : 1) * sizeof(*p));
@@ -323,11 +222,11 @@ int
 ctl_asmap_read_as2org(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip, char *err,
 		      size_t err_len)
 {
-	struct reader r = {o, src, skip, err, err_len, 0};
+	struct ctl_orgline r = {o, src, skip, err, err_len, 0};
 	struct as2org_state st = {m, PART_NONE};
 	size_t orgs = m->n_orgs;
 	uint64_t rows = o->src[src].rows;
-	int rc = each_line(&r, as2org_line, &st);
+	int rc = ctl_orgline_each(&r, as2org_line, &st);
 
 	if (rc == 0)
 		rc = unique_ids(&r, m, orgs);
@@ -370,7 +269,7 @@ struct asdb_state {
 };
 
 static int
-asdb_line(struct reader *r, char *s, void *arg)
+asdb_line(struct ctl_orgline *r, char *s, void *arg)
 {
 	struct asdb_state *st = arg;
 	char *f[MAX_FIELDS];
@@ -395,30 +294,32 @@ asdb_line(struct reader *r, char *s, void *arg)
 	}
 	n = ctl_csv_split(s, ',', f, MAX_FIELDS);
 	if (n < 0)
-		return rerr(r, "(record)", "unbalanced quotes%s", "");
+		return ctl_orgline_err(r, "(record)", "unbalanced quotes%s", "");
 	if (n > MAX_FIELDS)
-		return rerr(r, "(record)", "more than %s fields (an ASN and its category pairs)",
-			    "32");
+		return ctl_orgline_err(r, "(record)",
+				       "more than %s fields (an ASN and its category pairs)", "32");
 	if (n < (st->form == FORM_SIMPLE ? 3 : 2))
-		return rerr(r, "(record)",
-			    st->form == FORM_SIMPLE ? "expected 3 fields: asn,sector,government%s"
-						    : "expected the ASN and a category%s",
-			    "");
+		return ctl_orgline_err(r, "(record)",
+				       st->form == FORM_SIMPLE
+					   ? "expected 3 fields: asn,sector,government%s"
+					   : "expected the ASN and a category%s",
+				       "");
 	for (int i = 0; i < n; i++)
 		f[i] = ctl_csv_trim(f[i]);
-	if (parse_asn(f[0], &row.asn) != 0)
-		return rerr(r, st->form == FORM_SIMPLE ? "asn" : "ASN",
-			    "'%s' is not an AS number (1-4294967295)", f[0]);
+	if (ctl_orgline_asn(f[0], &row.asn) != 0)
+		return ctl_orgline_err(r, st->form == FORM_SIMPLE ? "asn" : "ASN",
+				       "'%s' is not an AS number (1-4294967295)", f[0]);
 	row.government = -1;
 	if (st->form == FORM_SIMPLE) {
 		bool gov;
 
 		if (f[1][0] == '\0' || strlen(f[1]) >= CTL_ORG_SECTOR_LEN ||
 		    ctl_orgs_clean_id(f[1], row.sector, sizeof(row.sector)))
-			return rerr(r, "sector", "'%s': use 1-47 letters, digits, '-', '_' or '.'",
-				    f[1]);
+			return ctl_orgline_err(
+			    r, "sector", "'%s': use 1-47 letters, digits, '-', '_' or '.'", f[1]);
 		if (ctl_orgs_parse_bool(f[2], &gov) != 0)
-			return rerr(r, "government", "'%s' is not true/false/yes/no/1/0", f[2]);
+			return ctl_orgline_err(r, "government", "'%s' is not true/false/yes/no/1/0",
+					       f[2]);
 		row.government = gov;
 	} else {
 		/* Categories come in pairs (layer 1, layer 2); the first layer 1
@@ -443,9 +344,9 @@ int
 ctl_asmap_read_asdb(struct ctl_asmap *m, struct ctl_orgs *o, unsigned src, bool skip, char *err,
 		    size_t err_len)
 {
-	struct reader r = {o, src, skip, err, err_len, 0};
+	struct ctl_orgline r = {o, src, skip, err, err_len, 0};
 	struct asdb_state st = {m, FORM_NONE};
-	int rc = each_line(&r, asdb_line, &st);
+	int rc = ctl_orgline_each(&r, asdb_line, &st);
 
 	if (rc == 0 && st.form == FORM_NONE) {
 		snprintf(err, err_len,
