@@ -25,7 +25,7 @@ ctl_api_build(const struct ctl_view *v)
 	if (t == NULL)
 		return NULL;
 	t->generated = v->now;
-	t->configured = v->orgs->n_orgs - 1 - v->orgs->n_parked;
+	t->configured = v->orgs_listed;
 	t->n_vendors = s->n_vendors;
 	t->total = s->total;
 	t->flows_active = v->flows_active;

@@ -247,11 +247,10 @@ main(int argc, char **argv)
 		"tapcensus: organisations: %u prefixes of %u organisations read in %.2f s; "
 		"tables built in %.2f s (LPM %u+%u routes, %u+%u tbl8 groups, %zu MiB); "
 		"resident +%lu MiB\n",
-		a.orgs->n_prefixes, a.orgs->n_orgs - 1 - a.orgs->n_parked,
-		(double)(t_build - t_load) / 1e9, (double)(ctl_now_ns() - t_build) / 1e9,
-		a.tables.orgs_size.v4_rules, a.tables.orgs_size.v6_rules,
-		a.tables.orgs_size.v4_tbl8s, a.tables.orgs_size.v6_tbl8s,
-		dp_lpm_footprint(&a.tables.orgs_size) >> 20,
+		a.orgs->n_prefixes, ctl_orgs_listed(a.orgs), (double)(t_build - t_load) / 1e9,
+		(double)(ctl_now_ns() - t_build) / 1e9, a.tables.orgs_size.v4_rules,
+		a.tables.orgs_size.v6_rules, a.tables.orgs_size.v4_tbl8s,
+		a.tables.orgs_size.v6_tbl8s, dp_lpm_footprint(&a.tables.orgs_size) >> 20,
 		(ctl_app_status_kib("VmRSS") - rss_load) / 1024);
 	for (unsigned v = 0, n = 0; v < a.cfg->n_vendors; v++)
 		if (a.cfg->vendors[v].n_asns > 0 && n++ == 0)

@@ -262,8 +262,7 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	ctl_promtext_family(
 	    f, "tapcensus_organisations_configured", "gauge",
 	    "Organisations in the organisation table (without the unattributed row).");
-	fprintf(f, "tapcensus_organisations_configured %u\n",
-		v->orgs->n_orgs - 1 - v->orgs->n_parked);
+	fprintf(f, "tapcensus_organisations_configured %u\n", v->orgs_listed);
 	ctl_promtext_family(f, "tapcensus_organisations_parked", "gauge",
 			    "Organisations no longer in the table whose counters and clients are "
 			    "kept (not exported) until a table lists them again.");

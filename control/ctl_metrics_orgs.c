@@ -161,15 +161,8 @@ static const struct {
 };
 
 /* A signal that never recognised a session of the organisation and role
- * has no series: at 20,000 active organisations, writing its zeros made
- * four fifths of a 330 MiB exposition.  Counters only grow, so a series
- * once there stays. */
-static bool
-signal_seen(const struct dp_org_ctr *c)
-{
-	return c->sessions != 0 || c->pkts[0] != 0 || c->pkts[1] != 0;
-}
-
+ * has no series (dp_org_ctr_seen): at 20,000 active organisations,
+ * writing its zeros made four fifths of a 330 MiB exposition. */
 static void
 org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 	    const struct ctl_vendor *vendor)
@@ -186,7 +179,7 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++) {
 			uint64_t n = fam == FAM_SESSIONS ? c[sig].sessions : c[sig].name_only;
 
-			if (fam == FAM_SESSIONS ? !signal_seen(&c[sig]) : n == 0)
+			if (fam == FAM_SESSIONS ? !dp_org_ctr_seen(&c[sig]) : n == 0)
 				continue;
 			fputs(name, f);
 			org_labels(f, r->org, vendor);
@@ -196,7 +189,7 @@ org_samples(FILE *f, enum org_family fam, const struct org_row *r, unsigned vd,
 	case FAM_PACKETS:
 	case FAM_BYTES:
 		for (unsigned sig = 0; sig < DP_SIG_COUNT; sig++)
-			for (int d = 0; d < 2 && signal_seen(&c[sig]); d++) {
+			for (int d = 0; d < 2 && dp_org_ctr_seen(&c[sig]); d++) {
 				fputs(name, f);
 				org_labels(f, r->org, vendor);
 				fprintf(f, ",signal=\"%s\",direction=\"%s\"} %" PRIu64 "\n",

@@ -99,6 +99,14 @@ struct ctl_orgs {
 	unsigned n_src;
 };
 
+/* The organisations the table lists: neither the unattributed row nor
+ * the parked. */
+static inline unsigned
+ctl_orgs_listed(const struct ctl_orgs *o)
+{
+	return o->n_orgs - 1 - o->n_parked;
+}
+
 /* ---- Building a table (the sources) ---- */
 
 /* An empty table with its unattributed row; orgs_hint sizes the id hash

@@ -67,7 +67,7 @@ ctl_reload_build(struct ctl_reload *r, const struct ctl_config *running,
 		}
 		r->org_map[i] = (uint32_t)k;
 	}
-	running_listed = running_orgs->n_orgs - 1 - running_orgs->n_parked;
+	running_listed = ctl_orgs_listed(running_orgs);
 	r->added = listed - (running_listed - r->gone) - r->back;
 	/* An export caught mid-write, a truncated download: a table that
 	 * loses many organisations at once is refused unless forced. */

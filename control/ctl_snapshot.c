@@ -131,14 +131,14 @@ ctl_snapshot_state_write(struct ctl_state_out *o, const struct ctl_snapshot *sn)
 	CTL_STATE_PUT(o, u32);
 	ctl_state_put(o, &sn->total, sizeof(sn->total));
 	for (size_t i = 0; i < (size_t)sn->n_orgs * sn->n_vendors * DP_SIG_COUNT; i++)
-		n += sn->ctr[i].sessions != 0 || sn->ctr[i].pkts[0] != 0 || sn->ctr[i].pkts[1] != 0;
+		n += dp_org_ctr_seen(&sn->ctr[i]);
 	CTL_STATE_PUT(o, n);
 	for (uint32_t g = 0; g < sn->n_orgs; g++)
 		for (uint16_t v = 0; v < sn->n_vendors; v++)
 			for (uint16_t sig = 0; sig < DP_SIG_COUNT; sig++) {
 				const struct dp_org_ctr *c = ctl_snapshot_ctr(sn, g, v, sig);
 
-				if (c->sessions == 0 && c->pkts[0] == 0 && c->pkts[1] == 0)
+				if (!dp_org_ctr_seen(c))
 					continue;
 				CTL_STATE_PUT(o, g);
 				CTL_STATE_PUT(o, v);

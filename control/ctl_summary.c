@@ -71,8 +71,8 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 			struct row prod = {o,
 					   0,
 					   true,
-					   ctl_clients_count(v->clients, o, pk),
-					   ctl_clients_count(v->clients, o, pk),
+					   ctl_view_clients(v, o, pk)[CTL_WIN_ALL],
+					   ctl_view_clients(v, o, pk)[CTL_WIN_ALL],
 					   {0},
 					   0};
 			bool any = false;
@@ -80,7 +80,7 @@ ctl_summary_print(FILE *f, const struct ctl_view *v)
 			for (unsigned vd = 0; vd < s->n_vendors; vd++) {
 				struct ctl_view_vendor vv;
 				struct row r = {
-				    o,	       vd,  false, ctl_clients_count(v->clients, o, vd),
+				    o,	       vd,  false, ctl_view_clients(v, o, vd)[CTL_WIN_ALL],
 				    prod.rank, {0}, 0};
 
 				if (cfg->vendors[vd].group != g)

@@ -39,6 +39,7 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 		if (v->org_sessions[o] != 0 && !orgs->orgs[o].parked)
 			v->active[v->n_active++] = o;
 	}
+	v->orgs_listed = ctl_orgs_listed(orgs);
 	v->flows_active = dp_flow_stats_active(&snap->total.flow);
 	v->processed = ctl_ctr_sum(ctl_ctr_processed, &snap->total);
 	v->dropped = ctl_ctr_sum(ctl_ctr_dropped, &snap->total);

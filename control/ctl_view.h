@@ -3,8 +3,10 @@
  * ctl_view.h - one view of a snapshot, built once per collection, which
  * every renderer reads: the exposition (ctl_metrics), the API table
  * (ctl_api, and through it DPDK telemetry) and the summary (ctl_summary).
- * What several of them need is computed here once: the client windows, each
- * organisation's sessions, the organisations with sessions, the flows held.
+ * What several of them need is computed here once: the client windows (the
+ * since-start counts among them), each organisation's sessions, the
+ * organisations with sessions and those listed, the flows held, the
+ * packets processed and dropped.
  *
  * Aggregates only: a view holds counts, never a client address.  Built and
  * read by the control thread; the snapshot, tables and client sets it
@@ -47,6 +49,8 @@ struct ctl_view {
 	uint32_t *active;	/* organisations with sessions, in table order, parked
 				 * ones left out */
 	uint32_t n_active;	/* the unattributed row (0) among them when it has any */
+	uint32_t orgs_listed;	/* organisations the table lists: neither the
+				 * unattributed row nor the parked */
 	uint64_t flows_active;
 	uint64_t processed, dropped; /* packets: the sums of ctl_counters.h's families */
 };

@@ -91,6 +91,15 @@ dp_org_ctr_add(struct dp_org_ctr *dst, const struct dp_org_ctr *src)
 		dst->last_seen = seen;
 }
 
+/* Has the counter set seen anything - a session, or a packet of one?  A
+ * set that has not is neither exported as a series nor kept in the state
+ * file (counters only grow: one seen stays seen). */
+static inline bool
+dp_org_ctr_seen(const struct dp_org_ctr *c)
+{
+	return c->sessions != 0 || c->pkts[0] != 0 || c->pkts[1] != 0;
+}
+
 /* A server address learned from a DNS answer, between workers. */
 struct dp_learn_event {
 	uint64_t vendors;
