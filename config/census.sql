@@ -224,7 +224,7 @@ DECLARE
     orphan text;
     one_tap boolean;
 BEGIN
-    SELECT n.org_id INTO orphan FROM new_rows n
+    SELECT n.org_id INTO orphan FROM (SELECT DISTINCT org_id FROM new_rows) n
         WHERE NOT EXISTS (SELECT 1 FROM census.organisation o WHERE o.org_id = n.org_id) LIMIT 1;
     IF orphan IS NOT NULL THEN
         RAISE foreign_key_violation USING MESSAGE = format(
@@ -255,12 +255,34 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- What a statement's session rows added, per (day, organisation, vendor,
+-- signal), merged into the day and month rollups in one statement.
+CREATE OR REPLACE FUNCTION census.add_sessions(days date[], orgs text[], vendors text[],
+    signals text[], added bigint[], added_name_only bigint[]) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
+    WITH d AS MATERIALIZED (
+        SELECT * FROM unnest(days, orgs, vendors, signals, added, added_name_only)
+            AS d(day, org_id, vendor, signal, sessions, name_only)),
+    by_day AS (
+        INSERT INTO census.org_day_sessions AS r (day, org_id, vendor, signal, sessions, name_only)
+            SELECT day, org_id, vendor, signal, sum(sessions), sum(name_only) FROM d
+            GROUP BY day, org_id, vendor, signal ORDER BY day, org_id, vendor, signal
+            ON CONFLICT (day, org_id, vendor, signal) DO UPDATE SET
+                sessions = r.sessions + EXCLUDED.sessions,
+                name_only = r.name_only + EXCLUDED.name_only)
+    INSERT INTO census.org_month_sessions AS r (month, org_id, vendor, signal, sessions, name_only)
+        SELECT date_trunc('month', day)::date, org_id, vendor, signal, sum(sessions),
+            sum(name_only) FROM d GROUP BY 1, org_id, vendor, signal
+        ORDER BY 1, org_id, vendor, signal ON CONFLICT (month, org_id, vendor, signal) DO UPDATE SET
+            sessions = r.sessions + EXCLUDED.sessions, name_only = r.name_only + EXCLUDED.name_only
+$$;
+
 CREATE OR REPLACE FUNCTION census.sessions_rollup() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
 DECLARE
     orphan text;
 BEGIN
-    SELECT n.org_id INTO orphan FROM new_rows n
+    SELECT n.org_id INTO orphan FROM (SELECT DISTINCT org_id FROM new_rows) n
         WHERE NOT EXISTS (SELECT 1 FROM census.organisation o WHERE o.org_id = n.org_id) LIMIT 1;
     IF orphan IS NOT NULL THEN
         RAISE foreign_key_violation USING MESSAGE = format(
@@ -268,31 +290,18 @@ BEGIN
     END IF;
     -- What each row added: all of a new one, the growth of a changed one
     -- (a row that adds nothing, nothing: no rollup row of no sessions).
-    IF to_regclass('pg_temp.tc_sessions_delta') IS NULL THEN
-        CREATE TEMP TABLE tc_sessions_delta (day date, org_id text, vendor text, signal text,
-            sessions bigint, name_only bigint) ON COMMIT DROP;
-    END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO tc_sessions_delta SELECT day, org_id, vendor, signal,
-            last_total - first_total, name_only_last - name_only_first FROM new_rows
-            WHERE last_total <> first_total OR name_only_last <> name_only_first;
+        PERFORM census.add_sessions(array_agg(day), array_agg(org_id), array_agg(vendor),
+                array_agg(signal), array_agg(last_total - first_total),
+                array_agg(name_only_last - name_only_first))
+            FROM new_rows WHERE last_total <> first_total OR name_only_last <> name_only_first;
     ELSE
-        INSERT INTO tc_sessions_delta SELECT n.day, n.org_id, n.vendor, n.signal,
-            n.last_total - o.last_total, n.name_only_last - o.name_only_last
+        PERFORM census.add_sessions(array_agg(n.day), array_agg(n.org_id), array_agg(n.vendor),
+                array_agg(n.signal), array_agg(n.last_total - o.last_total),
+                array_agg(n.name_only_last - o.name_only_last))
             FROM new_rows n JOIN old_rows o USING (tap, day, org_id, vendor, signal)
             WHERE n.last_total <> o.last_total OR n.name_only_last <> o.name_only_last;
     END IF;
-    INSERT INTO census.org_day_sessions AS r (day, org_id, vendor, signal, sessions, name_only)
-        SELECT day, org_id, vendor, signal, sum(sessions), sum(name_only) FROM tc_sessions_delta
-        GROUP BY day, org_id, vendor, signal ORDER BY day, org_id, vendor, signal
-        ON CONFLICT (day, org_id, vendor, signal) DO UPDATE SET
-            sessions = r.sessions + EXCLUDED.sessions, name_only = r.name_only + EXCLUDED.name_only;
-    INSERT INTO census.org_month_sessions AS r (month, org_id, vendor, signal, sessions, name_only)
-        SELECT date_trunc('month', day)::date, org_id, vendor, signal, sum(sessions),
-            sum(name_only) FROM tc_sessions_delta GROUP BY 1, org_id, vendor, signal
-        ORDER BY 1, org_id, vendor, signal ON CONFLICT (month, org_id, vendor, signal) DO UPDATE SET
-            sessions = r.sessions + EXCLUDED.sessions, name_only = r.name_only + EXCLUDED.name_only;
-    TRUNCATE tc_sessions_delta;
     RETURN NULL;
 END $$;
 
@@ -410,7 +419,8 @@ GRANT SELECT ON census.key_fingerprint TO census_reader;
 GRANT SELECT ON census.org_day_sketch, census.org_month_sketch, census.tap_day,
     census.org_day_sessions, census.org_month_sessions TO census_reader;
 REVOKE ALL ON FUNCTION census.ensure_months(date, date), census.retire_month(date),
-    census.rebuild_rollups(), census.sketch_rollup(), census.sessions_rollup() FROM PUBLIC;
+    census.rebuild_rollups(), census.sketch_rollup(), census.sessions_rollup(),
+    census.add_sessions(date[], text[], text[], text[], bigint[], bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION census.ensure_months(date, date), census.push_lock() TO census_tap;
 
 -- Unique clients across every tap: the union of their sketches (a client
