@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "ctl_census.h"
 #include "ctl_clients.h"
@@ -24,6 +23,7 @@
 #include "ctl_prefilter.h"
 #include "ctl_snapshot.h"
 #include "ctl_tables.h"
+#include "ctl_time.h"
 #include "ctl_workers.h"
 
 struct ctl_reload_job;
@@ -53,16 +53,6 @@ struct ctl_app {
 	struct ctl_census_feed feed;
 	uint64_t last_state; /* when the state was last written, ns */
 };
-
-/* CLOCK_MONOTONIC in nanoseconds. */
-static inline uint64_t
-ctl_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ctl_app.c: the steps the control loop and the stop share.
  *

@@ -3,19 +3,11 @@
 
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "ctl_time.h"
+
 #define WATCH_US 200000
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 void
 ctl_http_heads_init(struct ctl_http_heads *hd)
@@ -32,7 +24,7 @@ watch(void *arg)
 	struct ctl_http_heads *hd = arg;
 
 	while (!hd->stop) {
-		uint64_t now = mono_ns();
+		uint64_t now = ctl_now_ns();
 
 		pthread_mutex_lock(&hd->lock);
 		for (unsigned i = 0; i < CTL_HTTP_MAX_CONNS; i++) {
@@ -84,7 +76,7 @@ ctl_http_heads_open(struct ctl_http_heads *hd, int fd)
 	pthread_mutex_lock(&hd->lock);
 	for (unsigned i = 0; i < CTL_HTTP_MAX_CONNS; i++)
 		if (hd->conns[i].fd < 0) {
-			hd->conns[i] = (struct ctl_http_conn){fd, false, false, mono_ns()};
+			hd->conns[i] = (struct ctl_http_conn){fd, false, false, ctl_now_ns()};
 			slot = &hd->conns[i];
 			break;
 		}
@@ -106,7 +98,7 @@ ctl_http_heads_mark(struct ctl_http_heads *hd, struct ctl_http_conn *slot, bool 
 	pthread_mutex_lock(&hd->lock);
 	slot->head_done = done;
 	if (!done)
-		slot->since = mono_ns();
+		slot->since = ctl_now_ns();
 	pthread_mutex_unlock(&hd->lock);
 }
 

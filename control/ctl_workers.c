@@ -16,21 +16,13 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_rcu_qsbr.h>
 
+#include "ctl_time.h"
 #include "dp_port.h"
 
 #define STALL_NS 3000000000ull
 #define EVENTS_PER_DRAIN (1u << 16)
 #define LEARNED_PER_DRAIN 4096 /* a learn ring's size */
 #define TAKE_BURST 256
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* One worker's generation id of tables t. */
 static struct dp_gen *
@@ -223,15 +215,15 @@ void
 ctl_workers_quiescent(struct ctl_workers *ws, struct ctl_clients *clients,
 		      const struct ctl_census_feed *feed)
 {
-	uint64_t token = rte_rcu_qsbr_start(ws->qs), warned = now_ns();
+	uint64_t token = rte_rcu_qsbr_start(ws->qs), warned = ctl_now_ns();
 
 	while (rte_rcu_qsbr_check(ws->qs, token, false) == 0) {
 		ctl_workers_drain(ws, clients, feed);
-		if (now_ns() - warned > STALL_NS) {
+		if (ctl_now_ns() - warned > STALL_NS) {
 			fprintf(stderr,
 				"tapcensus: warning: reload: a worker has not taken the new "
 				"tables for 3 s; still waiting\n");
-			warned = now_ns();
+			warned = ctl_now_ns();
 		}
 		usleep(20);
 	}
