@@ -29,8 +29,8 @@ ctl_api_build(const struct ctl_view *v)
 	t->n_vendors = s->n_vendors;
 	t->total = s->total;
 	t->flows_active = v->flows_active;
-	t->reloads_ok = s->reloads_ok;
-	t->reloads_failed = s->reloads_failed;
+	t->reloads_ok = v->reload.ok;
+	t->reloads_failed = v->reload.failed;
 	t->vendors = calloc(s->n_vendors, sizeof(*t->vendors));
 	t->roles = calloc(s->n_vendors, sizeof(*t->roles));
 	t->orgs = calloc(n ? n : 1, sizeof(*t->orgs));

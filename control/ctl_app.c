@@ -47,12 +47,12 @@ ctl_app_write_state(struct ctl_app *a)
 	if (a->cfg->state_dir[0] == '\0')
 		return;
 	if (ctl_persist_write(a->cfg->state_dir, &src, *a->clock, err, sizeof(err)) == 0) {
-		a->snap.state_writes_ok++;
-		a->snap.state_written = *a->clock;
+		a->state_stats.writes_ok++;
+		a->state_stats.written = *a->clock;
 	} else {
-		if (a->snap.state_writes_failed++ == 0 || a->snap.state_written != 0)
+		if (a->state_stats.writes_failed++ == 0 || a->state_stats.written != 0)
 			fprintf(stderr, "tapcensus: warning: state not written: %s\n", err);
-		a->snap.state_written = 0;
+		a->state_stats.written = 0;
 	}
 }
 

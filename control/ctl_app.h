@@ -20,7 +20,9 @@
 #include "ctl_http.h"
 #include "ctl_opts.h"
 #include "ctl_orgs.h"
+#include "ctl_persist.h"
 #include "ctl_prefilter.h"
+#include "ctl_reload.h"
 #include "ctl_snapshot.h"
 #include "ctl_tables.h"
 #include "ctl_time.h"
@@ -51,7 +53,9 @@ struct ctl_app {
 	/* The census (NULL: none), fed what the client sets are, in their
 	 * index space (switched with them at a hand-over). */
 	struct ctl_census_feed feed;
-	uint64_t last_state; /* when the state was last written, ns */
+	uint64_t last_state;		      /* when the state was last written, ns */
+	struct ctl_persist_stats state_stats; /* ctl_app_write_state's */
+	struct ctl_reload_stats reload_stats; /* ctl_reload_step's */
 };
 
 /* ctl_app.c: the steps the control loop and the stop share.

@@ -290,6 +290,8 @@ main(int argc, char **argv)
 		goto out_tables;
 	}
 	a.snap.census = a.feed.census != NULL;
+	a.snap.state = &a.state_stats;
+	a.snap.reload = &a.reload_stats;
 	a.feed.cfg = a.cfg;
 	a.feed.orgs = a.orgs;
 	rc = ctl_workers_setup(&a.ws, a.cfg, &a.tables, a.orgs->n_orgs,

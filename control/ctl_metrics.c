@@ -238,20 +238,20 @@ render_dataplane(FILE *f, const struct ctl_view *v)
 	render_unlisted(f, v);
 	render_flows(f, t, v->flows_active, v->snap->learn_forward_lost);
 	by_result(f, "tapcensus_state_writes_total",
-		  "State-file writes (persistence.dir), by result.", v->snap->state_writes_ok,
-		  v->snap->state_writes_failed);
+		  "State-file writes (persistence.dir), by result.", v->state.writes_ok,
+		  v->state.writes_failed);
 	ctl_promtext_scalar(
 	    f, "tapcensus_state_last_write_timestamp_seconds", "gauge",
 	    "Unix time of the last good state-file write; 0 when the last write failed or "
 	    "none was made.",
-	    v->snap->state_written);
+	    v->state.written);
 	by_result(f, "tapcensus_config_reloads_total",
 		  "Configuration reloads (SIGHUP, POST /-/reload), by result: ok, or failed (the "
 		  "running configuration stayed).",
-		  v->snap->reloads_ok, v->snap->reloads_failed);
+		  v->reload.ok, v->reload.failed);
 	ctl_promtext_scalar(f, "tapcensus_config_last_reload_success_timestamp_seconds", "gauge",
 			    "Unix time of the last good configuration reload; 0: none since start.",
-			    v->snap->reload_last);
+			    v->reload.last);
 	ctl_promtext_scalar(
 	    f, "tapcensus_client_events_stale_total", "counter",
 	    "Client sightings dropped at a reload: their organisation was removed, or they "

@@ -61,6 +61,13 @@
 #include "ctl_snapshot.h"
 #include "dp_learned.h"
 
+/* The state writes' counters, kept by the writer (ctl_app_write_state;
+ * struct ctl_app holds them, the snapshot points at them). */
+struct ctl_persist_stats {
+	uint64_t writes_ok, writes_failed;
+	uint64_t written; /* unix time of the last good write, 0 after a failure */
+};
+
 struct ctl_persist_src {
 	const struct ctl_config *cfg;
 	const struct ctl_orgs *orgs;

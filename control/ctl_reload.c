@@ -348,8 +348,8 @@ static void
 reload_told(struct ctl_app *a, int rc, const char *msg)
 {
 	if (rc == 0) {
-		a->snap.reloads_ok++;
-		a->snap.reload_last = *a->clock;
+		a->reload_stats.ok++;
+		a->reload_stats.last = *a->clock;
 		if (a->http != NULL)
 			ctl_http_set_users(a->http, a->cfg->users, a->cfg->n_users);
 		fprintf(stderr,
@@ -358,7 +358,7 @@ reload_told(struct ctl_app *a, int rc, const char *msg)
 			(double)(ctl_now_ns() - a->job_t0) / 1e6, msg);
 		ctl_app_publish(a);
 	} else {
-		a->snap.reloads_failed++;
+		a->reload_stats.failed++;
 		fprintf(stderr,
 			"tapcensus: reload refused (%s); the running configuration "
 			"stays: %s\n",

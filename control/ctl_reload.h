@@ -46,6 +46,13 @@
 #include "ctl_orgs.h"
 #include "ctl_tables.h"
 
+/* The reloads' counters, kept by ctl_reload_step (struct ctl_app holds
+ * them; the snapshot points at them). */
+struct ctl_reload_stats {
+	uint64_t ok, failed;
+	uint64_t last; /* unix time of the last good reload, 0: none */
+};
+
 struct ctl_reload {
 	struct ctl_config *cfg;
 	struct ctl_orgs *orgs;

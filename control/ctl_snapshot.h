@@ -19,6 +19,9 @@
 #include "dp_worker_types.h"
 #include "pf_shared.h"
 
+struct ctl_persist_stats;
+struct ctl_reload_stats;
+
 struct ctl_port_stats {
 	char name[CTL_NAME_LEN];
 	uint64_t ipackets, ibytes, imissed, ierrors, rx_nombuf;
@@ -40,14 +43,12 @@ struct ctl_snapshot {
 	/* Restored from the state file: added to total and ctr on collect. */
 	struct dp_wstats base;
 	struct dp_org_ctr *base_ctr;
-	/* The state file, kept by the control thread. */
-	uint64_t state_writes_ok, state_writes_failed;
-	uint64_t state_written; /* unix time of the last good write, 0 after a failure */
-	/* Configuration reloads, kept by the control thread. */
-	uint64_t reloads_ok, reloads_failed;
+	/* The state writes' and the reloads' counters, owned by their
+	 * modules (ctl_persist.h, ctl_reload.h); NULL: none. */
+	const struct ctl_persist_stats *state;
+	const struct ctl_reload_stats *reload;
 	bool census; /* census: configured (push figures below) */
 	struct ctl_census_stats push;
-	uint64_t reload_last; /* unix time of the last good reload, 0: none */
 	/* The XDP prefilter in front of net_af_xdp ports, when there is one. */
 	bool pf_on;
 	struct pf_counter pf[PF_REASON_COUNT];

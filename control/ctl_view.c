@@ -43,6 +43,10 @@ ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ct
 	v->flows_active = dp_flow_stats_active(&snap->total.flow);
 	v->processed = ctl_ctr_sum(ctl_ctr_processed, &snap->total);
 	v->dropped = ctl_ctr_sum(ctl_ctr_dropped, &snap->total);
+	if (snap->state != NULL)
+		v->state = *snap->state;
+	if (snap->reload != NULL)
+		v->reload = *snap->reload;
 	return 0;
 }
 

@@ -22,6 +22,8 @@
 #include "ctl_clients.h"
 #include "ctl_config.h"
 #include "ctl_orgs.h"
+#include "ctl_persist.h"
+#include "ctl_reload.h"
 #include "ctl_snapshot.h"
 
 /* One organisation's figures for one vendor. */
@@ -52,7 +54,9 @@ struct ctl_view {
 	uint32_t orgs_listed;	/* organisations the table lists: neither the
 				 * unattributed row nor the parked */
 	uint64_t flows_active;
-	uint64_t processed, dropped; /* packets: the sums of ctl_counters.h's families */
+	uint64_t processed, dropped;	/* packets: the sums of ctl_counters.h's families */
+	struct ctl_persist_stats state; /* the state writes' counters (zero: none) */
+	struct ctl_reload_stats reload; /* the reloads' */
 };
 
 int ctl_view_build(struct ctl_view *v, const struct ctl_config *cfg, const struct ctl_orgs *orgs,
