@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The census report (control/tapcensus-report): inputs, the database, the page."""
