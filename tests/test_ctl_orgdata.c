@@ -62,6 +62,7 @@ test_ctl_orgdata_csv_merge(void **state)
 	assert_int_equal(o->src[1].rows, 2);
 	assert_int_equal(o->src[1].overridden, 0);
 	ctl_orgs_free(o);
+	ctl_config_free(kept_cfg);
 }
 
 /* on_error: skip - each malformed row told, counted, left out. */
@@ -88,6 +89,7 @@ test_ctl_orgdata_skip(void **state)
 	assert_int_equal(o->src[0].rows, 2);
 	assert_int_equal(o->n_prefixes, 2);
 	ctl_orgs_free(o);
+	ctl_config_free(kept_cfg);
 }
 
 /* Every error names the file, the line and the field. */
