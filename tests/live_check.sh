@@ -212,9 +212,16 @@ flows=$(grep -v '^#' "$work/metrics.prom" | grep -F 'tapcensus_org_flow_packets_
 if [ -z "$srv" ] || [ "$srv" != "$carried" ] || [ "$flows" -gt "$srv" ] || [ "$flows" -lt 10 ]; then
     echo "FAIL prefilter pass_server ${srv:-?}, the mirror carried $carried to or from those servers, their flows $flows"; fail=1
 fi
-scrape
-passed=$(awk '/^tapcensus_prefilter_packets_total\{reason="pass_/{s+=$2} END{print s+0}' "$work/metrics.prom")
-rx=$(sample tapcensus_packets_received_total)
+# A frame the prefilter has just passed may still be in the AF_XDP ring,
+# not yet taken by a worker (a late ACK while the exposition is rendered):
+# read until the two agree, 5 s at most.
+for _ in $(seq 50); do
+    scrape
+    passed=$(awk '/^tapcensus_prefilter_packets_total\{reason="pass_/{s+=$2} END{print s+0}' "$work/metrics.prom")
+    rx=$(sample tapcensus_packets_received_total)
+    [ "$rx" = "$passed" ] && break
+    sleep 0.1
+done
 [ "$rx" = "$passed" ] || { echo "FAIL workers received $rx, the prefilter passed $passed"; fail=1; }
 if grep -qE '192\.0\.2\.1[0-3]' "$work/metrics.prom"; then
     echo "FAIL a client address appears in the exposition"; fail=1
