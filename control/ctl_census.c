@@ -260,82 +260,61 @@ ctl_census_render(FILE *f, const struct ctl_census_stats *s)
 			    "When the last push succeeded (0: never).", s->last_ok);
 }
 
-/* The census's export, in two passes (count, then the entries). */
-static void
-count_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
-	     size_t len)
-{
-	(void)day, (void)org, (void)vendor, (void)b, (void)len;
-	(*(uint64_t *)arg)++;
-}
-
-static void
-count_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
-	    uint64_t prev_name_only)
-{
-	(void)org, (void)vendor, (void)sig, (void)prev, (void)prev_name_only;
-	(*(uint64_t *)arg)++;
-}
-
-static void
-skip_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
-	    size_t len)
-{
-	(void)arg, (void)day, (void)org, (void)vendor, (void)b, (void)len;
-}
-
-static void
-skip_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
-	   uint64_t prev_name_only)
-{
-	(void)arg, (void)org, (void)vendor, (void)sig, (void)prev, (void)prev_name_only;
-}
+/* The state section written in one walk of the store: the sketches into
+ * the section (their count patched in after), the totals into a buffer of
+ * their own appended after them. */
+struct state_walk {
+	struct ctl_state_out *o, totals;
+	uint64_t n_sketches, n_totals;
+};
 
 static void
 put_sketch(void *arg, uint32_t day, const char *org, const char *vendor, const uint8_t *b,
 	   size_t len)
 {
-	struct ctl_state_out *o = arg;
+	struct state_walk *w = arg;
 	uint16_t n = (uint16_t)len;
 
-	CTL_STATE_PUT(o, day);
-	ctl_state_put_name(o, org);
-	ctl_state_put_name(o, vendor);
-	CTL_STATE_PUT(o, n);
-	ctl_state_put(o, b, len);
+	CTL_STATE_PUT(w->o, day);
+	ctl_state_put_name(w->o, org);
+	ctl_state_put_name(w->o, vendor);
+	CTL_STATE_PUT(w->o, n);
+	ctl_state_put(w->o, b, len);
+	w->n_sketches++;
 }
 
 static void
 put_total(void *arg, const char *org, const char *vendor, unsigned sig, uint64_t prev,
 	  uint64_t prev_name_only)
 {
-	struct ctl_state_out *o = arg;
+	struct state_walk *w = arg;
 	uint8_t sg = (uint8_t)sig;
 
-	ctl_state_put_name(o, org);
-	ctl_state_put_name(o, vendor);
-	CTL_STATE_PUT(o, sg);
-	CTL_STATE_PUT(o, prev);
-	CTL_STATE_PUT(o, prev_name_only);
+	ctl_state_put_name(&w->totals, org);
+	ctl_state_put_name(&w->totals, vendor);
+	CTL_STATE_PUT(&w->totals, sg);
+	CTL_STATE_PUT(&w->totals, prev);
+	CTL_STATE_PUT(&w->totals, prev_name_only);
+	w->n_totals++;
 }
 
 void
 ctl_census_state_write(struct ctl_state_out *o, const struct ctl_census *c)
 {
-	uint64_t n = 0;
+	struct state_walk w = {.o = o};
+	size_t at;
 
 	ctl_state_put_name(o, c != NULL ? ctl_census_fingerprint(c) : "");
+	at = o->len;
+	CTL_STATE_PUT(o, w.n_sketches); /* patched after the walk */
 	if (c != NULL)
-		ctl_census_export(c, count_sketch, skip_total, &n);
-	CTL_STATE_PUT(o, n);
-	if (c != NULL)
-		ctl_census_export(c, put_sketch, skip_total, o);
-	n = 0;
-	if (c != NULL)
-		ctl_census_export(c, skip_sketch, count_total, &n);
-	CTL_STATE_PUT(o, n);
-	if (c != NULL)
-		ctl_census_export(c, skip_sketch, put_total, o);
+		ctl_census_export(c, put_sketch, put_total, &w);
+	ctl_state_put_at(o, at, &w.n_sketches, sizeof(w.n_sketches));
+	CTL_STATE_PUT(o, w.n_totals);
+	if (w.totals.len > 0)
+		ctl_state_put(o, w.totals.b, w.totals.len);
+	o->oom |= w.totals.oom;
+	free(w.totals.b);
 }
 
 int

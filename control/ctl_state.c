@@ -29,6 +29,13 @@ ctl_state_put(struct ctl_state_out *o, const void *p, size_t n)
 }
 
 void
+ctl_state_put_at(struct ctl_state_out *o, size_t at, const void *p, size_t n)
+{
+	if (!o->oom && at <= o->len && n <= o->len - at)
+		memcpy(o->b + at, p, n);
+}
+
+void
 ctl_state_put_name(struct ctl_state_out *o, const char *s)
 {
 	size_t len = strlen(s);

@@ -44,6 +44,9 @@ void ctl_state_put(struct ctl_state_out *o, const void *p, size_t n);
 /* A u16 length and the bytes, cut at CTL_STATE_NAME_MAX. */
 void ctl_state_put_name(struct ctl_state_out *o, const char *s);
 #define CTL_STATE_PUT(o, v) ctl_state_put((o), &(v), sizeof(v))
+/* Overwrites n bytes already put at offset at (a count known only after
+ * the entries it counts); nothing once oom. */
+void ctl_state_put_at(struct ctl_state_out *o, size_t at, const void *p, size_t n);
 
 struct ctl_state_in {
 	const uint8_t *p, *end;
