@@ -13,8 +13,6 @@
 
 #include <openssl/evp.h>
 
-#include "ctl_state.h"
-
 #define MAGIC "TCSTATE"
 #define ORDER 0x01020304u
 #define VERSION                                                                                    \
@@ -23,7 +21,6 @@
 	    * session totals with their name-only total; 6: each client                            \
 	    * with a flags byte (1: corroborated); 1 to 5 are read too */
 #define DIGEST 32
-#define NAME_MAX_LEN CTL_STATE_NAME_MAX
 
 /* SHA-256 of d: 0, or -EIO. */
 static inline int

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,19 +49,6 @@ static int32_t
 find_org(const void *ctx, const char *name)
 {
 	return ctl_orgs_find(ctx, name);
-}
-
-static void
-msgf(struct ctl_persist_info *info, const char *fmt, ...)
-{
-	size_t used = strlen(info->msg);
-	va_list ap;
-
-	if (used >= sizeof(info->msg) - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(info->msg + used, sizeof(info->msg) - used, fmt, ap);
-	va_end(ap);
 }
 
 /* Reads and checks one generation into memory: 0, -ENOENT, or -EBADMSG
@@ -138,15 +124,17 @@ load_file(const char *path, size_t max, uint8_t **buf, size_t *len, const char *
 static size_t
 max_state(const struct ctl_config *cfg, const struct ctl_orgs *orgs)
 {
-	size_t names = ((size_t)cfg->n_vendors + orgs->n_orgs + DP_SIG_COUNT) * (NAME_MAX_LEN + 4);
+	size_t names =
+	    ((size_t)cfg->n_vendors + orgs->n_orgs + DP_SIG_COUNT) * (CTL_STATE_NAME_MAX + 4);
 	size_t counters = (size_t)orgs->n_orgs * cfg->n_vendors * DP_SIG_COUNT *
 			  (4 + 2 + 2 + sizeof(struct dp_org_ctr));
 	size_t clients = (size_t)cfg->client_capacity * (sizeof(struct dp_client_event) + 5);
 	size_t learned = (size_t)cfg->worker.learned_capacity * (1 + 16 + 8 + 4);
-	size_t unlisted = (size_t)CTL_UNLISTED_NAMES * (2 + 8 + 8 + 2 + NAME_MAX_LEN);
-	size_t census =
-	    (size_t)CTL_CENSUS_KEEP_MAX * (4 + 4 + 2 * NAME_MAX_LEN + 2 + CTL_HLL_PACKED_MAX) +
-	    (size_t)orgs->n_orgs * cfg->n_groups * DP_SIG_COUNT * (4 + 2 * NAME_MAX_LEN + 1 + 8);
+	size_t unlisted = (size_t)CTL_UNLISTED_NAMES * (2 + 8 + 8 + 2 + CTL_STATE_NAME_MAX);
+	size_t census = (size_t)CTL_CENSUS_KEEP_MAX *
+			    (4 + 4 + 2 * CTL_STATE_NAME_MAX + 2 + CTL_HLL_PACKED_MAX) +
+			(size_t)orgs->n_orgs * cfg->n_groups * DP_SIG_COUNT *
+			    (4 + 2 * CTL_STATE_NAME_MAX + 1 + 8);
 
 	return 2 * (4096 + names + sizeof(struct dp_wstats) + counters + clients + learned +
 		    unlisted + census) +
@@ -202,10 +190,10 @@ apply(const uint8_t *buf, size_t len, const struct ctl_config *cfg, const struct
 		goto out;
 	info->dropped = in.dropped;
 	if (info->dropped)
-		msgf(info,
-		     "%" PRIu64 " entries name organisations or vendors no longer "
-		     "configured: not restored\n",
-		     info->dropped);
+		ctl_state_msg(info->msg, sizeof(info->msg),
+			      "%" PRIu64 " entries name organisations or vendors no longer "
+			      "configured: not restored\n",
+			      info->dropped);
 	rc = 0;
 out:
 	free(vmap);
@@ -238,16 +226,18 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 					   info)) != 0) {
 			free(buf);
 			if (rc == -EKEYREJECTED) {
-				msgf(info, "%s: refused: its census sketches are of another key\n",
-				     path);
+				ctl_state_msg(
+				    info->msg, sizeof(info->msg),
+				    "%s: refused: its census sketches are of another key\n", path);
 				return rc;
 			}
 			/* Checked, yet not as this build reads it: part of it may be
 			 * applied already, so no fallback; the operator decides. */
-			msgf(info,
-			     "%s: checksum good but contents inconsistent; move it aside to "
-			     "start\n",
-			     path);
+			ctl_state_msg(
+			    info->msg, sizeof(info->msg),
+			    "%s: checksum good but contents inconsistent; move it aside to "
+			    "start\n",
+			    path);
 			return -EBADMSG;
 		}
 		free(buf);
@@ -258,36 +248,40 @@ ctl_persist_restore(const char *dir, const struct ctl_config *cfg, const struct 
 
 			snprintf(aside, sizeof(aside), "%s.damaged", damaged);
 			if (rename(damaged, aside) == 0)
-				msgf(info, "%s: moved to %s, so the next write keeps %s\n", damaged,
-				     aside, path);
+				ctl_state_msg(info->msg, sizeof(info->msg),
+					      "%s: moved to %s, so the next write keeps %s\n",
+					      damaged, aside, path);
 			else
-				msgf(info,
-				     "%s: cannot move it aside (%s): the next write will rotate "
-				     "it over %s\n",
-				     damaged, strerror(errno), path);
+				ctl_state_msg(
+				    info->msg, sizeof(info->msg),
+				    "%s: cannot move it aside (%s): the next write will rotate "
+				    "it over %s\n",
+				    damaged, strerror(errno), path);
 		}
 		if (rc == 0) {
 			info->restored = g + 1;
-			msgf(info,
-			     "restored %s (written %" PRIu64 ", %" PRIu64 " packets): %" PRIu64
-			     " counter sets, %" PRIu64 " clients, %" PRIu64
-			     " learned addresses, %" PRIu64 " unsent census sketches\n",
-			     path, info->written, info->packets, info->counters, info->clients,
-			     info->learned, info->sketches);
+			ctl_state_msg(info->msg, sizeof(info->msg),
+				      "restored %s (written %" PRIu64 ", %" PRIu64
+				      " packets): %" PRIu64 " counter sets, %" PRIu64
+				      " clients, %" PRIu64 " learned addresses, %" PRIu64
+				      " unsent census sketches\n",
+				      path, info->written, info->packets, info->counters,
+				      info->clients, info->learned, info->sketches);
 			return 0;
 		}
 		if (rc == -ENOENT) {
 			missing++;
 			continue;
 		}
-		msgf(info, "%s: %s; %s\n", path, why,
-		     g == 0 ? "trying the previous generation"
-			    : "move the files aside to start from zero");
+		ctl_state_msg(info->msg, sizeof(info->msg), "%s: %s; %s\n", path, why,
+			      g == 0 ? "trying the previous generation"
+				     : "move the files aside to start from zero");
 		if (g == 0)
 			snprintf(damaged, sizeof(damaged), "%s", path);
 	}
 	if (missing == 2) {
-		msgf(info, "%s: no state yet: counting from zero\n", dir);
+		ctl_state_msg(info->msg, sizeof(info->msg),
+			      "%s: no state yet: counting from zero\n", dir);
 		return 0;
 	}
 	return -EBADMSG;

@@ -96,18 +96,34 @@ ctl_state_get_names(struct ctl_state_in *in, uint32_t *n, uint32_t max,
 	return map;
 }
 
+static void
+vmsg(char *msg, size_t cap, const char *fmt, va_list ap)
+{
+	size_t used;
+
+	if (msg == NULL || cap == 0)
+		return;
+	used = strlen(msg);
+	if (used < cap - 1)
+		vsnprintf(msg + used, cap - used, fmt, ap);
+}
+
+void
+ctl_state_msg(char *msg, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(msg, cap, fmt, ap);
+	va_end(ap);
+}
+
 void
 ctl_state_tell(struct ctl_state_in *in, const char *fmt, ...)
 {
-	size_t used;
 	va_list ap;
 
-	if (in->msg == NULL || in->msg_cap == 0)
-		return;
-	used = strlen(in->msg);
-	if (used >= in->msg_cap - 1)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(in->msg + used, in->msg_cap - used, fmt, ap);
+	vmsg(in->msg, in->msg_cap, fmt, ap);
 	va_end(ap);
 }

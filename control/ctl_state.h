@@ -71,7 +71,10 @@ void ctl_state_get_name(struct ctl_state_in *in, char *out, size_t cap);
 int32_t *ctl_state_get_names(struct ctl_state_in *in, uint32_t *n, uint32_t max,
 			     int32_t (*find)(const void *, const char *), const void *ctx);
 
-/* Appends a line (printf format) to in->msg, cut at its capacity. */
+/* Appends a line (printf format) to msg (NUL-terminated, cap bytes in
+ * all), cut at its capacity; ctl_state_tell appends to in->msg. */
+void ctl_state_msg(char *msg, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void ctl_state_tell(struct ctl_state_in *in, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
