@@ -217,19 +217,29 @@ BEGIN
     DELETE FROM census.tap_day WHERE day >= m_first AND day < m_first + interval '1 month';
 END $$;
 
+-- The foreign key the taps' rows no longer carry (a check per row cost the
+-- push): a statement's organisations, each once, must be in
+-- census.organisation.
+CREATE OR REPLACE FUNCTION census.check_orgs(tbl text, ids text[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
+DECLARE
+    orphan text;
+BEGIN
+    SELECT i INTO orphan FROM unnest(ids) i
+        WHERE NOT EXISTS (SELECT 1 FROM census.organisation o WHERE o.org_id = i) LIMIT 1;
+    IF orphan IS NOT NULL THEN
+        RAISE foreign_key_violation USING MESSAGE = format(
+            '%s: organisation %L is not in census.organisation', tbl, orphan);
+    END IF;
+END $$;
+
 -- The rollups' triggers: each statement's new and changed rows, grouped.
 CREATE OR REPLACE FUNCTION census.sketch_rollup() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
 DECLARE
-    orphan text;
     one_tap boolean;
 BEGIN
-    SELECT n.org_id INTO orphan FROM (SELECT DISTINCT org_id FROM new_rows) n
-        WHERE NOT EXISTS (SELECT 1 FROM census.organisation o WHERE o.org_id = n.org_id) LIMIT 1;
-    IF orphan IS NOT NULL THEN
-        RAISE foreign_key_violation USING MESSAGE = format(
-            'census.client_sketch: organisation %L is not in census.organisation', orphan);
-    END IF;
+    PERFORM census.check_orgs('census.client_sketch', array_agg(DISTINCT org_id)) FROM new_rows;
     -- One tap's rows (a push) are one a day and organisation: no union
     -- among them, only with the rollup's.
     SELECT min(tap) = max(tap) INTO one_tap FROM new_rows;
@@ -279,15 +289,8 @@ $$;
 
 CREATE OR REPLACE FUNCTION census.sessions_rollup() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = census, public, pg_temp AS $$
-DECLARE
-    orphan text;
 BEGIN
-    SELECT n.org_id INTO orphan FROM (SELECT DISTINCT org_id FROM new_rows) n
-        WHERE NOT EXISTS (SELECT 1 FROM census.organisation o WHERE o.org_id = n.org_id) LIMIT 1;
-    IF orphan IS NOT NULL THEN
-        RAISE foreign_key_violation USING MESSAGE = format(
-            'census.sessions: organisation %L is not in census.organisation', orphan);
-    END IF;
+    PERFORM census.check_orgs('census.sessions', array_agg(DISTINCT org_id)) FROM new_rows;
     -- What each row added: all of a new one, the growth of a changed one
     -- (a row that adds nothing, nothing: no rollup row of no sessions).
     IF TG_OP = 'INSERT' THEN
@@ -420,7 +423,8 @@ GRANT SELECT ON census.org_day_sketch, census.org_month_sketch, census.tap_day,
     census.org_day_sessions, census.org_month_sessions TO census_reader;
 REVOKE ALL ON FUNCTION census.ensure_months(date, date), census.retire_month(date),
     census.rebuild_rollups(), census.sketch_rollup(), census.sessions_rollup(),
-    census.add_sessions(date[], text[], text[], text[], bigint[], bigint[]) FROM PUBLIC;
+    census.add_sessions(date[], text[], text[], text[], bigint[], bigint[]),
+    census.check_orgs(text, text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION census.ensure_months(date, date), census.push_lock() TO census_tap;
 
 -- Unique clients across every tap: the union of their sketches (a client
