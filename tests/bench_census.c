@@ -33,6 +33,7 @@
 #include "ctl_census_push.h"
 #include "ctl_census_store.h"
 #include "ctl_hll.h"
+#include "ctl_time.h"
 #include "dp_types.h"
 
 #define BENCH_DAY0 19814u /* 2024-04-01 */
@@ -55,10 +56,7 @@ struct bench_push_tally {
 static double
 secs(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (double)ctl_now_ns() / 1e9;
 }
 
 static uint64_t

@@ -21,6 +21,7 @@
 #include "ctl_orgcsv.h"
 #include "ctl_orgs.h"
 #include "ctl_snapshot.h"
+#include "ctl_time.h"
 #include "ctl_view.h"
 #include "tb_eal.h"
 
@@ -29,10 +30,7 @@
 static double
 secs(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (double)ctl_now_ns() / 1e9;
 }
 
 /* Organisation i's /24, in 16.0.0.0/6 (a table only: no traffic). */

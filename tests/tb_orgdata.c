@@ -27,23 +27,18 @@
 #include "tb_eal.h"
 #include "tb_orgdata.h"
 
-uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 /* CAIDA's AS2Org (YYYYMMDD.as-org2info.txt): organisations, then ASes. */
-const char as2org[] = "# name: AS Org\n"
-		      "# format:org_id|changed|org_name|country|source\n"
-		      "GOGL-ARIN|20220101|Google LLC|US|ARIN\n"
-		      "DTAG-RIPE|20220101|Deutsche Telekom AG|DE|RIPE\n"
-		      "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
-		      "15169|20220101|GOOGLE|GOGL-ARIN|abc_ARIN|ARIN\n"
-		      "36040|20220101|YOUTUBE|GOGL-ARIN|abc_ARIN|ARIN\n"
-		      "3320|20220101|DTAG|DTAG-RIPE|def_RIPE|RIPE\n";
+const char tb_as2org[] = "# name: AS Org\n"
+			 "# format:org_id|changed|org_name|country|source\n"
+			 "GOGL-ARIN|20220101|Google LLC|US|ARIN\n"
+			 "DTAG-RIPE|20220101|Deutsche Telekom AG|DE|RIPE\n"
+			 "# format:aut|changed|aut_name|org_id|opaque_id|source\n"
+			 "15169|20220101|GOOGLE|GOGL-ARIN|abc_ARIN|ARIN\n"
+			 "36040|20220101|YOUTUBE|GOGL-ARIN|abc_ARIN|ARIN\n"
+			 "3320|20220101|DTAG|DTAG-RIPE|def_RIPE|RIPE\n";
 
 /* Stanford's ASdb: categories in layer pairs, quoted where they hold commas. */
-const char asdb[] =
+const char tb_asdb[] =
     "ASN,Category 1 - Layer 1,Category 1 - Layer 2,Category 2 - Layer 1,Category 2 - Layer 2\n"
     "AS15169,Computer and Information Technology,Search,\"Media, Publishing, and "
     "Broadcasting\",Online Media\n"
@@ -52,10 +47,11 @@ const char asdb[] =
     "AS3320,\"Media, Publishing, and Broadcasting\",Telecommunications,,\n";
 
 /* Loads cfg_tail's organisations, checks each address's organisation. */
-struct ctl_config *kept_cfg; /* check()'s configuration, when it keeps the table */
+struct ctl_config *tb_orgdata_cfg; /* tb_orgdata_check()'s configuration, when it keeps the table */
 
 void
-check(const char *cfg_tail, const struct look *look, size_t n, struct ctl_orgs **keep)
+tb_orgdata_check(const char *cfg_tail, const struct tb_orgdata_look *look, size_t n,
+		 struct ctl_orgs **keep)
 {
 	const char *yaml = tb_write_file(7, "tc.yaml", cfg_tail);
 	struct ctl_config *cfg;
@@ -90,32 +86,9 @@ check(const char *cfg_tail, const struct look *look, size_t n, struct ctl_orgs *
 	ctl_tables_free(&t);
 	if (keep != NULL) {
 		*keep = o;
-		kept_cfg = cfg;
+		tb_orgdata_cfg = cfg;
 		return;
 	}
 	ctl_orgs_free(o);
 	ctl_config_free(cfg);
-}
-
-/* The exposition of an empty snapshot of o at now. */
-char *
-render(const struct ctl_config *cfg, const struct ctl_orgs *o, uint32_t now)
-{
-	struct ctl_snapshot s;
-	struct ctl_clients *c =
-	    ctl_clients_create(1024, o->n_orgs, ctl_config_client_keys(cfg), 64);
-	struct ctl_view v;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(c);
-	assert_int_equal(ctl_snapshot_init(&s, 1, 1, o->n_orgs, cfg->n_vendors), 0);
-	assert_int_equal(ctl_view_build(&v, cfg, o, &s, c, now), 0);
-	assert_int_equal(ctl_metrics_render(f, &v), 0);
-	fclose(f);
-	ctl_view_fini(&v);
-	ctl_snapshot_fini(&s);
-	ctl_clients_free(c);
-	return buf;
 }

@@ -22,28 +22,23 @@
 	"vendors:\n  - name: k\n    domains: [kaspersky.com]\n"
 
 /* CAIDA's AS2Org and Stanford's ASdb, in their published formats. */
-extern const char as2org[];
-extern const char asdb[];
+extern const char tb_as2org[];
+extern const char tb_asdb[];
 
 /* An address and the organisation it must belong to (name NULL: the id
  * only). */
-struct look {
+struct tb_orgdata_look {
 	const char *addr, *id, *name, *country, *sector;
 	bool government;
 	uint32_t asn;
 };
 
-/* A big-endian u32 at p. */
-uint32_t be32(const uint8_t *p);
-
 /* Loads cfg_tail's configuration and organisations and checks each
  * address's organisation (cmocka failures); keep: the table is kept in
- * *keep and its configuration in kept_cfg (the caller frees both). */
-extern struct ctl_config *kept_cfg;
-void check(const char *cfg_tail, const struct look *look, size_t n, struct ctl_orgs **keep);
-
-/* The exposition of an empty snapshot of o at now (malloc'd). */
-char *render(const struct ctl_config *cfg, const struct ctl_orgs *o, uint32_t now);
+ * *keep and its configuration in tb_orgdata_cfg (the caller frees both). */
+extern struct ctl_config *tb_orgdata_cfg;
+void tb_orgdata_check(const char *cfg_tail, const struct tb_orgdata_look *look, size_t n,
+		      struct ctl_orgs **keep);
 
 /* test_ctl_orgdata_world.c: the tests that read the world's database. */
 int test_ctl_orgdata_world(void);

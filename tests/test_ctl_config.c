@@ -14,18 +14,9 @@
 #include <unistd.h>
 
 #include "ctl_config.h"
+#include "tb_config.h"
 #include "tb_eal.h"
 
-/* test_ctl_config_roles.c: the vendors' roles and catalogues. */
-int test_ctl_config_roles_run(void);
-
-#define GOOD_DPDK                                                                                  \
-	"dpdk:\n"                                                                                  \
-	"  eal_args: [\"--no-huge\"]\n"                                                            \
-	"  ports:\n"                                                                               \
-	"    - name: net_null0\n"                                                                  \
-	"      rx_queues: 1\n"                                                                     \
-	"  workers: [1]\n"
 #define LIBLOC_ORGS                                                                                \
 	"organisations:\n  sources:\n    - libloc: /usr/share/libloc-location/location.db\n"
 #define GOOD_REST                                                                                  \

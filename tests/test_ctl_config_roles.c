@@ -15,15 +15,8 @@
 #include <unistd.h>
 
 #include "ctl_config.h"
+#include "tb_config.h"
 #include "tb_eal.h"
-
-#define GOOD_DPDK                                                                                  \
-	"dpdk:\n"                                                                                  \
-	"  eal_args: [\"--no-huge\"]\n"                                                            \
-	"  ports:\n"                                                                               \
-	"    - name: net_null0\n"                                                                  \
-	"      rx_queues: 1\n"                                                                     \
-	"  workers: [1]\n"
 
 /* A vendor by role, from an included file: one entry per role, its own
  * level first as role other; an error inside the file names it. */

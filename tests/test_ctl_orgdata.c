@@ -36,7 +36,7 @@
 static void
 test_ctl_orgdata_csv_merge(void **state)
 {
-	static const struct look look[] = {
+	static const struct tb_orgdata_look look[] = {
 	    {"192.0.2.1", "wide-2", NULL, NULL, NULL, false, 0},
 	    {"192.0.2.129", "narrow", NULL, NULL, NULL, false, 0},
 	    {"198.51.100.1", "only-1", NULL, NULL, NULL, false, 0},
@@ -53,8 +53,9 @@ test_ctl_orgdata_csv_merge(void **state)
 	tb_write_file(2, "b.csv",
 		      HDR "192.0.2.0/24,wide-2,Wide Two,US,x,false\n"
 			  "198.51.100.128/25,unattributed,Carved out,ZZ,none,false\n");
-	check(CFG_HEAD "organisations:\n  sources:\n    - csv: a.csv\n    - csv: b.csv\n", look,
-	      sizeof(look) / sizeof(look[0]), &o);
+	tb_orgdata_check(CFG_HEAD
+			 "organisations:\n  sources:\n    - csv: a.csv\n    - csv: b.csv\n",
+			 look, sizeof(look) / sizeof(look[0]), &o);
 	assert_int_equal(o->n_src, 2);
 	assert_int_equal(o->n_prefixes, 4);
 	assert_int_equal(o->src[0].rows, 3);
@@ -62,14 +63,14 @@ test_ctl_orgdata_csv_merge(void **state)
 	assert_int_equal(o->src[1].rows, 2);
 	assert_int_equal(o->src[1].overridden, 0);
 	ctl_orgs_free(o);
-	ctl_config_free(kept_cfg);
+	ctl_config_free(tb_orgdata_cfg);
 }
 
 /* on_error: skip - each malformed row told, counted, left out. */
 static void
 test_ctl_orgdata_skip(void **state)
 {
-	static const struct look look[] = {
+	static const struct tb_orgdata_look look[] = {
 	    {"192.0.2.1", "a", NULL, NULL, NULL, false, 0},
 	    {"198.51.100.1", "unattributed", NULL, NULL, NULL, false, 0},
 	    {"203.0.113.1", "c", NULL, NULL, NULL, false, 0},
@@ -83,13 +84,14 @@ test_ctl_orgdata_skip(void **state)
 			  "198.51.100.0/24,b,B,usa,x,false\n"
 			  "192.0.2.0/24,dup,Dup,US,x,false\n"
 			  "203.0.113.0/24,c,C,US,x,false\n");
-	check(CFG_HEAD "organisations:\n  on_error: skip\n  sources:\n    - csv: a.csv\n", look,
-	      sizeof(look) / sizeof(look[0]), &o);
+	tb_orgdata_check(CFG_HEAD
+			 "organisations:\n  on_error: skip\n  sources:\n    - csv: a.csv\n",
+			 look, sizeof(look) / sizeof(look[0]), &o);
 	assert_int_equal(o->src[0].skipped, 3);
 	assert_int_equal(o->src[0].rows, 2);
 	assert_int_equal(o->n_prefixes, 2);
 	ctl_orgs_free(o);
-	ctl_config_free(kept_cfg);
+	ctl_config_free(tb_orgdata_cfg);
 }
 
 /* Every error names the file, the line and the field. */

@@ -28,12 +28,41 @@
 #include "tb_eal.h"
 #include "tb_orgdata.h"
 
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The exposition of an empty snapshot of o at now. */
+static char *
+render(const struct ctl_config *cfg, const struct ctl_orgs *o, uint32_t now)
+{
+	struct ctl_snapshot s;
+	struct ctl_clients *c =
+	    ctl_clients_create(1024, o->n_orgs, ctl_config_client_keys(cfg), 64);
+	struct ctl_view v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(c);
+	assert_int_equal(ctl_snapshot_init(&s, 1, 1, o->n_orgs, cfg->n_vendors), 0);
+	assert_int_equal(ctl_view_build(&v, cfg, o, &s, c, now), 0);
+	assert_int_equal(ctl_metrics_render(f, &v), 0);
+	fclose(f);
+	ctl_view_fini(&v);
+	ctl_snapshot_fini(&s);
+	ctl_clients_free(c);
+	return buf;
+}
+
 /* The location database with AS2Org and ASdb, and the operator's CSV
  * last: an organisation below the AS level and a correction. */
 static void
 test_ctl_orgdata_libloc(void **state)
 {
-	static const struct look look[] = {
+	static const struct tb_orgdata_look look[] = {
 	    {"8.8.8.8", "GOGL-ARIN", "Google LLC", "US", "computer-and-information-technology",
 	     false, 15169},
 	    {"2001:4860:4860::8888", "GOGL-ARIN", "Google LLC", "US",
@@ -53,8 +82,8 @@ test_ctl_orgdata_libloc(void **state)
 	(void)state;
 	if (access(LOCDB, R_OK) != 0)
 		skip(); /* Debian's libloc-database: setup.sh installs it */
-	tb_write_file(1, "20221001.as-org2info.txt", as2org);
-	tb_write_file(2, "2022-05_categorized_ases.csv", asdb);
+	tb_write_file(1, "20221001.as-org2info.txt", tb_as2org);
+	tb_write_file(2, "2022-05_categorized_ases.csv", tb_asdb);
 	tb_write_file(3, "operator.csv",
 		      HDR "80.156.0.0/24,county,County of Example,DE,government,true\n"
 			  "193.0.0.0/21,ripe-ncc,RIPE NCC,NL,internet,false\n");
@@ -64,7 +93,7 @@ test_ctl_orgdata_libloc(void **state)
 			  "    - as2org: 20221001.as-org2info.txt\n      licence: CAIDA AUA\n"
 			  "    - asdb: 2022-05_categorized_ases.csv\n"
 			  "    - csv: operator.csv\n      date: 2024-11-30\n      licence: own\n");
-	check(yaml, look, sizeof(look) / sizeof(look[0]), &o);
+	tb_orgdata_check(yaml, look, sizeof(look) / sizeof(look[0]), &o);
 	assert_int_equal(o->n_src, 4);
 	assert_string_equal(ctl_orgsrc_kind_name(o->src[0].kind), "libloc");
 	/* What `location version` says: Sat, 29 Oct 2022 05:59:54 GMT. */
@@ -82,7 +111,7 @@ test_ctl_orgdata_libloc(void **state)
 	/* Each source in the exposition; dated 2024-11-30, the CSV is 718 days
 	 * old at 2026-11-18 (1795000000), past max_age_days 30. */
 	{
-		char *buf = render(kept_cfg, o, 1795000000u), want[1024];
+		char *buf = render(tb_orgdata_cfg, o, 1795000000u), want[1024];
 		static const char *const lines[] = {
 		    ("tapcensus_orgdata_info{source=\"0\",kind=\"libloc\",file=\"" LOCDB "\","
 		     "date=\"2022-10-29\",licence=\"CC BY-SA 4.0\"} 1\n"),
@@ -104,7 +133,7 @@ test_ctl_orgdata_libloc(void **state)
 		free(buf);
 	}
 	ctl_orgs_free(o);
-	ctl_config_free(kept_cfg);
+	ctl_config_free(tb_orgdata_cfg);
 }
 
 /* exclude_flags: anycast networks attribute nobody; countries keeps a
@@ -206,27 +235,28 @@ test_ctl_orgdata_libloc_damaged(void **state)
 static void
 test_ctl_orgdata_libloc_filters(void **state)
 {
-	static const struct look anycast[] =
+	static const struct tb_orgdata_look anycast[] =
 	    {
 		{"8.8.8.8", "unattributed", NULL, NULL, NULL, false, 0},
 		{"1.1.1.1", "unattributed", NULL, NULL, NULL, false, 0},
 		{"80.156.1.1", "AS3320-DE", "Deutsche Telekom AG", "DE", "unknown", false, 3320},
 	    },
-				 german[] = {
-				     {"8.8.8.8", "unattributed", NULL, NULL, NULL, false, 0},
-				     {"80.156.1.1", "AS3320-DE", "Deutsche Telekom AG", "DE",
-				      "unknown", false, 3320},
-				 };
+					    german[] = {
+						{"8.8.8.8", "unattributed", NULL, NULL, NULL, false,
+						 0},
+						{"80.156.1.1", "AS3320-DE", "Deutsche Telekom AG",
+						 "DE", "unknown", false, 3320},
+					    };
 
 	(void)state;
 	if (access(LOCDB, R_OK) != 0)
 		skip();
-	check(CFG_HEAD "organisations:\n  sources:\n    - libloc: " LOCDB "\n"
-		       "      exclude_flags: [anycast]\n",
-	      anycast, sizeof(anycast) / sizeof(anycast[0]), NULL);
-	check(CFG_HEAD "organisations:\n  sources:\n    - libloc: " LOCDB "\n"
-		       "      countries: [DE]\n",
-	      german, sizeof(german) / sizeof(german[0]), NULL);
+	tb_orgdata_check(CFG_HEAD "organisations:\n  sources:\n    - libloc: " LOCDB "\n"
+				  "      exclude_flags: [anycast]\n",
+			 anycast, sizeof(anycast) / sizeof(anycast[0]), NULL);
+	tb_orgdata_check(CFG_HEAD "organisations:\n  sources:\n    - libloc: " LOCDB "\n"
+				  "      countries: [DE]\n",
+			 german, sizeof(german) / sizeof(german[0]), NULL);
 }
 
 int
