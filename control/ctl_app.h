@@ -2,10 +2,10 @@
 /*
  * ctl_app.h - the running process as the control thread holds it: the
  * configuration and tables in force, the workers, the counters and client
- * sets, the endpoint.  ctl_main.c owns it (start, control loop, stop), ctl_app.c holds
- * the steps they share;
- * ctl_reload.c replaces its configuration and tables in a reload.  Only
- * the control thread touches it.
+ * sets, the endpoint.  ctl_main.c owns it (start, control loop, stop),
+ * ctl_app.c holds the steps these share, ctl_reload.c replaces its
+ * configuration and tables in a reload.  Only the control thread touches
+ * it.
  */
 #ifndef CTL_APP_H
 #define CTL_APP_H
@@ -65,7 +65,7 @@ struct ctl_app {
  * exposition and API table rendered from one view of them.
  * ctl_app_write_state writes the state file (persistence.dir) from the
  * counters last collected; a failure is told once per run of failures and
- * counted (state_writes_failed), the previous generations staying.
+ * counted (state_stats), the previous generations staying.
  * ctl_app_restore_state creates persistence.dir if need be, restores the
  * state and seeds the workers' learned addresses: 0, or a negative errno
  * (-EBADMSG: a state exists but no generation of it is usable; the

@@ -103,12 +103,12 @@ ctl_http_heads_mark(struct ctl_http_heads *hd, struct ctl_http_conn *slot, bool 
 }
 
 uint64_t
-ctl_http_heads_count(const struct ctl_http_heads *hd)
+ctl_http_heads_count(struct ctl_http_heads *hd)
 {
 	uint64_t n;
 
-	pthread_mutex_lock((pthread_mutex_t *)&hd->lock);
+	pthread_mutex_lock(&hd->lock);
 	n = hd->cut;
-	pthread_mutex_unlock((pthread_mutex_t *)&hd->lock);
+	pthread_mutex_unlock(&hd->lock);
 	return n;
 }

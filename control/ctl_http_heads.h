@@ -52,6 +52,6 @@ void ctl_http_heads_close(struct ctl_http_heads *hd, struct ctl_http_conn *slot)
 /* Its request head arrived whole (done), or a new one begins (!done). */
 void ctl_http_heads_mark(struct ctl_http_heads *hd, struct ctl_http_conn *slot, bool done);
 /* Connections shut so far for a head too slow. */
-uint64_t ctl_http_heads_count(const struct ctl_http_heads *hd);
+uint64_t ctl_http_heads_count(struct ctl_http_heads *hd);
 
 #endif

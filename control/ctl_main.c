@@ -168,7 +168,6 @@ main(int argc, char **argv)
 	uint64_t t_proc = ctl_now_ns(), t_start, t_load, t_build;
 	unsigned long rss_load;
 	int rc, n, status = 1;
-	bool census_failed = false;
 
 	memset(&a, 0, sizeof(a));
 	a.clock = &coarse_clock;
@@ -349,10 +348,9 @@ main(int argc, char **argv)
 		control_loop(&a, expected);
 	stop_flag = true;
 	ctl_workers_join(&a.ws, a.clients, &a.feed);
-	census_failed = ctl_app_final_push(&a) != 0;
+	status = ctl_app_final_push(&a) != 0 ? EXIT_CENSUS : 0;
 	ctl_app_publish(&a);
 	ctl_app_write_state(&a); /* the final generation: nothing counted is lost on a clean stop */
-	status = census_failed ? EXIT_CENSUS : 0;
 	if (a.opt.duration > 0)
 		ctl_app_print_rates(&a, (double)(ctl_now_ns() - t_start) / 1e9);
 	if ((a.opt.metrics_out || !a.opt.no_summary) &&

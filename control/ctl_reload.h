@@ -106,7 +106,7 @@ int ctl_reload_run(struct ctl_app *a, bool force, char *msg, size_t len);
 /* One step of the control loop's reloads: a build done is handed over
  * (ctl_reload_finish) and told; else a reload asked for - *asked (SIGHUP;
  * cleared here) or POST /-/reload - is started.  Each result is told on
- * stderr, counted (reloads_ok, reloads_failed) and answered to the HTTP
+ * stderr, counted (a->reload_stats) and answered to the HTTP
  * request that asked; a hand-over publishes at once. */
 void ctl_reload_step(struct ctl_app *a, volatile sig_atomic_t *asked);
 
