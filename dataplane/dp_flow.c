@@ -5,8 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include <rte_errno.h>
-#include <rte_hash.h>
+#include <rte_common.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
@@ -21,44 +20,41 @@ dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_fl
 		   struct dp_flow_stats *st, void (*release)(void *, struct dp_flow *), void *ctx,
 		   int socket)
 {
-	struct rte_hash_parameters hp = {
-	    .name = name,
-	    .entries = cfg->capacity,
-	    .key_len = sizeof(struct dp_flow_key),
-	    .hash_func = rte_hash_crc,
-	    .socket_id = socket,
-	    /* Extendable buckets: the table holds capacity keys, however
-	     * they hash (a full cuckoo table otherwise refuses some early). */
-	    .extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-	int32_t max_id;
+	uint32_t n_buckets;
 
+	(void)name;
 	memset(t, 0, sizeof(*t));
 	if (cfg->capacity < DP_FLOW_MIN_CAPACITY || cfg->capacity > DP_FLOW_MAX_CAPACITY ||
 	    cfg->idle_timeout == 0 || cfg->hard_timeout < cfg->idle_timeout)
 		return -EINVAL;
-	t->h = rte_hash_create(&hp);
-	if (t->h == NULL)
-		return -ENOMEM;
-	max_id = rte_hash_max_key_id(t->h);
-	if (max_id < 0)
-		goto err_hash;
-	t->n_slots = (uint32_t)max_id + 1;
-	t->flows = rte_zmalloc_socket("dp_flows", (size_t)t->n_slots * sizeof(*t->flows),
+	/* A bucket for every four entries or fewer (a power of two): at most
+	 * 4/7 of the ways in use, so few keys leave their home bucket. */
+	n_buckets = rte_align32pow2((cfg->capacity + 3) / 4);
+	t->buckets = rte_zmalloc_socket("dp_flow_index", (size_t)n_buckets * sizeof(*t->buckets),
+					RTE_CACHE_LINE_SIZE, socket);
+	t->flows = rte_zmalloc_socket("dp_flows", (size_t)cfg->capacity * sizeof(*t->flows),
 				      RTE_CACHE_LINE_SIZE, socket);
-	if (t->flows == NULL)
-		goto err_hash;
+	t->free_ids =
+	    rte_malloc_socket("dp_flow_free", (size_t)cfg->capacity * sizeof(uint32_t), 0, socket);
+	if (t->buckets == NULL || t->flows == NULL || t->free_ids == NULL) {
+		rte_free(t->buckets);
+		rte_free(t->flows);
+		rte_free(t->free_ids);
+		memset(t, 0, sizeof(*t));
+		return -ENOMEM;
+	}
+	t->bucket_mask = n_buckets - 1;
+	t->n_slots = cfg->capacity;
+	/* Position 0 on top: a fresh table fills from the front. */
+	for (uint32_t i = 0; i < cfg->capacity; i++)
+		t->free_ids[i] = cfg->capacity - 1 - i;
+	t->n_free = cfg->capacity;
 	t->idle = cfg->idle_timeout;
 	t->hard = cfg->hard_timeout;
 	t->st = st;
 	t->release = release;
 	t->ctx = ctx;
 	return 0;
-
-err_hash:
-	rte_hash_free(t->h);
-	t->h = NULL;
-	return -ENOMEM;
 }
 
 void
@@ -69,7 +65,8 @@ dp_flow_table_fini(struct dp_flow_table *t)
 			if (t->flows[i].state != DP_FLOW_FREE)
 				t->release(t->ctx, &t->flows[i]);
 	rte_free(t->flows);
-	rte_hash_free(t->h);
+	rte_free(t->buckets);
+	rte_free(t->free_ids);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -107,11 +104,94 @@ dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_is_a)
 	k->proto = p->proto;
 }
 
+static inline bool
+key_equal(const struct dp_flow_key *a, const struct dp_flow_key *b)
+{
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) |
+		(x[5] ^ y[5])) == 0;
+}
+
+uint32_t
+dp_flow_key_hash(const struct dp_flow_table *t, const struct dp_flow_key *k)
+{
+	(void)t;
+	return rte_hash_crc(k, sizeof(*k), 0);
+}
+
+/* The position of key k (its hash), or DP_FLOW_MISS. */
+static int32_t
+index_find(const struct dp_flow_table *t, const struct dp_flow_key *k, uint32_t hash)
+{
+	uint32_t b = hash & t->bucket_mask;
+
+	for (uint32_t probes = 0; probes <= t->bucket_mask; probes++) {
+		const struct dp_flow_bucket *bk = &t->buckets[b];
+
+		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
+			if (bk->id[w] != 0 && bk->hash[w] == hash &&
+			    key_equal(&t->flows[bk->id[w] - 1].key, k))
+				return (int32_t)(bk->id[w] - 1);
+		if (bk->overflow == 0)
+			break;
+		b = (b + 1) & t->bucket_mask;
+	}
+	return DP_FLOW_MISS;
+}
+
+/* A free position for a key of this hash (not in the table), entered in
+ * the index; -ENOSPC when every position is in use. */
+static int32_t
+index_add(struct dp_flow_table *t, uint32_t hash)
+{
+	uint32_t b = hash & t->bucket_mask, id;
+
+	if (t->n_free == 0)
+		return -ENOSPC;
+	id = t->free_ids[--t->n_free];
+	/* Fewer keys than ways: a bucket with room comes within a lap. */
+	for (;;) {
+		struct dp_flow_bucket *bk = &t->buckets[b];
+
+		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
+			if (bk->id[w] == 0) {
+				bk->id[w] = id + 1;
+				bk->hash[w] = hash;
+				return (int32_t)id;
+			}
+		bk->overflow++;
+		b = (b + 1) & t->bucket_mask;
+	}
+}
+
+/* Entry f's way cleared, the buckets its key passed told, its position
+ * free again. */
+static void
+index_del(struct dp_flow_table *t, struct dp_flow *f)
+{
+	uint32_t id = (uint32_t)(f - t->flows) + 1,
+		 b = dp_flow_key_hash(t, &f->key) & t->bucket_mask;
+
+	for (uint32_t probes = 0; probes <= t->bucket_mask; probes++) {
+		struct dp_flow_bucket *bk = &t->buckets[b];
+
+		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
+			if (bk->id[w] == id) {
+				bk->id[w] = 0;
+				t->free_ids[t->n_free++] = id - 1;
+				return;
+			}
+		bk->overflow--;
+		b = (b + 1) & t->bucket_mask;
+	}
+}
+
 static void
 remove_slot(struct dp_flow_table *t, struct dp_flow *f, uint64_t *counter)
 {
 	t->release(t->ctx, f);
-	rte_hash_del_key(t->h, &f->key);
+	index_del(t, f);
 	f->state = DP_FLOW_FREE;
 	DP_CTR_ADD(*counter, 1);
 }
@@ -177,38 +257,27 @@ client_is_src(const struct dp_pkt *p)
 	return p->sport >= p->dport;
 }
 
-static inline bool
-key_equal(const struct dp_flow_key *a, const struct dp_flow_key *b)
-{
-	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
-
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) |
-		(x[5] ^ y[5])) == 0;
-}
-
-uint32_t
-dp_flow_key_hash(const struct dp_flow_table *t, const struct dp_flow_key *k)
-{
-	return rte_hash_hash(t->h, k);
-}
-
 void
 dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys,
 		     uint32_t *hashes, unsigned n, int32_t *pos)
 {
+	(void)keys;
 	t->n_burst_added = 0;
-	if (n == 0)
-		return;
-	if (rte_hash_lookup_with_hash_bulk(t->h, (const void **)keys, hashes, n, pos) < 0) {
-		for (unsigned i = 0; i < n; i++)
-			pos[i] = DP_FLOW_UNKNOWN;
-		return;
-	}
+	for (unsigned i = 0; i < n; i++)
+		rte_prefetch0(&t->buckets[hashes[i] & t->bucket_mask]);
+	/* Each key's first way of its hash in its home bucket: prefetched, to
+	 * be checked by dp_flow_get_at; a miss is sure only when no key went
+	 * past the home bucket. */
 	for (unsigned i = 0; i < n; i++) {
-		if (pos[i] >= 0)
-			rte_prefetch0(&t->flows[pos[i]]);
-		else
-			pos[i] = DP_FLOW_MISS;
+		const struct dp_flow_bucket *bk = &t->buckets[hashes[i] & t->bucket_mask];
+
+		pos[i] = bk->overflow == 0 ? DP_FLOW_MISS : DP_FLOW_UNKNOWN;
+		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
+			if (bk->id[w] != 0 && bk->hash[w] == hashes[i]) {
+				pos[i] = (int32_t)(bk->id[w] - 1);
+				rte_prefetch0(&t->flows[pos[i]]);
+				break;
+			}
 	}
 }
 
@@ -238,7 +307,7 @@ dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_
 	else if (hint != DP_FLOW_MISS || added_in_burst(t, sig))
 		/* Not looked up, ended since, or perhaps added since by an
 		 * earlier packet of the burst: ask the table. */
-		pos = rte_hash_lookup_with_hash(t->h, k, sig);
+		pos = index_find(t, k, sig);
 	if (pos >= 0) {
 		uint64_t *why;
 
@@ -251,9 +320,9 @@ dp_flow_get_at(struct dp_flow_table *t, const struct dp_pkt *p, const struct dp_
 	}
 	if (!create)
 		return NULL;
-	pos = rte_hash_add_key_with_hash(t->h, k, sig);
+	pos = index_add(t, sig);
 	if (pos == -ENOSPC && make_room(t, now))
-		pos = rte_hash_add_key_with_hash(t->h, k, sig);
+		pos = index_add(t, sig);
 	if (pos < 0) {
 		DP_CTR_ADD(t->st->full, 1);
 		return NULL;

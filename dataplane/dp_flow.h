@@ -20,15 +20,26 @@
  *  - Before an entry is reused, the table calls release() on it, so the
  *    owner frees what the flow holds (reassembly buffer, stream state).
  *
- * Memory: capacity entries of sizeof(struct dp_flow) plus rte_hash's key
- * store and buckets, all allocated at init; nothing is allocated later.
+ * Memory: capacity entries of sizeof(struct dp_flow), a free list of
+ * their positions (4 bytes each) and the index (struct dp_flow_bucket, 64
+ * bytes for each 4 to 8 entries), all allocated at init; nothing later.
  *
- * A burst: dp_flow_lookup_burst looks a burst's keys up at once (rte_hash
- * prefetches every bucket and key before comparing any, so the misses of
- * a backbone's million flows overlap instead of queueing), and
- * dp_flow_get_at takes each packet's position from it in order, checking
- * it still holds the packet's key (an earlier packet of the burst may have
- * ended that flow, or created the one a miss was for).
+ * The index: buckets of seven (hash, position) pairs, one cache line each;
+ * a key lives in its home bucket (hash & bucket_mask) or, when that was
+ * full, in the next with room; a bucket's overflow counts the keys stored
+ * past it from a home at or before it, so a lookup stops at the first
+ * bucket with none.  The key itself is only in the entry, whose first line
+ * a packet reads anyway: a packet of a known flow reads two cache lines
+ * (its bucket and its entry), where rte_hash read four (two buckets, the
+ * key slot, then the entry; measured: issue 21).  Freed positions are used
+ * again first (a stack), so the entries in use stay close together.
+ *
+ * A burst: dp_flow_lookup_burst prefetches every key's bucket, then reads
+ * them and prefetches each candidate entry, so the misses of a backbone's
+ * million flows overlap instead of queueing; dp_flow_get_at takes each
+ * packet's position from it in order, checking it still holds the
+ * packet's key (an earlier packet of the burst may have ended that flow,
+ * or created the one a miss was for).
  *
  * Errors: dp_flow_table_init returns 0, -EINVAL (capacity or timeouts out
  * of range) or -ENOMEM.  dp_flow_get returns NULL when the table is full
@@ -43,7 +54,7 @@
 #include "dp_parse.h"
 
 #define DP_FLOW_MIN_CAPACITY 64
-/* At most this many keys a dp_flow_lookup_burst (rte_hash's bulk limit). */
+/* At most this many keys a dp_flow_lookup_burst. */
 #define DP_FLOW_BURST_MAX 64
 #define DP_FLOW_MAX_CAPACITY (64u << 20)
 
@@ -62,12 +73,12 @@ struct dp_flow_key {
 	uint8_t a[16], b[16]; /* addresses, IPv4 in the first 4 bytes */
 	uint16_t pa, pb;      /* ports, host order */
 	uint8_t family, proto;
-	/* Always 0: keys are hashed and compared as bytes, and 48 bytes is a
-	 * length rte_hash compares with vector instructions (40 takes memcmp). */
+	/* Always 0: keys are hashed and compared as bytes, six words at
+	 * once, and fill the entry's first line with its hot fields. */
 	uint8_t zero[10];
 };
 
-_Static_assert(sizeof(struct dp_flow_key) == 48, "rte_hash compares 48-byte keys by vector");
+_Static_assert(sizeof(struct dp_flow_key) == 48, "keys are six words");
 
 /* An entry.  Its first cache line holds all a bypassed packet reads and
  * writes (the key it is checked against, the times, the state and marks);
@@ -137,12 +148,23 @@ struct dp_flow_cfg {
 	uint32_t hard_timeout; /* seconds */
 };
 
-struct rte_hash;
+#define DP_FLOW_BUCKET_WAYS 7
+
+/* One cache line of the index: a way is empty when its id is 0. */
+struct dp_flow_bucket {
+	uint32_t hash[DP_FLOW_BUCKET_WAYS]; /* the key's dp_flow_key_hash */
+	uint32_t overflow;		    /* keys homed here or before, stored beyond */
+	uint32_t id[DP_FLOW_BUCKET_WAYS];   /* the entry's position + 1 */
+	uint32_t spare;
+} __attribute__((aligned(64)));
 
 struct dp_flow_table {
-	struct rte_hash *h;
-	struct dp_flow *flows; /* indexed by rte_hash key position */
-	uint32_t n_slots;
+	struct dp_flow_bucket *buckets;
+	uint32_t bucket_mask;
+	struct dp_flow *flows; /* by position */
+	uint32_t n_slots;      /* = the capacity */
+	uint32_t *free_ids;    /* positions not in use, the next on top */
+	uint32_t n_free;
 	uint32_t sweep_at;
 	uint32_t idle, hard;
 	struct dp_flow_stats *st;
@@ -165,6 +187,13 @@ void dp_flow_key_make(const struct dp_pkt *p, struct dp_flow_key *k, bool *src_i
 
 /* The key's hash, as the table computes it. */
 uint32_t dp_flow_key_hash(const struct dp_flow_table *t, const struct dp_flow_key *k);
+
+/* Flows held now (what the index holds). */
+static inline uint32_t
+dp_flow_count(const struct dp_flow_table *t)
+{
+	return t->n_slots - t->n_free;
+}
 
 /* The packet's flow, or a new one when create is true (*created set).
  * A new flow's client is the SYN's sender, the SYN-ACK's receiver, or else

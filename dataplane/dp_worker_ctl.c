@@ -89,7 +89,7 @@ dp_worker_free(struct dp_worker *w)
 	if (w == NULL)
 		return;
 	/* Flows first: closing their payload streams uses the scratch. */
-	if (w->flows.h != NULL)
+	if (w->flows.flows != NULL)
 		dp_flow_table_fini(&w->flows);
 	dp_gen_free(w->next);
 	dp_quic_free(w->quic);

@@ -135,7 +135,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_flows: worker: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
-	printf("bench_flows: flow table of %u entries (%zu bytes each, plus rte_hash)\n", n,
+	printf("bench_flows: flow table of %u entries (%zu bytes each, plus the index)\n", n,
 	       sizeof(struct dp_flow));
 	printf("  resident after EAL init %lu MiB, after the worker's tables %lu MiB\n", rss0,
 	       rss_mib());
@@ -151,8 +151,8 @@ main(int argc, char **argv)
 	       cyc);
 	rss1 = rss_mib();
 	printf("  flows held %" PRIu64 ", table full %" PRIu64 ", evicted %" PRIu64
-	       "; resident %lu MiB: %.0f bytes a flow held (its entry, rte_hash's key and "
-	       "bucket share, what the worker's other tables touched)\n",
+	       "; resident %lu MiB: %.0f bytes a flow held (its entry, its share "
+	       "of the index, its free-list slot, what the worker's other tables touched)\n",
 	       w->st.flow.created - w->st.flow.evicted, w->st.flow.full, w->st.flow.evicted, rss1,
 	       (double)(rss1 - rss0) * 1048576.0 / n);
 	dp_worker_free(w);

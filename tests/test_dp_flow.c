@@ -131,12 +131,95 @@ test_dp_flow_leaves_once(void **state)
 	dp_flow_table_fini(&t);
 }
 
+/* The index against a model: 64 entries in 16 buckets of 7 ways, so keys
+ * do leave their home bucket; 20,000 random lookups, creations and ends of
+ * 200 flows, and bursts looked up at once, each answered as the model
+ * says.  Emptied, the index holds nothing and no overflow. */
+static void
+test_dp_flow_index_model(void **state)
+{
+	struct dp_flow_cfg cfg = {DP_FLOW_MIN_CAPACITY, 10, 100};
+	struct dp_flow_stats st = {0};
+	struct dp_flow_table t;
+	struct dp_flow *held[200] = {0};
+	uint32_t x = 12345, n_held = 0, max_overflow = 0;
+
+	(void)state;
+	assert_int_equal(dp_flow_table_init(&t, "test_flows3", &cfg, &st, on_release, NULL, 0), 0);
+	assert_int_equal(t.bucket_mask + 1, 16);
+	for (unsigned step = 0; step < 20000; step++) {
+		unsigned i, op;
+		struct dp_pkt p;
+		bool created;
+		enum dp_dir dir;
+		struct dp_flow *f;
+
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		i = x % 200, op = (x >> 16) % 3;
+		p = pkt(true, IPPROTO_UDP, (uint16_t)(1000 + i), 53, 0);
+		f = dp_flow_get(&t, &p, 1, false, &created, &dir);
+		assert_ptr_equal(f, held[i]);
+		if (held[i] != NULL && op == 0) {
+			dp_flow_end(&t, held[i]);
+			held[i] = NULL, n_held--;
+		} else if (held[i] == NULL && n_held < DP_FLOW_MIN_CAPACITY) {
+			held[i] = dp_flow_get(&t, &p, 1, true, &created, &dir);
+			assert_non_null(held[i]);
+			assert_true(created);
+			n_held++;
+		}
+		assert_int_equal(dp_flow_count(&t), n_held);
+		for (uint32_t b = 0; b <= t.bucket_mask; b++)
+			max_overflow = t.buckets[b].overflow > max_overflow ? t.buckets[b].overflow
+									    : max_overflow;
+		if (step % 100 == 0) {
+			struct dp_flow_key keys[32];
+			const struct dp_flow_key *kp[32];
+			uint32_t hashes[32];
+			int32_t pos[32];
+			bool a;
+
+			for (unsigned k = 0; k < 32; k++) {
+				p = pkt(k % 2, IPPROTO_UDP, (uint16_t)(1000 + (i + 7 * k) % 200),
+					53, 0);
+				dp_flow_key_make(&p, &keys[k], &a);
+				kp[k] = &keys[k];
+				hashes[k] = dp_flow_key_hash(&t, &keys[k]);
+			}
+			dp_flow_lookup_burst(&t, kp, hashes, 32, pos);
+			for (unsigned k = 0; k < 32; k++) {
+				p = pkt(k % 2, IPPROTO_UDP, (uint16_t)(1000 + (i + 7 * k) % 200),
+					53, 0);
+				dp_flow_key_make(&p, &keys[k], &a);
+				f = dp_flow_get_at(&t, &p, &keys[k], hashes[k], a, pos[k], 1, false,
+						   &created, &dir);
+				assert_ptr_equal(f, held[(i + 7 * k) % 200]);
+				if (f != NULL)
+					assert_int_equal(dir, k % 2 ? DP_DIR_C2S : DP_DIR_S2C);
+			}
+		}
+	}
+	print_message("most keys past one bucket: %u\n", max_overflow);
+	assert_true(max_overflow > 0);
+	for (unsigned i = 0; i < 200; i++)
+		if (held[i] != NULL)
+			dp_flow_end(&t, held[i]);
+	assert_int_equal(dp_flow_count(&t), 0);
+	for (uint32_t b = 0; b <= t.bucket_mask; b++) {
+		assert_int_equal(t.buckets[b].overflow, 0);
+		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
+			assert_int_equal(t.buckets[b].id[w], 0);
+	}
+	dp_flow_table_fini(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dp_flow_get_both_directions),
 	    cmocka_unit_test(test_dp_flow_leaves_once),
+	    cmocka_unit_test(test_dp_flow_index_model),
 	};
 	if (tb_eal_init())
 		return 1;

@@ -15,8 +15,6 @@
 
 #include <cmocka.h>
 
-#include <rte_hash.h>
-
 #include "tb_worker.h"
 
 struct row {
@@ -254,7 +252,7 @@ test_dp_worker_flow_table_full(void **state)
 	}
 	assert_int_equal(w->st.flow.created, 200);
 	assert_int_equal(w->st.flow.full, 0);
-	assert_int_equal(w->st.flow.created - w->st.flow.evicted, rte_hash_count(w->flows.h));
+	assert_int_equal(w->st.flow.created - w->st.flow.evicted, dp_flow_count(&w->flows));
 	dp_worker_free(w);
 }
 
