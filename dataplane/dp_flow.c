@@ -258,10 +258,8 @@ client_is_src(const struct dp_pkt *p)
 }
 
 void
-dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys,
-		     uint32_t *hashes, unsigned n, int32_t *pos)
+dp_flow_lookup_burst(struct dp_flow_table *t, const uint32_t *hashes, unsigned n, int32_t *pos)
 {
-	(void)keys;
 	t->n_burst_added = 0;
 	for (unsigned i = 0; i < n; i++)
 		rte_prefetch0(&t->buckets[hashes[i] & t->bucket_mask]);

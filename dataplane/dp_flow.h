@@ -205,11 +205,13 @@ struct dp_flow *dp_flow_get(struct dp_flow_table *t, const struct dp_pkt *p, uin
 #define DP_FLOW_UNKNOWN (-2)
 #define DP_FLOW_MISS (-1) /* looked up, not there */
 
-/* Looks up n keys (n <= DP_FLOW_BURST_MAX) with their hashes at once:
- * pos[i] their entry's position or DP_FLOW_MISS, each first cache line
- * prefetched. */
-void dp_flow_lookup_burst(struct dp_flow_table *t, const struct dp_flow_key *const *keys,
-			  uint32_t *hashes, unsigned n, int32_t *pos);
+/* Looks up n keys (n <= DP_FLOW_BURST_MAX) by their hashes at once, every
+ * bucket prefetched before any is read: pos[i] the position of an entry
+ * that may be key i's, its first line prefetched (dp_flow_get_at checks
+ * its key), DP_FLOW_MISS when key i is surely not held, or DP_FLOW_UNKNOWN
+ * when only a full lookup can tell. */
+void dp_flow_lookup_burst(struct dp_flow_table *t, const uint32_t *hashes, unsigned n,
+			  int32_t *pos);
 
 /* dp_flow_get for a packet whose key k (its hash, src_is_a) is made, and
  * hint its position from the burst's lookup (or DP_FLOW_UNKNOWN): checked,

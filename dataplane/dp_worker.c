@@ -236,11 +236,9 @@ count_outcome(struct dp_worker *w, unsigned r)
 static void
 flush_staged(struct dp_worker *w, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		w->staged_keys[i] = &w->staged[i].key;
+	for (unsigned i = 0; i < n; i++)
 		w->staged_hash[i] = dp_flow_key_hash(&w->flows, &w->staged[i].key);
-	}
-	dp_flow_lookup_burst(&w->flows, w->staged_keys, w->staged_hash, n, w->staged_pos);
+	dp_flow_lookup_burst(&w->flows, w->staged_hash, n, w->staged_pos);
 	for (unsigned i = 0; i < n; i++) {
 		w->now = w->staged[i].now;
 		count_outcome(w,

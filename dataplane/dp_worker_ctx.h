@@ -112,7 +112,6 @@ struct dp_worker {
 		uint32_t wire, now;
 		bool src_is_a;
 	} staged[DP_BURST];
-	const struct dp_flow_key *staged_keys[DP_BURST];
 	uint32_t staged_hash[DP_BURST];
 	int32_t staged_pos[DP_BURST];
 	uint8_t linbuf[DP_LINBUF] __rte_cache_aligned;

@@ -174,7 +174,6 @@ test_dp_flow_index_model(void **state)
 									    : max_overflow;
 		if (step % 100 == 0) {
 			struct dp_flow_key keys[32];
-			const struct dp_flow_key *kp[32];
 			uint32_t hashes[32];
 			int32_t pos[32];
 			bool a;
@@ -183,10 +182,9 @@ test_dp_flow_index_model(void **state)
 				p = pkt(k % 2, IPPROTO_UDP, (uint16_t)(1000 + (i + 7 * k) % 200),
 					53, 0);
 				dp_flow_key_make(&p, &keys[k], &a);
-				kp[k] = &keys[k];
 				hashes[k] = dp_flow_key_hash(&t, &keys[k]);
 			}
-			dp_flow_lookup_burst(&t, kp, hashes, 32, pos);
+			dp_flow_lookup_burst(&t, hashes, 32, pos);
 			for (unsigned k = 0; k < 32; k++) {
 				p = pkt(k % 2, IPPROTO_UDP, (uint16_t)(1000 + (i + 7 * k) % 200),
 					53, 0);
