@@ -51,9 +51,9 @@ find_org(const void *ctx, const char *name)
 	return ctl_orgs_find(ctx, name);
 }
 
-/* Reads and checks one generation into memory: 0, -ENOENT, or -EBADMSG
- * with the reason in why. */
-/* The header's checks, then the whole file: a FIFO, a device or a
+/* Reads and checks one generation into memory: 0 (*buf the caller's to
+ * free), -ENOENT, or -EBADMSG with the reason in why (*buf NULL).
+ * The header's checks, then the whole file: a FIFO, a device or a
  * directory is never opened for a blocking read, and a file larger than
  * max is refused from its size before anything past the header is read. */
 static int
@@ -107,15 +107,20 @@ load_file(const char *path, size_t max, uint8_t **buf, size_t *len, const char *
 	fclose(f);
 	if (*buf == NULL || got != *len) {
 		*why = *buf == NULL ? "out of memory" : "short read";
-		return -EBADMSG;
+		goto err_buf;
 	}
 	if (ctl_persist_sha256(*buf, *len - DIGEST, digest) != 0 ||
 	    memcmp(digest, *buf + *len - DIGEST, DIGEST) != 0) {
 		*why = "checksum mismatch (truncated or corrupt)";
-		return -EBADMSG;
+		goto err_buf;
 	}
 	*len -= DIGEST;
 	return 0;
+
+err_buf:
+	free(*buf);
+	*buf = NULL;
+	return -EBADMSG;
 }
 
 /* The largest state this configuration could have written, twice over and
