@@ -22,7 +22,6 @@ dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_fl
 {
 	uint32_t n_buckets;
 
-	(void)name;
 	memset(t, 0, sizeof(*t));
 	if (cfg->capacity < DP_FLOW_MIN_CAPACITY || cfg->capacity > DP_FLOW_MAX_CAPACITY ||
 	    cfg->idle_timeout == 0 || cfg->hard_timeout < cfg->idle_timeout)
@@ -32,7 +31,7 @@ dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_fl
 	n_buckets = rte_align32pow2((cfg->capacity + 3) / 4);
 	t->buckets = rte_zmalloc_socket("dp_flow_index", (size_t)n_buckets * sizeof(*t->buckets),
 					RTE_CACHE_LINE_SIZE, socket);
-	t->flows = rte_zmalloc_socket("dp_flows", (size_t)cfg->capacity * sizeof(*t->flows),
+	t->flows = rte_zmalloc_socket(name, (size_t)cfg->capacity * sizeof(*t->flows),
 				      RTE_CACHE_LINE_SIZE, socket);
 	t->free_ids =
 	    rte_malloc_socket("dp_flow_free", (size_t)cfg->capacity * sizeof(uint32_t), 0, socket);

@@ -177,6 +177,8 @@ struct dp_flow_table {
 	unsigned n_burst_added;
 };
 
+/* name labels the entries' memory (rte_malloc's type, as the EAL's heap
+ * dump shows it). */
 int dp_flow_table_init(struct dp_flow_table *t, const char *name, const struct dp_flow_cfg *cfg,
 		       struct dp_flow_stats *st, void (*release)(void *, struct dp_flow *),
 		       void *ctx, int socket);
