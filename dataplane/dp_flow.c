@@ -119,22 +119,33 @@ dp_flow_key_hash(const struct dp_flow_table *t, const struct dp_flow_key *k)
 	return rte_hash_crc(k, sizeof(*k), 0);
 }
 
+/* The bucket a key of this hash calls home. */
+static inline struct dp_flow_bucket *
+home(const struct dp_flow_table *t, uint32_t hash)
+{
+	return &t->buckets[hash & t->bucket_mask];
+}
+
+/* The bucket after bk, the last followed by the first. */
+static inline struct dp_flow_bucket *
+next_bucket(const struct dp_flow_table *t, const struct dp_flow_bucket *bk)
+{
+	return &t->buckets[(uint32_t)(bk - t->buckets + 1) & t->bucket_mask];
+}
+
 /* The position of key k (its hash), or DP_FLOW_MISS. */
 static int32_t
 index_find(const struct dp_flow_table *t, const struct dp_flow_key *k, uint32_t hash)
 {
-	uint32_t b = hash & t->bucket_mask;
+	const struct dp_flow_bucket *bk = home(t, hash);
 
-	for (uint32_t probes = 0; probes <= t->bucket_mask; probes++) {
-		const struct dp_flow_bucket *bk = &t->buckets[b];
-
+	for (uint32_t probes = 0; probes <= t->bucket_mask; probes++, bk = next_bucket(t, bk)) {
 		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
 			if (bk->id[w] != 0 && bk->hash[w] == hash &&
 			    key_equal(&t->flows[bk->id[w] - 1].key, k))
 				return (int32_t)(bk->id[w] - 1);
 		if (bk->overflow == 0)
 			break;
-		b = (b + 1) & t->bucket_mask;
 	}
 	return DP_FLOW_MISS;
 }
@@ -144,15 +155,14 @@ index_find(const struct dp_flow_table *t, const struct dp_flow_key *k, uint32_t 
 static int32_t
 index_add(struct dp_flow_table *t, uint32_t hash)
 {
-	uint32_t b = hash & t->bucket_mask, id;
+	struct dp_flow_bucket *bk = home(t, hash);
+	uint32_t id;
 
 	if (t->n_free == 0)
 		return -ENOSPC;
 	id = t->free_ids[--t->n_free];
 	/* Fewer keys than ways: a bucket with room comes within a lap. */
-	for (;;) {
-		struct dp_flow_bucket *bk = &t->buckets[b];
-
+	for (;; bk = next_bucket(t, bk)) {
 		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
 			if (bk->id[w] == 0) {
 				bk->id[w] = id + 1;
@@ -160,7 +170,6 @@ index_add(struct dp_flow_table *t, uint32_t hash)
 				return (int32_t)id;
 			}
 		bk->overflow++;
-		b = (b + 1) & t->bucket_mask;
 	}
 }
 
@@ -169,12 +178,10 @@ index_add(struct dp_flow_table *t, uint32_t hash)
 static void
 index_del(struct dp_flow_table *t, struct dp_flow *f)
 {
-	uint32_t id = (uint32_t)(f - t->flows) + 1,
-		 b = dp_flow_key_hash(t, &f->key) & t->bucket_mask;
+	uint32_t id = (uint32_t)(f - t->flows) + 1;
+	struct dp_flow_bucket *bk = home(t, dp_flow_key_hash(t, &f->key));
 
-	for (uint32_t probes = 0; probes <= t->bucket_mask; probes++) {
-		struct dp_flow_bucket *bk = &t->buckets[b];
-
+	for (uint32_t probes = 0; probes <= t->bucket_mask; probes++, bk = next_bucket(t, bk)) {
 		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)
 			if (bk->id[w] == id) {
 				bk->id[w] = 0;
@@ -182,7 +189,6 @@ index_del(struct dp_flow_table *t, struct dp_flow *f)
 				return;
 			}
 		bk->overflow--;
-		b = (b + 1) & t->bucket_mask;
 	}
 }
 
@@ -261,12 +267,12 @@ dp_flow_lookup_burst(struct dp_flow_table *t, const uint32_t *hashes, unsigned n
 {
 	t->n_burst_added = 0;
 	for (unsigned i = 0; i < n; i++)
-		rte_prefetch0(&t->buckets[hashes[i] & t->bucket_mask]);
+		rte_prefetch0(home(t, hashes[i]));
 	/* Each key's first way of its hash in its home bucket: prefetched, to
 	 * be checked by dp_flow_get_at; a miss is sure only when no key went
 	 * past the home bucket. */
 	for (unsigned i = 0; i < n; i++) {
-		const struct dp_flow_bucket *bk = &t->buckets[hashes[i] & t->bucket_mask];
+		const struct dp_flow_bucket *bk = home(t, hashes[i]);
 
 		pos[i] = bk->overflow == 0 ? DP_FLOW_MISS : DP_FLOW_UNKNOWN;
 		for (unsigned w = 0; w < DP_FLOW_BUCKET_WAYS; w++)

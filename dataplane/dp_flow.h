@@ -22,7 +22,7 @@
  *
  * Memory: capacity entries of sizeof(struct dp_flow), a free list of
  * their positions (4 bytes each) and the index (struct dp_flow_bucket, 64
- * bytes for each 4 to 8 entries), all allocated at init; nothing later.
+ * bytes for each 2 to 4 entries), all allocated at init; nothing later.
  *
  * The index: buckets of seven (hash, position) pairs, one cache line each;
  * a key lives in its home bucket (hash & bucket_mask) or, when that was
