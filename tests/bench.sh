@@ -68,14 +68,23 @@ run() {
     tp=$!
     # The file is loaded first (seconds for a million frames): time from
     # the first rate reported.
-    for _ in $(seq 120); do grep -q 'Rx-pps' "$tp_log" && break; sleep 1; done
-    sleep $(( secs + 3 ))
+    # (A testpmd that stopped - no memory for its mbufs - is not waited for.)
+    for _ in $(seq 120); do
+        grep -q 'Rx-pps' "$tp_log" && break
+        kill -0 $tp 2>/dev/null || break
+        sleep 1
+    done
+    kill -0 $tp 2>/dev/null && sleep $(( secs + 3 ))
     kill -INT $tp 2>/dev/null || true
     wait $tp 2>/dev/null || true
     # Rx-pps of every stats period after the warm-up; the median.
-    tp_pps=$(grep -o 'Rx-pps: *[0-9]*' "$tp_log" | awk '{print $2}' | awk '$1>0' | tail -n +3 \
-             | sort -n | awk '{v[NR]=$1} END{if (NR) print v[int((NR+1)/2)]; else print 0}')
-    [ "$tp_pps" -gt 0 ] || { echo "bench: testpmd gave no rate; see $tp_log"; exit 1; }
+    tp_pps=$( { grep -o 'Rx-pps: *[0-9]*' "$tp_log" || true; } | awk '{print $2}' | awk '$1>0' \
+             | tail -n +3 | sort -n | awk '{v[NR]=$1} END{if (NR) print v[int((NR+1)/2)]; else print 0}')
+    if [ "$tp_pps" -le 0 ]; then
+        echo "bench: $name, $nw worker(s): testpmd gave no rate ($tp_log):" >&2
+        grep -E 'Cause|Error|error' "$tp_log" | tail -n 3 >&2 || true
+        exit 1
+    fi
 
     sed -e "s|^organisations:.*|organisations: $root/config/orgs.csv|" \
         -e "s|\"--no-huge\", \"-m\", \"1024\"|$eal_tc|" \
